@@ -1,0 +1,89 @@
+/**
+ * Basic apps for building and measuring graphs: a packet source, a sink, a repeater.
+ */
+import { App, type AppContext } from './app.js';
+
+const SOURCE_DROPS = {
+  'pool-empty': 'no free packet buffer to generate into',
+  'no-output': 'the source has no output link',
+} as const;
+
+export interface SourceConf {
+  /** Bytes of the packet to send again and again. */
+  readonly frame: readonly number[] | Uint8Array;
+  /** Packets generated per pull (per breath). */
+  readonly batch?: number;
+  /** Stop after this many packets (default: never). */
+  readonly limit?: number;
+}
+
+/** Generates copies of one frame on its `output` link, `batch` per breath. */
+export class Source extends App<typeof SOURCE_DROPS, SourceConf> {
+  readonly #frame: Uint8Array;
+  readonly #batch: number;
+  #left: number;
+
+  constructor(ctx: AppContext, conf: SourceConf) {
+    super(ctx, conf, SOURCE_DROPS);
+    this.#frame = Uint8Array.from(conf.frame);
+    this.#batch = conf.batch ?? 64;
+    this.#left = conf.limit ?? Infinity;
+  }
+
+  override pull(): void {
+    const out = this.output.output;
+    if (out === undefined || this.#left <= 0) return;
+    const n = Math.min(this.#batch, this.#left, out.writable());
+    const frame = this.#frame;
+    for (let i = 0; i < n; i++) {
+      const p = this.alloc();
+      if (p === null) {
+        this.countDrop('pool-empty');
+        break;
+      }
+      p.buf.set(frame, p.off);
+      p.len = frame.length;
+      out.transmit(p);
+      this.#left--;
+    }
+  }
+}
+
+const SINK_DROPS = {} as const;
+
+/** Consumes everything that reaches any of its inputs. */
+export class Sink extends App<typeof SINK_DROPS, unknown> {
+  #inputs = Object.values(this.input);
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, SINK_DROPS);
+  }
+  override relink(): void {
+    this.#inputs = Object.values(this.input);
+  }
+  override push(): void {
+    const ins = this.#inputs;
+    for (let i = 0; i < ins.length; i++) {
+      const l = ins[i]!;
+      while (!l.empty()) this.consume(l.receive());
+    }
+  }
+}
+
+const WIRE_DROPS = { 'no-output': 'the other side of the wire is not connected' } as const;
+
+/** Forwards `input` to `output` unchanged: a cable, useful as a measuring point. */
+export class Wire extends App<typeof WIRE_DROPS, unknown> {
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, WIRE_DROPS);
+  }
+  override push(): void {
+    const i = this.input.input;
+    const o = this.output.output;
+    if (i === undefined) return;
+    while (!i.empty()) {
+      const p = i.receive();
+      if (o === undefined) this.drop(p, 'no-output');
+      else o.transmit(p);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine, Graph } from './engine.js';
+import { Sink, Source, Wire } from './basic.js';
+import { PacketPool } from './packet.js';
+import { assertConserved } from '../testing/conservation.js';
+
+const frame = new Array(60).fill(0xab);
+
+test('a source feeds a sink through a wire and every packet is accounted for', () => {
+  const e = new Engine();
+  e.configure(new Graph().app('src', Source, { frame, batch: 10, limit: 95 }).app('w', Wire).app('snk', Sink).link('src.output -> w.input').link('w.output -> snk.input'));
+  e.runBreaths(20);
+  assert.equal(e.app<Sink>('snk').consumed, 95);
+  assert.equal(e.pool.inUse, 0);
+  assertConserved(e);
+});
+
+test('a full link drops and counts instead of throwing', () => {
+  const e = new Engine({ linkCapacity: 4 });
+  e.configure(new Graph().app('src', Source, { frame, batch: 10, limit: 10 }).app('w', Wire).link('src.output -> w.input'));
+  // The source checks writable(), so it only fills the ring; push Wire's output nowhere.
+  e.runBreaths(1);
+  const link = e.links.get('src.output -> w.input')!;
+  assert.equal(link.drops, 0);
+  assert.equal(e.app<Wire>('w').dropCounts['no-output'], 4);
+  assertConserved(e);
+});
+
+test('link transmit on a full ring frees the packet and counts a drop', () => {
+  const e = new Engine({ linkCapacity: 2 });
+  e.configure(new Graph().app('a', Sink).app('b', Sink).link('a.out -> b.in'));
+  const l = e.links.get('a.out -> b.in')!;
+  for (let i = 0; i < 3; i++) l.transmit(e.pool.alloc()!);
+  assert.equal(l.drops, 1);
+  assert.equal(l.queued, 2);
+  assert.equal(e.pool.inUse, 2);
+});
+
+test('reconfiguring keeps unchanged links and their queued packets', () => {
+  const e = new Engine();
+  const g = new Graph().app('src', Source, { frame, batch: 5, limit: 5 }).app('snk', Sink).link('src.output -> snk.input');
+  e.configure(g);
+  const before = e.links.get('src.output -> snk.input');
+  e.app<Source>('src').pull!();
+  e.configure(new Graph().app('src', Source, { frame, batch: 5, limit: 5 }).app('snk', Sink).app('extra', Sink).link('src.output -> snk.input'));
+  assert.equal(e.links.get('src.output -> snk.input'), before);
+  assert.equal(before!.queued, 5);
+  e.runBreaths(1);
+  assert.equal(e.app<Sink>('snk').consumed, 5);
+  assertConserved(e);
+});
+
+test('removing a link counts the packets queued on it', () => {
+  const e = new Engine();
+  e.configure(new Graph().app('src', Source, { frame, batch: 5, limit: 5 }).app('snk', Sink).link('src.output -> snk.input'));
+  e.app<Source>('src').pull!();
+  e.configure(new Graph().app('src', Source, { frame, batch: 5, limit: 5 }).app('snk', Sink));
+  assert.equal(e.linkRemovalDrops, 5);
+  assert.equal(e.pool.inUse, 0);
+});
+
+test('the pool refuses to grow and counts the refusal', () => {
+  const pool = new PacketPool({ count: 2 });
+  assert.ok(pool.alloc());
+  assert.ok(pool.alloc());
+  assert.equal(pool.alloc(), null);
+  assert.equal(pool.allocFailures, 1);
+});
+
+test('a packet freed twice is a programming error', () => {
+  const pool = new PacketPool({ count: 2 });
+  const p = pool.alloc()!;
+  pool.free(p);
+  assert.throws(() => pool.free(p), /freed twice/);
+});
+
+test('prepend uses headroom without copying and refuses beyond it', () => {
+  const pool = new PacketPool({ count: 1, headroom: 16 });
+  const p = pool.fromBytes(new Uint8Array([1, 2, 3]))!;
+  assert.ok(p.prepend(16));
+  assert.equal(p.len, 19);
+  assert.equal(p.buf[p.off + 16], 1);
+  assert.equal(p.prepend(1), false);
+});
+
+test('the virtual clock jumps over idle time to the next timer', () => {
+  const e = new Engine();
+  const fired: number[] = [];
+  e.after(5_000_000_000, () => fired.push(e.now()));
+  e.after(1_000, () => fired.push(e.now()));
+  e.runUntil(() => fired.length === 2, 10_000_000_000);
+  assert.deepEqual(fired, [1_000, 5_000_000_000]);
+  assert.ok(e.breaths < 10);
+});
+
+test('a traced packet records its hops and the apps decisions', () => {
+  const e = new Engine();
+  e.configure(new Graph().app('src', Source, { frame, batch: 1, limit: 0 }).app('w', Wire).app('snk', Sink).link('src.output -> w.input').link('w.output -> snk.input'));
+  const p = e.pool.fromBytes(new Uint8Array(frame))!;
+  const id = e.tracer.start(p);
+  e.links.get('src.output -> w.input')!.transmit(p);
+  e.runBreaths(1);
+  const hops = e.tracer.records(id).map((r) => `${r.where} ${r.text}`);
+  assert.deepEqual(hops, ['src.output -> w.input', 'w.output -> snk.input']);
+});

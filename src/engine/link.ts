@@ -1,0 +1,105 @@
+/**
+ * A link: a bounded single-producer single-consumer ring of packets between two apps.
+ *
+ * A full link is a counted drop (`drops`), never an exception and never a wait: the
+ * packet goes back to its pool. Counters follow Snabb's: `txPackets`/`txBytes` count
+ * what the producer put in, `rxPackets`/`rxBytes` what the consumer took out, so
+ * `txPackets - rxPackets` is what is queued.
+ */
+import type { Packet } from './packet.js';
+
+export const DEFAULT_LINK_CAPACITY = 1024;
+
+/** Where a link starts or ends: an app and one of its port names. */
+export interface LinkEnd {
+  readonly app: string;
+  readonly port: string;
+}
+
+export class Link {
+  readonly from: LinkEnd;
+  readonly to: LinkEnd;
+  readonly capacity: number;
+  readonly #mask: number;
+  readonly #ring: (Packet | null)[];
+  #read = 0;
+  #write = 0;
+  txPackets = 0;
+  txBytes = 0;
+  rxPackets = 0;
+  rxBytes = 0;
+  /** Packets refused because the ring was full (the link's overflow counter). */
+  drops = 0;
+  /** Set by the engine when a packet entered this link during the current breath. */
+  recordTrace: ((p: Packet, link: Link) => void) | null = null;
+
+  constructor(from: LinkEnd, to: LinkEnd, capacity = DEFAULT_LINK_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 2 || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`link ${from.app}.${from.port} -> ${to.app}.${to.port}: capacity must be a power of two >= 2, got ${capacity}`);
+    }
+    this.from = from;
+    this.to = to;
+    this.capacity = capacity;
+    this.#mask = capacity - 1;
+    this.#ring = new Array<Packet | null>(capacity).fill(null);
+  }
+
+  get name(): string {
+    return `${this.from.app}.${this.from.port} -> ${this.to.app}.${this.to.port}`;
+  }
+
+  /** Packets waiting in the ring (the link's gauge). */
+  get queued(): number {
+    return this.#write - this.#read;
+  }
+
+  empty(): boolean {
+    return this.#read === this.#write;
+  }
+
+  full(): boolean {
+    return this.#write - this.#read === this.capacity;
+  }
+
+  /** Room left before the link starts dropping. */
+  writable(): number {
+    return this.capacity - (this.#write - this.#read);
+  }
+
+  /** Puts a packet on the link; when the link is full the packet is freed and counted in `drops`. */
+  transmit(p: Packet): boolean {
+    if (this.#write - this.#read === this.capacity) {
+      this.drops++;
+      p.pool.free(p);
+      return false;
+    }
+    if (p.traceId !== 0 && this.recordTrace !== null) this.recordTrace(p, this);
+    this.#ring[this.#write & this.#mask] = p;
+    this.#write++;
+    this.txPackets++;
+    this.txBytes += p.len;
+    return true;
+  }
+
+  /** Takes the oldest packet. The caller checks `empty()` first. */
+  receive(): Packet {
+    const i = this.#read & this.#mask;
+    const p = this.#ring[i]!;
+    this.#ring[i] = null;
+    this.#read++;
+    this.rxPackets++;
+    this.rxBytes += p.len;
+    return p;
+  }
+
+  /** Frees every queued packet (used when a link is removed); returns how many. */
+  drain(): number {
+    let n = 0;
+    while (this.#read !== this.#write) {
+      const p = this.receive();
+      p.pool.free(p);
+      n++;
+    }
+    return n;
+  }
+}
