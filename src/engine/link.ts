@@ -30,8 +30,10 @@ export class Link {
   rxBytes = 0;
   /** Packets refused because the ring was full (the link's overflow counter). */
   drops = 0;
-  /** Set by the engine when a packet entered this link during the current breath. */
+  /** Called for traced packets (non-zero `traceId`) as they enter the link. */
   recordTrace: ((p: Packet, link: Link) => void) | null = null;
+  /** Called for every packet entering the link while a capture is attached (one check when off). */
+  tap: ((p: Packet, link: Link) => void) | null = null;
 
   constructor(from: LinkEnd, to: LinkEnd, capacity = DEFAULT_LINK_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 2 || (capacity & (capacity - 1)) !== 0) {
@@ -74,6 +76,7 @@ export class Link {
       return false;
     }
     if (p.traceId !== 0 && this.recordTrace !== null) this.recordTrace(p, this);
+    if (this.tap !== null) this.tap(p, this);
     this.#ring[this.#write & this.#mask] = p;
     this.#write++;
     this.txPackets++;
