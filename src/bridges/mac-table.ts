@@ -1,0 +1,358 @@
+/**
+ * MAC tables: the forwarding database of a learning bridge, (MAC, VLAN) -> (port, last seen, static).
+ *
+ * `HashMacTable` is the one the data path uses. Design:
+ * - Open addressing with linear probing over parallel typed arrays (no per-entry objects, no
+ *   allocation per lookup or learn). The bucket count is a power of two at least twice the entry
+ *   capacity, so the load factor never exceeds 1/2 and probe sequences stay short.
+ * - A key is two int32 words: the low 32 bits of the MAC, and `OCCUPIED | hi16 << 12 | vlan`.
+ *   A bucket is empty when its high word is 0, so the occupied bit doubles as the state.
+ * - Deletion is backward-shift (Knuth's algorithm R): later members of the probe cluster that may
+ *   live in the hole are moved into it, so there are no tombstones and lookups never slow down
+ *   with churn. Bulk deletions (age, flush) scan buckets in order and re-examine a bucket after
+ *   deleting from it, because the shift may have moved an unvisited entry into it.
+ * - Capacity is fixed at construction. When it is full, learning a new key is refused and counted
+ *   in `overflows`; existing entries keep being refreshed.
+ *
+ * `LinearMacTable` is the reference: an array scanned on every operation, obviously correct,
+ * used by the conformance suite and the differential test to check the hashed one.
+ */
+
+export type LearnResult = 'new' | 'moved' | 'refreshed' | 'full' | 'static';
+
+export interface MacEntry {
+  /** The 48-bit address as a number. */
+  readonly mac: number;
+  /** 802.1Q VLAN id, 0 for a VLAN-unaware table. */
+  readonly vlan: number;
+  readonly port: number;
+  /** Engine time (ns) the address was last seen as a source; for static entries, when they were added. */
+  readonly lastSeen: number;
+  readonly isStatic: boolean;
+}
+
+export interface MacTable {
+  /** Most entries the table holds. */
+  readonly capacity: number;
+  /** Entries held now (the gauge). */
+  readonly size: number;
+  /** New addresses refused because the table was full (the overflow counter). */
+  readonly overflows: number;
+  /** The port for (mac, vlan), or -1. */
+  lookup(mac: number, vlan: number): number;
+  /** Records that `mac` was seen on `port` at `now`. A static entry never moves. */
+  learn(mac: number, vlan: number, port: number, now: number): LearnResult;
+  /** Adds or replaces an entry that never ages and never moves; throws when the table is full. */
+  addStatic(mac: number, vlan: number, port: number, now?: number): void;
+  /** Removes the entry for (mac, vlan), static or not; returns whether there was one. */
+  remove(mac: number, vlan: number): boolean;
+  /** Removes dynamic entries (and static ones too with `includeStatic`) matching port and vlan (-1: any); returns how many. */
+  flush(port?: number, vlan?: number, includeStatic?: boolean): number;
+  /** Removes dynamic entries with `now - lastSeen >= ageingTimeNs`; returns how many. */
+  age(now: number, ageingTimeNs: number): number;
+  /** A snapshot of every entry, for show commands. */
+  entries(): MacEntry[];
+}
+
+const TWO_POW_32 = 4294967296;
+const OCCUPIED = 1 << 28;
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
+    throw new RangeError(`mac table: capacity must be an integer from 1 to ${1 << 24}, got ${capacity}`);
+  }
+}
+
+function checkKey(mac: number, vlan: number, port: number): void {
+  if (!Number.isInteger(mac) || mac < 0 || mac >= 2 ** 48) throw new RangeError(`mac table: not a 48-bit MAC address: ${mac}`);
+  if (!Number.isInteger(vlan) || vlan < 0 || vlan > 4095) throw new RangeError(`mac table: VLAN id must be 0..4095, got ${vlan}`);
+  if (!Number.isInteger(port) || port < 0) throw new RangeError(`mac table: port must be a non-negative integer, got ${port}`);
+}
+
+export class HashMacTable implements MacTable {
+  readonly capacity: number;
+  readonly #mask: number;
+  /** Low 32 bits of the MAC. */
+  readonly #keyLo: Int32Array;
+  /** OCCUPIED | hi16 << 12 | vlan; 0 marks an empty bucket. */
+  readonly #keyHi: Int32Array;
+  readonly #port: Int32Array;
+  readonly #seen: Float64Array;
+  readonly #static: Uint8Array;
+  #size = 0;
+  #overflows = 0;
+
+  constructor(capacity: number) {
+    checkCapacity(capacity);
+    this.capacity = capacity;
+    let buckets = 2;
+    while (buckets < capacity * 2) buckets *= 2;
+    this.#mask = buckets - 1;
+    this.#keyLo = new Int32Array(buckets);
+    this.#keyHi = new Int32Array(buckets);
+    this.#port = new Int32Array(buckets);
+    this.#seen = new Float64Array(buckets);
+    this.#static = new Uint8Array(buckets);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get overflows(): number {
+    return this.#overflows;
+  }
+
+  /** Number of buckets (a power of two, at least twice the capacity). */
+  get buckets(): number {
+    return this.#mask + 1;
+  }
+
+  #home(lo: number, hi: number): number {
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h & this.#mask;
+  }
+
+  /** The bucket holding the key, or `~b` where `b` is the empty bucket that ends its probe. */
+  #find(lo: number, hi: number): number {
+    const keyHi = this.#keyHi;
+    const keyLo = this.#keyLo;
+    const mask = this.#mask;
+    let i = this.#home(lo, hi);
+    for (;;) {
+      const k = keyHi[i]!;
+      if (k === 0) return ~i;
+      if (k === hi && keyLo[i] === lo) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  lookup(mac: number, vlan: number): number {
+    const lo = mac | 0;
+    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | (vlan & 0xfff);
+    const i = this.#find(lo, hi);
+    return i >= 0 ? this.#port[i]! : -1;
+  }
+
+  learn(mac: number, vlan: number, port: number, now: number): LearnResult {
+    const lo = mac | 0;
+    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | (vlan & 0xfff);
+    const i = this.#find(lo, hi);
+    if (i >= 0) {
+      if (this.#static[i] !== 0) return 'static';
+      this.#seen[i] = now;
+      if (this.#port[i] === port) return 'refreshed';
+      this.#port[i] = port;
+      return 'moved';
+    }
+    if (this.#size >= this.capacity) {
+      this.#overflows++;
+      return 'full';
+    }
+    const b = ~i;
+    this.#keyLo[b] = lo;
+    this.#keyHi[b] = hi;
+    this.#port[b] = port;
+    this.#seen[b] = now;
+    this.#static[b] = 0;
+    this.#size++;
+    return 'new';
+  }
+
+  addStatic(mac: number, vlan: number, port: number, now = 0): void {
+    checkKey(mac, vlan, port);
+    const lo = mac | 0;
+    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | vlan;
+    let i = this.#find(lo, hi);
+    if (i < 0) {
+      if (this.#size >= this.capacity) throw new RangeError(`mac table: full (${this.capacity} entries), cannot add a static entry`);
+      i = ~i;
+      this.#keyLo[i] = lo;
+      this.#keyHi[i] = hi;
+      this.#size++;
+    }
+    this.#port[i] = port;
+    this.#seen[i] = now;
+    this.#static[i] = 1;
+  }
+
+  remove(mac: number, vlan: number): boolean {
+    const lo = mac | 0;
+    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | (vlan & 0xfff);
+    const i = this.#find(lo, hi);
+    if (i < 0) return false;
+    this.#deleteAt(i);
+    return true;
+  }
+
+  flush(port = -1, vlan = -1, includeStatic = false): number {
+    let removed = 0;
+    const keyHi = this.#keyHi;
+    for (let i = 0; i <= this.#mask; ) {
+      const k = keyHi[i]!;
+      if (
+        k !== 0 &&
+        (port < 0 || this.#port[i] === port) &&
+        (vlan < 0 || (k & 0xfff) === vlan) &&
+        (includeStatic || this.#static[i] === 0)
+      ) {
+        this.#deleteAt(i);
+        removed++;
+      } else {
+        i++;
+      }
+    }
+    return removed;
+  }
+
+  age(now: number, ageingTimeNs: number): number {
+    let removed = 0;
+    const keyHi = this.#keyHi;
+    const seen = this.#seen;
+    const isStatic = this.#static;
+    for (let i = 0; i <= this.#mask; ) {
+      if (keyHi[i] !== 0 && isStatic[i] === 0 && now - seen[i]! >= ageingTimeNs) {
+        this.#deleteAt(i);
+        removed++;
+      } else {
+        i++;
+      }
+    }
+    return removed;
+  }
+
+  entries(): MacEntry[] {
+    const out: MacEntry[] = [];
+    for (let i = 0; i <= this.#mask; i++) {
+      const k = this.#keyHi[i]!;
+      if (k === 0) continue;
+      const hi16 = (k >>> 12) & 0xffff;
+      out.push({
+        mac: hi16 * TWO_POW_32 + (this.#keyLo[i]! >>> 0),
+        vlan: k & 0xfff,
+        port: this.#port[i]!,
+        lastSeen: this.#seen[i]!,
+        isStatic: this.#static[i] !== 0,
+      });
+    }
+    return out;
+  }
+
+  /** Empties bucket `i` and shifts later members of its cluster back so every probe still finds them. */
+  #deleteAt(i: number): void {
+    const keyHi = this.#keyHi;
+    const keyLo = this.#keyLo;
+    const mask = this.#mask;
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const k = keyHi[j]!;
+      if (k === 0) break;
+      const home = this.#home(keyLo[j]!, k);
+      // The entry at j may move into the hole only if its home is not cyclically in (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      keyHi[hole] = k;
+      keyLo[hole] = keyLo[j]!;
+      this.#port[hole] = this.#port[j]!;
+      this.#seen[hole] = this.#seen[j]!;
+      this.#static[hole] = this.#static[j]!;
+      hole = j;
+    }
+    keyHi[hole] = 0;
+    keyLo[hole] = 0;
+    this.#size--;
+  }
+}
+
+interface LinearEntry {
+  mac: number;
+  vlan: number;
+  port: number;
+  lastSeen: number;
+  isStatic: boolean;
+}
+
+/** The reference implementation: a plain array, scanned linearly. */
+export class LinearMacTable implements MacTable {
+  readonly capacity: number;
+  #entries: LinearEntry[] = [];
+  #overflows = 0;
+
+  constructor(capacity: number) {
+    checkCapacity(capacity);
+    this.capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  get overflows(): number {
+    return this.#overflows;
+  }
+
+  #get(mac: number, vlan: number): LinearEntry | undefined {
+    return this.#entries.find((e) => e.mac === mac && e.vlan === vlan);
+  }
+
+  lookup(mac: number, vlan: number): number {
+    return this.#get(mac, vlan)?.port ?? -1;
+  }
+
+  learn(mac: number, vlan: number, port: number, now: number): LearnResult {
+    const e = this.#get(mac, vlan);
+    if (e !== undefined) {
+      if (e.isStatic) return 'static';
+      e.lastSeen = now;
+      if (e.port === port) return 'refreshed';
+      e.port = port;
+      return 'moved';
+    }
+    if (this.#entries.length >= this.capacity) {
+      this.#overflows++;
+      return 'full';
+    }
+    this.#entries.push({ mac, vlan, port, lastSeen: now, isStatic: false });
+    return 'new';
+  }
+
+  addStatic(mac: number, vlan: number, port: number, now = 0): void {
+    checkKey(mac, vlan, port);
+    const e = this.#get(mac, vlan);
+    if (e !== undefined) {
+      e.port = port;
+      e.lastSeen = now;
+      e.isStatic = true;
+      return;
+    }
+    if (this.#entries.length >= this.capacity) throw new RangeError(`mac table: full (${this.capacity} entries), cannot add a static entry`);
+    this.#entries.push({ mac, vlan, port, lastSeen: now, isStatic: true });
+  }
+
+  remove(mac: number, vlan: number): boolean {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter((e) => !(e.mac === mac && e.vlan === vlan));
+    return this.#entries.length !== before;
+  }
+
+  flush(port = -1, vlan = -1, includeStatic = false): number {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter((e) => !((port < 0 || e.port === port) && (vlan < 0 || e.vlan === vlan) && (includeStatic || !e.isStatic)));
+    return before - this.#entries.length;
+  }
+
+  age(now: number, ageingTimeNs: number): number {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter((e) => e.isStatic || now - e.lastSeen < ageingTimeNs);
+    return before - this.#entries.length;
+  }
+
+  entries(): MacEntry[] {
+    return this.#entries.map((e) => ({ ...e }));
+  }
+}
