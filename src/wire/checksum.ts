@@ -1,0 +1,58 @@
+/**
+ * The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+ *
+ * `internetSum` returns the ones'-complement sum folded to 16 bits, not yet complemented, so
+ * partial sums (a pseudo-header, then a segment) chain through the `seed` argument.
+ * `internetChecksum` complements the folded sum: that is the value a header carries, and
+ * summing a range that includes a correct checksum field yields 0xffff (`internetChecksum` 0).
+ *
+ * The loop adds 16-bit words into a plain JS number: a double holds integers up to 2^53, so
+ * no carry is lost before the final fold for any buffer shorter than 2^37 bytes.
+ */
+
+/** Folds carries above bit 15 back into the low 16 bits (ones'-complement addition). */
+export function foldSum(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+/** Ones'-complement sum of `len` bytes at `off`, plus `seed`, folded to 16 bits (not complemented). An odd last byte is padded with zero. */
+export function internetSum(buf: Uint8Array, off: number, len: number, seed = 0): number {
+  let sum = seed;
+  const end = off + len;
+  const evenEnd = end - (len & 1);
+  let i = off;
+  for (; i < evenEnd; i += 2) sum += (buf[i]! << 8) | buf[i + 1]!;
+  if (i < end) sum += buf[i]! << 8;
+  return foldSum(sum);
+}
+
+/** The checksum a header carries for `len` bytes at `off` (with `seed` from a pseudo-header): the complement of the folded sum. */
+export function internetChecksum(buf: Uint8Array, off: number, len: number, seed = 0): number {
+  return ~internetSum(buf, off, len, seed) & 0xffff;
+}
+
+/** Folded sum of the IPv4 pseudo-header used by UDP and TCP (RFC 768, RFC 9293 section 3.1): addresses, protocol and the L4 length. */
+export function ipv4PseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number {
+  return foldSum((src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (protocol & 0xff) + (length & 0xffff));
+}
+
+/**
+ * RFC 1624 equation 3: the new checksum field after one 16-bit word covered by it changed
+ * from `oldWord` to `newWord`: HC' = ~(~HC + ~m + m'). Takes and returns the field value.
+ */
+export function checksumUpdate16(oldChecksum: number, oldWord: number, newWord: number): number {
+  const sum = (~oldChecksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
+  return ~foldSum(sum) & 0xffff;
+}
+
+/** `checksumUpdate16` for a 32-bit field (an IPv4 address, a TCP sequence number): both halves at once. */
+export function checksumUpdate32(oldChecksum: number, oldValue: number, newValue: number): number {
+  const sum =
+    (~oldChecksum & 0xffff) +
+    (~(oldValue >>> 16) & 0xffff) +
+    (~oldValue & 0xffff) +
+    (newValue >>> 16) +
+    (newValue & 0xffff);
+  return ~foldSum(sum) & 0xffff;
+}
