@@ -1,0 +1,115 @@
+/**
+ * Ethernet II frames (IEEE 802.3 clause 3.2.6 type interpretation): destination, source,
+ * EtherType. The view accepts any buffer of at least 14 bytes, so padded minimum-size frames
+ * pass; an EtherType below 0x0600 is an 802.3 length field and is kept as a number like any
+ * unknown type. The frame check sequence is not part of the buffer.
+ */
+import { readMac, writeMac } from './mac.js';
+
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+/** 802.1Q customer VLAN tag. */
+export const ETHERTYPE_VLAN = 0x8100;
+/** 802.1ad service VLAN tag (QinQ outer tag). */
+export const ETHERTYPE_QINQ = 0x88a8;
+/** Transparent Ethernet bridging: an Ethernet frame carried inside GRE (or NVGRE). */
+export const ETHERTYPE_TEB = 0x6558;
+export const ETHERTYPE_IPV6 = 0x86dd;
+export const ETHERTYPE_MPLS = 0x8847;
+export const ETHERTYPE_LLDP = 0x88cc;
+
+/** Destination, source and EtherType. */
+export const ETHERNET_HEADER_LEN = 14;
+/** Smallest frame on the wire without the FCS: shorter frames are padded up to it. */
+export const ETHERNET_MIN_FRAME_LEN = 60;
+
+export type EthernetError = 'truncated';
+export interface EthernetDecodeError {
+  readonly error: EthernetError;
+}
+
+export interface EthernetRepr {
+  /** Destination MAC as a 48-bit number. */
+  readonly dst: number;
+  /** Source MAC as a 48-bit number. */
+  readonly src: number;
+  /** EtherType (or 802.3 length when below 0x0600). */
+  readonly etherType: number;
+}
+
+/** A reusable zero-copy view of an Ethernet header. */
+export class EthernetView {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+  #len = 0;
+
+  /** Points the view at `len` bytes at `off`; returns null when they hold an Ethernet header, else the reason. */
+  wrap(buf: Uint8Array, off: number, len: number): EthernetError | null {
+    this.#b = buf;
+    this.#o = off;
+    this.#len = len;
+    if (off < 0 || len < ETHERNET_HEADER_LEN || len > buf.length - off) return 'truncated';
+    return null;
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  /** Offset of the header in `buf`. */
+  get offset(): number {
+    return this.#o;
+  }
+  /** Destination address (48-bit number). */
+  get dst(): number {
+    return readMac(this.#b, this.#o);
+  }
+  set dst(mac: number) {
+    writeMac(this.#b, this.#o, mac);
+  }
+  /** Source address (48-bit number). */
+  get src(): number {
+    return readMac(this.#b, this.#o + 6);
+  }
+  set src(mac: number) {
+    writeMac(this.#b, this.#o + 6, mac);
+  }
+  /** EtherType field. */
+  get etherType(): number {
+    const b = this.#b;
+    const o = this.#o + 12;
+    return (b[o]! << 8) | b[o + 1]!;
+  }
+  set etherType(value: number) {
+    this.#b[this.#o + 12] = value >>> 8;
+    this.#b[this.#o + 13] = value;
+  }
+  get headerLength(): number {
+    return ETHERNET_HEADER_LEN;
+  }
+  /** Absolute offset in `buf` of the first byte after the header. */
+  get payloadOffset(): number {
+    return this.#o + ETHERNET_HEADER_LEN;
+  }
+  /** Bytes after the header (padding included: Ethernet has no length of its own). */
+  get payloadLength(): number {
+    return this.#len - ETHERNET_HEADER_LEN;
+  }
+}
+
+export function parseEthernet(buf: Uint8Array, off: number, len: number): EthernetRepr | EthernetDecodeError {
+  if (off < 0 || len < ETHERNET_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
+  return { dst: readMac(buf, off), src: readMac(buf, off + 6), etherType: (buf[off + 12]! << 8) | buf[off + 13]! };
+}
+
+export function ethernetHeaderLen(_repr?: EthernetRepr): number {
+  return ETHERNET_HEADER_LEN;
+}
+
+/** Writes the 14-byte header at `off`; returns the bytes written. */
+export function emitEthernet(repr: EthernetRepr, buf: Uint8Array, off: number): number {
+  writeMac(buf, off, repr.dst);
+  writeMac(buf, off + 6, repr.src);
+  buf[off + 12] = repr.etherType >>> 8;
+  buf[off + 13] = repr.etherType;
+  return ETHERNET_HEADER_LEN;
+}

@@ -1,0 +1,152 @@
+/**
+ * IEEE 802.1Q VLAN tags (TPID 0x8100) and 802.1ad service tags (TPID 0x88a8).
+ *
+ * A tag sits between the source MAC and the EtherType: TPID (2 bytes), TCI (PCP 3 bits,
+ * DEI 1 bit, VID 12 bits), then the EtherType of what follows. The view is placed at the TPID
+ * (offset 12 of an untagged-looking frame) and covers TPID, TCI and that inner EtherType, so a
+ * tag reads as one self-contained header of `VLAN_HEADER_LEN` bytes whose payload starts after
+ * the inner EtherType.
+ *
+ * Stacked tags overlap by design: in QinQ the outer tag's inner EtherType is the inner tag's
+ * TPID, so the inner tag view wraps at `off + VLAN_TAG_LEN`, not at `payloadOffset`.
+ * Pushing or popping a tag moves the frame by `VLAN_TAG_LEN` (4) bytes.
+ *
+ * The view does not insist that the TPID is 0x8100 or 0x88a8: some switches use 0x9100, and
+ * the caller chose to decode a tag here because of the EtherType it saw.
+ */
+export { ETHERTYPE_VLAN, ETHERTYPE_QINQ } from './ethernet.js';
+
+/** TPID, TCI and inner EtherType: what the view covers and `emitVlan` writes. */
+export const VLAN_HEADER_LEN = 6;
+/** TPID and TCI: the bytes a tag push inserts or a pop removes. */
+export const VLAN_TAG_LEN = 4;
+/** Largest VLAN identifier (4095 is reserved, 0 means priority-tagged only). */
+export const VLAN_VID_MAX = 4095;
+
+export type VlanError = 'truncated';
+export interface VlanDecodeError {
+  readonly error: VlanError;
+}
+
+export interface VlanRepr {
+  /** Tag protocol identifier: 0x8100 (802.1Q), 0x88a8 (802.1ad) or another value seen on the wire. */
+  readonly tpid: number;
+  /** Priority code point, 0-7. */
+  readonly pcp: number;
+  /** Drop eligible indicator. */
+  readonly dei: boolean;
+  /** VLAN identifier, 0-4095. */
+  readonly vid: number;
+  /** EtherType of what follows the tag (another TPID for stacked tags). */
+  readonly innerEtherType: number;
+}
+
+/** A reusable zero-copy view of one VLAN tag, placed at its TPID. */
+export class VlanView {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+  #len = 0;
+
+  /** Points the view at `len` bytes at `off` (the TPID); returns null when they hold a tag and an inner EtherType. */
+  wrap(buf: Uint8Array, off: number, len: number): VlanError | null {
+    this.#b = buf;
+    this.#o = off;
+    this.#len = len;
+    if (off < 0 || len < VLAN_HEADER_LEN || len > buf.length - off) return 'truncated';
+    return null;
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  get offset(): number {
+    return this.#o;
+  }
+  /** Tag protocol identifier. */
+  get tpid(): number {
+    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+  }
+  set tpid(value: number) {
+    this.#b[this.#o] = value >>> 8;
+    this.#b[this.#o + 1] = value;
+  }
+  /** Tag control information: PCP, DEI and VID as one 16-bit field. */
+  get tci(): number {
+    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+  }
+  set tci(value: number) {
+    this.#b[this.#o + 2] = value >>> 8;
+    this.#b[this.#o + 3] = value;
+  }
+  /** Priority code point (802.1p class), 0-7. */
+  get pcp(): number {
+    return this.#b[this.#o + 2]! >>> 5;
+  }
+  set pcp(value: number) {
+    const o = this.#o + 2;
+    this.#b[o] = (this.#b[o]! & 0x1f) | ((value & 7) << 5);
+  }
+  /** Drop eligible indicator. */
+  get dei(): boolean {
+    return (this.#b[this.#o + 2]! & 0x10) !== 0;
+  }
+  set dei(value: boolean) {
+    const o = this.#o + 2;
+    this.#b[o] = value ? this.#b[o]! | 0x10 : this.#b[o]! & 0xef;
+  }
+  /** VLAN identifier, 0-4095. */
+  get vid(): number {
+    return ((this.#b[this.#o + 2]! & 0x0f) << 8) | this.#b[this.#o + 3]!;
+  }
+  set vid(value: number) {
+    const o = this.#o + 2;
+    this.#b[o] = (this.#b[o]! & 0xf0) | ((value >>> 8) & 0x0f);
+    this.#b[o + 1] = value;
+  }
+  /** EtherType after the tag. */
+  get innerEtherType(): number {
+    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+  }
+  set innerEtherType(value: number) {
+    this.#b[this.#o + 4] = value >>> 8;
+    this.#b[this.#o + 5] = value;
+  }
+  get headerLength(): number {
+    return VLAN_HEADER_LEN;
+  }
+  /** Absolute offset of the first byte after the inner EtherType. */
+  get payloadOffset(): number {
+    return this.#o + VLAN_HEADER_LEN;
+  }
+  get payloadLength(): number {
+    return this.#len - VLAN_HEADER_LEN;
+  }
+}
+
+export function parseVlan(buf: Uint8Array, off: number, len: number): VlanRepr | VlanDecodeError {
+  if (off < 0 || len < VLAN_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
+  const tci = (buf[off + 2]! << 8) | buf[off + 3]!;
+  return {
+    tpid: (buf[off]! << 8) | buf[off + 1]!,
+    pcp: tci >>> 13,
+    dei: (tci & 0x1000) !== 0,
+    vid: tci & 0x0fff,
+    innerEtherType: (buf[off + 4]! << 8) | buf[off + 5]!,
+  };
+}
+
+export function vlanHeaderLen(_repr?: VlanRepr): number {
+  return VLAN_HEADER_LEN;
+}
+
+/** Writes TPID, TCI and inner EtherType at `off`; returns the bytes written (6). */
+export function emitVlan(repr: VlanRepr, buf: Uint8Array, off: number): number {
+  const tci = ((repr.pcp & 7) << 13) | (repr.dei ? 0x1000 : 0) | (repr.vid & 0x0fff);
+  buf[off] = repr.tpid >>> 8;
+  buf[off + 1] = repr.tpid;
+  buf[off + 2] = tci >>> 8;
+  buf[off + 3] = tci;
+  buf[off + 4] = repr.innerEtherType >>> 8;
+  buf[off + 5] = repr.innerEtherType;
+  return VLAN_HEADER_LEN;
+}
