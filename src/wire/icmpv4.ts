@@ -1,0 +1,247 @@
+/**
+ * ICMP for IPv4 (RFC 792, RFC 1191 for the fragmentation-needed MTU).
+ *
+ * Every message has type, code, checksum and four "rest of header" bytes whose meaning
+ * depends on the type: identifier and sequence for echo, the next-hop MTU for
+ * fragmentation-needed, a pointer for parameter problem, a gateway for redirect. The view
+ * reads all of them as plain fields; `parseIcmpv4` gives a tagged repr for the messages vnet
+ * acts on and keeps every other type as `kind: 'other'` with its raw rest-of-header.
+ * The payload (echo data, or the quoted original datagram of an error) is not decoded here.
+ *
+ * The checksum covers the whole message, so `wrap` must be given the IPv4 payload length,
+ * not the frame length with its padding.
+ */
+import { internetChecksum, internetSum } from './checksum.js';
+
+export const ICMP_ECHO_REPLY = 0;
+export const ICMP_DEST_UNREACHABLE = 3;
+export const ICMP_REDIRECT = 5;
+export const ICMP_ECHO_REQUEST = 8;
+export const ICMP_TIME_EXCEEDED = 11;
+export const ICMP_PARAMETER_PROBLEM = 12;
+
+/** Destination-unreachable codes. */
+export const ICMP_UNREACH_NET = 0;
+export const ICMP_UNREACH_HOST = 1;
+export const ICMP_UNREACH_PROTOCOL = 2;
+export const ICMP_UNREACH_PORT = 3;
+/** Fragmentation needed and DF set: the next-hop MTU is in bytes 6-7 (RFC 1191). */
+export const ICMP_UNREACH_FRAG_NEEDED = 4;
+export const ICMP_UNREACH_ADMIN_PROHIBITED = 13;
+/** Time-exceeded codes. */
+export const ICMP_TIME_EXCEEDED_TTL = 0;
+export const ICMP_TIME_EXCEEDED_REASSEMBLY = 1;
+
+export const ICMPV4_HEADER_LEN = 8;
+
+export type Icmpv4Error = /** Fewer than 8 bytes. */ 'truncated';
+export interface Icmpv4DecodeError {
+  readonly error: Icmpv4Error;
+}
+
+interface Icmpv4Common {
+  /** Bytes after the 8-byte header: echo data or the quoted original datagram. */
+  readonly payloadLength: number;
+}
+export interface Icmpv4Echo extends Icmpv4Common {
+  readonly kind: 'echo-request' | 'echo-reply';
+  readonly identifier: number;
+  readonly sequence: number;
+}
+export interface Icmpv4DestUnreachable extends Icmpv4Common {
+  readonly kind: 'dest-unreachable';
+  readonly code: number;
+  /** Next-hop MTU for code 4 (fragmentation needed); 0 otherwise or from pre-RFC 1191 routers. */
+  readonly nextHopMtu: number;
+}
+export interface Icmpv4TimeExceeded extends Icmpv4Common {
+  readonly kind: 'time-exceeded';
+  readonly code: number;
+}
+export interface Icmpv4Other extends Icmpv4Common {
+  readonly kind: 'other';
+  readonly type: number;
+  readonly code: number;
+  /** Bytes 4-7 as a uint32. */
+  readonly restOfHeader: number;
+}
+/** What an ICMP message means; the input of `emitIcmpv4`. */
+export type Icmpv4Repr = Icmpv4Echo | Icmpv4DestUnreachable | Icmpv4TimeExceeded | Icmpv4Other;
+/** What `parseIcmpv4` returns: the repr plus the checksum as received and whether it verifies. */
+export type Icmpv4Parsed = Icmpv4Repr & { readonly checksum: number; readonly checksumOk: boolean };
+
+/** A reusable zero-copy view of an ICMPv4 message. */
+export class Icmpv4View {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+  #len = 0;
+
+  /** Points the view at the `len` bytes of the message at `off` (the IPv4 payload); returns null or the reason. */
+  wrap(buf: Uint8Array, off: number, len: number): Icmpv4Error | null {
+    this.#b = buf;
+    this.#o = off;
+    this.#len = len;
+    if (off < 0 || len < ICMPV4_HEADER_LEN || len > buf.length - off) return 'truncated';
+    return null;
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  get offset(): number {
+    return this.#o;
+  }
+  get type(): number {
+    return this.#b[this.#o]!;
+  }
+  set type(value: number) {
+    this.#b[this.#o] = value;
+  }
+  get code(): number {
+    return this.#b[this.#o + 1]!;
+  }
+  set code(value: number) {
+    this.#b[this.#o + 1] = value;
+  }
+  get checksum(): number {
+    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+  }
+  set checksum(value: number) {
+    this.#b[this.#o + 2] = value >>> 8;
+    this.#b[this.#o + 3] = value;
+  }
+  /** Bytes 4-7 as a uint32, whatever the type. */
+  get restOfHeader(): number {
+    const b = this.#b;
+    const o = this.#o + 4;
+    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  }
+  set restOfHeader(value: number) {
+    const o = this.#o + 4;
+    this.#b[o] = value >>> 24;
+    this.#b[o + 1] = value >>> 16;
+    this.#b[o + 2] = value >>> 8;
+    this.#b[o + 3] = value;
+  }
+  /** Echo identifier (bytes 4-5). */
+  get identifier(): number {
+    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+  }
+  set identifier(value: number) {
+    this.#b[this.#o + 4] = value >>> 8;
+    this.#b[this.#o + 5] = value;
+  }
+  /** Echo sequence number (bytes 6-7). */
+  get sequence(): number {
+    return (this.#b[this.#o + 6]! << 8) | this.#b[this.#o + 7]!;
+  }
+  set sequence(value: number) {
+    this.#b[this.#o + 6] = value >>> 8;
+    this.#b[this.#o + 7] = value;
+  }
+  /** Next-hop MTU of a fragmentation-needed message (bytes 6-7). */
+  get nextHopMtu(): number {
+    return this.sequence;
+  }
+  set nextHopMtu(value: number) {
+    this.sequence = value;
+  }
+  /** Parameter-problem pointer (byte 4). */
+  get pointer(): number {
+    return this.#b[this.#o + 4]!;
+  }
+  /** Redirect gateway address (bytes 4-7). */
+  get gateway(): number {
+    return this.restOfHeader;
+  }
+  get headerLength(): number {
+    return ICMPV4_HEADER_LEN;
+  }
+  /** Absolute offset of echo data or the quoted datagram. */
+  get payloadOffset(): number {
+    return this.#o + ICMPV4_HEADER_LEN;
+  }
+  get payloadLength(): number {
+    return this.#len - ICMPV4_HEADER_LEN;
+  }
+  /** True when the checksum over the whole message verifies. */
+  get checksumOk(): boolean {
+    return internetSum(this.#b, this.#o, this.#len) === 0xffff;
+  }
+  /** Recomputes the checksum over the whole message. */
+  fillChecksum(): void {
+    this.checksum = 0;
+    this.checksum = internetChecksum(this.#b, this.#o, this.#len);
+  }
+}
+
+export function parseIcmpv4(buf: Uint8Array, off: number, len: number): Icmpv4Parsed | Icmpv4DecodeError {
+  if (off < 0 || len < ICMPV4_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
+  const type = buf[off]!;
+  const code = buf[off + 1]!;
+  const checksum = (buf[off + 2]! << 8) | buf[off + 3]!;
+  const checksumOk = internetSum(buf, off, len) === 0xffff;
+  const payloadLength = len - ICMPV4_HEADER_LEN;
+  const hi = (buf[off + 4]! << 8) | buf[off + 5]!;
+  const lo = (buf[off + 6]! << 8) | buf[off + 7]!;
+  if ((type === ICMP_ECHO_REQUEST || type === ICMP_ECHO_REPLY) && code === 0) {
+    const kind = type === ICMP_ECHO_REQUEST ? 'echo-request' : 'echo-reply';
+    return { kind, identifier: hi, sequence: lo, payloadLength, checksum, checksumOk };
+  }
+  if (type === ICMP_DEST_UNREACHABLE && hi === 0) {
+    return { kind: 'dest-unreachable', code, nextHopMtu: lo, payloadLength, checksum, checksumOk };
+  }
+  if (type === ICMP_TIME_EXCEEDED && hi === 0 && lo === 0) {
+    return { kind: 'time-exceeded', code, payloadLength, checksum, checksumOk };
+  }
+  return { kind: 'other', type, code, restOfHeader: ((hi << 16) | lo) >>> 0, payloadLength, checksum, checksumOk };
+}
+
+export function icmpv4HeaderLen(_repr?: Icmpv4Repr): number {
+  return ICMPV4_HEADER_LEN;
+}
+
+/**
+ * Writes the 8-byte header at `off` and the checksum over it and the `repr.payloadLength`
+ * bytes that follow, which must already be in place. Returns the bytes written (8).
+ */
+export function emitIcmpv4(repr: Icmpv4Repr, buf: Uint8Array, off: number): number {
+  let type: number;
+  let code: number;
+  let rest: number;
+  switch (repr.kind) {
+    case 'echo-request':
+    case 'echo-reply':
+      type = repr.kind === 'echo-request' ? ICMP_ECHO_REQUEST : ICMP_ECHO_REPLY;
+      code = 0;
+      rest = (((repr.identifier & 0xffff) << 16) | (repr.sequence & 0xffff)) >>> 0;
+      break;
+    case 'dest-unreachable':
+      type = ICMP_DEST_UNREACHABLE;
+      code = repr.code;
+      rest = repr.nextHopMtu & 0xffff;
+      break;
+    case 'time-exceeded':
+      type = ICMP_TIME_EXCEEDED;
+      code = repr.code;
+      rest = 0;
+      break;
+    case 'other':
+      type = repr.type;
+      code = repr.code;
+      rest = repr.restOfHeader;
+      break;
+  }
+  buf[off] = type;
+  buf[off + 1] = code;
+  buf[off + 2] = 0;
+  buf[off + 3] = 0;
+  buf[off + 4] = rest >>> 24;
+  buf[off + 5] = rest >>> 16;
+  buf[off + 6] = rest >>> 8;
+  buf[off + 7] = rest;
+  const sum = internetChecksum(buf, off, ICMPV4_HEADER_LEN + repr.payloadLength);
+  buf[off + 2] = sum >>> 8;
+  buf[off + 3] = sum;
+  return ICMPV4_HEADER_LEN;
+}

@@ -1,0 +1,366 @@
+/**
+ * IPv4 headers (RFC 791): version/IHL, DSCP/ECN, total length, identification, flags
+ * (reserved, DF, MF), fragment offset, TTL, protocol, header checksum, addresses, options.
+ *
+ * `wrap` checks, in order: at least 20 bytes ('truncated'), version 4 ('bad-version'),
+ * IHL >= 5 ('bad-ihl'), the whole header present ('truncated'), total length covering the
+ * header ('bad-total-length') and not beyond the buffer ('total-length-exceeds-buffer').
+ * A buffer longer than the total length is fine (Ethernet padding): `payloadLength` comes
+ * from the total length, never from the buffer. The header checksum is not a wrap condition:
+ * a router verifies it (`checksumOk`) and counts its own drop.
+ *
+ * Options stay raw bytes in the view; `parseIpv4` also lists their type octets and reports
+ * a malformed option list ('bad-option'), which the view never walks.
+ */
+import { internetChecksum, internetSum, checksumUpdate16 } from './checksum.js';
+import { readIpv4Addr, writeIpv4Addr } from './ipv4-addr.js';
+
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_IGMP = 2;
+export const IPPROTO_IPIP = 4;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_IPV6 = 41;
+export const IPPROTO_GRE = 47;
+export const IPPROTO_ESP = 50;
+export const IPPROTO_ICMPV6 = 58;
+export const IPPROTO_SCTP = 132;
+
+/** Header without options. */
+export const IPV4_MIN_HEADER_LEN = 20;
+/** IHL 15: 40 bytes of options. */
+export const IPV4_MAX_HEADER_LEN = 60;
+export const IPV4_MAX_OPTIONS_LEN = 40;
+
+/** Option type octets (copied flag, class and number together, as on the wire). */
+export const IPV4_OPT_END = 0;
+export const IPV4_OPT_NOP = 1;
+export const IPV4_OPT_RECORD_ROUTE = 7;
+export const IPV4_OPT_TIMESTAMP = 68;
+export const IPV4_OPT_LOOSE_SOURCE_ROUTE = 131;
+export const IPV4_OPT_STRICT_SOURCE_ROUTE = 137;
+export const IPV4_OPT_ROUTER_ALERT = 148;
+
+export type Ipv4Error =
+  /** Fewer than 20 bytes, or fewer than IHL*4. */
+  | 'truncated'
+  /** Version field is not 4. */
+  | 'bad-version'
+  /** IHL below 5 (a header shorter than 20 bytes). */
+  | 'bad-ihl'
+  /** Total length smaller than the header length. */
+  | 'bad-total-length'
+  /** Total length larger than the bytes available: the packet was cut. */
+  | 'total-length-exceeds-buffer'
+  /** An option runs past the header or has a length below 2 (reported by parseIpv4 only). */
+  | 'bad-option';
+export interface Ipv4DecodeError {
+  readonly error: Ipv4Error;
+}
+
+/** What an IPv4 header means; the input of `emitIpv4`. */
+export interface Ipv4Repr {
+  /** Differentiated services code point, 0-63. */
+  readonly dscp: number;
+  /** Explicit congestion notification, 0-3. */
+  readonly ecn: number;
+  readonly identification: number;
+  /** DF: do not fragment. */
+  readonly dontFragment: boolean;
+  /** MF: more fragments follow. */
+  readonly moreFragments: boolean;
+  /** Fragment offset in bytes (a multiple of 8; the field holds it in 8-byte units). */
+  readonly fragmentOffset: number;
+  readonly ttl: number;
+  /** Protocol of the payload (IPPROTO_*), unknown values kept. */
+  readonly protocol: number;
+  /** Source address (uint32). */
+  readonly src: number;
+  /** Destination address (uint32). */
+  readonly dst: number;
+  /** Raw option bytes; emit pads them with End-of-Options to a multiple of 4. Empty for none. */
+  readonly options: Uint8Array;
+  /** Bytes after the header: total length minus header length. */
+  readonly payloadLength: number;
+}
+
+/** What `parseIpv4` returns: the meaning plus what was read off the wire. */
+export interface Ipv4Parsed extends Ipv4Repr {
+  /** IHL * 4. */
+  readonly headerLength: number;
+  readonly totalLength: number;
+  /** The reserved (evil) flag bit. */
+  readonly reservedFlag: boolean;
+  /** Header checksum as received. */
+  readonly checksum: number;
+  /** True when the header checksum verifies. */
+  readonly checksumOk: boolean;
+  /** Type octet of each option in order (End-of-Options included when present; padding after it skipped). */
+  readonly optionKinds: readonly number[];
+}
+
+function check(b: Uint8Array, o: number, len: number): Ipv4Error | null {
+  if (o < 0 || len < IPV4_MIN_HEADER_LEN || len > b.length - o) return 'truncated';
+  const vihl = b[o]!;
+  if (vihl >>> 4 !== 4) return 'bad-version';
+  const hlen = (vihl & 0x0f) << 2;
+  if (hlen < IPV4_MIN_HEADER_LEN) return 'bad-ihl';
+  if (hlen > len) return 'truncated';
+  const total = (b[o + 2]! << 8) | b[o + 3]!;
+  if (total < hlen) return 'bad-total-length';
+  if (total > len) return 'total-length-exceeds-buffer';
+  return null;
+}
+
+/** A reusable zero-copy view of an IPv4 header. */
+export class Ipv4View {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+
+  /** Points the view at `len` bytes at `off`; returns null when they start with a consistent IPv4 header, else the reason. */
+  wrap(buf: Uint8Array, off: number, len: number): Ipv4Error | null {
+    this.#b = buf;
+    this.#o = off;
+    return check(buf, off, len);
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  get offset(): number {
+    return this.#o;
+  }
+  /** Version field (4 after a successful wrap). */
+  get version(): number {
+    return this.#b[this.#o]! >>> 4;
+  }
+  /** Internet header length in 32-bit words. */
+  get ihl(): number {
+    return this.#b[this.#o]! & 0x0f;
+  }
+  /** Header length in bytes (IHL * 4). */
+  get headerLength(): number {
+    return (this.#b[this.#o]! & 0x0f) << 2;
+  }
+  /** The whole type-of-service octet (DSCP << 2 | ECN). */
+  get tos(): number {
+    return this.#b[this.#o + 1]!;
+  }
+  set tos(value: number) {
+    this.#b[this.#o + 1] = value;
+  }
+  get dscp(): number {
+    return this.#b[this.#o + 1]! >>> 2;
+  }
+  set dscp(value: number) {
+    const o = this.#o + 1;
+    this.#b[o] = ((value & 0x3f) << 2) | (this.#b[o]! & 3);
+  }
+  get ecn(): number {
+    return this.#b[this.#o + 1]! & 3;
+  }
+  set ecn(value: number) {
+    const o = this.#o + 1;
+    this.#b[o] = (this.#b[o]! & 0xfc) | (value & 3);
+  }
+  /** Total length of header and payload. */
+  get totalLength(): number {
+    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+  }
+  set totalLength(value: number) {
+    this.#b[this.#o + 2] = value >>> 8;
+    this.#b[this.#o + 3] = value;
+  }
+  get identification(): number {
+    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+  }
+  set identification(value: number) {
+    this.#b[this.#o + 4] = value >>> 8;
+    this.#b[this.#o + 5] = value;
+  }
+  /** The reserved flag bit (must be zero). */
+  get reservedFlag(): boolean {
+    return (this.#b[this.#o + 6]! & 0x80) !== 0;
+  }
+  /** DF: do not fragment. */
+  get dontFragment(): boolean {
+    return (this.#b[this.#o + 6]! & 0x40) !== 0;
+  }
+  set dontFragment(value: boolean) {
+    const o = this.#o + 6;
+    this.#b[o] = value ? this.#b[o]! | 0x40 : this.#b[o]! & 0xbf;
+  }
+  /** MF: more fragments follow. */
+  get moreFragments(): boolean {
+    return (this.#b[this.#o + 6]! & 0x20) !== 0;
+  }
+  set moreFragments(value: boolean) {
+    const o = this.#o + 6;
+    this.#b[o] = value ? this.#b[o]! | 0x20 : this.#b[o]! & 0xdf;
+  }
+  /** Fragment offset in bytes (the field times 8). */
+  get fragmentOffset(): number {
+    return (((this.#b[this.#o + 6]! & 0x1f) << 8) | this.#b[this.#o + 7]!) << 3;
+  }
+  set fragmentOffset(bytes: number) {
+    const units = bytes >>> 3;
+    const o = this.#o + 6;
+    this.#b[o] = (this.#b[o]! & 0xe0) | ((units >>> 8) & 0x1f);
+    this.#b[o + 1] = units;
+  }
+  /** True for any fragment: MF set or a non-zero offset. */
+  get isFragment(): boolean {
+    return (((this.#b[this.#o + 6]! & 0x3f) << 8) | this.#b[this.#o + 7]!) !== 0;
+  }
+  get ttl(): number {
+    return this.#b[this.#o + 8]!;
+  }
+  set ttl(value: number) {
+    this.#b[this.#o + 8] = value;
+  }
+  get protocol(): number {
+    return this.#b[this.#o + 9]!;
+  }
+  set protocol(value: number) {
+    this.#b[this.#o + 9] = value;
+  }
+  /** Header checksum field. */
+  get checksum(): number {
+    return (this.#b[this.#o + 10]! << 8) | this.#b[this.#o + 11]!;
+  }
+  set checksum(value: number) {
+    this.#b[this.#o + 10] = value >>> 8;
+    this.#b[this.#o + 11] = value;
+  }
+  /** Source address (uint32). */
+  get src(): number {
+    return readIpv4Addr(this.#b, this.#o + 12);
+  }
+  set src(addr: number) {
+    writeIpv4Addr(this.#b, this.#o + 12, addr);
+  }
+  /** Destination address (uint32). */
+  get dst(): number {
+    return readIpv4Addr(this.#b, this.#o + 16);
+  }
+  set dst(addr: number) {
+    writeIpv4Addr(this.#b, this.#o + 16, addr);
+  }
+  /** Absolute offset of the options (right after the fixed 20 bytes). */
+  get optionsOffset(): number {
+    return this.#o + IPV4_MIN_HEADER_LEN;
+  }
+  get optionsLength(): number {
+    return this.headerLength - IPV4_MIN_HEADER_LEN;
+  }
+  /** Absolute offset of the payload. */
+  get payloadOffset(): number {
+    return this.#o + this.headerLength;
+  }
+  /** Payload bytes by the total length (trailing Ethernet padding excluded). */
+  get payloadLength(): number {
+    return this.totalLength - this.headerLength;
+  }
+  /** True when the header checksum verifies. */
+  get checksumOk(): boolean {
+    return internetSum(this.#b, this.#o, this.headerLength) === 0xffff;
+  }
+  /** Recomputes the header checksum after fields changed. */
+  fillChecksum(): void {
+    this.checksum = 0;
+    this.checksum = internetChecksum(this.#b, this.#o, this.headerLength);
+  }
+  /** Decrements the TTL and patches the checksum incrementally (RFC 1624), as a router forwarding does. */
+  decrementTtl(): void {
+    const o = this.#o + 8;
+    const oldWord = (this.#b[o]! << 8) | this.#b[o + 1]!;
+    this.#b[o] = this.#b[o]! - 1;
+    const newWord = (this.#b[o]! << 8) | this.#b[o + 1]!;
+    this.checksum = checksumUpdate16(this.checksum, oldWord, newWord);
+  }
+}
+
+/** Walks an option list, pushing type octets to `kinds`; returns false when an option is malformed. */
+function walkOptions(b: Uint8Array, start: number, end: number, kinds: number[]): boolean {
+  let i = start;
+  while (i < end) {
+    const kind = b[i]!;
+    kinds.push(kind);
+    if (kind === IPV4_OPT_END) return true;
+    if (kind === IPV4_OPT_NOP) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) return false;
+    const optLen = b[i + 1]!;
+    if (optLen < 2 || i + optLen > end) return false;
+    i += optLen;
+  }
+  return true;
+}
+
+export function parseIpv4(buf: Uint8Array, off: number, len: number): Ipv4Parsed | Ipv4DecodeError {
+  const error = check(buf, off, len);
+  if (error !== null) return { error };
+  const headerLength = (buf[off]! & 0x0f) << 2;
+  const optionKinds: number[] = [];
+  if (!walkOptions(buf, off + IPV4_MIN_HEADER_LEN, off + headerLength, optionKinds)) return { error: 'bad-option' };
+  const totalLength = (buf[off + 2]! << 8) | buf[off + 3]!;
+  const flags = buf[off + 6]!;
+  return {
+    dscp: buf[off + 1]! >>> 2,
+    ecn: buf[off + 1]! & 3,
+    identification: (buf[off + 4]! << 8) | buf[off + 5]!,
+    dontFragment: (flags & 0x40) !== 0,
+    moreFragments: (flags & 0x20) !== 0,
+    fragmentOffset: (((flags & 0x1f) << 8) | buf[off + 7]!) << 3,
+    ttl: buf[off + 8]!,
+    protocol: buf[off + 9]!,
+    src: readIpv4Addr(buf, off + 12),
+    dst: readIpv4Addr(buf, off + 16),
+    options: buf.slice(off + IPV4_MIN_HEADER_LEN, off + headerLength),
+    payloadLength: totalLength - headerLength,
+    headerLength,
+    totalLength,
+    reservedFlag: (flags & 0x80) !== 0,
+    checksum: (buf[off + 10]! << 8) | buf[off + 11]!,
+    checksumOk: internetSum(buf, off, headerLength) === 0xffff,
+    optionKinds,
+  };
+}
+
+/** Header length `emitIpv4` writes: 20 plus the options padded to a multiple of 4. */
+export function ipv4HeaderLen(repr: Ipv4Repr): number {
+  return IPV4_MIN_HEADER_LEN + ((repr.options.length + 3) & ~3);
+}
+
+/**
+ * Writes the header at `off` with a correct checksum; returns the bytes written.
+ * Throws when the options do not fit in 40 bytes (a caller bug, not packet data).
+ */
+export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, off: number): number {
+  const hlen = ipv4HeaderLen(repr);
+  if (hlen > IPV4_MAX_HEADER_LEN) throw new RangeError(`emitIpv4: ${repr.options.length} bytes of options exceed the 40-byte maximum`);
+  const total = hlen + repr.payloadLength;
+  const frag = (repr.dontFragment ? 0x4000 : 0) | (repr.moreFragments ? 0x2000 : 0) | ((repr.fragmentOffset >>> 3) & 0x1fff);
+  buf[off] = 0x40 | (hlen >>> 2);
+  buf[off + 1] = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
+  buf[off + 2] = total >>> 8;
+  buf[off + 3] = total;
+  buf[off + 4] = repr.identification >>> 8;
+  buf[off + 5] = repr.identification;
+  buf[off + 6] = frag >>> 8;
+  buf[off + 7] = frag;
+  buf[off + 8] = repr.ttl;
+  buf[off + 9] = repr.protocol;
+  buf[off + 10] = 0;
+  buf[off + 11] = 0;
+  writeIpv4Addr(buf, off + 12, repr.src);
+  writeIpv4Addr(buf, off + 16, repr.dst);
+  buf.set(repr.options, off + IPV4_MIN_HEADER_LEN);
+  buf.fill(IPV4_OPT_END, off + IPV4_MIN_HEADER_LEN + repr.options.length, off + hlen);
+  const sum = internetChecksum(buf, off, hlen);
+  buf[off + 10] = sum >>> 8;
+  buf[off + 11] = sum;
+  return hlen;
+}

@@ -1,0 +1,160 @@
+/**
+ * UDP (RFC 768). The header's length field bounds the datagram: `wrap` rejects a length
+ * below 8 ('bad-length') or beyond the bytes given ('length-exceeds-buffer'), and the payload
+ * is measured by that field, so trailing padding is ignored.
+ *
+ * The checksum covers an IPv4 pseudo-header, so verifying and filling take the addresses.
+ * A zero checksum means "none" on IPv4 (VXLAN senders commonly use it) and verifies; a
+ * computed zero is sent as 0xffff.
+ */
+import { internetChecksum, internetSum, ipv4PseudoHeaderSum } from './checksum.js';
+
+export const UDP_HEADER_LEN = 8;
+export const UDP_PORT_DNS = 53;
+export const UDP_PORT_DHCP_SERVER = 67;
+export const UDP_PORT_DHCP_CLIENT = 68;
+/** IANA port for VXLAN (RFC 7348). */
+export const UDP_PORT_VXLAN = 4789;
+export const UDP_PORT_GENEVE = 6081;
+
+const IPPROTO_UDP = 17;
+
+export type UdpError =
+  /** Fewer than 8 bytes. */
+  | 'truncated'
+  /** Length field below 8. */
+  | 'bad-length'
+  /** Length field larger than the bytes available. */
+  | 'length-exceeds-buffer';
+export interface UdpDecodeError {
+  readonly error: UdpError;
+}
+
+/** What a UDP header means; the input of `emitUdp`. */
+export interface UdpRepr {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Bytes after the header (the length field minus 8). */
+  readonly payloadLength: number;
+}
+/** What `parseUdp` returns: the repr plus the checksum as received (verify it with the view and the addresses). */
+export interface UdpParsed extends UdpRepr {
+  readonly checksum: number;
+}
+
+function check(b: Uint8Array, o: number, len: number): UdpError | null {
+  if (o < 0 || len < UDP_HEADER_LEN || len > b.length - o) return 'truncated';
+  const length = (b[o + 4]! << 8) | b[o + 5]!;
+  if (length < UDP_HEADER_LEN) return 'bad-length';
+  if (length > len) return 'length-exceeds-buffer';
+  return null;
+}
+
+/** A reusable zero-copy view of a UDP header. */
+export class UdpView {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+
+  /** Points the view at `len` bytes at `off` (the IPv4 payload); returns null or the reason. */
+  wrap(buf: Uint8Array, off: number, len: number): UdpError | null {
+    this.#b = buf;
+    this.#o = off;
+    return check(buf, off, len);
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  get offset(): number {
+    return this.#o;
+  }
+  get srcPort(): number {
+    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+  }
+  set srcPort(value: number) {
+    this.#b[this.#o] = value >>> 8;
+    this.#b[this.#o + 1] = value;
+  }
+  get dstPort(): number {
+    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+  }
+  set dstPort(value: number) {
+    this.#b[this.#o + 2] = value >>> 8;
+    this.#b[this.#o + 3] = value;
+  }
+  /** Length field: header plus payload. */
+  get length(): number {
+    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+  }
+  set length(value: number) {
+    this.#b[this.#o + 4] = value >>> 8;
+    this.#b[this.#o + 5] = value;
+  }
+  get checksum(): number {
+    return (this.#b[this.#o + 6]! << 8) | this.#b[this.#o + 7]!;
+  }
+  set checksum(value: number) {
+    this.#b[this.#o + 6] = value >>> 8;
+    this.#b[this.#o + 7] = value;
+  }
+  get headerLength(): number {
+    return UDP_HEADER_LEN;
+  }
+  get payloadOffset(): number {
+    return this.#o + UDP_HEADER_LEN;
+  }
+  /** Payload bytes by the length field. */
+  get payloadLength(): number {
+    return this.length - UDP_HEADER_LEN;
+  }
+  /** True when the checksum is absent (zero) or verifies against the pseudo-header of `src` and `dst`. */
+  checksumOk(src: number, dst: number): boolean {
+    if (this.checksum === 0) return true;
+    const length = this.length;
+    return internetSum(this.#b, this.#o, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) === 0xffff;
+  }
+  /** Computes the checksum over the pseudo-header, header and payload (by the length field). */
+  fillChecksum(src: number, dst: number): void {
+    this.checksum = 0;
+    const length = this.length;
+    this.checksum = internetChecksum(this.#b, this.#o, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff;
+  }
+}
+
+export function parseUdp(buf: Uint8Array, off: number, len: number): UdpParsed | UdpDecodeError {
+  const error = check(buf, off, len);
+  if (error !== null) return { error };
+  return {
+    srcPort: (buf[off]! << 8) | buf[off + 1]!,
+    dstPort: (buf[off + 2]! << 8) | buf[off + 3]!,
+    payloadLength: ((buf[off + 4]! << 8) | buf[off + 5]!) - UDP_HEADER_LEN,
+    checksum: (buf[off + 6]! << 8) | buf[off + 7]!,
+  };
+}
+
+export function udpHeaderLen(_repr?: UdpRepr): number {
+  return UDP_HEADER_LEN;
+}
+
+/**
+ * Writes the header at `off`. With `withChecksum` (the default) the checksum covers the
+ * pseudo-header of `src`/`dst` and the `repr.payloadLength` bytes after the header, which must
+ * already be in place; without it the field is zero. Returns the bytes written (8).
+ */
+export function emitUdp(repr: UdpRepr, buf: Uint8Array, off: number, src: number, dst: number, withChecksum = true): number {
+  const length = UDP_HEADER_LEN + repr.payloadLength;
+  buf[off] = repr.srcPort >>> 8;
+  buf[off + 1] = repr.srcPort;
+  buf[off + 2] = repr.dstPort >>> 8;
+  buf[off + 3] = repr.dstPort;
+  buf[off + 4] = length >>> 8;
+  buf[off + 5] = length;
+  buf[off + 6] = 0;
+  buf[off + 7] = 0;
+  if (withChecksum) {
+    const sum = internetChecksum(buf, off, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff;
+    buf[off + 6] = sum >>> 8;
+    buf[off + 7] = sum;
+  }
+  return UDP_HEADER_LEN;
+}
