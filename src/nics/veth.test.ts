@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, type AppContext } from '../engine/app.js';
+import { Engine, Graph } from '../engine/engine.js';
+import { assertConserved } from '../testing/conservation.js';
+import { Veth, type VethConf } from './veth.js';
+
+/** Sends frames on `tx`, keeps the lengths of what arrives on `rx`. */
+class End extends App<Record<string, never>, unknown> {
+  readonly received: number[][] = [];
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, {});
+  }
+  send(bytes: number[]): void {
+    const p = this.alloc()!;
+    p.setData(Uint8Array.from(bytes));
+    this.output.tx!.transmit(p);
+  }
+  override push(): void {
+    const l = this.input.rx;
+    if (l === undefined) return;
+    while (!l.empty()) {
+      const p = l.receive();
+      this.received.push([...p.bytes()]);
+      this.consume(p);
+    }
+  }
+}
+
+function pair(conf: VethConf = {}): { e: Engine; veth: Veth; a: End; b: End } {
+  const e = new Engine();
+  e.configure(
+    new Graph()
+      .app('veth', Veth, conf)
+      .app('ha', End)
+      .app('hb', End)
+      .link('ha.tx -> veth.a')
+      .link('veth.a -> ha.rx')
+      .link('hb.tx -> veth.b')
+      .link('veth.b -> hb.rx'),
+  );
+  return { e, veth: e.app<Veth>('veth'), a: e.app<End>('ha'), b: e.app<End>('hb') };
+}
+
+/** An Ethernet frame with `payload` bytes after the header and the given VLAN tags. */
+function frame(payload: number, tags: number[] = []): number[] {
+  const head = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+  for (const t of tags) head.push(t >> 8, t & 0xff, 0, 10);
+  return [...head, 0x08, 0x00, ...new Array<number>(payload).fill(0x5a)];
+}
+
+test('what enters one end leaves the other, in both directions, with counters per direction', () => {
+  const { e, veth, a, b } = pair();
+  const f = frame(46);
+  a.send(f);
+  a.send(f);
+  b.send(frame(100));
+  e.runBreaths(2);
+  assert.deepEqual(b.received, [f, f]);
+  assert.deepEqual(a.received, [frame(100)]);
+  assert.deepEqual(veth.aToB, { packets: 2, bytes: 120, drops: 0 });
+  assert.deepEqual(veth.bToA, { packets: 1, bytes: 114, drops: 0 });
+  assertConserved(e);
+});
+
+test('a frame with exactly the MTU of payload passes and one byte more is dropped', () => {
+  const { e, veth, a, b } = pair({ mtu: 1500 });
+  a.send(frame(1500));
+  a.send(frame(1501));
+  e.runBreaths(2);
+  assert.deepEqual(b.received.map((r) => r.length), [1514]);
+  assert.equal(veth.dropCounts['mtu-exceeded'], 1);
+  assert.deepEqual(veth.aToB, { packets: 1, bytes: 1514, drops: 1 });
+  assertConserved(e);
+});
+
+test('each VLAN tag adds four bytes to what the MTU allows', () => {
+  const { e, veth, a, b } = pair({ mtu: 100 });
+  a.send(frame(100, [0x8100]));
+  a.send(frame(100, [0x88a8, 0x8100]));
+  a.send(frame(101, [0x8100]));
+  e.runBreaths(2);
+  assert.deepEqual(b.received.map((r) => r.length), [118, 122]);
+  assert.equal(veth.dropCounts['mtu-exceeded'], 1);
+  assertConserved(e);
+});
+
+test('runts and traffic on a pair that is down are drops with reasons', () => {
+  const { e, veth, a, b } = pair({ up: false });
+  a.send(frame(46));
+  e.runBreaths(2);
+  assert.equal(veth.dropCounts['link-down'], 1);
+  veth.setUp(true);
+  b.send([1, 2, 3]);
+  a.send(frame(46));
+  e.runBreaths(2);
+  assert.equal(veth.dropCounts.runt, 1);
+  assert.equal(b.received.length, 1);
+  assert.deepEqual(veth.bToA, { packets: 0, bytes: 0, drops: 1 });
+  assertConserved(e);
+});
+
+test('reconfiguring the MTU applies to the next frame', () => {
+  const { e, veth, a, b } = pair({ mtu: 1500 });
+  e.configure(
+    new Graph()
+      .app('veth', Veth, { mtu: 200 })
+      .app('ha', End)
+      .app('hb', End)
+      .link('ha.tx -> veth.a')
+      .link('veth.a -> ha.rx')
+      .link('hb.tx -> veth.b')
+      .link('veth.b -> hb.rx'),
+  );
+  assert.equal(veth.mtu, 200);
+  a.send(frame(300));
+  e.runBreaths(2);
+  assert.equal(b.received.length, 0);
+  assert.equal(veth.dropCounts['mtu-exceeded'], 1);
+  assert.throws(() => new Engine().configure(new Graph().app('v', Veth, { mtu: 10 })), /veth v: mtu must be/);
+  assertConserved(e);
+});
