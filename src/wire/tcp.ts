@@ -1,0 +1,454 @@
+/**
+ * TCP headers (RFC 9293) and options: End of Option List, NOP, MSS (RFC 9293), window scale
+ * and timestamps (RFC 7323), SACK-permitted and SACK blocks (RFC 2018); other kinds kept raw.
+ *
+ * `wrap` checks that the data offset is at least 5 ('bad-data-offset') and that the whole
+ * header is present ('truncated'). TCP has no length field, so `wrap` must be given the IPv4
+ * payload length: the segment is exactly `len` bytes and the checksum covers all of them.
+ * Options stay bytes in the view (`findOption` walks them without allocating, for MSS
+ * clamping and the like); `parseTcp` decodes them and reports a malformed list ('bad-option').
+ */
+import { internetChecksum, internetSum, ipv4PseudoHeaderSum } from './checksum.js';
+
+export const TCP_MIN_HEADER_LEN = 20;
+export const TCP_MAX_HEADER_LEN = 60;
+
+/** Flag bits as they sit in the 9-bit flags field. */
+export const TCP_FIN = 0x001;
+export const TCP_SYN = 0x002;
+export const TCP_RST = 0x004;
+export const TCP_PSH = 0x008;
+export const TCP_ACK = 0x010;
+export const TCP_URG = 0x020;
+export const TCP_ECE = 0x040;
+export const TCP_CWR = 0x080;
+/** ECN nonce (RFC 3540, historic); kept because it shares the byte with the data offset. */
+export const TCP_NS = 0x100;
+
+export const TCP_OPT_EOL = 0;
+export const TCP_OPT_NOP = 1;
+export const TCP_OPT_MSS = 2;
+export const TCP_OPT_WINDOW_SCALE = 3;
+export const TCP_OPT_SACK_PERMITTED = 4;
+export const TCP_OPT_SACK = 5;
+export const TCP_OPT_TIMESTAMPS = 8;
+
+const IPPROTO_TCP = 6;
+
+export type TcpError =
+  /** Fewer than 20 bytes, or fewer than the data offset says. */
+  | 'truncated'
+  /** Data offset below 5 words. */
+  | 'bad-data-offset'
+  /** An option runs past the header, or a known option has the wrong length (reported by parseTcp only). */
+  | 'bad-option';
+export interface TcpDecodeError {
+  readonly error: TcpError;
+}
+
+export interface TcpSackBlock {
+  /** First sequence number of the block. */
+  readonly left: number;
+  /** Sequence number just after the block. */
+  readonly right: number;
+}
+
+/** One decoded option; unknown kinds keep their data bytes. */
+export type TcpOption =
+  | { readonly kind: 'eol' }
+  | { readonly kind: 'nop' }
+  | { readonly kind: 'mss'; readonly mss: number }
+  | { readonly kind: 'window-scale'; readonly shift: number }
+  | { readonly kind: 'sack-permitted' }
+  | { readonly kind: 'sack'; readonly blocks: readonly TcpSackBlock[] }
+  | { readonly kind: 'timestamps'; readonly value: number; readonly echo: number }
+  | { readonly kind: 'unknown'; readonly type: number; readonly data: Uint8Array };
+
+/** What a TCP header means; the input of `emitTcp`. */
+export interface TcpRepr {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Sequence number (uint32). */
+  readonly seq: number;
+  /** Acknowledgment number (uint32; meaningful with TCP_ACK). */
+  readonly ack: number;
+  /** TCP_FIN | TCP_SYN | ... (9 bits). */
+  readonly flags: number;
+  readonly window: number;
+  readonly urgentPointer: number;
+  /** Options in wire order; emit pads with End of Option List to a multiple of 4. */
+  readonly options: readonly TcpOption[];
+  /** Bytes after the header. */
+  readonly payloadLength: number;
+}
+/** What `parseTcp` returns: the repr plus the header length and checksum as received. */
+export interface TcpParsed extends TcpRepr {
+  readonly headerLength: number;
+  readonly checksum: number;
+}
+
+function check(b: Uint8Array, o: number, len: number): TcpError | null {
+  if (o < 0 || len < TCP_MIN_HEADER_LEN || len > b.length - o) return 'truncated';
+  const hlen = (b[o + 12]! >>> 4) << 2;
+  if (hlen < TCP_MIN_HEADER_LEN) return 'bad-data-offset';
+  if (hlen > len) return 'truncated';
+  return null;
+}
+
+/** A reusable zero-copy view of a TCP header. */
+export class TcpView {
+  #b: Uint8Array = new Uint8Array(0);
+  #o = 0;
+  #len = 0;
+
+  /** Points the view at the `len`-byte segment at `off` (the IPv4 payload); returns null or the reason. */
+  wrap(buf: Uint8Array, off: number, len: number): TcpError | null {
+    this.#b = buf;
+    this.#o = off;
+    this.#len = len;
+    return check(buf, off, len);
+  }
+
+  get buf(): Uint8Array {
+    return this.#b;
+  }
+  get offset(): number {
+    return this.#o;
+  }
+  get srcPort(): number {
+    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+  }
+  set srcPort(value: number) {
+    this.#b[this.#o] = value >>> 8;
+    this.#b[this.#o + 1] = value;
+  }
+  get dstPort(): number {
+    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+  }
+  set dstPort(value: number) {
+    this.#b[this.#o + 2] = value >>> 8;
+    this.#b[this.#o + 3] = value;
+  }
+  /** Sequence number (uint32). */
+  get seq(): number {
+    return this.#u32(4);
+  }
+  set seq(value: number) {
+    this.#setU32(4, value);
+  }
+  /** Acknowledgment number (uint32). */
+  get ack(): number {
+    return this.#u32(8);
+  }
+  set ack(value: number) {
+    this.#setU32(8, value);
+  }
+  /** Data offset in 32-bit words. */
+  get dataOffset(): number {
+    return this.#b[this.#o + 12]! >>> 4;
+  }
+  /** Header length in bytes (data offset * 4). */
+  get headerLength(): number {
+    return (this.#b[this.#o + 12]! >>> 4) << 2;
+  }
+  /** The 9 flag bits (TCP_FIN...TCP_NS). */
+  get flags(): number {
+    return ((this.#b[this.#o + 12]! & 1) << 8) | this.#b[this.#o + 13]!;
+  }
+  set flags(value: number) {
+    const o = this.#o + 12;
+    this.#b[o] = (this.#b[o]! & 0xf0) | ((value >>> 8) & 1);
+    this.#b[o + 1] = value;
+  }
+  get fin(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_FIN) !== 0;
+  }
+  get syn(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_SYN) !== 0;
+  }
+  get rst(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_RST) !== 0;
+  }
+  get psh(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_PSH) !== 0;
+  }
+  get ackFlag(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_ACK) !== 0;
+  }
+  get urg(): boolean {
+    return (this.#b[this.#o + 13]! & TCP_URG) !== 0;
+  }
+  get window(): number {
+    return (this.#b[this.#o + 14]! << 8) | this.#b[this.#o + 15]!;
+  }
+  set window(value: number) {
+    this.#b[this.#o + 14] = value >>> 8;
+    this.#b[this.#o + 15] = value;
+  }
+  get checksum(): number {
+    return (this.#b[this.#o + 16]! << 8) | this.#b[this.#o + 17]!;
+  }
+  set checksum(value: number) {
+    this.#b[this.#o + 16] = value >>> 8;
+    this.#b[this.#o + 17] = value;
+  }
+  get urgentPointer(): number {
+    return (this.#b[this.#o + 18]! << 8) | this.#b[this.#o + 19]!;
+  }
+  set urgentPointer(value: number) {
+    this.#b[this.#o + 18] = value >>> 8;
+    this.#b[this.#o + 19] = value;
+  }
+  /** Absolute offset of the options. */
+  get optionsOffset(): number {
+    return this.#o + TCP_MIN_HEADER_LEN;
+  }
+  get optionsLength(): number {
+    return this.headerLength - TCP_MIN_HEADER_LEN;
+  }
+  get payloadOffset(): number {
+    return this.#o + this.headerLength;
+  }
+  get payloadLength(): number {
+    return this.#len - this.headerLength;
+  }
+  /**
+   * Absolute offset of the first option of `kind` (its kind byte), or -1 when absent or the
+   * list is malformed before it. The option's own length is at the returned offset + 1.
+   */
+  findOption(kind: number): number {
+    const b = this.#b;
+    const end = this.#o + this.headerLength;
+    let i = this.#o + TCP_MIN_HEADER_LEN;
+    while (i < end) {
+      const k = b[i]!;
+      if (k === TCP_OPT_EOL) return -1;
+      if (k === TCP_OPT_NOP) {
+        i++;
+        continue;
+      }
+      if (i + 1 >= end) return -1;
+      const optLen = b[i + 1]!;
+      if (optLen < 2 || i + optLen > end) return -1;
+      if (k === kind) return i;
+      i += optLen;
+    }
+    return -1;
+  }
+  /** True when the checksum verifies over the pseudo-header of `src`/`dst` and the whole segment. */
+  checksumOk(src: number, dst: number): boolean {
+    return internetSum(this.#b, this.#o, this.#len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.#len)) === 0xffff;
+  }
+  /** Computes the checksum over the pseudo-header and the whole segment. */
+  fillChecksum(src: number, dst: number): void {
+    this.checksum = 0;
+    this.checksum = internetChecksum(this.#b, this.#o, this.#len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.#len));
+  }
+
+  #u32(at: number): number {
+    const b = this.#b;
+    const o = this.#o + at;
+    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  }
+  #setU32(at: number, value: number): void {
+    const o = this.#o + at;
+    this.#b[o] = value >>> 24;
+    this.#b[o + 1] = value >>> 16;
+    this.#b[o + 2] = value >>> 8;
+    this.#b[o + 3] = value;
+  }
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** Decodes the option list in [start, end); returns null when it is malformed. */
+function parseOptions(b: Uint8Array, start: number, end: number): TcpOption[] | null {
+  const out: TcpOption[] = [];
+  let i = start;
+  while (i < end) {
+    const kind = b[i]!;
+    if (kind === TCP_OPT_EOL) {
+      out.push({ kind: 'eol' });
+      return out;
+    }
+    if (kind === TCP_OPT_NOP) {
+      out.push({ kind: 'nop' });
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) return null;
+    const len = b[i + 1]!;
+    if (len < 2 || i + len > end) return null;
+    switch (kind) {
+      case TCP_OPT_MSS:
+        if (len !== 4) return null;
+        out.push({ kind: 'mss', mss: (b[i + 2]! << 8) | b[i + 3]! });
+        break;
+      case TCP_OPT_WINDOW_SCALE:
+        if (len !== 3) return null;
+        out.push({ kind: 'window-scale', shift: b[i + 2]! });
+        break;
+      case TCP_OPT_SACK_PERMITTED:
+        if (len !== 2) return null;
+        out.push({ kind: 'sack-permitted' });
+        break;
+      case TCP_OPT_SACK: {
+        if (len < 10 || (len - 2) % 8 !== 0) return null;
+        const blocks: TcpSackBlock[] = [];
+        for (let j = i + 2; j < i + len; j += 8) blocks.push({ left: u32(b, j), right: u32(b, j + 4) });
+        out.push({ kind: 'sack', blocks });
+        break;
+      }
+      case TCP_OPT_TIMESTAMPS:
+        if (len !== 10) return null;
+        out.push({ kind: 'timestamps', value: u32(b, i + 2), echo: u32(b, i + 6) });
+        break;
+      default:
+        out.push({ kind: 'unknown', type: kind, data: b.slice(i + 2, i + len) });
+    }
+    i += len;
+  }
+  return out;
+}
+
+export function parseTcp(buf: Uint8Array, off: number, len: number): TcpParsed | TcpDecodeError {
+  const error = check(buf, off, len);
+  if (error !== null) return { error };
+  const headerLength = (buf[off + 12]! >>> 4) << 2;
+  const options = parseOptions(buf, off + TCP_MIN_HEADER_LEN, off + headerLength);
+  if (options === null) return { error: 'bad-option' };
+  return {
+    srcPort: (buf[off]! << 8) | buf[off + 1]!,
+    dstPort: (buf[off + 2]! << 8) | buf[off + 3]!,
+    seq: u32(buf, off + 4),
+    ack: u32(buf, off + 8),
+    flags: ((buf[off + 12]! & 1) << 8) | buf[off + 13]!,
+    window: (buf[off + 14]! << 8) | buf[off + 15]!,
+    urgentPointer: (buf[off + 18]! << 8) | buf[off + 19]!,
+    options,
+    payloadLength: len - headerLength,
+    headerLength,
+    checksum: (buf[off + 16]! << 8) | buf[off + 17]!,
+  };
+}
+
+function optionLen(opt: TcpOption): number {
+  switch (opt.kind) {
+    case 'eol':
+    case 'nop':
+      return 1;
+    case 'mss':
+      return 4;
+    case 'window-scale':
+      return 3;
+    case 'sack-permitted':
+      return 2;
+    case 'sack':
+      return 2 + 8 * opt.blocks.length;
+    case 'timestamps':
+      return 10;
+    case 'unknown':
+      return 2 + opt.data.length;
+  }
+}
+
+/** Header length `emitTcp` writes: 20 plus the options padded to a multiple of 4. */
+export function tcpHeaderLen(repr: TcpRepr): number {
+  let n = 0;
+  for (const opt of repr.options) n += optionLen(opt);
+  return TCP_MIN_HEADER_LEN + ((n + 3) & ~3);
+}
+
+function writeU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+/**
+ * Writes the header and options at `off` and the checksum over the pseudo-header of
+ * `src`/`dst`, the header and the `repr.payloadLength` bytes after it, which must already be
+ * in place. Returns the header length. Throws when the options exceed 40 bytes or a SACK
+ * option has no block or more than 4 (caller bugs, not packet data).
+ */
+export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: number, dst: number): number {
+  const hlen = tcpHeaderLen(repr);
+  if (hlen > TCP_MAX_HEADER_LEN) throw new RangeError(`emitTcp: options need ${hlen - TCP_MIN_HEADER_LEN} bytes, more than the 40-byte maximum`);
+  buf[off] = repr.srcPort >>> 8;
+  buf[off + 1] = repr.srcPort;
+  buf[off + 2] = repr.dstPort >>> 8;
+  buf[off + 3] = repr.dstPort;
+  writeU32(buf, off + 4, repr.seq);
+  writeU32(buf, off + 8, repr.ack);
+  buf[off + 12] = ((hlen >>> 2) << 4) | ((repr.flags >>> 8) & 1);
+  buf[off + 13] = repr.flags;
+  buf[off + 14] = repr.window >>> 8;
+  buf[off + 15] = repr.window;
+  buf[off + 16] = 0;
+  buf[off + 17] = 0;
+  buf[off + 18] = repr.urgentPointer >>> 8;
+  buf[off + 19] = repr.urgentPointer;
+  let i = off + TCP_MIN_HEADER_LEN;
+  for (const opt of repr.options) {
+    switch (opt.kind) {
+      case 'eol':
+        buf[i++] = TCP_OPT_EOL;
+        break;
+      case 'nop':
+        buf[i++] = TCP_OPT_NOP;
+        break;
+      case 'mss':
+        buf[i] = TCP_OPT_MSS;
+        buf[i + 1] = 4;
+        buf[i + 2] = opt.mss >>> 8;
+        buf[i + 3] = opt.mss;
+        i += 4;
+        break;
+      case 'window-scale':
+        buf[i] = TCP_OPT_WINDOW_SCALE;
+        buf[i + 1] = 3;
+        buf[i + 2] = opt.shift;
+        i += 3;
+        break;
+      case 'sack-permitted':
+        buf[i] = TCP_OPT_SACK_PERMITTED;
+        buf[i + 1] = 2;
+        i += 2;
+        break;
+      case 'sack':
+        if (opt.blocks.length < 1 || opt.blocks.length > 4) throw new RangeError(`emitTcp: a SACK option holds 1 to 4 blocks, got ${opt.blocks.length}`);
+        buf[i] = TCP_OPT_SACK;
+        buf[i + 1] = 2 + 8 * opt.blocks.length;
+        i += 2;
+        for (const block of opt.blocks) {
+          writeU32(buf, i, block.left);
+          writeU32(buf, i + 4, block.right);
+          i += 8;
+        }
+        break;
+      case 'timestamps':
+        buf[i] = TCP_OPT_TIMESTAMPS;
+        buf[i + 1] = 10;
+        writeU32(buf, i + 2, opt.value);
+        writeU32(buf, i + 6, opt.echo);
+        i += 10;
+        break;
+      case 'unknown':
+        if (opt.data.length > 38) throw new RangeError(`emitTcp: option kind ${opt.type} has ${opt.data.length} data bytes, more than fit`);
+        buf[i] = opt.type;
+        buf[i + 1] = 2 + opt.data.length;
+        buf.set(opt.data, i + 2);
+        i += 2 + opt.data.length;
+        break;
+    }
+  }
+  buf.fill(TCP_OPT_EOL, i, off + hlen);
+  const segmentLen = hlen + repr.payloadLength;
+  const sum = internetChecksum(buf, off, segmentLen, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, segmentLen));
+  buf[off + 16] = sum >>> 8;
+  buf[off + 17] = sum;
+  return hlen;
+}
