@@ -1,0 +1,6 @@
+/** Every benchmark suite, in the order `npm run bench` runs them. */
+import type { Suite } from '../lib.js';
+import { bridgeSuite } from './bridge.js';
+import { engineSuite } from './engine.js';
+
+export const suites: Suite[] = [engineSuite, bridgeSuite];
