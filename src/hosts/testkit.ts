@@ -1,0 +1,153 @@
+/**
+ * Small apps for host tests: a scriptable peer on the wire, and a delay line.
+ *
+ * `Peer` originates frames (`send`) and answers what it receives with a callback, so a test
+ * can play a router or a misbehaving neighbour with real bytes. `DelayLine` holds every frame
+ * for a fixed time in each direction, so round trips take measurable engine time. The frame
+ * builders write test frames with the wire codecs, checksums correct, for tests to corrupt.
+ */
+import { App, type AppContext } from '../engine/app.js';
+import type { Packet } from '../engine/packet.js';
+import { emitEthernet, ETHERTYPE_IPV4, ETHERTYPE_ARP } from '../wire/ethernet.js';
+import { emitIpv4, IPPROTO_UDP, IPPROTO_ICMP } from '../wire/ipv4.js';
+import { emitUdp } from '../wire/udp.js';
+import { emitIcmpv4, type Icmpv4Repr } from '../wire/icmpv4.js';
+import { emitArp, ARP_LEN, type ArpRepr } from '../wire/arp.js';
+import { parseIpv4Addr } from '../wire/ipv4-addr.js';
+import { parseMac } from '../wire/mac.js';
+
+export interface PeerConf {
+  /** Called with a copy of every received frame; returns frames to send back (or nothing). */
+  readonly onFrame?: (frame: Uint8Array) => Uint8Array[] | void;
+}
+
+const PEER_DROPS = { 'no-output': 'the peer has no output link', 'pool-empty': 'no packet buffer' } as const;
+
+/** A scriptable neighbour: port `port` in and out. */
+export class Peer extends App<typeof PEER_DROPS, PeerConf> {
+  /** Every frame received, in order. */
+  readonly received: Uint8Array[] = [];
+
+  constructor(ctx: AppContext, conf: PeerConf = {}) {
+    super(ctx, conf ?? {}, PEER_DROPS);
+  }
+
+  /** Sends a frame on `port`. */
+  send(frame: Uint8Array): void {
+    const p = this.alloc();
+    if (p === null) return this.countDrop('pool-empty');
+    p.setData(frame);
+    const out = this.output.port;
+    if (out === undefined) return this.drop(p, 'no-output');
+    out.transmit(p);
+  }
+
+  override push(): void {
+    const input = this.input.port;
+    if (input === undefined) return;
+    while (!input.empty()) {
+      const p = input.receive();
+      const frame = p.bytes();
+      this.received.push(frame);
+      this.consume(p);
+      const replies = this.conf?.onFrame?.(frame);
+      if (replies) for (const r of replies) this.send(r);
+    }
+  }
+}
+
+export interface DelayLineConf {
+  /** Nanoseconds each frame spends on the line. */
+  readonly delay: number;
+}
+
+const DELAY_DROPS = { 'no-output': 'the far side of the line is not connected' } as const;
+
+/** A cable with latency between ports `a` and `b`. */
+export class DelayLine extends App<typeof DELAY_DROPS, DelayLineConf> {
+  #inFlight = 0;
+
+  constructor(ctx: AppContext, conf: DelayLineConf) {
+    super(ctx, conf, DELAY_DROPS);
+  }
+
+  override held(): number {
+    return this.#inFlight;
+  }
+
+  override push(): void {
+    this.#carry('a', 'b');
+    this.#carry('b', 'a');
+  }
+
+  #carry(from: string, to: string): void {
+    const input = this.input[from];
+    if (input === undefined) return;
+    while (!input.empty()) {
+      const p = input.receive();
+      this.#inFlight++;
+      this.engine.after(this.conf.delay, () => this.#deliver(p, to));
+    }
+  }
+
+  #deliver(p: Packet, to: string): void {
+    this.#inFlight--;
+    const out = this.output[to];
+    if (out === undefined) this.drop(p, 'no-output');
+    else out.transmit(p);
+  }
+}
+
+export interface Ipv4FrameSpec {
+  readonly dstMac: string;
+  readonly srcMac: string;
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: number;
+  /** The IPv4 payload (a UDP datagram, an ICMP message...). */
+  readonly payload: Uint8Array;
+  readonly ttl?: number;
+  readonly moreFragments?: boolean;
+}
+
+/** An Ethernet + IPv4 frame with correct checksums, built with the wire codecs. */
+export function ipv4Frame(s: Ipv4FrameSpec): Uint8Array {
+  const b = new Uint8Array(14 + 20 + s.payload.length);
+  emitEthernet({ dst: parseMac(s.dstMac), src: parseMac(s.srcMac), etherType: ETHERTYPE_IPV4 }, b, 0);
+  b.set(s.payload, 34);
+  emitIpv4(
+    {
+      dscp: 0, ecn: 0, identification: 1, dontFragment: false, moreFragments: s.moreFragments ?? false, fragmentOffset: 0,
+      ttl: s.ttl ?? 64, protocol: s.protocol, src: parseIpv4Addr(s.src), dst: parseIpv4Addr(s.dst), options: new Uint8Array(0), payloadLength: s.payload.length,
+    },
+    b,
+    14,
+  );
+  return b;
+}
+
+/** A UDP datagram with its checksum over the pseudo-header of `src` and `dst`. */
+export function udpDatagram(src: string, dst: string, srcPort: number, dstPort: number, data: Uint8Array): Uint8Array {
+  const b = new Uint8Array(8 + data.length);
+  b.set(data, 8);
+  emitUdp({ srcPort, dstPort, payloadLength: data.length }, b, 0, parseIpv4Addr(src), parseIpv4Addr(dst));
+  return b;
+}
+
+/** An ICMP message with `body` after the 8-byte header. */
+export function icmpMessage(repr: Icmpv4Repr, body: Uint8Array): Uint8Array {
+  const b = new Uint8Array(8 + body.length);
+  b.set(body, 8);
+  emitIcmpv4(repr, b, 0);
+  return b;
+}
+
+/** An Ethernet + ARP frame. */
+export function arpFrame(dstMac: string, srcMac: string, arp: ArpRepr): Uint8Array {
+  const b = new Uint8Array(14 + ARP_LEN);
+  emitEthernet({ dst: parseMac(dstMac), src: parseMac(srcMac), etherType: ETHERTYPE_ARP }, b, 0);
+  emitArp(arp, b, 14);
+  return b;
+}
+
+export { IPPROTO_UDP, IPPROTO_ICMP };
