@@ -5,7 +5,8 @@
  * src/bridges/learning-bridge.ts (VLAN-unaware, all flags at their defaults).
  * Usage: bridge noop|bridge MACS SECONDS WARMUP_SECONDS; prints {"mpps": ...}.
  */
-#define _POSIX_C_SOURCE 199309L
+#define _POSIX_C_SOURCE 200112L
+#define _ISOC11_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,13 +75,18 @@ static packet *link_receive(link_t *l) {
 
 /* ---- MAC table: same layout and hash as HashMacTable ---- */
 #define OCCUPIED (1 << 28)
+/* 32-byte buckets, two per cache line: the layout HashMacTable keeps in its Int32Array/Float64Array pair. */
+typedef struct {
+  int32_t key_hi, key_lo, port, is_static;
+  double seen;
+  int32_t unused[2];
+} bucket;
+
 typedef struct {
   uint32_t mask;
   int capacity, size;
   double overflows;
-  int32_t *key_lo, *key_hi, *port;
-  double *seen;
-  uint8_t *is_static;
+  bucket *b;
 } mac_table;
 
 enum { LEARN_NEW, LEARN_MOVED, LEARN_REFRESHED, LEARN_FULL, LEARN_STATIC };
@@ -90,8 +96,8 @@ static void mt_init(mac_table *t, int capacity) {
   while (buckets < (uint32_t)capacity * 2) buckets *= 2;
   t->mask = buckets - 1;
   t->capacity = capacity;
-  t->key_lo = calloc(buckets, 4); t->key_hi = calloc(buckets, 4); t->port = calloc(buckets, 4);
-  t->seen = calloc(buckets, 8); t->is_static = calloc(buckets, 1);
+  t->b = aligned_alloc(64, buckets * sizeof(bucket));
+  memset(t->b, 0, buckets * sizeof(bucket));
 }
 
 static uint32_t mt_home(const mac_table *t, int32_t lo, int32_t hi) {
@@ -106,9 +112,9 @@ static uint32_t mt_home(const mac_table *t, int32_t lo, int32_t hi) {
 static int64_t mt_find(const mac_table *t, int32_t lo, int32_t hi) {
   uint32_t i = mt_home(t, lo, hi);
   for (;;) {
-    int32_t k = t->key_hi[i];
+    int32_t k = t->b[i].key_hi;
     if (k == 0) return ~(int64_t)i;
-    if (k == hi && t->key_lo[i] == lo) return i;
+    if (k == hi && t->b[i].key_lo == lo) return i;
     i = (i + 1) & t->mask;
   }
 }
@@ -116,22 +122,23 @@ static int64_t mt_find(const mac_table *t, int32_t lo, int32_t hi) {
 static int mt_lookup(const mac_table *t, uint32_t hi16, uint32_t lo32, int vlan) {
   int32_t hi = OCCUPIED | (int32_t)(hi16 << 12) | (vlan & 0xfff);
   int64_t i = mt_find(t, (int32_t)lo32, hi);
-  return i >= 0 ? t->port[i] : -1;
+  return i >= 0 ? t->b[i].port : -1;
 }
 
 static int mt_learn(mac_table *t, uint32_t hi16, uint32_t lo32, int vlan, int port, double now) {
   int32_t hi = OCCUPIED | (int32_t)(hi16 << 12) | (vlan & 0xfff), lo = (int32_t)lo32;
   int64_t i = mt_find(t, lo, hi);
   if (i >= 0) {
-    if (t->is_static[i]) return LEARN_STATIC;
-    t->seen[i] = now;
-    if (t->port[i] == port) return LEARN_REFRESHED;
-    t->port[i] = port;
+    bucket *e = &t->b[i];
+    if (e->is_static) return LEARN_STATIC;
+    e->seen = now;
+    if (e->port == port) return LEARN_REFRESHED;
+    e->port = port;
     return LEARN_MOVED;
   }
   if (t->size >= t->capacity) { t->overflows++; return LEARN_FULL; }
-  int64_t b = ~i;
-  t->key_lo[b] = lo; t->key_hi[b] = hi; t->port[b] = port; t->seen[b] = now; t->is_static[b] = 0;
+  bucket *e = &t->b[~i];
+  e->key_hi = hi; e->key_lo = lo; e->port = port; e->is_static = 0; e->seen = now;
   t->size++;
   return LEARN_NEW;
 }

@@ -28,7 +28,7 @@ import type { Link } from '../engine/link.js';
 import type { Packet } from '../engine/packet.js';
 import { NS_PER_S } from '../engine/clock.js';
 import { formatMac, isGroupMac, parseMac } from './mac.js';
-import { HashMacTable } from './mac-table.js';
+import { HashMacTable, LEARN_FULL, LEARN_MOVED, LEARN_NEW } from './mac-table.js';
 
 const BRIDGE_DROPS = {
   runt: 'frame shorter than the 14-byte Ethernet header',
@@ -343,9 +343,10 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     this.#rxPackets[inPort]!++;
     this.#rxBytes[inPort]! += len;
     if (len < 14) return this.#dropFrom(p, inPort, 'runt');
-    const srcHi = (buf[off + 6]! << 8) | buf[off + 7]!;
+    const view = p.view;
+    const srcHi = view.getUint16(off + 6);
     if ((srcHi & 0x100) !== 0) return this.#dropFrom(p, inPort, 'multicast-source');
-    const srcLo = ((buf[off + 8]! << 24) | (buf[off + 9]! << 16) | (buf[off + 10]! << 8) | buf[off + 11]!) >>> 0;
+    const srcLo = view.getUint32(off + 8);
     if (srcHi === 0 && srcLo === 0) return this.#dropFrom(p, inPort, 'zero-source');
     const tagged = buf[off + 12] === 0x81 && buf[off + 13] === 0x00;
     if (tagged && len < 18) return this.#dropFrom(p, inPort, 'truncated-tag');
@@ -362,27 +363,26 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     p.vlan = vlan;
 
     if (this.#learning[inPort] !== 0) {
-      const src = srcHi * TWO_POW_32 + srcLo;
-      const learned = this.#fdb.learn(src, vlan, inPort, now);
-      if (learned === 'new') {
+      const learned = this.#fdb.learnWords(srcHi, srcLo, vlan, inPort, now);
+      if (learned === LEARN_NEW) {
         this.#learned[inPort]!++;
-        if (p.traceId !== 0) this.note(p, `learned ${formatMac(src)} on ${this.#portNames[inPort]} vlan ${vlan}`);
-      } else if (learned === 'moved') {
-        if (p.traceId !== 0) this.note(p, `moved ${formatMac(src)} to ${this.#portNames[inPort]} vlan ${vlan}`);
-      } else if (learned === 'full' && p.traceId !== 0) {
-        this.note(p, `fdb full, not learning ${formatMac(src)}`);
+        if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} on ${this.#portNames[inPort]} vlan ${vlan}`);
+      } else if (learned === LEARN_MOVED) {
+        if (p.traceId !== 0) this.note(p, `moved ${formatMac(srcHi * TWO_POW_32 + srcLo)} to ${this.#portNames[inPort]} vlan ${vlan}`);
+      } else if (learned === LEARN_FULL && p.traceId !== 0) {
+        this.note(p, `fdb full, not learning ${formatMac(srcHi * TWO_POW_32 + srcLo)}`);
       }
     }
 
-    const dstHi = (buf[off]! << 8) | buf[off + 1]!;
-    const dstLo = ((buf[off + 2]! << 24) | (buf[off + 3]! << 16) | (buf[off + 4]! << 8) | buf[off + 5]!) >>> 0;
+    const dstHi = view.getUint16(off);
+    const dstLo = view.getUint32(off + 2);
     if ((dstHi & 0x100) !== 0) {
       if (dstHi === 0x0180 && (dstLo & 0xfffffff0) >>> 0 === 0xc2000000 && dstLo !== 0xc2000000) {
         return this.#dropFrom(p, inPort, 'link-local');
       }
       return this.#flood(p, inPort, vlan);
     }
-    const out = this.#fdb.lookup(dstHi * TWO_POW_32 + dstLo, vlan);
+    const out = this.#fdb.lookupWords(dstHi, dstLo, vlan);
     if (out < 0) return this.#flood(p, inPort, vlan);
     if (out === inPort && this.#hairpin[inPort] === 0) return this.#dropFrom(p, inPort, 'same-port');
     const link = this.#outLinks[out]!;

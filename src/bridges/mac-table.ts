@@ -2,8 +2,8 @@
  * MAC tables: the forwarding database of a learning bridge, (MAC, VLAN) -> (port, last seen, static).
  *
  * `HashMacTable` is the one the data path uses. Design:
- * - Open addressing with linear probing over parallel typed arrays (no per-entry objects, no
- *   allocation per lookup or learn). The bucket count is a power of two at least twice the entry
+ * - Open addressing with linear probing over one typed-array block of 32-byte buckets (no
+ *   per-entry objects, no allocation per lookup or learn; a probe touches one cache line). The bucket count is a power of two at least twice the entry
  *   capacity, so the load factor never exceeds 1/2 and probe sequences stay short.
  * - A key is two int32 words: the low 32 bits of the MAC, and `OCCUPIED | hi16 << 12 | vlan`.
  *   A bucket is empty when its high word is 0, so the occupied bit doubles as the state.
@@ -54,8 +54,17 @@ export interface MacTable {
   entries(): MacEntry[];
 }
 
+/** Codes returned by `HashMacTable.learnWords`, indices into LEARN_RESULTS. */
+export const LEARN_NEW = 0;
+export const LEARN_MOVED = 1;
+export const LEARN_REFRESHED = 2;
+export const LEARN_FULL = 3;
+export const LEARN_STATIC = 4;
+const LEARN_RESULTS: readonly LearnResult[] = ['new', 'moved', 'refreshed', 'full', 'static'];
+
 const TWO_POW_32 = 4294967296;
 const OCCUPIED = 1 << 28;
+const BUCKET_BYTES = 32;
 
 function checkCapacity(capacity: number): void {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
@@ -72,13 +81,13 @@ function checkKey(mac: number, vlan: number, port: number): void {
 export class HashMacTable implements MacTable {
   readonly capacity: number;
   readonly #mask: number;
-  /** Low 32 bits of the MAC. */
-  readonly #keyLo: Int32Array;
-  /** OCCUPIED | hi16 << 12 | vlan; 0 marks an empty bucket. */
-  readonly #keyHi: Int32Array;
-  readonly #port: Int32Array;
-  readonly #seen: Float64Array;
-  readonly #static: Uint8Array;
+  /**
+   * Buckets of 32 bytes, one cache line holds two: int32 words [hi key, lo key, port, static]
+   * then the last-seen time as a float64 at word 4 (the same memory seen through `#times`).
+   * One bucket per cache line half means a probe touches one line, not one per field.
+   */
+  readonly #words: Int32Array;
+  readonly #times: Float64Array;
   #size = 0;
   #overflows = 0;
 
@@ -88,11 +97,9 @@ export class HashMacTable implements MacTable {
     let buckets = 2;
     while (buckets < capacity * 2) buckets *= 2;
     this.#mask = buckets - 1;
-    this.#keyLo = new Int32Array(buckets);
-    this.#keyHi = new Int32Array(buckets);
-    this.#port = new Int32Array(buckets);
-    this.#seen = new Float64Array(buckets);
-    this.#static = new Uint8Array(buckets);
+    const memory = new ArrayBuffer(buckets * BUCKET_BYTES);
+    this.#words = new Int32Array(memory);
+    this.#times = new Float64Array(memory);
   }
 
   get size(): number {
@@ -118,48 +125,67 @@ export class HashMacTable implements MacTable {
 
   /** The bucket holding the key, or `~b` where `b` is the empty bucket that ends its probe. */
   #find(lo: number, hi: number): number {
-    const keyHi = this.#keyHi;
-    const keyLo = this.#keyLo;
+    const words = this.#words;
     const mask = this.#mask;
     let i = this.#home(lo, hi);
     for (;;) {
-      const k = keyHi[i]!;
+      const w = i << 3;
+      const k = words[w]!;
       if (k === 0) return ~i;
-      if (k === hi && keyLo[i] === lo) return i;
+      if (k === hi && words[w + 1] === lo) return i;
       i = (i + 1) & mask;
     }
   }
 
   lookup(mac: number, vlan: number): number {
-    const lo = mac | 0;
-    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | (vlan & 0xfff);
-    const i = this.#find(lo, hi);
-    return i >= 0 ? this.#port[i]! : -1;
+    const lo = mac >>> 0;
+    return this.lookupWords((mac - lo) / TWO_POW_32, lo, vlan);
+  }
+
+  /**
+   * `lookup` for the data path, with the address as its two words (as read from a frame:
+   * the first 16 bits and the last 32 bits), so no 48-bit arithmetic happens per packet.
+   */
+  lookupWords(hi16: number, lo32: number, vlan: number): number {
+    const i = this.#find(lo32 | 0, OCCUPIED | (hi16 << 12) | (vlan & 0xfff));
+    return i >= 0 ? this.#words[(i << 3) + 2]! : -1;
   }
 
   learn(mac: number, vlan: number, port: number, now: number): LearnResult {
-    const lo = mac | 0;
-    const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | (vlan & 0xfff);
+    const lo = mac >>> 0;
+    return LEARN_RESULTS[this.learnWords((mac - lo) / TWO_POW_32, lo, vlan, port, now)]!;
+  }
+
+  /**
+   * `learn` for the data path, with the address as two words; returns a LEARN_* code instead of
+   * a string so the caller branches on small integers.
+   */
+  learnWords(hi16: number, lo32: number, vlan: number, port: number, now: number): number {
+    const lo = lo32 | 0;
+    const hi = OCCUPIED | (hi16 << 12) | (vlan & 0xfff);
     const i = this.#find(lo, hi);
+    const words = this.#words;
     if (i >= 0) {
-      if (this.#static[i] !== 0) return 'static';
-      this.#seen[i] = now;
-      if (this.#port[i] === port) return 'refreshed';
-      this.#port[i] = port;
-      return 'moved';
+      const w = i << 3;
+      if (words[w + 3] !== 0) return LEARN_STATIC;
+      this.#times[(i << 2) + 2] = now;
+      if (words[w + 2] === port) return LEARN_REFRESHED;
+      words[w + 2] = port;
+      return LEARN_MOVED;
     }
     if (this.#size >= this.capacity) {
       this.#overflows++;
-      return 'full';
+      return LEARN_FULL;
     }
     const b = ~i;
-    this.#keyLo[b] = lo;
-    this.#keyHi[b] = hi;
-    this.#port[b] = port;
-    this.#seen[b] = now;
-    this.#static[b] = 0;
+    const w = b << 3;
+    words[w] = hi;
+    words[w + 1] = lo;
+    words[w + 2] = port;
+    words[w + 3] = 0;
+    this.#times[(b << 2) + 2] = now;
     this.#size++;
-    return 'new';
+    return LEARN_NEW;
   }
 
   addStatic(mac: number, vlan: number, port: number, now = 0): void {
@@ -167,16 +193,17 @@ export class HashMacTable implements MacTable {
     const lo = mac | 0;
     const hi = OCCUPIED | (((mac - (mac >>> 0)) / TWO_POW_32) << 12) | vlan;
     let i = this.#find(lo, hi);
+    const words = this.#words;
     if (i < 0) {
       if (this.#size >= this.capacity) throw new RangeError(`mac table: full (${this.capacity} entries), cannot add a static entry`);
       i = ~i;
-      this.#keyLo[i] = lo;
-      this.#keyHi[i] = hi;
+      words[i << 3] = hi;
+      words[(i << 3) + 1] = lo;
       this.#size++;
     }
-    this.#port[i] = port;
-    this.#seen[i] = now;
-    this.#static[i] = 1;
+    words[(i << 3) + 2] = port;
+    words[(i << 3) + 3] = 1;
+    this.#times[(i << 2) + 2] = now;
   }
 
   remove(mac: number, vlan: number): boolean {
@@ -190,15 +217,11 @@ export class HashMacTable implements MacTable {
 
   flush(port = -1, vlan = -1, includeStatic = false): number {
     let removed = 0;
-    const keyHi = this.#keyHi;
+    const words = this.#words;
     for (let i = 0; i <= this.#mask; ) {
-      const k = keyHi[i]!;
-      if (
-        k !== 0 &&
-        (port < 0 || this.#port[i] === port) &&
-        (vlan < 0 || (k & 0xfff) === vlan) &&
-        (includeStatic || this.#static[i] === 0)
-      ) {
+      const w = i << 3;
+      const k = words[w]!;
+      if (k !== 0 && (port < 0 || words[w + 2] === port) && (vlan < 0 || (k & 0xfff) === vlan) && (includeStatic || words[w + 3] === 0)) {
         this.#deleteAt(i);
         removed++;
       } else {
@@ -210,11 +233,11 @@ export class HashMacTable implements MacTable {
 
   age(now: number, ageingTimeNs: number): number {
     let removed = 0;
-    const keyHi = this.#keyHi;
-    const seen = this.#seen;
-    const isStatic = this.#static;
+    const words = this.#words;
+    const times = this.#times;
     for (let i = 0; i <= this.#mask; ) {
-      if (keyHi[i] !== 0 && isStatic[i] === 0 && now - seen[i]! >= ageingTimeNs) {
+      const w = i << 3;
+      if (words[w] !== 0 && words[w + 3] === 0 && now - times[(i << 2) + 2]! >= ageingTimeNs) {
         this.#deleteAt(i);
         removed++;
       } else {
@@ -226,16 +249,17 @@ export class HashMacTable implements MacTable {
 
   entries(): MacEntry[] {
     const out: MacEntry[] = [];
+    const words = this.#words;
     for (let i = 0; i <= this.#mask; i++) {
-      const k = this.#keyHi[i]!;
+      const w = i << 3;
+      const k = words[w]!;
       if (k === 0) continue;
-      const hi16 = (k >>> 12) & 0xffff;
       out.push({
-        mac: hi16 * TWO_POW_32 + (this.#keyLo[i]! >>> 0),
+        mac: ((k >>> 12) & 0xffff) * TWO_POW_32 + (words[w + 1]! >>> 0),
         vlan: k & 0xfff,
-        port: this.#port[i]!,
-        lastSeen: this.#seen[i]!,
-        isStatic: this.#static[i] !== 0,
+        port: words[w + 2]!,
+        lastSeen: this.#times[(i << 2) + 2]!,
+        isStatic: words[w + 3] !== 0,
       });
     }
     return out;
@@ -243,28 +267,25 @@ export class HashMacTable implements MacTable {
 
   /** Empties bucket `i` and shifts later members of its cluster back so every probe still finds them. */
   #deleteAt(i: number): void {
-    const keyHi = this.#keyHi;
-    const keyLo = this.#keyLo;
+    const words = this.#words;
+    const times = this.#times;
     const mask = this.#mask;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const k = keyHi[j]!;
+      const k = words[j << 3]!;
       if (k === 0) break;
-      const home = this.#home(keyLo[j]!, k);
+      const home = this.#home(words[(j << 3) + 1]!, k);
       // The entry at j may move into the hole only if its home is not cyclically in (hole, j].
       const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (stays) continue;
-      keyHi[hole] = k;
-      keyLo[hole] = keyLo[j]!;
-      this.#port[hole] = this.#port[j]!;
-      this.#seen[hole] = this.#seen[j]!;
-      this.#static[hole] = this.#static[j]!;
+      words.copyWithin(hole << 3, j << 3, (j << 3) + 4);
+      times[(hole << 2) + 2] = times[(j << 2) + 2]!;
       hole = j;
     }
-    keyHi[hole] = 0;
-    keyLo[hole] = 0;
+    words[hole << 3] = 0;
+    words[(hole << 3) + 1] = 0;
     this.#size--;
   }
 }
