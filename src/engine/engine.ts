@@ -5,8 +5,9 @@
  * `push()` on apps whose inputs hold packets, pass after pass, until the links are empty
  * or `maxPushPasses` is reached (a forwarding loop then keeps its packets for the next
  * breath instead of spinning forever). On the virtual clock a breath that moved packets
- * costs `breathCost` nanoseconds and an idle engine jumps straight to its next timer, so
- * runs are deterministic and idle time is free.
+ * costs `breathCost` nanoseconds, each push pass `passCost` more (so a frame crossing k apps
+ * takes about k passes: a simple, deterministic model of per-hop latency), and an idle engine
+ * jumps straight to its next timer, so runs are deterministic and idle time is free.
  *
  * `configure(graph)` compares the new graph with the running one: unchanged apps and links
  * stay (with their queued packets and counters), changed apps get `reconfig()` or are
@@ -60,6 +61,8 @@ export interface EngineOptions {
   linkCapacity?: number;
   /** Virtual nanoseconds one busy breath costs. */
   breathCost?: number;
+  /** Virtual nanoseconds each push pass that moved packets costs: a model of per-hop latency. */
+  passCost?: number;
   maxPushPasses?: number;
 }
 
@@ -80,7 +83,9 @@ export class Engine {
   readonly tracer: Tracer;
   readonly linkCapacity: number;
   readonly breathCost: number;
+  readonly passCost: number;
   readonly maxPushPasses: number;
+  readonly #virtualClock: VirtualClock | null;
   readonly apps = new Map<string, App>();
   readonly links = new Map<string, Link>();
   readonly #specs = new Map<string, AppSpec>();
@@ -102,6 +107,8 @@ export class Engine {
     this.pool = options.pool ?? new PacketPool();
     this.linkCapacity = options.linkCapacity ?? DEFAULT_LINK_CAPACITY;
     this.breathCost = options.breathCost ?? 1000;
+    this.passCost = options.passCost ?? 1000;
+    this.#virtualClock = this.clock instanceof VirtualClock ? this.clock : null;
     this.maxPushPasses = options.maxPushPasses ?? 64;
     this.tracer = new Tracer(() => this.clock.now());
   }
@@ -276,6 +283,7 @@ export class Engine {
       }
       if (!moved) break;
       busy = true;
+      if (this.#virtualClock !== null && this.passCost > 0) this.#virtualClock.advance(this.passCost);
     }
     if (pass === this.maxPushPasses && this.#anyQueued()) this.pushPassLimitHits++;
     return busy;

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * The `vnet` command. Talks to control/ only.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LabFileError, loadLabFile } from '../control/lab/load.js';
+import { LabRuntime } from '../control/lab/runtime.js';
+import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
+import { renderReport, renderTrace } from './render.js';
+import { runShell } from './shell.js';
+
+const USAGE = `usage: vnet <command> ...
+
+  lab run FILE [--json] [--capture DIR] [--pcap]
+                          build the lab on the virtual clock, run its checks, report;
+                          exits 1 if a check fails. --capture writes DIR/<lab>.pcapng
+                          (one interface per port; --pcap: classic pcap, a file per port)
+  lab validate FILE       check a lab file and print what it describes
+  lab shell FILE          an interactive shell on the running lab (try "help")
+  trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
+                          and explain its path app by app [-j]
+  decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
+  encode SPEC             print the bytes of a packet spec as hex, e.g.
+                          vnet encode 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=1,dst=2),payload(len=4)'
+`;
+
+class UsageError extends Error {}
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'lab':
+      return lab(rest);
+    case 'trace':
+      return trace(rest);
+    case 'decode':
+      return decode(rest);
+    case 'encode':
+      return encode(rest);
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+  }
+}
+
+function lab(argv: string[]): number {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', short: 'j' }, capture: { type: 'string' }, pcap: { type: 'boolean' } },
+  });
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) throw new UsageError(`lab ${sub ?? ''}: expected one lab FILE`);
+  const model = loadLabFile(file);
+  if (sub === 'validate') {
+    if (values.json) print(JSON.stringify(model, null, 2));
+    else {
+      const kinds = Object.values(model.nodes).reduce<Record<string, number>>((a, n) => ({ ...a, [n.kind]: (a[n.kind] ?? 0) + 1 }), {});
+      print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}, ${model.links.length} links, ${model.checks.length} checks`);
+    }
+    return 0;
+  }
+  if (sub === 'shell') {
+    void runShell(new LabRuntime(model));
+    return -1;
+  }
+  if (sub !== 'run') throw new UsageError(`unknown lab command ${JSON.stringify(sub)} (run, validate, shell)`);
+  const rt = new LabRuntime(model);
+  const captures = values.capture === undefined ? [] : values.pcap ? rt.ports.map((p) => ({ file: `${model.name}-${p.node}-${p.iface}.pcap`, cap: rt.capture([p.name]) })) : [{ file: `${model.name}.pcapng`, cap: rt.capture() }];
+  const report = rt.runChecks();
+  if (values.capture !== undefined) {
+    mkdirSync(values.capture, { recursive: true });
+    for (const c of captures) {
+      writeFileSync(join(values.capture, c.file), values.pcap ? c.cap.toPcap() : c.cap.toPcapng());
+      c.cap.detach();
+    }
+  }
+  if (values.json) print(JSON.stringify({ ...report, captures: captures.map((c) => join(values.capture ?? '', c.file)) }, null, 2));
+  else {
+    print(renderReport(report));
+    if (captures.length > 0) print(`capture: ${captures.length === 1 ? join(values.capture!, captures[0]!.file) : `${captures.length} files in ${values.capture}`} (${captures.reduce((n, c) => n + c.cap.packetCount, 0)} packets)`);
+  }
+  return report.failed === 0 && report.conservation.ok ? 0 : 1;
+}
+
+function trace(argv: string[]): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, hex: { type: 'string' } } });
+  const [file, port, spec] = positionals;
+  if (file === undefined || port === undefined || (spec === undefined) === (values.hex === undefined)) throw new UsageError('trace: expected FILE PORT SPEC, or FILE PORT --hex HEX');
+  const rt = new LabRuntime(loadLabFile(file));
+  const bytes = values.hex !== undefined ? parseHex(values.hex) : encodePacket(spec!);
+  const steps = rt.trace(port, bytes);
+  if (values.json) print(JSON.stringify({ port, packet: decodePacket(bytes), steps }, null, 2));
+  else print(renderTrace(port, steps, decodeText(bytes)));
+  return 0;
+}
+
+function decode(argv: string[]): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' } } });
+  if (positionals.length === 0) throw new UsageError('decode: expected HEX (or - for stdin)');
+  const text = positionals[0] === '-' ? readFileSync(0, 'utf8') : positionals.join('');
+  const bytes = parseHex(text);
+  if (values.json) print(JSON.stringify(decodePacket(bytes), null, 2));
+  else print(decodeText(bytes));
+  return 0;
+}
+
+function encode(argv: string[]): number {
+  if (argv.length === 0) throw new UsageError('encode: expected a packet SPEC');
+  print(toHex(encodePacket(argv.join(' '))));
+  return 0;
+}
+
+function print(s: string): void {
+  process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+}
+
+try {
+  const code = main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (e) {
+  if (e instanceof LabFileError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+  } else if (e instanceof UsageError) {
+    process.stderr.write(`vnet: ${e.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`vnet: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
