@@ -34,10 +34,11 @@ export async function runShell(rt: LabRuntime, input: NodeJS.ReadableStream = pr
   const out = (s: string): void => { output.write(s.endsWith('\n') ? s : `${s}\n`); };
   let capture: Capture | null = null;
   if (interactive) out(`lab ${rt.model.name}: ${rt.hostNames().length} hosts, ${rt.bridgeNames().length} bridges. Type help.`);
-  rl.prompt();
+  const prompt = (): void => { if (interactive) rl.prompt(); };
+  prompt();
   for await (const raw of rl) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) { rl.prompt(); continue; }
+    if (line === '' || line.startsWith('#')) { prompt(); continue; }
     if (!interactive) out(`vnet> ${line}`);
     if (line === 'exit' || line === 'quit') break;
     try {
@@ -46,7 +47,7 @@ export async function runShell(rt: LabRuntime, input: NodeJS.ReadableStream = pr
     } catch (e) {
       out(`error: ${(e as Error).message}`);
     }
-    rl.prompt();
+    prompt();
   }
   rl.close();
   (capture as Capture | null)?.detach();
