@@ -485,16 +485,24 @@ test('a ping larger than the MTU fails with too-big: the host does not fragment'
   assertConserved(e);
 });
 
-test('a traced echo request records the host decisions', () => {
+test('traced packets record the host decisions', () => {
   const e = new Engine();
   e.configure(new Graph().app('h', Host, { interfaces: { eth0: { ip: '10.0.0.2/24' } } }).app('peer', Peer, {}).connect('peer.port', 'h.eth0'));
   const h = e.app<Host>('h');
-  const p = e.pool.fromBytes(ipv4Frame({ dstMac: h.addresses()[0]!.mac, srcMac: '02:00:00:00:00:09', src: '10.0.0.9', dst: '10.0.0.3', protocol: IPPROTO_UDP, payload: udpDatagram('10.0.0.9', '10.0.0.3', 1, 2, new Uint8Array(1)) }))!;
-  const id = e.tracer.start(p);
-  e.links.get('peer.port -> h.eth0')!.transmit(p);
+  const frame = ipv4Frame({ dstMac: h.addresses()[0]!.mac, srcMac: '02:00:00:00:00:09', src: '10.0.0.9', dst: '10.0.0.3', protocol: IPPROTO_UDP, payload: udpDatagram('10.0.0.9', '10.0.0.3', 1, 2, new Uint8Array(1)) });
+  const id = e.app<Peer>('peer').send(frame, true);
   e.runBreaths(1);
   const notes = e.tracer.records(id).filter((r) => r.where === 'h').map((r) => r.text);
   assert.deepEqual(notes, ['rx eth0', 'drop: not-for-me']);
+  // An echo request from an unknown neighbour: answered, the answer waits for ARP, then leaves.
+  const echo = ipv4Frame({ dstMac: h.addresses()[0]!.mac, srcMac: '02:00:00:00:00:09', src: '10.0.0.9', dst: '10.0.0.2', protocol: IPPROTO_ICMP, payload: icmpMessage({ kind: 'echo-request', identifier: 7, sequence: 1, payloadLength: 0 }, new Uint8Array(0)) });
+  const id2 = e.app<Peer>('peer').send(echo, true);
+  e.runBreaths(1);
+  e.app<Peer>('peer').send(arpFrame(h.addresses()[0]!.mac, '02:00:00:00:00:09', { op: ARP_OP_REPLY, senderMac: parseMac('02:00:00:00:00:09'), senderIp: parseIpv4Addr('10.0.0.9'), targetMac: parseMac(h.addresses()[0]!.mac), targetIp: parseIpv4Addr('10.0.0.2') }));
+  e.runBreaths(1);
+  const notes2 = e.tracer.records(id2).filter((r) => r.where === 'h').map((r) => r.text);
+  assert.deepEqual(notes2, ['rx eth0', 'icmp: echo reply to 10.0.0.9', 'arp: waiting for 10.0.0.9', 'arp resolved 10.0.0.9 -> 02:00:00:00:00:09']);
+  assertConserved(e);
 });
 
 test('reconfiguring a host changes its addresses and keeps it working', () => {
@@ -510,4 +518,28 @@ test('reconfiguring a host changes its addresses and keeps it working', () => {
   e.runUntil(() => s.done, S);
   assert.equal(s.received, 1);
   assert.equal(e.app<Host>('h2').neighbours()[0]!.ip, '10.0.0.5');
+  assertConserved(e);
+});
+
+test('gratuitous ARP updates a known neighbour, and creates one only when learning is on', () => {
+  for (const learnGratuitous of [false, true]) {
+    const e = new Engine();
+    e.configure(new Graph().app('h', Host, { interfaces: { eth0: { ip: '10.0.0.2/24' } }, arp: { learnGratuitous } }).app('peer', Peer, {}).connect('peer.port', 'h.eth0'));
+    const h = e.app<Host>('h');
+    const garp = (ip: string, mac: string) =>
+      arpFrame('ff:ff:ff:ff:ff:ff', mac, { op: ARP_OP_REQUEST, senderMac: parseMac(mac), senderIp: parseIpv4Addr(ip), targetMac: 0, targetIp: parseIpv4Addr(ip) });
+    const peer = e.app<Peer>('peer');
+    peer.send(garp('10.0.0.9', '02:00:00:00:00:09'));
+    e.runBreaths(1);
+    assert.deepEqual(h.neighbours().map((n) => n.mac), learnGratuitous ? ['02:00:00:00:00:09'] : []);
+    // Known neighbours follow a moved address either way.
+    h.udpSend('10.0.0.8', 9, new Uint8Array(1));
+    peer.send(arpFrame(h.addresses()[0]!.mac, '02:00:00:00:00:08', { op: ARP_OP_REPLY, senderMac: parseMac('02:00:00:00:00:08'), senderIp: parseIpv4Addr('10.0.0.8'), targetMac: parseMac(h.addresses()[0]!.mac), targetIp: parseIpv4Addr('10.0.0.2') }));
+    e.runBreaths(1);
+    peer.send(garp('10.0.0.8', '02:00:00:00:00:88'));
+    e.runBreaths(1);
+    assert.equal(h.neighbours().find((n) => n.ip === '10.0.0.8')!.mac, '02:00:00:00:00:88');
+    assert.equal(h.totalDrops(), 0);
+    assertConserved(e);
+  }
 });

@@ -274,8 +274,12 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   #rIface: Iface | null = null;
   #rNextHop = 0;
   #rSrc = 0;
+  /** Why the last `#originate` returned null. */
+  #allocError: SendResult = 'no-buffer';
 
   #ipId = 0;
+  #lastAddr = -1;
+  #lastAddrText = '';
   #ephemeral = EPHEMERAL_FIRST;
   readonly #udp = new Map<number, UdpBinding>();
   readonly #pings = new Map<number, PingSession>();
@@ -491,6 +495,15 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     if (broadcast || !this.#sendUnreachable(p, off, ICMP_UNREACH_PROTOCOL)) this.drop(p, 'unknown-protocol');
   }
 
+  /** Dotted text of an address for the socket API; a steady flow from one peer reuses one string. */
+  #addrText(addr: number): string {
+    if (addr !== this.#lastAddr) {
+      this.#lastAddr = addr;
+      this.#lastAddrText = formatIpv4Addr(addr);
+    }
+    return this.#lastAddrText;
+  }
+
   #ownsAddr(addr: number): boolean {
     const ifaces = this.#ifaces;
     for (let i = 0; i < ifaces.length; i++) if (ifaces[i]!.owns(addr)) return true;
@@ -529,7 +542,7 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
       this.#echoRepliesIn++;
       const session = this.#pings.get(icmp.identifier);
       if (session !== undefined) {
-        session.reply(icmp.sequence, this.engine.now(), ip.ttl, icmp.payloadLength, formatIpv4Addr(ip.src));
+        session.reply(icmp.sequence, this.engine.now(), ip.ttl, icmp.payloadLength, this.#addrText(ip.src));
         if (session.done) this.#pings.delete(session.id);
       }
       if (p.traceId !== 0) this.note(p, `icmp: echo reply id ${icmp.identifier} seq ${icmp.sequence}`);
@@ -595,7 +608,7 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     this.#udpIn++;
     if (p.traceId !== 0) this.note(p, `udp: deliver to port ${dstPort}`);
     // The handler may send (echo servers do): it only meets the transmit path's views.
-    binding.handler(formatIpv4Addr(src), udp.srcPort, p.buf.subarray(udp.payloadOffset, udp.payloadOffset + udp.payloadLength), iface.name);
+    binding.handler(this.#addrText(src), udp.srcPort, p.buf.subarray(udp.payloadOffset, udp.payloadOffset + udp.payloadLength), iface.name);
     this.consume(p);
   }
 
@@ -864,7 +877,6 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     }
     return p;
   }
-  #allocError: SendResult = 'no-buffer';
 
   /** Hands a packet built by `#originate` on. */
   #dispatch(p: Packet): SendResult {

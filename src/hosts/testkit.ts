@@ -32,14 +32,19 @@ export class Peer extends App<typeof PEER_DROPS, PeerConf> {
     super(ctx, conf ?? {}, PEER_DROPS);
   }
 
-  /** Sends a frame on `port`. */
-  send(frame: Uint8Array): void {
+  /** Sends a frame on `port`; with `trace`, the frame is traced and its trace id returned (else 0). */
+  send(frame: Uint8Array, trace = false): number {
     const p = this.alloc();
-    if (p === null) return this.countDrop('pool-empty');
+    if (p === null) {
+      this.countDrop('pool-empty');
+      return 0;
+    }
     p.setData(frame);
+    const id = trace ? this.engine.tracer.start(p) : 0;
     const out = this.output.port;
-    if (out === undefined) return this.drop(p, 'no-output');
-    out.transmit(p);
+    if (out === undefined) this.drop(p, 'no-output');
+    else out.transmit(p);
+    return id;
   }
 
   override push(): void {
