@@ -474,6 +474,17 @@ test('a host pings its own address through the loopback', () => {
   assertConserved(e);
 });
 
+test('UDP from a host to its own closed port comes back as port unreachable through the loopback', () => {
+  const { e, h1 } = twoHosts();
+  const codes: number[] = [];
+  h1.udpBind(6000, () => {}, (r) => codes.push(r.code));
+  assert.equal(h1.udpSend('10.0.0.1', 6001, new Uint8Array(3), { srcPort: 6000 }), 'sent');
+  e.runUntil(() => codes.length === 1, S);
+  assert.deepEqual(codes, [ICMP_UNREACH_PORT]);
+  assert.equal(h1.stats().interfaces.eth0!.txPackets, 0);
+  assertConserved(e);
+});
+
 test('a ping larger than the MTU fails with too-big: the host does not fragment', () => {
   const { e, h1 } = twoHosts({ interfaces: { eth0: { ip: '10.0.0.1/24', mtu: 576 } } });
   const warm = h1.ping('10.0.0.2', { count: 1 });

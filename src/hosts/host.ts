@@ -623,7 +623,8 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     const to = ip.src;
     const offendingDst = ip.dst;
     if (to === 0 || !this.#takeIcmpToken()) return false;
-    if (!this.#route(to, null)) return false;
+    const local = this.#ownsAddr(to);
+    if (!local && !this.#route(to, null)) return false;
     const quote = Math.min(ip.totalLength, ICMP_QUOTE_MAX);
     p.off = ipOff;
     p.len = quote;
@@ -632,11 +633,12 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     u.code = code;
     u.payloadLength = quote;
     emitIcmpv4(u, p.buf, p.off + IPV4_MIN_HEADER_LEN);
-    const src = this.#ownsAddr(offendingDst) ? offendingDst : this.#rSrc;
+    const src = local || this.#ownsAddr(offendingDst) ? offendingDst : this.#rSrc;
     this.#emitIpHeader(p, ICMPV4_HEADER_LEN + quote, IPPROTO_ICMP, src, to, this.#ttl);
     this.#icmpErrorsOut++;
     if (p.traceId !== 0) this.note(p, `icmp: destination unreachable code ${code} to ${formatIpv4Addr(to)}`);
-    this.#transmitIp(p, this.#rIface!, this.#rNextHop);
+    if (local) this.#loop(p);
+    else this.#transmitIp(p, this.#rIface!, this.#rNextHop);
     return true;
   }
 
