@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LabFileError, loadLabFile } from '../control/lab/load.js';
+import { LabFileError, labSchema, loadLabFile, nodeKinds } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
 import { renderReport, renderTrace } from './render.js';
@@ -18,6 +18,8 @@ const USAGE = `usage: vnet <command> ...
                           exits 1 if a check fails. --capture writes DIR/<lab>.pcapng
                           (one interface per port; --pcap: classic pcap, a file per port)
   lab validate FILE       check a lab file and print what it describes
+  lab schema              print the JSON schema of lab files
+  lab kinds               list the node kinds a lab file may use
   lab shell FILE          an interactive shell on the running lab (try "help")
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
@@ -52,6 +54,14 @@ function main(argv: string[]): number {
 
 function lab(argv: string[]): number {
   const [sub, ...rest] = argv;
+  if (sub === 'schema') {
+    print(JSON.stringify(labSchema(), null, 2));
+    return 0;
+  }
+  if (sub === 'kinds') {
+    print(nodeKinds().map((k) => `${k.name.padEnd(16)}${k.description}${k.aliases.length ? ` (also: ${k.aliases.join(', ')})` : ''}`).join('\n'));
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
-import { LabFileError, loadLabFile, parseLab } from './load.js';
+import { LabFileError, labSchema, loadLabFile, parseLab } from './load.js';
+import { isHost } from './model.js';
 import { repoRoot } from '../../testing/paths.js';
 
 const require = createRequire(import.meta.url);
@@ -29,8 +30,8 @@ test('the two-hosts example means what it says', () => {
   assert.deepEqual(m.links.map((l) => `${l.a.node}:${l.a.iface}-${l.b.node}:${l.b.iface}`), ['h1:eth0-br0:p1', 'h2:eth0-br0:p2']);
   assert.deepEqual(m.checks, [{ kind: 'pingall', count: 1 }, { kind: 'ping', from: 'h1', to: '10.0.0.2', expect: 'success', count: 1 }]);
   const h1 = m.nodes.h1;
-  assert.equal(h1?.kind, 'host');
-  assert.deepEqual(h1?.kind === 'host' ? h1.interfaces.eth0?.ips : null, ['10.0.0.1/24']);
+  assert.ok(isHost(h1));
+  assert.deepEqual(h1.interfaces.eth0?.ips, ['10.0.0.1/24']);
 });
 
 function problems(text: string): string[] {
@@ -89,6 +90,11 @@ test('YAML syntax errors carry a position', () => {
 test('VLAN sub-interfaces take their VLAN and parent from the name', () => {
   const m = parseLab('topology:\n  nodes:\n    b: { kind: bridge }\n    h: { kind: host, interfaces: { eth0: {}, eth0.10: { ip: 10.1.0.1/24 } } }\n  links:\n    - endpoints: ["h:eth0", "b:p1"]\n');
   const h = m.nodes.h;
-  assert.ok(h?.kind === 'host');
+  assert.ok(isHost(h));
   assert.deepEqual(h.interfaces['eth0.10'], { ips: ['10.1.0.1/24'], vlan: 10, parent: 'eth0' });
+});
+
+test('the published schema file is the one the node kinds generate', () => {
+  const published = JSON.parse(readFileSync(join(repoRoot(), 'schema', 'lab.schema.json'), 'utf8')) as unknown;
+  assert.deepEqual(published, labSchema(), 'run: vnet lab schema > schema/lab.schema.json');
 });

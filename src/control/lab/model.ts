@@ -15,7 +15,12 @@ export interface BridgePortModel {
   readonly hairpin?: boolean;
 }
 
-export interface BridgeNodeModel {
+/** What every node model has; each kind (kinds/*.ts) extends it. */
+export interface NodeModel {
+  readonly kind: string;
+}
+
+export interface BridgeNodeModel extends NodeModel {
   readonly kind: 'bridge';
   readonly vlanFiltering: boolean;
   readonly ageingTime?: number;
@@ -34,14 +39,20 @@ export interface HostInterfaceModel {
   readonly mtu?: number;
 }
 
-export interface HostNodeModel {
+export interface HostNodeModel extends NodeModel {
   readonly kind: 'host';
   readonly interfaces: Readonly<Record<string, HostInterfaceModel>>;
   readonly gateway?: string;
   readonly routes: readonly { readonly dst: string; readonly via?: string; readonly dev?: string }[];
 }
 
-export type NodeModel = BridgeNodeModel | HostNodeModel;
+export function isHost(n: NodeModel | undefined): n is HostNodeModel {
+  return n?.kind === 'host';
+}
+
+export function isBridge(n: NodeModel | undefined): n is BridgeNodeModel {
+  return n?.kind === 'bridge';
+}
 
 export interface Endpoint {
   readonly node: string;

@@ -12,12 +12,19 @@ import type { App } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import { PacketPool } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
-import { LearningBridge, type LearningBridgeConf } from '../../bridges/learning-bridge.js';
-import { Host, type HostConf, type PingSession } from '../../hosts/host.js';
+import type { LearningBridge } from '../../bridges/learning-bridge.js';
+import type { Host, PingSession } from '../../hosts/host.js';
 import { Veth } from '../../nics/veth.js';
 import { Capture } from '../../capture/capture.js';
 import { conservation, type ConservationReport } from '../../testing/conservation.js';
-import type { CheckModel, LabModel, NodeModel } from './model.js';
+import { isBridge, isHost, type CheckModel, type LabModel, type NodeModel } from './model.js';
+import { NODE_KINDS, type NodeKind } from './kinds/index.js';
+
+function kindOf(node: NodeModel): NodeKind {
+  const k = NODE_KINDS.find((x) => x.name === node.kind);
+  if (k === undefined) throw new Error(`no node kind ${node.kind}`);
+  return k;
+}
 
 export interface LabPort {
   /** `node/iface`, the name captures and `show ports` use. */
@@ -104,7 +111,7 @@ export class LabRuntime {
     const packets = options.packets ?? Math.min(1 << 20, Math.max(16384, 64 * nodeCount));
     this.engine = new Engine({ pool: new PacketPool({ count: packets }) });
     const graph = new Graph();
-    for (const [name, node] of Object.entries(model.nodes)) addNode(graph, name, node, model);
+    for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model);
     const ports: LabPort[] = [];
     model.links.forEach((l, i) => {
       const cable = `link${i}`;
@@ -129,22 +136,22 @@ export class LabRuntime {
   /** The host app of a host node; a clear error for anything else. */
   host(name: string): Host {
     const node = this.model.nodes[name];
-    if (node?.kind !== 'host') throw new Error(`${name} is not a host of lab ${this.model.name} (hosts: ${this.hostNames().join(', ')})`);
+    if (!isHost(node)) throw new Error(`${name} is not a host of lab ${this.model.name} (hosts: ${this.hostNames().join(', ')})`);
     return this.engine.app<Host>(name);
   }
 
   bridge(name: string): LearningBridge {
     const node = this.model.nodes[name];
-    if (node?.kind !== 'bridge') throw new Error(`${name} is not a bridge of lab ${this.model.name} (bridges: ${this.bridgeNames().join(', ')})`);
+    if (!isBridge(node)) throw new Error(`${name} is not a bridge of lab ${this.model.name} (bridges: ${this.bridgeNames().join(', ')})`);
     return this.engine.app<LearningBridge>(name);
   }
 
   hostNames(): string[] {
-    return Object.entries(this.model.nodes).filter(([, n]) => n.kind === 'host').map(([k]) => k);
+    return Object.entries(this.model.nodes).filter(([, n]) => isHost(n)).map(([k]) => k);
   }
 
   bridgeNames(): string[] {
-    return Object.entries(this.model.nodes).filter(([, n]) => n.kind === 'bridge').map(([k]) => k);
+    return Object.entries(this.model.nodes).filter(([, n]) => isBridge(n)).map(([k]) => k);
   }
 
   /** A port by `node/iface` or `node:iface`. */
@@ -305,32 +312,6 @@ export class LabRuntime {
   stop(): void {
     this.engine.stop();
   }
-}
-
-function addNode(graph: Graph, name: string, node: NodeModel, model: LabModel): void {
-  if (node.kind === 'bridge') {
-    const conf: LearningBridgeConf = {
-      vlanFiltering: node.vlanFiltering,
-      ports: node.ports,
-      static: node.staticFdb,
-      ...(node.ageingTime !== undefined ? { ageingTime: node.ageingTime } : {}),
-      ...(node.fdbMax !== undefined ? { fdbMax: node.fdbMax } : {}),
-    };
-    graph.app(name, LearningBridge, conf);
-    return;
-  }
-  const interfaces: Record<string, HostConf['interfaces'][string]> = {};
-  for (const [ifName, i] of Object.entries(node.interfaces)) {
-    interfaces[ifName] = {
-      ...(i.ips.length > 0 ? { ip: i.ips[0], ips: i.ips.slice(1) } : {}),
-      ...(i.mac !== undefined ? { mac: i.mac } : {}),
-      ...(i.vlan !== undefined ? { vlan: i.vlan, parent: i.parent } : {}),
-      ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
-    };
-  }
-  void model;
-  const conf: HostConf = { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}) };
-  graph.app(name, Host, conf);
 }
 
 /** A host's addresses without prefix lengths, in interface order. */

@@ -1,0 +1,121 @@
+/** `kind: host` (containerlab `linux`) — an emulated instance with a small IP stack. */
+import type { Graph } from '../../../engine/engine.js';
+import { Host, type HostConf } from '../../../hosts/host.js';
+import type { Endpoint, HostInterfaceModel, HostNodeModel } from '../model.js';
+import { describe, type Path, type Validator } from '../validator.js';
+import type { NodeKind } from './kind.js';
+
+export const hostKind: NodeKind<HostNodeModel> = {
+  name: 'host',
+  aliases: ['linux'],
+  description: 'an emulated host: interfaces with addresses, ARP, ICMP echo, UDP, routes, 802.1Q sub-interfaces',
+  schemaProperties: {
+    interfaces: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*(\\.[0-9]+)?$' },
+      additionalProperties: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          ip: { $ref: '#/definitions/cidr' },
+          ips: { type: 'array', items: { $ref: '#/definitions/cidr' } },
+          mac: { $ref: '#/definitions/mac' },
+          vlan: { $ref: '#/definitions/vlan' },
+          parent: { type: 'string' },
+          mtu: { type: 'integer', minimum: 68, maximum: 65535 },
+        },
+      },
+    },
+    gateway: { $ref: '#/definitions/ipv4' },
+    routes: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['dst'],
+        properties: { dst: { oneOf: [{ const: 'default' }, { $ref: '#/definitions/cidr' }] }, via: { $ref: '#/definitions/ipv4' }, dev: { type: 'string' } },
+      },
+    },
+  },
+  parse: parseHost,
+  checkLinks(v: Validator, name: string, node: HostNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    for (const { endpoint, path: lp } of links) {
+      const cfg = node.interfaces[endpoint.iface];
+      if (cfg?.vlan !== undefined && cfg.parent !== endpoint.iface) v.fail(lp, `${name}:${endpoint.iface} is a VLAN sub-interface; link its parent ${cfg.parent}`);
+    }
+    for (const [iface, cfg] of Object.entries(node.interfaces)) {
+      const port = cfg.parent ?? iface;
+      if (!links.some((l) => l.endpoint.iface === port)) v.fail([...path, 'interfaces', iface], `${name}:${port} is not connected by any link`);
+    }
+  },
+  build(graph: Graph, name: string, node: HostNodeModel): void {
+    const interfaces: Record<string, HostConf['interfaces'][string]> = {};
+    for (const [ifName, i] of Object.entries(node.interfaces)) interfaces[ifName] = hostInterfaceConf(i);
+    graph.app(name, Host, { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}) });
+  },
+};
+
+function hostInterfaceConf(i: HostInterfaceModel): HostConf['interfaces'][string] {
+  return {
+    ...(i.ips.length > 0 ? { ip: i.ips[0], ips: i.ips.slice(1) } : {}),
+    ...(i.mac !== undefined ? { mac: i.mac } : {}),
+    ...(i.vlan !== undefined ? { vlan: i.vlan, parent: i.parent } : {}),
+    ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+  };
+}
+
+function parseHost(v: Validator, node: Record<string, unknown>, path: Path): HostNodeModel {
+  const interfaces: Record<string, HostInterfaceModel> = {};
+  const rawIfs = node.interfaces === undefined ? {} : v.object(node.interfaces, [...path, 'interfaces']) ?? {};
+  for (const [ifName, raw] of Object.entries(rawIfs)) {
+    const ip: Path = [...path, 'interfaces', ifName];
+    if (!/^[A-Za-z][A-Za-z0-9_-]*(\.\d+)?$/.test(ifName)) v.fail(ip, 'interface names look like eth0 or eth0.10', true);
+    const i = raw === null ? {} : v.object(raw, ip);
+    if (i === undefined) continue;
+    v.allowOnly(i, ip, ['ip', 'ips', 'mac', 'vlan', 'parent', 'mtu']);
+    const ips: string[] = [];
+    if (i.ip !== undefined) { const c = v.cidr(i.ip, [...ip, 'ip']); if (c) ips.push(c); }
+    if (i.ips !== undefined) {
+      if (!Array.isArray(i.ips)) v.fail([...ip, 'ips'], 'must be a list of addresses like 10.0.0.1/24');
+      else i.ips.forEach((x, k) => { const c = v.cidr(x, [...ip, 'ips', k]); if (c) ips.push(c); });
+    }
+    const dot = /^(.+)\.(\d+)$/.exec(ifName);
+    let vlan = i.vlan === undefined ? undefined : v.int(i.vlan, [...ip, 'vlan'], 1, 4094);
+    let parent = i.parent === undefined ? undefined : v.string(i.parent, [...ip, 'parent']);
+    if (dot && vlan === undefined && parent === undefined) {
+      vlan = Number(dot[2]);
+      parent = dot[1];
+      if (vlan < 1 || vlan > 4094) v.fail(ip, `VLAN ${vlan} in the interface name is outside 1..4094`, true);
+    }
+    if (parent !== undefined && vlan === undefined) v.fail([...ip, 'parent'], 'a parent is only meaningful with a vlan');
+    if (vlan !== undefined && parent === undefined) parent = ifName; // tagged frames on this port itself
+    if (parent !== undefined && parent !== ifName && rawIfs[parent] !== undefined) {
+      const parentCfg = rawIfs[parent] as Record<string, unknown> | null;
+      if (parentCfg && parentCfg.vlan !== undefined) v.fail([...ip, 'parent'], `${parent} is itself a VLAN interface`);
+    }
+    interfaces[ifName] = {
+      ips,
+      ...(i.mac !== undefined ? { mac: v.mac(i.mac, [...ip, 'mac']) } : {}),
+      ...(vlan !== undefined ? { vlan } : {}),
+      ...(parent !== undefined ? { parent } : {}),
+      ...(i.mtu !== undefined ? { mtu: v.int(i.mtu, [...ip, 'mtu'], 68, 65535) } : {}),
+    };
+  }
+  const gateway = node.gateway === undefined ? undefined : v.ip(node.gateway, [...path, 'gateway']);
+  const routes: { dst: string; via?: string; dev?: string }[] = [];
+  if (node.routes !== undefined) {
+    if (!Array.isArray(node.routes)) v.fail([...path, 'routes'], 'must be a list of { dst, via?, dev? }');
+    else node.routes.forEach((raw, k) => {
+      const rp: Path = [...path, 'routes', k];
+      const r = v.object(raw, rp);
+      if (r === undefined) return;
+      v.allowOnly(r, rp, ['dst', 'via', 'dev']);
+      const dst = r.dst === 'default' ? 'default' : v.cidr(r.dst, [...rp, 'dst']);
+      const via = r.via === undefined ? undefined : v.ip(r.via, [...rp, 'via']);
+      const dev = r.dev === undefined ? undefined : v.string(r.dev, [...rp, 'dev']);
+      if (dev !== undefined && interfaces[dev] === undefined) v.fail([...rp, 'dev'], `no interface ${dev} on this host`);
+      if (via === undefined && dev === undefined) v.fail(rp, 'a route needs via or dev');
+      if (dst) routes.push({ dst, ...(via ? { via } : {}), ...(dev ? { dev } : {}) });
+    });
+  }
+  return { kind: 'host', interfaces, routes, ...(gateway ? { gateway } : {}) };
+}
+

@@ -1,0 +1,25 @@
+/**
+ * A node kind of the lab file: how its fields are validated, what JSON schema describes them,
+ * and how it becomes apps on the engine graph. Kinds are listed in kinds/index.ts; adding a kind
+ * is adding a file and a line there, never editing the loader or the runtime.
+ */
+import type { Graph } from '../../../engine/engine.js';
+import type { Endpoint, LabModel, NodeModel } from '../model.js';
+import type { Path, Validator } from '../validator.js';
+
+export interface NodeKind<M extends NodeModel = NodeModel> {
+  /** The canonical `kind:` value. */
+  readonly name: string;
+  /** Other `kind:` values that mean the same (containerlab names). */
+  readonly aliases: readonly string[];
+  /** One-line description for docs and `vnet lab kinds`. */
+  readonly description: string;
+  /** JSON schema of the node's own fields (the loader adds `kind`). */
+  readonly schemaProperties: Readonly<Record<string, unknown>>;
+  /** Validates a node; problems go to the validator. */
+  parse(v: Validator, node: Record<string, unknown>, path: Path): M;
+  /** Validates what needs the links: e.g. every interface connected, endpoints that exist. */
+  checkLinks?(v: Validator, name: string, model: M, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void;
+  /** Adds the node's apps to the graph; the app named after the node owns its link ports. */
+  build(graph: Graph, name: string, model: M, lab: LabModel): void;
+}
