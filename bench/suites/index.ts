@@ -2,5 +2,6 @@
 import type { Suite } from '../lib.js';
 import { bridgeSuite } from './bridge.js';
 import { engineSuite } from './engine.js';
+import { scaleSuite } from './scale.js';
 
-export const suites: Suite[] = [engineSuite, bridgeSuite];
+export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite];

@@ -108,7 +108,7 @@ export class LabRuntime {
   constructor(model: LabModel, options: LabRuntimeOptions = {}) {
     this.model = model;
     const nodeCount = Object.keys(model.nodes).length;
-    const packets = options.packets ?? Math.min(1 << 20, Math.max(16384, 64 * nodeCount));
+    const packets = options.packets ?? Math.min(1 << 16, Math.max(16384, 8 * nodeCount));
     this.engine = new Engine({ pool: new PacketPool({ count: packets }) });
     const graph = new Graph();
     for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model);
