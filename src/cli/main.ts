@@ -10,6 +10,8 @@ import { LabRuntime } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
 import { renderReport, renderTrace } from './render.js';
 import { runShell } from './shell.js';
+import { Progress } from './progress.js';
+import { generateLabYaml } from '../control/lab/generate.js';
 
 const USAGE = `usage: vnet <command> ...
 
@@ -19,6 +21,8 @@ const USAGE = `usage: vnet <command> ...
                           (one interface per port; --pcap: classic pcap, a file per port)
   lab validate FILE       check a lab file and print what it describes
   lab schema              print the JSON schema of lab files
+  lab generate --hosts N --bridges M
+                          print a generated lab (hosts over a core/access bridge tree)
   lab kinds               list the node kinds a lab file may use
   lab shell FILE          an interactive shell on the running lab (try "help")
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
@@ -58,6 +62,11 @@ function lab(argv: string[]): number {
     print(JSON.stringify(labSchema(), null, 2));
     return 0;
   }
+  if (sub === 'generate') {
+    const { values } = parseArgs({ args: rest, options: { hosts: { type: 'string' }, bridges: { type: 'string' }, name: { type: 'string' } } });
+    process.stdout.write(generateLabYaml({ hosts: Number(values.hosts ?? 100), bridges: Number(values.bridges ?? 10), ...(values.name ? { name: values.name } : {}) }));
+    return 0;
+  }
   if (sub === 'kinds') {
     print(nodeKinds().map((k) => `${k.name.padEnd(16)}${k.description}${k.aliases.length ? ` (also: ${k.aliases.join(', ')})` : ''}`).join('\n'));
     return 0;
@@ -83,9 +92,12 @@ function lab(argv: string[]): number {
     return -1;
   }
   if (sub !== 'run') throw new UsageError(`unknown lab command ${JSON.stringify(sub)} (run, validate, shell)`);
+  const progress = new Progress();
+  progress.update(`building lab ${model.name}: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links`);
   const rt = new LabRuntime(model);
   const captures = values.capture === undefined ? [] : values.pcap ? rt.ports.map((p) => ({ file: `${model.name}-${p.node}-${p.iface}.pcap`, cap: rt.capture([p.name]) })) : [{ file: `${model.name}.pcapng`, cap: rt.capture() }];
-  const report = rt.runChecks();
+  const report = rt.runChecks((i, n) => progress.update(`running check ${i + 1}/${n}`));
+  progress.done();
   if (values.capture !== undefined) {
     mkdirSync(values.capture, { recursive: true });
     for (const c of captures) {

@@ -22,6 +22,8 @@ export function generateLabYaml(o: GeneratedLabOptions): string {
   lines.push('  links:');
   for (let b = 1; b < o.bridges; b++) lines.push(`    - endpoints: ["b0:up${b}", "b${b}:up"]`);
   for (let h = 0; h < o.hosts; h++) lines.push(`    - endpoints: ["h${h}:eth0", "b${h % o.bridges}:h${h}"]`);
+  const last = o.hosts - 1;
+  lines.push('checks:', `  - ping: { from: h0, to: ${hostAddress(last)} }`, `  - ping: { from: h${last}, to: ${hostAddress(0)} }`);
   return `${lines.join('\n')}\n`;
 }
 

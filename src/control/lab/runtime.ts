@@ -234,10 +234,13 @@ export class LabRuntime {
     return { check: 'pingall', expect: 'success', passed: ok === pairs.length && pairs.length > 0, detail: `${dropped}% dropped (${ok}/${pairs.length} received)`, pairs };
   }
 
-  /** Runs every check of the lab file and reports. */
-  runChecks(): LabReport {
+  /** Runs every check of the lab file and reports; `onCheck` hears about each check as it starts. */
+  runChecks(onCheck?: (index: number, total: number) => void): LabReport {
     const start = this.engine.now();
-    const checks = this.model.checks.map((c) => this.runCheck(c));
+    const checks = this.model.checks.map((c, i) => {
+      onCheck?.(i, this.model.checks.length);
+      return this.runCheck(c);
+    });
     const passed = checks.filter((c) => c.passed).length;
     return {
       lab: this.model.name,
