@@ -1,0 +1,24 @@
+/**
+ * Starting guest and backend code in worker threads.
+ *
+ * `startWorker(moduleUrl, data)` runs a module of ours in a new thread with `data` as its
+ * `workerData` (SharedArrayBuffers in `data` are shared, not copied). Compiled code (dist/, `.js`)
+ * starts directly; under tsx (tests run from sources) the module is a `.ts` file that Node cannot
+ * load by itself in a worker, so a one-line bootstrap registers the tsx loader first.
+ *
+ * `siblingModule(import.meta.url, 'guest-main')` names a module next to the caller with the
+ * caller's own extension, so the same call works from sources and from dist/.
+ */
+import { Worker } from 'node:worker_threads';
+
+export function siblingModule(callerUrl: string, baseName: string): URL {
+  const ext = callerUrl.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${baseName}${ext}`, callerUrl);
+}
+
+export function startWorker(moduleUrl: URL, data: unknown): Worker {
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, { workerData: data });
+  const loader = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); }).catch((e) => { setImmediate(() => { throw e; }); });`;
+  return new Worker(code, { eval: true, workerData: data });
+}
