@@ -1,0 +1,479 @@
+/**
+ * Split virtqueues (VIRTIO 1.2, section 2.7): the exact ring layout in guest memory, with a driver
+ * side (the guest) and a device side (the VMM or a vhost backend).
+ *
+ * Layout (little-endian), for a queue of `size` entries (a power of two up to 32768):
+ *   descriptor table, 16-byte aligned, 16 B per entry: addr u64, len u32, flags u16, next u16
+ *   avail ring, 2-byte aligned: flags u16, idx u16, ring[size] u16, used_event u16
+ *   used ring, 4-byte aligned:  flags u16, idx u16, ring[size] {id u32, len u32}, avail_event u16
+ * Indices are free-running u16 counters; an entry lives at `idx % size`.
+ *
+ * Threads: each side owns the writes to its index (driver: avail.idx, used_event, avail.flags;
+ * device: used.idx, avail_event, used.flags). Bulk data (descriptors, ring entries) is written with
+ * plain stores and published by an Atomics store of the index, which orders every earlier write before
+ * it; the other side's Atomics load of the index orders its later reads after it. Each side re-reads
+ * the other's event field only after publishing (both Atomics, so sequentially consistent), which is
+ * the full barrier the spec asks for between "publish" and "decide whether to notify".
+ *
+ * Notifications (2.7.7-2.7.10): with RING_EVENT_IDX a side notifies only when the other's event index
+ * falls in the range it just published, `vring_need_event(event, new, old)`:
+ * (u16)(new - event - 1) < (u16)(new - old); without it, only when the other side's NO_NOTIFY /
+ * NO_INTERRUPT flag is clear. Suppression is a hint: a side that re-enables notifications must re-check
+ * the ring afterwards (`enableNotify`/`enableInterrupts` return true when work slipped in).
+ *
+ * Hostile guests: the device side reads everything through GuestMemory's checked accessors and treats
+ * the rings as untrusted. Faults in one chain (a buffer outside RAM, lengths that overflow, a readable
+ * buffer after a writable one) drop that chain with a named reason and return it to the driver with
+ * length 0, and the queue carries on. Faults that leave the ring itself meaningless (a head index or
+ * `next` beyond the table, a descriptor loop, nested or malformed indirect tables, avail.idx moving by
+ * more than the queue size, rings outside RAM) put the queue in a `broken` state: it stops touching
+ * the rings and the device reports DEVICE_NEEDS_RESET (2.1.2). Every walk is bounded by the queue size,
+ * so no input can make the device loop.
+ */
+import type { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
+
+export const VIRTQ_DESC_F_NEXT = 1;
+export const VIRTQ_DESC_F_WRITE = 2;
+export const VIRTQ_DESC_F_INDIRECT = 4;
+/** avail.flags: the driver does not want interrupts (used without RING_EVENT_IDX). */
+export const VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
+/** used.flags: the device does not want kicks (used without RING_EVENT_IDX). */
+export const VIRTQ_USED_F_NO_NOTIFY = 1;
+export const VIRTQ_DESC_SIZE = 16;
+export const MAX_QUEUE_SIZE = 32768;
+
+/** True when a side that moved its index from `old` to `next` must notify a peer waiting for `event`. */
+export function needEvent(event: number, next: number, old: number): boolean {
+  return ((next - event - 1) & 0xffff) < ((next - old) & 0xffff);
+}
+
+/** Where a queue's three parts live in guest memory. */
+export interface VirtqueueAddresses {
+  readonly size: number;
+  readonly desc: number;
+  readonly avail: number;
+  readonly used: number;
+}
+
+export function descTableBytes(size: number): number {
+  return VIRTQ_DESC_SIZE * size;
+}
+export function availRingBytes(size: number): number {
+  return 6 + 2 * size;
+}
+export function usedRingBytes(size: number): number {
+  return 6 + 8 * size;
+}
+
+/** Lays out a queue in guest memory (driver side). */
+export function allocateVirtqueue(alloc: GuestAllocator, size: number): VirtqueueAddresses {
+  if (!isValidQueueSize(size)) throw new RangeError(`virtqueue: size must be a power of two from 1 to ${MAX_QUEUE_SIZE}, got ${size}`);
+  const desc = alloc.alloc(descTableBytes(size), 16);
+  const avail = alloc.alloc(availRingBytes(size), 2);
+  const used = alloc.alloc(usedRingBytes(size), 4);
+  return { size, desc, avail, used };
+}
+
+export function isValidQueueSize(size: number): boolean {
+  return Number.isInteger(size) && size >= 1 && size <= MAX_QUEUE_SIZE && (size & (size - 1)) === 0;
+}
+
+/** Per-chain faults: the chain is dropped (returned with length 0) and the queue goes on. */
+export const CHAIN_FAULTS = {
+  'desc-out-of-ram': 'a descriptor points outside guest RAM (or above 2^32)',
+  'chain-too-long': 'the buffers of one chain add up to more than the device accepts',
+  'readable-after-writable': 'a device-readable buffer follows a device-writable one',
+  'wrong-direction': 'a chain with no buffer in the direction the queue needs',
+} as const;
+export type ChainFault = keyof typeof CHAIN_FAULTS;
+
+/** Ring faults: the queue stops and the device needs a reset. */
+export const RING_FAULTS = {
+  'ring-out-of-ram': 'the descriptor table or a ring lies outside guest RAM or is misaligned',
+  'bad-queue-size': 'queue size is not a power of two within 1..32768',
+  'avail-index-jump': 'avail.idx moved by more than the queue size',
+  'bad-head-index': 'the avail ring names a descriptor beyond the table',
+  'bad-next-index': 'a descriptor chains to an index beyond its table',
+  'descriptor-loop': 'a chain is longer than the queue size (a loop)',
+  'indirect-not-negotiated': 'an INDIRECT descriptor without RING_INDIRECT_DESC',
+  'nested-indirect': 'an INDIRECT descriptor inside an indirect table',
+  'indirect-with-next': 'a descriptor with both INDIRECT and NEXT',
+  'bad-indirect-length': 'an indirect table whose length is zero or not a multiple of 16',
+  'indirect-out-of-ram': 'an indirect table outside guest RAM',
+} as const;
+export type RingFault = keyof typeof RING_FAULTS;
+
+/** A popped chain, in preallocated arrays (no allocation per chain). */
+export class Chain {
+  /** Descriptor index that heads the chain (what goes back in the used ring). */
+  head = 0;
+  count = 0;
+  readableBytes = 0;
+  writableBytes = 0;
+  readonly addr: Float64Array;
+  readonly len: Uint32Array;
+  readonly writable: Uint8Array;
+  constructor(maxSegments: number) {
+    this.addr = new Float64Array(maxSegments);
+    this.len = new Uint32Array(maxSegments);
+    this.writable = new Uint8Array(maxSegments);
+  }
+}
+
+export interface QueueFeatures {
+  /** VIRTIO_F_RING_EVENT_IDX negotiated. */
+  readonly eventIdx: boolean;
+  /** VIRTIO_F_RING_INDIRECT_DESC negotiated. */
+  readonly indirect: boolean;
+}
+
+/** Result of `DeviceQueue.pop`: a chain, nothing, a dropped chain, or a broken queue. */
+export type PopResult = 'chain' | 'empty' | 'fault' | 'broken';
+
+/** The device side of a split virtqueue. */
+export class DeviceQueue {
+  readonly mem: GuestMemory;
+  readonly size: number;
+  readonly #mask: number;
+  readonly #desc: number;
+  readonly #avail: number;
+  readonly #used: number;
+  readonly #eventIdx: boolean;
+  readonly #indirect: boolean;
+  readonly maxChainBytes: number;
+  #lastAvail = 0;
+  #usedIdx = 0;
+  #signalledUsed = 0;
+  /** The ring fault that stopped this queue, or null. */
+  broken: RingFault | null = null;
+  /** The chain fault of the last `pop` that returned 'fault'. */
+  lastFault: ChainFault | null = null;
+  readonly chainFaults: Record<ChainFault, number> = { 'desc-out-of-ram': 0, 'chain-too-long': 0, 'readable-after-writable': 0, 'wrong-direction': 0 };
+  /** Chains taken from the avail ring. */
+  popped = 0;
+  /** Interrupts the device decided to send (after suppression). */
+  interrupts = 0;
+  /** Interrupts suppressed by the driver's flag or event index. */
+  interruptsSuppressed = 0;
+
+  /** Validates the guest's queue addresses; a bad layout gives a queue that is broken from the start. */
+  constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, maxChainBytes = 65562) {
+    this.mem = mem;
+    this.#eventIdx = features.eventIdx;
+    this.#indirect = features.indirect;
+    this.maxChainBytes = maxChainBytes;
+    const size = isValidQueueSize(addrs.size) ? addrs.size : 1;
+    this.size = size;
+    this.#mask = size - 1;
+    this.#desc = addrs.desc;
+    this.#avail = addrs.avail;
+    this.#used = addrs.used;
+    if (size !== addrs.size) this.broken = 'bad-queue-size';
+    else if (
+      addrs.desc % 16 !== 0 || addrs.avail % 2 !== 0 || addrs.used % 4 !== 0 ||
+      !mem.check(addrs.desc, descTableBytes(size)) || !mem.check(addrs.avail, availRingBytes(size)) || !mem.check(addrs.used, usedRingBytes(size))
+    ) this.broken = 'ring-out-of-ram';
+    if (this.broken === null) this.#usedIdx = this.#signalledUsed = mem.load16(this.#used + 2);
+  }
+
+  /** Index of the next avail entry the device will take. */
+  get lastAvail(): number {
+    return this.#lastAvail;
+  }
+
+  /** Chains the driver has made available and the device has not taken; -1 (and broken) when avail.idx jumped. */
+  pending(): number {
+    if (this.broken !== null) return 0;
+    const idx = this.mem.load16(this.#avail + 2);
+    const n = (idx - this.#lastAvail) & 0xffff;
+    if (n > this.size) {
+      this.broken = 'avail-index-jump';
+      return 0;
+    }
+    return n;
+  }
+
+  /**
+   * Takes the next chain into `out`. `need` says which direction the queue requires
+   * ('read' for a transmit queue, 'write' for a receive queue). A 'fault' chain has already been
+   * returned to the driver with length 0 (published with the next `publishUsed`).
+   */
+  pop(out: Chain, need: 'read' | 'write'): PopResult {
+    if (this.broken !== null) return 'broken';
+    if (this.pending() === 0) return this.broken !== null ? 'broken' : 'empty';
+    const mem = this.mem;
+    const head = mem.read16(this.#avail + 4 + 2 * (this.#lastAvail & this.#mask));
+    if (head < 0 || head >= this.size) return this.#break('bad-head-index');
+    this.#lastAvail = (this.#lastAvail + 1) & 0xffff;
+    this.popped++;
+    out.head = head;
+    out.count = 0;
+    out.readableBytes = 0;
+    out.writableBytes = 0;
+    let table = this.#desc;
+    let tableSize = this.size;
+    let inIndirect = false;
+    let i = head;
+    let fault: ChainFault | null = null;
+    let steps = 0;
+    const limit = Math.min(this.size, out.addr.length);
+    for (;;) {
+      if (++steps > this.size + 1) return this.#break('descriptor-loop');
+      const d = table + VIRTQ_DESC_SIZE * i;
+      const addr = mem.read64(d);
+      const len = mem.read32(d + 8);
+      const flags = mem.read16(d + 12);
+      const next = mem.read16(d + 14);
+      if (len < 0 || flags < 0 || next < 0) return this.#break(inIndirect ? 'indirect-out-of-ram' : 'ring-out-of-ram');
+      if ((flags & VIRTQ_DESC_F_INDIRECT) !== 0) {
+        if (!this.#indirect) return this.#break('indirect-not-negotiated');
+        if (inIndirect) return this.#break('nested-indirect');
+        if ((flags & VIRTQ_DESC_F_NEXT) !== 0) return this.#break('indirect-with-next');
+        if (len === 0 || len % VIRTQ_DESC_SIZE !== 0) return this.#break('bad-indirect-length');
+        if (addr < 0 || !mem.check(addr, len)) return this.#break('indirect-out-of-ram');
+        table = addr;
+        tableSize = len / VIRTQ_DESC_SIZE;
+        inIndirect = true;
+        i = 0;
+        steps = 0;
+        continue;
+      }
+      const writable = (flags & VIRTQ_DESC_F_WRITE) !== 0;
+      if (fault === null) {
+        if (addr < 0 || !mem.check(addr, len)) fault = 'desc-out-of-ram';
+        else if (!writable && out.writableBytes > 0) fault = 'readable-after-writable';
+        else if (out.readableBytes + out.writableBytes + len > this.maxChainBytes || out.count >= limit) fault = 'chain-too-long';
+        else {
+          const k = out.count++;
+          out.addr[k] = addr;
+          out.len[k] = len;
+          out.writable[k] = writable ? 1 : 0;
+          if (writable) out.writableBytes += len;
+          else out.readableBytes += len;
+        }
+      }
+      if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
+      if (next >= tableSize) return this.#break('bad-next-index');
+      i = next;
+    }
+    if (fault === null && (need === 'read' ? out.readableBytes === 0 : out.writableBytes === 0)) fault = 'wrong-direction';
+    if (fault !== null) {
+      this.chainFaults[fault]++;
+      this.lastFault = fault;
+      this.pushUsed(head, 0);
+      return 'fault';
+    }
+    return 'chain';
+  }
+
+  #break(reason: RingFault): 'broken' {
+    this.broken = reason;
+    return 'broken';
+  }
+
+  /** Puts a finished chain in the used ring (visible to the driver after `publishUsed`). */
+  pushUsed(head: number, written: number): void {
+    if (this.broken !== null) return;
+    const e = this.#used + 4 + 8 * (this.#usedIdx & this.#mask);
+    this.mem.write32(e, head);
+    this.mem.write32(e + 4, written);
+    this.#usedIdx = (this.#usedIdx + 1) & 0xffff;
+  }
+
+  /** Publishes pushed entries; returns true when the driver should be interrupted (after suppression). */
+  publishUsed(): boolean {
+    if (this.broken !== null) return false;
+    const mem = this.mem;
+    const next = this.#usedIdx;
+    const old = this.#signalledUsed;
+    if (next === old) return false;
+    mem.store16(this.#used + 2, next);
+    this.#signalledUsed = next;
+    const want = this.#eventIdx
+      ? needEvent(mem.load16(this.#avail + 4 + 2 * this.size), next, old)
+      : (mem.load16(this.#avail) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+    if (want) this.interrupts++;
+    else this.interruptsSuppressed++;
+    return want;
+  }
+
+  /** Asks the driver not to kick (the device is polling). */
+  disableNotify(): void {
+    if (this.broken !== null || this.#eventIdx) return; // with event idx, simply not moving avail_event suppresses kicks
+    this.mem.store16(this.#used, VIRTQ_USED_F_NO_NOTIFY);
+  }
+
+  /** Asks for a kick on the next avail entry; true when entries arrived meanwhile (keep polling). */
+  enableNotify(): boolean {
+    if (this.broken !== null) return false;
+    if (this.#eventIdx) this.mem.store16(this.#used + 4 + 8 * this.size, this.#lastAvail);
+    else this.mem.store16(this.#used, 0);
+    return this.pending() > 0;
+  }
+}
+
+/** The driver (guest) side of a split virtqueue. */
+export class DriverQueue {
+  readonly mem: GuestMemory;
+  readonly addrs: VirtqueueAddresses;
+  readonly size: number;
+  readonly #mask: number;
+  readonly #eventIdx: boolean;
+  /** Guest-physical base of this queue's indirect tables (0 when indirect is off). */
+  readonly #indirectBase: number;
+  readonly maxIndirect: number;
+  readonly #nextFree: Uint16Array;
+  readonly #chainLen: Uint16Array;
+  /** A caller-chosen number per head, returned with the used entry (a buffer index, usually). */
+  readonly #token: Int32Array;
+  #freeHead = 0;
+  #numFree: number;
+  #availIdx = 0;
+  #kickedAvail = 0;
+  #lastUsed = 0;
+  // Staging of the chain being built (no allocation per chain).
+  readonly #sAddr: Float64Array;
+  readonly #sLen: Uint32Array;
+  readonly #sFlags: Uint16Array;
+  #sCount = 0;
+  /** Kicks the driver decided to send (after suppression). */
+  kicks = 0;
+  kicksSuppressed = 0;
+  /** After `pollUsed` returned true: the token and written length of the finished chain. */
+  usedToken = 0;
+  usedLen = 0;
+
+  constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, indirect: { alloc: GuestAllocator; maxSegments: number } | null = null) {
+    this.mem = mem;
+    this.addrs = addrs;
+    this.size = addrs.size;
+    this.#mask = addrs.size - 1;
+    this.#eventIdx = features.eventIdx;
+    this.#nextFree = new Uint16Array(this.size);
+    for (let i = 0; i < this.size; i++) this.#nextFree[i] = (i + 1) & this.#mask;
+    this.#chainLen = new Uint16Array(this.size);
+    this.#token = new Int32Array(this.size);
+    this.#numFree = this.size;
+    this.maxIndirect = features.indirect && indirect !== null ? indirect.maxSegments : 0;
+    this.#indirectBase = this.maxIndirect > 0 ? indirect!.alloc.alloc(this.size * this.maxIndirect * VIRTQ_DESC_SIZE, 16) : 0;
+    const staging = Math.max(this.size, this.maxIndirect);
+    this.#sAddr = new Float64Array(staging);
+    this.#sLen = new Uint32Array(staging);
+    this.#sFlags = new Uint16Array(staging);
+    mem.bytes.fill(0, addrs.avail, addrs.avail + availRingBytes(this.size));
+    mem.bytes.fill(0, addrs.used, addrs.used + usedRingBytes(this.size));
+  }
+
+  /** Free descriptors in the table. */
+  get numFree(): number {
+    return this.#numFree;
+  }
+
+  /** Starts a chain. */
+  begin(): void {
+    this.#sCount = 0;
+  }
+
+  /** Adds a buffer to the chain being built; false when the chain cannot hold more. */
+  add(addr: number, len: number, deviceWritable: boolean): boolean {
+    if (this.#sCount >= this.#sAddr.length) return false;
+    const k = this.#sCount++;
+    this.#sAddr[k] = addr;
+    this.#sLen[k] = len;
+    this.#sFlags[k] = deviceWritable ? VIRTQ_DESC_F_WRITE : 0;
+    return true;
+  }
+
+  /**
+   * Puts the chain in the avail ring (visible after `publish`): through an indirect table when
+   * negotiated and the chain has more than one buffer, otherwise as a direct chain. Returns false
+   * when there are not enough free descriptors.
+   */
+  commit(token: number): boolean {
+    const n = this.#sCount;
+    if (n === 0) return false;
+    const useIndirect = n > 1 && n <= this.maxIndirect;
+    const needed = useIndirect ? 1 : n;
+    if (needed > this.#numFree) return false;
+    const view = this.mem.view;
+    const head = this.#freeHead;
+    if (useIndirect) {
+      const table = this.#indirectBase + head * this.maxIndirect * VIRTQ_DESC_SIZE;
+      for (let k = 0; k < n; k++) this.#writeDesc(table + VIRTQ_DESC_SIZE * k, this.#sAddr[k]!, this.#sLen[k]!, this.#sFlags[k]! | (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0), k + 1 < n ? k + 1 : 0);
+      const d = this.addrs.desc + VIRTQ_DESC_SIZE * head;
+      this.#writeDesc(d, table, n * VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT, 0);
+      this.#freeHead = this.#nextFree[head]!;
+    } else {
+      let i = head;
+      for (let k = 0; k < n; k++) {
+        const next = this.#nextFree[i]!;
+        const last = k + 1 === n;
+        this.#writeDesc(this.addrs.desc + VIRTQ_DESC_SIZE * i, this.#sAddr[k]!, this.#sLen[k]!, this.#sFlags[k]! | (last ? 0 : VIRTQ_DESC_F_NEXT), last ? 0 : next);
+        if (!last) i = next;
+        else this.#freeHead = next;
+      }
+    }
+    this.#numFree -= needed;
+    this.#chainLen[head] = needed;
+    this.#token[head] = token;
+    view.setUint16(this.addrs.avail + 4 + 2 * (this.#availIdx & this.#mask), head, true);
+    this.#availIdx = (this.#availIdx + 1) & 0xffff;
+    return true;
+  }
+
+  #writeDesc(at: number, addr: number, len: number, flags: number, next: number): void {
+    const v = this.mem.view;
+    v.setUint32(at, addr >>> 0, true);
+    v.setUint32(at + 4, Math.floor(addr / 0x1_0000_0000) >>> 0, true);
+    v.setUint32(at + 8, len >>> 0, true);
+    v.setUint16(at + 12, flags, true);
+    v.setUint16(at + 14, next, true);
+  }
+
+  /** Publishes committed chains; returns true when the device should be kicked (after suppression). */
+  publish(): boolean {
+    const next = this.#availIdx;
+    const old = this.#kickedAvail;
+    if (next === old) return false;
+    const mem = this.mem;
+    mem.store16(this.addrs.avail + 2, next);
+    this.#kickedAvail = next;
+    const want = this.#eventIdx
+      ? needEvent(mem.load16(this.addrs.used + 4 + 8 * this.size), next, old)
+      : (mem.load16(this.addrs.used) & VIRTQ_USED_F_NO_NOTIFY) === 0;
+    if (want) this.kicks++;
+    else this.kicksSuppressed++;
+    return want;
+  }
+
+  /** Takes one finished chain into `usedToken`/`usedLen` and frees its descriptors; false when none. */
+  pollUsed(): boolean {
+    const mem = this.mem;
+    if (mem.load16(this.addrs.used + 2) === this.#lastUsed) return false;
+    const e = this.addrs.used + 4 + 8 * (this.#lastUsed & this.#mask);
+    const head = mem.view.getUint32(e, true) & this.#mask;
+    this.usedLen = mem.view.getUint32(e + 4, true);
+    this.#lastUsed = (this.#lastUsed + 1) & 0xffff;
+    this.usedToken = this.#token[head]!;
+    // Return the chain's descriptors to the free list: walk our own shadow of the chain.
+    const n = this.#chainLen[head]!;
+    let tail = head;
+    if (n > 1) for (let k = 1; k < n; k++) tail = this.#nextFree[tail]!;
+    this.#nextFree[tail] = this.#freeHead;
+    this.#freeHead = head;
+    this.#numFree += n;
+    return true;
+  }
+
+  /** Asks the device not to interrupt (the driver is polling). */
+  disableInterrupts(): void {
+    if (!this.#eventIdx) this.mem.store16(this.addrs.avail, VIRTQ_AVAIL_F_NO_INTERRUPT);
+  }
+
+  /** Asks for an interrupt on the next used entry; true when entries arrived meanwhile (keep polling). */
+  enableInterrupts(): boolean {
+    if (this.#eventIdx) this.mem.store16(this.addrs.avail + 4 + 2 * this.size, this.#lastUsed);
+    else this.mem.store16(this.addrs.avail, 0);
+    return this.mem.load16(this.addrs.used + 2) !== this.#lastUsed;
+  }
+}
