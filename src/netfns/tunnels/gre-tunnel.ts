@@ -1,0 +1,137 @@
+/**
+ * A GRE tunnel endpoint (RFC 2784, key and sequence number per RFC 2890): tenant segments
+ * named by the 32-bit key, carried as Ethernet over GRE (protocol 0x6558, "gretap") or, for
+ * keys bound with `payload: ip`, IPv4 over GRE (0x0800) on a point-to-point access port. The
+ * FDB, flooding, ARP suppression, MTU and underlay ARP are the overlay endpoint's; see
+ * overlay-endpoint.ts.
+ *
+ * Header written: K always (the key is the tenant), C when `checksum` is on (over the GRE
+ * header and payload), S when `sequence` is on, with one counter per (remote, key) starting at 0.
+ * Header read: version 0 ('gre-bad-version'); the R bit, the strict-source-route bit and the
+ * first recursion bit must be clear ('gre-unknown-flags': RFC 2784 says to discard them unless
+ * implementing RFC 1701), the other reserved bits are ignored; a key must be present, served here
+ * and allowed for the sender; the protocol type must match the key's payload; a present checksum
+ * must verify. With sequencing on, a packet must carry a sequence number newer than the last one
+ * accepted from that remote on that key (serial number arithmetic): older ones are
+ * 'gre-out-of-order', repeats 'gre-duplicate'. RFC 2890's reordering buffer is not implemented:
+ * out-of-order packets are dropped, never held.
+ */
+import type { AppContext } from '../../engine/app.js';
+import type { Packet } from '../../engine/packet.js';
+import { internetChecksum, internetSum } from '../../wire/checksum.js';
+import { ETHERTYPE_IPV4, ETHERTYPE_TEB } from '../../wire/ethernet.js';
+import { GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_ROUTING, GRE_FLAG_SEQUENCE } from '../../wire/gre.js';
+import { IPPROTO_GRE } from '../../wire/ipv4.js';
+import { OVERLAY_DROPS, OverlayEndpoint } from './overlay-endpoint.js';
+import { type OverlayConf, resolveOverlayConf } from './settings.js';
+
+export const GRE_DROPS = {
+  ...OVERLAY_DROPS,
+  'gre-truncated': 'GRE header cut short, or shorter than its flags say',
+  'gre-bad-version': 'GRE version is not 0',
+  'gre-unknown-flags': 'GRE routing, strict source route or recursion bits set (RFC 1701 features not implemented)',
+  'gre-no-key': 'GRE packet without a key: the key names the tenant',
+  'unknown-key': 'GRE key not served by this endpoint',
+  'key-not-allowed': 'the sending endpoint is not in this key\'s flood list or static FDB',
+  'gre-wrong-protocol': 'GRE protocol type does not match the key\'s payload (0x6558 Ethernet or 0x0800 IPv4)',
+  'gre-bad-checksum': 'GRE checksum present and wrong',
+  'gre-no-sequence': 'sequencing is on and the packet carries no sequence number',
+  'gre-out-of-order': 'sequence number older than the last one accepted (sequencing on)',
+  'gre-duplicate': 'sequence number equal to the last one accepted (sequencing on)',
+} as const;
+
+export interface GreTunnelConf extends OverlayConf {
+  /** Send sequence numbers and drop out-of-order and duplicate packets (default false). */
+  readonly sequence?: boolean;
+  /** Send the GRE checksum (default false); a received checksum is verified either way. */
+  readonly checksum?: boolean;
+}
+
+/** Flag bits a receiver that implements RFC 2784 and RFC 2890 only must discard on (RFC 2784 section 2.3). */
+const UNKNOWN_FLAGS = GRE_FLAG_ROUTING | 0x0800 | 0x0400;
+
+export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> {
+  readonly #sequencing: boolean;
+  readonly #checksum: boolean;
+  readonly #flags: number;
+  /** Next sequence number to send, and last accepted, per remote * segments + segment. */
+  readonly #txSeq: Uint32Array;
+  readonly #rxSeq: Uint32Array;
+  readonly #rxSeen: Uint8Array;
+
+  constructor(ctx: AppContext, conf: GreTunnelConf) {
+    const sequence = conf.sequence ?? false;
+    const checksum = conf.checksum ?? false;
+    if (typeof sequence !== 'boolean') throw new Error(`gre tunnel ${ctx.name}: sequence must be true or false`);
+    if (typeof checksum !== 'boolean') throw new Error(`gre tunnel ${ctx.name}: checksum must be true or false`);
+    const tunnelLen = 8 + (sequence ? 4 : 0) + (checksum ? 4 : 0);
+    super(ctx, conf, GRE_DROPS, resolveOverlayConf(`gre tunnel ${ctx.name}`, 'key', conf), { ipProtocol: IPPROTO_GRE, tunnelLen });
+    this.#sequencing = sequence;
+    this.#checksum = checksum;
+    this.#flags = GRE_FLAG_KEY | (sequence ? GRE_FLAG_SEQUENCE : 0) | (checksum ? GRE_FLAG_CHECKSUM : 0);
+    const pairs = Math.max(1, this.remoteIps.length * this.segmentIds.length);
+    this.#txSeq = new Uint32Array(pairs);
+    this.#rxSeq = new Uint32Array(pairs);
+    this.#rxSeen = new Uint8Array(pairs);
+  }
+
+  protected override writeTunnel(p: Packet, at: number, remote: number, segment: number, innerLen: number): void {
+    const view = p.view;
+    view.setUint16(at, this.#flags);
+    view.setUint16(at + 2, this.segmentIsIp(segment) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB);
+    let o = at + 4;
+    if (this.#checksum) {
+      view.setUint32(o, 0);
+      o += 4;
+    }
+    view.setUint32(o, this.segmentIds[segment]!);
+    o += 4;
+    if (this.#sequencing) {
+      const pair = remote * this.segmentIds.length + segment;
+      view.setUint32(o, this.#txSeq[pair]!);
+      this.#txSeq[pair] = (this.#txSeq[pair]! + 1) >>> 0;
+      o += 4;
+    }
+    if (this.#checksum) view.setUint16(at + 4, internetChecksum(p.buf, at, o - at + innerLen));
+  }
+
+  protected override readTunnel(p: Packet, at: number, len: number, remote: number): number {
+    const view = p.view;
+    if (len < 4) return this.#reject(p, 'gre-truncated');
+    const word = view.getUint16(at);
+    if ((word & 7) !== 0) return this.#reject(p, 'gre-bad-version');
+    if ((word & UNKNOWN_FLAGS) !== 0) return this.#reject(p, 'gre-unknown-flags');
+    const hasSum = (word & GRE_FLAG_CHECKSUM) !== 0;
+    const hasKey = (word & GRE_FLAG_KEY) !== 0;
+    const hasSeq = (word & GRE_FLAG_SEQUENCE) !== 0;
+    const hlen = 4 + (hasSum ? 4 : 0) + (hasKey ? 4 : 0) + (hasSeq ? 4 : 0);
+    if (hlen > len) return this.#reject(p, 'gre-truncated');
+    if (!hasKey) return this.#reject(p, 'gre-no-key');
+    const keyAt = at + (hasSum ? 8 : 4);
+    const seg = this.segmentIndexOf(view.getUint32(keyAt));
+    if (seg < 0) return this.#reject(p, 'unknown-key');
+    if (!this.mayUse(remote, seg)) return this.#reject(p, 'key-not-allowed');
+    if (view.getUint16(at + 2) !== (this.segmentIsIp(seg) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
+    if (hasSum && internetSum(p.buf, at, len) !== 0xffff) return this.#reject(p, 'gre-bad-checksum');
+    if (this.#sequencing) {
+      if (!hasSeq) return this.#reject(p, 'gre-no-sequence');
+      const seq = view.getUint32(keyAt + 4);
+      const pair = remote * this.segmentIds.length + seg;
+      if (this.#rxSeen[pair] === 1) {
+        const last = this.#rxSeq[pair]!;
+        if (seq === last) return this.#reject(p, 'gre-duplicate');
+        // Serial number arithmetic: newer when seq - last, mod 2^32, is below 2^31.
+        if (((seq - last) >>> 0) >= 0x80000000) return this.#reject(p, 'gre-out-of-order');
+      }
+      this.#rxSeq[pair] = seq;
+      this.#rxSeen[pair] = 1;
+    }
+    this.innerOffset = at + hlen;
+    return seg;
+  }
+
+  #reject(p: Packet, reason: keyof typeof GRE_DROPS): number {
+    this.drop(p, reason);
+    return -1;
+  }
+}

@@ -1,0 +1,869 @@
+/**
+ * An overlay endpoint: tenant L2 segments carried over an IPv4 underlay. The base of the VXLAN
+ * VTEP (vxlan-vtep.ts) and the GRE tunnel endpoint (gre-tunnel.ts), which add only their
+ * tunnel header: how it is written, how it is read.
+ *
+ * Ports: one underlay port (Ethernet frames of the IP underlay) and access ports, each bound to
+ * one segment (a VNI or a GRE key) for untagged frames, or to several by 802.1Q VLAN (a trunk:
+ * the tag picks the segment and is removed before encapsulation, put back on delivery).
+ *
+ * Access to overlay: learn the inner source MAC on the access port, answer ARP requests from
+ * the segment's ARP-suppression table, then by the per-segment FDB: a local port, a remote
+ * endpoint (encapsulate), or, for group and unknown destinations, every other local member of
+ * the segment plus head-end replication to every remote in the segment's flood list. The outer
+ * headers are written into the packet's headroom (prepend, no payload copy): Ethernet, IPv4
+ * (DF set, TTL 64, checksum from a per-remote partial sum), then the tunnel header.
+ *
+ * Overlay to access: the outer Ethernet must be ours, the outer IPv4 well formed, for our
+ * address, not a fragment, from a known remote endpoint; the tunnel header names a segment
+ * this endpoint serves and the remote is allowed to use (it is in the segment's flood list or
+ * static FDB). Then learning (when on: the inner source MAC now lives behind that remote; a
+ * static entry never moves), and delivery to local members only (split horizon: nothing
+ * received from the overlay is sent back into it).
+ *
+ * Tenants: every FDB key is (MAC, segment), every flood list and member list is per segment,
+ * and nothing on the path reads a MAC or an IP to pick a segment: only the access binding
+ * (port, VLAN) on the way in and the VNI/key on the way out. So two tenants may use the same
+ * MACs and IPs and a frame never changes segment.
+ *
+ * MTU: the overlay MTU is the underlay MTU minus the encapsulation (50 bytes for VXLAN). vnet
+ * does not fragment, inner or outer. An oversized inner IPv4 packet with DF set is turned into
+ * an ICMP fragmentation-needed (type 3 code 4, next-hop MTU = the overlay MTU) back to its
+ * sender, written in place and sourced from the inner destination address, as Linux does for
+ * bridged tunnels; anything else oversized is a counted drop 'needs-fragmentation'.
+ *
+ * Underlay: the endpoint answers ARP for its underlay address and resolves next hops (the
+ * remote itself inside the underlay prefix, else the gateway) by ARP unless given statically.
+ * Frames for an unresolved next hop wait in one bounded queue (`pendingMax`) while ARP is
+ * retried every 100 ms, three times, then are dropped 'underlay-unresolved'. Learned underlay
+ * neighbours do not age (bounded by `NEIGHBOURS_MAX`, overflow counted).
+ *
+ * Accounting: received + generated = sent + consumed + dropped + held, with the ARP queue held.
+ */
+import { App, type AppContext, type DropTable } from '../../engine/app.js';
+import type { Link } from '../../engine/link.js';
+import type { Packet } from '../../engine/packet.js';
+import { NS_PER_MS, NS_PER_S } from '../../engine/clock.js';
+import { HashMacTable, LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
+import { foldSum, internetChecksum } from '../../wire/checksum.js';
+import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
+import { formatMac } from '../../wire/mac.js';
+import { type OverlaySettings } from './settings.js';
+
+/** Drop reasons every overlay endpoint has; the VXLAN and GRE apps add their tunnel's own. */
+export const OVERLAY_DROPS = {
+  runt: 'access frame shorter than the 14-byte Ethernet header',
+  'unknown-port': 'frame on a port that is neither the underlay nor a configured access port',
+  'no-segment': 'access frame whose VLAN (or lack of one) is bound to no segment on this port',
+  'multicast-source': 'access frame with a group source MAC',
+  'same-port': 'destination MAC is on the ingress access port',
+  'port-unlinked': 'the destination access port has no output link',
+  'no-egress': 'nothing to flood to: no other member and no remote in the segment',
+  'no-headroom': 'not enough headroom to add the outer headers or a VLAN tag',
+  'needs-fragmentation': 'inner packet larger than the overlay MTU and not an IPv4 packet with DF (vnet does not fragment)',
+  'underlay-runt': 'underlay frame shorter than an Ethernet header',
+  'not-my-mac': 'underlay frame for another MAC',
+  'underlay-not-ip': 'underlay frame neither IPv4 nor ARP',
+  'underlay-arp-malformed': 'underlay ARP that is not Ethernet/IPv4 or is cut short',
+  'outer-truncated': 'outer IPv4 header or datagram cut short',
+  'outer-bad-version': 'outer IP version is not 4',
+  'outer-bad-ihl': 'outer IPv4 IHL below 5',
+  'outer-bad-total-length': 'outer IPv4 total length shorter than its header',
+  'outer-bad-checksum': 'outer IPv4 header checksum does not verify',
+  'not-my-ip': 'outer IPv4 destination is not this endpoint',
+  'outer-fragment': 'outer IPv4 fragment (vnet does not reassemble)',
+  'not-tunnel': 'outer IPv4 protocol is not this endpoint\'s tunnel',
+  'unknown-vtep': 'outer source address is no known remote endpoint',
+  'inner-truncated': 'inner frame shorter than an Ethernet header',
+  'inner-bad-source': 'inner source MAC is a group address',
+  hairpin: 'decapsulated frame for a MAC behind a remote endpoint (never sent back into the overlay)',
+  'no-underlay-route': 'remote endpoint outside the underlay prefix and no gateway',
+  'underlay-queue-full': 'the queue of frames waiting for underlay ARP is full',
+  'underlay-unresolved': 'the underlay next hop did not answer ARP',
+  'underlay-unlinked': 'the underlay port has no output link',
+  'ip-not-for-port': 'frame on an IP-over-GRE port that is not IPv4 to the port MAC',
+  'ip-peer-unknown': 'IP-over-GRE delivery before the local host was seen',
+} as const;
+
+export type OverlayDrops = typeof OVERLAY_DROPS;
+
+export interface OverlayStats {
+  /** Frames encapsulated and sent to a remote (each head-end copy counts). */
+  encapsulated: number;
+  /** Frames decapsulated and accepted. */
+  decapsulated: number;
+  /** Access frames flooded (once per frame, not per copy). */
+  floods: number;
+  /** ARP requests answered from the suppression table. */
+  arpSuppressed: number;
+  /** ICMP fragmentation-needed messages sent back to senders. */
+  fragNeeded: number;
+  /** Inner MACs learned behind remotes. */
+  learnedRemote: number;
+  /** Flood copies not made because the packet pool was empty. */
+  cloneFailures: number;
+  /** Underlay ARP requests sent. */
+  arpRequests: number;
+  /** Learned underlay neighbours refused because the table was full. */
+  neighbourOverflows: number;
+}
+
+export interface OverlayFdbRow {
+  readonly segment: number;
+  readonly mac: string;
+  /** `port p1` or `remote 192.168.0.2`. */
+  readonly where: string;
+  readonly static: boolean;
+}
+
+/** Most learned underlay neighbours. */
+export const NEIGHBOURS_MAX = 1024;
+const VLANS = 4096;
+const ARP_RETRY_NS = 100 * NS_PER_MS;
+const ARP_TRIES = 3;
+const TWO_POW_32 = 4294967296;
+const ETH = 14;
+const IPV4 = 20;
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_ARP = 0x0806;
+const ETHERTYPE_VLAN = 0x8100;
+
+export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> extends App<D, C> {
+  protected readonly settings: OverlaySettings;
+  /** IP protocol of the outer datagram: 17 (UDP) for VXLAN, 47 for GRE. */
+  protected readonly ipProtocol: number;
+  /** Bytes of tunnel header after the outer IPv4 header. */
+  protected readonly tunnelLen: number;
+  /** Where the inner frame starts, set by `readTunnel`. */
+  protected innerOffset = 0;
+  /** Where the inner frame ends: the outer datagram's end unless `readTunnel` narrows it. */
+  protected innerEnd = 0;
+
+  readonly #portNames: string[];
+  readonly #portIndex = new Map<string, number>();
+  #outLinks: (Link | null)[];
+  #underlayOut: Link | null = null;
+  #inLinks: Link[] = [];
+  /** Port index per input link; -1 for the underlay, -2 for an unknown port. */
+  #inPorts = new Int32Array(0);
+  /** port -> segment of untagged frames, or -1. */
+  readonly #untagged: Int32Array;
+  /** port * 4096 + vlan -> segment, or -1 (only trunk ports have entries). */
+  readonly #tagged: Int32Array;
+  readonly #trunk: Uint8Array;
+  /** Segment index -> VNI or key. */
+  protected readonly segmentIds: Uint32Array;
+  readonly #segmentIndex = new Map<number, number>();
+  readonly #segmentIsIp: Uint8Array;
+  /** Per segment: local members as port * 4096 + vlan. */
+  readonly #members: Int32Array[];
+  /** Per segment: remote indices to replicate to. */
+  readonly #floodTo: Int32Array[];
+  readonly #arpSuppress: (ReadonlyMap<number, number> | undefined)[];
+  /** IP-over-GRE: per segment, the MAC of the local host (hi16, lo32), learned from what it sends. */
+  readonly #ipPeerHi: Int32Array;
+  readonly #ipPeerLo: Uint32Array;
+  readonly #ipPeerKnown: Uint8Array;
+  /** Remote index -> underlay IP; its next hop; the next hop's MAC once resolved. */
+  protected readonly remoteIps: Uint32Array;
+  readonly #remoteByIp = new Map<number, number>();
+  readonly #remoteNextHop: Uint32Array;
+  readonly #remoteMacHi: Int32Array;
+  readonly #remoteMacLo: Uint32Array;
+  readonly #remoteResolved: Uint8Array;
+  /** Ones'-complement sum of the outer IPv4 header words that do not change per packet. */
+  readonly #remoteSum: Float64Array;
+  readonly #arpTries: Uint8Array;
+  /** remote * segments + segment -> 1 when the remote may use the segment. */
+  readonly #allowed: Uint8Array;
+  readonly #neighbours = new Map<number, number>();
+  readonly #fdb: HashMacTable;
+  readonly #ageingNs: number;
+  readonly #pending: (Packet | null)[];
+  readonly #pendingRemote: Int32Array;
+  readonly #pendingSegment: Int32Array;
+  #pendingCount = 0;
+  readonly #macHi: number;
+  readonly #macLo: number;
+  readonly #overlayMtu: number;
+  #ipId = 0;
+  #ticks = 0;
+  readonly #stats: OverlayStats = { encapsulated: 0, decapsulated: 0, floods: 0, arpSuppressed: 0, fragNeeded: 0, learnedRemote: 0, cloneFailures: 0, arpRequests: 0, neighbourOverflows: 0 };
+
+  constructor(ctx: AppContext, conf: C, drops: D, settings: OverlaySettings, tunnel: { readonly ipProtocol: number; readonly tunnelLen: number }) {
+    super(ctx, conf, drops);
+    const s = settings;
+    this.settings = s;
+    this.ipProtocol = tunnel.ipProtocol;
+    this.tunnelLen = tunnel.tunnelLen;
+    const encapLen = ETH + IPV4 + tunnel.tunnelLen;
+    this.#macLo = s.mac >>> 0;
+    this.#macHi = (s.mac - this.#macLo) / TWO_POW_32;
+    this.#overlayMtu = s.mtu - encapLen;
+    this.#portNames = [...s.ports.keys()];
+    this.#portNames.forEach((n, i) => this.#portIndex.set(n, i));
+    const nPorts = this.#portNames.length;
+    const nSeg = s.segments.length;
+    this.#outLinks = new Array<Link | null>(nPorts).fill(null);
+    this.segmentIds = Uint32Array.from(s.segments);
+    s.segments.forEach((id, i) => this.#segmentIndex.set(id, i));
+    this.#segmentIsIp = Uint8Array.from(s.segments, (id) => (s.segmentPayload.get(id) === 'ip' ? 1 : 0));
+    this.#untagged = new Int32Array(nPorts).fill(-1);
+    this.#trunk = new Uint8Array(nPorts);
+    this.#tagged = new Int32Array(nPorts * VLANS).fill(-1);
+    const members: number[][] = s.segments.map(() => []);
+    for (const [name, bindings] of s.ports) {
+      const port = this.#portIndex.get(name)!;
+      for (const b of bindings) {
+        const seg = this.#segmentIndex.get(b.segment)!;
+        if (b.vlan === 0) this.#untagged[port] = seg;
+        else {
+          this.#trunk[port] = 1;
+          this.#tagged[port * VLANS + b.vlan] = seg;
+        }
+        members[seg]!.push(port * VLANS + b.vlan);
+      }
+    }
+    this.#members = members.map((m) => Int32Array.from(m));
+    this.#arpSuppress = s.segments.map((id) => s.arpSuppress.get(id));
+    this.#ipPeerHi = new Int32Array(nSeg);
+    this.#ipPeerLo = new Uint32Array(nSeg);
+    this.#ipPeerKnown = new Uint8Array(nSeg);
+
+    const remotes: number[] = [];
+    const remoteOf = (ip: number): number => {
+      let r = remotes.indexOf(ip);
+      if (r < 0) r = remotes.push(ip) - 1;
+      return r;
+    };
+    const allowedPairs: [number, number][] = [];
+    for (const [id, ips] of s.flood) for (const ip of ips) allowedPairs.push([remoteOf(ip), this.#segmentIndex.get(id)!]);
+    for (const st of s.statics) allowedPairs.push([remoteOf(st.remote), this.#segmentIndex.get(st.segment)!]);
+    const nRem = remotes.length;
+    this.remoteIps = Uint32Array.from(remotes);
+    remotes.forEach((ip, r) => this.#remoteByIp.set(ip, r));
+    this.#allowed = new Uint8Array(Math.max(1, nRem * nSeg));
+    for (const [r, seg] of allowedPairs) this.#allowed[r * nSeg + seg] = 1;
+    this.#floodTo = s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => this.#remoteByIp.get(ip)!));
+    const mask = prefixMask(s.prefixLen);
+    this.#remoteNextHop = Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway));
+    this.#remoteMacHi = new Int32Array(nRem);
+    this.#remoteMacLo = new Uint32Array(nRem);
+    this.#remoteResolved = new Uint8Array(nRem);
+    this.#arpTries = new Uint8Array(nRem);
+    // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
+    this.#remoteSum = Float64Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
+    for (const [ip, mac] of s.neighbours) this.#neighbours.set(ip, mac);
+    for (let r = 0; r < nRem; r++) {
+      const mac = this.#neighbours.get(this.#remoteNextHop[r]!);
+      if (mac !== undefined) this.#resolve(r, mac);
+    }
+
+    this.#fdb = new HashMacTable(s.fdbMax);
+    for (const st of s.statics) this.#fdb.addStatic(st.mac, this.#segmentIndex.get(st.segment)!, this.#remoteByIp.get(st.remote)! * 2 + 1, 0);
+    this.#ageingNs = s.ageingTime * NS_PER_S;
+    this.#pending = new Array<Packet | null>(s.pendingMax).fill(null);
+    this.#pendingRemote = new Int32Array(s.pendingMax);
+    this.#pendingSegment = new Int32Array(s.pendingMax);
+    this.tickInterval = ARP_RETRY_NS;
+  }
+
+  /** Reads the tunnel header at `at` (`len` bytes of outer IP payload) from remote `remote`: returns the segment index and sets `innerOffset`, or drops the packet and returns -1. */
+  protected abstract readTunnel(p: Packet, at: number, len: number, remote: number): number;
+  /** Writes the tunnel header at `at`; the inner payload of `innerLen` bytes follows it. */
+  protected abstract writeTunnel(p: Packet, at: number, remote: number, segment: number, innerLen: number): void;
+
+  /** The segment index of a VNI or key, or -1. */
+  protected segmentIndexOf(id: number): number {
+    return this.#segmentIndex.get(id) ?? -1;
+  }
+
+  /** Whether `remote` may send and receive on segment `segment`. */
+  protected mayUse(remote: number, segment: number): boolean {
+    return this.#allowed[remote * this.segmentIds.length + segment] === 1;
+  }
+
+  /** True when the segment carries IPv4 packets rather than Ethernet frames. */
+  protected segmentIsIp(segment: number): boolean {
+    return this.#segmentIsIp[segment] === 1;
+  }
+
+  /** The overlay MTU: the largest inner L3 packet that fits the underlay MTU once encapsulated. */
+  get overlayMtu(): number {
+    return this.#overlayMtu;
+  }
+
+  stats(): Readonly<OverlayStats> {
+    return { ...this.#stats };
+  }
+
+  /** FDB size, bound and overflows. */
+  fdbStats(): { size: number; capacity: number; overflows: number } {
+    return { size: this.#fdb.size, capacity: this.#fdb.capacity, overflows: this.#fdb.overflows };
+  }
+
+  fdbRows(): OverlayFdbRow[] {
+    return this.#fdb.entries().map((e) => ({
+      segment: this.segmentIds[e.vlan]!,
+      mac: formatMac(e.mac),
+      where: (e.port & 1) === 1 ? `remote ${formatIpv4Addr(this.remoteIps[e.port >> 1]!)}` : `port ${this.#portNames[e.port >> 1]}`,
+      static: e.isStatic,
+    }));
+  }
+
+  /** Underlay neighbours (IP -> MAC), static and learned. */
+  neighbours(): { ip: string; mac: string }[] {
+    return [...this.#neighbours].map(([ip, mac]) => ({ ip: formatIpv4Addr(ip), mac: formatMac(mac) }));
+  }
+
+  override ports(): readonly string[] {
+    return [this.settings.underlayPort, ...this.#portNames];
+  }
+
+  override held(): number {
+    return this.#pendingCount;
+  }
+
+  override relink(): void {
+    const inLinks: Link[] = [];
+    const inPorts: number[] = [];
+    for (const [name, link] of Object.entries(this.input)) {
+      inLinks.push(link);
+      inPorts.push(name === this.settings.underlayPort ? -1 : this.#portIndex.get(name) ?? -2);
+    }
+    this.#inLinks = inLinks;
+    this.#inPorts = Int32Array.from(inPorts);
+    this.#underlayOut = this.output[this.settings.underlayPort] ?? null;
+    this.#outLinks = this.#portNames.map((n) => this.output[n] ?? null);
+  }
+
+  override stop(): void {
+    for (let i = 0; i < this.#pendingCount; i++) this.drop(this.#pending[i]!, 'underlay-unresolved');
+    this.#pendingCount = 0;
+  }
+
+  override tick(now: number): void {
+    if (++this.#ticks % 10 === 0) this.#fdb.age(now, this.#ageingNs);
+    if (this.#pendingCount === 0) return;
+    for (let r = 0; r < this.remoteIps.length; r++) {
+      if (this.#remoteResolved[r] === 1 || !this.#hasPending(r)) continue;
+      if (this.#arpTries[r]! >= ARP_TRIES) {
+        this.#arpTries[r] = 0;
+        this.#dropPending(r);
+      } else {
+        this.#arpTries[r]!++;
+        this.#sendArpRequest(this.#remoteNextHop[r]!);
+      }
+    }
+  }
+
+  override push(): void {
+    const now = this.engine.now();
+    const links = this.#inLinks;
+    const ports = this.#inPorts;
+    for (let k = 0; k < links.length; k++) {
+      const l = links[k]!;
+      const port = ports[k]!;
+      if (port === -1) while (!l.empty()) this.#fromUnderlay(l.receive(), now);
+      else if (port === -2) while (!l.empty()) this.drop(l.receive(), 'unknown-port');
+      else while (!l.empty()) this.#fromAccess(l.receive(), port, now);
+    }
+  }
+
+  // ---- access side ----
+
+  #fromAccess(p: Packet, port: number, now: number): void {
+    if (p.len < ETH) return this.drop(p, 'runt');
+    const view = p.view;
+    let off = p.off;
+    let vlan = 0;
+    let seg = this.#untagged[port]!;
+    if (this.#trunk[port] === 1 && view.getUint16(off + 12) === ETHERTYPE_VLAN) {
+      if (p.len < ETH + 4) return this.drop(p, 'runt');
+      vlan = view.getUint16(off + 14) & 0xfff;
+      seg = this.#tagged[port * VLANS + vlan]!;
+      if (seg < 0) return this.drop(p, 'no-segment');
+      // The segment replaces the tag: move the MACs over it.
+      p.buf.copyWithin(off + 4, off, off + 12);
+      p.shift(4);
+      off += 4;
+    } else if (seg < 0) return this.drop(p, 'no-segment');
+    const srcHi = view.getUint16(off + 6);
+    if ((srcHi & 0x100) !== 0) return this.drop(p, 'multicast-source');
+    const srcLo = view.getUint32(off + 8);
+    const portVlan = port * VLANS + vlan;
+    if (this.#segmentIsIp[seg] === 1) return this.#fromIpPort(p, seg, portVlan, srcHi, srcLo);
+    this.#fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
+    const etherType = view.getUint16(off + 12);
+    if (etherType === ETHERTYPE_ARP && this.#arpSuppress[seg] !== undefined && this.#suppressArp(p, seg, portVlan)) return;
+    if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
+    p.hash = flowHash(p);
+    const dstHi = view.getUint16(off);
+    if ((dstHi & 0x100) === 0) {
+      const where = this.#fdb.lookupWords(dstHi, view.getUint32(off + 2), seg);
+      if (where >= 0) {
+        if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
+        const to = where >> 1;
+        if (to === port) return this.drop(p, 'same-port');
+        return this.#toAccess(p, this.#memberOn(seg, to));
+      }
+    }
+    this.#stats.floods++;
+    this.#flood(p, seg, port, true);
+  }
+
+  /** The member entry (port * 4096 + vlan) of `port` in segment `seg`. */
+  #memberOn(seg: number, port: number): number {
+    const m = this.#members[seg]!;
+    for (let i = 0; i < m.length; i++) if (((m[i]! / VLANS) | 0) === port) return m[i]!;
+    return port * VLANS;
+  }
+
+  /** Copies to every local member but `exceptPort`, and (from access) to every remote of the segment; the last copy is the original. */
+  #flood(p: Packet, seg: number, exceptPort: number, toRemotes: boolean): void {
+    const members = this.#members[seg]!;
+    const remotes = toRemotes ? this.#floodTo[seg]! : EMPTY;
+    let targets = remotes.length;
+    for (let i = 0; i < members.length; i++) if (((members[i]! / VLANS) | 0) !== exceptPort) targets++;
+    if (targets === 0) return this.drop(p, 'no-egress');
+    if (p.traceId !== 0) this.note(p, `flood in segment ${this.segmentIds[seg]} to ${targets} ${targets === 1 ? 'copy' : 'copies'}`);
+    let left = targets;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (((m / VLANS) | 0) === exceptPort) continue;
+      if (--left === 0) return this.#toAccess(p, m);
+      const q = this.clone(p);
+      if (q === null) this.#stats.cloneFailures++;
+      else this.#toAccess(q, m);
+    }
+    for (let i = 0; i < remotes.length; i++) {
+      if (--left === 0) return this.#toRemote(p, remotes[i]!, seg);
+      const q = this.clone(p);
+      if (q === null) this.#stats.cloneFailures++;
+      else this.#toRemote(q, remotes[i]!, seg);
+    }
+  }
+
+  /** Sends an untagged inner frame out of an access member, adding the member's VLAN tag. */
+  #toAccess(p: Packet, member: number): void {
+    const port = (member / VLANS) | 0;
+    const vlan = member & 0xfff;
+    const out = this.#outLinks[port]!;
+    if (out === null) return this.drop(p, 'port-unlinked');
+    if (vlan !== 0) {
+      if (!p.prepend(4)) return this.drop(p, 'no-headroom');
+      const o = p.off;
+      p.buf.copyWithin(o, o + 4, o + 16);
+      p.view.setUint16(o + 12, ETHERTYPE_VLAN);
+      p.view.setUint16(o + 14, vlan);
+    }
+    if (p.traceId !== 0) this.note(p, `-> access ${this.#portNames[port]}${vlan !== 0 ? ` vlan ${vlan}` : ''}`);
+    out.transmit(p);
+  }
+
+  /** Answers an ARP request in place from the suppression table; false when it is not one we can answer. */
+  #suppressArp(p: Packet, seg: number, portVlan: number): boolean {
+    const b = p.buf;
+    const a = p.off + ETH;
+    if (p.len < ETH + 28 || b[a] !== 0 || b[a + 1] !== 1 || b[a + 2] !== 8 || b[a + 3] !== 0 || b[a + 4] !== 6 || b[a + 5] !== 4 || b[a + 7] !== 1 || b[a + 6] !== 0) return false;
+    const view = p.view;
+    const target = view.getUint32(a + 24);
+    const mac = this.#arpSuppress[seg]!.get(target);
+    if (mac === undefined) return false;
+    const sender = view.getUint32(a + 14);
+    // Reply: the requester's sender fields become the target fields; the table's MAC is the sender.
+    b.copyWithin(a + 18, a + 8, a + 18);
+    writeMac48(b, a + 8, mac);
+    view.setUint32(a + 14, target);
+    b[a + 7] = 2;
+    b.copyWithin(p.off, a + 18, a + 24);
+    writeMac48(b, p.off + 6, mac);
+    this.#stats.arpSuppressed++;
+    if (p.traceId !== 0) this.note(p, `arp suppression: ${formatIpv4Addr(target)} is-at ${formatMac(mac)} (to ${formatIpv4Addr(sender)})`);
+    this.#toAccess(p, portVlan);
+    return true;
+  }
+
+  /** An inner packet over the overlay MTU: ICMP fragmentation-needed when it is IPv4 with DF, else a drop. */
+  #tooBig(p: Packet, portVlan: number): void {
+    const b = p.buf;
+    const o = p.off;
+    const ip = o + ETH;
+    const view = p.view;
+    if (view.getUint16(o + 12) !== ETHERTYPE_IPV4 || (b[o]! & 1) === 1 || b[ip]! >>> 4 !== 4) return this.drop(p, 'needs-fragmentation');
+    const ihl = (b[ip]! & 0x0f) << 2;
+    if (ihl < IPV4 || p.len < ETH + ihl + 8 || (b[ip + 6]! & 0x40) === 0 || (view.getUint16(ip + 6) & 0x1fff) !== 0) return this.drop(p, 'needs-fragmentation');
+    const icmpType = b[ip + ihl]!;
+    // No ICMP error about an ICMP error (RFC 1122 3.2.2).
+    if (b[ip + 9] === 1 && icmpType !== 0 && icmpType !== 8 && icmpType !== 13 && icmpType !== 14) return this.drop(p, 'needs-fragmentation');
+    const quoteLen = ihl + 8;
+    const q = o + ETH + IPV4 + 8;
+    b.copyWithin(q, ip, ip + quoteLen);
+    const origSrc = view.getUint32(q + 12);
+    const origDst = view.getUint32(q + 16);
+    // Swap the MACs.
+    for (let i = 0; i < 6; i++) {
+      const t = b[o + i]!;
+      b[o + i] = b[o + 6 + i]!;
+      b[o + 6 + i] = t;
+    }
+    view.setUint32(ip, 0x45000000 | (IPV4 + 8 + quoteLen));
+    view.setUint32(ip + 4, (this.#ipId = (this.#ipId + 1) & 0xffff) << 16);
+    view.setUint32(ip + 8, (64 << 24) | (1 << 16));
+    view.setUint32(ip + 12, origDst);
+    view.setUint32(ip + 16, origSrc);
+    view.setUint16(ip + 10, internetChecksum(b, ip, IPV4));
+    const icmp = ip + IPV4;
+    view.setUint32(icmp, (3 << 24) | (4 << 16));
+    view.setUint32(icmp + 4, this.#overlayMtu & 0xffff);
+    view.setUint16(icmp + 2, internetChecksum(b, icmp, 8 + quoteLen));
+    p.len = ETH + IPV4 + 8 + quoteLen;
+    this.#stats.fragNeeded++;
+    if (p.traceId !== 0) this.note(p, `too big for overlay MTU ${this.#overlayMtu}: ICMP fragmentation needed to ${formatIpv4Addr(origSrc)}`);
+    this.#toAccess(p, portVlan);
+  }
+
+  /** A frame from the host on an IP-over-GRE port: answer its ARP (proxy), tunnel its IPv4 to the port MAC. */
+  #fromIpPort(p: Packet, seg: number, portVlan: number, srcHi: number, srcLo: number): void {
+    const view = p.view;
+    const o = p.off;
+    const etherType = view.getUint16(o + 12);
+    const portMacLo = this.#portMacLo(portVlan);
+    if (etherType === ETHERTYPE_ARP) {
+      const b = p.buf;
+      const a = o + ETH;
+      if (p.len < ETH + 28 || view.getUint32(a) !== 0x00010800 || view.getUint16(a + 4) !== 0x0604 || view.getUint16(a + 6) !== 1) return this.drop(p, 'ip-not-for-port');
+      const target = view.getUint32(a + 24);
+      if (target === view.getUint32(a + 14)) return this.drop(p, 'ip-not-for-port');
+      // Proxy ARP: every address beyond the point-to-point port is the port itself.
+      b.copyWithin(a + 18, a + 8, a + 18);
+      view.setUint16(a + 8, PORT_MAC_HI);
+      view.setUint32(a + 10, portMacLo);
+      view.setUint32(a + 14, target);
+      b[a + 7] = 2;
+      b.copyWithin(o, a + 18, a + 24);
+      view.setUint16(o + 6, PORT_MAC_HI);
+      view.setUint32(o + 8, portMacLo);
+      this.#learnIpPeer(seg, srcHi, srcLo);
+      return this.#toAccess(p, portVlan);
+    }
+    if (etherType !== ETHERTYPE_IPV4 || view.getUint16(o) !== PORT_MAC_HI || view.getUint32(o + 2) !== portMacLo) return this.drop(p, 'ip-not-for-port');
+    this.#learnIpPeer(seg, srcHi, srcLo);
+    if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
+    p.hash = flowHash(p);
+    p.shift(ETH);
+    this.#toRemote(p, this.#floodTo[seg]![0]!, seg);
+  }
+
+  #learnIpPeer(seg: number, hi: number, lo: number): void {
+    this.#ipPeerHi[seg] = hi;
+    this.#ipPeerLo[seg] = lo;
+    this.#ipPeerKnown[seg] = 1;
+  }
+
+  /** The MAC an IP-over-GRE port answers with: 0e:01 then the port and VLAN. */
+  #portMacLo(portVlan: number): number {
+    return portVlan >>> 0;
+  }
+
+  // ---- overlay side ----
+
+  #toRemote(p: Packet, r: number, seg: number): void {
+    if (this.#remoteResolved[r] === 1) return this.#encap(p, r, seg);
+    if (this.#remoteNextHop[r] === 0) return this.drop(p, 'no-underlay-route');
+    if (this.#pendingCount === this.#pending.length) return this.drop(p, 'underlay-queue-full');
+    const i = this.#pendingCount++;
+    this.#pending[i] = p;
+    this.#pendingRemote[i] = r;
+    this.#pendingSegment[i] = seg;
+    if (p.traceId !== 0) this.note(p, `waiting for underlay ARP of ${formatIpv4Addr(this.#remoteNextHop[r]!)}`);
+    if (this.#arpTries[r] === 0) {
+      this.#arpTries[r] = 1;
+      this.#sendArpRequest(this.#remoteNextHop[r]!);
+    }
+  }
+
+  #encap(p: Packet, r: number, seg: number): void {
+    const out = this.#underlayOut;
+    if (out === null) return this.drop(p, 'underlay-unlinked');
+    const innerLen = p.len;
+    const tunnelLen = this.tunnelLen;
+    if (!p.prepend(ETH + IPV4 + tunnelLen)) return this.drop(p, 'no-headroom');
+    const o = p.off;
+    const view = p.view;
+    this.writeTunnel(p, o + ETH + IPV4, r, seg, innerLen);
+    view.setUint16(o, this.#remoteMacHi[r]!);
+    view.setUint32(o + 2, this.#remoteMacLo[r]!);
+    view.setUint16(o + 6, this.#macHi);
+    view.setUint32(o + 8, this.#macLo);
+    view.setUint16(o + 12, ETHERTYPE_IPV4);
+    const total = IPV4 + tunnelLen + innerLen;
+    const id = (this.#ipId = (this.#ipId + 1) & 0xffff);
+    const ip = o + ETH;
+    view.setUint32(ip, 0x45000000 | total);
+    view.setUint32(ip + 4, (id << 16) | 0x4000);
+    view.setUint32(ip + 8, (64 << 24) | (this.ipProtocol << 16));
+    view.setUint32(ip + 12, this.settings.ip);
+    view.setUint32(ip + 16, this.remoteIps[r]!);
+    let sum = this.#remoteSum[r]! + total + id;
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    view.setUint16(ip + 10, ~sum & 0xffff);
+    this.#stats.encapsulated++;
+    if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
+    out.transmit(p);
+  }
+
+  #fromUnderlay(p: Packet, now: number): void {
+    if (p.len < ETH) return this.drop(p, 'underlay-runt');
+    const view = p.view;
+    const o = p.off;
+    const dstHi = view.getUint16(o);
+    const dstLo = view.getUint32(o + 2);
+    const etherType = view.getUint16(o + 12);
+    if (dstHi !== this.#macHi || dstLo !== this.#macLo) {
+      if (!(dstHi === 0xffff && dstLo === 0xffffffff && etherType === ETHERTYPE_ARP)) return this.drop(p, 'not-my-mac');
+    }
+    if (etherType === ETHERTYPE_ARP) return this.#underlayArp(p);
+    if (etherType !== ETHERTYPE_IPV4) return this.drop(p, 'underlay-not-ip');
+    // Outer IPv4, checked by hand: the same checks as Ipv4View.wrap, each with its own reason.
+    const b = p.buf;
+    const ip = o + ETH;
+    const avail = p.len - ETH;
+    if (avail < IPV4) return this.drop(p, 'outer-truncated');
+    const vihl = b[ip]!;
+    if (vihl >>> 4 !== 4) return this.drop(p, 'outer-bad-version');
+    const hlen = (vihl & 0x0f) << 2;
+    if (hlen < IPV4) return this.drop(p, 'outer-bad-ihl');
+    if (hlen > avail) return this.drop(p, 'outer-truncated');
+    const total = view.getUint16(ip + 2);
+    if (total < hlen) return this.drop(p, 'outer-bad-total-length');
+    if (total > avail) return this.drop(p, 'outer-truncated');
+    if (!headerChecksumOk(view, ip, hlen)) return this.drop(p, 'outer-bad-checksum');
+    if (view.getUint32(ip + 16) !== this.settings.ip) return this.drop(p, 'not-my-ip');
+    if ((view.getUint16(ip + 6) & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
+    if (b[ip + 9] !== this.ipProtocol) return this.drop(p, 'not-tunnel');
+    const r = this.#remoteByIp.get(view.getUint32(ip + 12));
+    if (r === undefined) return this.drop(p, 'unknown-vtep');
+    this.innerEnd = ip + total;
+    const seg = this.readTunnel(p, ip + hlen, total - hlen, r);
+    if (seg < 0) return;
+    const innerOff = this.innerOffset;
+    const innerLen = this.innerEnd - innerOff;
+    p.shift(innerOff - o);
+    p.len = innerLen;
+    this.#stats.decapsulated++;
+    if (p.traceId !== 0) this.note(p, `decapsulated from ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
+    if (this.#segmentIsIp[seg] === 1) return this.#deliverIp(p, seg);
+    if (innerLen < ETH) return this.drop(p, 'inner-truncated');
+    const srcHi = view.getUint16(innerOff + 6);
+    if ((srcHi & 0x100) !== 0) return this.drop(p, 'inner-bad-source');
+    if (this.settings.learning) {
+      const srcLo = view.getUint32(innerOff + 8);
+      const learned = this.#fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
+      if (learned === LEARN_NEW || learned === LEARN_MOVED) {
+        this.#stats.learnedRemote++;
+        if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(this.remoteIps[r]!)}`);
+      }
+    }
+    const innerDstHi = view.getUint16(innerOff);
+    if ((innerDstHi & 0x100) === 0) {
+      const where = this.#fdb.lookupWords(innerDstHi, view.getUint32(innerOff + 2), seg);
+      if (where >= 0) {
+        if ((where & 1) === 1) return this.drop(p, 'hairpin');
+        return this.#toAccess(p, this.#memberOn(seg, where >> 1));
+      }
+    }
+    this.#flood(p, seg, -1, false);
+  }
+
+  /** An IPv4 packet out of an IP-over-GRE tunnel: frame it for the local host. */
+  #deliverIp(p: Packet, seg: number): void {
+    if (this.#ipPeerKnown[seg] === 0) return this.drop(p, 'ip-peer-unknown');
+    if (!p.prepend(ETH)) return this.drop(p, 'no-headroom');
+    const member = this.#members[seg]![0]!;
+    const view = p.view;
+    const o = p.off;
+    view.setUint16(o, this.#ipPeerHi[seg]!);
+    view.setUint32(o + 2, this.#ipPeerLo[seg]!);
+    view.setUint16(o + 6, PORT_MAC_HI);
+    view.setUint32(o + 8, this.#portMacLo(member));
+    view.setUint16(o + 12, ETHERTYPE_IPV4);
+    this.#toAccess(p, member);
+  }
+
+  // ---- underlay ARP ----
+
+  #underlayArp(p: Packet): void {
+    const view = p.view;
+    const a = p.off + ETH;
+    if (p.len < ETH + 28 || view.getUint32(a) !== 0x00010800 || view.getUint16(a + 4) !== 0x0604) return this.drop(p, 'underlay-arp-malformed');
+    const op = view.getUint16(a + 6);
+    const senderIp = view.getUint32(a + 14);
+    const senderHi = view.getUint16(a + 8);
+    const senderLo = view.getUint32(a + 10);
+    const targetIp = view.getUint32(a + 24);
+    const forUs = targetIp === this.settings.ip;
+    if (forUs && (senderHi & 0x100) === 0) this.#learnNeighbour(senderIp, senderHi * TWO_POW_32 + senderLo);
+    if (op === 1 && forUs && this.#underlayOut !== null) {
+      const b = p.buf;
+      b.copyWithin(a + 18, a + 8, a + 18);
+      view.setUint16(a + 8, this.#macHi);
+      view.setUint32(a + 10, this.#macLo);
+      view.setUint32(a + 14, this.settings.ip);
+      view.setUint16(a + 6, 2);
+      b.copyWithin(p.off, a + 18, a + 24);
+      view.setUint16(p.off + 6, this.#macHi);
+      view.setUint32(p.off + 8, this.#macLo);
+      this.#underlayOut.transmit(p);
+      return;
+    }
+    this.consume(p);
+  }
+
+  #learnNeighbour(ip: number, mac: number): void {
+    if (this.settings.neighbours.has(ip)) return;
+    if (!this.#neighbours.has(ip) && this.#neighbours.size >= NEIGHBOURS_MAX) {
+      this.#stats.neighbourOverflows++;
+      return;
+    }
+    this.#neighbours.set(ip, mac);
+    for (let r = 0; r < this.remoteIps.length; r++) {
+      if (this.#remoteNextHop[r] !== ip) continue;
+      this.#resolve(r, mac);
+      this.#arpTries[r] = 0;
+      this.#flushPending(r);
+    }
+  }
+
+  #resolve(r: number, mac: number): void {
+    const lo = mac >>> 0;
+    this.#remoteMacLo[r] = lo;
+    this.#remoteMacHi[r] = (mac - lo) / TWO_POW_32;
+    this.#remoteResolved[r] = 1;
+  }
+
+  #sendArpRequest(targetIp: number): void {
+    const out = this.#underlayOut;
+    if (out === null) return;
+    const p = this.alloc();
+    if (p === null) return;
+    const view = p.view;
+    const o = p.off;
+    view.setUint16(o, 0xffff);
+    view.setUint32(o + 2, 0xffffffff);
+    view.setUint16(o + 6, this.#macHi);
+    view.setUint32(o + 8, this.#macLo);
+    view.setUint16(o + 12, ETHERTYPE_ARP);
+    const a = o + ETH;
+    view.setUint32(a, 0x00010800);
+    view.setUint32(a + 4, 0x06040001);
+    view.setUint16(a + 8, this.#macHi);
+    view.setUint32(a + 10, this.#macLo);
+    view.setUint32(a + 14, this.settings.ip);
+    view.setUint16(a + 18, 0);
+    view.setUint32(a + 20, 0);
+    view.setUint32(a + 24, targetIp);
+    p.len = ETH + 28;
+    this.#stats.arpRequests++;
+    out.transmit(p);
+  }
+
+  #hasPending(r: number): boolean {
+    for (let i = 0; i < this.#pendingCount; i++) if (this.#pendingRemote[i] === r) return true;
+    return false;
+  }
+
+  /** Sends (resolved) or drops (`unresolved`) the frames waiting for remote `r`, keeping the others in order. */
+  #flushPending(r: number, unresolved = false): void {
+    const pending = this.#pending;
+    let kept = 0;
+    const n = this.#pendingCount;
+    this.#pendingCount = 0;
+    const ready: [Packet, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const p = pending[i]!;
+      pending[i] = null;
+      if (this.#pendingRemote[i] === r) ready.push([p, this.#pendingSegment[i]!]);
+      else {
+        pending[kept] = p;
+        this.#pendingRemote[kept] = this.#pendingRemote[i]!;
+        this.#pendingSegment[kept] = this.#pendingSegment[i]!;
+        kept++;
+      }
+    }
+    this.#pendingCount = kept;
+    for (const [p, seg] of ready) {
+      if (unresolved) this.drop(p, 'underlay-unresolved');
+      else this.#encap(p, r, seg);
+    }
+  }
+
+  #dropPending(r: number): void {
+    this.#flushPending(r, true);
+  }
+}
+
+const EMPTY = new Int32Array(0);
+/** First 16 bits of the MAC of IP-over-GRE access ports (locally administered, unicast). */
+const PORT_MAC_HI = 0x0e01;
+
+function writeMac48(b: Uint8Array, off: number, mac: number): void {
+  const lo = mac >>> 0;
+  const hi = (mac - lo) / TWO_POW_32;
+  b[off] = hi >>> 8;
+  b[off + 1] = hi;
+  b[off + 2] = lo >>> 24;
+  b[off + 3] = lo >>> 16;
+  b[off + 4] = lo >>> 8;
+  b[off + 5] = lo;
+}
+
+/** True when the IPv4 header checksum verifies (the ones'-complement sum of the header is 0xffff). */
+function headerChecksumOk(view: DataView, ip: number, hlen: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < hlen; i += 4) sum += view.getUint16(ip + i) + view.getUint16(ip + i + 2);
+  return foldSum(sum) === 0xffff;
+}
+
+/**
+ * A 32-bit hash of the inner flow, for the outer UDP source port (RFC 7348 section 5): the MACs,
+ * and for IPv4 the addresses and, for TCP/UDP first fragments, the ports. Equal flows hash equal.
+ */
+export function flowHash(p: Packet): number {
+  const view = p.view;
+  const o = p.off;
+  const len = p.len;
+  let h = 0x9747b28c;
+  let k: number;
+  // Starts at the Ethernet header for frames, at the IPv4 header for IP-over-GRE (first nibble 4).
+  let ip = -1;
+  if (len >= ETH) {
+    h = mix(h, view.getUint32(o));
+    h = mix(h, view.getUint32(o + 4));
+    h = mix(h, view.getUint32(o + 8));
+    if (view.getUint16(o + 12) === ETHERTYPE_IPV4) ip = o + ETH;
+  }
+  if (ip >= 0 && ip + IPV4 <= o + len && p.buf[ip]! >>> 4 === 4) {
+    h = mix(h, view.getUint32(ip + 12));
+    h = mix(h, view.getUint32(ip + 16));
+    const proto = p.buf[ip + 9]!;
+    const l4 = ip + ((p.buf[ip]! & 0x0f) << 2);
+    if ((proto === 6 || proto === 17) && (view.getUint16(ip + 6) & 0x1fff) === 0 && l4 + 4 <= o + len) {
+      k = view.getUint32(l4);
+      h = mix(h, k ^ proto);
+    }
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
