@@ -1,0 +1,511 @@
+/**
+ * A NAT gateway: a two-port IPv4 router with connection tracking, masquerade, port forwards
+ * and hairpin NAT, standing alone (no other router app needed).
+ *
+ * Ports: `inside` and `outside` (names configurable). Each owns one address and MAC, answers
+ * ARP for it, answers pings to it, and resolves neighbours through a bounded NeighbourCache
+ * (ARP request, retries every `retransTime`, packets waiting in a bounded queue).
+ *
+ * Routing is deliberately minimal: the inside subnet is connected on `inside`, the outside
+ * subnet on `outside`, and everything else goes to the outside `gateway` when one is set
+ * (else 'no-route'). There is no routing table, no ICMP error generation (an expired TTL is a
+ * drop with its reason) and no fragmentation or reassembly (fragments are dropped).
+ *
+ * NAT, per packet: the conntrack lookup comes first, so replies to translated connections
+ * (which are addressed to the gateway) are recognised before anything else. A miss is a new
+ * connection and the policy decides its reply tuple:
+ *   - inside -> elsewhere: masquerade, source = outside address, port from the outside range;
+ *   - inside -> outside address:forwarded port (hairpin): destination = the forward's target,
+ *     source = the inside address with a port from the inside range, so the answer comes back;
+ *   - outside -> outside address:forwarded port: destination = the forward's target;
+ *   - anything else from outside is 'unsolicited-inbound': only replies and forwards get in.
+ * Translation is nat/translate.ts: the packet gets the inverse of the other direction's tuple.
+ * With `translate: false` the gateway routes only (no conntrack at all): the same work minus
+ * NAT, which is what the benchmark compares NAT against.
+ */
+import { App, type AppContext } from '../../engine/app.js';
+import type { Link } from '../../engine/link.js';
+import type { Packet } from '../../engine/packet.js';
+import { NS_PER_S } from '../../engine/clock.js';
+import { ARP_LEN, ARP_OP_REPLY, ARP_OP_REQUEST, ArpView, emitArp } from '../../wire/arp.js';
+import { checksumUpdate16 } from '../../wire/checksum.js';
+import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
+import { formatIpv4Addr, inPrefix, parseCidr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
+import { Ipv4View } from '../../wire/ipv4.js';
+import { MAC_BROADCAST, isMulticast, parseMac, readMac, writeMac } from '../../wire/mac.js';
+import { deriveMac } from '../../hosts/config.js';
+import { type Neighbour, NeighbourCache } from '../../hosts/neighbours.js';
+import { CT_CLASH, CT_INVALID, Conntrack, type ConntrackTimeouts } from '../conntrack/conntrack.js';
+import { tcpFlagsValid } from '../conntrack/tcp-state.js';
+import { PortAllocator } from './ports.js';
+import { isIcmpError, translateIcmpError, translatePacket } from './translate.js';
+
+export const NAT_GATEWAY_DROPS = {
+  truncated: 'frame shorter than an Ethernet header',
+  'not-my-mac': 'unicast frame for another MAC',
+  'unknown-ethertype': 'neither IPv4 nor ARP (VLAN tags included)',
+  'arp-malformed': 'ARP packet truncated, not Ethernet/IPv4, or from a multicast sender',
+  'ip-malformed': 'IPv4 header that does not parse (version, IHL, lengths)',
+  'ip-bad-checksum': 'IPv4 header checksum does not verify',
+  fragment: 'IPv4 fragment: the gateway does not reassemble',
+  'l4-truncated': 'TCP, UDP or ICMP header cut short',
+  'unsupported-protocol': 'IPv4 protocol the gateway does not track (only TCP, UDP, ICMP)',
+  'tcp-bad-flags': 'TCP flag combination no stack sends (SYN+FIN, SYN+RST, no flags...)',
+  'tcp-invalid': 'TCP packet that fits no state of its connection, or a non-SYN with no connection',
+  'icmp-untracked': 'ICMP reply or error that belongs to no tracked connection',
+  'conntrack-full': 'no room in the connection table (or the zone) for a new connection',
+  'conntrack-clash': 'the new connection\'s reply tuple already belongs to another connection',
+  'nat-ports-exhausted': 'every port of the external address range is taken for this destination',
+  'unsolicited-inbound': 'new connection from outside that is not to a port forward',
+  'no-port-forward': 'TCP or UDP to the gateway\'s own address with no forward for the port',
+  'ttl-exceeded': 'TTL would reach zero (no ICMP time exceeded is sent)',
+  'no-route': 'destination outside both subnets and no outside gateway',
+  'arp-timeout': 'the next hop never answered ARP',
+  'arp-queue-full': 'pushed out of a full queue of packets waiting for ARP',
+  'neighbour-table-full': 'no room in the neighbour cache for a new entry',
+  'no-link': 'the outgoing port is not connected',
+  flushed: 'packet waiting for ARP discarded when the gateway stopped',
+} as const;
+type Reason = keyof typeof NAT_GATEWAY_DROPS;
+
+export interface NatSideConf {
+  /** Address with prefix length, e.g. 10.0.0.1/24. */
+  readonly ip: string;
+  readonly mac?: string;
+  /** Engine port name (default `inside` / `outside`). */
+  readonly port?: string;
+}
+
+export interface NatPortForwardConf {
+  readonly proto: 'tcp' | 'udp';
+  /** Port on the outside address. */
+  readonly port: number;
+  /** Inside target, `10.0.0.2:80` (or a bare address: same port). */
+  readonly to: string;
+}
+
+export interface NatGatewayConf {
+  readonly inside: NatSideConf;
+  readonly outside: NatSideConf & { readonly gateway?: string };
+  /** Translate inside sources to the outside address (default true). */
+  readonly masquerade?: boolean;
+  readonly portForwards?: readonly NatPortForwardConf[];
+  /** External port range for masquerade and hairpin (default 1024-65535). */
+  readonly portRange?: readonly [number, number];
+  /** False: route only, no conntrack and no NAT (default true). */
+  readonly translate?: boolean;
+  readonly conntrack?: { readonly capacity?: number; readonly zoneLimit?: number; readonly timeouts?: Partial<ConntrackTimeouts> };
+  /** Neighbour cache bound (default 1024) and packets queued per unresolved neighbour (default 16). */
+  readonly neighbours?: { readonly capacity?: number; readonly queueLength?: number };
+}
+
+interface Side {
+  readonly index: number;
+  readonly port: string;
+  readonly ip: number;
+  readonly prefixLen: number;
+  readonly mac: number;
+}
+
+interface Forward {
+  readonly proto: number;
+  readonly port: number;
+  readonly toIp: number;
+  readonly toPort: number;
+}
+
+const IPPROTO_ICMP = 1;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const ZONE = 0;
+const ARP_RETRANS = NS_PER_S;
+const ARP_PROBES = 3;
+const DEFAULT_TTL = 64;
+
+/** Checks and resolves a configuration; throws naming the field. */
+function resolve(name: string, conf: NatGatewayConf): { sides: [Side, Side]; gateway: number; forwards: Forward[] } {
+  const side = (index: number, which: 'inside' | 'outside', c: NatSideConf | undefined): Side => {
+    if (c === undefined) throw new Error(`nat gateway ${name}: ${which} is required ({ ip: a.b.c.d/len })`);
+    let cidr;
+    try {
+      cidr = parseCidr(c.ip);
+    } catch (e) {
+      throw new Error(`nat gateway ${name}: ${which}.ip: ${(e as Error).message}`);
+    }
+    const port = c.port ?? which;
+    let mac: number;
+    try {
+      mac = c.mac !== undefined ? parseMac(c.mac) : deriveMac(name, port);
+    } catch (e) {
+      throw new Error(`nat gateway ${name}: ${which}.mac: ${(e as Error).message}`);
+    }
+    if (isMulticast(mac)) throw new Error(`nat gateway ${name}: ${which}.mac ${c.mac} is multicast`);
+    return { index, port, ip: cidr.addr, prefixLen: cidr.prefixLen, mac };
+  };
+  const inside = side(0, 'inside', conf.inside);
+  const outside = side(1, 'outside', conf.outside);
+  if (inside.port === outside.port) throw new Error(`nat gateway ${name}: inside and outside use the same port ${inside.port}`);
+  const gateway = conf.outside.gateway === undefined ? 0 : parseIpv4Addr(conf.outside.gateway);
+  if (gateway !== 0 && !inPrefix(gateway, outside.ip, outside.prefixLen)) throw new Error(`nat gateway ${name}: outside.gateway ${conf.outside.gateway} is not in the outside subnet`);
+  const forwards: Forward[] = [];
+  (conf.portForwards ?? []).forEach((f, i) => {
+    const where = `nat gateway ${name}: portForwards[${i}]`;
+    if (f.proto !== 'tcp' && f.proto !== 'udp') throw new Error(`${where}.proto must be tcp or udp`);
+    if (!Number.isInteger(f.port) || f.port < 1 || f.port > 65535) throw new Error(`${where}.port must be 1-65535, got ${f.port}`);
+    const m = /^([0-9.]+)(?::(\d+))?$/.exec(f.to);
+    if (m === null) throw new Error(`${where}.to must look like 10.0.0.2:80, got ${JSON.stringify(f.to)}`);
+    const toIp = parseIpv4Addr(m[1]!);
+    const toPort = m[2] === undefined ? f.port : Number(m[2]);
+    if (toPort < 1 || toPort > 65535) throw new Error(`${where}.to port must be 1-65535`);
+    if (!inPrefix(toIp, inside.ip, inside.prefixLen)) throw new Error(`${where}.to ${m[1]} is not in the inside subnet`);
+    const proto = f.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
+    if (forwards.some((x) => x.proto === proto && x.port === f.port)) throw new Error(`${where}: ${f.proto} port ${f.port} is forwarded twice`);
+    forwards.push({ proto, port: f.port, toIp, toPort });
+  });
+  return { sides: [inside, outside], gateway, forwards };
+}
+
+export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
+  readonly conntrack: Conntrack;
+  /** Port allocation for masquerade (outside address) and hairpin (inside address). */
+  readonly outsidePorts: PortAllocator;
+  readonly insidePorts: PortAllocator;
+  readonly #sides: [Side, Side];
+  readonly #gateway: number;
+  readonly #forwards: Forward[];
+  readonly #masquerade: boolean;
+  readonly #translate: boolean;
+  readonly #neighbours: NeighbourCache;
+  #in: (Link | undefined)[] = [undefined, undefined];
+  #out: (Link | undefined)[] = [undefined, undefined];
+  readonly #ip = new Ipv4View();
+  readonly #arp = new ArpView();
+  /** Packets forwarded, per direction (0 inside -> outside, 1 outside -> inside and hairpin). */
+  forwarded = 0;
+  /** Packets whose tuple was rewritten. */
+  translatedPackets = 0;
+
+  constructor(ctx: AppContext, conf: NatGatewayConf) {
+    super(ctx, conf, NAT_GATEWAY_DROPS);
+    const r = resolve(ctx.name, conf);
+    this.#sides = r.sides;
+    this.#gateway = r.gateway;
+    this.#forwards = r.forwards;
+    this.#masquerade = conf.masquerade ?? true;
+    this.#translate = conf.translate ?? true;
+    this.conntrack = new Conntrack({ capacity: conf.conntrack?.capacity ?? 65536, ...(conf.conntrack?.zoneLimit !== undefined ? { zoneLimit: conf.conntrack.zoneLimit } : {}), ...(conf.conntrack?.timeouts ? { timeouts: conf.conntrack.timeouts } : {}) });
+    const [lo, hi] = conf.portRange ?? [1024, 65535];
+    this.outsidePorts = new PortAllocator(r.sides[1].ip, lo, hi);
+    this.insidePorts = new PortAllocator(r.sides[0].ip, lo, hi);
+    for (const f of r.forwards) this.outsidePorts.reserve(f.proto, f.port);
+    this.#neighbours = new NeighbourCache({ capacity: conf.neighbours?.capacity ?? 1024, queueLength: conf.neighbours?.queueLength ?? 16, reachableTime: 30 * NS_PER_S, staleTime: 60 * NS_PER_S });
+    this.tickInterval = NS_PER_S;
+    this.relink();
+  }
+
+  override ports(): readonly string[] {
+    return [this.#sides[0].port, this.#sides[1].port];
+  }
+
+  override relink(): void {
+    this.#in = [this.input[this.#sides[0].port], this.input[this.#sides[1].port]];
+    this.#out = [this.output[this.#sides[0].port], this.output[this.#sides[1].port]];
+  }
+
+  override held(): number {
+    return this.#neighbours.held;
+  }
+
+  override tick(now: number): void {
+    this.conntrack.sweep(now);
+  }
+
+  override stop(): void {
+    for (const n of this.#neighbours.list(this.engine.now())) {
+      for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) this.drop(p, 'flushed');
+      this.#neighbours.remove(n);
+    }
+  }
+
+  /** The connection table as `conntrack -L` prints it. */
+  showConntrack(): string {
+    return this.conntrack.format(this.engine.now());
+  }
+
+  override push(): void {
+    for (let s = 0; s < 2; s++) {
+      const link = this.#in[s];
+      if (link === undefined) continue;
+      while (!link.empty()) this.#receive(link.receive(), s);
+    }
+  }
+
+  #receive(p: Packet, s: number): void {
+    const side = this.#sides[s]!;
+    const b = p.buf;
+    const off = p.off;
+    if (p.len < ETHERNET_HEADER_LEN) return this.drop(p, 'truncated');
+    const dstMac = readMac(b, off);
+    if (dstMac !== side.mac && dstMac !== MAC_BROADCAST) return this.drop(p, 'not-my-mac');
+    const etherType = (b[off + 12]! << 8) | b[off + 13]!;
+    if (etherType === ETHERTYPE_IPV4) {
+      if (dstMac === MAC_BROADCAST) return this.consume(p);
+      return this.#ipv4(p, s);
+    }
+    if (etherType === ETHERTYPE_ARP) return this.#receiveArp(p, side);
+    this.drop(p, 'unknown-ethertype');
+  }
+
+  #receiveArp(p: Packet, side: Side): void {
+    const arp = this.#arp;
+    const off = p.off + ETHERNET_HEADER_LEN;
+    if (arp.wrap(p.buf, off, p.len - ETHERNET_HEADER_LEN) !== null || isMulticast(arp.senderMac)) return this.drop(p, 'arp-malformed');
+    const senderIp = arp.senderIp;
+    const senderMac = arp.senderMac;
+    const forMe = arp.targetIp === side.ip;
+    const now = this.engine.now();
+    if (senderIp !== 0 && senderIp !== side.ip) {
+      const n = this.#neighbours.get(side.index, senderIp, now);
+      if (n !== undefined) this.#learn(n, senderMac, now);
+      else if (forMe) {
+        const created = this.#neighbours.create(side.index, senderIp, now);
+        if (created !== null) this.#learn(created, senderMac, now);
+      }
+    }
+    if (arp.op !== ARP_OP_REQUEST || !forMe) {
+      this.note(p, `arp op ${arp.op} from ${formatIpv4Addr(senderIp)}`);
+      return this.consume(p);
+    }
+    arp.op = ARP_OP_REPLY;
+    arp.targetMac = senderMac;
+    arp.targetIp = senderIp;
+    arp.senderMac = side.mac;
+    arp.senderIp = side.ip;
+    p.len = ETHERNET_HEADER_LEN + ARP_LEN;
+    writeMac(p.buf, p.off, senderMac);
+    writeMac(p.buf, p.off + 6, side.mac);
+    this.note(p, `arp: ${formatIpv4Addr(side.ip)} is-at our ${side.port} MAC`);
+    this.#transmit(p, side.index);
+  }
+
+  #learn(n: Neighbour, mac: number, now: number): void {
+    const wasIncomplete = n.mac < 0;
+    this.#neighbours.confirm(n, mac, now);
+    if (!wasIncomplete) return;
+    n.timer?.cancel();
+    n.timer = null;
+    for (let q = this.#neighbours.dequeue(n); q !== null; q = this.#neighbours.dequeue(n)) this.#sendTo(q, n.ifIndex, mac);
+  }
+
+  #ipv4(p: Packet, s: number): void {
+    const b = p.buf;
+    const ipOff = p.off + ETHERNET_HEADER_LEN;
+    const ip = this.#ip;
+    if (ip.wrap(b, ipOff, p.len - ETHERNET_HEADER_LEN) !== null) return this.drop(p, 'ip-malformed');
+    if (!ip.checksumOk) return this.drop(p, 'ip-bad-checksum');
+    if (ip.isFragment) return this.drop(p, 'fragment');
+    const insideIp = this.#sides[0].ip;
+    const outsideIp = this.#sides[1].ip;
+    if (!this.#translate) {
+      const dst = ip.dst;
+      if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
+      return this.#forward(p, ipOff, dst);
+    }
+    const proto = ip.protocol;
+    const l4 = ip.payloadOffset;
+    const l4Len = ip.payloadLength;
+    let src = ip.src;
+    let dst = ip.dst;
+    let sport = 0;
+    let dport = 0;
+    let flags = 0;
+    const now = this.engine.now();
+    const ct = this.conntrack;
+    if (proto === IPPROTO_TCP) {
+      if (l4Len < 20) return this.drop(p, 'l4-truncated');
+      flags = ((b[l4 + 12]! & 1) << 8) | b[l4 + 13]!;
+      if (!tcpFlagsValid(flags)) return this.drop(p, 'tcp-bad-flags');
+      sport = (b[l4]! << 8) | b[l4 + 1]!;
+      dport = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+    } else if (proto === IPPROTO_UDP) {
+      if (l4Len < 8) return this.drop(p, 'l4-truncated');
+      sport = (b[l4]! << 8) | b[l4 + 1]!;
+      dport = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+    } else if (proto === IPPROTO_ICMP) {
+      if (l4Len < 8) return this.drop(p, 'l4-truncated');
+      const type = b[l4]!;
+      const code = b[l4 + 1]!;
+      if ((type === 8 || type === 0) && code === 0) {
+        sport = (b[l4 + 4]! << 8) | b[l4 + 5]!;
+        dport = type << 8;
+      } else if (isIcmpError(type)) {
+        const ref = translateIcmpError(ct, ZONE, b, ipOff, l4, l4Len, now);
+        if (ref < 0) {
+          if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
+          return this.drop(p, 'icmp-untracked');
+        }
+        this.note(p, `icmp error of a tracked connection, sent on to ${formatIpv4Addr(ip.dst)}`);
+        return this.#forward(p, ipOff, ip.dst);
+      } else {
+        if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
+        return this.drop(p, 'icmp-untracked');
+      }
+    } else {
+      if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
+      return this.drop(p, 'unsupported-protocol');
+    }
+    let ref = ct.find(ZONE, proto, src, dst, sport, dport, now);
+    if (ref < 0) {
+      // A new connection: only a SYN opens TCP, only a request opens ICMP echo.
+      if (proto === IPPROTO_TCP && !Conntrack.tcpOpens(flags)) {
+        if (dst === insideIp || dst === outsideIp) return this.drop(p, 'no-port-forward');
+        return this.drop(p, 'tcp-invalid');
+      }
+      const toMe = dst === insideIp || dst === outsideIp;
+      if (proto === IPPROTO_ICMP && dport !== 0x0800) return toMe ? this.#local(p, s, ipOff) : this.drop(p, 'icmp-untracked');
+      let rSrc = dst;
+      let rDst = src;
+      let rSport = proto === IPPROTO_ICMP ? sport : dport;
+      let rDport = proto === IPPROTO_ICMP ? 0 : sport;
+      if (toMe) {
+        const f = dst === outsideIp && proto !== IPPROTO_ICMP ? this.#findForward(proto, dport) : null;
+        if (f === null) return proto === IPPROTO_ICMP ? this.#local(p, s, ipOff) : this.drop(p, 'no-port-forward');
+        rSrc = f.toIp;
+        rSport = f.toPort;
+        if (s === 0) {
+          // Hairpin: the target answers the gateway, not the client next to it.
+          const port = this.insidePorts.allocate(ct, ZONE, proto, f.toIp, f.toPort, sport, now);
+          if (port < 0) return this.drop(p, 'nat-ports-exhausted');
+          rDst = insideIp;
+          rDport = port;
+        }
+      } else if (s === 1) {
+        return this.drop(p, 'unsolicited-inbound');
+      } else if (this.#masquerade && !inPrefix(dst, insideIp, this.#sides[0].prefixLen)) {
+        const port = this.outsidePorts.allocate(ct, ZONE, proto, dst, dport, sport, now);
+        if (port < 0) return this.drop(p, 'nat-ports-exhausted');
+        rDst = outsideIp;
+        if (proto === IPPROTO_ICMP) rSport = port;
+        else rDport = port;
+      }
+      const e = ct.create(ZONE, proto, src, dst, sport, dport, rSrc, rDst, rSport, rDport, now);
+      if (e < 0) return this.drop(p, e === CT_CLASH ? 'conntrack-clash' : 'conntrack-full');
+      ref = 2 * e;
+    }
+    if (ct.track(ref, flags, now) === CT_INVALID) return this.drop(p, 'tcp-invalid');
+    if (ct.translated(ref >> 1)) {
+      translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
+      this.translatedPackets++;
+      dst = ip.dst;
+      src = ip.src;
+      if (p.traceId !== 0) this.note(p, `nat: ${formatIpv4Addr(src)} -> ${formatIpv4Addr(dst)} (conntrack entry ${ref >> 1}, ${(ref & 1) === 0 ? 'original' : 'reply'})`);
+    }
+    if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
+    this.#forward(p, ipOff, dst);
+  }
+
+  #findForward(proto: number, port: number): Forward | null {
+    const fs = this.#forwards;
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i]!;
+      if (f.proto === proto && f.port === port) return f;
+    }
+    return null;
+  }
+
+  /** Packets to the gateway itself: echo requests are answered in place, the rest absorbed. */
+  #local(p: Packet, s: number, ipOff: number): void {
+    const b = p.buf;
+    const ip = this.#ip;
+    if (ip.protocol === IPPROTO_ICMP && ip.payloadLength >= 8 && b[ip.payloadOffset] === 8) {
+      const l4 = ip.payloadOffset;
+      const src = ip.src;
+      ip.src = ip.dst;
+      ip.dst = src;
+      ip.ttl = DEFAULT_TTL;
+      ip.fillChecksum();
+      b[l4] = 0;
+      const sum = checksumUpdate16((b[l4 + 2]! << 8) | b[l4 + 3]!, 8 << 8 | b[l4 + 1]!, b[l4 + 1]!);
+      b[l4 + 2] = sum >>> 8;
+      b[l4 + 3] = sum;
+      const peer = readMac(b, p.off + 6);
+      this.note(p, `icmp: echo reply to ${formatIpv4Addr(src)}`);
+      return this.#sendTo(p, s, peer);
+    }
+    void ipOff;
+    this.consume(p);
+  }
+
+  #forward(p: Packet, ipOff: number, dst: number): void {
+    const ip = this.#ip;
+    let s: number;
+    let nextHop = dst;
+    const inside = this.#sides[0];
+    const outside = this.#sides[1];
+    if (inPrefix(dst, inside.ip, inside.prefixLen)) s = 0;
+    else if (inPrefix(dst, outside.ip, outside.prefixLen)) s = 1;
+    else if (this.#gateway !== 0) {
+      s = 1;
+      nextHop = this.#gateway;
+    } else return this.drop(p, 'no-route');
+    if (ip.ttl <= 1) return this.drop(p, 'ttl-exceeded');
+    ip.decrementTtl();
+    void ipOff;
+    this.forwarded++;
+    const now = this.engine.now();
+    const n = this.#neighbours.get(s, nextHop, now);
+    if (n !== undefined && n.mac >= 0) return this.#sendTo(p, s, n.mac);
+    if (n !== undefined) {
+      const out = this.#neighbours.enqueue(n, p);
+      if (out !== null) this.drop(out, 'arp-queue-full');
+      return;
+    }
+    const created = this.#neighbours.create(s, nextHop, now);
+    if (created === null) return this.drop(p, 'neighbour-table-full');
+    this.#neighbours.enqueue(created, p);
+    this.#resolve(created);
+  }
+
+  #resolve(n: Neighbour): void {
+    n.probes++;
+    this.#sendArpRequest(n.ifIndex, n.ip);
+    n.timer = this.engine.after(ARP_RETRANS, () => {
+      n.timer = null;
+      if (n.mac >= 0) return;
+      if (n.probes >= ARP_PROBES) {
+        for (let q = this.#neighbours.dequeue(n); q !== null; q = this.#neighbours.dequeue(n)) this.drop(q, 'arp-timeout');
+        this.#neighbours.remove(n);
+        return;
+      }
+      this.#resolve(n);
+    });
+  }
+
+  #sendArpRequest(s: number, target: number): void {
+    const side = this.#sides[s]!;
+    const p = this.alloc();
+    if (p === null) return;
+    const b = p.buf;
+    const off = p.off;
+    writeMac(b, off, MAC_BROADCAST);
+    writeMac(b, off + 6, side.mac);
+    b[off + 12] = ETHERTYPE_ARP >>> 8;
+    b[off + 13] = ETHERTYPE_ARP & 0xff;
+    emitArp({ op: ARP_OP_REQUEST, senderMac: side.mac, senderIp: side.ip, targetMac: 0, targetIp: target }, b, off + ETHERNET_HEADER_LEN);
+    p.len = ETHERNET_HEADER_LEN + ARP_LEN;
+    this.#transmit(p, s);
+  }
+
+  #sendTo(p: Packet, s: number, mac: number): void {
+    writeMac(p.buf, p.off, mac);
+    writeMac(p.buf, p.off + 6, this.#sides[s]!.mac);
+    this.#transmit(p, s);
+  }
+
+  #transmit(p: Packet, s: number): void {
+    const out = this.#out[s];
+    if (out === undefined) return this.drop(p, 'no-link');
+    out.transmit(p);
+  }
+}
+

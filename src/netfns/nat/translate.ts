@@ -1,0 +1,152 @@
+/**
+ * Rewriting packets of tracked connections: the one rule NAT needs, and ICMP errors.
+ *
+ * A packet of direction d of a conntrack entry leaves carrying the inverse of the entry's
+ * tuple of direction 1 - d: source = other.dst, destination = other.src, and for TCP/UDP
+ * sport = other.dport, dport = other.sport (for ICMP echo the identifier is other.sport). For
+ * an untranslated entry that is the packet's own tuple, so nothing changes; SNAT, DNAT and
+ * hairpin (both at once) are the same code.
+ *
+ * Checksums are patched with RFC 1624 updates per changed field: the IPv4 header checksum for
+ * the addresses, the TCP/UDP checksum for the addresses (pseudo-header) and ports, the ICMP
+ * checksum for the echo identifier. A UDP checksum of zero means "none" and stays zero.
+ *
+ * An ICMP error (destination unreachable, time exceeded, parameter problem, source quench,
+ * redirect) quotes the header of a packet that went the other way after translation. Its
+ * inner tuple, inverted, finds the entry and the direction the error travels; the quoted
+ * header is restored to what its sender wrote (addresses, ports or echo id, the inner IPv4
+ * checksum and the inner TCP/UDP checksum when the quote reaches it) and the outer addresses
+ * follow the same entry. The ICMP checksum is then recomputed over the message: an error is
+ * rare and short, and many quoted words change.
+ */
+import { checksumUpdate16, checksumUpdate32, internetChecksum } from '../../wire/checksum.js';
+import type { Conntrack } from '../conntrack/conntrack.js';
+
+const IPPROTO_ICMP = 1;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+function u16(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+function put16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+}
+
+/** True for the ICMP types that quote an offending datagram. */
+export function isIcmpError(type: number): boolean {
+  return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+}
+
+/**
+ * Sets the addresses and ports (ICMP echo: identifier in `sport`) of the IPv4 packet at `ipOff`
+ * whose transport header is `l4Len` bytes at `l4Off`, patching every checksum incrementally.
+ * The caller has checked that the transport header is long enough to hold its checksum
+ * (TCP 18 bytes, UDP and ICMP 8) or passes a shorter `l4Len` to leave it alone.
+ */
+export function rewriteTuple(buf: Uint8Array, ipOff: number, l4Off: number, l4Len: number, proto: number, src: number, dst: number, sport: number, dport: number): void {
+  const oldSrc = u32(buf, ipOff + 12);
+  const oldDst = u32(buf, ipOff + 16);
+  if (oldSrc !== src || oldDst !== dst) {
+    let ipSum = u16(buf, ipOff + 10);
+    if (oldSrc !== src) ipSum = checksumUpdate32(ipSum, oldSrc, src);
+    if (oldDst !== dst) ipSum = checksumUpdate32(ipSum, oldDst, dst);
+    put16(buf, ipOff + 10, ipSum);
+    put32(buf, ipOff + 12, src);
+    put32(buf, ipOff + 16, dst);
+  }
+  if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) {
+    const oldSport = u16(buf, l4Off);
+    const oldDport = u16(buf, l4Off + 2);
+    const sumOff = proto === IPPROTO_TCP ? l4Off + 16 : l4Off + 6;
+    if (sumOff + 2 <= l4Off + l4Len) {
+      let sum = u16(buf, sumOff);
+      if (proto === IPPROTO_TCP || sum !== 0) {
+        if (oldSrc !== src) sum = checksumUpdate32(sum, oldSrc, src);
+        if (oldDst !== dst) sum = checksumUpdate32(sum, oldDst, dst);
+        if (oldSport !== sport) sum = checksumUpdate16(sum, oldSport, sport);
+        if (oldDport !== dport) sum = checksumUpdate16(sum, oldDport, dport);
+        if (proto === IPPROTO_UDP && sum === 0) sum = 0xffff;
+        put16(buf, sumOff, sum);
+      }
+    }
+    put16(buf, l4Off, sport);
+    put16(buf, l4Off + 2, dport);
+  } else if (proto === IPPROTO_ICMP) {
+    const oldId = u16(buf, l4Off + 4);
+    if (oldId !== sport) {
+      if (l4Off + 4 <= l4Off + l4Len) put16(buf, l4Off + 2, checksumUpdate16(u16(buf, l4Off + 2), oldId, sport));
+      put16(buf, l4Off + 4, sport);
+    }
+  }
+}
+
+/**
+ * Rewrites a packet of conntrack ref `ref` (2 * entry + direction) to the inverse of the other
+ * direction's tuple. `l4Len` as for `rewriteTuple`.
+ */
+export function translatePacket(ct: Conntrack, ref: number, buf: Uint8Array, ipOff: number, l4Off: number, l4Len: number, proto: number): void {
+  const other = ref ^ 1;
+  if (proto === IPPROTO_ICMP) rewriteTuple(buf, ipOff, l4Off, l4Len, proto, ct.dst(other), ct.src(other), ct.sport(other), 0);
+  else rewriteTuple(buf, ipOff, l4Off, l4Len, proto, ct.dst(other), ct.src(other), ct.dport(other), ct.sport(other));
+}
+
+/**
+ * Finds the connection an ICMP error at `icmpOff` (`icmpLen` bytes, the IPv4 payload) refers
+ * to and, when it is translated, restores the quoted header and the outer addresses.
+ * Returns the ref of the direction the error travels, or -1 when the quote is too short to
+ * read or no live entry matches. `ipOff` is the outer IPv4 header.
+ */
+export function translateIcmpError(ct: Conntrack, zone: number, buf: Uint8Array, ipOff: number, icmpOff: number, icmpLen: number, now: number): number {
+  const inner = icmpOff + 8;
+  const quoted = icmpLen - 8;
+  if (quoted < 20 || buf[inner]! >>> 4 !== 4) return -1;
+  const ihl = (buf[inner]! & 0x0f) << 2;
+  if (ihl < 20 || quoted < ihl + 8) return -1;
+  const proto = buf[inner + 9]!;
+  const iSrc = u32(buf, inner + 12);
+  const iDst = u32(buf, inner + 16);
+  const l4 = inner + ihl;
+  const l4Quoted = quoted - ihl;
+  let ref: number;
+  if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) {
+    ref = ct.find(zone, proto, iDst, iSrc, u16(buf, l4 + 2), u16(buf, l4), now);
+  } else if (proto === IPPROTO_ICMP) {
+    const type = buf[l4]!;
+    if ((type !== 8 && type !== 0) || buf[l4 + 1] !== 0) return -1;
+    ref = ct.find(zone, proto, iDst, iSrc, u16(buf, l4 + 4), type === 8 ? 0 : 0x0800, now);
+  } else {
+    return -1;
+  }
+  if (ref < 0) return -1;
+  if (!ct.translated(ref >> 1)) return ref;
+  const other = ref ^ 1;
+  // The quoted packet went in direction `other` after translation; give it back its original tuple.
+  rewriteTuple(buf, inner, l4, l4Quoted, proto, ct.src(other), ct.dst(other), ct.sport(other), proto === IPPROTO_ICMP ? 0 : ct.dport(other));
+  const oSrc = u32(buf, ipOff + 12);
+  const oDst = u32(buf, ipOff + 16);
+  const newDst = oDst === ct.dst(ref) ? ct.src(other) : oDst;
+  const newSrc = oSrc === ct.src(ref) ? ct.dst(other) : oSrc;
+  if (newSrc !== oSrc || newDst !== oDst) {
+    let ipSum = u16(buf, ipOff + 10);
+    if (newSrc !== oSrc) ipSum = checksumUpdate32(ipSum, oSrc, newSrc);
+    if (newDst !== oDst) ipSum = checksumUpdate32(ipSum, oDst, newDst);
+    put16(buf, ipOff + 10, ipSum);
+    put32(buf, ipOff + 12, newSrc);
+    put32(buf, ipOff + 16, newDst);
+  }
+  buf[icmpOff + 2] = 0;
+  buf[icmpOff + 3] = 0;
+  put16(buf, icmpOff + 2, internetChecksum(buf, icmpOff, icmpLen));
+  return ref;
+}
