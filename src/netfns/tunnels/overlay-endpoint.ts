@@ -82,7 +82,7 @@ export const OVERLAY_DROPS = {
   'underlay-unresolved': 'the underlay next hop did not answer ARP',
   'underlay-unlinked': 'the underlay port has no output link',
   'ip-not-for-port': 'frame on an IP-over-GRE port that is not IPv4 to the port MAC',
-  'ip-peer-unknown': 'IP-over-GRE delivery before the local host was seen',
+  'ip-peer-unknown': 'IP-over-GRE packet for a local host that did not answer ARP (or was replaced by a newer one while waiting)',
 } as const;
 
 export type OverlayDrops = typeof OVERLAY_DROPS;
@@ -164,6 +164,10 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #ipPeerHi: Int32Array;
   readonly #ipPeerLo: Uint32Array;
   readonly #ipPeerKnown: Uint8Array;
+  /** IP-over-GRE: per segment, the packet waiting for the local host's MAC, and since which tick. */
+  readonly #ipHeld: (Packet | null)[];
+  readonly #ipHeldSince: Float64Array;
+  #ipHeldCount = 0;
   /** Remote index -> underlay IP; its next hop; the next hop's MAC once resolved. */
   protected readonly remoteIps: Uint32Array;
   readonly #remoteByIp = new Map<number, number>();
@@ -229,6 +233,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#ipPeerHi = new Int32Array(nSeg);
     this.#ipPeerLo = new Uint32Array(nSeg);
     this.#ipPeerKnown = new Uint8Array(nSeg);
+    this.#ipHeld = new Array<Packet | null>(nSeg).fill(null);
+    this.#ipHeldSince = new Float64Array(nSeg);
 
     const remotes: number[] = [];
     const remoteOf = (ip: number): number => {
@@ -321,7 +327,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   override held(): number {
-    return this.#pendingCount;
+    return this.#pendingCount + this.#ipHeldCount;
   }
 
   override relink(): void {
@@ -340,10 +346,14 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   override stop(): void {
     for (let i = 0; i < this.#pendingCount; i++) this.drop(this.#pending[i]!, 'underlay-unresolved');
     this.#pendingCount = 0;
+    for (let seg = 0; seg < this.#ipHeld.length; seg++) this.#dropIpHeld(seg);
   }
 
   override tick(now: number): void {
     if (++this.#ticks % 10 === 0) this.#fdb.age(now, this.#ageingNs);
+    if (this.#ipHeldCount > 0) {
+      for (let seg = 0; seg < this.#ipHeld.length; seg++) if (this.#ticks - this.#ipHeldSince[seg]! > ARP_TRIES) this.#dropIpHeld(seg);
+    }
     if (this.#pendingCount === 0) return;
     for (let r = 0; r < this.remoteIps.length; r++) {
       if (this.#remoteResolved[r] === 1 || !this.#hasPending(r)) continue;
@@ -532,7 +542,21 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (etherType === ETHERTYPE_ARP) {
       const b = p.buf;
       const a = o + ETH;
-      if (p.len < ETH + 28 || view.getUint32(a) !== 0x00010800 || view.getUint16(a + 4) !== 0x0604 || view.getUint16(a + 6) !== 1) return this.drop(p, 'ip-not-for-port');
+      if (p.len < ETH + 28 || view.getUint32(a) !== 0x00010800 || view.getUint16(a + 4) !== 0x0604) return this.drop(p, 'ip-not-for-port');
+      const op = view.getUint16(a + 6);
+      if (op === 2 && view.getUint16(a + 18) === PORT_MAC_HI && view.getUint32(a + 20) === portMacLo) {
+        // The host answered our question about itself: deliver what waited for its MAC.
+        this.#learnIpPeer(seg, srcHi, srcLo);
+        this.consume(p);
+        const held = this.#ipHeld[seg];
+        if (held !== null && held !== undefined) {
+          this.#ipHeld[seg] = null;
+          this.#ipHeldCount--;
+          this.#deliverIp(held, seg);
+        }
+        return;
+      }
+      if (op !== 1) return this.drop(p, 'ip-not-for-port');
       const target = view.getUint32(a + 24);
       if (target === view.getUint32(a + 14)) return this.drop(p, 'ip-not-for-port');
       // Proxy ARP: every address beyond the point-to-point port is the port itself.
@@ -553,6 +577,14 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     p.hash = flowHash(p);
     p.shift(ETH);
     this.#toRemote(p, this.#floodTo[seg]![0]!, seg);
+  }
+
+  #dropIpHeld(seg: number): void {
+    const p = this.#ipHeld[seg];
+    if (p === null || p === undefined) return;
+    this.#ipHeld[seg] = null;
+    this.#ipHeldCount--;
+    this.drop(p, 'ip-peer-unknown');
   }
 
   #learnIpPeer(seg: number, hi: number, lo: number): void {
@@ -679,9 +711,9 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** An IPv4 packet out of an IP-over-GRE tunnel: frame it for the local host. */
   #deliverIp(p: Packet, seg: number): void {
-    if (this.#ipPeerKnown[seg] === 0) return this.drop(p, 'ip-peer-unknown');
-    if (!p.prepend(ETH)) return this.drop(p, 'no-headroom');
     const member = this.#members[seg]![0]!;
+    if (this.#ipPeerKnown[seg] === 0) return this.#askIpPeer(p, seg, member);
+    if (!p.prepend(ETH)) return this.drop(p, 'no-headroom');
     const view = p.view;
     const o = p.off;
     view.setUint16(o, this.#ipPeerHi[seg]!);
@@ -690,6 +722,44 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     view.setUint32(o + 8, this.#portMacLo(member));
     view.setUint16(o + 12, ETHERTYPE_IPV4);
     this.#toAccess(p, member);
+  }
+
+  /**
+   * The local host's MAC is not known yet: hold the packet (one per segment; a newer one replaces
+   * it) and ask the host by ARP for the packet's destination, as the far side would.
+   */
+  #askIpPeer(p: Packet, seg: number, member: number): void {
+    const out = this.#outLinks[(member / VLANS) | 0];
+    if (out === null || out === undefined || p.len < IPV4) return this.drop(p, 'ip-peer-unknown');
+    const old = this.#ipHeld[seg];
+    if (old !== null && old !== undefined) {
+      this.#ipHeldCount--;
+      this.drop(old, 'ip-peer-unknown');
+    }
+    this.#ipHeld[seg] = p;
+    this.#ipHeldCount++;
+    this.#ipHeldSince[seg] = this.#ticks;
+    const q = this.alloc();
+    if (q === null) return;
+    const view = q.view;
+    const o = q.off;
+    const portMacLo = this.#portMacLo(member);
+    view.setUint16(o, 0xffff);
+    view.setUint32(o + 2, 0xffffffff);
+    view.setUint16(o + 6, PORT_MAC_HI);
+    view.setUint32(o + 8, portMacLo);
+    view.setUint16(o + 12, ETHERTYPE_ARP);
+    const a = o + ETH;
+    view.setUint32(a, 0x00010800);
+    view.setUint32(a + 4, 0x06040001);
+    view.setUint16(a + 8, PORT_MAC_HI);
+    view.setUint32(a + 10, portMacLo);
+    view.setUint32(a + 14, p.view.getUint32(p.off + 12));
+    view.setUint16(a + 18, 0);
+    view.setUint32(a + 20, 0);
+    view.setUint32(a + 24, p.view.getUint32(p.off + 16));
+    q.len = ETH + 28;
+    this.#toAccess(q, member);
   }
 
   // ---- underlay ARP ----
