@@ -1,0 +1,160 @@
+/**
+ * A VM's e1000 NIC as one engine app: the guest's driver on one side (port `guest`, where the
+ * guest's IP stack sends and receives frames) and the emulated 82540EM on the other (port `wire`,
+ * towards the bridge). The two halves share only guest RAM and the register traps, exactly as a
+ * guest and QEMU do; the app merely runs them in order on the lab's engine:
+ *   1. frames from the guest stack are queued by the driver, published with one TDT write, and
+ *      the device (on that trap) copies them out of guest RAM onto the wire;
+ *   2. frames from the wire are DMA'd by the device into posted receive buffers;
+ *   3. if the interrupt line went up, the driver's interrupt handler runs and hands received
+ *      frames to the guest stack.
+ * Counters: the device's traps (per register), interrupts, VMM copies and DMA faults, and the
+ * guest's own copies, so `vnet compare nics` can show what full emulation costs per packet.
+ */
+import { App, type AppContext } from '../../engine/app.js';
+import type { Packet } from '../../engine/packet.js';
+import { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
+import { parseMac } from '../../wire/mac.js';
+import { E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG, type E1000Hooks } from './device.js';
+import { E1000Driver, type GuestStack } from './driver.js';
+
+const E1000_DROPS = {
+  'tx-ring-full': 'the guest driver\'s transmit ring was full',
+  'nic-down': 'the guest driver has not brought the NIC up',
+  'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
+  'rx-disabled': 'receive is off (RCTL.EN clear) or the link is down',
+  'rx-filtered': 'the receive address filter refused the destination MAC',
+  'rx-no-descriptors': 'no receive descriptor was posted: a missed packet (MPC, RNBC)',
+  'rx-dma-fault': 'a receive descriptor or buffer lies outside guest RAM',
+  'rx-too-long': 'frame longer than the receive limit (RCTL.LPE clear)',
+  'no-output': 'the port the frame leaves by has no link',
+  'pool-empty': 'no packet buffer for a frame',
+} as const;
+
+const RX_REASONS = ['rx-disabled', 'rx-filtered', 'rx-no-descriptors', 'rx-dma-fault', 'rx-too-long'] as const;
+
+export interface E1000NicConf {
+  /** The MAC in the NIC's EEPROM. */
+  readonly mac: string;
+  /** Guest RAM in bytes (default 2 MiB). */
+  readonly ramBytes?: number;
+  readonly rxRing?: number;
+  readonly txRing?: number;
+}
+
+/** Interrupt handler runs per push before giving up on a line that stays asserted. */
+const MAX_ISR_RUNS = 4;
+
+export class E1000Nic extends App<typeof E1000_DROPS, E1000NicConf> {
+  readonly memory: GuestMemory;
+  readonly device: E1000Device;
+  readonly driver: E1000Driver;
+  #irq = false;
+  #rxPartial: Packet | null = null;
+
+  constructor(ctx: AppContext, conf: E1000NicConf) {
+    super(ctx, conf, E1000_DROPS);
+    let mac: number;
+    try {
+      mac = parseMac(conf.mac);
+    } catch (e) {
+      throw new Error(`e1000 ${ctx.name}: ${(e as Error).message}`);
+    }
+    this.memory = new GuestMemory(conf.ramBytes ?? 2 * 1024 * 1024);
+    const hooks: E1000Hooks = {
+      alloc: () => this.alloc(),
+      transmit: (p) => {
+        const out = this.output.wire;
+        if (out === undefined) this.drop(p, 'no-output');
+        else out.transmit(p);
+      },
+      discard: (p) => this.drop(p, 'tx-bad-frame'),
+      interrupt: () => { this.#irq = true; },
+    };
+    this.device = new E1000Device(this.memory, { mac }, hooks);
+    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#toStack(mem, addr, len, more) };
+    this.driver = new E1000Driver(this.device, this.memory, new GuestAllocator(this.memory), stack, {
+      ...(conf.rxRing !== undefined ? { rxRing: conf.rxRing } : {}),
+      ...(conf.txRing !== undefined ? { txRing: conf.txRing } : {}),
+    });
+    this.driver.init();
+    this.#serviceInterrupts();
+  }
+
+  override ports(): readonly string[] {
+    return ['guest', 'wire'];
+  }
+
+  override held(): number {
+    return this.#rxPartial === null ? 0 : 1;
+  }
+
+  override push(): void {
+    const fromGuest = this.input.guest;
+    if (fromGuest !== undefined && !fromGuest.empty()) {
+      const driver = this.driver;
+      while (!fromGuest.empty()) {
+        const p = fromGuest.receive();
+        if (!driver.up) this.drop(p, 'nic-down');
+        else if (driver.transmit(p.buf, p.off, p.len)) this.consume(p);
+        else this.drop(p, 'tx-ring-full');
+      }
+      driver.flush();
+    }
+    const fromWire = this.input.wire;
+    if (fromWire !== undefined) {
+      const device = this.device;
+      while (!fromWire.empty()) {
+        const p = fromWire.receive();
+        const code = device.receive(p.buf, p.off, p.len);
+        if (code === RX_OK) this.consume(p);
+        else this.drop(p, rxReason(code));
+      }
+    }
+    this.#serviceInterrupts();
+  }
+
+  #serviceInterrupts(): void {
+    for (let i = 0; i < MAX_ISR_RUNS && this.#irq; i++) {
+      this.#irq = false;
+      this.driver.interrupt();
+    }
+  }
+
+  /** The guest stack takes a received frame out of its RAM. */
+  #toStack(mem: GuestMemory, addr: number, len: number, more: boolean): void {
+    let p = this.#rxPartial;
+    if (p === null) {
+      p = this.alloc();
+      if (p === null) {
+        this.countDrop('pool-empty');
+        return;
+      }
+    }
+    if (p.off + p.len + len > p.buf.length) {
+      this.#rxPartial = null;
+      this.drop(p, 'rx-too-long');
+      return;
+    }
+    p.buf.set(mem.bytes.subarray(addr, addr + len), p.off + p.len);
+    p.len += len;
+    if (more) {
+      this.#rxPartial = p;
+      return;
+    }
+    this.#rxPartial = null;
+    const out = this.output.guest;
+    if (out === undefined) this.drop(p, 'no-output');
+    else out.transmit(p);
+  }
+}
+
+function rxReason(code: number): (typeof RX_REASONS)[number] {
+  switch (code) {
+    case RX_DISABLED: return 'rx-disabled';
+    case RX_FILTERED: return 'rx-filtered';
+    case RX_NO_DESCRIPTORS: return 'rx-no-descriptors';
+    case RX_DMA_FAULT: return 'rx-dma-fault';
+    default: return code === RX_TOO_LONG ? 'rx-too-long' : 'rx-dma-fault';
+  }
+}
