@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import type { Capture } from '../capture/capture.js';
 import { LabRuntime, fmtMs } from '../control/lab/runtime.js';
+import { showRouterRoutes } from '../control/lab/kinds/router.js';
 import { decodeText, encodePacket } from '../control/packets.js';
 import { renderDrops, renderFdb, renderNet, renderPorts, renderReport, renderTrace } from './render.js';
 
@@ -20,6 +21,7 @@ const HELP = `commands:
   show ports|drops|conservation [-j]
   show fdb BRIDGE [-j]         a bridge's forwarding database
   show addr|neigh|routes H [-j]
+  show routes ROUTER [-j]      a router's tables, as ip route
   flush BRIDGE                 empty a bridge's learned entries
   trace PORT SPEC              send a frame out of PORT (h1:eth0) and explain its path
   run SECONDS                  let engine time pass (ageing, timeouts)
@@ -169,6 +171,7 @@ function show(rt: LabRuntime, what: string | undefined, arg: string | undefined,
       return json ? j(rt.bridge(arg).fdb()) : renderFdb(rt, arg);
     case 'addr': case 'neigh': case 'routes': {
       if (arg === undefined) throw new Error(`show ${what} HOST`);
+      if (what === 'routes' && rt.model.nodes[arg]?.kind === 'router') return showRouterRoutes(rt.engine, arg, json);
       const h = rt.host(arg);
       if (what === 'addr') return json ? j(h.addresses()) : h.addresses().map((a) => a.text).join('\n');
       if (what === 'neigh') {
