@@ -1,0 +1,89 @@
+/**
+ * Scenario tests for NAT and security groups: the example labs through the real CLI against
+ * golden text and JSON, and the NAT lab driven through the runtime to show what the internet
+ * host sees, the conntrack table, the port forward and hairpin NAT.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/testing/cli.js';
+import { repoRoot } from '../../src/testing/paths.js';
+import { loadLabFile } from '../../src/control/lab/load.js';
+import { LabRuntime } from '../../src/control/lab/runtime.js';
+import type { NatGateway } from '../../src/netfns/nat/nat-gateway.js';
+import { NS_PER_S } from '../../src/engine/clock.js';
+
+const golden = (name: string): string => join(repoRoot(), 'test', 'golden', name);
+
+function compareGolden(name: string, actual: string): void {
+  const file = golden(name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    writeFileSync(file, actual);
+    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${name} did not exist; wrote it — check it and run again`);
+    return;
+  }
+  assert.equal(actual, readFileSync(file, 'utf8'), `output differs from test/golden/${name}`);
+}
+
+for (const lab of ['nat-gateway', 'nat-security-groups']) {
+  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
+    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /packets conserved/);
+    compareGolden(`lab-run-${lab}.txt`, r.stdout);
+  });
+
+  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
+    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean } };
+    assert.equal(report.failed, 0);
+    assert.ok(report.conservation.ok);
+    compareGolden(`lab-run-${lab}.json`, r.stdout);
+  });
+}
+
+function natLab(): { lab: LabRuntime; gw: NatGateway } {
+  const lab = new LabRuntime(loadLabFile(join(repoRoot(), 'examples', 'nat-gateway.yml')));
+  return { lab, gw: lab.engine.app<NatGateway>('gw') };
+}
+
+/** Sends one datagram and waits for the echo; returns what the server saw and where the echo came from. */
+function udpExchange(lab: LabRuntime, from: string, to: string, port: number, server: string, serverPort: number): { seen: string; echo: string } {
+  const srv = lab.host(server);
+  const cli = lab.host(from);
+  let seen = '';
+  let echo = '';
+  srv.udpBind(serverPort, (ip, sp, data) => {
+    seen = `${ip}:${sp}`;
+    srv.udpSend(ip, sp, data, { srcPort: serverPort });
+  });
+  cli.udpBind(47000, (ip, sp) => { echo = `${ip}:${sp}`; });
+  cli.udpSend(to, port, new Uint8Array([1, 2, 3]), { srcPort: 47000 });
+  lab.runUntil(() => echo !== '', NS_PER_S);
+  srv.udpUnbind(serverPort);
+  cli.udpUnbind(47000);
+  return { seen, echo };
+}
+
+test('the internet host sees the public address, and show conntrack says so', () => {
+  const { lab, gw } = natLab();
+  const r = udpExchange(lab, 'h1', '203.0.113.2', 7, 'inet', 7);
+  assert.deepEqual(r, { seen: '203.0.113.1:47000', echo: '203.0.113.2:7' });
+  compareGolden('nat-conntrack.txt', gw.showConntrack());
+  assert.ok(lab.conservation().ok);
+  lab.stop();
+});
+
+test('the port forward reaches the inside host and hairpin NAT lets an inside host use it too', () => {
+  const { lab, gw } = natLab();
+  assert.deepEqual(udpExchange(lab, 'inet', '203.0.113.1', 8080, 'h2', 80), { seen: '203.0.113.2:47000', echo: '203.0.113.1:8080' });
+  assert.deepEqual(udpExchange(lab, 'h1', '203.0.113.1', 8080, 'h2', 80), { seen: '10.0.0.1:47000', echo: '203.0.113.1:8080' });
+  const table = gw.showConntrack();
+  assert.match(table, /src=203\.0\.113\.2 dst=203\.0\.113\.1 sport=47000 dport=8080 src=10\.0\.0\.3 dst=203\.0\.113\.2 sport=80 dport=47000/);
+  assert.match(table, /src=10\.0\.0\.2 dst=203\.0\.113\.1 sport=47000 dport=8080 src=10\.0\.0\.3 dst=10\.0\.0\.1 sport=80 dport=47000/);
+  assert.ok(lab.conservation().ok);
+  lab.stop();
+});
