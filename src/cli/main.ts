@@ -10,6 +10,7 @@ import { LabRuntime } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
 import { renderReport, renderTrace } from './render.js';
 import { runShell } from './shell.js';
+import { labUpDown } from './lab-up.js';
 import { Progress } from './progress.js';
 import { generateLabYaml } from '../control/lab/generate.js';
 
@@ -25,6 +26,9 @@ const USAGE = `usage: vnet <command> ...
                           print a generated lab (hosts over a core/access bridge tree)
   lab kinds               list the node kinds a lab file may use
   lab shell FILE          an interactive shell on the running lab (try "help")
+  lab up FILE             keep the lab running on the wall clock with its OpenFlow channels
+                          (listen/controller of openflow-switch nodes) until Ctrl-C
+  lab down FILE           stop a lab started with lab up
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
@@ -87,6 +91,7 @@ function lab(argv: string[]): number {
     }
     return 0;
   }
+  if (sub === 'up' || sub === 'down') return labUpDown(sub, file);
   if (sub === 'shell') {
     void runShell(new LabRuntime(model));
     return -1;

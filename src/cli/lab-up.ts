@@ -1,0 +1,150 @@
+/**
+ * `vnet lab up FILE` and `vnet lab down FILE`: keep a lab running on the wall clock, with the
+ * OpenFlow channel of every openflow-switch node listening (`listen: ptcp:6653`) or connecting
+ * (`controller: tcp:HOST:PORT`), until Ctrl-C or `lab down`.
+ *
+ * The engine's clock stays the lab's virtual clock, moved forward to real elapsed time before
+ * every breath, so timers and per-hop latency keep their meaning. The loop breathes while
+ * packets move, yielding to I/O with setImmediate between breaths (OpenFlow messages are handled
+ * between two breaths, never during one), and sleeps up to IDLE_MS when nothing is due.
+ * `lab up` writes a state file keyed by the lab name in the temp directory; `lab down` reads
+ * the pid from it and sends SIGTERM, and `lab up` removes it on the way out.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLabFile } from '../control/lab/load.js';
+import { LabRuntime } from '../control/lab/runtime.js';
+import { VirtualClock } from '../engine/clock.js';
+import { OpenFlowChannel } from '../control/openflow/channel.js';
+import type { OpenFlowSwitchApi } from '../netfns/openflow/types.js';
+import type { GroupDesc } from '../netfns/openflow/wire/messages.js';
+
+const IDLE_MS = 5;
+
+interface LabState {
+  readonly pid: number;
+  readonly lab: string;
+  readonly file: string;
+  readonly started: string;
+  readonly openflow: readonly { node: string; listen: readonly string[]; connect: readonly string[] }[];
+}
+
+export function labStatePath(labName: string): string {
+  return join(tmpdir(), `vnet-lab-${labName.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+}
+
+function asTargets(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function isSwitchApi(app: unknown): app is OpenFlowSwitchApi {
+  const a = app as Partial<OpenFlowSwitchApi> | null;
+  return a !== null && typeof a.addFlow === 'function' && typeof a.flowStats === 'function' && typeof a.onPacketIn === 'function' && typeof a.datapathId === 'bigint';
+}
+
+/** `lab up` / `lab down`; `up` runs until stopped and sets the exit code itself (returns -1). */
+export function labUpDown(sub: 'up' | 'down', file: string, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
+  const model = loadLabFile(file);
+  const statePath = labStatePath(model.name);
+  if (sub === 'down') {
+    if (!existsSync(statePath)) throw new Error(`lab ${model.name} is not up (no ${statePath})`);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as LabState;
+    try {
+      process.kill(state.pid, 'SIGTERM');
+    } catch {
+      rmSync(statePath, { force: true });
+      out(`lab ${model.name}: process ${state.pid} was already gone; state file removed`);
+      return 0;
+    }
+    out(`lab ${model.name}: stopping (pid ${state.pid})`);
+    return 0;
+  }
+  if (existsSync(statePath)) {
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as LabState;
+    let alive = true;
+    try {
+      process.kill(state.pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`lab ${model.name} is already up (pid ${state.pid}); run: vnet lab down ${file}`);
+  }
+  void runLab(model, file, statePath, out).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      rmSync(statePath, { force: true });
+      process.stderr.write(`vnet: lab up: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+  return -1;
+}
+
+async function runLab(model: ReturnType<typeof loadLabFile>, file: string, statePath: string, out: (line: string) => void): Promise<number> {
+  const rt = new LabRuntime(model);
+  const channels: OpenFlowChannel[] = [];
+  const described: { node: string; listen: string[]; connect: string[] }[] = [];
+  for (const [name, node] of Object.entries(model.nodes)) {
+    if (node.kind !== 'openflow-switch') continue;
+    const fields = node as unknown as Record<string, unknown>;
+    const listen = asTargets(fields['listen']);
+    const connect = asTargets(fields['controller']);
+    if (listen.length + connect.length === 0) continue;
+    const app = rt.engine.app(name);
+    if (!isSwitchApi(app)) throw new Error(`node ${name}: its app does not offer the OpenFlow switch API`);
+    const withGroups = app as OpenFlowSwitchApi & { groupDescs?: () => readonly GroupDesc[] };
+    const channel = new OpenFlowChannel(app, {
+      targets: [...listen, ...connect],
+      desc: { manufacturer: 'vnet', hardware: 'vnet emulated OpenFlow switch', software: 'vnet', serial: 'None', datapath: `${model.name}/${name}` },
+      ...(typeof withGroups.groupDescs === 'function' ? { groupDescs: () => withGroups.groupDescs!() } : {}),
+      log: (line) => out(`${name}: ${line}`),
+    });
+    await channel.start();
+    channels.push(channel);
+    described.push({ node: name, listen: channel.listenAddresses().map((a) => `ptcp:${a.port}:${a.host}`), connect });
+  }
+  const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), openflow: described };
+  writeFileSync(statePath, JSON.stringify(state, null, 2));
+  out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
+
+  const engine = rt.engine;
+  const clock = engine.clock instanceof VirtualClock ? engine.clock : null;
+  const origin = performance.now();
+  const base = engine.now();
+  let stopping = false;
+  const done = new Promise<void>((resolve) => {
+    const step = (): void => {
+      if (stopping) return resolve();
+      if (clock !== null) {
+        const now = base + Math.round((performance.now() - origin) * 1e6);
+        if (now > clock.now()) clock.advanceTo(now);
+      }
+      const busy = engine.breathe();
+      if (busy || engine.queued() > 0) {
+        setImmediate(step);
+        return;
+      }
+      const next = engine.nextTimer();
+      const waitMs = next === Infinity ? IDLE_MS : Math.max(0, Math.min(IDLE_MS, (next - engine.now()) / 1e6));
+      setTimeout(step, waitMs);
+    };
+    step();
+  });
+  const stop = (): void => {
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await done;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  await Promise.all(channels.map((c) => c.stop()));
+  rt.stop();
+  rmSync(statePath, { force: true });
+  out(`lab ${model.name} is down`);
+  return 0;
+}
