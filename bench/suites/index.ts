@@ -2,6 +2,7 @@
 import type { Suite } from '../lib.js';
 import { bridgeSuite } from './bridge.js';
 import { engineSuite } from './engine.js';
+import { natSuite } from './nat.js';
 import { scaleSuite } from './scale.js';
 
-export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite];
+export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite];
