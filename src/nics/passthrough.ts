@@ -9,12 +9,13 @@
  * guest and plugging it into another (re-plumbing), which loses whatever was in flight.
  *
  * `PassthroughNic` is the device on the engine (ports `wire` and `guest`, frames handed over
- * untouched). `DeviceAssignments` is the bookkeeping that refuses a second owner or a bridge
+ * untouched; when nobody has it, its function side may be the host's own driver, port `host`). `DeviceAssignments` is the bookkeeping that refuses a second owner or a bridge
  * attachment with a clear message. `replumb` moves a device to another instance by changing the
  * engine graph, and reports the detach, the attach and the frames lost in between.
  */
 import { App, type AppContext } from '../engine/app.js';
 import type { Engine, Graph } from '../engine/engine.js';
+import type { Link } from '../engine/link.js';
 
 const PASSTHROUGH_DROPS = {
   detached: 'the device is not plugged into any instance',
@@ -46,10 +47,19 @@ export class PassthroughNic extends App<typeof PASSTHROUGH_DROPS, PassthroughNic
   }
 
   override relink(): void {
-    const now = this.output.guest !== undefined && this.input.guest !== undefined;
+    const now = this.#fnOut() !== undefined && this.#fnIn() !== undefined;
     if (now && !this.#attached) this.attaches++;
     if (!now && this.#attached) this.detaches++;
     this.#attached = now;
+  }
+
+  // The function side is the guest's (passthrough) or, when nobody has the device, the host's own driver.
+  #fnOut(): Link | undefined {
+    return this.output.guest ?? this.output.host;
+  }
+
+  #fnIn(): Link | undefined {
+    return this.input.guest ?? this.input.host;
   }
 
   get attached(): boolean {
@@ -58,7 +68,7 @@ export class PassthroughNic extends App<typeof PASSTHROUGH_DROPS, PassthroughNic
 
   override push(): void {
     const fromWire = this.input.wire;
-    const toGuest = this.output.guest;
+    const toGuest = this.#fnOut();
     if (fromWire !== undefined) {
       while (!fromWire.empty()) {
         const p = fromWire.receive();
@@ -71,7 +81,7 @@ export class PassthroughNic extends App<typeof PASSTHROUGH_DROPS, PassthroughNic
         }
       }
     }
-    const fromGuest = this.input.guest;
+    const fromGuest = this.#fnIn();
     const toWire = this.output.wire;
     if (fromGuest !== undefined) {
       while (!fromGuest.empty()) {

@@ -37,7 +37,14 @@ export interface HostInterfaceModel {
   /** The port a VLAN sub-interface rides on (its own name when it is a port). */
   readonly parent?: string;
   readonly mtu?: number;
+  /** The NIC behind the interface when it is not a plain lab link: a VF of an SR-IOV NIC node, or a passed-through device node. */
+  readonly nic?: HostNicModel;
 }
+
+/** `nic: { sriov: nic0, vf: 3 }` or `nic: { passthrough: dev0 }`; such interfaces are wired by that node, not by a lab link. */
+export type HostNicModel =
+  | { readonly sriov: string; readonly vf: number }
+  | { readonly passthrough: string };
 
 export interface HostNodeModel extends NodeModel {
   readonly kind: 'host';

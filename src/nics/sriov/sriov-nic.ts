@@ -73,8 +73,12 @@ export interface SriovNicConf {
   /** The PF's MAC. */
   readonly mac?: string;
   readonly vfSettings?: Readonly<Record<number, VfSettings>>;
-  /** MACs the VF drivers asked for through the PF mailbox (used when no admin MAC is set). */
+  /** MACs the VF drivers asked for through the PF mailbox (refused over an admin MAC unless trusted). */
   readonly driverMacs?: Readonly<Record<number, string>>;
+  /** Name of the uplink port (default `uplink`). */
+  readonly uplinkPort?: string;
+  /** The instance each VF is assigned to. */
+  readonly owners?: Readonly<Record<number, string>>;
 }
 
 /** One VF as `ip link show` prints it. */
@@ -137,6 +141,7 @@ export class SriovNic extends App<typeof SRIOV_DROPS, SriovNicConf> {
   #ins: Link[] = [];
   #inPorts: number[] = [];
   #carrier = true;
+  readonly #uplinkPort: string;
   /** Mailbox requests refused because the VEB table was full (the table's overflow counter). */
   vebRefused = 0;
   /** Mailbox requests refused because the VF is not trusted or has an admin MAC. */
@@ -149,6 +154,7 @@ export class SriovNic extends App<typeof SRIOV_DROPS, SriovNicConf> {
     if (!Number.isInteger(conf.vfs) || conf.vfs < 0) throw new Error(`${where}: vfs must be a non-negative integer, got ${JSON.stringify(conf.vfs)}`);
     if (conf.vfs > conf.maxVfs) throw new Error(`${where}: cannot enable ${conf.vfs} VFs, the hardware supports at most ${conf.maxVfs}`);
     this.maxVfs = conf.maxVfs;
+    this.#uplinkPort = conf.uplinkPort ?? 'uplink';
     this.numVfs = conf.vfs;
     const n = conf.vfs;
     const entries = conf.vebEntries ?? DEFAULT_VEB_ENTRIES;
@@ -174,15 +180,18 @@ export class SriovNic extends App<typeof SRIOV_DROPS, SriovNicConf> {
     this.#txDropped = new Float64Array(ports);
     this.pfMac = conf.mac !== undefined ? parseMacAt(conf.mac, `${where}: mac`) : 0x02_00_00_00_00_00 + (hashName(ctx.name) & 0xffffff) * 256;
     this.#veb.addStatic(this.pfMac, 0, PF);
+    for (const [k, s] of Object.entries(conf.vfSettings ?? {})) this.setVf(Number(k), s);
+    // The guests' drivers ask for their MACs after the administrator has configured the VFs.
     for (const [k, mac] of Object.entries(conf.driverMacs ?? {})) {
       const vf = this.#checkVf(Number(k));
-      this.#program(vf, parseMacAt(mac, `${where}: driver MAC of vf ${vf}`), this.#vlan[vf]!);
+      const r = this.requestMac(vf, mac);
+      if (r !== 'ok') throw new Error(`${where} vf ${vf}: the guest driver's MAC ${mac} was refused (${r === 'admin-mac-set' ? `the administrator set ${formatMac(this.#mac[vf]!)} and the VF is not trusted` : r})`);
     }
-    for (const [k, s] of Object.entries(conf.vfSettings ?? {})) this.setVf(Number(k), s);
+    for (const [k, owner] of Object.entries(conf.owners ?? {})) this.assign(Number(k), owner);
   }
 
   override ports(): readonly string[] {
-    const names = ['uplink', 'pf'];
+    const names = [this.#uplinkPort, 'pf'];
     for (let i = 0; i < this.numVfs; i++) names.push(`vf${i}`);
     return names;
   }
@@ -202,11 +211,11 @@ export class SriovNic extends App<typeof SRIOV_DROPS, SriovNicConf> {
   }
 
   #portIndex(name: string): number {
-    if (name === 'uplink') return UPLINK;
+    if (name === this.#uplinkPort) return UPLINK;
     if (name === 'pf') return PF;
     const m = /^vf(\d+)$/.exec(name);
     const vf = m ? Number(m[1]) : -1;
-    if (vf < 0 || vf >= this.numVfs) throw new Error(`sriov nic ${this.name}: no port ${JSON.stringify(name)} (ports: uplink, pf, vf0..vf${this.numVfs - 1})`);
+    if (vf < 0 || vf >= this.numVfs) throw new Error(`sriov nic ${this.name}: no port ${JSON.stringify(name)} (ports: ${this.#uplinkPort}, pf, vf0..vf${this.numVfs - 1})`);
     return VF_BASE + vf;
   }
 

@@ -1,7 +1,8 @@
 /** `kind: host` (containerlab `linux`) — an emulated instance with a small IP stack. */
 import type { Graph } from '../../../engine/engine.js';
 import { Host, type HostConf } from '../../../hosts/host.js';
-import type { Endpoint, HostInterfaceModel, HostNodeModel } from '../model.js';
+import type { Endpoint, HostInterfaceModel, HostNicModel, HostNodeModel, LabModel } from '../model.js';
+import { adminVfMac } from './sriov-nic.js';
 import { describe, type Path, type Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
 
@@ -23,6 +24,13 @@ export const hostKind: NodeKind<HostNodeModel> = {
           vlan: { $ref: '#/definitions/vlan' },
           parent: { type: 'string' },
           mtu: { type: 'integer', minimum: 68, maximum: 65535 },
+          nic: {
+            description: 'the NIC behind the interface: a VF of an sriov-nic node, or a passed-through device node (wired by that node, not by a link)',
+            oneOf: [
+              { type: 'object', additionalProperties: false, required: ['sriov', 'vf'], properties: { sriov: { type: 'string' }, vf: { type: 'integer', minimum: 0 } } },
+              { type: 'object', additionalProperties: false, required: ['passthrough'], properties: { passthrough: { type: 'string' } } },
+            ],
+          },
         },
       },
     },
@@ -39,16 +47,21 @@ export const hostKind: NodeKind<HostNodeModel> = {
   checkLinks(v: Validator, name: string, node: HostNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
     for (const { endpoint, path: lp } of links) {
       const cfg = node.interfaces[endpoint.iface];
+      if (cfg?.nic !== undefined) v.fail(lp, `${name}:${endpoint.iface} is wired by ${'sriov' in cfg.nic ? `${cfg.nic.sriov} (vf ${cfg.nic.vf})` : cfg.nic.passthrough}, not by a link; remove this link`);
       if (cfg?.vlan !== undefined && cfg.parent !== endpoint.iface) v.fail(lp, `${name}:${endpoint.iface} is a VLAN sub-interface; link its parent ${cfg.parent}`);
     }
     for (const [iface, cfg] of Object.entries(node.interfaces)) {
       const port = cfg.parent ?? iface;
+      if (node.interfaces[port]?.nic !== undefined) continue;
       if (!links.some((l) => l.endpoint.iface === port)) v.fail([...path, 'interfaces', iface], `${name}:${port} is not connected by any link`);
     }
   },
-  build(graph: Graph, name: string, node: HostNodeModel): void {
+  build(graph: Graph, name: string, node: HostNodeModel, lab: LabModel): void {
     const interfaces: Record<string, HostConf['interfaces'][string]> = {};
-    for (const [ifName, i] of Object.entries(node.interfaces)) interfaces[ifName] = hostInterfaceConf(i);
+    for (const [ifName, i] of Object.entries(node.interfaces)) {
+      const vfMac = i.mac === undefined && i.nic !== undefined ? adminVfMac(lab, i.nic) : undefined;
+      interfaces[ifName] = hostInterfaceConf(vfMac !== undefined ? { ...i, mac: vfMac } : i);
+    }
     graph.app(name, Host, { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}) });
   },
 };
@@ -62,6 +75,24 @@ function hostInterfaceConf(i: HostInterfaceModel): HostConf['interfaces'][string
   };
 }
 
+function parseNic(v: Validator, raw: unknown, path: Path): HostNicModel | undefined {
+  const n = v.object(raw, path);
+  if (n === undefined) return undefined;
+  if (n.passthrough !== undefined) {
+    v.allowOnly(n, path, ['passthrough']);
+    const device = v.string(n.passthrough, [...path, 'passthrough']);
+    return device === undefined ? undefined : { passthrough: device };
+  }
+  v.allowOnly(n, path, ['sriov', 'vf']);
+  if (n.sriov === undefined) {
+    v.fail(path, 'must be { sriov: NIC, vf: N } or { passthrough: DEVICE }');
+    return undefined;
+  }
+  const sriov = v.string(n.sriov, [...path, 'sriov']);
+  const vf = v.int(n.vf, [...path, 'vf'], 0, 255);
+  return sriov === undefined || vf === undefined ? undefined : { sriov, vf };
+}
+
 function parseHost(v: Validator, node: Record<string, unknown>, path: Path): HostNodeModel {
   const interfaces: Record<string, HostInterfaceModel> = {};
   const rawIfs = node.interfaces === undefined ? {} : v.object(node.interfaces, [...path, 'interfaces']) ?? {};
@@ -70,7 +101,7 @@ function parseHost(v: Validator, node: Record<string, unknown>, path: Path): Hos
     if (!/^[A-Za-z][A-Za-z0-9_-]*(\.\d+)?$/.test(ifName)) v.fail(ip, 'interface names look like eth0 or eth0.10', true);
     const i = raw === null ? {} : v.object(raw, ip);
     if (i === undefined) continue;
-    v.allowOnly(i, ip, ['ip', 'ips', 'mac', 'vlan', 'parent', 'mtu']);
+    v.allowOnly(i, ip, ['ip', 'ips', 'mac', 'vlan', 'parent', 'mtu', 'nic']);
     const ips: string[] = [];
     if (i.ip !== undefined) { const c = v.cidr(i.ip, [...ip, 'ip']); if (c) ips.push(c); }
     if (i.ips !== undefined) {
@@ -97,6 +128,7 @@ function parseHost(v: Validator, node: Record<string, unknown>, path: Path): Hos
       ...(vlan !== undefined ? { vlan } : {}),
       ...(parent !== undefined ? { parent } : {}),
       ...(i.mtu !== undefined ? { mtu: v.int(i.mtu, [...ip, 'mtu'], 68, 65535) } : {}),
+      ...(i.nic !== undefined ? { nic: parseNic(v, i.nic, [...ip, 'nic']) } : {}),
     };
   }
   const gateway = node.gateway === undefined ? undefined : v.ip(node.gateway, [...path, 'gateway']);

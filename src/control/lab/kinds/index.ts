@@ -1,11 +1,13 @@
 /** The node kinds a lab file may use. A new kind is a file in this folder and a line here. */
 import { bridgeKind } from './bridge.js';
+import { deviceKind } from './device.js';
 import { hostKind } from './host.js';
 import { natKind } from './nat.js';
 import { portFilterKind } from './port-filter.js';
 import { routerKind } from './router.js';
+import { sriovNicKind } from './sriov-nic.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, sriovNicKind, deviceKind];
 
 export type { NodeKind } from './kind.js';
