@@ -50,6 +50,11 @@ export class Vm {
     this.doorbells = new Doorbells(options.doorbells ?? 8);
   }
 
+  /** Keeps engine configuration comparisons (JSON) from walking guest RAM. */
+  toJSON(): string {
+    return `vm ${this.name}`;
+  }
+
   /** Counts one guest exit to the VMM. */
   exit(reason: string): void {
     this.exits++;

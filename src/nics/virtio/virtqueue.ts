@@ -271,6 +271,12 @@ export class DeviceQueue {
     return 'broken';
   }
 
+  /** Gives back the last `n` popped chains, not yet pushed to the used ring (the device found too few to hold a frame). */
+  unpop(n: number): void {
+    this.#lastAvail = (this.#lastAvail - n) & 0xffff;
+    this.popped -= n;
+  }
+
   /** Puts a finished chain in the used ring (visible to the driver after `publishUsed`). */
   pushUsed(head: number, written: number): void {
     if (this.broken !== null) return;
