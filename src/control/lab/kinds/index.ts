@@ -5,9 +5,10 @@ import { hostKind } from './host.js';
 import { natKind } from './nat.js';
 import { portFilterKind } from './port-filter.js';
 import { routerKind } from './router.js';
+import { vtepKind } from './vtep.js';
 import { sriovNicKind } from './sriov-nic.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, sriovNicKind, deviceKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind];
 
 export type { NodeKind } from './kind.js';

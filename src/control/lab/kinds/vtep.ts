@@ -1,0 +1,311 @@
+/**
+ * `kind: vtep` — an overlay tunnel endpoint: VXLAN (RFC 7348) or GRE (RFC 2784/2890) carrying
+ * tenant segments over the lab's underlay links.
+ *
+ *   vtep1:
+ *     kind: vtep
+ *     mode: vxlan                        # or gre
+ *     underlay: { ip: 192.168.0.1/24, gateway: 192.168.0.254, mtu: 1550 }   # port `underlay`
+ *     ports:                             # access ports -> VNI (vxlan) or key (gre)
+ *       a: 100
+ *       b: { vni: 200 }
+ *       trunk: [{ vni: 100, vlan: 10 }, { vni: 200, vlan: 20 }]
+ *     remotes: { 100: [192.168.0.2], 200: [192.168.0.2] }   # head-end replication; only they may use the VNI
+ *     learning: true
+ *     static_fdb: [{ vni: 100, mac: "02:00:00:00:00:02", remote: 192.168.0.2 }]
+ *     arp_suppress: { 100: { 10.0.0.2: "02:00:00:00:00:02" } }
+ *     gre: { sequence: true, checksum: false }                # mode gre only
+ *
+ * The underlay MTU defaults to the MTU of the underlay port's link. `overlayMtuWarnings` lists
+ * links on the underlay path that cannot carry the encapsulated frames, and access links whose
+ * hosts can send packets larger than the overlay MTU; `build` prints this node's to stderr.
+ */
+import type { Graph } from '../../../engine/engine.js';
+import { GreTunnel, type GreTunnelConf } from '../../../netfns/tunnels/gre-tunnel.js';
+import type { OverlayPortBinding } from '../../../netfns/tunnels/settings.js';
+import { VXLAN_OVERHEAD, VxlanVtep } from '../../../netfns/tunnels/vxlan-vtep.js';
+import { isHost, type Endpoint, type LabModel, type NodeModel } from '../model.js';
+import { describe, type Path, type Validator } from '../validator.js';
+import type { NodeKind } from './kind.js';
+
+export interface VtepBindingModel {
+  readonly segment: number;
+  readonly vlan?: number;
+  readonly payload?: 'ethernet' | 'ip';
+}
+
+export interface VtepNodeModel extends NodeModel {
+  readonly kind: 'vtep';
+  readonly mode: 'vxlan' | 'gre';
+  readonly underlay: { readonly port: string; readonly ip: string; readonly mac?: string; readonly gateway?: string; readonly mtu?: number };
+  readonly ports: Readonly<Record<string, readonly VtepBindingModel[]>>;
+  readonly remotes: Readonly<Record<string, readonly string[]>>;
+  readonly learning: boolean;
+  readonly staticFdb: readonly { readonly segment: number; readonly mac: string; readonly remote: string }[];
+  readonly arpSuppress: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly sequence: boolean;
+  readonly checksum: boolean;
+}
+
+export function isVtep(n: NodeModel | undefined): n is VtepNodeModel {
+  return n?.kind === 'vtep';
+}
+
+const segmentId = { type: 'integer', minimum: 0, maximum: 4294967295, description: 'VNI (vxlan, up to 16777215) or GRE key' };
+const binding = {
+  type: 'object', additionalProperties: false,
+  properties: { vni: segmentId, key: segmentId, vlan: { $ref: '#/definitions/vlan' }, payload: { enum: ['ethernet', 'ip'] } },
+};
+
+export const vtepKind: NodeKind<VtepNodeModel> = {
+  name: 'vtep',
+  aliases: ['vxlan', 'gre'],
+  description: 'an overlay tunnel endpoint (VXLAN or GRE): tenant segments by VNI or key over the underlay',
+  schemaProperties: {
+    mode: { enum: ['vxlan', 'gre'], description: 'encapsulation (default vxlan, or the kind alias)' },
+    underlay: {
+      type: 'object', additionalProperties: false, required: ['ip'],
+      properties: {
+        port: { type: 'string', description: 'underlay port name (default underlay)' },
+        ip: { $ref: '#/definitions/cidr' },
+        mac: { $ref: '#/definitions/mac' },
+        gateway: { $ref: '#/definitions/ipv4' },
+        mtu: { type: 'integer', minimum: 128, maximum: 65535 },
+      },
+    },
+    ports: { type: 'object', additionalProperties: { oneOf: [segmentId, binding, { type: 'array', items: binding }] } },
+    remotes: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'array', items: { $ref: '#/definitions/ipv4' } } },
+    learning: { type: 'boolean', description: 'learn inner MACs from decapsulated traffic (default true)' },
+    static_fdb: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['mac', 'remote'], properties: { vni: segmentId, key: segmentId, mac: { $ref: '#/definitions/mac' }, remote: { $ref: '#/definitions/ipv4' } } },
+    },
+    arp_suppress: {
+      type: 'object', propertyNames: { pattern: '^[0-9]+$' },
+      additionalProperties: { type: 'object', additionalProperties: { $ref: '#/definitions/mac' } },
+    },
+    gre: { type: 'object', additionalProperties: false, properties: { sequence: { type: 'boolean' }, checksum: { type: 'boolean' } } },
+  },
+  parse: parseVtep,
+  checkLinks(v: Validator, name: string, node: VtepNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    for (const { endpoint, path: lp } of links) {
+      if (endpoint.iface !== node.underlay.port && node.ports[endpoint.iface] === undefined) {
+        v.fail(lp, `${name}:${endpoint.iface} is neither the underlay port (${node.underlay.port}) nor one of the ports`);
+      }
+    }
+    for (const port of [node.underlay.port, ...Object.keys(node.ports)]) {
+      if (!links.some((l) => l.endpoint.iface === port)) v.fail(port === node.underlay.port ? [...path, 'underlay'] : [...path, 'ports', port], `${name}:${port} is not connected by any link`);
+    }
+  },
+  build(graph: Graph, name: string, node: VtepNodeModel, lab: LabModel): void {
+    const field = node.mode === 'vxlan' ? 'vni' : 'key';
+    const ports: Record<string, OverlayPortBinding[]> = {};
+    for (const [port, bindings] of Object.entries(node.ports)) {
+      ports[port] = bindings.map((b) => ({ [field]: b.segment, ...(b.vlan !== undefined ? { vlan: b.vlan } : {}), ...(b.payload !== undefined ? { payload: b.payload } : {}) }));
+    }
+    const mtu = underlayMtu(lab, name, node);
+    const conf: GreTunnelConf = {
+      underlay: { port: node.underlay.port, ip: node.underlay.ip, mtu, ...(node.underlay.mac ? { mac: node.underlay.mac } : {}), ...(node.underlay.gateway ? { gateway: node.underlay.gateway } : {}) },
+      ports,
+      flood: node.remotes,
+      learning: node.learning,
+      static: node.staticFdb.map((s) => ({ [field]: s.segment, mac: s.mac, remote: s.remote })),
+      arpSuppress: node.arpSuppress,
+      ...(node.mode === 'gre' ? { sequence: node.sequence, checksum: node.checksum } : {}),
+    };
+    if (node.mode === 'vxlan') graph.app(name, VxlanVtep, conf);
+    else graph.app(name, GreTunnel, conf);
+    for (const w of overlayMtuWarnings(lab).filter((x) => x.node === name)) process.stderr.write(`warning: ${w.message}\n`);
+  },
+};
+
+/** Bytes a VTEP adds in front of an inner frame. */
+export function overlayOverhead(node: VtepNodeModel): number {
+  return node.mode === 'vxlan' ? VXLAN_OVERHEAD : 14 + 20 + 8 + (node.sequence ? 4 : 0) + (node.checksum ? 4 : 0);
+}
+
+/** The underlay MTU a VTEP assumes: its own setting, else its underlay link's MTU, else 1500. */
+export function underlayMtu(lab: LabModel, name: string, node: VtepNodeModel): number {
+  if (node.underlay.mtu !== undefined) return node.underlay.mtu;
+  const link = lab.links.find((l) => (l.a.node === name && l.a.iface === node.underlay.port) || (l.b.node === name && l.b.iface === node.underlay.port));
+  return link?.mtu ?? 1500;
+}
+
+export interface MtuWarning {
+  /** The VTEP the warning is about. */
+  readonly node: string;
+  readonly message: string;
+}
+
+/**
+ * MTU problems of the overlays in a lab: links on a VTEP's underlay path (through bridges) whose
+ * MTU is below the VTEP's underlay MTU, and hosts on its access ports that can send packets larger
+ * than the overlay MTU (they get ICMP fragmentation-needed with DF, drops without).
+ */
+export function overlayMtuWarnings(lab: LabModel): MtuWarning[] {
+  const out: MtuWarning[] = [];
+  const linkName = (i: number): string => {
+    const l = lab.links[i]!;
+    return `link ${l.a.node}:${l.a.iface} <-> ${l.b.node}:${l.b.iface}`;
+  };
+  for (const [name, node] of Object.entries(lab.nodes)) {
+    if (!isVtep(node)) continue;
+    const mtu = underlayMtu(lab, name, node);
+    // Walk the underlay: from the VTEP's underlay link through bridge nodes.
+    const seen = new Set<number>();
+    const queue: Endpoint[] = [{ node: name, iface: node.underlay.port }];
+    const visitedNodes = new Set<string>();
+    while (queue.length > 0) {
+      const ep = queue.shift()!;
+      lab.links.forEach((l, i) => {
+        const far = l.a.node === ep.node && l.a.iface === ep.iface ? l.b : l.b.node === ep.node && l.b.iface === ep.iface ? l.a : undefined;
+        if (far === undefined || seen.has(i)) return;
+        seen.add(i);
+        const linkMtu = l.mtu ?? 1500;
+        if (linkMtu < mtu) out.push({ node: name, message: `${linkName(i)} has MTU ${linkMtu}, below the underlay MTU ${mtu} of ${name}: encapsulated frames larger than that are dropped on it` });
+        if (lab.nodes[far.node]?.kind === 'bridge' && !visitedNodes.has(far.node)) {
+          visitedNodes.add(far.node);
+          for (const m of lab.links) {
+            if (m.a.node === far.node && m.a.iface !== far.iface) queue.push(m.a);
+            if (m.b.node === far.node && m.b.iface !== far.iface) queue.push(m.b);
+          }
+        }
+      });
+    }
+    const overlayMtu = mtu - overlayOverhead(node);
+    for (const port of Object.keys(node.ports)) {
+      const link = lab.links.find((l) => (l.a.node === name && l.a.iface === port) || (l.b.node === name && l.b.iface === port));
+      if (link === undefined) continue;
+      const far = link.a.node === name && link.a.iface === port ? link.b : link.a;
+      const farNode = lab.nodes[far.node];
+      const hostMtu = isHost(farNode) ? Math.max(0, ...Object.values(farNode.interfaces).filter((i) => (i.parent ?? far.iface) === far.iface).map((i) => i.mtu ?? 1500)) : 1500;
+      const sendable = Math.min(hostMtu, link.mtu ?? 1500);
+      if (sendable > overlayMtu) {
+        out.push({ node: name, message: `${far.node}:${far.iface} can send ${sendable}-byte packets but the overlay MTU of ${name}:${port} is ${overlayMtu} (underlay ${mtu} - ${overlayOverhead(node)}): larger packets get ICMP fragmentation-needed with DF and are dropped without` });
+      }
+    }
+  }
+  return out;
+}
+
+function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): VtepNodeModel {
+  const kindMode = node.kind === 'gre' ? 'gre' : 'vxlan';
+  let mode: 'vxlan' | 'gre' = kindMode;
+  if (node.mode !== undefined) {
+    if (node.mode !== 'vxlan' && node.mode !== 'gre') v.fail([...path, 'mode'], `must be vxlan or gre, got ${describe(node.mode)}`);
+    else if (node.kind !== 'vtep' && node.mode !== kindMode) v.fail([...path, 'mode'], `kind ${String(node.kind)} is mode ${kindMode}`);
+    else mode = node.mode;
+  }
+  const field = mode === 'vxlan' ? 'vni' : 'key';
+  const maxId = mode === 'vxlan' ? 0xffffff : 0xffffffff;
+  const id = (x: unknown, p: Path): number | undefined => {
+    const n = typeof x === 'string' && /^\d+$/.test(x) ? Number(x) : x;
+    return v.int(n, p, 0, maxId);
+  };
+  const up: Path = [...path, 'underlay'];
+  const u = v.object(node.underlay, up) ?? {};
+  v.allowOnly(u, up, ['port', 'ip', 'mac', 'gateway', 'mtu']);
+  const underlay = {
+    port: u.port === undefined ? 'underlay' : v.string(u.port, [...up, 'port']) ?? 'underlay',
+    ip: v.cidr(u.ip, [...up, 'ip']) ?? '0.0.0.0/32',
+    ...(u.mac !== undefined ? { mac: v.mac(u.mac, [...up, 'mac']) } : {}),
+    ...(u.gateway !== undefined ? { gateway: v.ip(u.gateway, [...up, 'gateway']) } : {}),
+    ...(u.mtu !== undefined ? { mtu: v.int(u.mtu, [...up, 'mtu'], 128, 65535) } : {}),
+  };
+  const ports: Record<string, VtepBindingModel[]> = {};
+  const segments = new Set<number>();
+  const rawPorts = v.object(node.ports, [...path, 'ports']) ?? {};
+  for (const [port, raw] of Object.entries(rawPorts)) {
+    const pp: Path = [...path, 'ports', port];
+    if (port === underlay.port) v.fail(pp, `${port} is the underlay port`, true);
+    const list = Array.isArray(raw) ? raw : [raw];
+    const bindings: VtepBindingModel[] = [];
+    list.forEach((b, i) => {
+      const bp = Array.isArray(raw) ? [...pp, i] : pp;
+      if (typeof b === 'number') {
+        const s = id(b, bp);
+        if (s !== undefined) bindings.push({ segment: s });
+        return;
+      }
+      const o = v.object(b, bp);
+      if (o === undefined) return;
+      v.allowOnly(o, bp, mode === 'gre' ? ['key', 'vlan', 'payload'] : ['vni', 'vlan']);
+      const s = id(o[field], [...bp, field]);
+      const vlan = o.vlan === undefined ? undefined : v.int(o.vlan, [...bp, 'vlan'], 1, 4094);
+      let payload: 'ethernet' | 'ip' | undefined;
+      if (o.payload !== undefined) {
+        if (o.payload === 'ethernet' || o.payload === 'ip') payload = o.payload;
+        else v.fail([...bp, 'payload'], `must be ethernet or ip, got ${describe(o.payload)}`);
+      }
+      if (s !== undefined) bindings.push({ segment: s, ...(vlan !== undefined ? { vlan } : {}), ...(payload !== undefined ? { payload } : {}) });
+    });
+    if (list.length > 1 && bindings.some((b) => b.vlan === undefined)) v.fail(pp, 'a port with several bindings is a trunk: give each a vlan');
+    for (const b of bindings) segments.add(b.segment);
+    ports[port] = bindings;
+  }
+  const segmentKey = (k: string, p: Path): string | undefined => {
+    const s = id(k, p);
+    if (s === undefined) return undefined;
+    if (!segments.has(s)) {
+      v.fail(p, `${field} ${s} is not bound to any port of this node`, true);
+      return undefined;
+    }
+    return String(s);
+  };
+  const remotes: Record<string, string[]> = {};
+  if (node.remotes !== undefined) {
+    for (const [k, list] of Object.entries(v.object(node.remotes, [...path, 'remotes']) ?? {})) {
+      const rp: Path = [...path, 'remotes', k];
+      const key = segmentKey(k, rp);
+      if (!Array.isArray(list)) {
+        v.fail(rp, 'must be a list of remote underlay addresses');
+        continue;
+      }
+      const ips = list.map((x, i) => v.ip(x, [...rp, i])).filter((x): x is string => x !== undefined);
+      if (ips.includes(underlay.ip.split('/')[0]!)) v.fail(rp, 'lists this endpoint itself');
+      if (key !== undefined) remotes[key] = ips;
+    }
+  }
+  const staticFdb: { segment: number; mac: string; remote: string }[] = [];
+  if (node.static_fdb !== undefined) {
+    if (!Array.isArray(node.static_fdb)) v.fail([...path, 'static_fdb'], `must be a list of { ${field}, mac, remote }`);
+    else node.static_fdb.forEach((raw, i) => {
+      const sp: Path = [...path, 'static_fdb', i];
+      const e = v.object(raw, sp);
+      if (e === undefined) return;
+      v.allowOnly(e, sp, [field, 'mac', 'remote']);
+      const key = segmentKey(String(e[field]), [...sp, field]);
+      const mac = v.mac(e.mac, [...sp, 'mac']);
+      const remote = v.ip(e.remote, [...sp, 'remote']);
+      if (key !== undefined && mac && remote) staticFdb.push({ segment: Number(key), mac, remote });
+    });
+  }
+  const arpSuppress: Record<string, Record<string, string>> = {};
+  if (node.arp_suppress !== undefined) {
+    for (const [k, table] of Object.entries(v.object(node.arp_suppress, [...path, 'arp_suppress']) ?? {})) {
+      const ap: Path = [...path, 'arp_suppress', k];
+      const key = segmentKey(k, ap);
+      const t = v.object(table, ap);
+      if (t === undefined || key === undefined) continue;
+      const entries: Record<string, string> = {};
+      for (const [ip, mac] of Object.entries(t)) {
+        const a = v.ip(ip, [...ap, ip]);
+        const m = v.mac(mac, [...ap, ip]);
+        if (a && m) entries[a] = m;
+      }
+      arpSuppress[key] = entries;
+    }
+  }
+  const learning = node.learning === undefined ? true : v.bool(node.learning, [...path, 'learning']) ?? true;
+  let sequence = false;
+  let checksum = false;
+  if (node.gre !== undefined) {
+    const gp: Path = [...path, 'gre'];
+    if (mode !== 'gre') v.fail(gp, 'only meaningful with mode gre', true);
+    const g = v.object(node.gre, gp) ?? {};
+    v.allowOnly(g, gp, ['sequence', 'checksum']);
+    if (g.sequence !== undefined) sequence = v.bool(g.sequence, [...gp, 'sequence']) ?? false;
+    if (g.checksum !== undefined) checksum = v.bool(g.checksum, [...gp, 'checksum']) ?? false;
+  }
+  return { kind: 'vtep', mode, underlay, ports, remotes, learning, staticFdb, arpSuppress, sequence, checksum };
+}
