@@ -32,6 +32,7 @@ export class HeaderSource extends App<typeof NO_DROPS, HeaderSourceConf> {
     if (out === undefined) return;
     const n = Math.min(this.#batch, out.writable());
     const h = this.#headers;
+    const mem = this.pool.memory;
     let c = this.#cursor;
     for (let i = 0; i < n; i++) {
       const p = this.alloc();
@@ -39,11 +40,10 @@ export class HeaderSource extends App<typeof NO_DROPS, HeaderSourceConf> {
         this.poolEmpty++;
         break;
       }
-      const view = p.view;
-      const o = p.off;
-      view.setUint32(o, h[c]!);
-      view.setUint32(o + 4, h[c + 1]!);
-      view.setUint32(o + 8, h[c + 2]!);
+      const at = p.base + p.off;
+      mem.setUint32(at, h[c]!);
+      mem.setUint32(at + 4, h[c + 1]!);
+      mem.setUint32(at + 8, h[c + 2]!);
       p.len = 64;
       c += 3;
       if (c === h.length) c = 0;

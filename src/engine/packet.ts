@@ -19,34 +19,39 @@ export const DEFAULT_HEADROOM = 128;
 export const DEFAULT_DATA_ROOM = 2048;
 
 export class Packet {
-  /** The whole window of this packet, headroom included. Never reassigned. */
-  readonly buf: Uint8Array;
-  /** A DataView over the same window, for multi-byte fields. */
-  readonly view: DataView;
-  /** Index of this packet in its pool. */
-  readonly id: number;
-  readonly pool: PacketPool;
+  // Field order is layout order: the fields every hop touches come first, so a hop usually
+  // touches one cache line of the packet object.
   /** Offset of the first data byte in `buf`. */
   off: number;
   /** Number of data bytes. */
   len: number;
   /** Non-zero while the packet is being traced; clones inherit it. */
   traceId = 0;
+  /** Debug guard against double free and use after free. */
+  free = true;
+  readonly pool: PacketPool;
+  /** Index of this packet in its pool. */
+  readonly id: number;
+  /** Offset of this packet's window in the pool's backing memory: data byte i is at `pool.memory` offset `base + off + i`. */
+  readonly base: number;
   /** Free metadata slots, reset on allocation: the port a packet entered by, its VLAN, tunnel key, a flow hash. */
   inPort = 0;
   vlan = 0;
   tunnelId = 0;
   hash = 0;
-  /** Debug guard against double free and use after free. */
-  free = true;
+  /** The whole window of this packet, headroom included. Never reassigned. */
+  readonly buf: Uint8Array;
+  /** A DataView over the same window, for multi-byte fields. */
+  readonly view: DataView;
 
   constructor(pool: PacketPool, id: number, buf: Uint8Array) {
-    this.pool = pool;
-    this.id = id;
-    this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.off = pool.headroom;
     this.len = 0;
+    this.pool = pool;
+    this.id = id;
+    this.base = buf.byteOffset;
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** Bytes available in front of the data. */
@@ -118,6 +123,11 @@ export class PacketPool {
   readonly dataRoom: number;
   readonly capacity: number;
   readonly backing: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * One DataView over the whole backing: a hot loop reads any packet of the pool through it at
+   * `p.base + p.off`, which saves touching each packet's own `view` object (one cache line less per hop).
+   */
+  readonly memory: DataView;
   readonly #packets: Packet[];
   readonly #freeStack: Int32Array;
   #freeTop: number;
@@ -134,6 +144,7 @@ export class PacketPool {
     const size = this.headroom + this.dataRoom;
     this.capacity = count;
     this.backing = options.shared ? new SharedArrayBuffer(size * count) : new ArrayBuffer(size * count);
+    this.memory = new DataView(this.backing);
     this.#packets = new Array<Packet>(count);
     this.#freeStack = new Int32Array(count);
     for (let i = 0; i < count; i++) {
