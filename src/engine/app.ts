@@ -98,9 +98,9 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
     return p;
   }
 
-  /** Copies a packet (flooding), or null when the pool is empty. */
+  /** Copies a packet (flooding) into the packet's own pool (TAP ports have bigger buffers), or null when that pool is empty. */
   protected clone(p: Packet): Packet | null {
-    const q = this.pool.clone(p);
+    const q = p.pool.clone(p);
     if (q !== null) this.generated++;
     return q;
   }

@@ -39,6 +39,18 @@ export class Packet {
   vlan = 0;
   tunnelId = 0;
   hash = 0;
+  /**
+   * Offload state (virtio-net header semantics, see nics/tap/offload.ts), reset on allocation.
+   * `csumStart` >= 0: the L4 checksum is partial (NEEDS_CSUM); sum `buf` from `csumStart` (an
+   * absolute offset in `buf`, so pushing headers in front keeps it valid) to the end of the data
+   * and store it at `csumStart + csumOffset`. `gsoSize` > 0: the packet is one TCP segment of up
+   * to 64 KB to be cut into `gsoSize`-byte segments (`gsoType`: virtio GSO type) before a port
+   * that cannot take it.
+   */
+  csumStart = -1;
+  csumOffset = 0;
+  gsoType = 0;
+  gsoSize = 0;
   /** The whole window of this packet, headroom included. Never reassigned. */
   readonly buf: Uint8Array;
   /** A DataView over the same window, for multi-byte fields. */
@@ -174,6 +186,10 @@ export class PacketPool {
     p.vlan = 0;
     p.tunnelId = 0;
     p.hash = 0;
+    p.csumStart = -1;
+    p.csumOffset = 0;
+    p.gsoType = 0;
+    p.gsoSize = 0;
     this.allocations++;
     return p;
   }
@@ -185,8 +201,9 @@ export class PacketPool {
     this.#freeStack[this.#freeTop++] = p.id;
   }
 
-  /** A new packet with a copy of `p`'s data and metadata, or null if the pool is exhausted. */
+  /** A new packet with a copy of `p`'s data and metadata, or null if the pool is exhausted or `p` (of a pool with bigger buffers) does not fit. */
   clone(p: Packet): Packet | null {
+    if (p.off + p.len > this.headroom + this.dataRoom) return null;
     const q = this.alloc();
     if (q === null) return null;
     q.off = p.off;
@@ -197,6 +214,10 @@ export class PacketPool {
     q.vlan = p.vlan;
     q.tunnelId = p.tunnelId;
     q.hash = p.hash;
+    q.csumStart = p.csumStart;
+    q.csumOffset = p.csumOffset;
+    q.gsoType = p.gsoType;
+    q.gsoSize = p.gsoSize;
     return q;
   }
 
