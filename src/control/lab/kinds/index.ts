@@ -7,8 +7,9 @@ import { portFilterKind } from './port-filter.js';
 import { routerKind } from './router.js';
 import { vtepKind } from './vtep.js';
 import { sriovNicKind } from './sriov-nic.js';
+import { vmKind } from './vm.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind];
 
 export type { NodeKind } from './kind.js';

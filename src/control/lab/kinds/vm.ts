@@ -1,0 +1,84 @@
+/**
+ * `kind: vm` — a VM whose guest IP stack reaches the lab through a virtio-net NIC, with the backend in
+ * one of three placements per interface: `nic: virtio` (device in the VMM, TAP hop), `vhost-net`
+ * (backend in the switch datapath) or `vhost-user` (backend outside the switch, shared rings).
+ * Interfaces take the same fields as a host's plus `nic`; see src/vm/build.ts for the apps.
+ */
+import type { Graph } from '../../../engine/engine.js';
+import { NIC_PLACEMENTS, type NicPlacement } from '../../../nics/virtio/placements.js';
+import { buildVm, type VmInterfaceSpec } from '../../../vm/build.js';
+import type { Endpoint, HostInterfaceModel, HostNodeModel, NodeModel } from '../model.js';
+import type { Path, Validator } from '../validator.js';
+import { hostKind } from './host.js';
+import type { NodeKind } from './kind.js';
+
+export interface VmInterfaceModel extends Omit<HostInterfaceModel, 'nic'> {
+  readonly nic: NicPlacement;
+}
+
+export interface VmNodeModel extends NodeModel {
+  readonly kind: 'vm';
+  readonly interfaces: Readonly<Record<string, VmInterfaceModel>>;
+  readonly gateway?: string;
+  readonly routes: HostNodeModel['routes'];
+  readonly ramMiB?: number;
+}
+
+const hostInterfaceSchema = (hostKind.schemaProperties.interfaces as { additionalProperties: { properties: Record<string, unknown> } }).additionalProperties;
+
+export const vmKind: NodeKind<VmNodeModel> = {
+  name: 'vm',
+  aliases: [],
+  description: 'a VM: a guest IP stack behind a virtio-net NIC whose backend is virtio (VMM + TAP), vhost-net or vhost-user',
+  schemaProperties: {
+    ...hostKind.schemaProperties,
+    interfaces: {
+      ...(hostKind.schemaProperties.interfaces as object),
+      additionalProperties: {
+        ...hostInterfaceSchema,
+        properties: { ...hostInterfaceSchema.properties, nic: { enum: [...NIC_PLACEMENTS] } },
+      },
+    },
+    ram_mib: { type: 'integer', minimum: 1, maximum: 1024 },
+  },
+  parse(v: Validator, node: Record<string, unknown>, path: Path): VmNodeModel {
+    const nics: Record<string, NicPlacement> = {};
+    const stripped: Record<string, unknown> = {};
+    const rawIfs = node.interfaces;
+    if (rawIfs !== null && typeof rawIfs === 'object' && !Array.isArray(rawIfs)) {
+      for (const [name, raw] of Object.entries(rawIfs as Record<string, unknown>)) {
+        if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+          const { nic, ...rest } = raw as Record<string, unknown>;
+          if (nic === undefined) nics[name] = 'virtio';
+          else if (typeof nic === 'string' && (NIC_PLACEMENTS as readonly string[]).includes(nic)) nics[name] = nic as NicPlacement;
+          else v.fail([...path, 'interfaces', name, 'nic'], `must be one of ${NIC_PLACEMENTS.join(', ')}`);
+          stripped[name] = rest;
+        } else stripped[name] = raw;
+      }
+    }
+    const { ram_mib: ram, ...hostFields } = node;
+    const host = hostKind.parse(v, { ...hostFields, kind: 'host', interfaces: rawIfs === undefined ? undefined : stripped }, path);
+    const interfaces: Record<string, VmInterfaceModel> = {};
+    for (const [name, i] of Object.entries(host.interfaces)) interfaces[name] = { ...i, nic: nics[name] ?? 'virtio' };
+    const ramMiB = ram === undefined ? undefined : v.int(ram, [...path, 'ram_mib'], 1, 1024);
+    return { kind: 'vm', interfaces, routes: host.routes, ...(host.gateway !== undefined ? { gateway: host.gateway } : {}), ...(ramMiB !== undefined ? { ramMiB } : {}) };
+  },
+  checkLinks(v: Validator, name: string, model: VmNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    const interfaces: Record<string, HostInterfaceModel> = {};
+    for (const [ifName, { nic: _placement, ...i }] of Object.entries(model.interfaces)) interfaces[ifName] = i;
+    hostKind.checkLinks?.(v, name, { kind: 'host', interfaces, routes: model.routes }, links, path);
+  },
+  build(graph: Graph, name: string, node: VmNodeModel): void {
+    const interfaces: Record<string, VmInterfaceSpec> = {};
+    for (const [ifName, i] of Object.entries(node.interfaces)) {
+      interfaces[ifName] = {
+        nic: i.nic,
+        ...(i.ips.length > 0 ? { ip: i.ips[0], ips: i.ips.slice(1) } : {}),
+        ...(i.mac !== undefined ? { mac: i.mac } : {}),
+        ...(i.vlan !== undefined ? { vlan: i.vlan, parent: i.parent } : {}),
+        ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+      };
+    }
+    buildVm(graph, name, { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}), ...(node.ramMiB !== undefined ? { ramBytes: node.ramMiB * 1024 * 1024 } : {}) });
+  },
+};
