@@ -45,7 +45,7 @@ export const OP_CLONE = 18;
 /** What a program's outputs go to. Implemented by the switch app. */
 export interface DatapathSink {
   /** Transmits `p` (the sink owns it now) on OpenFlow port `port`. */
-  output(p: Packet, port: number): void;
+  toPort(p: Packet, port: number): void;
   /** Learning-bridge forwarding of `p` (the sink owns it). */
   normal(p: Packet): void;
   /** Sends a copy of `p` to the controller (the sink does not own `p`). */
@@ -82,9 +82,9 @@ export function runProgram(ops: readonly number[], refs: readonly unknown[], fro
       case OP_OUTPUT: {
         const port = ops[i + 1]!;
         i += 2;
-        if (i >= to) return sink.output(p, port); // last action: send the original
+        if (i >= to) return sink.toPort(p, port); // last action: send the original
         const q = sink.clone(p);
-        if (q !== null) sink.output(q, port);
+        if (q !== null) sink.toPort(q, port);
         delivered = true;
         break;
       }

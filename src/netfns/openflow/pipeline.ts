@@ -29,6 +29,7 @@ import {
   OP_SET_ETH_SRC, OP_SET_IPV4_DST, OP_SET_IPV4_SRC, OP_SET_TOS, OP_SET_TP_DST, OP_SET_TP_SRC, OP_SET_TTL,
   OP_SET_TUNNEL, OP_SET_VLAN_TCI,
 } from './datapath.js';
+import { formatAction } from './ofctl/format.js';
 import { checkPrerequisites, matchIncludes, matchesOverlap, readBits, refFits, setMatchBits, unwildcardBits, writeBits, wholeField } from './match.js';
 import {
   FLOW_WORDS, OFPBAC_BAD_ARGUMENT, OFPBAC_BAD_OUT_GROUP, OFPBAC_BAD_OUT_PORT, OFPBAC_BAD_SET_TYPE, OFPBIC_BAD_TABLE_ID,
@@ -38,7 +39,7 @@ import {
   OFPGT_SELECT, OFPG_ALL, OFPG_ANY, OFPG_MAX, OFPP_ALL, OFPP_ANY, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL,
   OFPP_MAX, OFPP_NORMAL, OFPP_TABLE, OFPRR_DELETE, OFPRR_HARD_TIMEOUT, OFPRR_IDLE_TIMEOUT, OFPR_ACTION, OFPR_INVALID_TTL,
   OFPR_NO_MATCH, OFPTT_ALL, OFPTT_MAX, OFPVID_PRESENT, W, emptyMatch, fieldInfo, ofError,
-  type Action, type AggregateStats, type Bucket, type FieldRef, type FlowFilter, type FlowMod, type FlowRemovedEvent,
+  type Action, type AggregateStats, type Bucket, type FlowFilter, type FlowMod, type FlowRemovedEvent,
   type FlowStats, type GroupMod, type GroupStats, type Instruction, type LearnSpec, type Match, type OfError, type TableStats,
 } from './types.js';
 
@@ -115,7 +116,8 @@ export class Xlation {
   readonly rules: FlowEntry[] = [];
   /** Tables looked up (for table stats on replay); negative = looked up and missed: -(table+1). */
   readonly tables: number[] = [];
-  /** The program has side effects that need the slow path's care (none yet: kept for clarity). */
+  /** The flow key as the actions left it ("Final flow" of a trace). */
+  readonly finalKey = new Uint32Array(FLOW_WORDS);
   reset(): void {
     this.ops.length = 0;
     this.refs.length = 0;
@@ -483,12 +485,12 @@ export class Pipeline {
     k.set(key);
     this.#committed.set(key);
     const ctx: Ctx = { len, out, tracer, dry, actionSet: new Map(), table: 0, depth: 0, resubmits: 0, stopped: false, vlanTpid: 0x8100 };
-    if (actions !== null) {
-      this.#doActions(actions, ctx);
-      return;
+    if (actions !== null) this.#doActions(actions, ctx);
+    else {
+      this.#runTable(0, ctx, false);
+      if (!ctx.stopped) this.#runActionSet(ctx);
     }
-    this.#runTable(0, ctx, false);
-    if (!ctx.stopped) this.#runActionSet(ctx);
+    out.finalKey.set(k);
   }
 
   /** Looks up table `t` and runs the entry's instructions; `resubmit` = called by NX resubmit. */
@@ -577,6 +579,7 @@ export class Pipeline {
     const wc = ctx.out.wc;
     const tr = ctx.tracer;
     const d = ctx.depth;
+    if (tr !== null && a.type !== 'group') tr.action(d, formatAction(a));
     switch (a.type) {
       case 'output':
         this.#output(a.port, a.maxLen, ctx, entry);
@@ -584,19 +587,15 @@ export class Pipeline {
       case 'output_reg': {
         unwildcardBits(wc, a.src);
         const port = Number(readBits(k, a.src));
-        tr?.action(d, `output:${fieldInfo(a.src.field).name}[] -> ${port}`);
         this.#output(port, a.maxLen, ctx, entry);
         return;
       }
       case 'set_field': {
-        const f = fieldInfo(a.field);
-        tr?.action(d, `set_field:${a.value}->${f.name}`);
         unwildcardBits(wc, wholeField(a.field));
         writeBits(k, wholeField(a.field), a.value);
         return;
       }
       case 'load':
-        tr?.action(d, `load:0x${a.value.toString(16)}->${refText(a.dst)}`);
         unwildcardBits(wc, a.dst);
         writeBits(k, a.dst, a.value);
         return;
@@ -604,47 +603,41 @@ export class Pipeline {
         unwildcardBits(wc, a.src);
         unwildcardBits(wc, a.dst);
         writeBits(k, a.dst, readBits(k, a.src));
-        tr?.action(d, `move:${refText(a.src)}->${refText(a.dst)}`);
         return;
       }
       case 'push_vlan':
         wc[W.VLAN_TCI] = 0xffff;
-        tr?.action(d, `push_vlan:0x${a.ethertype.toString(16)}`);
         ctx.vlanTpid = a.ethertype;
         if ((k[W.VLAN_TCI]! & OFPVID_PRESENT) === 0) k[W.VLAN_TCI] = OFPVID_PRESENT;
         return;
       case 'pop_vlan':
         wc[W.VLAN_TCI] = 0xffff;
-        tr?.action(d, 'pop_vlan');
         k[W.VLAN_TCI] = 0;
         return;
       case 'mod_vlan_vid':
         wc[W.VLAN_TCI] = 0xffff;
-        tr?.action(d, `mod_vlan_vid:${a.vid}`);
         k[W.VLAN_TCI] = ((k[W.VLAN_TCI]! & 0xe000) | OFPVID_PRESENT | (a.vid & 0xfff)) >>> 0;
         return;
       case 'mod_vlan_pcp':
         wc[W.VLAN_TCI] = 0xffff;
-        tr?.action(d, `mod_vlan_pcp:${a.pcp}`);
         k[W.VLAN_TCI] = ((k[W.VLAN_TCI]! & 0x0fff) | OFPVID_PRESENT | ((a.pcp & 7) << 13)) >>> 0;
         return;
       case 'dec_ttl': {
         wc[W.ETH_TYPE] = 0xffff;
         if (k[W.ETH_TYPE] !== 0x0800) {
-          tr?.action(d, 'dec_ttl (not IPv4: ignored)');
+          tr?.action(d, '>> not IPv4: dec_ttl ignored');
           return;
         }
         wc[W.NW_TTL] = 0xffffffff;
         const ttl = k[W.NW_TTL]!;
         if (ttl <= 1) {
-          tr?.action(d, 'dec_ttl: TTL exceeded, to the controller, stop');
+          tr?.action(d, '>> TTL exceeded: to the controller, stop');
           this.#commit(ctx);
           this.#emitController(OFPCML_DEFAULT_LEN, OFPR_INVALID_TTL, ctx, entry);
           ctx.stopped = true;
           return;
         }
         k[W.NW_TTL] = ttl - 1;
-        tr?.action(d, 'dec_ttl');
         return;
       }
       case 'group':
@@ -652,10 +645,9 @@ export class Pipeline {
         return;
       case 'resubmit': {
         const table = a.table === OFPTT_ALL ? ctx.table : a.table;
-        tr?.action(d, `resubmit(${a.port === OFPP_IN_PORT ? '' : a.port},${table})`);
         if (ctx.depth >= RESUBMIT_DEPTH || ctx.resubmits >= RESUBMIT_TOTAL) {
           this.resubmitLimitHits++;
-          tr?.action(d, 'resubmit limit reached: drop');
+          tr?.action(d, '>> resubmit limit reached: drop');
           ctx.stopped = true;
           return;
         }
@@ -707,7 +699,6 @@ export class Pipeline {
       cookie: spec.cookie, idleTimeout: spec.idleTimeout, hardTimeout: spec.hardTimeout, flags: spec.flags,
     };
     const ref = new LearnRef(mod);
-    ctx.tracer?.action(ctx.depth, `learn(table=${spec.table},priority=${spec.priority})`);
     if (!ctx.dry) this.learn(ref);
     ctx.out.ops.push(OP_LEARN, ctx.out.refs.length);
     ctx.out.refs.push(ref);
@@ -723,13 +714,11 @@ export class Pipeline {
     const inPort = k[W.IN_PORT]!;
     switch (port) {
       case OFPP_IN_PORT:
-        tr?.action(d, 'output:IN_PORT');
         this.#commit(ctx);
         ops.push(OP_OUTPUT, inPort);
         return;
       case OFPP_FLOOD:
       case OFPP_ALL: {
-        tr?.action(d, port === OFPP_FLOOD ? 'FLOOD' : 'ALL');
         this.#commit(ctx);
         for (const p of this.#opts.ports()) if (p !== inPort) ops.push(OP_OUTPUT, p);
         return;
@@ -738,20 +727,17 @@ export class Pipeline {
         wc[W.ETH_SRC_HI] = 0xffffffff; wc[W.ETH_SRC_LO] = 0xffffffff;
         wc[W.ETH_DST_HI] = 0xffffffff; wc[W.ETH_DST_LO] = 0xffffffff;
         wc[W.VLAN_TCI] = 0xffff;
-        tr?.action(d, 'NORMAL');
         this.#commit(ctx);
         ops.push(OP_NORMAL);
         return;
       case OFPP_CONTROLLER:
-        tr?.action(d, `CONTROLLER:${maxLen}`);
         this.#commit(ctx);
         this.#emitController(maxLen, entry !== null && isTableMiss(entry) ? OFPR_NO_MATCH : OFPR_ACTION, ctx, entry);
         return;
       case OFPP_LOCAL:
-        tr?.action(d, 'output:LOCAL (no local port: dropped)');
+        tr?.action(d, '>> no local port: dropped');
         return;
       case OFPP_TABLE:
-        tr?.action(d, 'output:TABLE');
         if (ctx.depth < RESUBMIT_DEPTH) {
           ctx.depth++;
           this.#runTable(0, ctx, true);
@@ -760,10 +746,9 @@ export class Pipeline {
         return;
       default:
         if (port === inPort) {
-          tr?.action(d, `output:${port} (skipping output to input port)`);
+          tr?.action(d, '>> skipping output to input port');
           return;
         }
-        tr?.action(d, `output:${port}`);
         this.#commit(ctx);
         ops.push(OP_OUTPUT, port);
     }
@@ -934,8 +919,4 @@ function bigintJson(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? `${v}n` : v;
 }
 
-function refText(r: FieldRef): string {
-  const f = fieldInfo(r.field);
-  return r.ofs === 0 && r.nBits === f.bits ? `${f.name}[]` : `${f.name}[${r.ofs}..${r.ofs + r.nBits - 1}]`;
-}
 

@@ -33,6 +33,8 @@ export function formatPort(port: number, names?: PortNamer): string {
 }
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+/** C's %#x, as ovs-ofctl prints load values: 0 stays "0". */
+const altHex = (v: bigint) => (v === 0n ? '0' : hex(v));
 
 function formatValue(id: FieldId, v: bigint): string {
   const f = fieldInfo(id);
@@ -144,7 +146,7 @@ export function formatAction(a: Action, names?: PortNamer): string {
     case 'dec_ttl': return 'dec_ttl';
     case 'group': return `group:${a.groupId}`;
     case 'resubmit': return `resubmit(${a.port === OFPP_IN_PORT ? '' : formatPort(a.port, names)},${a.table === OFPTT_ALL ? '' : a.table})`;
-    case 'load': return `load:${hex(a.value)}->${formatRef(a.dst)}`;
+    case 'load': return `load:${altHex(a.value)}->${formatRef(a.dst)}`;
     case 'move': return `move:${formatRef(a.src)}->${formatRef(a.dst)}`;
     case 'learn': {
       const s = a.spec;
@@ -166,7 +168,7 @@ export function formatAction(a: Action, names?: PortNamer): string {
           }
           case 'match_value': parts.push(`${formatRef(it.dst)}=${hex(it.value)}`); break;
           case 'load_field': parts.push(`load:${formatRef(it.src)}->${formatRef(it.dst)}`); break;
-          case 'load_value': parts.push(`load:${hex(it.value)}->${formatRef(it.dst)}`); break;
+          case 'load_value': parts.push(`load:${altHex(it.value)}->${formatRef(it.dst)}`); break;
           case 'output': parts.push(`output:${formatRef(it.src)}`); break;
         }
       }

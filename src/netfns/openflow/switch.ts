@@ -1,0 +1,473 @@
+/**
+ * The OpenFlow switch app: ports numbered 1..N (in the order given), a pipeline (the slow path)
+ * and a fast path of two caches in front of it.
+ *
+ * Per packet: extract the flow key, look it up in the exact-match cache, then the megaflow cache;
+ * on a miss (an *upcall*) translate it through the pipeline, install the resulting megaflow
+ * (unless the flow tables changed during the translation, as a learn action may do) and run the
+ * program. A hit replays the cached program and bumps the counters of the flow entries the
+ * translation went through, so flow statistics are the same with or without the cache. When the
+ * pipeline generation moves, both caches are flushed before the next lookup.
+ *
+ * With `cache: false` every packet takes the slow path: that is the reference the differential
+ * test compares the cached switch with. The switch implements `OpenFlowSwitchApi`, so the
+ * OpenFlow channel and ovs-ofctl drive it the same way.
+ */
+import { App, type AppContext } from '../../engine/app.js';
+import type { Link } from '../../engine/link.js';
+import type { Packet } from '../../engine/packet.js';
+import { NS_PER_S } from '../../engine/clock.js';
+import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
+import { ExactMatchCache, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
+import { ofprotoTracer } from './trace.js';
+import { KEY_RUNT, extractFlowKey } from './flow-key.js';
+import { LearnRef, Pipeline, Xlation, type FlowEntry } from './pipeline.js';
+import { parseFlow } from './ofctl/parse.js';
+import {
+  FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch,
+  ofError, setMatchField, F,
+  type Action, type AggregateStats, type FlowFilter, type FlowMod, type FlowRemovedEvent, type FlowStats, type GroupMod,
+  type GroupStats, type Instruction, type OfError, type OpenFlowSwitchApi, type PacketInEvent, type PortDesc,
+  type PortStats, type TableStats,
+} from './types.js';
+
+const OPENFLOW_DROPS = {
+  runt: 'frame shorter than the 14-byte Ethernet header',
+  'no-output': 'the pipeline decided no output (drop action, table miss, or nothing matched)',
+  'same-port': 'NORMAL: the destination was learned on the ingress port',
+  'port-unlinked': 'output to a port with no link',
+  'no-such-port': 'output to a port number the switch does not have',
+  'no-egress': 'NORMAL: nothing to flood to',
+  'pool-empty': 'packet-out could not get a buffer',
+} as const;
+
+export interface OpenFlowSwitchConf {
+  /** Port names in OpenFlow port number order: ports[0] is port 1. */
+  readonly ports: readonly string[];
+  /** Flows in ovs-ofctl add-flow syntax, installed at start. */
+  readonly flows?: readonly string[];
+  readonly datapathId?: bigint;
+  /** The bridge name shown by traces (defaults to the app name). */
+  readonly bridge?: string;
+  /** Active controller connection ("tcp:HOST:PORT") and passive listener ("ptcp:PORT"), for the OpenFlow channel. */
+  readonly controller?: string;
+  readonly listen?: string;
+  /** Fast path on (default) or every packet through the pipeline. */
+  readonly cache?: boolean;
+  readonly megaflowCapacity?: number;
+  readonly emcSlots?: number;
+  readonly maxFlowsPerTable?: number;
+  readonly classifier?: 'tuple' | 'linear';
+}
+
+export interface FastPathStats {
+  readonly emcLookups: number;
+  readonly emcHits: number;
+  readonly emcEntries: number;
+  readonly megaflowLookups: number;
+  readonly megaflowHits: number;
+  readonly megaflowEntries: number;
+  readonly megaflowCapacity: number;
+  readonly masks: number;
+  readonly masksProbed: number;
+  readonly upcalls: number;
+  readonly evictions: number;
+  readonly flushes: number;
+  /** Upcalls whose result was not installed because a flow table changed meanwhile. */
+  readonly installsSkipped: number;
+}
+
+const TWO_POW_32 = 4294967296;
+
+export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchConf> implements OpenFlowSwitchApi, DatapathSink {
+  readonly pipeline: Pipeline;
+  readonly datapathId: bigint;
+  readonly nTables = 255;
+  readonly megaflows: MegaflowCache;
+  readonly emc: ExactMatchCache;
+  #cacheOn: boolean;
+  #cacheGeneration = -1;
+  readonly #key = new Uint32Array(FLOW_WORDS);
+  readonly #xl = new Xlation();
+  #portNames: string[] = [];
+  #portNumbers: number[] = [];
+  #outLinks: (Link | null)[] = [];
+  #inLinks: Link[] = [];
+  #inPorts = new Int32Array(0);
+  #rxPackets = new Float64Array(0);
+  #rxBytes = new Float64Array(0);
+  #txPackets = new Float64Array(0);
+  #txBytes = new Float64Array(0);
+  #txDropped = new Float64Array(0);
+  readonly #createdAt: number;
+  readonly #packetIn = new Set<(ev: PacketInEvent) => void>();
+  upcalls = 0;
+  installsSkipped = 0;
+  cloneFailures = 0;
+  rewritesSkipped = 0;
+  /** Packet-ins raised with no subscriber listening (counted, then discarded). */
+  packetInsUnheard = 0;
+  packetIns = 0;
+  /** Current packet's ingress port, for NORMAL (set before running a program). */
+  #curInPort = 0;
+
+  constructor(ctx: AppContext, conf: OpenFlowSwitchConf) {
+    super(ctx, conf, OPENFLOW_DROPS);
+    this.datapathId = conf.datapathId ?? 1n;
+    this.#cacheOn = conf.cache ?? true;
+    this.megaflows = new MegaflowCache(conf.megaflowCapacity ?? 65536);
+    this.emc = new ExactMatchCache(conf.emcSlots ?? 8192);
+    this.#createdAt = ctx.engine.now();
+    this.pipeline = new Pipeline({
+      now: () => this.engine.now(),
+      ports: () => this.#portNumbers,
+      ...(conf.maxFlowsPerTable !== undefined ? { maxFlowsPerTable: conf.maxFlowsPerTable } : {}),
+      ...(conf.classifier !== undefined ? { classifier: conf.classifier } : {}),
+    });
+    this.tickInterval = NS_PER_S;
+    this.#setPorts(conf.ports ?? []);
+    this.#installFlows(conf.flows ?? []);
+  }
+
+  override reconfig(conf: OpenFlowSwitchConf): void {
+    this.conf = conf;
+    this.#cacheOn = conf.cache ?? true;
+    this.#setPorts(conf.ports ?? []);
+    this.pipeline.deleteFlows({ ...allSelector() });
+    this.#installFlows(conf.flows ?? []);
+  }
+
+  #installFlows(flows: readonly string[]): void {
+    flows.forEach((text, i) => {
+      let parsed;
+      try {
+        parsed = parseFlow(text, { actions: 'required', portByName: (n) => this.portNumber(n) });
+      } catch (e) {
+        throw new Error(`openflow switch ${this.name}: flows[${i}]: ${(e as Error).message}`);
+      }
+      const err = this.addFlow(parsed);
+      if (err !== null) throw new Error(`openflow switch ${this.name}: flows[${i}]: ${err.message} (OpenFlow error type ${err.type} code ${err.code})`);
+    });
+  }
+
+  #setPorts(names: readonly string[]): void {
+    const n = names.length;
+    this.#portNames = [...names];
+    this.#portNumbers = names.map((_, i) => i + 1);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(n + 1);
+      b.set(a.subarray(0, Math.min(a.length, n + 1)));
+      return b;
+    };
+    this.#rxPackets = grow(this.#rxPackets);
+    this.#rxBytes = grow(this.#rxBytes);
+    this.#txPackets = grow(this.#txPackets);
+    this.#txBytes = grow(this.#txBytes);
+    this.#txDropped = grow(this.#txDropped);
+    this.relink();
+    this.pipeline.invalidate();
+  }
+
+  /** The OpenFlow port number of a port name, or undefined. */
+  portNumber(name: string): number | undefined {
+    const i = this.#portNames.indexOf(name);
+    return i < 0 ? undefined : i + 1;
+  }
+
+  /** The port name of an OpenFlow port number, or undefined. */
+  portName(port: number): string | undefined {
+    return this.#portNames[port - 1];
+  }
+
+  override ports(): readonly string[] {
+    return this.#portNames;
+  }
+
+  override relink(): void {
+    this.#outLinks = [null, ...this.#portNames.map((n) => this.output[n] ?? null)];
+    const inLinks: Link[] = [];
+    const inPorts: number[] = [];
+    this.#portNames.forEach((n, i) => {
+      const l = this.input[n];
+      if (l !== undefined) {
+        inLinks.push(l);
+        inPorts.push(i + 1);
+      }
+    });
+    this.#inLinks = inLinks;
+    this.#inPorts = Int32Array.from(inPorts);
+  }
+
+  override tick(now: number): void {
+    this.pipeline.expire(now);
+    this.pipeline.fdb.age(now, 300 * NS_PER_S);
+  }
+
+  override push(): void {
+    const links = this.#inLinks;
+    const ports = this.#inPorts;
+    for (let k = 0; k < links.length; k++) {
+      const l = links[k]!;
+      const port = ports[k]!;
+      while (!l.empty()) this.receive(l.receive(), port);
+    }
+  }
+
+  /** Runs one packet that arrived on OpenFlow port `inPort` through the switch. */
+  receive(p: Packet, inPort: number): void {
+    this.#rxPackets[inPort]!++;
+    this.#rxBytes[inPort]! += p.len;
+    p.inPort = inPort;
+    const key = this.#key;
+    if (extractFlowKey(p.buf, p.off, p.len, inPort, p.tunnelId, key) === KEY_RUNT) return this.drop(p, 'runt');
+    this.#curInPort = inPort;
+    if (p.traceId !== 0) return this.#traced(p);
+    if (!this.#cacheOn) return this.#slowPath(p, false);
+    const pl = this.pipeline;
+    if (pl.generation !== this.#cacheGeneration) {
+      this.megaflows.flush();
+      this.emc.flush();
+      this.#cacheGeneration = pl.generation;
+    }
+    const hash = ExactMatchCache.hash(key);
+    let e = this.emc.lookup(key, hash);
+    if (e === null) {
+      e = this.megaflows.lookup(key);
+      if (e !== null) this.emc.insert(key, hash, e);
+    }
+    if (e === null) return this.#slowPath(p, true, hash);
+    this.#replay(e, p);
+  }
+
+  #replay(e: MegaflowEntry, p: Packet): void {
+    const now = this.engine.now();
+    const len = p.len;
+    const rules = e.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      r.packetCount++;
+      r.byteCount += len;
+      r.lastUsed = now;
+    }
+    this.pipeline.countTables(e.tables);
+    runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+  }
+
+  #slowPath(p: Packet, install: boolean, hash = 0): void {
+    this.upcalls++;
+    const pl = this.pipeline;
+    const gen = pl.generation;
+    const xl = this.#xl;
+    pl.xlate(this.#key, p.len, xl);
+    if (install) {
+      if (pl.generation === gen) {
+        const e = this.megaflows.insert(this.#key, xl.wc, [...xl.ops], [...xl.refs], [...xl.rules], [...xl.tables]);
+        this.emc.insert(this.#key, hash, e);
+      } else this.installsSkipped++;
+    }
+    runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+  }
+
+  /** A traced packet takes the slow path with the tracer on, noting each step in the engine trace. */
+  #traced(p: Packet): void {
+    const lines: string[] = [];
+    const tracer = ofprotoTracer(lines, (port) => this.portName(port));
+    const xl = new Xlation();
+    this.upcalls++;
+    this.pipeline.xlate(this.#key, p.len, xl, tracer);
+    for (const l of lines) this.note(p, l);
+    this.note(p, `Datapath actions: ${formatDatapath(xl, this)}`);
+    runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+  }
+
+  // ---- DatapathSink ----
+
+  toPort(p: Packet, port: number): void {
+    if (port < 1 || port > this.#portNames.length) return this.drop(p, 'no-such-port');
+    const link = this.#outLinks[port];
+    if (link === null || link === undefined) {
+      this.#txDropped[port]!++;
+      return this.drop(p, 'port-unlinked');
+    }
+    this.#txPackets[port]!++;
+    this.#txBytes[port]! += p.len;
+    if (p.traceId !== 0) this.note(p, `output to ${this.#portNames[port - 1]} (port ${port})`);
+    link.transmit(p);
+  }
+
+  normal(p: Packet): void {
+    const inPort = this.#curInPort;
+    const b = p.buf;
+    const o = p.off;
+    const v = p.view;
+    const tagged = p.len >= 18 && b[o + 12] === 0x81 && b[o + 13] === 0x00;
+    const vlan = tagged ? v.getUint16(o + 14) & 0xfff : 0;
+    const srcHi = v.getUint16(o + 6);
+    const srcLo = v.getUint32(o + 8);
+    const fdb = this.pipeline.fdb;
+    const now = this.engine.now();
+    if ((srcHi & 0x100) === 0) {
+      const r = fdb.learnWords(srcHi, srcLo, vlan, inPort, now);
+      if (p.traceId !== 0 && (r === LEARN_NEW || r === LEARN_MOVED)) this.note(p, `NORMAL: learned ${(srcHi * TWO_POW_32 + srcLo).toString(16)} on port ${inPort} vlan ${vlan}`);
+    }
+    const dstHi = v.getUint16(o);
+    const dstLo = v.getUint32(o + 2);
+    const out = (dstHi & 0x100) !== 0 ? -1 : fdb.lookupWords(dstHi, dstLo, vlan);
+    if (out === inPort) return this.drop(p, 'same-port');
+    if (out > 0) return this.toPort(p, out);
+    let prev = -1;
+    for (let q = 1; q <= this.#portNames.length; q++) {
+      if (q === inPort || this.#outLinks[q] === null) continue;
+      if (prev > 0) {
+        const c = this.clone(p);
+        if (c === null) this.cloneFailures++;
+        else this.toPort(c, prev);
+      }
+      prev = q;
+    }
+    if (prev < 0) return this.drop(p, 'no-egress');
+    this.toPort(p, prev);
+  }
+
+  override clone(p: Packet): Packet | null {
+    const q = super.clone(p);
+    if (q === null) this.cloneFailures++;
+    return q;
+  }
+
+  controller(p: Packet, maxLen: number, reason: number, table: number, cookie: bigint): void {
+    this.packetIns++;
+    if (this.#packetIn.size === 0) {
+      this.packetInsUnheard++;
+      return;
+    }
+    const n = maxLen === OFPCML_NO_BUFFER ? p.len : Math.min(maxLen, p.len);
+    const match = emptyMatch();
+    setMatchField(match, F.in_port, BigInt(p.inPort));
+    if (p.tunnelId !== 0) setMatchField(match, F.tun_id, BigInt(p.tunnelId));
+    const ev: PacketInEvent = { reason: reason as PacketInEvent['reason'], table, cookie, match, data: p.buf.slice(p.off, p.off + n), totalLen: p.len };
+    for (const h of this.#packetIn) h(ev);
+  }
+
+  learn(ref: unknown): void {
+    this.pipeline.learn(ref as LearnRef);
+  }
+
+  finish(p: Packet, delivered: boolean): void {
+    if (delivered) this.consume(p);
+    else this.drop(p, 'no-output');
+  }
+
+  rewriteSkipped(): void {
+    this.rewritesSkipped++;
+  }
+
+  // ---- Control API ----
+
+  addFlow(mod: FlowMod): OfError | null {
+    return this.pipeline.addFlow(mod);
+  }
+
+  modifyFlows(filter: FlowFilter, instructions: readonly Instruction[], flags: number): OfError | null {
+    return this.pipeline.modifyFlows(filter, instructions, flags);
+  }
+
+  deleteFlows(filter: FlowFilter): OfError | null {
+    return this.pipeline.deleteFlows(filter);
+  }
+
+  flowStats(filter: FlowFilter): FlowStats[] {
+    return this.pipeline.flowStats(filter);
+  }
+
+  aggregateStats(filter: FlowFilter): AggregateStats {
+    return this.pipeline.aggregateStats(filter);
+  }
+
+  tableStats(): TableStats[] {
+    return this.pipeline.tableStats();
+  }
+
+  portStats(port: number): PortStats[] {
+    const now = this.engine.now();
+    const out: PortStats[] = [];
+    for (let i = 1; i <= this.#portNames.length; i++) {
+      if (port !== 0xffffffff && port !== i) continue;
+      out.push({
+        port: i, name: this.#portNames[i - 1]!, rxPackets: this.#rxPackets[i]!, txPackets: this.#txPackets[i]!, rxBytes: this.#rxBytes[i]!,
+        txBytes: this.#txBytes[i]!, rxDropped: 0, txDropped: this.#txDropped[i]!, durationNs: now - this.#createdAt,
+      });
+    }
+    return out;
+  }
+
+  portDescs(): PortDesc[] {
+    return this.#portNames.map((name, i) => ({ port: i + 1, name, hwAddr: 0x020000000000 + Number(this.datapathId & 0xffffn) * 0x100 + i + 1 }));
+  }
+
+  groupMod(mod: GroupMod): OfError | null {
+    return this.pipeline.groupMod(mod);
+  }
+
+  groupStats(groupId: number): GroupStats[] {
+    return this.pipeline.groupStats(groupId);
+  }
+
+  packetOut(inPort: number, actions: readonly Action[], data: Uint8Array): OfError | null {
+    if (!(inPort >= 1 && inPort <= this.#portNames.length) && inPort !== OFPP_CONTROLLER && inPort !== OFPP_LOCAL) {
+      return ofError(OFPET_BAD_REQUEST, OFPBRC_BAD_PORT, `packet-out in_port ${inPort} is not a port of this switch`);
+    }
+    const bad = this.pipeline.validateActions(actions);
+    if (bad !== null) return bad;
+    const p = this.alloc();
+    if (p === null) {
+      this.countDrop('pool-empty');
+      return null;
+    }
+    if (!p.setData(data)) {
+      this.drop(p, 'pool-empty');
+      return null;
+    }
+    const port = inPort > OFPP_MAX ? 0 : inPort;
+    p.inPort = port;
+    extractFlowKey(p.buf, p.off, p.len, inPort, 0, this.#key);
+    this.#curInPort = port;
+    const xl = new Xlation();
+    this.pipeline.xlate(this.#key, p.len, xl, null, actions);
+    runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+    return null;
+  }
+
+  onPacketIn(handler: (ev: PacketInEvent) => void): () => void {
+    this.#packetIn.add(handler);
+    return () => this.#packetIn.delete(handler);
+  }
+
+  onFlowRemoved(handler: (ev: FlowRemovedEvent) => void): () => void {
+    return this.pipeline.onFlowRemoved(handler);
+  }
+
+  fastPathStats(): FastPathStats {
+    const m = this.megaflows;
+    return {
+      emcLookups: this.emc.lookups, emcHits: this.emc.hits, emcEntries: this.emc.size,
+      megaflowLookups: m.lookups, megaflowHits: m.hits, megaflowEntries: m.size, megaflowCapacity: m.capacity,
+      masks: m.maskCount, masksProbed: m.masksProbed, upcalls: this.upcalls, evictions: m.evictions, flushes: m.flushes,
+      installsSkipped: this.installsSkipped,
+    };
+  }
+
+  /** Flow entries, for dumps. */
+  entries(): FlowEntry[] {
+    return this.pipeline.entries();
+  }
+}
+
+function allSelector(): FlowFilter {
+  return { table: 0xff, match: emptyMatch(), outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, strict: false, priority: 0 };
+}
+
+function formatDatapath(xl: Xlation, sw: OpenFlowSwitch): string {
+  return formatProgram(xl.ops, xl.refs, (port) => sw.portName(port) ?? String(port));
+}

@@ -1,0 +1,132 @@
+/**
+ * Explaining a forwarding decision in the layout of `ovs-appctl ofproto/trace`:
+ *
+ *   Flow: icmp,in_port=1,vlan_tci=0x0000,dl_src=...,nw_ttl=64,icmp_type=8,icmp_code=0
+ *
+ *   bridge("br0")
+ *   -------------
+ *    0. in_port=1, priority 100, cookie 0x1
+ *       resubmit(,2)
+ *        2. priority 0
+ *           output:2
+ *
+ *   Final flow: unchanged
+ *   Megaflow: in_port=1,...
+ *   Datapath actions: 2
+ *
+ * Each resubmit or goto indents the next table four columns further. `traceFlow` runs the
+ * translation dry (no counters, no learning), so tracing never changes the switch.
+ */
+import { extractFlowKey } from './flow-key.js';
+import { formatProgram } from './datapath.js';
+import { Xlation, type FlowEntry, type XlateTracer } from './pipeline.js';
+import { formatMatch } from './ofctl/format.js';
+import { DEFAULT_PRIORITY } from './ofctl/parse.js';
+import { FLOW_WORDS, W, type Match } from './types.js';
+import type { OpenFlowSwitch } from './switch.js';
+
+export interface TraceStep {
+  readonly depth: number;
+  /** A table lookup: the table, and the matched entry (null = no match). */
+  readonly table?: number;
+  readonly match?: string | null;
+  readonly priority?: number;
+  readonly cookie?: string;
+  /** An action executed. */
+  readonly action?: string;
+}
+
+export interface FlowTrace {
+  readonly bridge: string;
+  readonly flow: string;
+  readonly steps: readonly TraceStep[];
+  readonly finalFlow: string;
+  readonly megaflow: string;
+  readonly datapathActions: string;
+  readonly text: string;
+}
+
+type PortName = (port: number) => string | undefined;
+
+/** The words that describe a packet of this kind (what ofproto/trace prints in `Flow:`). */
+function packetMask(key: Uint32Array): Uint32Array {
+  const m = new Uint32Array(FLOW_WORDS);
+  m[W.IN_PORT] = 0xffffffff;
+  m[W.VLAN_TCI] = 0xffff;
+  m[W.ETH_SRC_HI] = m[W.ETH_SRC_LO] = m[W.ETH_DST_HI] = m[W.ETH_DST_LO] = 0xffffffff;
+  m[W.ETH_TYPE] = 0xffff;
+  if (key[W.TUN_ID_LO] !== 0 || key[W.TUN_ID_HI] !== 0) m[W.TUN_ID_HI] = m[W.TUN_ID_LO] = 0xffffffff;
+  if (key[W.METADATA_HI] !== 0 || key[W.METADATA_LO] !== 0) m[W.METADATA_HI] = m[W.METADATA_LO] = 0xffffffff;
+  for (let r = 0; r < 8; r++) if (key[W.REG0 + r] !== 0) m[W.REG0 + r] = 0xffffffff;
+  const type = key[W.ETH_TYPE];
+  if (type === 0x0800) {
+    m[W.NW_SRC] = m[W.NW_DST] = 0xffffffff;
+    m[W.NW_PROTO] = 0xff;
+    m[W.NW_TOS] = 0xff;
+    m[W.NW_TTL] = 0xff;
+    const p = key[W.NW_PROTO];
+    if ((p === 6 || p === 17) && (key[W.NW_FRAG]! & 2) === 0) m[W.TP_SRC] = m[W.TP_DST] = 0xffff;
+    if (p === 1 && (key[W.NW_FRAG]! & 2) === 0) m[W.TP_SRC] = m[W.TP_DST] = 0xff;
+  } else if (type === 0x0806) {
+    m[W.NW_SRC] = m[W.NW_DST] = 0xffffffff;
+    m[W.NW_PROTO] = 0xffff;
+    m[W.ARP_SHA_HI] = m[W.ARP_SHA_LO] = m[W.ARP_THA_HI] = m[W.ARP_THA_LO] = 0xffffffff;
+  }
+  return m;
+}
+
+function masked(key: Uint32Array, mask: Uint32Array): Match {
+  const value = new Uint32Array(FLOW_WORDS);
+  for (let i = 0; i < FLOW_WORDS; i++) value[i] = key[i]! & mask[i]!;
+  return { value, mask: Uint32Array.from(mask) };
+}
+
+/** Formats a flow key as ofproto/trace's `Flow:` line. */
+export function formatFlowKey(key: Uint32Array, names?: PortName): string {
+  const m = masked(key, packetMask(key));
+  return formatMatch(m, DEFAULT_PRIORITY, names);
+}
+
+/** A tracer that records steps and renders ofproto/trace lines. */
+export function ofprotoTracer(lines: string[], names?: PortName, steps?: TraceStep[]): XlateTracer {
+  const indent = (depth: number) => ' '.repeat(depth * 4);
+  return {
+    table(depth: number, table: number, entry: FlowEntry | null): void {
+      if (entry === null) {
+        lines.push(`${indent(depth)}${String(table).padStart(2)}. No match.`);
+        steps?.push({ depth, table, match: null });
+        return;
+      }
+      const m = formatMatch(entry.match, DEFAULT_PRIORITY, names);
+      const cookie = entry.cookie !== 0n ? `, cookie 0x${entry.cookie.toString(16)}` : '';
+      lines.push(`${indent(depth)}${String(table).padStart(2)}. ${m === '' ? '' : `${m}, `}priority ${entry.priority}${cookie}`);
+      steps?.push({ depth, table, match: m, priority: entry.priority, cookie: `0x${entry.cookie.toString(16)}` });
+    },
+    action(depth: number, text: string): void {
+      if (text.startsWith('No match.')) return; // the table line said it
+      lines.push(`${indent(depth)}    ${text}`);
+      steps?.push({ depth, action: text });
+    },
+  };
+}
+
+/** Traces a packet entering `sw` on OpenFlow port `inPort`, without side effects. */
+export function traceFlow(sw: OpenFlowSwitch, packet: Uint8Array, inPort: number, tunnelId = 0): FlowTrace {
+  const key = new Uint32Array(FLOW_WORDS);
+  extractFlowKey(packet, 0, packet.length, inPort, tunnelId, key);
+  const names: PortName = (p) => sw.portName(p);
+  const lines: string[] = [];
+  const steps: TraceStep[] = [];
+  const xl = new Xlation();
+  sw.pipeline.xlate(key, packet.length, xl, ofprotoTracer(lines, names, steps), null, true);
+  const bridge = sw.conf.bridge ?? sw.name;
+  const flow = formatFlowKey(key, names);
+  let changed = false;
+  for (let i = 0; i < FLOW_WORDS; i++) if (i !== W.METADATA_HI && i !== W.METADATA_LO && (i < W.REG0 || i >= W.REG0 + 8) && xl.finalKey[i] !== key[i]) changed = true;
+  const finalFlow = changed ? formatFlowKey(xl.finalKey, names) : 'unchanged';
+  const megaflow = formatMatch(masked(key, xl.wc), DEFAULT_PRIORITY, names) || '(everything)';
+  const datapathActions = formatProgram(xl.ops, xl.refs, (p) => String(p));
+  const header = `bridge("${bridge}")`;
+  const text = [`Flow: ${flow}`, '', header, '-'.repeat(header.length), ...lines, '', `Final flow: ${finalFlow}`, `Megaflow: ${megaflow}`, `Datapath actions: ${datapathActions}`].join('\n');
+  return { bridge, flow, steps, finalFlow, megaflow, datapathActions, text };
+}
