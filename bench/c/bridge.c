@@ -2,7 +2,8 @@
  * Baseline for bench/suites/bridge.ts: 4 header sources -> learning bridge -> 4 sinks in C, with
  * the same pool, rings, breath loop and the same open-addressing MAC table (parallel arrays,
  * linear probing, the same hash) as src/bridges/mac-table.ts, and the same per-frame checks as
- * src/bridges/learning-bridge.ts (VLAN-unaware, all flags at their defaults).
+ * src/bridges/learning-bridge.ts (VLAN-unaware, all flags at their defaults), including its short
+ * unicast path (refresh-and-lookup, receive counters summed per link).
  * Usage: bridge noop|bridge MACS SECONDS WARMUP_SECONDS; prints {"mpps": ...}.
  */
 #define _POSIX_C_SOURCE 200112L
@@ -20,9 +21,12 @@
 #define PORTS 4
 #define BATCH 64
 
+/* Field order as in the JS Packet: what every hop touches first. */
 typedef struct packet {
+  int off, len, trace_id, free;
+  void *pool;
+  int id, base, in_port, vlan, tunnel_id, hash;
   uint8_t *buf;
-  int id, off, len, trace_id, in_port, vlan, tunnel_id, hash, free;
 } packet;
 
 static packet packets[POOL];
@@ -37,7 +41,7 @@ static packet *pool_alloc(void) {
 }
 
 static void pool_free(packet *p) {
-  if (p->free) abort();
+  if (p->free || p->pool != packets) abort();
   p->free = 1;
   free_stack[top++] = p->id;
 }
@@ -45,7 +49,8 @@ static void pool_free(packet *p) {
 typedef struct {
   packet *ring[RING];
   uint32_t read, write;
-  double tx_packets, tx_bytes, rx_packets, rx_bytes, drops;
+  /* As in link.ts: tx/rx packet counts are the indices, rx bytes are derived on demand. */
+  double tx_bytes, drops;
   void (*record_trace)(packet *);
   void (*tap)(packet *);
 } link_t;
@@ -59,18 +64,12 @@ static void link_transmit(link_t *l, packet *p) {
   if (l->tap) l->tap(p);
   l->ring[l->write & (RING - 1)] = p;
   l->write++;
-  l->tx_packets++;
   l->tx_bytes += p->len;
 }
 
 static packet *link_receive(link_t *l) {
-  uint32_t i = l->read & (RING - 1);
-  packet *p = l->ring[i];
-  l->ring[i] = NULL;
-  l->read++;
-  l->rx_packets++;
-  l->rx_bytes += p->len;
-  return p;
+  if (l->read == l->write) abort();
+  return l->ring[l->read++ & (RING - 1)];
 }
 
 /* ---- MAC table: same layout and hash as HashMacTable ---- */
@@ -123,6 +122,18 @@ static int mt_lookup(const mac_table *t, uint32_t hi16, uint32_t lo32, int vlan)
   int32_t hi = OCCUPIED | (int32_t)(hi16 << 12) | (vlan & 0xfff);
   int64_t i = mt_find(t, (int32_t)lo32, hi);
   return i >= 0 ? t->b[i].port : -1;
+}
+
+/* HashMacTable.refreshAndLookup: the bridge's short path. */
+static int mt_refresh_and_lookup(mac_table *t, uint32_t src_hi16, uint32_t src_lo32, uint32_t dst_hi16, uint32_t dst_lo32, int vlan, int port, double now) {
+  int v = vlan & 0xfff;
+  int64_t s = mt_find(t, (int32_t)src_lo32, OCCUPIED | (int32_t)(src_hi16 << 12) | v);
+  if (s < 0) return -1;
+  bucket *e = &t->b[s];
+  if (e->port != port || e->is_static) return -1;
+  if (e->seen != now) e->seen = now;
+  int64_t d = mt_find(t, (int32_t)dst_lo32, OCCUPIED | (int32_t)(dst_hi16 << 12) | v);
+  return d >= 0 ? t->b[d].port : -1;
 }
 
 static int mt_learn(mac_table *t, uint32_t hi16, uint32_t lo32, int vlan, int port, double now) {
@@ -226,8 +237,6 @@ static double clock_now;
 static void bridge_forward(packet *p, int in_port, double now) {
   const uint8_t *buf = p->buf;
   int off = p->off, len = p->len;
-  br.rx_packets[in_port]++;
-  br.rx_bytes[in_port] += len;
   if (len < 14) { bridge_drop(p, in_port); return; }
   uint32_t src_hi = (buf[off + 6] << 8) | buf[off + 7];
   if (src_hi & 0x100) { bridge_drop(p, in_port); return; }
@@ -257,11 +266,38 @@ static void bridge_forward(packet *p, int in_port, double now) {
   bridge_emit(p, out, l);
 }
 
+static uint32_t load32be(const uint8_t *b) { return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3]; }
+
+/* LearningBridge.push: the short unicast path, falling back to bridge_forward. */
 static void bridge_push(app_t *a) {
   double now = clock_now;
   for (int k = 0; k < a->n_in; k++) {
     link_t *l = a->in[k];
-    while (!link_empty(l)) bridge_forward(link_receive(l), k, now);
+    if (link_empty(l)) continue;
+    double packets = 0, bytes = 0;
+    while (!link_empty(l)) {
+      packet *p = link_receive(l);
+      int len = p->len;
+      packets++;
+      bytes += len;
+      if (len >= 18 && p->trace_id == 0) {
+        const uint8_t *b = p->buf + p->off;
+        uint32_t w0 = load32be(b), w1 = load32be(b + 4), src_lo = load32be(b + 8);
+        uint32_t src_hi = w1 & 0xffff;
+        if (!(src_hi & 0x100) && (src_hi | src_lo) != 0 && !(w0 & 0x1000000)) {
+          int out = mt_refresh_and_lookup(&br.fdb, src_hi, src_lo, w0 >> 16, (w0 << 16) | (w1 >> 16), 0, k, now);
+          if (out >= 0 && out != k && br.out_links[out]) {
+            p->in_port = k;
+            p->vlan = 0;
+            bridge_emit(p, out, br.out_links[out]);
+            continue;
+          }
+        }
+      }
+      bridge_forward(p, k, now);
+    }
+    br.rx_packets[k] += packets;
+    br.rx_bytes[k] += bytes;
   }
 }
 
@@ -304,6 +340,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < POOL; i++) {
     packets[i].buf = backing + (size_t)i * (HEADROOM + DATAROOM);
     packets[i].id = i;
+    packets[i].pool = packets;
+    packets[i].base = i * (HEADROOM + DATAROOM);
     packets[i].free = 1;
     free_stack[i] = POOL - 1 - i;
     memcpy(packets[i].buf + HEADROOM, template, 64);

@@ -17,9 +17,12 @@
 #define POOL 16384
 #define RING 1024
 
+/* Field order as in the JS Packet: what every hop touches first. */
 typedef struct packet {
+  int off, len, trace_id, free;
+  void *pool;
+  int id, base, in_port, vlan, tunnel_id, hash;
   uint8_t *buf;
-  int id, off, len, trace_id, in_port, vlan, tunnel_id, hash, free;
 } packet;
 
 typedef struct {
@@ -41,7 +44,7 @@ static packet *pool_alloc(void) {
 }
 
 static void pool_free(packet *p) {
-  if (p->free) abort();
+  if (p->free || p->pool != &pool) abort();
   p->free = 1;
   pool.free_stack[pool.top++] = p->id;
 }
@@ -49,7 +52,8 @@ static void pool_free(packet *p) {
 typedef struct {
   packet *ring[RING];
   uint32_t read, write;
-  double tx_packets, tx_bytes, rx_packets, rx_bytes, drops;
+  /* As in link.ts: tx/rx packet counts are the indices, rx bytes are derived on demand. */
+  double tx_bytes, drops;
   void (*record_trace)(packet *);
   void (*tap)(packet *);
 } link_t;
@@ -63,19 +67,13 @@ static int link_transmit(link_t *l, packet *p) {
   if (l->tap) l->tap(p);
   l->ring[l->write & (RING - 1)] = p;
   l->write++;
-  l->tx_packets++;
   l->tx_bytes += p->len;
   return 1;
 }
 
 static packet *link_receive(link_t *l) {
-  uint32_t i = l->read & (RING - 1);
-  packet *p = l->ring[i];
-  l->ring[i] = NULL;
-  l->read++;
-  l->rx_packets++;
-  l->rx_bytes += p->len;
-  return p;
+  if (l->read == l->write) abort();
+  return l->ring[l->read++ & (RING - 1)];
 }
 
 typedef struct app {
@@ -134,6 +132,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < POOL; i++) {
     pool.packets[i].buf = pool.backing + (size_t)i * (HEADROOM + DATAROOM);
     pool.packets[i].id = i;
+    pool.packets[i].pool = &pool;
+    pool.packets[i].base = i * (HEADROOM + DATAROOM);
     pool.packets[i].free = 1;
     pool.free_stack[i] = POOL - 1 - i;
   }

@@ -188,6 +188,27 @@ export class HashMacTable implements MacTable {
     return LEARN_NEW;
   }
 
+  /**
+   * The bridge's common case in one call: when (src, vlan) is a dynamic entry already on `port`,
+   * refreshes its last-seen time and returns the port of (dst, vlan), or -1 when dst is unknown.
+   * When the source is unknown, static or on another port it changes nothing and returns -1, so
+   * the caller can always fall back to `learnWords` + `lookupWords` and get the same result.
+   * Addresses come as words (hi16, lo32), as read from a frame.
+   */
+  refreshAndLookup(srcHi16: number, srcLo32: number, dstHi16: number, dstLo32: number, vlan: number, port: number, now: number): number {
+    const v = vlan & 0xfff;
+    const s = this.#find(srcLo32 | 0, OCCUPIED | (srcHi16 << 12) | v);
+    if (s < 0) return -1;
+    const words = this.#words;
+    const w = s << 3;
+    if (words[w + 2] !== port || words[w + 3] !== 0) return -1;
+    // Skip the store when the time has not moved, so a burst from one source does not keep dirtying the line.
+    const t = (s << 2) + 2;
+    if (this.#times[t] !== now) this.#times[t] = now;
+    const d = this.#find(dstLo32 | 0, OCCUPIED | (dstHi16 << 12) | v);
+    return d >= 0 ? words[(d << 3) + 2]! : -1;
+  }
+
   addStatic(mac: number, vlan: number, port: number, now = 0): void {
     checkKey(mac, vlan, port);
     const lo = mac | 0;
