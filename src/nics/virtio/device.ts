@@ -347,7 +347,10 @@ export class VirtioNetDevice {
 
   /** Frames the guest has queued for transmission and the device has not taken. */
   txPending(): number {
-    return this.txq === null || !this.live ? 0 : this.txq.pending();
+    if (this.txq === null || !this.live) return 0;
+    const n = this.txq.pending();
+    if (this.txq.broken !== null) this.#checkBroken();
+    return n;
   }
 
   /** Re-arms kicks on the transmit queue; true when more chains arrived meanwhile. */
