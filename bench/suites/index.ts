@@ -2,7 +2,10 @@
 import type { Suite } from '../lib.js';
 import { bridgeSuite } from './bridge.js';
 import { engineSuite } from './engine.js';
+import { lpmSuite } from './lpm.js';
 import { natSuite } from './nat.js';
+import { routerSuite } from './router.js';
 import { scaleSuite } from './scale.js';
+import { tunnelsSuite } from './tunnels.js';
 
-export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite];
+export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite, lpmSuite, routerSuite, tunnelsSuite];
