@@ -145,6 +145,8 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   #icmpTokens: number;
   #icmpTokensAt = 0;
   #stopped = false;
+  /** Engine time, refreshed at each push and before timer work. */
+  #now = 0;
 
   #inLinks: Link[] = [];
   #inIfaces: (RouterIface | null)[] = [];
@@ -273,6 +275,8 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   // ---------------------------------------------------------------- receive
 
   override push(): void {
+    // Engine time read once per batch: a clock value returned across a call is a boxed double.
+    this.#now = this.engine.now();
     const links = this.#inLinks;
     const ifaces = this.#inIfaces;
     for (let i = 0; i < links.length; i++) {
@@ -319,13 +323,15 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       return this.drop(p, 'ip-bad-length');
     }
     if (!ip.checksumOk) return this.drop(p, 'ip-bad-checksum');
-    const src = ip.src;
-    const dst = ip.dst;
+    // Addresses read here rather than through the view: a uint32 above 2^31 returned across a call is boxed.
+    const b = p.buf;
+    const src = ((b[ipOff + 12]! << 24) | (b[ipOff + 13]! << 16) | (b[ipOff + 14]! << 8) | b[ipOff + 15]!) >>> 0;
+    const dst = ((b[ipOff + 16]! << 24) | (b[ipOff + 17]! << 16) | (b[ipOff + 18]! << 8) | b[ipOff + 19]!) >>> 0;
     if (src === 0 || src >= 0xe000_0000 || src >>> 24 === 127) return this.drop(p, 'ip-bad-source');
     if (dst >= 0xe000_0000) return this.drop(p, dst === 0xffff_ffff ? 'broadcast' : dst < 0xf000_0000 ? 'multicast' : 'ip-bad-destination');
     if (dst >>> 24 === 0 || dst >>> 24 === 127) return this.drop(p, 'ip-bad-destination');
     const table = this.#ifaceTables[iface.index]!;
-    const id = table.lpm.lookup(dst);
+    const id = table.lpm.lookup(dst | 0);
     if (id < 0) return this.#fail(p, iface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_NET, 0, 'no-route');
     const route = table.byId[id]!;
     if (route.type !== ROUTE_UNICAST) {
@@ -343,7 +349,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     ip.decrementTtl();
     this.#forwarded++;
     if (p.traceId !== 0) this.note(p, `route ${describeRoute(route)} in ${table.name}: forward to ${formatIpv4Addr(hop.via !== 0 ? hop.via : dst)} dev ${egress.name}`);
-    this.#transmitIp(p, egress, hop.via !== 0 ? hop.via : dst);
+    this.#transmitIp(p, egress, (hop.via !== 0 ? hop.via : dst) | 0);
   }
 
   /** A packet for one of the router's addresses: answer pings, drop the rest. */
@@ -371,7 +377,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     this.#echoRepliesOut++;
     if (p.traceId !== 0) this.note(p, `icmp: echo reply to ${formatIpv4Addr(requester)}`);
     const hop = back.hops.length === 1 ? back.hops[0]! : back.hops[flowHash(p.buf, p.off + ETHERNET_HEADER_LEN) % back.hops.length]!;
-    this.#transmitIp(p, this.#ifaces[hop.ifIndex]!, hop.via !== 0 ? hop.via : requester);
+    this.#transmitIp(p, this.#ifaces[hop.ifIndex]!, (hop.via !== 0 ? hop.via : requester) | 0);
   }
 
   #receiveArp(p: Packet, iface: RouterIface): void {
@@ -386,7 +392,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     if (op === ARP_OP_REQUEST) this.#arpRequestsReceived++;
     else if (op === ARP_OP_REPLY) this.#arpRepliesReceived++;
     const forMe = iface.owns(targetIp);
-    const now = this.engine.now();
+    const now = this.#now;
     // RFC 826 merge: update what we know of the sender; add it only when it talks to us.
     if (senderIp !== 0 && !iface.owns(senderIp) && !this.#permanent.has(`${iface.index}/${senderIp}`)) {
       const n = this.#neighbours.get(iface.index, senderIp, now);
@@ -495,7 +501,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     q.len = ERROR_HEADERS + quote;
     // Marks the packet as the router's own, so an ARP failure on the way back earns no error about an error.
     q.inPort = -1;
-    this.#transmitIp(q, egress, hop.via !== 0 ? hop.via : to);
+    this.#transmitIp(q, egress, (hop.via !== 0 ? hop.via : to) | 0);
   }
 
   #takeIcmpToken(): boolean {
@@ -503,7 +509,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       this.#icmpRateLimited++;
       return false;
     }
-    const now = this.engine.now();
+    const now = this.#now;
     this.#icmpTokens = Math.min(this.#icmpBurst, this.#icmpTokens + ((now - this.#icmpTokensAt) * this.#icmpRate) / 1e9);
     this.#icmpTokensAt = now;
     if (this.#icmpTokens < 1) {
@@ -516,9 +522,12 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 
   // ---------------------------------------------------------------- transmit
 
-  /** Sends a packet whose Ethernet header (to be rewritten) is at `p.off` to `nextHop` on `iface`, resolving it first when needed. */
+  /**
+   * Sends a packet whose Ethernet header (to be rewritten) is at `p.off` to `nextHop` (an
+   * address as int32, so it never needs boxing) on `iface`, resolving it first when needed.
+   */
   #transmitIp(p: Packet, iface: RouterIface, nextHop: number): void {
-    const now = this.engine.now();
+    const now = this.#now;
     const n = this.#neighbour(iface.index, nextHop, now);
     if (n !== null && n.mac >= 0) {
       if (now - n.confirmedAt >= this.#arpConf.reachableTime && now - n.probedAt >= this.#arpConf.retransTime) {
@@ -526,12 +535,17 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
         n.probedAt = now;
         this.#sendArpRequest(iface, n.ip, n.mac);
       }
-      this.#frame(p, iface, n.mac, ETHERTYPE_IPV4);
+      // The destination MAC is written here, not passed on: a 48-bit number crossing a call is boxed.
+      const mac = n.mac;
+      const v = p.view;
+      v.setUint16(p.off, Math.floor(mac / 0x1_0000_0000));
+      v.setUint32(p.off + 2, mac % 0x1_0000_0000);
+      this.#send(p, iface, ETHERTYPE_IPV4);
       return;
     }
     let entry = n;
     if (entry === null) {
-      entry = this.#neighbours.create(iface.index, nextHop, now);
+      entry = this.#neighbours.create(iface.index, nextHop >>> 0, now);
       if (entry === null) return this.drop(p, 'neighbour-table-full');
       this.#enqueue(entry, p);
       this.#startResolution(entry, iface);
@@ -540,16 +554,17 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     this.#enqueue(entry, p);
   }
 
-  /** The neighbour entry for `ip` on interface `ifIndex`, or null; resolved entries come from the front cache. */
+  /** The neighbour entry for `ip` (int32) on interface `ifIndex`, or null; resolved entries come from the front cache. */
   #neighbour(ifIndex: number, ip: number, now: number): Neighbour | null {
     const cache = this.#neighbours;
     if (cache.size !== this.#fcSize || cache.evictions !== this.#fcEvictions) this.#flushFrontCache();
     const slot = Math.imul(ip ^ (ifIndex << 24), 0x9e3779b1) >>> (32 - FRONT_CACHE_BITS);
-    if (this.#fcIp[slot] === (ip | 0) && this.#fcIf[slot] === ifIndex + 1) {
+    if (this.#fcIp[slot] === ip && this.#fcIf[slot] === ifIndex + 1) {
       const n = this.#fcEntry[slot]!;
       if (now - n.confirmedAt < this.#expiry) return n;
     }
-    const n = this.#permanent.size > 0 ? (this.#permanent.get(`${ifIndex}/${ip}`) ?? cache.get(ifIndex, ip, now)) : cache.get(ifIndex, ip, now);
+    const addr = ip >>> 0;
+    const n = this.#permanent.size > 0 ? (this.#permanent.get(`${ifIndex}/${addr}`) ?? cache.get(ifIndex, addr, now)) : cache.get(ifIndex, addr, now);
     if (n === undefined) return null;
     if (n.mac >= 0) {
       if (cache.size !== this.#fcSize) this.#flushFrontCache();
@@ -582,6 +597,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 
   #resolutionTimer(n: Neighbour, iface: RouterIface): void {
     n.timer = null;
+    this.#now = this.engine.now();
     if (this.#stopped || n.mac >= 0 || this.#neighbours.get(n.ifIndex, n.ip, this.engine.now()) !== n) return;
     if (n.probes < this.#arpConf.probes) {
       n.probes++;
@@ -622,9 +638,15 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   /** Writes the Ethernet header at `p.off` and hands the frame to the interface's port. */
   #frame(p: Packet, iface: RouterIface, dstMac: number, etherType: number): void {
     const v = p.view;
+    v.setUint16(p.off, Math.floor(dstMac / 0x1_0000_0000));
+    v.setUint32(p.off + 2, dstMac % 0x1_0000_0000);
+    this.#send(p, iface, etherType);
+  }
+
+  /** Writes the source MAC and EtherType after a destination MAC already in place, and transmits. */
+  #send(p: Packet, iface: RouterIface, etherType: number): void {
+    const v = p.view;
     const o = p.off;
-    v.setUint16(o, Math.floor(dstMac / 0x1_0000_0000));
-    v.setUint32(o + 2, dstMac % 0x1_0000_0000);
     v.setUint16(o + 6, iface.macHi);
     v.setUint32(o + 8, iface.macLo);
     v.setUint16(o + 12, etherType);
