@@ -21,6 +21,7 @@ const HELP = `commands:
   show ports|drops|conservation [-j]
   show fdb BRIDGE [-j]         a bridge's forwarding database
   show addr|neigh|routes H [-j]
+  show conntrack NODE          connection tracking entries (NAT gateways, port filters)
   show routes ROUTER [-j]      a router's tables, as ip route
   flush BRIDGE                 empty a bridge's learned entries
   trace PORT SPEC              send a frame out of PORT (h1:eth0) and explain its path
@@ -166,6 +167,13 @@ function show(rt: LabRuntime, what: string | undefined, arg: string | undefined,
       const r = rt.conservation();
       return json ? j(r) : r.ok ? `conserved: ${r.poolInUse} buffers in use = ${r.queued} queued + ${r.held} held` : r.problems.join('\n');
     }
+    case 'conntrack': {
+      if (arg === undefined) throw new Error('show conntrack NODE');
+      const app = rt.engine.apps.get(arg) as { showConntrack?: () => string } | undefined;
+      if (app?.showConntrack === undefined) throw new Error(`${arg} does not track connections`);
+      const text = app.showConntrack();
+      return json ? j(text.split('\n').filter((l) => l !== '')) : text === '' ? '(no connections)' : text;
+    }
     case 'fdb':
       if (arg === undefined) throw new Error('show fdb BRIDGE');
       return json ? j(rt.bridge(arg).fdb()) : renderFdb(rt, arg);
@@ -182,7 +190,7 @@ function show(rt: LabRuntime, what: string | undefined, arg: string | undefined,
       return json ? j(r) : r.map((x) => x.text).join('\n');
     }
     default:
-      throw new Error('show ports|drops|conservation|fdb BRIDGE|addr HOST|neigh HOST|routes HOST');
+      throw new Error('show ports|drops|conservation|fdb BRIDGE|addr HOST|neigh HOST|routes HOST|conntrack NODE');
   }
 }
 

@@ -72,6 +72,11 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
   }
   /** Port names the app always has, whether or not they are linked (for `show ports`). */
   ports?(): readonly string[];
+  /**
+   * Where a connection to `ip:port` really ends when this app redirects it (a NAT port forward,
+   * a load balancer), or null. Lets tools find the instance that answers a public address.
+   */
+  serviceTarget?(proto: 'tcp' | 'udp', ip: number, port: number): { ip: number; port: number } | null;
 
   /** Counts and frees a packet dropped for a declared reason. */
   protected drop(p: Packet, reason: keyof D & string): void {

@@ -12,6 +12,7 @@ import type { App } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import { PacketPool } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
+import { formatIpv4Addr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import type { LearningBridge } from '../../bridges/learning-bridge.js';
 import type { Host, PingSession } from '../../hosts/host.js';
 import { Veth } from '../../nics/veth.js';
@@ -176,15 +177,22 @@ export class LabRuntime {
   /** Sends one UDP datagram and waits for the far host to echo it; true when the echo came back. */
   udpProbe(from: string, to: string, port: number): { ok: boolean; detail: string } {
     const src = this.host(from);
-    const owner = this.hostNames().find((h) => hostAddresses(this.host(h)).includes(to));
+    // The answering host owns `to`, or sits behind an app that forwards `to:port` (a NAT port forward).
+    let target = { ip: to, port };
+    for (const app of this.engine.apps.values()) {
+      const t = app.serviceTarget?.('udp', parseIpv4Addr(to), port);
+      if (t) target = { ip: formatIpv4Addr(t.ip), port: t.port };
+    }
+    const owner = this.hostNames().find((h) => hostAddresses(this.host(h)).includes(target.ip));
     const payload = new TextEncoder().encode(`vnet-probe ${from}->${to}:${port}`);
     let echoed = false;
     const srcPort = 40000 + (this.engine.breaths % 20000);
     let bound = false;
     if (owner !== undefined) {
       const dst = this.host(owner);
+      const listen = target.port;
       try {
-        dst.udpBind(port, (ip, sport, data) => { dst.udpSend(ip, sport, data, { srcPort: port }); });
+        dst.udpBind(listen, (ip, sport, data) => { dst.udpSend(ip, sport, data, { srcPort: listen }); });
         bound = true;
       } catch {
         // The port is already taken on the far host: probe whatever listens there.
@@ -197,9 +205,10 @@ export class LabRuntime {
       this.engine.runUntil(() => echoed, 2 * PING_TIMEOUT);
     } finally {
       src.udpUnbind(srcPort);
-      if (bound && owner !== undefined) this.host(owner).udpUnbind(port);
+      if (bound && owner !== undefined) this.host(owner).udpUnbind(target.port);
     }
-    return echoed ? { ok: true, detail: `echo from ${owner ?? to}:${port}` } : { ok: false, detail: owner === undefined ? `no host owns ${to}; no answer` : 'no answer' };
+    const via = target.ip !== to || target.port !== port ? ` (forwarded to ${target.ip}:${target.port})` : '';
+    return echoed ? { ok: true, detail: `echo from ${owner ?? to}:${target.port}${via}` } : { ok: false, detail: owner === undefined ? `no host owns ${to}; no answer` : 'no answer' };
   }
 
   /** Runs one check. */

@@ -203,6 +203,14 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     this.relink();
   }
 
+  /** A port forward on the outside address: where the connection really goes. */
+  override serviceTarget(proto: 'tcp' | 'udp', ip: number, port: number): { ip: number; port: number } | null {
+    if (ip !== this.#sides[1].ip) return null;
+    const p = proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
+    const f = this.#forwards.find((x) => x.proto === p && x.port === port);
+    return f === undefined ? null : { ip: f.toIp, port: f.toPort };
+  }
+
   override ports(): readonly string[] {
     return [this.#sides[0].port, this.#sides[1].port];
   }
