@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine, Graph } from '../../engine/engine.js';
+import { RealClock } from '../../engine/clock.js';
+import { RealLoop } from '../../real/loop.js';
+import { addNamespace, haveCommand, ip, namespaceExists, nsExec, tryIp, uniqueName } from '../../real/netns.js';
+import { TapPort, type TapPortConf } from './tap-port.js';
+import { tapUnavailableReason } from './tun.js';
+
+const skip = tapUnavailableReason();
+if (skip !== null) console.log(`# skipping TAP port tests: ${skip}`);
+
+/**
+ * Two namespaces, each with a TAP interface that is a vnet TapPort, the two ports cabled
+ * directly in one engine: every frame between the namespaces crosses vnet.
+ */
+async function withPair(confA: Partial<TapPortConf>, confB: Partial<TapPortConf>, body: (ctx: { nsA: string; nsB: string; a: TapPort; b: TapPort; engine: Engine }) => Promise<void>): Promise<void> {
+  const nsA = uniqueName('vn');
+  const nsB = uniqueName('vn');
+  const tapA = uniqueName('vnt');
+  const tapB = uniqueName('vnt');
+  const engine = new Engine({ clock: new RealClock() });
+  const loop = new RealLoop(engine);
+  try {
+    addNamespace(nsA);
+    addNamespace(nsB);
+    const g = new Graph()
+      .app('a', TapPort, { ifname: tapA, ...confA, doorbell: loop.doorbell })
+      .app('b', TapPort, { ifname: tapB, ...confB, doorbell: loop.doorbell })
+      .connect('a.port', 'b.port');
+    engine.configure(g);
+    ip('link', 'set', tapA, 'netns', nsA);
+    ip('link', 'set', tapB, 'netns', nsB);
+    ip('-n', nsA, 'addr', 'add', '10.231.0.1/24', 'dev', tapA);
+    ip('-n', nsB, 'addr', 'add', '10.231.0.2/24', 'dev', tapB);
+    ip('-n', nsA, 'link', 'set', tapA, 'up');
+    ip('-n', nsB, 'link', 'set', tapB, 'up');
+    loop.start();
+    await body({ nsA, nsB, a: engine.app<TapPort>('a'), b: engine.app<TapPort>('b'), engine });
+  } finally {
+    await loop.stop();
+    const ports = [...engine.apps.values()].filter((x): x is TapPort => x instanceof TapPort);
+    engine.stop();
+    await Promise.all(ports.map((p) => p.closed()));
+    tryIp('netns', 'del', nsA);
+    tryIp('netns', 'del', nsB);
+  }
+  assert.equal(namespaceExists(nsA) || namespaceExists(nsB), false);
+}
+
+test('ping between two namespaces crosses vnet through two TAP ports', { skip: skip ?? false, timeout: 30_000 }, async () => {
+  await withPair({}, {}, async ({ nsA, a, b }) => {
+    const r = await nsExec(nsA, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.231.0.2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /3 received/);
+    assert.ok(a.rxFrames >= 4 && b.txFrames >= 4, `a rx ${a.rxFrames}, b tx ${b.txFrames}`);
+    assert.equal(a.error, null);
+  });
+});
+
+test('with offloads on both ports a TCP stream crosses as 64 KB GSO packets, one packet each', { skip: skip ?? (haveCommand('iperf3') ? false : 'iperf3 is not installed'), timeout: 40_000 }, async () => {
+  await withPair({ offloads: true }, { offloads: true }, async ({ nsA, nsB, a, b }) => {
+    const server = nsExec(nsB, ['iperf3', '-s', '-1', '-B', '10.231.0.2']);
+    await new Promise((r) => setTimeout(r, 300));
+    const client = await nsExec(nsA, ['iperf3', '-c', '10.231.0.2', '-t', '1', '-J']);
+    await server;
+    assert.equal(client.code, 0, client.stderr + client.stdout.slice(0, 400));
+    const bps = (JSON.parse(client.stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second;
+    assert.ok(bps > 1e6, `only ${bps} bit/s`);
+    assert.ok(a.rxGsoPackets > 10, `a received ${a.rxGsoPackets} GSO packets`);
+    assert.equal(b.txSegments, 0);
+    console.log(`# offloads on both: ${(bps / 1e9).toFixed(2)} Gbit/s, ${a.rxGsoPackets} GSO packets of ${a.rxFrames} frames`);
+  });
+});
+
+test('a GSO packet leaving through a TAP without offloads is segmented by vnet and TCP still works', { skip: skip ?? (haveCommand('iperf3') ? false : 'iperf3 is not installed'), timeout: 40_000 }, async () => {
+  await withPair({ offloads: true }, { offloads: false }, async ({ nsA, nsB, a, b }) => {
+    const server = nsExec(nsB, ['iperf3', '-s', '-1', '-B', '10.231.0.2']);
+    await new Promise((r) => setTimeout(r, 300));
+    const client = await nsExec(nsA, ['iperf3', '-c', '10.231.0.2', '-t', '1', '-J']);
+    await server;
+    assert.equal(client.code, 0, client.stderr + client.stdout.slice(0, 400));
+    const end = (JSON.parse(client.stdout) as { end: { sum_received: { bits_per_second: number }; sum_sent: { retransmits: number } } }).end;
+    assert.ok(end.sum_received.bits_per_second > 1e6);
+    assert.ok(a.rxGsoPackets > 0, 'no GSO packet arrived');
+    assert.ok(b.txSegments > a.rxGsoPackets, `segments ${b.txSegments} for ${a.rxGsoPackets} GSO packets`);
+    assert.equal(b.dropCounts['gso-bad-headers'] + b.dropCounts['gso-not-tcp'], 0);
+  });
+});
+
+test('a TAP whose interface is deleted reports the error and drops what it is asked to send', { skip: skip ?? false, timeout: 30_000 }, async () => {
+  await withPair({}, {}, async ({ nsA, nsB, a, b }) => {
+    const tapB = b.ifname;
+    ip('-n', nsB, 'link', 'del', tapB);
+    const end = Date.now() + 3000;
+    while (b.error === null && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.match(b.error ?? '', /failed: errno/);
+    await nsExec(nsA, ['ping', '-c', '2', '-i', '0.2', '-W', '1', '10.231.0.2']);
+    assert.ok(b.dropCounts['tap-gone'] > 0, 'nothing counted as tap-gone');
+    assert.equal(a.error, null);
+  });
+});

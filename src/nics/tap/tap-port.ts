@@ -1,0 +1,326 @@
+/**
+ * TapPort: a vnet port that is a Linux TAP interface, so real programs (ping, iperf3, a whole
+ * network namespace) send and receive frames through vnet's datapath.
+ *
+ * Threads: the TAP fd is read and written by a worker thread (tap-worker.ts) doing batched
+ * blocking syscalls with koffi. Frames cross between it and the engine thread through two
+ * SharedArrayBuffer rings (frame-ring.ts), with no per-packet message: `pull` takes what the
+ * worker read, `push` copies outgoing frames into the TX ring and wakes the worker through an
+ * eventfd only when it sleeps. The worker bumps a doorbell after every RX batch, so an idle
+ * engine loop can sleep on it (`TapPortConf.doorbell`).
+ *
+ * Offloads (`offloads: true`): the TAP is opened with TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, so the
+ * kernel may hand over one TCP segment of up to 64 KB with a partial checksum. It crosses vnet
+ * as ONE packet from this port's own pool of 64 KB buffers, its virtio-net header kept in the
+ * packet's offload fields. Leaving through a TAP with offloads, it goes out as it came; through
+ * one without, it is segmented or its checksum completed here (offload.ts). Without offloads the
+ * kernel finishes every checksum itself and the port uses the engine's pool.
+ *
+ * Failure: a TAP whose interface is deleted makes the worker stop with the errno; the port then
+ * reports `gone` and drops what it is asked to send ('tap-gone'). Bad frames from the kernel are
+ * counted drops with reasons, as is everything that does not fit.
+ */
+import { closeSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { App, type AppContext } from '../../engine/app.js';
+import { PacketPool } from '../../engine/packet.js';
+import { siblingModule, startWorker } from '../../vm/worker.js';
+import { FrameRing } from './frame-ring.js';
+import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
+import { CTL_ERRNO, CTL_RUNNING, CTL_STOP, CTL_TX_DOWN, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
+import { errnoText, Libc, openEventFd, openTap } from './tun.js';
+
+export const TAP_DROPS = {
+  runt: 'frame from the kernel shorter than an Ethernet header',
+  oversize: 'frame larger than the MTU (or than 64 KB with offloads), or than the buffers of this port',
+  'bad-csum-offsets': 'virtio-net header: csum_start + csum_offset beyond the frame',
+  'unsupported-gso': 'virtio-net header: a GSO type vnet does not segment (only TCPv4/TCPv6)',
+  'bad-gso': 'virtio-net header: gso_size 0, or GSO without a partial checksum',
+  'bad-hdr-len': 'virtio-net header: hdr_len beyond the frame',
+  'gso-not-tcp': 'GSO packet whose headers are not Ethernet/IP/TCP',
+  'gso-bad-headers': 'GSO packet whose TCP header is not where csum_start says, or is cut short',
+  'pool-empty': 'no free packet buffer for a received frame',
+  'no-output': 'the port is not linked, frames from the TAP have nowhere to go',
+  'tx-ring-full': 'the TAP worker has not caught up: transmit ring full',
+  'mtu-exceeded': 'frame (or TSO segment) larger than this TAP\'s MTU',
+  'tap-gone': 'the TAP interface was deleted or failed; nothing can be sent',
+} as const;
+
+export interface TapPortConf {
+  /** Interface name, at most 15 bytes (vnet names them vn...). */
+  readonly ifname: string;
+  /** Checksum and TCP segmentation offloads between the kernel and vnet (default false). */
+  readonly offloads?: boolean;
+  /** L3 MTU of the interface (default 1500); frames up to mtu + 14 + 8 (two VLAN tags) pass. */
+  readonly mtu?: number;
+  /** Frames each ring holds (power of two; default 1024, 128 with offloads). */
+  readonly ringSlots?: number;
+  /** Doorbell word 0 of this SharedArrayBuffer is bumped after every batch of received frames. */
+  readonly doorbell?: SharedArrayBuffer;
+}
+
+export interface TapPortStats {
+  readonly ifname: string;
+  readonly offloads: boolean;
+  readonly rxFrames: number;
+  readonly txFrames: number;
+  /** GSO packets received as one packet (offloads on). */
+  readonly rxGsoPackets: number;
+  /** Segments written for GSO packets this port could not take whole. */
+  readonly txSegments: number;
+  /** Checksums completed by vnet for a port without offloads. */
+  readonly txChecksumsCompleted: number;
+  /** Frames the kernel refused because the interface was down. */
+  readonly txLinkDown: number;
+  readonly rxRingQueued: number;
+  readonly txRingQueued: number;
+  /** Why the TAP stopped working, or null. */
+  readonly error: string | null;
+}
+
+const BATCH = 256;
+/** Ethernet header plus two VLAN tags. */
+const L2_OVERHEAD = 14 + 8;
+/** Data room of the offload pool: a 64 KB IP packet plus L2 headers. */
+const GSO_DATA_ROOM = 65536 + 512;
+const GSO_POOL_PACKETS = 256;
+
+function roundUp8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
+  readonly ifname: string;
+  readonly offloads: boolean;
+  readonly mtu: number;
+  readonly #libc: Libc;
+  readonly #fd: number;
+  readonly #eventFd: number;
+  readonly #rx: FrameRing;
+  readonly #tx: FrameRing;
+  readonly #ctl: Int32Array;
+  readonly #worker: Worker;
+  readonly #rxPool: PacketPool;
+  readonly #maxFrame: number;
+  readonly #segmenter = new TsoSegmenter();
+  readonly #wake = new Uint8Array(8);
+  #closed = false;
+  #error: string | null = null;
+  rxFrames = 0;
+  txFrames = 0;
+  rxGsoPackets = 0;
+  txSegments = 0;
+  txChecksumsCompleted = 0;
+
+  constructor(ctx: AppContext, conf: TapPortConf) {
+    super(ctx, conf, TAP_DROPS);
+    const mtu = conf.mtu ?? 1500;
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new Error(`tap port ${ctx.name}: mtu must be an integer 68..65535, got ${JSON.stringify(conf.mtu)}`);
+    this.ifname = conf.ifname;
+    this.offloads = conf.offloads ?? false;
+    this.mtu = mtu;
+    this.#maxFrame = mtu + L2_OVERHEAD;
+    const slots = conf.ringSlots ?? (this.offloads ? 128 : 1024);
+    const slotSize = roundUp8(VNET_HDR_LEN + (this.offloads ? Math.max(GSO_DATA_ROOM, this.#maxFrame) : this.#maxFrame));
+    this.#rxPool = this.offloads ? new PacketPool({ count: GSO_POOL_PACKETS, dataRoom: GSO_DATA_ROOM }) : this.pool;
+    if (!this.offloads && this.#maxFrame > this.pool.dataRoom) throw new Error(`tap port ${ctx.name}: mtu ${mtu} does not fit the engine's ${this.pool.dataRoom}-byte packet buffers`);
+    this.#rx = new FrameRing({ slots, slotSize });
+    this.#tx = new FrameRing({ slots, slotSize });
+    this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
+    this.#libc = new Libc();
+    this.#fd = openTap(this.#libc, { name: conf.ifname, offloads: this.offloads, vnetHeaderSize: VNET_HDR_LEN });
+    try {
+      this.#eventFd = openEventFd(this.#libc);
+    } catch (e) {
+      closeSync(this.#fd);
+      throw e;
+    }
+    const data: TapWorkerData = {
+      fd: this.#fd,
+      eventFd: this.#eventFd,
+      rx: { sab: this.#rx.sab, slots, slotSize },
+      tx: { sab: this.#tx.sab, slots, slotSize },
+      ctl: this.#ctl.buffer as SharedArrayBuffer,
+      bell: conf.doorbell ?? new SharedArrayBuffer(4),
+    };
+    this.#worker = startWorker(siblingModule(import.meta.url, 'tap-worker'), data);
+    this.#worker.on('error', (e) => {
+      this.#error ??= `worker failed: ${e.message}`;
+    });
+    this.#worker.on('exit', () => this.#closeFds());
+  }
+
+  override ports(): readonly string[] {
+    return ['port'];
+  }
+
+  /** Why the TAP stopped working, or null while it works. */
+  get error(): string | null {
+    if (this.#error === null) {
+      const e = Atomics.load(this.#ctl, CTL_ERRNO);
+      if (e !== 0) this.#error = `TAP ${this.ifname} failed: ${errnoText(e)}`;
+    }
+    return this.#error;
+  }
+
+  /** True once the I/O worker has started its loop. */
+  get running(): boolean {
+    return Atomics.load(this.#ctl, CTL_RUNNING) !== 0 && !this.#closed;
+  }
+
+  stats(): TapPortStats {
+    return {
+      ifname: this.ifname,
+      offloads: this.offloads,
+      rxFrames: this.rxFrames,
+      txFrames: this.txFrames,
+      rxGsoPackets: this.rxGsoPackets,
+      txSegments: this.txSegments,
+      txChecksumsCompleted: this.txChecksumsCompleted,
+      txLinkDown: Atomics.load(this.#ctl, CTL_TX_DOWN),
+      rxRingQueued: this.#rx.queued,
+      txRingQueued: this.#tx.queued,
+      error: this.error,
+    };
+  }
+
+  override pull(): void {
+    const rx = this.#rx;
+    if (!rx.readable()) return;
+    const out = this.output.port;
+    const pool = this.#rxPool;
+    const bytes = rx.bytes;
+    let budget = out === undefined ? BATCH : Math.min(BATCH, out.writable());
+    while (budget-- > 0 && rx.readable()) {
+      const off = rx.peekOffset();
+      const frameLen = rx.peekLength() - VNET_HDR_LEN;
+      const p = pool.alloc();
+      if (p === null) {
+        this.countDrop('pool-empty');
+        rx.release();
+        continue;
+      }
+      this.generated++;
+      this.rxFrames++;
+      if (frameLen < 14) {
+        rx.release();
+        this.drop(p, 'runt');
+        continue;
+      }
+      if (frameLen > pool.dataRoom || (!this.offloads && frameLen > this.#maxFrame)) {
+        rx.release();
+        this.drop(p, 'oversize');
+        continue;
+      }
+      p.buf.set(bytes.subarray(off + VNET_HDR_LEN, off + VNET_HDR_LEN + frameLen), p.off);
+      p.len = frameLen;
+      const bad = readVnetHeader(bytes, off, p);
+      rx.release();
+      if (bad !== null) {
+        this.drop(p, bad);
+        continue;
+      }
+      if (p.gsoSize > 0) this.rxGsoPackets++;
+      else if (frameLen > this.#maxFrame) {
+        this.drop(p, 'oversize');
+        continue;
+      }
+      if (out === undefined) this.drop(p, 'no-output');
+      else out.transmit(p);
+    }
+  }
+
+  override push(): void {
+    const input = this.input.port;
+    if (input === undefined) return;
+    const tx = this.#tx;
+    const bytes = tx.bytes;
+    let wake = false;
+    while (!input.empty()) {
+      const p = input.receive();
+      if (this.#closed || this.error !== null) {
+        this.drop(p, 'tap-gone');
+        continue;
+      }
+      if (p.gsoSize > 0 && !this.offloads) {
+        const seg = this.#segmenter;
+        const bad = seg.begin(p);
+        if (bad !== null) {
+          this.drop(p, bad);
+          continue;
+        }
+        if (seg.segmentLength(0) > this.#maxFrame) {
+          this.drop(p, 'mtu-exceeded');
+          continue;
+        }
+        if (tx.slots - tx.queued < seg.count) {
+          this.drop(p, 'tx-ring-full');
+          continue;
+        }
+        for (let i = 0; i < seg.count; i++) {
+          const off = tx.nextSlotOffset();
+          bytes.fill(0, off, off + VNET_HDR_LEN);
+          const len = seg.emit(i, bytes, off + VNET_HDR_LEN);
+          if (tx.publish(VNET_HDR_LEN + len)) wake = true;
+        }
+        this.txSegments += seg.count;
+        this.txFrames += seg.count;
+        this.consume(p);
+        continue;
+      }
+      if (VNET_HDR_LEN + p.len > tx.slotSize || (p.gsoSize === 0 && p.len > this.#maxFrame)) {
+        this.drop(p, 'mtu-exceeded');
+        continue;
+      }
+      if (!tx.writable()) {
+        this.drop(p, 'tx-ring-full');
+        continue;
+      }
+      const off = tx.nextSlotOffset();
+      bytes.set(p.buf.subarray(p.off, p.off + p.len), off + VNET_HDR_LEN);
+      if (p.csumStart >= 0 && !this.offloads) {
+        bytes.fill(0, off, off + VNET_HDR_LEN);
+        completeChecksum(bytes, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
+        this.txChecksumsCompleted++;
+      } else {
+        const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
+        writeVnetHeader(p, bytes, off, hdrLen);
+      }
+      if (tx.publish(VNET_HDR_LEN + p.len)) wake = true;
+      this.txFrames++;
+      this.consume(p);
+    }
+    if (wake) this.#kick();
+  }
+
+  #kick(): void {
+    const w = this.#wake;
+    w[0] = 1;
+    this.#libc.write(this.#eventFd, w, 8);
+  }
+
+  override stop(): void {
+    if (this.#closed) return;
+    Atomics.store(this.#ctl, CTL_STOP, 1);
+    this.#kick();
+    // The worker leaves its loop within one poll timeout; terminate in case it is inside a syscall.
+    void this.#worker.terminate();
+  }
+
+  /** Resolves when the worker has exited and the TAP fd is closed (the interface is then gone). */
+  closed(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+  }
+
+  #closeFds(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // already closed
+    }
+    this.#libc.close(this.#eventFd);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Running an engine on the wall clock next to real I/O (TAP workers, UDP sockets).
+ *
+ * The loop breathes while packets move, yielding to the event loop with setImmediate between
+ * breaths (so sockets and control messages are served between two breaths, never during one).
+ * When a breath moved nothing it sleeps until the doorbell rings (a TAP worker read frames),
+ * the next engine timer is due, or `idleMs` passes, with Atomics.waitAsync: no busy polling
+ * and no latency added to a frame that arrives while the loop sleeps. A virtual clock, if the
+ * engine has one, is moved forward to real elapsed time before every breath.
+ */
+import type { Engine } from '../engine/engine.js';
+import { VirtualClock } from '../engine/clock.js';
+
+export interface RealLoopOptions {
+  /** Longest sleep when idle, in milliseconds (default 50). */
+  readonly idleMs?: number;
+  /** Breaths in a row before yielding to the event loop (default 8). */
+  readonly burst?: number;
+}
+
+export class RealLoop {
+  readonly engine: Engine;
+  /** Ring word 0 to wake the loop; give it to TAP ports as their `doorbell`. */
+  readonly doorbell = new SharedArrayBuffer(4);
+  readonly #bell = new Int32Array(this.doorbell);
+  readonly #idleMs: number;
+  readonly #burst: number;
+  #running = false;
+  #stopped: Promise<void> | null = null;
+  #stopRequested = false;
+  /** Times the loop went to sleep. */
+  sleeps = 0;
+
+  constructor(engine: Engine, options: RealLoopOptions = {}) {
+    this.engine = engine;
+    this.#idleMs = options.idleMs ?? 50;
+    this.#burst = options.burst ?? 8;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Wakes the loop if it sleeps (after configuring the engine, injecting packets...). */
+  wake(): void {
+    Atomics.add(this.#bell, 0, 1);
+    Atomics.notify(this.#bell, 0);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#stopRequested = false;
+    this.#stopped = this.#run();
+  }
+
+  /** Stops after the current breath; resolves when the loop has left. */
+  async stop(): Promise<void> {
+    this.#stopRequested = true;
+    this.wake();
+    await this.#stopped;
+  }
+
+  async #run(): Promise<void> {
+    const engine = this.engine;
+    const clock = engine.clock instanceof VirtualClock ? engine.clock : null;
+    const origin = performance.now();
+    const base = engine.now();
+    try {
+      while (!this.#stopRequested) {
+        let moved = false;
+        let seen = 0;
+        for (let i = 0; i < this.#burst; i++) {
+          if (clock !== null) {
+            const now = base + Math.round((performance.now() - origin) * 1e6);
+            if (now > clock.now()) clock.advanceTo(now);
+          }
+          seen = Atomics.load(this.#bell, 0);
+          moved = engine.breathe() || engine.queued() > 0;
+          if (!moved) break;
+        }
+        if (moved) await new Promise<void>((resolve) => setImmediate(resolve));
+        else await this.#sleep(seen);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #sleep(seen: number): Promise<void> {
+    const next = this.engine.nextTimer();
+    const untilTimer = next === Infinity ? this.#idleMs : Math.max(0, (next - this.engine.now()) / 1e6);
+    const ms = Math.min(this.#idleMs, untilTimer);
+    if (ms <= 0) return;
+    this.sleeps++;
+    // Atomics.waitAsync is in Node 20 but not in the ES2022 lib typings.
+    const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;
+    const w = waitAsync(this.#bell, 0, seen, ms);
+    if (w.async) await w.value;
+  }
+}
