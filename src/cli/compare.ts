@@ -1,0 +1,36 @@
+/** `vnet compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds a,b]`. */
+import { parseArgs } from 'node:util';
+import { compareNics, renderCompare } from '../control/compare/compare.js';
+
+export const COMPARE_USAGE = `  compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds veth,e1000,...]
+                          the same guest-to-guest traffic through every NIC kind built
+                          (veth, passthrough, sriov-vf, vhost-user, vhost-net, virtio, e1000):
+                          Mpps, Gbit/s, copies, exits and notifications per packet, latency, CPU
+`;
+
+/** Runs the comparison; resolves to the exit code. */
+export async function compareCommand(argv: string[], print: (s: string) => void): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what !== 'nics') throw new Error(`compare: expected "compare nics", got ${JSON.stringify(what ?? '')}`);
+  const { values } = parseArgs({
+    args: rest,
+    options: { json: { type: 'boolean', short: 'j' }, packets: { type: 'string' }, batch: { type: 'string' }, sizes: { type: 'string' }, kinds: { type: 'string' } },
+  });
+  const int = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`compare nics: --${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  const sizes = values.sizes?.split(',').map((s) => int('sizes', s)!);
+  for (const s of sizes ?? []) if (s < 60 || s > 1514) throw new Error(`compare nics: frame sizes must be 60..1514 bytes, got ${s}`);
+  const packets = int('packets', values.packets);
+  const batch = int('batch', values.batch);
+  const report = await compareNics({
+    ...(packets !== undefined ? { packets } : {}),
+    ...(batch !== undefined ? { batch } : {}),
+    ...(sizes !== undefined ? { sizes } : {}),
+    ...(values.kinds !== undefined ? { kinds: values.kinds.split(',') } : {}),
+  });
+  print(values.json ? JSON.stringify(report, null, 2) : renderCompare(report));
+  return 0;
+}
