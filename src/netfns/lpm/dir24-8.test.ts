@@ -4,22 +4,10 @@ import { Dir248Lpm } from './dir24-8.js';
 import { LinearLpm, type LpmTable } from './lpm.js';
 import { lpmConformance } from '../../testing/lpm-suite.js';
 import { parseIpv4Addr as a } from '../../wire/ipv4-addr.js';
+import { rng } from '../../wire/spec-fixtures.js';
 
 lpmConformance('Dir248Lpm', (maxPrefixes) => new Dir248Lpm({ maxPrefixes, maxTbl8Groups: 64 }));
 lpmConformance('LinearLpm', (maxPrefixes) => new LinearLpm(maxPrefixes));
-
-/** xorshift32, so a failing seed replays. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 /**
  * Random tables over a few /8s so prefixes nest and overlap: lengths 0-32 with /32s, /25-/31

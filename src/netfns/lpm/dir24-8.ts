@@ -103,7 +103,7 @@ export class Dir248Lpm implements LpmTable {
     if (len === 0) {
       this.#defaultHop = nextHop;
     } else if (len <= 24) {
-      this.#write24(p, len, (nextHop << 6) | len);
+      this.#fill24(p, len, (nextHop << 6) | len, false);
     } else {
       const idx = p >>> 8;
       let e = this.#tbl24[idx]!;
@@ -141,7 +141,7 @@ export class Dir248Lpm implements LpmTable {
     }
     const replacement = this.#covering(p, len);
     if (len <= 24) {
-      this.#rewrite24(p, len, replacement);
+      this.#fill24(p, len, replacement, true);
       return true;
     }
     const idx = p >>> 8;
@@ -178,8 +178,12 @@ export class Dir248Lpm implements LpmTable {
     this.#defaultHop = -1;
   }
 
-  /** Writes `value` (depth `len` <= 24) over every entry it covers whose depth is at most `len`. */
-  #write24(p: number, len: number, value: number): void {
+  /**
+   * Writes `value` over the entries in the range of `p/len` (len <= 24), second-level groups
+   * included: over those of depth <= `len` when inserting (`exact` false), over those of depth
+   * exactly `len` when deleting (`exact` true: in that range only this prefix wrote them).
+   */
+  #fill24(p: number, len: number, value: number, exact: boolean): void {
     const t24 = this.#tbl24;
     const t8 = this.#tbl8;
     const start = p >>> 8;
@@ -189,26 +193,11 @@ export class Dir248Lpm implements LpmTable {
       const depth = e & DEPTH_MASK;
       if (depth === EXTENDED) {
         const base = (e >>> 6) << 8;
-        for (let j = base; j < base + 256; j++) if ((t8[j]! & DEPTH_MASK) <= len) t8[j] = value;
-      } else if (depth <= len) {
-        t24[i] = value;
-      }
-    }
-  }
-
-  /** Replaces every entry of depth exactly `len` (<= 24) in the range of `p/len` with `value`. */
-  #rewrite24(p: number, len: number, value: number): void {
-    const t24 = this.#tbl24;
-    const t8 = this.#tbl8;
-    const start = p >>> 8;
-    const end = start + (1 << (24 - len));
-    for (let i = start; i < end; i++) {
-      const e = t24[i]!;
-      const depth = e & DEPTH_MASK;
-      if (depth === EXTENDED) {
-        const base = (e >>> 6) << 8;
-        for (let j = base; j < base + 256; j++) if ((t8[j]! & DEPTH_MASK) === len) t8[j] = value;
-      } else if (depth === len) {
+        for (let j = base; j < base + 256; j++) {
+          const d = t8[j]! & DEPTH_MASK;
+          if (exact ? d === len : d <= len) t8[j] = value;
+        }
+      } else if (exact ? depth === len : depth <= len) {
         t24[i] = value;
       }
     }
