@@ -49,6 +49,7 @@ import { foldSum, internetChecksum } from '../../wire/checksum.js';
 import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { formatMac } from '../../wire/mac.js';
 import { type OverlaySettings } from './settings.js';
+import { U32Index } from './u32-index.js';
 
 /** Drop reasons every overlay endpoint has; the VXLAN and GRE apps add their tunnel's own. */
 export const OVERLAY_DROPS = {
@@ -153,7 +154,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #trunk: Uint8Array;
   /** Segment index -> VNI or key. */
   protected readonly segmentIds: Uint32Array;
-  readonly #segmentIndex = new Map<number, number>();
+  readonly #segmentIndex: U32Index;
   readonly #segmentIsIp: Uint8Array;
   /** Per segment: local members as port * 4096 + vlan. */
   readonly #members: Int32Array[];
@@ -170,7 +171,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   #ipHeldCount = 0;
   /** Remote index -> underlay IP; its next hop; the next hop's MAC once resolved. */
   protected readonly remoteIps: Uint32Array;
-  readonly #remoteByIp = new Map<number, number>();
+  readonly #remoteByIp: U32Index;
   readonly #remoteNextHop: Uint32Array;
   readonly #remoteMacHi: Int32Array;
   readonly #remoteMacLo: Uint32Array;
@@ -210,7 +211,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const nSeg = s.segments.length;
     this.#outLinks = new Array<Link | null>(nPorts).fill(null);
     this.segmentIds = Uint32Array.from(s.segments);
-    s.segments.forEach((id, i) => this.#segmentIndex.set(id, i));
+    this.#segmentIndex = new U32Index(s.segments);
     this.#segmentIsIp = Uint8Array.from(s.segments, (id) => (s.segmentPayload.get(id) === 'ip' ? 1 : 0));
     this.#untagged = new Int32Array(nPorts).fill(-1);
     this.#trunk = new Uint8Array(nPorts);
@@ -219,7 +220,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     for (const [name, bindings] of s.ports) {
       const port = this.#portIndex.get(name)!;
       for (const b of bindings) {
-        const seg = this.#segmentIndex.get(b.segment)!;
+        const seg = this.#segmentIndex.get(b.segment);
         if (b.vlan === 0) this.#untagged[port] = seg;
         else {
           this.#trunk[port] = 1;
@@ -243,14 +244,14 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       return r;
     };
     const allowedPairs: [number, number][] = [];
-    for (const [id, ips] of s.flood) for (const ip of ips) allowedPairs.push([remoteOf(ip), this.#segmentIndex.get(id)!]);
-    for (const st of s.statics) allowedPairs.push([remoteOf(st.remote), this.#segmentIndex.get(st.segment)!]);
+    for (const [id, ips] of s.flood) for (const ip of ips) allowedPairs.push([remoteOf(ip), this.#segmentIndex.get(id)]);
+    for (const st of s.statics) allowedPairs.push([remoteOf(st.remote), this.#segmentIndex.get(st.segment)]);
     const nRem = remotes.length;
     this.remoteIps = Uint32Array.from(remotes);
-    remotes.forEach((ip, r) => this.#remoteByIp.set(ip, r));
+    this.#remoteByIp = new U32Index(remotes);
     this.#allowed = new Uint8Array(Math.max(1, nRem * nSeg));
     for (const [r, seg] of allowedPairs) this.#allowed[r * nSeg + seg] = 1;
-    this.#floodTo = s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => this.#remoteByIp.get(ip)!));
+    this.#floodTo = s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => this.#remoteByIp.get(ip)));
     const mask = prefixMask(s.prefixLen);
     this.#remoteNextHop = Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway));
     this.#remoteMacHi = new Int32Array(nRem);
@@ -266,7 +267,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }
 
     this.#fdb = new HashMacTable(s.fdbMax);
-    for (const st of s.statics) this.#fdb.addStatic(st.mac, this.#segmentIndex.get(st.segment)!, this.#remoteByIp.get(st.remote)! * 2 + 1, 0);
+    for (const st of s.statics) this.#fdb.addStatic(st.mac, this.#segmentIndex.get(st.segment), this.#remoteByIp.get(st.remote) * 2 + 1, 0);
     this.#ageingNs = s.ageingTime * NS_PER_S;
     this.#pending = new Array<Packet | null>(s.pendingMax).fill(null);
     this.#pendingRemote = new Int32Array(s.pendingMax);
@@ -281,7 +282,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** The segment index of a VNI or key, or -1. */
   protected segmentIndexOf(id: number): number {
-    return this.#segmentIndex.get(id) ?? -1;
+    return this.#segmentIndex.get(id);
   }
 
   /** Whether `remote` may send and receive on segment `segment`. */
@@ -425,7 +426,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   /** The member entry (port * 4096 + vlan) of `port` in segment `seg`. */
   #memberOn(seg: number, port: number): number {
     const m = this.#members[seg]!;
-    for (let i = 0; i < m.length; i++) if (((m[i]! / VLANS) | 0) === port) return m[i]!;
+    for (let i = 0; i < m.length; i++) if ((m[i]! >> 12) === port) return m[i]!;
     return port * VLANS;
   }
 
@@ -434,13 +435,13 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const members = this.#members[seg]!;
     const remotes = toRemotes ? this.#floodTo[seg]! : EMPTY;
     let targets = remotes.length;
-    for (let i = 0; i < members.length; i++) if (((members[i]! / VLANS) | 0) !== exceptPort) targets++;
+    for (let i = 0; i < members.length; i++) if ((members[i]! >> 12) !== exceptPort) targets++;
     if (targets === 0) return this.drop(p, 'no-egress');
     if (p.traceId !== 0) this.note(p, `flood in segment ${this.segmentIds[seg]} to ${targets} ${targets === 1 ? 'copy' : 'copies'}`);
     let left = targets;
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
-      if (((m / VLANS) | 0) === exceptPort) continue;
+      if ((m >> 12) === exceptPort) continue;
       if (--left === 0) return this.#toAccess(p, m);
       const q = this.clone(p);
       if (q === null) this.#stats.cloneFailures++;
@@ -456,7 +457,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** Sends an untagged inner frame out of an access member, adding the member's VLAN tag. */
   #toAccess(p: Packet, member: number): void {
-    const port = (member / VLANS) | 0;
+    const port = member >> 12;
     const vlan = member & 0xfff;
     const out = this.#outLinks[port]!;
     if (out === null) return this.drop(p, 'port-unlinked');
@@ -676,7 +677,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if ((view.getUint16(ip + 6) & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
     if (b[ip + 9] !== this.ipProtocol) return this.drop(p, 'not-tunnel');
     const r = this.#remoteByIp.get(view.getUint32(ip + 12));
-    if (r === undefined) return this.drop(p, 'unknown-vtep');
+    if (r < 0) return this.drop(p, 'unknown-vtep');
     this.innerEnd = ip + total;
     const seg = this.readTunnel(p, ip + hlen, total - hlen, r);
     if (seg < 0) return;
@@ -729,7 +730,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
    * it) and ask the host by ARP for the packet's destination, as the far side would.
    */
   #askIpPeer(p: Packet, seg: number, member: number): void {
-    const out = this.#outLinks[(member / VLANS) | 0];
+    const out = this.#outLinks[member >> 12];
     if (out === null || out === undefined || p.len < IPV4) return this.drop(p, 'ip-peer-unknown');
     const old = this.#ipHeld[seg];
     if (old !== null && old !== undefined) {
