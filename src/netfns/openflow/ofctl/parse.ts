@@ -412,7 +412,8 @@ export function parseAction(text: string, opts: ParseOptions = {}): Action {
       const arrow = arg.indexOf('->');
       if (arrow < 0) fail(`load: expected VALUE->DST[], got ${arg}`);
       const dst = needRef(arg.slice(arrow + 2), 'load');
-      const v = parseFieldValue(dst.field, arg.slice(0, arrow), 'load');
+      const raw = arg.slice(0, arrow);
+      const v = /[:.]/.test(raw) ? parseFieldValue(dst.field, raw, 'load') : parseNumber(raw, 'load');
       if (v >= 1n << BigInt(dst.nBits)) fail(`load: value ${arg.slice(0, arrow)} does not fit in ${dst.nBits} bits`);
       return { type: 'load', dst, value: v };
     }
