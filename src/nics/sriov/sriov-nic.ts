@@ -25,7 +25,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { HashMacTable } from '../../bridges/mac-table.js';
 import { setTag } from '../../bridges/learning-bridge.js';
-import { formatMac, parseMac } from '../../wire/mac.js';
+import { formatMac, parseMac, readMac } from '../../wire/mac.js';
 import { TokenBucket } from './token-bucket.js';
 
 const SRIOV_DROPS = {
@@ -471,7 +471,7 @@ export class SriovNic extends App<typeof SRIOV_DROPS, SriovNicConf> {
       this.drop(p, 'same-port');
       return;
     }
-    if (p.traceId !== 0) this.note(p, `veb: ${formatMac(readMac48(buf, o))} vlan ${vid} -> ${this.#portName(dst)}`);
+    if (p.traceId !== 0) this.note(p, `veb: ${formatMac(readMac(buf, o))} vlan ${vid} -> ${this.#portName(dst)}`);
     this.#deliver(p, dst, vid, pcp);
   }
 
@@ -549,12 +549,6 @@ function macAt(buf: Uint8Array, off: number, mac: number): boolean {
   const hi = (buf[off]! << 8) | buf[off + 1]!;
   const lo = ((buf[off + 2]! << 24) | (buf[off + 3]! << 16) | (buf[off + 4]! << 8) | buf[off + 5]!) >>> 0;
   return hi * TWO_32 + lo === mac;
-}
-
-function readMac48(buf: Uint8Array, off: number): number {
-  const hi = (buf[off]! << 8) | buf[off + 1]!;
-  const lo = ((buf[off + 2]! << 24) | (buf[off + 3]! << 16) | (buf[off + 4]! << 8) | buf[off + 5]!) >>> 0;
-  return hi * TWO_32 + lo;
 }
 
 function parseMacAt(text: string, where: string): number {
