@@ -51,7 +51,7 @@ test('errors name the file, line, column and field', () => {
     '  nodes:',
     '    br0: { kind: bridge, ports: { p1: { pvid: 5000 } } }',
     '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/33 } } }',
-    '    h2: { kind: router }',
+    '    h2: { kind: toaster }',
     '  links:',
     '    - endpoints: ["h1:eth0", "br9:p1"]',
     'checks:',
@@ -60,7 +60,7 @@ test('errors name the file, line, column and field', () => {
   const msgs = problems(text);
   assert.ok(msgs.includes('bad.yml:4:47: topology.nodes.br0.ports.p1.pvid: must be an integer from 1 to 4094, got number 5000'), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.startsWith('bad.yml:5:49: topology.nodes.h1.interfaces.eth0.ip: "10.0.0.1/33" is not an IPv4 address')), msgs.join('\n'));
-  assert.ok(msgs.some((m) => m.startsWith('bad.yml:6:17: topology.nodes.h2.kind: unknown kind "router"')), msgs.join('\n'));
+  assert.ok(msgs.some((m) => m.startsWith('bad.yml:6:17: topology.nodes.h2.kind: unknown kind "toaster"')), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.startsWith('bad.yml:8:30: topology.links.0.endpoints.1: unknown node "br9"')), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.startsWith('bad.yml:10:19: checks.0.ping.from: "h9" is not a host of this lab')), msgs.join('\n'));
   // And the JSON schema rejects it too.
