@@ -1,21 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rng } from '../../testing/classifier-suite.js';
 import { assertConserved } from '../../testing/conservation.js';
 import { encodeSpec } from '../../wire/spec.js';
 import { overlayPair, ROGUE_IP, VTEP1_IP, VTEP1_MAC } from './testkit.js';
 import type { VxlanVtep } from './vxlan-vtep.js';
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Both tenants draw from the same MACs: every frame's source may be forged as the other tenant's host.
 const MACS = [0x020000000001, 0x020000000002, 0x020000000003, 0x020000000004];
