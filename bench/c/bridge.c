@@ -185,10 +185,12 @@ static void source_pull(app_t *a) {
 }
 
 static void sink_push(app_t *a) {
+  double n = 0;
   for (int j = 0; j < a->n_in; j++) {
     link_t *l = a->in[j];
-    while (!link_empty(l)) { a->consumed++; pool_free(link_receive(l)); }
+    while (!link_empty(l)) { pool_free(link_receive(l)); n++; }
   }
+  a->consumed += n;
 }
 
 typedef struct {

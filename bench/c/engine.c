@@ -101,7 +101,9 @@ static void source_pull(app_t *a) {
 
 static void sink_push(app_t *a) {
   link_t *l = a->in;
-  while (!link_empty(l)) { a->consumed++; pool_free(link_receive(l)); }
+  double n = 0;
+  while (!link_empty(l)) { pool_free(link_receive(l)); n++; }
+  a->consumed += n;
 }
 
 static app_t *pulls[1], *pushes[1];

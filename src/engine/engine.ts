@@ -263,13 +263,16 @@ export class Engine {
   /** One breath. Returns true when anything happened (a timer fired or a packet was pushed). */
   breathe(): boolean {
     this.breaths++;
-    let busy = this.#fireTimers(this.clock.now());
+    const timers = this.#timers;
+    let busy = timers.length > 0 && timers[0]!.at <= this.clock.now() && this.#fireTimers(this.clock.now());
     const pulls = this.#pullApps;
     for (let i = 0; i < pulls.length; i++) pulls[i]!.pull!();
     const pushes = this.#pushApps;
     const inputs = this.#pushInputs;
+    const maxPasses = this.maxPushPasses;
+    const clock = this.passCost > 0 ? this.#virtualClock : null;
     let pass = 0;
-    for (; pass < this.maxPushPasses; pass++) {
+    for (; pass < maxPasses; pass++) {
       let moved = false;
       for (let i = 0; i < pushes.length; i++) {
         const ins = inputs[i]!;
@@ -283,9 +286,9 @@ export class Engine {
       }
       if (!moved) break;
       busy = true;
-      if (this.#virtualClock !== null && this.passCost > 0) this.#virtualClock.advance(this.passCost);
+      if (clock !== null) clock.advance(this.passCost);
     }
-    if (pass === this.maxPushPasses && this.#anyQueued()) this.pushPassLimitHits++;
+    if (pass === maxPasses && this.#anyQueued()) this.pushPassLimitHits++;
     return busy;
   }
 
