@@ -7,5 +7,6 @@ import { natSuite } from './nat.js';
 import { routerSuite } from './router.js';
 import { scaleSuite } from './scale.js';
 import { tunnelsSuite } from './tunnels.js';
+import { virtqueueSuite } from './virtqueue.js';
 
-export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite, lpmSuite, routerSuite, tunnelsSuite];
+export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite, lpmSuite, routerSuite, tunnelsSuite, virtqueueSuite];

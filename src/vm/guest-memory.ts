@@ -129,14 +129,19 @@ export class GuestMemory {
   /** Copies guest [addr, addr+len) into `dst` at `dstOff`; false (nothing copied) when either side is out of range. */
   copyOut(addr: number, len: number, dst: Uint8Array, dstOff: number): boolean {
     if (!this.#ok(addr, len) || dstOff < 0 || dstOff + len > dst.length) return false;
-    dst.set(this.bytes.subarray(addr, addr + len), dstOff);
+    const src = this.bytes;
+    // Small frames by hand: subarray() would allocate a view per packet.
+    if (len <= 128) for (let i = 0; i < len; i++) dst[dstOff + i] = src[addr + i]!;
+    else dst.set(src.subarray(addr, addr + len), dstOff);
     return true;
   }
 
   /** Copies `src[srcOff, srcOff+len)` into guest memory at `addr`; false (nothing copied) when out of range. */
   copyIn(addr: number, src: Uint8Array, srcOff: number, len: number): boolean {
     if (!this.#ok(addr, len) || srcOff < 0 || srcOff + len > src.length) return false;
-    this.bytes.set(src.subarray(srcOff, srcOff + len), addr);
+    const dst = this.bytes;
+    if (len <= 128) for (let i = 0; i < len; i++) dst[addr + i] = src[srcOff + i]!;
+    else dst.set(src.subarray(srcOff, srcOff + len), addr);
     return true;
   }
 

@@ -142,6 +142,8 @@ export class DeviceQueue {
   readonly #indirect: boolean;
   readonly maxChainBytes: number;
   #lastAvail = 0;
+  /** avail.idx as last loaded: chains up to it are known published, so only an empty view reloads it. */
+  #availSeen = 0;
   #usedIdx = 0;
   #signalledUsed = 0;
   /** The ring fault that stopped this queue, or null. */
@@ -190,6 +192,7 @@ export class DeviceQueue {
       this.broken = 'avail-index-jump';
       return 0;
     }
+    this.#availSeen = idx;
     return n;
   }
 
@@ -200,9 +203,12 @@ export class DeviceQueue {
    */
   pop(out: Chain, need: 'read' | 'write'): PopResult {
     if (this.broken !== null) return 'broken';
-    if (this.pending() === 0) return this.broken !== null ? 'broken' : 'empty';
+    if (this.#availSeen === this.#lastAvail && this.pending() === 0) return this.broken !== null ? 'broken' : 'empty';
     const mem = this.mem;
-    const head = mem.read16(this.#avail + 4 + 2 * (this.#lastAvail & this.#mask));
+    const view = mem.view;
+    // The rings and the direct table were bounds-checked at set-up and indirect tables are checked
+    // before use, so descriptor fields are read straight from the view.
+    const head = view.getUint16(this.#avail + 4 + 2 * (this.#lastAvail & this.#mask), true);
     if (head < 0 || head >= this.size) return this.#break('bad-head-index');
     this.#lastAvail = (this.#lastAvail + 1) & 0xffff;
     this.popped++;
@@ -220,11 +226,10 @@ export class DeviceQueue {
     for (;;) {
       if (++steps > this.size + 1) return this.#break('descriptor-loop');
       const d = table + VIRTQ_DESC_SIZE * i;
-      const addr = mem.read64(d);
-      const len = mem.read32(d + 8);
-      const flags = mem.read16(d + 12);
-      const next = mem.read16(d + 14);
-      if (len < 0 || flags < 0 || next < 0) return this.#break(inIndirect ? 'indirect-out-of-ram' : 'ring-out-of-ram');
+      const addr = view.getUint32(d + 4, true) === 0 ? view.getUint32(d, true) : -1;
+      const len = view.getUint32(d + 8, true);
+      const flags = view.getUint16(d + 12, true);
+      const next = view.getUint16(d + 14, true);
       if ((flags & VIRTQ_DESC_F_INDIRECT) !== 0) {
         if (!this.#indirect) return this.#break('indirect-not-negotiated');
         if (inIndirect) return this.#break('nested-indirect');
@@ -274,6 +279,7 @@ export class DeviceQueue {
   /** Gives back the last `n` popped chains, not yet pushed to the used ring (the device found too few to hold a frame). */
   unpop(n: number): void {
     this.#lastAvail = (this.#lastAvail - n) & 0xffff;
+    this.#availSeen = this.mem.load16(this.#avail + 2);
     this.popped -= n;
   }
 
@@ -337,6 +343,7 @@ export class DriverQueue {
   #availIdx = 0;
   #kickedAvail = 0;
   #lastUsed = 0;
+  #usedSeen = 0;
   // Staging of the chain being built (no allocation per chain).
   readonly #sAddr: Float64Array;
   readonly #sLen: Uint32Array;
@@ -455,7 +462,10 @@ export class DriverQueue {
   /** Takes one finished chain into `usedToken`/`usedLen` and frees its descriptors; false when none. */
   pollUsed(): boolean {
     const mem = this.mem;
-    if (mem.load16(this.addrs.used + 2) === this.#lastUsed) return false;
+    if (this.#usedSeen === this.#lastUsed) {
+      this.#usedSeen = mem.load16(this.addrs.used + 2);
+      if (this.#usedSeen === this.#lastUsed) return false;
+    }
     const e = this.addrs.used + 4 + 8 * (this.#lastUsed & this.#mask);
     const head = mem.view.getUint32(e, true) & this.#mask;
     this.usedLen = mem.view.getUint32(e + 4, true);

@@ -1,0 +1,39 @@
+/**
+ * The split virtqueue between two threads: a driver in a worker posting 64-byte buffers, the device in
+ * the main thread copying them out and returning them, at batch 1, 32 and 256, with RING_EVENT_IDX on
+ * and off. Rows give Mpps one way and notifications (kicks + interrupts) per packet.
+ * Baseline: bench/c/virtqueue.c, the same protocol between two pthreads with futex doorbells.
+ */
+import { runRingBench } from '../../src/nics/virtio/ring-bench.js';
+import { type BenchContext, type Row, type Suite, mppsRow } from '../lib.js';
+
+const round = (x: number): number => Math.round(x * 10000) / 10000;
+
+export const virtqueueSuite: Suite = {
+  name: 'virtqueue',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const packets = Math.max(200_000, Math.round(ctx.seconds * 1_000_000));
+    for (const eventIdx of [true, false]) {
+      for (const batch of [1, 32, 256]) {
+        const id = `virtqueue/two-threads/64B/batch-${batch}/${eventIdx ? 'event-idx' : 'flags'}`;
+        if (!ctx.wants(id)) continue;
+        ctx.progress(id);
+        const r = await runRingBench({ batch, eventIdx, packets });
+        const c = ctx.runC('virtqueue', [batch, eventIdx ? 1 : 0, packets * 4]);
+        rows.push(mppsRow(id, r.mpps * 1e6, c));
+        const cn = c.ok && typeof c.value.notifications_per_packet === 'number' ? c.value.notifications_per_packet : null;
+        rows.push({
+          id: `${id}/notifications`,
+          unit: 'notifications/packet',
+          value: round(r.notificationsPerPacket),
+          nsPerPacket: round(1e3 / r.mpps),
+          baseline: cn === null ? null : { name: 'c', value: round(cn) },
+          ratio: cn === null || cn === 0 ? null : round(r.notificationsPerPacket / cn),
+          note: `kicks ${r.kicks}, interrupts ${r.interrupts}`,
+        });
+      }
+    }
+    return rows;
+  },
+};
