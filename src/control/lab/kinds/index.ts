@@ -3,6 +3,7 @@ import { bridgeKind } from './bridge.js';
 import { deviceKind } from './device.js';
 import { hostKind } from './host.js';
 import { natKind } from './nat.js';
+import { openflowSwitchKind } from './openflow-switch.js';
 import { portFilterKind } from './port-filter.js';
 import { routerKind } from './router.js';
 import { vtepKind } from './vtep.js';
@@ -10,6 +11,6 @@ import { sriovNicKind } from './sriov-nic.js';
 import { vmKind } from './vm.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind];
 
 export type { NodeKind } from './kind.js';

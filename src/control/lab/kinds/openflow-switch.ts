@@ -1,0 +1,135 @@
+/**
+ * `kind: openflow-switch` — an OpenFlow 1.3 switch with a multi-table pipeline, programmed with
+ * flows in ovs-ofctl syntax.
+ *
+ *   br-tun:
+ *     kind: openflow-switch
+ *     flows: ["table=0,priority=1,in_port=1,actions=resubmit(,2)", ...]   # or
+ *     flows_file: br-tun.flows           # one flow per line, relative to the lab file
+ *     controller: tcp:127.0.0.1:6653     # kept in the model for the OpenFlow channel
+ *     listen: ptcp:6634
+ *     datapath_id: "0x1"
+ *     cache: true                        # fast path on (default)
+ *
+ * Ports are numbered 1, 2, ... in the order the node's links appear in the lab file; flows may
+ * name them (in_port=patch-int, output:vxlan). The app (an `OpenFlowSwitch`, named after the
+ * node) implements `OpenFlowSwitchApi`, which is what the OpenFlow channel attaches to.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Graph } from '../../../engine/engine.js';
+import { OpenFlowSwitch, type OpenFlowSwitchConf } from '../../../netfns/openflow/switch.js';
+import { parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
+import type { Endpoint, LabModel, NodeModel } from '../model.js';
+import type { Path, Validator } from '../validator.js';
+import type { NodeKind } from './kind.js';
+
+export interface OpenFlowSwitchNodeModel extends NodeModel {
+  readonly kind: 'openflow-switch';
+  readonly flows: readonly string[];
+  readonly flowsFile?: string;
+  readonly controller?: string;
+  readonly listen?: string;
+  readonly datapathId?: string;
+  readonly cache: boolean;
+}
+
+export function isOpenFlowSwitch(n: NodeModel | undefined): n is OpenFlowSwitchNodeModel {
+  return n?.kind === 'openflow-switch';
+}
+
+/** The node's port names in OpenFlow port order (the order of the lab's links). */
+export function openflowPorts(lab: Pick<LabModel, 'links'>, node: string): string[] {
+  const out: string[] = [];
+  for (const l of lab.links) {
+    for (const e of [l.a, l.b]) if (e.node === node && !out.includes(e.iface)) out.push(e.iface);
+  }
+  return out;
+}
+
+/** Reads the flows of a node: inline flows, then the flows file (resolved next to the lab file). */
+export function openflowFlows(model: OpenFlowSwitchNodeModel, labFile: string): string[] {
+  const flows = [...model.flows];
+  if (model.flowsFile !== undefined) {
+    const file = resolve(dirname(labFile), model.flowsFile);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new Error(`${labFile}: flows_file ${model.flowsFile}: cannot read: ${(e as Error).message}`);
+    }
+    text.split('\n').forEach((raw) => {
+      const line = raw.replace(/#.*$/, '').trim();
+      if (line !== '') flows.push(line);
+    });
+  }
+  return flows;
+}
+
+const CONTROLLER_RE = /^(tcp|ssl|unix):.+$/;
+const LISTEN_RE = /^(ptcp|pssl|punix):.+$/;
+
+export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
+  name: 'openflow-switch',
+  aliases: ['ovs-bridge', 'openflow'],
+  description: 'an OpenFlow 1.3 switch: multi-table pipeline, learn/resubmit, megaflow cache, flows in ovs-ofctl syntax',
+  schemaProperties: {
+    flows: { type: 'array', items: { type: 'string' }, description: 'flows in ovs-ofctl add-flow syntax' },
+    flows_file: { type: 'string', description: 'a file of flows, one per line, relative to the lab file' },
+    controller: { type: 'string', pattern: '^(tcp|ssl|unix):.+$', description: 'controller to connect to, e.g. tcp:127.0.0.1:6653' },
+    listen: { type: 'string', pattern: '^(ptcp|pssl|punix):.+$', description: 'passive OpenFlow listener, e.g. ptcp:6634' },
+    datapath_id: { type: 'string', pattern: '^(0x[0-9a-fA-F]{1,16}|[0-9]+)$', description: 'datapath id (default 1)' },
+    cache: { type: 'boolean', description: 'exact-match and megaflow caches in front of the pipeline (default true)' },
+  },
+  parse(v: Validator, node: Record<string, unknown>, path: Path): OpenFlowSwitchNodeModel {
+    const flows: string[] = [];
+    if (node.flows !== undefined) {
+      if (!Array.isArray(node.flows)) v.fail([...path, 'flows'], 'must be a list of flows in ovs-ofctl syntax');
+      else node.flows.forEach((f, i) => {
+        const s = v.string(f, [...path, 'flows', i]);
+        if (s !== undefined) flows.push(s);
+      });
+    }
+    const str = (key: string, re?: RegExp, hint?: string): string | undefined => {
+      if (node[key] === undefined) return undefined;
+      const s = v.string(typeof node[key] === 'number' ? String(node[key]) : node[key], [...path, key]);
+      if (s !== undefined && re !== undefined && !re.test(s)) v.fail([...path, key], `${JSON.stringify(s)} is not ${hint}`);
+      return s;
+    };
+    const flowsFile = str('flows_file');
+    const controller = str('controller', CONTROLLER_RE, 'a controller target like tcp:127.0.0.1:6653');
+    const listen = str('listen', LISTEN_RE, 'a listener like ptcp:6634');
+    const datapathId = str('datapath_id', /^(0x[0-9a-fA-F]{1,16}|[0-9]+)$/, 'a datapath id (decimal or 0x hex)');
+    const cache = node.cache === undefined ? true : v.bool(node.cache, [...path, 'cache']) ?? true;
+    return {
+      kind: 'openflow-switch', flows, cache,
+      ...(flowsFile !== undefined ? { flowsFile } : {}),
+      ...(controller !== undefined ? { controller } : {}),
+      ...(listen !== undefined ? { listen } : {}),
+      ...(datapathId !== undefined ? { datapathId } : {}),
+    };
+  },
+  checkLinks(v: Validator, name: string, model: OpenFlowSwitchNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    const ports: string[] = [];
+    for (const l of links) if (!ports.includes(l.endpoint.iface)) ports.push(l.endpoint.iface);
+    model.flows.forEach((f, i) => {
+      try {
+        parseFlow(f, { actions: 'required', portByName: (n) => (ports.includes(n) ? ports.indexOf(n) + 1 : undefined) });
+      } catch (e) {
+        v.fail([...path, 'flows', i], `${name}: ${(e as Error).message}`);
+      }
+    });
+  },
+  build(graph: Graph, name: string, model: OpenFlowSwitchNodeModel, lab: LabModel): void {
+    const conf: OpenFlowSwitchConf = {
+      ports: openflowPorts(lab, name),
+      flows: openflowFlows(model, lab.file),
+      bridge: name,
+      cache: model.cache,
+      ...(model.datapathId !== undefined ? { datapathId: BigInt(model.datapathId) } : {}),
+      ...(model.controller !== undefined ? { controller: model.controller } : {}),
+      ...(model.listen !== undefined ? { listen: model.listen } : {}),
+    };
+    graph.app(name, OpenFlowSwitch, conf);
+  },
+};
