@@ -44,6 +44,7 @@ export function randomRule(r: () => number, id: number): TestRule {
     if (r() < 0.4) setMatchField(m, F.in_port, BigInt(1 + Math.floor(r() * 4)));
     if (r() < 0.2) setMatchField(m, F.metadata, BigInt(Math.floor(r() * 4)), 0xffn);
     if (r() < 0.15) setMatchField(m, F.eth_dst, 0x010000000000n, 0x010000000000n);
+    else if (r() < 0.1) setMatchField(m, F.eth_dst, 0xffffffffffffn);
     if (r() < 0.6) {
       setMatchField(m, F.eth_type, 0x0800n);
       if (r() < 0.5) setMatchField(m, F.ipv4_src, BigInt((10 << 24) | (Math.floor(r() * 4) << 16) | Math.floor(r() * 4)), BigInt(pick(r, [0xff000000, 0xffff0000, 0xffffffff])));
@@ -60,7 +61,8 @@ export function randomKey(r: () => number): Uint32Array {
   return keyOf((k) => {
     k[W.IN_PORT] = 1 + Math.floor(r() * 5);
     k[W.METADATA_LO] = Math.floor(r() * 5);
-    k[W.ETH_DST_HI] = r() < 0.3 ? 0x0100 : 0x0200;
+    k[W.ETH_DST_HI] = r() < 0.3 ? 0x0100 : r() < 0.2 ? 0xffff : 0x0200;
+    k[W.ETH_DST_LO] = k[W.ETH_DST_HI] === 0xffff ? 0xffffffff : 0;
     k[W.ETH_TYPE] = pick(r, [0x0800, 0x0800, 0x0806, 0x86dd]);
     if (k[W.ETH_TYPE] === 0x0800) {
       k[W.NW_SRC] = ((10 << 24) | (Math.floor(r() * 5) << 16) | Math.floor(r() * 5)) >>> 0;
@@ -101,6 +103,16 @@ export function classifierConformance(name: string, make: () => Classifier<TestR
     assert.equal(c.lookup(key, null)?.id, 1);
     c.insert(rule(2, 2, (m) => { ip(m); setMatchField(m, F.ipv4_src, 0x0b000000n, 0xff000000n); }));
     assert.equal(c.lookup(key, null)?.id, 1);
+  });
+
+  test(`${name}: values with the top bit set match (broadcast MACs, 192.168/16 addresses)`, () => {
+    const c = make();
+    c.insert(rule(1, 3, (m) => { setMatchField(m, F.eth_dst, 0xffffffffffffn); setMatchField(m, F.eth_type, 0x0806n); }));
+    c.insert(rule(2, 2, (m) => { ip(m); setMatchField(m, F.ipv4_src, 0xc0a80000n, 0xffff0000n); }));
+    const bcast = keyOf((k) => { k[W.ETH_DST_HI] = 0xffff; k[W.ETH_DST_LO] = 0xffffffff; k[W.ETH_TYPE] = 0x0806; });
+    const lan = keyOf((k) => { k[W.ETH_TYPE] = 0x0800; k[W.NW_SRC] = 0xc0a80105; });
+    assert.equal(c.lookup(bcast, null)?.id, 1);
+    assert.equal(c.lookup(lan, null)?.id, 2);
   });
 
   test(`${name}: among equal priorities the rule inserted first wins`, () => {

@@ -112,7 +112,7 @@ export class MegaflowCache {
         let same = true;
         for (let i = 0; i < words.length; i++) {
           const w = words[i]!;
-          if ((key[w]! & mask[w]!) !== v[w]) {
+          if (((key[w]! ^ v[w]!) & mask[w]!) !== 0) {
             same = false;
             break;
           }

@@ -255,7 +255,7 @@ export class TupleSpaceClassifier<R extends Rule> implements Classifier<R> {
         let same = true;
         for (let i = 0; i < words.length; i++) {
           const w = words[i]!;
-          if ((key[w]! & mask[w]!) !== bw[i]) {
+          if (((key[w]! ^ bw[i]!) & mask[w]!) !== 0) {
             same = false;
             break;
           }
@@ -293,7 +293,8 @@ function sameWords(a: Uint32Array, b: Uint32Array): boolean {
 
 /** True when `key` is covered by `m`. */
 export function matchCovers(m: Match, key: Uint32Array): boolean {
-  for (let i = 0; i < FLOW_WORDS; i++) if ((key[i]! & m.mask[i]!) !== m.value[i]) return false;
+  // XOR form: compares as unsigned (a masked AND of a word with its top bit set is negative in JS).
+  for (let i = 0; i < FLOW_WORDS; i++) if (((key[i]! ^ m.value[i]!) & m.mask[i]!) !== 0) return false;
   return true;
 }
 
