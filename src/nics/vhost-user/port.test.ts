@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { App, type AppContext } from '../../engine/app.js';
+import { Engine, Graph } from '../../engine/engine.js';
+import { PacketPool } from '../../engine/packet.js';
+import { LearningBridge } from '../../bridges/learning-bridge.js';
+import { assertConserved } from '../../testing/conservation.js';
+import { TestFrontend } from './frontend.js';
+import { VhostUserPort } from './port.js';
+import { Req, VIRTIO_NET_F_MRG_RXBUF, VHOST_USER_F_PROTOCOL_FEATURES, VIRTIO_F_VERSION_1, bit, encodeU64, encodeVringAddr, encodeVringState } from './protocol.js';
+import { Stat } from './shared.js';
+
+/** Collects what reaches it and can send frames it is given. */
+class Station extends App<Record<string, never>, unknown> {
+  readonly got: Uint8Array[] = [];
+  readonly #queue: Uint8Array[] = [];
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, {});
+  }
+  send(frame: Uint8Array): void {
+    this.#queue.push(frame);
+  }
+  override pull(): void {
+    const out = this.output.output;
+    while (out !== undefined && this.#queue.length > 0) {
+      const p = this.alloc();
+      if (p === null) return;
+      p.setData(this.#queue.shift()!);
+      out.transmit(p);
+    }
+  }
+  override push(): void {
+    const i = this.input.input;
+    while (i !== undefined && !i.empty()) {
+      const p = i.receive();
+      this.got.push(p.bytes());
+      this.consume(p);
+    }
+  }
+}
+
+function frame(dst: number, src: number, len: number, fill: number): Uint8Array {
+  const f = new Uint8Array(len);
+  f.fill(fill);
+  f.set([0x02, 0, 0, 0, 0, dst], 0);
+  f.set([0x02, 0, 0, 0, 0, src], 6);
+  f[12] = 0x08;
+  f[13] = 0x00;
+  return f;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, what: string, engine?: Engine, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    engine?.runBreaths(4);
+    await sleep(2);
+  }
+}
+
+describe('VhostUserPort with a hand-written front-end', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vnet-vu-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function setup(name: string, conf: Partial<{ mergeable: boolean; ringSlots: number }> = {}): { engine: Engine; port: VhostUserPort; station: Station; socket: string } {
+    const socket = join(dir, `${name}.sock`);
+    const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+    const g = new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000, ...conf }).app('st', Station, {});
+    g.link('vu.wire -> st.input').link('st.output -> vu.wire');
+    engine.configure(g);
+    return { engine, port: engine.app<VhostUserPort>('vu'), station: engine.app<Station>('st'), socket };
+  }
+
+  it('negotiates features and carries frames both ways, header stripped and added', async () => {
+    const { engine, port, station, socket } = setup('both');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      const offered = fe.negotiate();
+      assert.ok((offered.features & bit(VIRTIO_F_VERSION_1)) !== 0n);
+      assert.ok((offered.features & bit(VHOST_USER_F_PROTOCOL_FEATURES)) !== 0n);
+      assert.equal(offered.protocol & 1n, 0n, 'MQ is not offered');
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+
+      // Front-end -> engine: 60- and 1514-byte frames, the big one split over three descriptors.
+      const small = frame(1, 2, 60, 0xaa);
+      const big = frame(1, 2, 1514, 0x5c);
+      assert.ok(fe.transmit(small));
+      assert.ok(fe.transmit(big, 3));
+      fe.flush();
+      await until(() => station.got.length === 2, 'two frames at the station', engine);
+      assert.deepEqual(station.got[0], small);
+      assert.deepEqual(station.got[1], big);
+
+      // Engine -> front-end: posted 2 KiB buffers receive frames with a 12-byte header, num_buffers 1.
+      fe.postReceive(8);
+      const back = frame(2, 1, 98, 0x11);
+      station.send(back);
+      station.send(frame(2, 1, 1200, 0x22));
+      let got: { frame: Uint8Array; numBuffers: number }[] = [];
+      await until(() => {
+        got = got.concat(fe.receive());
+        return got.length === 2;
+      }, 'two frames at the front-end', engine);
+      assert.deepEqual(got[0]!.frame, back);
+      assert.equal(got[0]!.numBuffers, 1);
+      assert.equal(got[1]!.frame.length, 1200);
+      assert.equal(port.stat(Stat.FramesFromGuest), 2);
+      assert.equal(port.stat(Stat.FramesToGuest), 2);
+      engine.runBreaths(2);
+      assertConserved(engine);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+    assert.equal(existsSync(socket), false, 'the socket is removed on close');
+  });
+
+  it('splits a frame over several receive buffers with MRG_RXBUF and counts them in num_buffers', async () => {
+    const { engine, port, station, socket } = setup('merge');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      // A 2 KiB buffer cannot hold 12 + 2040 bytes: it takes two.
+      fe.postReceive(4);
+      const jumbo = frame(2, 1, 2040, 0x33);
+      station.send(jumbo);
+      let got: { frame: Uint8Array; numBuffers: number }[] = [];
+      await until(() => {
+        got = got.concat(fe.receive());
+        return got.length >= 1;
+      }, 'the frame', engine);
+      // The first buffer holds the header and 2036 bytes, the second the last 4.
+      assert.equal(got.length, 1);
+      assert.equal(got[0]!.numBuffers, 2);
+      assert.deepEqual(new Uint8Array(got[0]!.frame), jumbo);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
+  it('drops a frame larger than one receive buffer without MRG_RXBUF, returning the buffer unused', async () => {
+    const { engine, port, station, socket } = setup('nomerge', { mergeable: false });
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      const { features } = fe.negotiate();
+      assert.equal(features & bit(VIRTIO_NET_F_MRG_RXBUF), 0n);
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      fe.postReceive(2);
+      station.send(frame(2, 1, 2040, 0x44));
+      station.send(frame(2, 1, 64, 0x45));
+      await until(() => port.workerDrops()['rx-buffer-too-small'] === 1 && port.stat(Stat.FramesToGuest) === 1, 'one drop and one delivery', engine);
+      const got = fe.receive();
+      assert.equal(got.length, 1);
+      assert.equal(got[0]!.frame.length, 64);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
+  it('serves a new front-end after the first one goes away, with its memory unmapped and fds closed', async () => {
+    const { engine, port, station, socket } = setup('reconnect');
+    await port.ready;
+    const first = new TestFrontend(socket);
+    first.negotiate();
+    first.startRings();
+    await until(() => port.state === 'running', 'the first front-end to run');
+    const fdsBefore = countFds();
+    first.close();
+    await until(() => port.state === 'listening', 'the backend to listen again');
+    assert.ok(port.log.includes('front-end disconnected'));
+    // The backend's copies of the memfd and the eventfds are gone too (ours were closed by close()).
+    assert.ok(countFds() <= fdsBefore - 6, `fds before ${fdsBefore}, after ${countFds()}`);
+    const second = new TestFrontend(socket);
+    try {
+      second.negotiate();
+      second.startRings();
+      await until(() => port.state === 'running', 'the second front-end to run');
+      assert.ok(second.transmit(frame(1, 2, 60, 0x77)));
+      second.flush();
+      await until(() => station.got.length === 1, 'a frame from the second front-end', engine);
+      assert.equal(port.stat(Stat.Connections), 2);
+    } finally {
+      second.close();
+      await port.close();
+    }
+  });
+
+  it('keeps ring positions across GET_VRING_BASE and a restart from that base', async () => {
+    const { engine, port, station, socket } = setup('base');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      for (let i = 0; i < 3; i++) fe.transmit(frame(1, 2, 60, i));
+      fe.flush();
+      await until(() => station.got.length === 3, 'three frames', engine);
+      const state = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+      assert.equal(state.readUInt32LE(0), 1);
+      assert.equal(state.readUInt32LE(4), 3, 'the backend stopped after three chains');
+      await until(() => port.state === 'connected', 'the ring to stop');
+      // Restart at the reported base: the next frame is taken, not the old ones again.
+      fe.send(Req.SET_VRING_BASE, encodeVringState(1, 3));
+      const r = fe.rings[1]!;
+      fe.send(Req.SET_VRING_ADDR, encodeVringAddr({ index: 1, flags: 0, desc: fe.va(r.desc), used: fe.va(r.used), avail: fe.va(r.avail), log: 0n }));
+      fe.send(Req.SET_VRING_KICK, encodeU64(1n), [fe.kick[1]!]);
+      await until(() => port.state === 'running', 'the ring to restart');
+      fe.transmit(frame(1, 2, 60, 9));
+      fe.flush();
+      await until(() => station.got.length === 4, 'the fourth frame', engine);
+      assert.equal(station.got[3]![20], 9);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
+  it('sits on a learning bridge: a front-end frame reaches another port and the answer comes back', async () => {
+    const socket = join(dir, 'bridge.sock');
+    const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+    const g = new Graph()
+      .app('vu', VhostUserPort, { socket, idleRounds: 2000 })
+      .app('br', LearningBridge, { ports: { p1: {}, p2: {} } })
+      .app('host', Station, {});
+    g.connect('vu.wire', 'br.p1');
+    g.link('br.p2 -> host.input').link('host.output -> br.p2');
+    engine.configure(g);
+    const port = engine.app<VhostUserPort>('vu');
+    const host = engine.app<Station>('host');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      fe.postReceive(4);
+      await until(() => port.state === 'running', 'the rings to run');
+      const broadcast = frame(0xff, 0x0a, 60, 1);
+      broadcast.fill(0xff, 0, 6);
+      fe.transmit(broadcast);
+      fe.flush();
+      await until(() => host.got.length === 1, 'the flooded frame at the host', engine);
+      host.send(frame(0x0a, 0x0b, 60, 2));
+      let got: { frame: Uint8Array; numBuffers: number }[] = [];
+      await until(() => {
+        got = got.concat(fe.receive());
+        return got.length === 1;
+      }, 'the unicast answer at the front-end', engine);
+      assert.equal(got[0]!.frame[5], 0x0a);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+});
+
+function countFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}

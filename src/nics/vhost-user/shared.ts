@@ -1,0 +1,59 @@
+/**
+ * What the ring worker and the engine-side port share: a stats block (Float64Array over a
+ * SharedArrayBuffer, written by the worker only), a control block (Int32Array: stop and sleeping
+ * flags), and the names of the worker's counted drops.
+ */
+
+/** Drops counted by the ring worker (frames that never reached the engine or the front-end). */
+export const WORKER_DROPS = {
+  'tx-runt': 'a transmitted chain shorter than the virtio_net_hdr plus an Ethernet header',
+  'tx-too-big': 'a transmitted frame larger than a frame-ring slot',
+  'tx-offload-not-negotiated': 'a virtio_net_hdr asking for checksum or GSO offload, which this backend never offers',
+  'to-engine-ring-full': 'the frame ring toward the engine was full',
+  'rx-buffer-too-small': 'a receive chain too small for the frame (MRG_RXBUF not negotiated)',
+  'rx-chain-fault': 'a receive chain the queue refused (wrong direction, too long)',
+  'tx-chain-fault': 'a transmit chain the queue refused (wrong direction, too long)',
+  'rx-not-running': 'a frame for the front-end while its receive ring is not live (dropped after a wait)',
+} as const;
+export type WorkerDrop = keyof typeof WORKER_DROPS;
+export const WORKER_DROP_NAMES = Object.keys(WORKER_DROPS) as WorkerDrop[];
+
+export const enum Stat {
+  /** 0 stopped, 1 listening, 2 connected, 3 running (both rings live). */
+  State = 0,
+  Connections = 1,
+  Disconnects = 2,
+  /** Connections closed by us for a protocol or ring fault. */
+  ProtocolErrors = 3,
+  FramesFromGuest = 4,
+  BytesFromGuest = 5,
+  FramesToGuest = 6,
+  BytesToGuest = 7,
+  Messages = 8,
+  /** Calls (interrupts) signalled to the front-end. */
+  Calls = 9,
+  /** Times the worker went to sleep in poll(). */
+  Sleeps = 10,
+  /** First drop counter; drop i is at DropBase + i in WORKER_DROP_NAMES order. */
+  DropBase = 16,
+}
+export const STAT_SLOTS = 32;
+
+export const enum Ctl {
+  Stop = 0,
+  /** 1 while the worker sleeps in poll(): the port then signals the wake eventfd after queueing a frame. */
+  Sleeping = 1,
+}
+export const CTL_SLOTS = 4;
+
+export const STATE_NAMES = ['stopped', 'listening', 'connected', 'running'] as const;
+export type BackendState = (typeof STATE_NAMES)[number];
+
+/** Copies `len` bytes; a loop for short frames (no allocation, no native call), Buffer.copy beyond. */
+export function copyBytes(src: Buffer, srcOff: number, dst: Uint8Array, dstOff: number, len: number): void {
+  if (len <= 96) {
+    for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i]!;
+  } else {
+    src.copy(dst, dstOff, srcOff, srcOff + len);
+  }
+}
