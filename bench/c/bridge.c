@@ -82,7 +82,7 @@ typedef struct {
 } bucket;
 
 typedef struct {
-  uint32_t mask;
+  uint32_t mask, shift;
   int capacity, size;
   double overflows;
   bucket *b;
@@ -94,18 +94,16 @@ static void mt_init(mac_table *t, int capacity) {
   uint32_t buckets = 2;
   while (buckets < (uint32_t)capacity * 2) buckets *= 2;
   t->mask = buckets - 1;
+  t->shift = 32;
+  for (uint32_t b = buckets; b > 1; b >>= 1) t->shift--;
   t->capacity = capacity;
   t->b = aligned_alloc(64, buckets * sizeof(bucket));
   memset(t->b, 0, buckets * sizeof(bucket));
 }
 
 static uint32_t mt_home(const mac_table *t, int32_t lo, int32_t hi) {
-  uint32_t h = (uint32_t)lo ^ ((uint32_t)hi * 0x9e3779b1u);
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h & t->mask;
+  uint32_t h = ((uint32_t)lo ^ ((uint32_t)hi * 0x9e3779b1u)) * 0x85ebca6bu;
+  return h >> t->shift;
 }
 
 static int64_t mt_find(const mac_table *t, int32_t lo, int32_t hi) {
