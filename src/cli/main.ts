@@ -12,6 +12,7 @@ import { renderReport, renderTrace } from './render.js';
 import { COMPARE_USAGE, compareCommand } from './compare.js';
 import { runShell } from './shell.js';
 import { labUpDown } from './lab-up.js';
+import { realLabCommand, realLabDownCommand, realLabRecorded } from './real-lab.js';
 import { Progress } from './progress.js';
 import { generateLabYaml } from '../control/lab/generate.js';
 
@@ -29,7 +30,10 @@ const USAGE = `usage: vnet <command> ...
   lab shell FILE          an interactive shell on the running lab (try "help")
   lab up FILE             keep the lab running on the wall clock with its OpenFlow channels
                           (listen/controller of openflow-switch nodes) until Ctrl-C
-  lab down FILE           stop a lab started with lab up
+  lab down FILE           stop a lab started with lab up (real labs: also removes their namespaces)
+  lab up|run FILE --real [--offloads] [--netns-prefix P]
+                          (root) hosts become network namespaces on TAP ports, everything else
+                          stays vnet apps; runs the checks with real ping (see docs/real.md)
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
@@ -82,7 +86,7 @@ function lab(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { json: { type: 'boolean', short: 'j' }, capture: { type: 'string' }, pcap: { type: 'boolean' } },
+    options: { json: { type: 'boolean', short: 'j' }, capture: { type: 'string' }, pcap: { type: 'boolean' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'netns-prefix': { type: 'string' } },
   });
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError(`lab ${sub ?? ''}: expected one lab FILE`);
@@ -94,6 +98,11 @@ function lab(argv: string[]): number {
       print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}, ${model.links.length} links, ${model.checks.length} checks`);
     }
     return 0;
+  }
+  if (values.real && (sub === 'up' || sub === 'run')) return realLabCommand(sub, model, { offloads: values.offloads ?? false, json: values.json ?? false, ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) });
+  if (sub === 'down' && realLabRecorded(model.name)) {
+    realLabDownCommand(model).then((c) => { process.exitCode = c; }, (e: unknown) => { process.stderr.write(`vnet: lab down: ${(e as Error).message}\n`); process.exitCode = 1; });
+    return -1;
   }
   if (sub === 'up' || sub === 'down') return labUpDown(sub, file);
   if (sub === 'shell') {

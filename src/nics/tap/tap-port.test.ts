@@ -35,6 +35,7 @@ async function withPair(confA: Partial<TapPortConf>, confB: Partial<TapPortConf>
     ip('-n', nsB, 'addr', 'add', '10.231.0.2/24', 'dev', tapB);
     ip('-n', nsA, 'link', 'set', tapA, 'up');
     ip('-n', nsB, 'link', 'set', tapB, 'up');
+    await Promise.all([engine.app<TapPort>('a').ready(), engine.app<TapPort>('b').ready()]);
     loop.start();
     await body({ nsA, nsB, a: engine.app<TapPort>('a'), b: engine.app<TapPort>('b'), engine });
   } finally {

@@ -168,6 +168,16 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     return Atomics.load(this.#ctl, CTL_RUNNING) !== 0 && !this.#closed;
   }
 
+  /** Resolves once the I/O worker runs its loop (starting a worker takes a while under a loader); rejects after `timeoutMs`. */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Atomics.load(this.#ctl, CTL_RUNNING) === 0) {
+      if (this.error !== null) throw new Error(this.error);
+      if (Date.now() > end) throw new Error(`tap port ${this.name}: I/O worker did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   stats(): TapPortStats {
     return {
       ifname: this.ifname,
