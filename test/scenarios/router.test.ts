@@ -5,24 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveMac } from '../../src/hosts/config.js';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { formatMac } from '../../src/wire/mac.js';
+import { compareGolden } from '../../src/testing/golden.js';
 
-const golden = (name: string): string => join(repoRoot(), 'test', 'golden', name);
 
-function compareGolden(name: string, actual: string): void {
-  const file = golden(name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    writeFileSync(file, actual);
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${name} did not exist; wrote it — check it and run again`);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `output differs from test/golden/${name}`);
-}
 
 for (const lab of ['routed-three-subnets', 'routed-ecmp']) {
   test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
