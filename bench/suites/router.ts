@@ -3,8 +3,8 @@
  * flows to addresses under one static route (next hop resolved by a permanent neighbour entry).
  * Per packet the router checks the Ethernet and IPv4 headers (checksum included), looks the
  * destination up in its DIR-24-8 table, decrements the TTL with an RFC 1624 patch and rewrites
- * the MACs. The source rewrites the 36 bytes of Ethernet and IPv4 header of each packet (the
- * router changed TTL and MACs of the last use), so the row includes that small cost.
+ * the MACs. The source rewrites the 44 bytes of Ethernet, IPv4 and UDP header of each packet
+ * (the router changed TTL and MACs of the last use), so the row includes that small cost.
  * `measureRouterForwarding` is exported as the plain-forwarding baseline other suites compare to.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
@@ -20,28 +20,44 @@ import { preformPool } from '../apps.js';
 import { type BenchContext, type Row, type Suite, measure, mppsRow } from '../lib.js';
 
 const FLOWS = 256;
-const HEADER_WORDS = 9;
+/** Words of header the forwarding source writes per frame: Ethernet, IPv4 and UDP header (44 bytes). */
+export const FRAME_HEADER_WORDS = 11;
 const BATCH = 64;
 const ROUTER_IN_MAC = '02:00:00:00:01:00';
+const HOP2_IN_MAC = '02:00:00:00:00:20';
 
 export interface FrameHeadersConf {
-  /** Per frame, the first 36 bytes (Ethernet, IPv4, UDP ports) as big-endian words, sent round-robin. */
+  /** Per frame, the first `words` * 4 bytes as big-endian words, sent round-robin. */
   readonly headers: Uint32Array;
+  /** Words written per frame (default 11: Ethernet, IPv4 and UDP headers). */
+  readonly words?: number;
+  /** Frame length in bytes (default 64); the bytes after the header words come from the preformed pool. */
+  readonly len?: number;
   readonly batch?: number;
 }
 
 const NO_DROPS = {} as const;
 
-/** Writes one of its precomputed 36-byte headers into a preformed 64-byte frame per packet. */
+/**
+ * The source every L3/L4 row shares: per packet it writes one flow's precomputed header words
+ * (44 bytes by default) into a preformed frame through the pool's one DataView and sets the
+ * length. Apps under test rewrite headers in place (TTL, MACs, NAT addresses), so each use
+ * of a buffer restores them; that small cost is in every row alike.
+ */
 export class FrameHeaderSource extends App<typeof NO_DROPS, FrameHeadersConf> {
   readonly #headers: Uint32Array;
+  readonly #words: number;
+  readonly #len: number;
   readonly #batch: number;
   #cursor = 0;
 
   constructor(ctx: AppContext, conf: FrameHeadersConf) {
     super(ctx, conf, NO_DROPS);
     this.#headers = conf.headers;
+    this.#words = conf.words ?? FRAME_HEADER_WORDS;
+    this.#len = conf.len ?? 64;
     this.#batch = conf.batch ?? BATCH;
+    if (this.#headers.length % this.#words !== 0) throw new Error(`FrameHeaderSource: ${this.#headers.length} header words is not a multiple of ${this.#words}`);
   }
 
   override pull(): void {
@@ -49,15 +65,17 @@ export class FrameHeaderSource extends App<typeof NO_DROPS, FrameHeadersConf> {
     if (out === undefined) return;
     const n = Math.min(this.#batch, out.writable());
     const h = this.#headers;
+    const words = this.#words;
+    const len = this.#len;
+    const mem = this.pool.memory;
     let c = this.#cursor;
     for (let i = 0; i < n; i++) {
       const p = this.alloc();
       if (p === null) break;
-      const v = p.view;
-      const o = p.off;
-      for (let w = 0; w < HEADER_WORDS; w++) v.setUint32(o + 4 * w, h[c + w]!);
-      p.len = 64;
-      c += HEADER_WORDS;
+      const at = p.base + p.off;
+      for (let w = 0; w < words; w++) mem.setUint32(at + 4 * w, h[c + w]!);
+      p.len = len;
+      c += words;
       if (c === h.length) c = 0;
       out.transmit(p);
     }
@@ -65,12 +83,27 @@ export class FrameHeaderSource extends App<typeof NO_DROPS, FrameHeadersConf> {
   }
 }
 
-/** 256 flows from 10.0.0.10 to 10.1.x.y, checksums filled. */
-export function forwardingHeaders(): Uint32Array {
-  const words = new Uint32Array(FLOWS * HEADER_WORDS);
-  const frame = new Uint8Array(64);
-  const view = new DataView(frame.buffer);
+/** The first `words` words of each 64-byte frame, as `FrameHeaderSource` takes them. */
+export function headerWords(frames: readonly Uint8Array[], words = FRAME_HEADER_WORDS): Uint32Array {
+  const out = new Uint32Array(frames.length * words);
+  frames.forEach((f, i) => {
+    const v = new DataView(f.buffer, f.byteOffset, f.byteLength);
+    for (let w = 0; w < words; w++) out[i * words + w] = v.getUint32(4 * w);
+  });
+  return out;
+}
+
+/** Writes `template` at the headroom of every packet of the pool, so a source only writes headers. */
+export function preformPoolWith(pool: PacketPool, template: Uint8Array): void {
+  for (let id = 0; id < pool.capacity; id++) pool.byId(id).buf.set(template, pool.headroom);
+}
+
+/** 256 64-byte UDP frames from 10.0.0.10 to 10.1.x.y, checksums filled (UDP checksum 0). */
+export function forwardingFrames(): Uint8Array[] {
+  const frames: Uint8Array[] = [];
   for (let f = 0; f < FLOWS; f++) {
+    const frame = new Uint8Array(64);
+    const view = new DataView(frame.buffer);
     emitEthernet({ dst: parseMac(ROUTER_IN_MAC), src: parseMac('02:00:00:00:00:10'), etherType: ETHERTYPE_IPV4 }, frame, 0);
     emitIpv4({
       dscp: 0, ecn: 0, identification: f, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: IPPROTO_UDP,
@@ -78,33 +111,50 @@ export function forwardingHeaders(): Uint32Array {
     }, frame, 14);
     view.setUint16(34, 1024 + f);
     view.setUint16(36, 53);
-    for (let w = 0; w < HEADER_WORDS; w++) words[f * HEADER_WORDS + w] = view.getUint32(4 * w);
+    view.setUint16(38, 64 - 34);
+    view.setUint16(40, 0);
+    frames.push(frame);
   }
-  return words;
+  return frames;
+}
+
+/** The header words of `forwardingFrames`. */
+export function forwardingHeaders(): Uint32Array {
+  return headerWords(forwardingFrames());
 }
 
 export const FORWARDING_ROUTER: RouterConf = {
   interfaces: { eth0: { ip: '10.0.0.1/24', mac: ROUTER_IN_MAC }, eth1: { ip: '10.0.1.1/24', mac: '02:00:00:00:01:01' } },
   routes: [{ dst: '10.1.0.0/16', via: '10.0.1.2' }],
-  neighbours: [{ ip: '10.0.1.2', dev: 'eth1', mac: '02:00:00:00:00:20' }],
+  neighbours: [{ ip: '10.0.1.2', dev: 'eth1', mac: HOP2_IN_MAC }],
+};
+
+/** The second router of the two-hop chain: it owns 10.0.1.2 (the first router's next hop). */
+const SECOND_ROUTER: RouterConf = {
+  interfaces: { eth0: { ip: '10.0.1.2/24', mac: HOP2_IN_MAC }, eth1: { ip: '10.0.2.1/24', mac: '02:00:00:00:02:01' } },
+  routes: [{ dst: '10.1.0.0/16', via: '10.0.2.2' }],
+  neighbours: [{ ip: '10.0.2.2', dev: 'eth1', mac: '02:00:00:00:00:30' }],
 };
 
 /**
- * Packets per second of plain L3 forwarding of 64-byte frames (source -> router -> sink), and a
- * note when anything but forwarding happened while measuring.
+ * Packets per second of plain L3 forwarding of 64-byte frames: source -> router -> sink
+ * (`hops` 1), or source -> router -> router -> sink (`hops` 2, two forwarding traversals, the
+ * counterpart of encap+decap), and a note when anything but forwarding happened while measuring.
  */
-export function measureRouterForwarding(seconds: number, warmupSeconds: number): { pps: number; note?: string } {
+export function measureRouterForwarding(seconds: number, warmupSeconds: number, hops: 1 | 2 = 1): { pps: number; note?: string } {
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   preformPool(pool);
   const e = new Engine({ pool });
-  e.configure(new Graph()
+  const g = new Graph()
     .app('src', FrameHeaderSource, { headers: forwardingHeaders() })
     .app('r1', Router, FORWARDING_ROUTER)
     .app('snk', Sink)
-    .link('src.output -> r1.eth0')
-    .link('r1.eth1 -> snk.input'));
+    .link('src.output -> r1.eth0');
+  if (hops === 1) g.link('r1.eth1 -> snk.input');
+  else g.app('r2', Router, SECOND_ROUTER).link('r1.eth1 -> r2.eth0').link('r2.eth1 -> snk.input');
+  e.configure(g);
   const sink = e.app<Sink>('snk');
-  const router = e.app<Router>('r1');
+  const routers = hops === 1 ? [e.app<Router>('r1')] : [e.app<Router>('r1'), e.app<Router>('r2')];
   const r = measure(
     () => {
       const before = sink.consumed;
@@ -114,7 +164,7 @@ export function measureRouterForwarding(seconds: number, warmupSeconds: number):
     seconds,
     warmupSeconds,
   );
-  const drops = router.totalDrops();
+  const drops = routers.reduce((n, x) => n + x.totalDrops(), 0);
   e.stop();
   return drops === 0 ? { pps: r.pps } : { pps: r.pps, note: `unexpected: ${drops} router drops while measuring` };
 }
@@ -122,11 +172,15 @@ export function measureRouterForwarding(seconds: number, warmupSeconds: number):
 export const routerSuite: Suite = {
   name: 'router',
   async run(ctx: BenchContext): Promise<Row[]> {
-    const id = 'router.forward.64B';
-    if (!ctx.wants(id)) return [];
-    ctx.progress(id);
-    const r = measureRouterForwarding(ctx.seconds, ctx.warmupSeconds);
-    await Promise.resolve();
-    return [mppsRow(id, r.pps, { ok: false, reason: 'none for the router (the engine rows give the harness cost)' }, r.note)];
+    const rows: Row[] = [];
+    const noC = { ok: false, reason: 'none for the router (the engine rows give the harness cost)' } as const;
+    for (const [id, hops] of [['router.forward.64B', 1], ['router.forward.64B.two-hops', 2]] as const) {
+      if (!ctx.wants(id)) continue;
+      ctx.progress(id);
+      const r = measureRouterForwarding(ctx.seconds, ctx.warmupSeconds, hops);
+      rows.push(mppsRow(id, r.pps, noC, [hops === 2 ? 'source -> router -> router -> sink: two forwarding traversals per packet' : undefined, r.note].filter((x) => x !== undefined).join('; ') || undefined));
+      await Promise.resolve();
+    }
+    return rows;
   },
 };
