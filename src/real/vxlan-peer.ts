@@ -1,0 +1,78 @@
+/**
+ * A small vnet process for VXLAN interop: one emulated host behind a VTEP on a real UDP socket.
+ * Run it as `node vxlan-peer.js 'JSON'` (inside a namespace with `ip netns exec`); it prints
+ * `ready` once the socket is bound, then takes commands on stdin, one a line:
+ *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received`
+ *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter
+ *   quit                 ->  stops (so does the end of stdin)
+ * Used by the tests to run vnet against vnet across two processes and two namespaces.
+ */
+import { createInterface } from 'node:readline';
+import { Engine, Graph } from '../engine/engine.js';
+import { RealClock } from '../engine/clock.js';
+import { Host } from '../hosts/host.js';
+import { RealLoop } from './loop.js';
+import { parseIpv4Addr } from '../wire/ipv4-addr.js';
+import { formatMac } from '../wire/mac.js';
+import { addVxlanOverUdp, UdpUnderlay } from './vxlan-udp.js';
+
+export interface VxlanPeerConf {
+  readonly local: string;
+  readonly port?: number;
+  readonly remotes: readonly string[];
+  readonly vni: number;
+  /** The emulated host's address with prefix, e.g. 192.168.5.2/24. */
+  readonly hostIp: string;
+  /** Default: 02:00 followed by the four octets of the host address. */
+  readonly hostMac?: string;
+}
+
+export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => void): Promise<void> {
+  const engine = new Engine({ clock: new RealClock() });
+  const loop = new RealLoop(engine);
+  const g = new Graph();
+  addVxlanOverUdp(g, 'vtep', {
+    local: conf.local,
+    ...(conf.port !== undefined ? { port: conf.port, remotePort: conf.port } : {}),
+    overlay: { ports: { h: conf.vni }, flood: { [String(conf.vni)]: conf.remotes } },
+    doorbell: loop.doorbell,
+  });
+  // Every peer's host is named alike, so its default MAC would be too: derive it from the address.
+  const mac = conf.hostMac ?? formatMac(0x020000000000 + parseIpv4Addr(conf.hostIp.split('/')[0]!));
+  g.app('h', Host, { interfaces: { eth0: { ip: conf.hostIp, mtu: 1450, mac } } });
+  g.connect('h.eth0', 'vtep.h');
+  engine.configure(g);
+  await engine.app<UdpUnderlay>('vtep/udp').ready();
+  loop.start();
+  out('ready');
+  const rl = createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    const [cmd, addr, count] = line.trim().split(/\s+/);
+    if (cmd === 'quit') break;
+    if (cmd === 'stats') {
+      const udp = engine.app<UdpUnderlay>('vtep/udp');
+      const drops: Record<string, number> = {};
+      for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
+      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops }));
+    }
+    if (cmd === 'ping' && addr !== undefined) {
+      const n = Number(count ?? 3);
+      const s = engine.app<Host>('h').ping(addr, { count: n, interval: 200e6, timeout: 1e9 });
+      loop.wake();
+      while (!s.done) await new Promise((r) => setTimeout(r, 20));
+      out(`ping ${addr}: ${s.received}/${n} received`);
+    }
+  }
+  await loop.stop();
+  engine.stop();
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!) && process.argv[2] !== undefined) {
+  runVxlanPeer(JSON.parse(process.argv[2]) as VxlanPeerConf, (l) => process.stdout.write(`${l}\n`)).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`vxlan-peer: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
