@@ -1,7 +1,7 @@
 /*
  * Baseline for bench/suites/engine.ts: the engine's Source -> Sink graph in C with the same
  * structure: a packet pool with a free stack and per-packet metadata reset on alloc, a bounded
- * ring link with tx/rx counters and the trace/tap checks, apps called through function pointers,
+ * ring link whose indices are its packet counters (as link.ts), with the trace/tap checks, apps called through function pointers,
  * and a breath of pull + push passes until the links are empty.
  * Usage: engine BATCH SECONDS WARMUP_SECONDS; prints {"mpps": ...}.
  */
