@@ -26,6 +26,7 @@ typedef struct packet {
   int off, len, trace_id, free;
   void *pool;
   int id, base, in_port, vlan, tunnel_id, hash;
+  int csum_start, csum_offset, gso_type, gso_size;
   uint8_t *buf;
 } packet;
 
@@ -37,6 +38,7 @@ static packet *pool_alloc(void) {
   if (top == 0) return NULL;
   packet *p = &packets[free_stack[--top]];
   p->free = 0; p->off = HEADROOM; p->len = 0; p->trace_id = 0; p->in_port = 0; p->vlan = 0; p->tunnel_id = 0; p->hash = 0;
+  p->csum_start = -1; p->csum_offset = 0; p->gso_type = 0; p->gso_size = 0;
   return p;
 }
 
