@@ -10,6 +10,7 @@ import { LabRuntime } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
 import { renderReport, renderTrace } from './render.js';
 import { COMPARE_USAGE, compareCommand } from './compare.js';
+import { OFCTL_USAGE, ofctlCommand } from './ofctl.js';
 import { runShell } from './shell.js';
 import { labUpDown } from './lab-up.js';
 import { realLabCommand, realLabDownCommand, realLabRecorded } from './real-lab.js';
@@ -37,7 +38,7 @@ const USAGE = `usage: vnet <command> ...
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
-${COMPARE_USAGE}  encode SPEC             print the bytes of a packet spec as hex, e.g.
+${COMPARE_USAGE}${OFCTL_USAGE}  encode SPEC             print the bytes of a packet spec as hex, e.g.
                           vnet encode 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=1,dst=2),payload(len=4)'
 `;
 
@@ -52,6 +53,8 @@ function main(argv: string[]): number {
       return trace(rest);
     case 'decode':
       return decode(rest);
+    case 'ofctl':
+      return ofctlCommand(rest, print, (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`));
     case 'compare':
       void compareCommand(rest, print).then((code) => { process.exitCode = code; }, (e: Error) => { process.stderr.write(`vnet: ${e.message}\n`); process.exitCode = 2; });
       return -1;

@@ -17,7 +17,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Graph } from '../../../engine/engine.js';
+import type { Engine, Graph } from '../../../engine/engine.js';
+import { OfctlSession } from '../../../netfns/openflow/ofctl/session.js';
+import { traceFlow, type FlowTrace } from '../../../netfns/openflow/trace.js';
 import { OpenFlowSwitch, type OpenFlowSwitchConf } from '../../../netfns/openflow/switch.js';
 import { parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
 import type { Endpoint, LabModel, NodeModel } from '../model.js';
@@ -133,3 +135,21 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
     graph.app(name, OpenFlowSwitch, conf);
   },
 };
+
+/** The ovs-ofctl session on an openflow-switch node of a running lab (for `vnet ofctl`). */
+export function ofctlSession(engine: Engine, node: string): OfctlSession {
+  const app = engine.apps.get(node);
+  if (!(app instanceof OpenFlowSwitch)) throw new Error(`${node} is not an openflow-switch node of this lab`);
+  return new OfctlSession(app);
+}
+
+/** Traces a frame through an openflow-switch node in ofproto/trace layout. */
+export function ofprotoTrace(engine: Engine, node: string, frame: Uint8Array, inPort: string): FlowTrace {
+  const app = engine.apps.get(node);
+  if (!(app instanceof OpenFlowSwitch)) throw new Error(`${node} is not an openflow-switch node of this lab`);
+  const port = app.portNumber(inPort) ?? (/^\d+$/.test(inPort) ? Number(inPort) : undefined);
+  if (port === undefined) throw new Error(`${node} has no port ${inPort} (ports: ${app.ports().join(', ')})`);
+  return traceFlow(app, frame, port);
+}
+
+export { OfctlError } from '../../../netfns/openflow/ofctl/parse.js';
