@@ -313,6 +313,29 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   }
 
   #receiveIpv4(p: Packet, iface: RouterIface): void {
+    // Header checks by hand on the pool's one DataView: the common header (IHL 5) is summed as
+    // five words, and the view object (#ip) is pointed at the packet only off the fast path.
+    const mem = p.pool.memory;
+    const ipOff = p.off + ETHERNET_HEADER_LEN;
+    const at = p.base + ipOff;
+    const avail = p.len - ETHERNET_HEADER_LEN;
+    if (avail < IPV4_MIN_HEADER_LEN || p.buf[ipOff] !== 0x45) return this.#receiveIpv4Slow(p, iface);
+    const w0 = mem.getUint32(at);
+    const w1 = mem.getUint32(at + 4);
+    const w2 = mem.getUint32(at + 8);
+    const src = mem.getUint32(at + 12);
+    const dst = mem.getUint32(at + 16);
+    const total = w0 & 0xffff;
+    if (total < IPV4_MIN_HEADER_LEN || total > avail) return this.#receiveIpv4Slow(p, iface);
+    let sum = (w0 >>> 16) + total + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');
+    this.#route(p, iface, ipOff, src, dst, w2 >>> 24, total, (w1 & 0x4000) !== 0);
+  }
+
+  /** Headers the fast path does not take (options, or something wrong): the view classifies them. */
+  #receiveIpv4Slow(p: Packet, iface: RouterIface): void {
     const ip = this.#ip;
     const ipOff = p.off + ETHERNET_HEADER_LEN;
     const err = ip.wrap(p.buf, ipOff, p.len - ETHERNET_HEADER_LEN);
@@ -327,6 +350,11 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const b = p.buf;
     const src = ((b[ipOff + 12]! << 24) | (b[ipOff + 13]! << 16) | (b[ipOff + 14]! << 8) | b[ipOff + 15]!) >>> 0;
     const dst = ((b[ipOff + 16]! << 24) | (b[ipOff + 17]! << 16) | (b[ipOff + 18]! << 8) | b[ipOff + 19]!) >>> 0;
+    this.#route(p, iface, ipOff, src, dst, b[ipOff + 8]!, ip.totalLength, ip.dontFragment);
+  }
+
+  /** Routes a checked IPv4 packet (header at `ipOff`; `src`, `dst` uint32). */
+  #route(p: Packet, iface: RouterIface, ipOff: number, src: number, dst: number, ttl: number, total: number, dontFragment: boolean): void {
     if (src === 0 || src >= 0xe000_0000 || src >>> 24 === 127) return this.drop(p, 'ip-bad-source');
     if (dst >= 0xe000_0000) return this.drop(p, dst === 0xffff_ffff ? 'broadcast' : dst < 0xf000_0000 ? 'multicast' : 'ip-bad-destination');
     if (dst >>> 24 === 0 || dst >>> 24 === 127) return this.drop(p, 'ip-bad-destination');
@@ -338,15 +366,23 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       if (route.type === ROUTE_LOCAL) return this.#receiveLocal(p, iface);
       return this.drop(p, 'broadcast');
     }
-    if (ip.ttl <= 1) return this.#fail(p, iface, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL, 0, 'ttl-exceeded');
+    if (ttl <= 1) return this.#fail(p, iface, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL, 0, 'ttl-exceeded');
     const hops = route.hops;
     const hop = hops.length === 1 ? hops[0]! : hops[flowHash(p.buf, ipOff) % hops.length]!;
     const egress = this.#ifaces[hop.ifIndex]!;
-    if (ip.totalLength > egress.mtu) {
-      if (ip.dontFragment) return this.#fail(p, iface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FRAG_NEEDED, egress.mtu, 'frag-needed');
+    if (total > egress.mtu) {
+      if (dontFragment) return this.#fail(p, iface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FRAG_NEEDED, egress.mtu, 'frag-needed');
       return this.drop(p, 'mtu-exceeded');
     }
-    ip.decrementTtl();
+    // TTL - 1 with the RFC 1624 patch (equation 3: HC' = ~(~HC + ~m + m')), m the TTL/protocol word.
+    const b = p.buf;
+    const protocol = b[ipOff + 9]!;
+    b[ipOff + 8] = ttl - 1;
+    let c = (~((b[ipOff + 10]! << 8) | b[ipOff + 11]!) & 0xffff) + (~((ttl << 8) | protocol) & 0xffff) + (((ttl - 1) << 8) | protocol);
+    c = (c & 0xffff) + (c >>> 16);
+    c = ~((c & 0xffff) + (c >>> 16)) & 0xffff;
+    b[ipOff + 10] = c >>> 8;
+    b[ipOff + 11] = c;
     this.#forwarded++;
     if (p.traceId !== 0) this.note(p, `route ${describeRoute(route)} in ${table.name}: forward to ${formatIpv4Addr(hop.via !== 0 ? hop.via : dst)} dev ${egress.name}`);
     this.#transmitIp(p, egress, (hop.via !== 0 ? hop.via : dst) | 0);
@@ -355,6 +391,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   /** A packet for one of the router's addresses: answer pings, drop the rest. */
   #receiveLocal(p: Packet, iface: RouterIface): void {
     const ip = this.#ip;
+    ip.wrap(p.buf, p.off + ETHERNET_HEADER_LEN, p.len - ETHERNET_HEADER_LEN);
     if (ip.protocol !== IPPROTO_ICMP || ip.isFragment) return this.drop(p, 'local-protocol');
     const icmp = this.#icmp;
     if (icmp.wrap(p.buf, ip.payloadOffset, ip.payloadLength) !== null) return this.drop(p, 'icmp-truncated');
@@ -436,7 +473,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
    * ICMP error `type`/`code` about it to its source when RFC 1812 and the rate limit allow.
    */
   #fail(p: Packet, inIface: RouterIface, type: number, code: number, mtu: number, reason: RouterDropReason): void {
-    if (p.traceId !== 0) this.note(p, `${reason}: icmp type ${type} code ${code} to ${formatIpv4Addr(this.#ip.src)}`);
+    if (p.traceId !== 0) this.note(p, `${reason}: icmp type ${type} code ${code} to ${formatIpv4Addr(readIpv4(p.buf, p.off + ETHERNET_HEADER_LEN + 12))}`);
     this.#sendError(p, p.off + ETHERNET_HEADER_LEN, inIface, type, code, mtu);
     this.drop(p, reason);
   }
@@ -537,9 +574,10 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       }
       // The destination MAC is written here, not passed on: a 48-bit number crossing a call is boxed.
       const mac = n.mac;
-      const v = p.view;
-      v.setUint16(p.off, Math.floor(mac / 0x1_0000_0000));
-      v.setUint32(p.off + 2, mac % 0x1_0000_0000);
+      const mem = p.pool.memory;
+      const at = p.base + p.off;
+      mem.setUint16(at, Math.floor(mac / 0x1_0000_0000));
+      mem.setUint32(at + 2, mac % 0x1_0000_0000);
       this.#send(p, iface, ETHERTYPE_IPV4);
       return;
     }
@@ -645,11 +683,11 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 
   /** Writes the source MAC and EtherType after a destination MAC already in place, and transmits. */
   #send(p: Packet, iface: RouterIface, etherType: number): void {
-    const v = p.view;
-    const o = p.off;
-    v.setUint16(o + 6, iface.macHi);
-    v.setUint32(o + 8, iface.macLo);
-    v.setUint16(o + 12, etherType);
+    const mem = p.pool.memory;
+    const at = p.base + p.off;
+    mem.setUint16(at + 6, iface.macHi);
+    mem.setUint32(at + 8, iface.macLo);
+    mem.setUint16(at + 12, etherType);
     const link = this.#outLinks[iface.index];
     if (link === undefined) return this.drop(p, 'no-link');
     iface.txPackets++;
@@ -795,6 +833,10 @@ export function flowHash(b: Uint8Array, ip: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+function readIpv4(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
 function describeRoute(r: Route): string {
