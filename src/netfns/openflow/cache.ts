@@ -20,6 +20,8 @@ import { FLOW_WORDS } from './types.js';
 import type { FlowEntry } from './pipeline.js';
 
 export class MegaflowEntry {
+  /** The mask group the entry lives in. */
+  readonly group: { readonly mask: Uint32Array };
   readonly mask: Uint32Array;
   readonly value: Uint32Array;
   readonly ops: readonly number[];
@@ -29,8 +31,9 @@ export class MegaflowEntry {
   readonly hash: number;
   hits = 0;
   dead = false;
-  constructor(mask: Uint32Array, value: Uint32Array, hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
-    this.mask = mask;
+  constructor(group: { readonly mask: Uint32Array }, value: Uint32Array, hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
+    this.group = group;
+    this.mask = group.mask;
     this.value = value;
     this.hash = hash;
     this.ops = ops;
@@ -38,6 +41,11 @@ export class MegaflowEntry {
     this.rules = rules;
     this.tables = tables;
   }
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < FLOW_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function hashMasked(key: Uint32Array, mask: Uint32Array, words: Int32Array): number {
@@ -132,9 +140,11 @@ export class MegaflowCache {
   /** Installs an entry for `key` under `wc`; returns it. */
   insert(key: Uint32Array, wc: Uint32Array, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]): MegaflowEntry {
     if (this.#count >= this.capacity) this.#evictOldest();
-    const id = wc.join(',');
-    let grp = this.#byId.get(id);
+    // Masks are few: compare words rather than build a string key on every install.
+    let grp: MaskGroup | undefined;
+    for (const g of this.#groups) if (sameWords(g.mask, wc)) grp = g;
     if (grp === undefined) {
+      const id = wc.join(',');
       grp = new MaskGroup(Uint32Array.from(wc), id);
       this.#byId.set(id, grp);
       this.#groups.push(grp);
@@ -142,7 +152,7 @@ export class MegaflowCache {
     const value = new Uint32Array(FLOW_WORDS);
     for (let i = 0; i < FLOW_WORDS; i++) value[i] = key[i]! & wc[i]!;
     const hash = hashMasked(key, grp.mask, grp.words);
-    const e = new MegaflowEntry(grp.mask, value, hash, ops, refs, rules, tables);
+    const e = new MegaflowEntry(grp, value, hash, ops, refs, rules, tables);
     let chain = grp.table.get(hash);
     if (chain === undefined) grp.table.set(hash, (chain = []));
     chain.push(e);
@@ -160,8 +170,8 @@ export class MegaflowCache {
     if (e === null || e === undefined || e.dead) return;
     e.dead = true;
     this.evictions++;
-    const grp = this.#byId.get(e.mask.join(','));
-    if (grp === undefined) return;
+    const grp = e.group as MaskGroup;
+    if (!this.#groups.includes(grp)) return;
     const chain = grp.table.get(e.hash);
     if (chain !== undefined) {
       const i = chain.indexOf(e);
