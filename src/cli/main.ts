@@ -14,6 +14,7 @@ import { OFCTL_USAGE, ofctlCommand } from './ofctl.js';
 import { runShell } from './shell.js';
 import { labUpDown } from './lab-up.js';
 import { realLabCommand, realLabDownCommand, realLabRecorded } from './real-lab.js';
+import { daemonClientCommand, daemonCommand } from './daemon.js';
 import { Progress } from './progress.js';
 import { generateLabYaml } from '../control/lab/generate.js';
 
@@ -35,6 +36,10 @@ const USAGE = `usage: vnet <command> ...
   lab up|run FILE --real [--offloads] [--netns-prefix P]
                           (root) hosts become network namespaces on TAP ports, everything else
                           stays vnet apps; runs the checks with real ping (see docs/real.md)
+  daemon --socket PATH    (root) keep real labs running in a daemon; its datapath runs in a
+                          worker thread, the control socket speaks newline-delimited JSON
+  --daemon PATH show ports | status | lab up FILE --real | lab down FILE | shutdown
+                          ask a running daemon
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
@@ -46,7 +51,14 @@ class UsageError extends Error {}
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
+  if (cmd === '--daemon') {
+    const [socket, ...command] = rest;
+    if (socket === undefined) throw new UsageError('--daemon: expected the socket PATH');
+    return daemonClientCommand(socket, command);
+  }
   switch (cmd) {
+    case 'daemon':
+      return daemonCommand(rest);
     case 'lab':
       return lab(rest);
     case 'trace':

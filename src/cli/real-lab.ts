@@ -76,7 +76,7 @@ export class RealLabProcess {
       this.lab.addTo(graph);
       this.engine.configure(graph);
       await Promise.all(this.taps().map((t) => t.ready()));
-      this.lab.setup();
+      await this.lab.setup();
       this.loop.start();
     } catch (e) {
       await this.stop();
@@ -89,7 +89,7 @@ export class RealLabProcess {
     const taps = [...this.engine.apps.values()].filter((a): a is TapPort => a instanceof TapPort);
     this.engine.stop();
     await Promise.all(taps.map((t) => t.closed()));
-    this.lab.teardown();
+    await this.lab.teardown();
   }
 
   /** Where a vnet app (a NAT port forward) sends connections to ip:port, or null. */

@@ -16,6 +16,13 @@ export function ip(...args: string[]): string {
   return r.stdout;
 }
 
+/** `ip` without blocking the thread (the daemon's datapath keeps breathing meanwhile). */
+export async function ipAsync(...args: string[]): Promise<string> {
+  const r = await nsExec(null, ['ip', ...args]);
+  if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`);
+  return r.stdout;
+}
+
 /** Like `ip` but returns false instead of throwing (cleanup of things that may be gone). */
 export function tryIp(...args: string[]): boolean {
   const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 20_000 });

@@ -25,7 +25,7 @@ import { NODE_KINDS } from '../control/lab/kinds/index.js';
 import { isHost, type CheckModel, type HostNodeModel, type LabModel } from '../control/lab/model.js';
 import { Veth } from '../nics/veth.js';
 import { TapPort, type TapPortConf } from '../nics/tap/tap-port.js';
-import { addNamespace, ip, namespaceExists, nsExec, tryIp, uniqueName } from './netns.js';
+import { ipAsync, namespaceExists, nsExec, tryIp, uniqueName } from './netns.js';
 
 export interface RealLabOptions {
   /** Prefix of namespace names (default none: a host's namespace is named after it). */
@@ -38,6 +38,8 @@ export interface RealLabOptions {
   readonly doorbell?: SharedArrayBuffer;
   /** Where the state file goes (default realLabStatePath(lab)). */
   readonly statePath?: string;
+  /** The control socket of the daemon running the lab, recorded so a plain `lab down` can point there. */
+  readonly daemonSocket?: string;
 }
 
 export interface RealLabState {
@@ -50,6 +52,8 @@ export interface RealLabState {
   readonly namespaces: string[];
   /** TAP names in the root namespace before they were moved. */
   readonly taps: string[];
+  /** Set when a daemon runs the lab: its control socket. */
+  readonly daemonSocket?: string;
 }
 
 export interface RealHostIface {
@@ -123,7 +127,7 @@ export class RealLab {
       hosts.push({ node, ns, model: m, ifaces });
     }
     this.hosts = hosts;
-    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [] };
+    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [], ...(options.daemonSocket !== undefined ? { daemonSocket: options.daemonSocket } : {}) };
   }
 
   /** Adds the lab's apps and links to `graph` (app names carry the app prefix). */
@@ -184,43 +188,44 @@ export class RealLab {
   }
 
   /** Creates the namespaces and configures the hosts; the TAPs must exist (the engine started the TapPorts). */
-  setup(): void {
+  async setup(): Promise<void> {
     for (const h of this.hosts) {
       this.#state.namespaces.push(h.ns);
       this.#record();
-      addNamespace(h.ns);
+      await ipAsync('netns', 'add', h.ns);
+      await ipAsync('-n', h.ns, 'link', 'set', 'lo', 'up');
       const ns = h.ns;
       for (const i of h.ifaces) {
-        ip('link', 'set', i.tap, 'netns', ns);
-        ip('-n', ns, 'link', 'set', i.tap, 'name', i.iface);
+        await ipAsync('link', 'set', i.tap, 'netns', ns);
+        await ipAsync('-n', ns, 'link', 'set', i.tap, 'name', i.iface);
         const cfg = h.model.interfaces[i.iface]!;
-        if (cfg.mac !== undefined) ip('-n', ns, 'link', 'set', i.iface, 'address', cfg.mac);
-        if (cfg.mtu !== undefined) ip('-n', ns, 'link', 'set', i.iface, 'mtu', String(cfg.mtu));
-        ip('-n', ns, 'link', 'set', i.iface, 'up');
+        if (cfg.mac !== undefined) await ipAsync('-n', ns, 'link', 'set', i.iface, 'address', cfg.mac);
+        if (cfg.mtu !== undefined) await ipAsync('-n', ns, 'link', 'set', i.iface, 'mtu', String(cfg.mtu));
+        await ipAsync('-n', ns, 'link', 'set', i.iface, 'up');
       }
       for (const [iface, cfg] of Object.entries(h.model.interfaces)) {
         if (cfg.vlan !== undefined && cfg.parent !== undefined && cfg.parent !== iface) {
           try {
-            ip('-n', ns, 'link', 'add', 'link', cfg.parent, 'name', iface, 'type', 'vlan', 'id', String(cfg.vlan));
+            await ipAsync('-n', ns, 'link', 'add', 'link', cfg.parent, 'name', iface, 'type', 'vlan', 'id', String(cfg.vlan));
           } catch (e) {
             throw new Error(`${this.model.file}: ${h.node}:${iface}: cannot create the VLAN sub-interface (does this kernel have 802.1Q support, CONFIG_VLAN_8021Q?): ${(e as Error).message}`);
           }
-          if (cfg.mac !== undefined) ip('-n', ns, 'link', 'set', iface, 'address', cfg.mac);
-          ip('-n', ns, 'link', 'set', iface, 'up');
+          if (cfg.mac !== undefined) await ipAsync('-n', ns, 'link', 'set', iface, 'address', cfg.mac);
+          await ipAsync('-n', ns, 'link', 'set', iface, 'up');
         }
-        for (const a of cfg.ips) ip('-n', ns, 'addr', 'add', a, 'dev', iface);
+        for (const a of cfg.ips) await ipAsync('-n', ns, 'addr', 'add', a, 'dev', iface);
       }
       for (const r of h.model.routes) {
-        ip('-n', ns, 'route', 'add', r.dst, ...(r.via !== undefined ? ['via', r.via] : []), ...(r.dev !== undefined ? ['dev', r.dev] : []));
+        await ipAsync('-n', ns, 'route', 'add', r.dst, ...(r.via !== undefined ? ['via', r.via] : []), ...(r.dev !== undefined ? ['dev', r.dev] : []));
       }
-      if (h.model.gateway !== undefined) ip('-n', ns, 'route', 'add', 'default', 'via', h.model.gateway);
+      if (h.model.gateway !== undefined) await ipAsync('-n', ns, 'route', 'add', 'default', 'via', h.model.gateway);
     }
   }
 
   /** Deletes what `setup` created and the state file. Safe to call twice or after a failed setup. */
-  teardown(): void {
-    for (const ns of this.#state.namespaces) tryIp('netns', 'del', ns);
-    for (const tap of this.#state.taps) tryIp('link', 'del', tap);
+  async teardown(): Promise<void> {
+    for (const ns of this.#state.namespaces) await ipAsync('netns', 'del', ns).catch(() => '');
+    for (const tap of this.#state.taps) await ipAsync('link', 'del', tap).catch(() => '');
     rmSync(this.statePath, { force: true });
   }
 
@@ -306,6 +311,9 @@ export async function realLabDown(statePath: string, waitMs = 5000): Promise<str
       return false;
     }
   };
+  if (state.daemonSocket !== undefined && state.pid !== process.pid && alive()) {
+    throw new Error(`lab ${state.lab} runs in the daemon at ${state.daemonSocket} (pid ${state.pid}); run: vnet --daemon ${state.daemonSocket} lab down ${state.file}`);
+  }
   if (state.pid !== process.pid && alive()) {
     process.kill(state.pid, 'SIGTERM');
     const end = Date.now() + waitMs;
