@@ -1,27 +1,32 @@
 /**
- * Building a VM into an engine graph: the guest (IP stack + virtio-net driver per interface, running
- * inline in the lab's engine: see vm.ts for why) and the device side in the chosen placement.
+ * Building a VM into an engine graph: the guest (an IP stack, or a raw traffic guest for measurements,
+ * running inline in the lab's engine: see vm.ts for why) and per interface its NIC: a virtio-net driver
+ * with the device side in the chosen placement, or an emulated e1000.
  *
  * Apps for a VM `vm1` with `eth0` (lab port `vm1.eth0`):
  *   vm1                  VmNicPorts: owns the lab ports; vhost-net backend / TAP end / vhost-user switch end
- *   vm1/guest            Host: the guest's IP stack, interface eth0 on port eth0
- *   vm1/driver-eth0      VirtioNetDriver between the guest stack and the guest rings
+ *   vm1/guest            Host (the guest's IP stack) or TrafficGuest, interface eth0 on port eth0
+ *   vm1/driver-eth0      VirtioNetDriver between the guest and the guest rings (virtio placements)
  *   vm1/vmm-eth0         VirtioVmm (placement virtio only), linked to vm1.tap-eth0
- *   vm1/vhost-user-eth0  VhostUserBackend (placement vhost-user only), no engine ports
+ *   vm1/vhost-user-eth0  VhostUserBackend (placement vhost-user only), linked to vm1.vu-eth0
+ *   vm1/e1000-eth0       E1000Nic (nic e1000): guest driver and 82540EM model, wire linked to vm1.tap-eth0
  */
 import type { Graph } from '../engine/engine.js';
 import { Host, type HostConf, type InterfaceConf } from '../hosts/host.js';
+import { E1000Nic } from '../nics/e1000/e1000-nic.js';
 import { VirtioNetDevice } from '../nics/virtio/device.js';
 import { VirtioNetDriver } from '../nics/virtio/driver.js';
-import { FrameRing } from '../nics/virtio/frame-ring.js';
-import { type NicPlacement, type PlacementCounters, type VmNicPortConf, VhostUserBackend, VirtioVmm, VmNicPorts } from '../nics/virtio/placements.js';
+import { type PlacementCounters, type VmNicModel, type VmNicPortConf, VhostUserBackend, VirtioVmm, VmNicPorts } from '../nics/virtio/placements.js';
 import { formatMac, parseMac } from '../wire/mac.js';
+import { TrafficGuest } from './traffic-guest.js';
 import { Vm } from './vm.js';
 
 export interface VmInterfaceSpec extends InterfaceConf {
-  readonly nic: NicPlacement;
-  /** Features the guest driver asks for (default all the device offers). */
+  readonly nic: VmNicModel;
+  /** Features the guest driver asks for (virtio; default all the device offers). */
   readonly driverFeatures?: number;
+  /** vhost-user: run the backend as a poll-mode loop (default: woken by kicks). */
+  readonly poll?: boolean;
 }
 
 export interface VmSpec {
@@ -29,6 +34,8 @@ export interface VmSpec {
   readonly routes?: HostConf['routes'];
   readonly gateway?: string;
   readonly ramBytes?: number;
+  /** What runs in the guest: an IP stack (default) or a raw frame generator and sink (`compare nics`). */
+  readonly guest?: 'stack' | 'traffic';
 }
 
 /** What a built VM exposes to tests and to `compare nics`. */
@@ -37,6 +44,13 @@ export interface VmHandle {
   readonly guestApp: string;
   readonly devices: Readonly<Record<string, VirtioNetDevice>>;
   readonly counters: Readonly<Record<string, PlacementCounters>>;
+  /** The E1000Nic app of each e1000 interface. */
+  readonly e1000Apps: Readonly<Record<string, string>>;
+}
+
+/** The app holding a VM's guest (its IP stack in labs). */
+export function vmGuestApp(vm: string): string {
+  return `${vm}/guest`;
 }
 
 /** A stable locally administered MAC for a VM interface (02:xx:...). */
@@ -48,44 +62,54 @@ export function vmMac(vm: string, iface: string): string {
 
 export function buildVm(graph: Graph, name: string, spec: VmSpec): VmHandle {
   const vm = new Vm(name, spec.ramBytes !== undefined ? { ramBytes: spec.ramBytes } : {});
-  const guestApp = `${name}/guest`;
+  const guestApp = vmGuestApp(name);
   const interfaces: Record<string, InterfaceConf> = {};
   const ports: Record<string, VmNicPortConf> = {};
   const devices: Record<string, VirtioNetDevice> = {};
   const counters: Record<string, PlacementCounters> = {};
+  const e1000Apps: Record<string, string> = {};
   const later: (() => void)[] = [];
   for (const [ifName, i] of Object.entries(spec.interfaces)) {
-    const { nic, driverFeatures, ...ifConf } = i;
+    const { nic, driverFeatures, poll, ...ifConf } = i;
     const mac = ifConf.mac ?? vmMac(name, ifName);
     interfaces[ifName] = { ...ifConf, mac };
     if (ifConf.vlan !== undefined) continue; // a sub-interface rides on its parent's NIC
-    const device = new VirtioNetDevice(vm, { mac: parseMac(mac) });
     const c: PlacementCounters = { placement: nic, copies: 0, frames: 0, hops: 0 };
-    devices[ifName] = device;
     counters[ifName] = c;
+    if (nic === 'e1000') {
+      const app = `${name}/e1000-${ifName}`;
+      e1000Apps[ifName] = app;
+      ports[ifName] = { placement: nic, device: null, counters: c };
+      later.push(() => {
+        graph.app(app, E1000Nic, { mac });
+        graph.connect(`${guestApp}.${ifName}`, `${app}.guest`);
+        graph.connect(`${app}.wire`, `${name}.tap-${ifName}`);
+      });
+      continue;
+    }
+    const device = new VirtioNetDevice(vm, { mac: parseMac(mac) });
+    devices[ifName] = device;
+    ports[ifName] = { placement: nic, device, counters: c };
     const driver = `${name}/driver-${ifName}`;
     later.push(() => {
       graph.app(driver, VirtioNetDriver, { device, ...(driverFeatures !== undefined ? { features: driverFeatures } : {}) });
       graph.connect(`${guestApp}.${ifName}`, `${driver}.stack`);
     });
     if (nic === 'virtio') {
-      ports[ifName] = { placement: nic, device, counters: c };
       later.push(() => {
         graph.app(`${name}/vmm-${ifName}`, VirtioVmm, { device, counters: c });
         graph.connect(`${name}.tap-${ifName}`, `${name}/vmm-${ifName}.tap`);
       });
-    } else if (nic === 'vhost-net') {
-      ports[ifName] = { placement: nic, device, counters: c };
-    } else {
-      const toSwitch = new FrameRing(256);
-      const fromSwitch = new FrameRing(256);
-      const bell: VmNicPortConf['bell'] & object = { toBackend: null, toSwitch: null };
-      ports[ifName] = { placement: nic, device, counters: c, toSwitch, fromSwitch, bell };
-      later.push(() => graph.app(`${name}/vhost-user-${ifName}`, VhostUserBackend, { device, counters: c, toSwitch, fromSwitch, bell }));
+    } else if (nic === 'vhost-user') {
+      later.push(() => {
+        graph.app(`${name}/vhost-user-${ifName}`, VhostUserBackend, { device, counters: c, ...(poll === true ? { poll } : {}) });
+        graph.connect(`${name}.vu-${ifName}`, `${name}/vhost-user-${ifName}.switch`);
+      });
     }
   }
   graph.app(name, VmNicPorts, { interfaces: ports });
-  graph.app(guestApp, Host, { interfaces, ...(spec.routes !== undefined ? { routes: spec.routes } : {}), ...(spec.gateway !== undefined ? { gateway: spec.gateway } : {}) });
+  if (spec.guest === 'traffic') graph.app(guestApp, TrafficGuest, { ports: Object.keys(ports) });
+  else graph.app(guestApp, Host, { interfaces, ...(spec.routes !== undefined ? { routes: spec.routes } : {}), ...(spec.gateway !== undefined ? { gateway: spec.gateway } : {}) });
   for (const f of later) f();
-  return { vm, guestApp, devices, counters };
+  return { vm, guestApp, devices, counters, e1000Apps };
 }

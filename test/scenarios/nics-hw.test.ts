@@ -1,28 +1,16 @@
 /**
  * Scenario tests for hardware-assisted and emulated NICs: the SR-IOV/passthrough example labs
- * through the real CLI against golden output, the configuration errors a user meets, and the
- * `vnet compare nics` ordering on deterministic counts.
+ * through the real CLI against golden output and the configuration errors a user meets.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
+import { compareGolden } from '../../src/testing/golden.js';
 
 const EXAMPLES = ['nics-sriov'];
-
-const golden = (name: string): string => join(repoRoot(), 'test', 'golden', name);
-
-function compareGolden(name: string, actual: string): void {
-  const file = golden(name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    writeFileSync(file, actual);
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${name} did not exist; wrote it — check it and run again`);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `output differs from test/golden/${name}`);
-}
 
 for (const lab of EXAMPLES) {
   test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {

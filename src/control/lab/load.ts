@@ -127,8 +127,9 @@ function parseChecks(v: Validator, raw: unknown, nodes: Record<string, NodeModel
   const host = (x: unknown, path: Path): string | undefined => {
     const s = v.string(x, path);
     if (s === undefined) return undefined;
-    if (!isHost(nodes[s])) {
-      v.fail(path, `${JSON.stringify(s)} is not a host of this lab`);
+    const node = nodes[s];
+    if (!isHost(node) && NODE_KINDS.find((k) => k.name === node?.kind)?.ipStackApp === undefined) {
+      v.fail(path, `${JSON.stringify(s)} is not a host of this lab or a VM`);
       return undefined;
     }
     return s;

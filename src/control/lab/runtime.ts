@@ -134,11 +134,17 @@ export class LabRuntime {
     this.ports = ports;
   }
 
-  /** The host app of a host node; a clear error for anything else. */
+  /** The IP stack of a host node or of a VM's guest; a clear error for anything else. */
   host(name: string): Host {
+    const app = this.#ipStackApp(name);
+    if (app === undefined) throw new Error(`${name} is not a host or VM of lab ${this.model.name} (hosts: ${this.hostNames().join(', ')})`);
+    return this.engine.app<Host>(app);
+  }
+
+  #ipStackApp(name: string): string | undefined {
     const node = this.model.nodes[name];
-    if (!isHost(node)) throw new Error(`${name} is not a host of lab ${this.model.name} (hosts: ${this.hostNames().join(', ')})`);
-    return this.engine.app<Host>(name);
+    if (node === undefined) return undefined;
+    return isHost(node) ? name : kindOf(node).ipStackApp?.(name);
   }
 
   bridge(name: string): LearningBridge {
@@ -148,7 +154,7 @@ export class LabRuntime {
   }
 
   hostNames(): string[] {
-    return Object.entries(this.model.nodes).filter(([, n]) => isHost(n)).map(([k]) => k);
+    return Object.keys(this.model.nodes).filter((k) => this.#ipStackApp(k) !== undefined);
   }
 
   bridgeNames(): string[] {

@@ -7,11 +7,17 @@
  *   vhost-net  guest rings <-> node app <-> switch
  *              the backend is part of the switch's datapath (the node app itself reads the rings):
  *              one copy between guest RAM and a switch packet, no extra hop.
- *   vhost-user guest rings <-> backend (app `vm/vhost-user-IF`, owns no engine ports) <-> shared frame
- *              rings <-> node app <-> switch
- *              the backend reaches guest RAM through shared memory and trades frames with the switch
- *              through SharedArrayBuffer rings (frame-ring.ts), as a DPDK vhost-user port does: a copy
- *              each side of the shared ring.
+ *   vhost-user guest rings <-> backend (app `vm/vhost-user-IF`) <-> shared ring <-> node app <-> switch
+ *              the backend runs in its own context with guest RAM mapped (as a DPDK vhost-user port
+ *              does): it copies a frame once, straight from guest RAM into a buffer of the switch's
+ *              shared pool, and hands the switch a reference through a ring (the engine link between
+ *              the backend and the node app, ports `vu-IF`: a bounded ring of packet references, as
+ *              rte_ring carries mbuf pointers). No VMM buffer, no second copy. With `poll` the backend
+ *              is a poll-mode loop (an engine pull app) that keeps guest kicks disabled, so transmit
+ *              costs no exit; without it (labs) it is woken by kicks, so an idle lab's clock can jump.
+ *
+ * The node app also carries the TAP end of an emulated e1000 (placement `e1000`, port `tap-IF`): the
+ * 82540EM model is in the VMM like the `virtio` device and reaches the switch the same way.
  *
  * The node app (named after the VM, owning its lab ports) is `VmNicPorts`. Counters per interface:
  * `copies` (frame copies between buffers owned by different parties), `hops` (extra engine hops a frame
@@ -25,13 +31,15 @@ import { App, type AppContext } from '../../engine/app.js';
 import type { Engine, TimerHandle } from '../../engine/engine.js';
 import type { Link } from '../../engine/link.js';
 import { type VirtioNetDevice, VIRTIO_NET_DROPS } from './device.js';
-import { FRAME_ROOM, FrameRing } from './frame-ring.js';
 
 export type NicPlacement = 'virtio' | 'vhost-net' | 'vhost-user';
 export const NIC_PLACEMENTS: readonly NicPlacement[] = ['virtio', 'vhost-net', 'vhost-user'];
+/** What a VM interface's NIC can be: a virtio-net device in one of its placements, or an emulated e1000. */
+export type VmNicModel = NicPlacement | 'e1000';
+export const VM_NIC_MODELS: readonly VmNicModel[] = [...NIC_PLACEMENTS, 'e1000'];
 
 export interface PlacementCounters {
-  readonly placement: NicPlacement;
+  readonly placement: VmNicModel;
   /** Frame copies, both directions. */
   copies: number;
   /** Frames moved, both directions (so copies / frames is copies per packet). */
@@ -127,71 +135,82 @@ export class VirtioVmm extends App<typeof BACKEND_DROPS, VmmConf> {
 export interface VhostUserConf {
   readonly device: VirtioNetDevice;
   readonly counters: PlacementCounters;
-  /** Frames from the guest toward the switch. */
-  readonly toSwitch: FrameRing;
-  /** Frames from the switch toward the guest. */
-  readonly fromSwitch: FrameRing;
-  /** Wakes the switch side after frames were put on `toSwitch` (in-thread doorbell). */
-  readonly bell: { toBackend: (() => void) | null; toSwitch: (() => void) | null };
+  /** Poll-mode: service every breath with guest kicks disabled (default: woken by kicks). */
+  readonly poll?: boolean;
 }
 
-/** placement `vhost-user`: a backend outside the switch, trading frames through shared rings. */
+/** placement `vhost-user`: a backend outside the VMM with guest RAM mapped, trading packet references with the switch (port `switch`). */
 export class VhostUserBackend extends App<typeof BACKEND_DROPS, VhostUserConf> {
   readonly #wake: Wakeup;
   readonly #dev: VirtioNetDevice;
+  readonly #poll: boolean;
   constructor(ctx: AppContext, conf: VhostUserConf) {
     super(ctx, conf, BACKEND_DROPS);
     this.#dev = conf.device;
-    this.#wake = new Wakeup(this.engine, () => this.service());
-    this.#dev.onKick = () => this.#wake.request();
-    conf.bell.toBackend = () => this.#wake.request();
+    this.#poll = conf.poll === true;
+    this.#wake = new Wakeup(this.engine, () => this.#service());
+    // Only a poll-mode backend is a pull app: an app with pull() keeps the virtual clock from skipping idle time.
+    if (this.#poll) this.pull = () => this.#service();
+    else this.#dev.onKick = () => this.#wake.request();
   }
-  /** One pass of the backend loop: guest -> ring, ring -> guest. Frames here are not engine packets. */
-  service(): void {
-    const { toSwitch, fromSwitch, counters: c } = this.conf;
-    let moved = 0;
-    drainTx(this.#dev, () => {
-      const at = toSwitch.reserve();
-      if (at < 0) return 'stop';
-      const n = this.#dev.popTxInto(toSwitch.bytes, at, FRAME_ROOM);
-      if (n === -1) return 'stop';
-      if (n === -2) { this.dropCounts[this.#dev.lastDrop]++; return 'taken'; }
-      toSwitch.commit(n);
+
+  override ports(): readonly string[] {
+    return ['switch'];
+  }
+
+  /** Guest -> switch: one copy out of mapped guest RAM into a shared-pool buffer, a reference onto the ring. */
+  #service(): void {
+    const out = this.output.switch;
+    const c = this.conf.counters;
+    const take = (): 'taken' | 'stop' => {
+      if (out === undefined || out.full()) return 'stop';
+      const p = this.alloc();
+      if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
+      const r = this.#dev.popTx(p);
+      if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
+      if (r !== null) { this.drop(p, r); return 'taken'; }
       c.copies++;
       c.frames++;
-      moved++;
+      out.transmit(p);
       return 'taken';
-    });
-    for (let at = fromSwitch.peek(); at >= 0; at = fromSwitch.peek()) {
-      const r = this.#dev.deliverRx(fromSwitch.bytes, at, fromSwitch.peekLength());
-      fromSwitch.release();
-      if (r !== null) this.dropCounts[r]++;
-      else { c.copies++; c.frames++; }
-    }
-    if (moved > 0) this.conf.bell.toSwitch?.();
+    };
+    if (!this.#poll) return drainTx(this.#dev, take);
+    this.#dev.disableTxNotify();
+    while (this.#dev.txPending() > 0) if (take() === 'stop') break;
+    this.#dev.finishTx();
   }
+
+  /** Switch -> guest: one copy from the switch's buffer into the guest's receive chains. */
+  override push(): void {
+    const i = this.input.switch;
+    if (i === undefined) return;
+    const c = this.conf.counters;
+    while (!i.empty()) {
+      const p = i.receive();
+      const r = this.#dev.deliverRx(p.buf, p.off, p.len);
+      if (r !== null) { this.drop(p, r); continue; }
+      c.copies++;
+      c.frames++;
+      this.consume(p);
+    }
+  }
+
   override stop(): void {
     this.#wake.cancel();
     this.#dev.onKick = null;
-    this.conf.bell.toBackend = null;
   }
 }
 
 const PORT_DROPS = {
   ...VIRTIO_NET_DROPS,
-  'no-interface': 'frame on a port that is not an interface of this VM',
-  'ring-full': 'the shared frame ring toward the vhost-user backend was full',
-  'frame-too-big': 'frame larger than a shared ring slot',
+  'ring-full': 'the ring toward the vhost-user backend or the TAP was full',
 } as const;
 
 export interface VmNicPortConf {
-  readonly placement: NicPlacement;
-  readonly device: VirtioNetDevice;
+  readonly placement: VmNicModel;
+  /** The virtio-net device (read directly by the vhost-net backend); null for e1000. */
+  readonly device: VirtioNetDevice | null;
   readonly counters: PlacementCounters;
-  /** vhost-user only. */
-  readonly toSwitch?: FrameRing;
-  readonly fromSwitch?: FrameRing;
-  readonly bell?: VhostUserConf['bell'];
 }
 
 export interface VmNicPortsConf {
@@ -204,14 +223,15 @@ interface PortState {
   readonly conf: VmNicPortConf;
   lab: Link | undefined;
   labIn: Link | undefined;
-  tapOut: Link | undefined;
-  tapIn: Link | undefined;
+  /** Toward the VMM through the TAP (`tap-IF`, virtio and e1000) or the vhost-user backend's ring (`vu-IF`). */
+  sideOut: Link | undefined;
+  sideIn: Link | undefined;
 }
 
 /**
  * The switch-facing side of a VM's NICs: owns the VM's lab ports (`eth0`...) and, per interface, is the
- * vhost-net backend, the TAP end of a `virtio` VMM (ports `tap-IF`), or the switch end of a vhost-user
- * port's shared rings.
+ * vhost-net backend, the TAP end of a VMM device (`virtio`, `e1000`; ports `tap-IF`), or the switch end
+ * of a vhost-user backend's ring (ports `vu-IF`).
  */
 export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
   readonly #ports: PortState[] = [];
@@ -220,22 +240,24 @@ export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
   constructor(ctx: AppContext, conf: VmNicPortsConf) {
     super(ctx, conf, PORT_DROPS);
     for (const [name, pc] of Object.entries(conf.interfaces)) {
-      const st: PortState = { name, conf: pc, lab: undefined, labIn: undefined, tapOut: undefined, tapIn: undefined };
+      const st: PortState = { name, conf: pc, lab: undefined, labIn: undefined, sideOut: undefined, sideIn: undefined };
       this.#ports.push(st);
-      const wake = new Wakeup(this.engine, () => this.#service(st));
-      this.#wakes.push(wake);
-      if (pc.placement === 'vhost-net') pc.device.onKick = () => wake.request();
-      if (pc.placement === 'vhost-user') pc.bell!.toSwitch = () => wake.request();
+      if (pc.placement === 'vhost-net' && pc.device !== null) {
+        const wake = new Wakeup(this.engine, () => this.#vhostNetTx(st, pc.device!));
+        this.#wakes.push(wake);
+        pc.device.onKick = () => wake.request();
+      }
     }
     this.relink();
   }
 
   override relink(): void {
     for (const st of this.#ports) {
+      const side = st.conf.placement === 'vhost-user' ? `vu-${st.name}` : `tap-${st.name}`;
       st.lab = this.output[st.name];
       st.labIn = this.input[st.name];
-      st.tapOut = this.output[`tap-${st.name}`];
-      st.tapIn = this.input[`tap-${st.name}`];
+      st.sideOut = this.output[side];
+      st.sideIn = this.input[side];
     }
   }
 
@@ -243,89 +265,61 @@ export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
     return this.#ports.map((p) => p.name);
   }
 
-  /** Frames from the guest side toward the switch. */
-  #service(st: PortState): void {
-    const pc = st.conf;
-    const c = pc.counters;
-    if (pc.placement === 'vhost-net') {
-      const dev = pc.device;
-      drainTx(dev, () => {
-        if (st.lab !== undefined && st.lab.full()) return 'stop';
-        const p = this.alloc();
-        if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
-        const r = dev.popTx(p);
-        if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
-        if (r !== null) { this.drop(p, r); return 'taken'; }
-        c.copies++;
-        c.frames++;
-        if (st.lab === undefined) this.drop(p, 'device-not-ready');
-        else st.lab.transmit(p);
-        return 'taken';
-      });
-    } else if (pc.placement === 'vhost-user') {
-      const ring = pc.toSwitch!;
-      for (let at = ring.peek(); at >= 0; at = ring.peek()) {
-        const len = ring.peekLength();
-        const p = this.alloc();
-        if (p === null) { this.countDrop('pool-empty'); break; }
-        p.buf.set(ring.bytes.subarray(at, at + len), p.off);
-        p.len = len;
-        ring.release();
-        c.copies++;
-        c.hops++;
-        if (st.lab === undefined) this.drop(p, 'device-not-ready');
-        else st.lab.transmit(p);
-      }
+  /** vhost-net: the switch's datapath reads the guest's transmit ring itself, one copy into a switch packet. */
+  #vhostNetTx(st: PortState, dev: VirtioNetDevice): void {
+    const c = st.conf.counters;
+    drainTx(dev, () => {
+      if (st.lab !== undefined && st.lab.full()) return 'stop';
+      const p = this.alloc();
+      if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
+      const r = dev.popTx(p);
+      if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
+      if (r !== null) { this.drop(p, r); return 'taken'; }
+      c.copies++;
+      c.frames++;
+      if (st.lab === undefined) this.drop(p, 'device-not-ready');
+      else st.lab.transmit(p);
+      return 'taken';
+    });
+  }
+
+  /** Moves every frame of `from` to `to`: through the TAP a copy (the kernel copies on write and on read), to a vhost-user ring a reference. */
+  #cross(st: PortState, from: Link, to: Link | undefined): void {
+    const c = st.conf.counters;
+    const copy = st.conf.placement !== 'vhost-user';
+    while (!from.empty()) {
+      const p = from.receive();
+      c.hops++;
+      if (to === undefined) { this.drop(p, 'device-not-ready'); continue; }
+      if (to.full()) { this.drop(p, 'ring-full'); continue; }
+      if (!copy) { to.transmit(p); continue; }
+      const q = this.clone(p);
+      this.consume(p);
+      if (q === null) { this.countDrop('pool-empty'); continue; }
+      c.copies++;
+      to.transmit(q);
     }
   }
 
   override push(): void {
     for (const st of this.#ports) {
       const pc = st.conf;
-      const c = pc.counters;
       const labIn = st.labIn;
-      if (labIn !== undefined) {
-        while (!labIn.empty()) {
-          const p = labIn.receive();
-          if (pc.placement === 'vhost-net') {
-            const r = pc.device.deliverRx(p.buf, p.off, p.len);
+      if (labIn !== undefined && !labIn.empty()) {
+        if (pc.placement === 'vhost-net') {
+          const c = pc.counters;
+          while (!labIn.empty()) {
+            const p = labIn.receive();
+            const r = pc.device!.deliverRx(p.buf, p.off, p.len);
             if (r !== null) { this.drop(p, r); continue; }
             c.copies++;
             c.frames++;
             this.consume(p);
-          } else if (pc.placement === 'virtio') {
-            // Into the TAP device: the host kernel copies the frame for the VMM to read.
-            const q = this.clone(p);
-            this.consume(p);
-            if (q === null) { this.countDrop('pool-empty'); continue; }
-            c.copies++;
-            c.hops++;
-            if (st.tapOut === undefined) this.drop(q, 'device-not-ready');
-            else st.tapOut.transmit(q);
-          } else {
-            if (p.len > FRAME_ROOM) { this.drop(p, 'frame-too-big'); continue; }
-            if (!pc.fromSwitch!.push(p.buf, p.off, p.len)) { this.drop(p, 'ring-full'); continue; }
-            c.copies++;
-            c.hops++;
-            this.consume(p);
-            pc.bell!.toBackend?.();
           }
-        }
+        } else this.#cross(st, labIn, st.sideOut);
       }
-      const tapIn = st.tapIn;
-      if (tapIn !== undefined) {
-        while (!tapIn.empty()) {
-          // Out of the TAP device toward the switch: another copy, another hop.
-          const p = tapIn.receive();
-          const q = this.clone(p);
-          this.consume(p);
-          if (q === null) { this.countDrop('pool-empty'); continue; }
-          c.copies++;
-          c.hops++;
-          if (st.lab === undefined) this.drop(q, 'device-not-ready');
-          else st.lab.transmit(q);
-        }
-      }
+      const sideIn = st.sideIn;
+      if (sideIn !== undefined && !sideIn.empty()) this.#cross(st, sideIn, st.lab);
     }
   }
 

@@ -20,6 +20,8 @@ export interface NodeKind<M extends NodeModel = NodeModel> {
   parse(v: Validator, node: Record<string, unknown>, path: Path): M;
   /** Validates what needs the links: e.g. every interface connected, endpoints that exist. */
   checkLinks?(v: Validator, name: string, model: M, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void;
+  /** The app holding the node's IP stack (a Host) when the node has one apart from the node app (a VM's guest): checks ping from and to it. */
+  ipStackApp?(name: string): string;
   /** Adds the node's apps to the graph; the app named after the node owns its link ports. */
   build(graph: Graph, name: string, model: M, lab: LabModel): void;
 }

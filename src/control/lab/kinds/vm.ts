@@ -1,19 +1,20 @@
 /**
- * `kind: vm` — a VM whose guest IP stack reaches the lab through a virtio-net NIC, with the backend in
- * one of three placements per interface: `nic: virtio` (device in the VMM, TAP hop), `vhost-net`
- * (backend in the switch datapath) or `vhost-user` (backend outside the switch, shared rings).
- * Interfaces take the same fields as a host's plus `nic`; see src/vm/build.ts for the apps.
+ * `kind: vm` — a VM whose guest IP stack reaches the lab through a NIC per interface: virtio-net with
+ * the backend in one of three placements (`nic: virtio`: device in the VMM, TAP hop; `vhost-net`:
+ * backend in the switch datapath; `vhost-user`: backend outside the VMM with guest RAM mapped), or an
+ * emulated Intel 82540EM (`nic: e1000`, in the VMM behind a TAP). Interfaces take the same fields as a
+ * host's plus `nic`; see src/vm/build.ts for the apps. Checks ping from and to the guest's IP stack.
  */
 import type { Graph } from '../../../engine/engine.js';
-import { NIC_PLACEMENTS, type NicPlacement } from '../../../nics/virtio/placements.js';
-import { buildVm, type VmInterfaceSpec } from '../../../vm/build.js';
+import { VM_NIC_MODELS, type VmNicModel } from '../../../nics/virtio/placements.js';
+import { buildVm, vmGuestApp, type VmInterfaceSpec } from '../../../vm/build.js';
 import type { Endpoint, HostInterfaceModel, HostNodeModel, NodeModel } from '../model.js';
 import type { Path, Validator } from '../validator.js';
 import { hostKind } from './host.js';
 import type { NodeKind } from './kind.js';
 
 export interface VmInterfaceModel extends Omit<HostInterfaceModel, 'nic'> {
-  readonly nic: NicPlacement;
+  readonly nic: VmNicModel;
 }
 
 export interface VmNodeModel extends NodeModel {
@@ -29,20 +30,20 @@ const hostInterfaceSchema = (hostKind.schemaProperties.interfaces as { additiona
 export const vmKind: NodeKind<VmNodeModel> = {
   name: 'vm',
   aliases: [],
-  description: 'a VM: a guest IP stack behind a virtio-net NIC whose backend is virtio (VMM + TAP), vhost-net or vhost-user',
+  description: 'a VM: a guest IP stack behind a virtio-net NIC whose backend is virtio (VMM + TAP), vhost-net or vhost-user, or behind an emulated e1000',
   schemaProperties: {
     ...hostKind.schemaProperties,
     interfaces: {
       ...(hostKind.schemaProperties.interfaces as object),
       additionalProperties: {
         ...hostInterfaceSchema,
-        properties: { ...hostInterfaceSchema.properties, nic: { enum: [...NIC_PLACEMENTS] } },
+        properties: { ...hostInterfaceSchema.properties, nic: { enum: [...VM_NIC_MODELS] } },
       },
     },
     ram_mib: { type: 'integer', minimum: 1, maximum: 1024 },
   },
   parse(v: Validator, node: Record<string, unknown>, path: Path): VmNodeModel {
-    const nics: Record<string, NicPlacement> = {};
+    const nics: Record<string, VmNicModel> = {};
     const stripped: Record<string, unknown> = {};
     const rawIfs = node.interfaces;
     if (rawIfs !== null && typeof rawIfs === 'object' && !Array.isArray(rawIfs)) {
@@ -50,8 +51,8 @@ export const vmKind: NodeKind<VmNodeModel> = {
         if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
           const { nic, ...rest } = raw as Record<string, unknown>;
           if (nic === undefined) nics[name] = 'virtio';
-          else if (typeof nic === 'string' && (NIC_PLACEMENTS as readonly string[]).includes(nic)) nics[name] = nic as NicPlacement;
-          else v.fail([...path, 'interfaces', name, 'nic'], `must be one of ${NIC_PLACEMENTS.join(', ')}`);
+          else if (typeof nic === 'string' && (VM_NIC_MODELS as readonly string[]).includes(nic)) nics[name] = nic as VmNicModel;
+          else v.fail([...path, 'interfaces', name, 'nic'], `must be one of ${VM_NIC_MODELS.join(', ')}`);
           stripped[name] = rest;
         } else stripped[name] = raw;
       }
@@ -68,6 +69,7 @@ export const vmKind: NodeKind<VmNodeModel> = {
     for (const [ifName, { nic: _placement, ...i }] of Object.entries(model.interfaces)) interfaces[ifName] = i;
     hostKind.checkLinks?.(v, name, { kind: 'host', interfaces, routes: model.routes }, links, path);
   },
+  ipStackApp: vmGuestApp,
   build(graph: Graph, name: string, node: VmNodeModel): void {
     const interfaces: Record<string, VmInterfaceSpec> = {};
     for (const [ifName, i] of Object.entries(node.interfaces)) {
