@@ -1,11 +1,12 @@
-/** `vnet compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds a,b]`. */
+/** `vnet compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds a,b] [--guest inline|worker]`. */
 import { parseArgs } from 'node:util';
 import { compareNics, renderCompare } from '../control/compare/compare.js';
 
-export const COMPARE_USAGE = `  compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds veth,e1000,...]
-                          the same guest-to-guest traffic through every NIC kind built
+export const COMPARE_USAGE = `  compare nics [--json] [--packets N] [--batch N] [--sizes 64,1500] [--kinds veth,e1000,...] [--guest inline|worker]
+                          the same raw guest-to-guest traffic through every NIC kind
                           (veth, passthrough, sriov-vf, vhost-user, vhost-net, virtio, e1000):
-                          Mpps, Gbit/s, copies, exits and notifications per packet, latency, CPU
+                          Mpps, Gbit/s, copies, exits and notifications per packet, latency, CPU;
+                          --guest worker runs the virtio kinds' guest driver in a worker thread
 `;
 
 /** Runs the comparison; resolves to the exit code. */
@@ -14,8 +15,10 @@ export async function compareCommand(argv: string[], print: (s: string) => void)
   if (what !== 'nics') throw new Error(`compare: expected "compare nics", got ${JSON.stringify(what ?? '')}`);
   const { values } = parseArgs({
     args: rest,
-    options: { json: { type: 'boolean', short: 'j' }, packets: { type: 'string' }, batch: { type: 'string' }, sizes: { type: 'string' }, kinds: { type: 'string' } },
+    options: { json: { type: 'boolean', short: 'j' }, packets: { type: 'string' }, batch: { type: 'string' }, sizes: { type: 'string' }, kinds: { type: 'string' }, guest: { type: 'string' } },
   });
+  const guest = values.guest;
+  if (guest !== undefined && guest !== 'inline' && guest !== 'worker') throw new Error(`compare nics: --guest must be inline or worker, got ${JSON.stringify(guest)}`);
   const int = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`compare nics: --${name} must be a positive integer, got ${JSON.stringify(v)}`);
@@ -30,6 +33,7 @@ export async function compareCommand(argv: string[], print: (s: string) => void)
     ...(batch !== undefined ? { batch } : {}),
     ...(sizes !== undefined ? { sizes } : {}),
     ...(values.kinds !== undefined ? { kinds: values.kinds.split(',') } : {}),
+    ...(guest !== undefined ? { guest } : {}),
   });
   print(values.json ? JSON.stringify(report, null, 2) : renderCompare(report));
   return 0;

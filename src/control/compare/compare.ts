@@ -1,23 +1,36 @@
 /**
- * `vnet compare nics`: the same guest-to-guest traffic through every NIC kind, one table.
+ * `vnet compare nics`: the same raw traffic through every NIC kind, one table.
  *
- * Each kind is a two-guest setup (two emulated hosts and the NIC between them, `GuestPair`):
- * veth and the virtio placements come from the NIC conformance kit when it is present, e1000,
- * SR-IOV VFs and passthrough from hw-guests.ts. Kinds are discovered at run time; one that is
- * not built is listed as missing, never an error.
+ * Each kind is a two-guest setup (src/vm/guest-pairs.ts) whose guests are traffic guests: a raw frame
+ * generator on one side, a sink (or, for latency, a reflector) on the other, no IP stack. So what is
+ * timed is the NIC path: the guest driver's rings, the device or backend, the copies and the hops, and
+ * the native path (veth) is the floor. Each placement does its real work (placements.ts): the virtio
+ * device in the VMM copies out of guest RAM into a VMM buffer and crosses a TAP (a second copy and a
+ * hop); vhost-net reads the ring from the switch datapath (one copy); vhost-user is a poll-mode backend
+ * with guest RAM mapped (one copy, kicks disabled); the e1000 driver reaches its NIC only through
+ * trapped register accesses (a TDT write per burst, an interrupt with its ICR read and IMC/IMS writes);
+ * SR-IOV VFs and passed-through ports have the NIC do the DMA (no host copy, no exit).
  *
- * Per kind and frame size (64 and 1500 bytes by default): UDP datagrams in bursts, alternating
- * directions, through the real guest stacks and NIC paths on the engine; wall time and process
- * CPU time give Mpps, Gbit/s and CPU per packet; the NICs' own counters give copies, exits
- * (register traps / VM exits) and notifications per packet — those are deterministic and carry
- * the explanation; single-datagram round trips give latency p50/p99. Nothing is simulated by
- * constants: the cost of a path is the work its code does.
+ * Per kind and frame size: bursts of `batch` frames one way; wall time and process CPU time give Mpps,
+ * Gbit/s and CPU per packet; the NICs' own counters give copies, exits (register traps and queue
+ * notifications that trap) and notifications per packet, deterministic for a given run shape and the
+ * part that explains the order; single-frame round trips (the far guest reflects) give wall-clock
+ * latency p50/p99. Nothing is scaled by constants: the cost of a path is the work its code does.
+ *
+ * Where the guest runs: inline (default), in the same engine and thread as the devices. With
+ * `guest: 'worker'` the virtio kinds run their guest driver in a worker thread over the shared guest
+ * RAM (src/nics/virtio/ring-bench.ts), with real cross-thread kicks and interrupts; see src/vm/vm.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { HW_NIC_KINDS, hwGuestPair, type GuestPair } from './hw-guests.js';
+import { runRingBench, type RingBackend } from '../../nics/virtio/ring-bench.js';
+import { ALL_NIC_KINDS, guestPair, type AnyNicKind } from '../../vm/guest-pairs.js';
+import type { TrafficGuest } from '../../vm/traffic-guest.js';
+import { encodeSpec } from '../../wire/spec.js';
 
 export interface CompareRow {
   readonly kind: string;
+  /** Where the guest driver ran. */
+  readonly guest: 'inline' | 'worker';
   readonly frameBytes: number;
   readonly packets: number;
   readonly mpps: number;
@@ -36,134 +49,136 @@ export interface CompareReport {
 }
 
 export interface CompareOptions {
-  /** Datagrams per kind and size (default 4000). */
+  /** Frames per kind and size (default 20000). */
   readonly packets?: number;
   readonly sizes?: readonly number[];
-  /** Datagrams per burst (default 32). */
+  /** Frames per burst (default 32). */
   readonly batch?: number;
   /** Round trips sampled for latency (default 200). */
   readonly latencySamples?: number;
   /** Only these kinds. */
   readonly kinds?: readonly string[];
+  /** Where the guest driver runs (default inline). */
+  readonly guest?: 'inline' | 'worker';
 }
 
-/** The order the survey puts them in, for the table; unknown kinds go last. */
-export const ALL_NIC_KINDS = ['veth', 'passthrough', 'sriov-vf', 'vhost-user', 'vhost-net', 'virtio', 'e1000'] as const;
-
-interface Factory { readonly kind: string; make(): GuestPair }
-
-/** What compare uses from the NIC conformance kit (src/testing/nic-conformance.ts). */
-interface NicKit {
-  readonly NIC_KINDS?: readonly string[];
-  readonly twoGuestLab?: (kind: never) => GuestPair;
-}
-
-/** Every NIC kind that can be built now, and the ones that cannot with why. */
-export async function discoverNicKinds(): Promise<{ factories: Factory[]; missing: { kind: string; reason: string }[] }> {
-  const factories: Factory[] = [];
-  const missing: { kind: string; reason: string }[] = [];
-  for (const kind of HW_NIC_KINDS) factories.push({ kind, make: () => hwGuestPair(kind) });
-  let kit: NicKit | null = null;
-  try {
-    // A computed specifier: the kit is optional, and its absence must not stop the build.
-    const specifier = '../../testing/nic-conformance.js';
-    kit = (await import(specifier)) as NicKit;
-  } catch (e) {
-    kit = null;
-    for (const kind of ['veth', 'virtio', 'vhost-net', 'vhost-user']) missing.push({ kind, reason: `the NIC kit did not load: ${(e as Error).message.split('\n')[0]}` });
-  }
-  if (kit !== null) {
-    const available = kit.NIC_KINDS ?? [];
-    for (const kind of ['veth', 'virtio', 'vhost-net', 'vhost-user']) {
-      if (available.includes(kind) && kit.twoGuestLab !== undefined) {
-        const build = kit.twoGuestLab;
-        factories.push({ kind, make: () => build(kind as never) });
-      } else missing.push({ kind, reason: 'not built yet' });
-    }
-  }
-  const rank = (k: string): number => { const i = (ALL_NIC_KINDS as readonly string[]).indexOf(k); return i < 0 ? 99 : i; };
-  factories.sort((x, y) => rank(x.kind) - rank(y.kind));
-  return { factories, missing };
-}
-
-export async function compareNics(options: CompareOptions = {}): Promise<CompareReport> {
-  const { factories, missing } = await discoverNicKinds();
-  const rows: CompareRow[] = [];
-  for (const f of factories) {
-    if (options.kinds !== undefined && !options.kinds.includes(f.kind)) continue;
-    for (const size of options.sizes ?? [64, 1500]) rows.push(measure(f, size, options));
-  }
-  return { rows, missing: options.kinds === undefined ? missing : missing.filter((m) => options.kinds!.includes(m.kind)) };
-}
+export { ALL_NIC_KINDS };
 
 const MS = 1_000_000;
-const HEADERS = 14 + 20 + 8;
+/** Worker mode: the device side each virtio kind runs against the guest thread. */
+const WORKER_BACKENDS: Readonly<Record<string, RingBackend>> = { virtio: 'vmm', 'vhost-net': 'vhost-net', 'vhost-user': 'vhost-user' };
 
-function measure(f: Factory, frameBytes: number, options: CompareOptions): CompareRow {
-  const n = f.make();
-  const packets = options.packets ?? 4000;
-  const batch = options.batch ?? 32;
-  const payload = new Uint8Array(Math.max(1, frameBytes - HEADERS)).fill(0x5a);
-  let got = 0;
-  n.a.udpBind(9000, () => { got++; });
-  n.b.udpBind(9000, () => { got++; });
-  // Resolve both ways first so no ARP is in the measurement.
-  for (const [from, to] of [[n.a, n.bIp], [n.b, n.aIp]] as const) {
-    const s = from.ping(to, { count: 1, interval: MS, timeout: 100 * MS });
-    n.engine.runUntil(() => s.done, 1000 * MS);
+export async function compareNics(options: CompareOptions = {}): Promise<CompareReport> {
+  const rows: CompareRow[] = [];
+  const missing: { kind: string; reason: string }[] = [];
+  const wanted = options.kinds ?? ALL_NIC_KINDS;
+  for (const k of wanted) if (!(ALL_NIC_KINDS as readonly string[]).includes(k)) missing.push({ kind: k, reason: `no such NIC kind (kinds: ${ALL_NIC_KINDS.join(', ')})` });
+  for (const kind of ALL_NIC_KINDS) {
+    if (!wanted.includes(kind)) continue;
+    if (options.guest === 'worker') {
+      const backend = WORKER_BACKENDS[kind];
+      if (backend === undefined) { missing.push({ kind, reason: 'its guest runs inline only (worker mode covers the virtio kinds)' }); continue; }
+      for (const size of options.sizes ?? [64, 1500]) rows.push(await measureWorker(kind, backend, size, options));
+      continue;
+    }
+    for (const size of options.sizes ?? [64, 1500]) rows.push(measureInline(kind, size, options));
   }
-  const send = (k: number): void => {
-    if ((k & 1) === 0) n.a.udpSend(n.bIp, 9000, payload, { srcPort: 9000 });
-    else n.b.udpSend(n.aIp, 9000, payload, { srcPort: 9000 });
+  return { rows, missing };
+}
+
+/** An Ethernet/IPv4/UDP frame of `bytes` bytes from the first guest to the second. */
+export function testFrame(bytes: number, macs: readonly [string, string]): Uint8Array {
+  return encodeSpec(`eth(src=${macs[0]},dst=${macs[1]}),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=9,dst=9),payload(len=${Math.max(0, bytes - 42)})`);
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+}
+
+function measureInline(kind: AnyNicKind, frameBytes: number, options: CompareOptions): CompareRow {
+  const n = guestPair(kind, { guest: 'traffic', poll: true });
+  const a = n.engine.app<TrafficGuest>(n.guests[0]);
+  const b = n.engine.app<TrafficGuest>(n.guests[1]);
+  const frame = testFrame(frameBytes, n.macs);
+  const packets = options.packets ?? 20_000;
+  const batch = options.batch ?? 32;
+  const run = (count: number): number => {
+    const start = b.received;
+    let sent = 0;
+    while (sent < count) {
+      const k = a.send('eth0', frame, Math.min(batch, count - sent));
+      sent += k;
+      const target = start + sent;
+      if (!n.engine.runUntil(() => b.received >= target, 100 * MS) && k === 0) break;
+    }
+    return b.received - start;
   };
+  run(Math.min(packets, 2000)); // warm up the code paths before timing
   const before = n.stats();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let sent = 0;
-  while (sent < packets) {
-    const burst = Math.min(batch, packets - sent);
-    for (let i = 0; i < burst; i++) send(sent + i);
-    sent += burst;
-    n.engine.runUntil(() => got >= sent, 100 * MS);
-  }
+  const delivered = Math.max(1, run(packets));
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const after = n.stats();
-  const delivered = Math.max(got, 1);
-  // Latency: one datagram at a time, alternating directions.
+  // Latency: one frame at a time, reflected by the far guest.
+  b.reflect = true;
   const samples = options.latencySamples ?? 200;
   const lat = new Float64Array(samples);
   for (let i = 0; i < samples; i++) {
-    const target = got + 1;
+    const target = a.received + 1;
     const t = performance.now();
-    send(i);
-    n.engine.runUntil(() => got >= target, 100 * MS);
+    a.send('eth0', frame, 1);
+    n.engine.runUntil(() => a.received >= target, 100 * MS);
     lat[i] = (performance.now() - t) * 1000;
   }
   lat.sort();
   return {
-    kind: f.kind,
+    kind,
+    guest: 'inline',
     frameBytes,
-    packets: got - samples,
+    packets: delivered,
     mpps: delivered / wall / 1e6,
     gbps: (delivered * frameBytes * 8) / wall / 1e9,
     copiesPerPacket: (after.copies - before.copies) / delivered,
     exitsPerPacket: (after.exits - before.exits) / delivered,
     notificationsPerPacket: (after.notifications - before.notifications) / delivered,
-    latencyP50Us: lat[Math.floor(samples * 0.5)] ?? 0,
-    latencyP99Us: lat[Math.min(samples - 1, Math.floor(samples * 0.99))] ?? 0,
+    latencyP50Us: percentile(lat, 0.5),
+    latencyP99Us: percentile(lat, 0.99),
     cpuNsPerPacket: ((cpu.user + cpu.system) * 1000) / delivered,
+  };
+}
+
+async function measureWorker(kind: string, backend: RingBackend, frameBytes: number, options: CompareOptions): Promise<CompareRow> {
+  const packets = options.packets ?? 20_000;
+  const cpu0 = process.cpuUsage();
+  const r = await runRingBench({ batch: options.batch ?? 32, eventIdx: true, packets, frameBytes, backend, latencySamples: options.latencySamples ?? 200 });
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    kind,
+    guest: 'worker',
+    frameBytes,
+    packets,
+    mpps: r.mpps,
+    gbps: (r.mpps * 1e6 * frameBytes * 8) / 1e9,
+    copiesPerPacket: r.copies / packets,
+    exitsPerPacket: r.kicks / packets,
+    notificationsPerPacket: r.notificationsPerPacket,
+    latencyP50Us: r.latencyP50Us,
+    latencyP99Us: r.latencyP99Us,
+    // Both threads' CPU (process-wide), over the frames of the timed run and the round trips.
+    cpuNsPerPacket: ((cpu.user + cpu.system) * 1000) / packets,
   };
 }
 
 /** The table as text. */
 export function renderCompare(r: CompareReport): string {
-  const head = ['nic', 'frame', 'Mpps', 'Gbit/s', 'copies/pkt', 'exits/pkt', 'notif/pkt', 'p50 us', 'p99 us', 'cpu ns/pkt'];
-  const body = r.rows.map((x) => [x.kind, `${x.frameBytes}`, x.mpps.toFixed(3), x.gbps.toFixed(3), x.copiesPerPacket.toFixed(2), x.exitsPerPacket.toFixed(2), x.notificationsPerPacket.toFixed(2), x.latencyP50Us.toFixed(1), x.latencyP99Us.toFixed(1), x.cpuNsPerPacket.toFixed(0)]);
+  const head = ['nic', 'guest', 'frame', 'Mpps', 'Gbit/s', 'copies/pkt', 'exits/pkt', 'notif/pkt', 'p50 us', 'p99 us', 'cpu ns/pkt'];
+  const body = r.rows.map((x) => [x.kind, x.guest, `${x.frameBytes}`, x.mpps.toFixed(3), x.gbps.toFixed(3), x.copiesPerPacket.toFixed(2), x.exitsPerPacket.toFixed(3), x.notificationsPerPacket.toFixed(3), x.latencyP50Us.toFixed(1), x.latencyP99Us.toFixed(1), x.cpuNsPerPacket.toFixed(0)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]): string => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [line(head), ...body.map(line)];
-  out.push('', 'copies: frame copies by the host/VMM; exits: register traps and VM exits; notif: kicks and interrupts through the VMM.');
+  out.push('', 'one way, raw frames from a traffic guest; copies: frame copies by the host side (VMM, backend, switch); exits: register traps and queue kicks that trap; notif: kicks and interrupts after suppression; latency: wall-clock round trip.');
   for (const m of r.missing) out.push(`missing: ${m.kind} (${m.reason})`);
   return out.join('\n');
 }

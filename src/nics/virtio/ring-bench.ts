@@ -1,10 +1,17 @@
 /**
- * The virtqueue between two threads, for benchmarks: a driver in a worker posts 64-byte transmit
- * buffers, the device in the calling thread takes each (copying the 64 bytes out of guest RAM) and
- * returns it. `batch` chains are published per avail.idx store and per used.idx store; each side
- * sleeps on its doorbell (Atomics.wait) only after re-enabling notifications and finding nothing,
- * so kicks and interrupts are the real notification counts of the protocol, with or without
- * RING_EVENT_IDX. The ring code is the same DriverQueue/DeviceQueue the lab NICs use.
+ * The virtqueue between two threads, for benchmarks and `compare nics --guest worker`: a guest driver
+ * in a worker posts transmit buffers, the device side in the calling thread takes each and returns it.
+ * `batch` chains are published per avail.idx store and per used.idx store; each side sleeps on its
+ * doorbell (Atomics.wait) only after re-enabling notifications and finding nothing, so kicks and
+ * interrupts are the real notification counts of the protocol, with or without RING_EVENT_IDX. The
+ * ring code is the same DriverQueue/DeviceQueue the lab NICs use.
+ *
+ * What the device side does with a frame is the backend's work (placements.ts):
+ *   vhost-net   one copy out of guest RAM into a switch buffer; sleeps on kicks when idle (default)
+ *   vmm         the virtio device in the VMM: a copy into a VMM buffer, then a second into the TAP's
+ *   vhost-user  one copy, as a poll-mode backend: it never re-enables kicks and spins while idle
+ * After the timed run the guest does `latencySamples` single-frame round trips (post, kick if asked,
+ * wait for the used entry), timed in the guest thread.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
 import { once } from 'node:events';
@@ -13,19 +20,29 @@ import { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { Chain, DeviceQueue, DriverQueue, allocateVirtqueue, type VirtqueueAddresses } from './virtqueue.js';
 
+export type RingBackend = 'vhost-net' | 'vmm' | 'vhost-user';
+
 export interface RingBenchOptions {
   readonly batch: number;
   readonly eventIdx: boolean;
   readonly packets: number;
   readonly queueSize?: number;
   readonly frameBytes?: number;
+  readonly backend?: RingBackend;
+  /** Round trips after the timed run (default 0). */
+  readonly latencySamples?: number;
 }
 
 export interface RingBenchResult {
   readonly mpps: number;
+  /** Kicks and interrupts over the timed run. */
   readonly kicks: number;
   readonly interrupts: number;
   readonly notificationsPerPacket: number;
+  /** Frame copies the device side made over the timed run. */
+  readonly copies: number;
+  readonly latencyP50Us: number;
+  readonly latencyP99Us: number;
 }
 
 interface WorkerInit {
@@ -50,7 +67,8 @@ export async function runRingBench(opts: RingBenchOptions): Promise<RingBenchRes
   const addrs = allocateVirtqueue(alloc, size);
   const bufs = alloc.alloc(size * frame, 64);
   const bells = new Doorbells(4);
-  const result = new SharedArrayBuffer(16);
+  const samples = opts.latencySamples ?? 0;
+  const result = new SharedArrayBuffer(8 + 8 * samples);
   const features = { eventIdx: opts.eventIdx, indirect: false };
   // The driver initialises the rings; do it here before either side starts.
   const layout = new DriverQueue(mem, addrs, features);
@@ -61,32 +79,63 @@ export async function runRingBench(opts: RingBenchOptions): Promise<RingBenchRes
   // Wait for the worker to be ready, then start.
   while (bells.read(START) === 0) await new Promise((r) => setTimeout(r, 1));
   const chain = new Chain(size);
-  const scratch = new Uint8Array(2048);
+  const vmmBuffer = new Uint8Array(2048);
+  const tapBuffer = new Uint8Array(2048);
   const batch = opts.batch;
+  const backend = opts.backend ?? 'vhost-net';
+  const poll = backend === 'vhost-user';
+  const total = opts.packets + samples;
   let done = 0;
-  dev.enableNotify();
+  let copies = 0;
+  let seconds = 0;
+  let kicksAtEnd = 0;
+  let interruptsAtEnd = 0;
+  if (poll) dev.disableNotify();
+  else dev.enableNotify();
   const t0 = performance.now();
   bells.ring(START);
-  while (done < opts.packets) {
+  while (done < total) {
     let k = 0;
     while (k < batch && dev.pop(chain, 'read') === 'chain') {
-      mem.copyOut(chain.addr[0]!, chain.len[0]!, scratch, 0);
+      const len = chain.len[0]!;
+      mem.copyOut(chain.addr[0]!, len, vmmBuffer, 0);
+      copies++;
+      if (backend === 'vmm') {
+        tapBuffer.set(vmmBuffer.subarray(0, len));
+        copies++;
+      }
       dev.pushUsed(chain.head, 0);
       k++;
     }
     if (k > 0) {
+      const before = done;
       done += k;
       if (dev.publishUsed()) bells.ring(IRQ);
+      if (before < opts.packets && done >= opts.packets) {
+        seconds = (performance.now() - t0) / 1000;
+        kicksAtEnd = bells.read(KICK);
+        interruptsAtEnd = dev.interrupts;
+      }
       continue;
     }
+    if (poll) continue;
     const seen = bells.read(KICK);
     if (!dev.enableNotify()) bells.wait(KICK, seen, 50);
     dev.disableNotify();
   }
-  const seconds = (performance.now() - t0) / 1000;
   await exited;
-  const kicks = new Int32Array(result)[0]!;
-  return { mpps: opts.packets / seconds / 1e6, kicks, interrupts: dev.interrupts, notificationsPerPacket: (kicks + dev.interrupts) / opts.packets };
+  const lat = Float64Array.from(new Float64Array(result, 8, samples)).sort();
+  const pick = (q: number): number => lat[Math.min(samples - 1, Math.floor(samples * q))] ?? 0;
+  const perFrame = (x: number): number => x * (opts.packets / Math.max(1, done));
+  return {
+    mpps: opts.packets / seconds / 1e6,
+    kicks: kicksAtEnd,
+    interrupts: interruptsAtEnd,
+    notificationsPerPacket: (kicksAtEnd + interruptsAtEnd) / opts.packets,
+    copies: perFrame(copies),
+    latencyP50Us: pick(0.5),
+    latencyP99Us: pick(0.99),
+  };
 }
 
 function driverThread(init: WorkerInit): void {
@@ -122,7 +171,32 @@ function driverThread(init: WorkerInit): void {
     if (!q.enableInterrupts()) bells.wait(IRQ, seen, 50);
     q.disableInterrupts();
   }
-  new Int32Array(init.result)[0] = q.kicks;
+  // Round trips: one frame, then wait for its used entry (interrupts on while waiting).
+  const samples = opts.latencySamples ?? 0;
+  const lat = new Float64Array(init.result, 8, samples);
+  let inFlight = addrs.size - q.numFree;
+  const reap = (): void => {
+    for (;;) {
+      while (q.pollUsed()) inFlight--;
+      if (inFlight <= 0) break;
+      const seen = bells.read(IRQ);
+      if (!q.enableInterrupts()) bells.wait(IRQ, seen, 50);
+    }
+    q.disableInterrupts();
+  };
+  reap();
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    q.begin();
+    q.add(init.bufs + slot * frame, frame, false);
+    q.commit(slot);
+    slot = (slot + 1) & (addrs.size - 1);
+    inFlight++;
+    if (q.publish()) bells.ring(KICK);
+    reap();
+    lat[i] = (performance.now() - t) * 1000;
+  }
+  new Int32Array(init.result, 0, 1)[0] = q.kicks;
 }
 
 if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.addrs !== undefined) driverThread(workerData as WorkerInit);
