@@ -1,0 +1,198 @@
+/**
+ * Real traffic between two network namespaces, iperf3 against iperf3, through:
+ *   veth         a veth pair, namespace to namespace (the floor: no switch at all)
+ *   linux-bridge each namespace on a veth to a kernel bridge (the baseline of every row)
+ *   vnet         each namespace on a TAP port of vnet, a vnet learning bridge between them,
+ *                with offloads off (every frame MTU-sized, the kernel finishes checksums) and
+ *                on (64 KB TSO packets cross vnet whole)
+ * Rows: TCP with 1 and 4 streams (Gbit/s), UDP with 64-byte datagrams (packets/s received),
+ * and CPU seconds per GB moved for the TCP 1-stream run (iperf3's own figures for both of its
+ * ends, plus /proc/self/stat of this process for vnet, whose TAP workers are its threads).
+ *
+ * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
+ * 70 s: 12 runs of VNET_BENCH_REAL_SECONDS, default 5). Otherwise one row says why it skipped.
+ * The machine has 2 vCPUs: sender, receiver and switch share them, so ratios matter more than
+ * absolute numbers.
+ */
+import { readFileSync } from 'node:fs';
+import { LearningBridge } from '../../src/bridges/learning-bridge.js';
+import { RealClock } from '../../src/engine/clock.js';
+import { Engine, Graph } from '../../src/engine/engine.js';
+import { TapPort } from '../../src/nics/tap/tap-port.js';
+import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
+import { RealLoop } from '../../src/real/loop.js';
+import { addNamespace, haveCommand, ip, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
+import { type BenchContext, type Row, type Suite, round } from '../lib.js';
+
+type Setup = 'veth' | 'linux-bridge' | 'vnet' | 'vnet-offloads';
+const SETUPS: readonly Setup[] = ['veth', 'linux-bridge', 'vnet', 'vnet-offloads'];
+const A = '10.240.0.1';
+const B = '10.240.0.2';
+
+interface Measured {
+  readonly tcp1: number;
+  readonly tcp4: number;
+  readonly udpPps: number;
+  /** CPU seconds per GB of the TCP 1-stream run: iperf3 both ends, and vnet. */
+  readonly cpuIperfPerGB: number;
+  readonly cpuVnetPerGB: number;
+}
+
+interface Env {
+  readonly nsA: string;
+  readonly nsB: string;
+  readonly stop: () => Promise<void>;
+  readonly vnetCpu: () => number;
+}
+
+function selfCpuSeconds(): number {
+  // utime and stime, fields 14 and 15 of /proc/self/stat, in clock ticks (100 per second on Linux).
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function build(setup: Setup): Promise<Env> {
+  const nsA = uniqueName('vn');
+  const nsB = uniqueName('vn');
+  addNamespace(nsA);
+  addNamespace(nsB);
+  const names = { a: uniqueName('vn'), b: uniqueName('vn'), br: uniqueName('vnbr') };
+  const cleanup = async (): Promise<void> => {
+    tryIp('netns', 'del', nsA);
+    tryIp('netns', 'del', nsB);
+    tryIp('link', 'del', names.br);
+  };
+  const address = (ifA: string, ifB: string): void => {
+    ip('-n', nsA, 'addr', 'add', `${A}/24`, 'dev', ifA);
+    ip('-n', nsB, 'addr', 'add', `${B}/24`, 'dev', ifB);
+    ip('-n', nsA, 'link', 'set', ifA, 'up');
+    ip('-n', nsB, 'link', 'set', ifB, 'up');
+  };
+  try {
+    if (setup === 'veth') {
+      ip('link', 'add', names.a, 'netns', nsA, 'type', 'veth', 'peer', 'name', names.b, 'netns', nsB);
+      address(names.a, names.b);
+      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0 };
+    }
+    if (setup === 'linux-bridge') {
+      ip('link', 'add', names.br, 'type', 'bridge');
+      ip('link', 'set', names.br, 'up');
+      for (const [ns, end] of [[nsA, names.a], [nsB, names.b]] as const) {
+        const peer = `${end}p`;
+        ip('link', 'add', end, 'netns', ns, 'type', 'veth', 'peer', 'name', peer);
+        ip('link', 'set', peer, 'master', names.br);
+        ip('link', 'set', peer, 'up');
+      }
+      address(names.a, names.b);
+      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0 };
+    }
+    const engine = new Engine({ clock: new RealClock() });
+    const loop = new RealLoop(engine);
+    const offloads = setup === 'vnet-offloads';
+    engine.configure(
+      new Graph()
+        .app('a', TapPort, { ifname: names.a, offloads, doorbell: loop.doorbell })
+        .app('b', TapPort, { ifname: names.b, offloads, doorbell: loop.doorbell })
+        .app('br', LearningBridge, {})
+        .connect('a.port', 'br.p1')
+        .connect('b.port', 'br.p2'),
+    );
+    await Promise.all([engine.app<TapPort>('a').ready(), engine.app<TapPort>('b').ready()]);
+    ip('link', 'set', names.a, 'netns', nsA);
+    ip('link', 'set', names.b, 'netns', nsB);
+    address(names.a, names.b);
+    loop.start();
+    return {
+      nsA,
+      nsB,
+      vnetCpu: selfCpuSeconds,
+      stop: async () => {
+        await loop.stop();
+        const taps = [engine.app<TapPort>('a'), engine.app<TapPort>('b')];
+        engine.stop();
+        await Promise.all(taps.map((t) => t.closed()));
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+interface IperfEnd {
+  sum_received?: { bits_per_second: number; bytes: number };
+  sum?: { packets: number; lost_packets: number; seconds: number };
+  cpu_utilization_percent?: { host_total: number; remote_total: number };
+}
+
+async function iperf(env: Env, seconds: number, args: readonly string[]): Promise<IperfEnd> {
+  const server = nsExec(env.nsB, ['iperf3', '-s', '-1', '-B', B], (seconds + 20) * 1000);
+  await new Promise((r) => setTimeout(r, 300));
+  const client = await nsExec(env.nsA, ['iperf3', '-c', B, '-t', String(seconds), '-J', ...args], (seconds + 20) * 1000);
+  await server;
+  if (client.code !== 0) throw new Error(`iperf3 ${args.join(' ')}: ${client.stderr.trim() || client.stdout.slice(0, 300)}`);
+  return (JSON.parse(client.stdout) as { end: IperfEnd }).end;
+}
+
+async function measureSetup(setup: Setup, seconds: number, progress: (t: string) => void): Promise<Measured> {
+  const env = await build(setup);
+  try {
+    await nsExec(env.nsA, ['ping', '-c', '1', '-W', '2', B]);
+    progress(`real.${setup}.tcp-1`);
+    const cpu0 = env.vnetCpu();
+    const t1 = await iperf(env, seconds, []);
+    const vnetCpu = env.vnetCpu() - cpu0;
+    progress(`real.${setup}.tcp-4`);
+    const t4 = await iperf(env, seconds, ['-P', '4']);
+    progress(`real.${setup}.udp-64B`);
+    const u = await iperf(env, seconds, ['-u', '-b', '0', '-l', '64']);
+    const gb = (t1.sum_received?.bytes ?? 0) / 1e9;
+    const iperfCpu = (((t1.cpu_utilization_percent?.host_total ?? 0) + (t1.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds;
+    const udpSeconds = u.sum?.seconds ?? seconds;
+    return {
+      tcp1: (t1.sum_received?.bits_per_second ?? 0) / 1e9,
+      tcp4: (t4.sum_received?.bits_per_second ?? 0) / 1e9,
+      udpPps: ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / udpSeconds,
+      cpuIperfPerGB: gb > 0 ? iperfCpu / gb : 0,
+      cpuVnetPerGB: gb > 0 ? vnetCpu / gb : 0,
+    };
+  } finally {
+    await env.stop();
+  }
+}
+
+function row(id: string, unit: string, value: number, base: number | null, note?: string): Row {
+  return {
+    id,
+    unit,
+    value: round(value),
+    nsPerPacket: 0,
+    baseline: base === null ? null : { name: 'linux-bridge', value: round(base) },
+    ratio: base === null || base === 0 ? null : round(value / base),
+    ...(note !== undefined ? { note } : {}),
+  };
+}
+
+export const realSuite: Suite = {
+  name: 'real',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const ids = SETUPS.flatMap((s) => [`real.${s}.tcp-1`, `real.${s}.tcp-4`, `real.${s}.udp-64B`, `real.${s}.tcp-1.cpu`]);
+    if (!ids.some((id) => ctx.wants(id))) return [];
+    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 70 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
+    if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${why}` }];
+    const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
+    const results = new Map<Setup, Measured>();
+    for (const s of SETUPS) results.set(s, await measureSetup(s, seconds, ctx.progress));
+    const base = results.get('linux-bridge')!;
+    const rows: Row[] = [];
+    for (const [s, m] of results) {
+      const isBase = s === 'linux-bridge';
+      rows.push(row(`real.${s}.tcp-1`, 'Gbit/s', m.tcp1, isBase ? null : base.tcp1));
+      rows.push(row(`real.${s}.tcp-4`, 'Gbit/s', m.tcp4, isBase ? null : base.tcp4));
+      rows.push(row(`real.${s}.udp-64B`, 'Mpps', m.udpPps / 1e6, isBase ? null : base.udpPps / 1e6));
+      rows.push(row(`real.${s}.tcp-1.cpu`, 's/GB', m.cpuIperfPerGB + m.cpuVnetPerGB, isBase ? null : base.cpuIperfPerGB, `iperf3 ${m.cpuIperfPerGB.toFixed(2)} s/GB${s.startsWith('vnet') ? ` + vnet ${m.cpuVnetPerGB.toFixed(2)} s/GB` : ''}`));
+    }
+    return rows.filter((r) => ctx.wants(r.id));
+  },
+};
