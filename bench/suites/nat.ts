@@ -13,7 +13,8 @@
  *     virtual clock moved past the UDP timeout between rounds so expired entries are reclaimed
  *     as the table fills). Its ratio is connections against forwarded packets.
  * The notes keep the old comparison: each NAT row against the route-only gateway.
- * Goal: established NAT >= 0.7 of plain forwarding.
+ * All rows are measured in alternating slices (`measureInterleaved`), so they share the load of
+ * a busy machine. Goal: established NAT >= 0.7 of plain forwarding.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink } from '../../src/engine/basic.js';
@@ -22,8 +23,8 @@ import { Engine, Graph } from '../../src/engine/engine.js';
 import { PacketPool } from '../../src/engine/packet.js';
 import { NatGateway } from '../../src/netfns/nat/nat-gateway.js';
 import { encodeSpec } from '../../src/wire/spec.js';
-import { type BenchContext, type Row, type Suite, measure } from '../lib.js';
-import { FrameHeaderSource, headerWords, measureRouterForwarding, preformPoolWith } from './router.js';
+import { type BenchContext, type Row, type Suite } from '../lib.js';
+import { FrameHeaderSource, type Prepared, headerWords, measureInterleaved, prepareRouterForwarding, preformPoolWith } from './router.js';
 
 const GW_IN = '02:00:00:00:01:01';
 const GW_OUT = '02:00:00:00:02:01';
@@ -85,7 +86,7 @@ function flowFrames(flows: number): Uint8Array[] {
   return out;
 }
 
-function run(ctx: BenchContext, translate: boolean, flows: number, fresh: boolean): { pps: number; note?: string } {
+function prepare(translate: boolean, flows: number, fresh: boolean): Prepared {
   const clock = new VirtualClock();
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   const e = new Engine({ clock, pool });
@@ -112,8 +113,8 @@ function run(ctx: BenchContext, translate: boolean, flows: number, fresh: boolea
   if (!fresh) e.runBreaths(Math.ceil(flows / BATCH) + 2);
   // Packets that arrived before the ARP reply overflowed the neighbour queue: setup, not measured.
   const dropsBefore = { ...nat.dropCounts } as Record<string, number>;
-  const r = measure(
-    () => {
+  return {
+    step: () => {
       const before = snk.consumed;
       if (fresh) {
         clock.advance(31e9);
@@ -122,13 +123,12 @@ function run(ctx: BenchContext, translate: boolean, flows: number, fresh: boolea
       e.runBreaths(16);
       return snk.consumed - before;
     },
-    ctx.seconds,
-    ctx.warmupSeconds,
-  );
-  const during = Object.entries(nat.dropCounts as Record<string, number>).map(([k, v]) => [k, v - (dropsBefore[k] ?? 0)] as const).filter(([, v]) => v > 0);
-  const note = during.length > 0 ? `drops while measuring: ${JSON.stringify(Object.fromEntries(during))}` : undefined;
-  e.stop();
-  return note === undefined ? { pps: r.pps } : { pps: r.pps, note };
+    finish: () => {
+      const during = Object.entries(nat.dropCounts as Record<string, number>).map(([k, v]) => [k, v - (dropsBefore[k] ?? 0)] as const).filter(([, v]) => v > 0);
+      e.stop();
+      return during.length > 0 ? `drops while measuring: ${JSON.stringify(Object.fromEntries(during))}` : undefined;
+    },
+  };
 }
 
 class Injector extends App<{ 'no-output': string }, unknown> {
@@ -151,32 +151,33 @@ export const natSuite: Suite = {
   name: 'nat',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
-    const ids = ['nat.route-only.64B-udp', 'nat.masquerade.64B-udp.established.1k-flows', 'nat.masquerade.64B-udp.established.64k-flows', 'nat.masquerade.new-connections'];
+    const ids = ['nat.route-only.64B-udp', 'nat.masquerade.64B-udp.established.1k-flows', 'nat.masquerade.64B-udp.established.64k-flows', 'nat.masquerade.new-connections'] as const;
     if (!ids.some((id) => ctx.wants(id))) return rows;
-    ctx.progress('nat: router baseline');
-    const router = measureRouterForwarding(ctx.seconds, ctx.warmupSeconds, 1);
-    ctx.progress('nat.route-only');
-    const routeOnly = run(ctx, false, 1024, false);
-    const base = { name: 'router forwarding, one hop, same run', value: r3(router.pps / 1e6) };
-    const row = (id: string, pps: number, unit: string, notes: (string | undefined)[]): Row => {
-      const note = notes.filter((x) => x !== undefined && x !== '').join('; ');
-      return { id, unit, value: r3(pps / 1e6), nsPerPacket: r3(1e9 / pps), baseline: base, ratio: r3(pps / router.pps), ...(note ? { note } : {}) };
+    ctx.progress('nat (interleaved with the router baseline)');
+    const wanted = ids.filter((id, i) => i === 0 || ctx.wants(id));
+    const setups: Record<(typeof ids)[number], () => Prepared> = {
+      'nat.route-only.64B-udp': () => prepare(false, 1024, false),
+      'nat.masquerade.64B-udp.established.1k-flows': () => prepare(true, 1024, false),
+      'nat.masquerade.64B-udp.established.64k-flows': () => prepare(true, 65536, false),
+      'nat.masquerade.new-connections': () => prepare(true, 0, true),
     };
-    rows.push({ id: 'nat.baseline.router.forward.64B', unit: 'Mpps', value: base.value, nsPerPacket: r3(1e9 / router.pps), baseline: null, ratio: null, note: ['plain L3 forwarding, one hop, this run: the baseline of the nat rows', router.note].filter(Boolean).join('; ') });
-    if (ctx.wants(ids[0]!)) rows.push(row(ids[0]!, routeOnly.pps, 'Mpps', ['the gateway with translate: false (parsing, routing, TTL, ARP; no conntrack)', routeOnly.note]));
-    for (const [id, flows] of [[ids[1]!, 1024], [ids[2]!, 65536]] as const) {
-      if (!ctx.wants(id)) continue;
-      ctx.progress(id);
-      const r = run(ctx, true, flows, false);
-      rows.push(row(id, r.pps, 'Mpps', [`${r3(r.pps / routeOnly.pps)} of the route-only gateway`, r.note]));
-      await Promise.resolve();
-    }
-    const id = ids[3]!;
-    if (ctx.wants(id)) {
-      ctx.progress(id);
-      const r = run(ctx, true, 0, true);
-      rows.push(row(id, r.pps, 'M conn/s', ['every frame opens a UDP connection with port allocation; ratio is connections against forwarded packets', r.note]));
-    }
+    const prepared = [prepareRouterForwarding(1), ...wanted.map((id) => setups[id]())];
+    const pps = measureInterleaved(prepared, ctx.seconds, ctx.warmupSeconds);
+    const notes = prepared.map((b) => b.finish());
+    await Promise.resolve();
+    const router = pps[0]!;
+    const ppsOf = (id: string): number => pps[1 + wanted.indexOf(id as (typeof ids)[number])]!;
+    const noteOf = (id: string): string | undefined => notes[1 + wanted.indexOf(id as (typeof ids)[number])];
+    const routeOnly = ppsOf(ids[0]);
+    const base = { name: 'router forwarding, one hop, same run', value: r3(router / 1e6) };
+    const row = (id: string, unit: string, extra: (string | undefined)[]): Row => {
+      const note = [...extra, noteOf(id)].filter((x) => x !== undefined && x !== '').join('; ');
+      return { id, unit, value: r3(ppsOf(id) / 1e6), nsPerPacket: r3(1e9 / ppsOf(id)), baseline: base, ratio: r3(ppsOf(id) / router), ...(note ? { note } : {}) };
+    };
+    rows.push({ id: 'nat.baseline.router.forward.64B', unit: 'Mpps', value: base.value, nsPerPacket: r3(1e9 / router), baseline: null, ratio: null, note: ['plain L3 forwarding, one hop, interleaved with the nat rows: their baseline', notes[0]].filter(Boolean).join('; ') });
+    if (ctx.wants(ids[0])) rows.push(row(ids[0], 'Mpps', ['the gateway with translate: false (parsing, routing, TTL, ARP; no conntrack)']));
+    for (const id of [ids[1], ids[2]]) if (ctx.wants(id)) rows.push(row(id, 'Mpps', [`${r3(ppsOf(id) / routeOnly)} of the route-only gateway`]));
+    if (ctx.wants(ids[3])) rows.push(row(ids[3], 'M conn/s', ['every frame opens a UDP connection with port allocation; ratio is connections against forwarded packets']));
     return rows;
   },
 };

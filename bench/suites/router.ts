@@ -136,12 +136,36 @@ const SECOND_ROUTER: RouterConf = {
   neighbours: [{ ip: '10.0.2.2', dev: 'eth1', mac: '02:00:00:00:00:30' }],
 };
 
+/** A benchmark set up and ready to step: `step` runs some breaths and returns packets delivered. */
+export interface Prepared {
+  step(): number;
+  /** Stops the engine; returns a note when something unexpected happened while measuring. */
+  finish(): string | undefined;
+}
+
 /**
- * Packets per second of plain L3 forwarding of 64-byte frames: source -> router -> sink
- * (`hops` 1), or source -> router -> router -> sink (`hops` 2, two forwarding traversals, the
- * counterpart of encap+decap), and a note when anything but forwarding happened while measuring.
+ * Measures several prepared benchmarks in `rounds` alternating slices of `seconds / rounds`
+ * each (after one warmup of each), and returns each one's median packets per second. On a
+ * machine shared with other work, the load changes from second to second: alternating puts
+ * every benchmark under the same load, so their ratios hold even when absolute rates do not.
  */
-export function measureRouterForwarding(seconds: number, warmupSeconds: number, hops: 1 | 2 = 1): { pps: number; note?: string } {
+export function measureInterleaved(prepared: readonly Prepared[], seconds: number, warmupSeconds: number, rounds = 5): number[] {
+  const samples = prepared.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    prepared.forEach((b, i) => samples[i]!.push(measure(() => b.step(), seconds / rounds, r === 0 ? warmupSeconds : 0).pps));
+  }
+  return samples.map((xs) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  });
+}
+
+/**
+ * Plain L3 forwarding of 64-byte frames: source -> router -> sink (`hops` 1), or source ->
+ * router -> router -> sink (`hops` 2, two forwarding traversals, the counterpart of encap+decap).
+ */
+export function prepareRouterForwarding(hops: 1 | 2 = 1): Prepared {
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   preformPool(pool);
   const e = new Engine({ pool });
@@ -155,18 +179,26 @@ export function measureRouterForwarding(seconds: number, warmupSeconds: number, 
   e.configure(g);
   const sink = e.app<Sink>('snk');
   const routers = hops === 1 ? [e.app<Router>('r1')] : [e.app<Router>('r1'), e.app<Router>('r2')];
-  const r = measure(
-    () => {
+  return {
+    step: () => {
       const before = sink.consumed;
       e.runBreaths(64);
       return sink.consumed - before;
     },
-    seconds,
-    warmupSeconds,
-  );
-  const drops = routers.reduce((n, x) => n + x.totalDrops(), 0);
-  e.stop();
-  return drops === 0 ? { pps: r.pps } : { pps: r.pps, note: `unexpected: ${drops} router drops while measuring` };
+    finish: () => {
+      const drops = routers.reduce((n, x) => n + x.totalDrops(), 0);
+      e.stop();
+      return drops === 0 ? undefined : `unexpected: ${drops} router drops while measuring`;
+    },
+  };
+}
+
+/** Packets per second of plain L3 forwarding (see `prepareRouterForwarding`), and a note when anything but forwarding happened. */
+export function measureRouterForwarding(seconds: number, warmupSeconds: number, hops: 1 | 2 = 1): { pps: number; note?: string } {
+  const b = prepareRouterForwarding(hops);
+  const r = measure(() => b.step(), seconds, warmupSeconds);
+  const note = b.finish();
+  return note === undefined ? { pps: r.pps } : { pps: r.pps, note };
 }
 
 export const routerSuite: Suite = {

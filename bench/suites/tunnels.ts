@@ -20,7 +20,8 @@
  * including the header checksum, the remote endpoint lookup, the tunnel header, learning of the
  * inner source MAC, FDB lookup (ep2 learned the destination from one warm-up frame). Nothing
  * floods while measuring. The old comparison (the chain with each endpoint replaced by a Wire
- * app that does nothing) is kept as the `tunnels.two-wires.64B` row and in the notes.
+ * app that does nothing) is kept as the `tunnels.two-wires.64B` row and in the notes. All rows
+ * are measured in alternating slices (`measureInterleaved`), so they share the load of a busy machine.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink, Source, Wire } from '../../src/engine/basic.js';
@@ -31,8 +32,8 @@ import { GreTunnel } from '../../src/netfns/tunnels/gre-tunnel.js';
 import type { OverlayEndpoint } from '../../src/netfns/tunnels/overlay-endpoint.js';
 import type { OverlayConf } from '../../src/netfns/tunnels/settings.js';
 import { VxlanVtep } from '../../src/netfns/tunnels/vxlan-vtep.js';
-import { type BenchContext, type Row, type Suite, measure, round } from '../lib.js';
-import { FrameHeaderSource, forwardingFrames, headerWords, measureRouterForwarding, preformPoolWith } from './router.js';
+import { type BenchContext, type Row, type Suite, round } from '../lib.js';
+import { FrameHeaderSource, type Prepared, forwardingFrames, headerWords, measureInterleaved, prepareRouterForwarding, preformPoolWith } from './router.js';
 
 const SRC_MAC = [2, 0, 0, 0, 0, 1];
 const DST_MAC = [2, 0, 0, 0, 0, 2];
@@ -97,7 +98,7 @@ function encapsulated(mode: Mode, inner: Uint8Array[]): Uint8Array[] {
   return frames;
 }
 
-function run(ctx: BenchContext, mode: Mode | 'wires', path: Path): { pps: number; note?: string } {
+function prepare(mode: Mode | 'wires', path: Path): Prepared {
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   const e = new Engine({ pool });
   const inner = innerFrames();
@@ -133,19 +134,19 @@ function run(ctx: BenchContext, mode: Mode | 'wires', path: Path): { pps: number
   const eps = mode === 'wires' ? [] : (path === 'encap' ? ['ep1'] : path === 'decap' ? ['ep2'] : ['ep1', 'ep2']).map((n) => e.app<OverlayEndpoint<any, unknown>>(n));
   const dropsBefore = eps.reduce((n, ep) => n + ep.totalDrops(), 0);
   const floodsBefore = eps.reduce((n, ep) => n + ep.stats().floods, 0);
-  const r = measure(
-    () => {
+  return {
+    step: () => {
       const before = sink.consumed;
       e.runBreaths(64);
       return sink.consumed - before;
     },
-    ctx.seconds,
-    ctx.warmupSeconds,
-  );
-  const drops = eps.reduce((n, ep) => n + ep.totalDrops(), 0) - dropsBefore;
-  const floods = eps.reduce((n, ep) => n + ep.stats().floods, 0) - floodsBefore;
-  e.stop();
-  return drops === 0 && floods === 0 ? { pps: r.pps } : { pps: r.pps, note: `unexpected while measuring: ${drops} drops, ${floods} floods` };
+    finish: () => {
+      const drops = eps.reduce((n, ep) => n + ep.totalDrops(), 0) - dropsBefore;
+      const floods = eps.reduce((n, ep) => n + ep.stats().floods, 0) - floodsBefore;
+      e.stop();
+      return drops === 0 && floods === 0 ? undefined : `unexpected while measuring: ${drops} drops, ${floods} floods`;
+    },
+  };
 }
 
 const WHAT: Record<Path, string> = {
@@ -158,37 +159,37 @@ export const tunnelsSuite: Suite = {
   name: 'tunnels',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
-    const ids: [Mode, Path, string][] = [];
-    for (const mode of ['vxlan', 'gre'] as const) for (const path of ['encap', 'decap', 'encap+decap'] as const) ids.push([mode, path, `tunnels.${mode}.64B.${path}`]);
+    const all: [Mode, Path, string][] = [];
+    for (const mode of ['vxlan', 'gre'] as const) for (const path of ['encap', 'decap', 'encap+decap'] as const) all.push([mode, path, `tunnels.${mode}.64B.${path}`]);
+    const wanted = all.filter(([, , id]) => ctx.wants(id));
     const wiresId = 'tunnels.two-wires.64B';
-    if (!ids.some(([, , id]) => ctx.wants(id)) && !ctx.wants(wiresId)) return rows;
-    ctx.progress('tunnels: router baselines');
-    const mpps = (pps: number): number => round(pps / 1e6);
-    const hop1 = measureRouterForwarding(ctx.seconds, ctx.warmupSeconds, 1);
-    const hop2 = measureRouterForwarding(ctx.seconds, ctx.warmupSeconds, 2);
-    const wires = run(ctx, 'wires', 'encap+decap');
-    const base = (pps: number, name: string, note?: string): Row => ({ id: name, unit: 'Mpps', value: mpps(pps), nsPerPacket: round(1e9 / pps), baseline: null, ratio: null, ...(note ? { note } : {}) });
-    rows.push(base(hop1.pps, 'tunnels.baseline.router.forward.64B', ['plain L3 forwarding, one hop, this run', hop1.note].filter(Boolean).join('; ')));
-    rows.push(base(hop2.pps, 'tunnels.baseline.router.forward.64B.two-hops', ['plain L3 forwarding, two hops, this run', hop2.note].filter(Boolean).join('; ')));
-    if (ctx.wants(wiresId)) rows.push(base(wires.pps, wiresId, 'source -> Wire -> Wire -> sink: the harness alone'));
-    for (const [mode, path, id] of ids) {
-      if (!ctx.wants(id)) continue;
-      ctx.progress(id);
-      await Promise.resolve();
-      const r = run(ctx, mode, path);
+    if (wanted.length === 0 && !ctx.wants(wiresId)) return rows;
+    ctx.progress('tunnels (interleaved with the router baselines)');
+    // One process holds them all and measures them in alternating slices, so they share the load.
+    const prepared = [prepareRouterForwarding(1), prepareRouterForwarding(2), prepare('wires', 'encap+decap'), ...wanted.map(([mode, path]) => prepare(mode, path))];
+    const pps = measureInterleaved(prepared, ctx.seconds, ctx.warmupSeconds);
+    const notes = prepared.map((b) => b.finish());
+    await Promise.resolve();
+    const [hop1, hop2, wires] = pps as [number, number, number];
+    const mpps = (x: number): number => round(x / 1e6);
+    const base = (x: number, id: string, note: (string | undefined)[]): Row => ({ id, unit: 'Mpps', value: mpps(x), nsPerPacket: round(1e9 / x), baseline: null, ratio: null, note: note.filter(Boolean).join('; ') });
+    rows.push(base(hop1, 'tunnels.baseline.router.forward.64B', ['plain L3 forwarding, one hop, interleaved with the tunnel rows', notes[0]]));
+    rows.push(base(hop2, 'tunnels.baseline.router.forward.64B.two-hops', ['plain L3 forwarding, two hops, interleaved with the tunnel rows', notes[1]]));
+    if (ctx.wants(wiresId)) rows.push(base(wires, wiresId, ['source -> Wire -> Wire -> sink: the harness alone', notes[2]]));
+    wanted.forEach(([, path, id], i) => {
+      const x = pps[3 + i]!;
       const ref = path === 'encap+decap' ? hop2 : hop1;
-      const value = r.pps / 1e6;
-      const extra = path === 'encap+decap' ? `${round(r.pps / wires.pps)} of two Wire apps` : undefined;
+      const extra = path === 'encap+decap' ? `${round(x / wires)} of two Wire apps` : undefined;
       rows.push({
         id,
         unit: 'Mpps',
-        value: round(value),
-        nsPerPacket: round(1e9 / r.pps),
-        baseline: { name: path === 'encap+decap' ? 'router forwarding, two hops, same run' : 'router forwarding, one hop, same run', value: mpps(ref.pps) },
-        ratio: round(r.pps / ref.pps),
-        note: [WHAT[path], extra, r.note].filter((x) => x !== undefined).join('; '),
+        value: mpps(x),
+        nsPerPacket: round(1e9 / x),
+        baseline: { name: path === 'encap+decap' ? 'router forwarding, two hops, same run' : 'router forwarding, one hop, same run', value: mpps(ref) },
+        ratio: round(x / ref),
+        note: [WHAT[path], extra, notes[3 + i]].filter((n) => n !== undefined).join('; '),
       });
-    }
+    });
     return rows;
   },
 };
