@@ -56,7 +56,8 @@ export interface DgramPortConf {
   readonly doorbell?: SharedArrayBuffer;
 }
 
-export class DgramPort extends App<typeof DGRAM_PORT_DROPS, DgramPortConf> {
+/** Subclasses may extend the configuration (a QEMU guest adds its command line). */
+export class DgramPort<C extends DgramPortConf = DgramPortConf> extends App<typeof DGRAM_PORT_DROPS, C> {
   readonly portName: string;
   readonly #socket: dgram.Socket;
   readonly #maxFrame: number;
@@ -78,7 +79,7 @@ export class DgramPort extends App<typeof DGRAM_PORT_DROPS, DgramPortConf> {
   /** Most datagrams ever waiting at once (the queue's high-water mark). */
   queueHighWater = 0;
 
-  constructor(ctx: AppContext, conf: DgramPortConf) {
+  constructor(ctx: AppContext, conf: C) {
     super(ctx, conf, DGRAM_PORT_DROPS);
     this.portName = conf.port ?? 'port';
     const host = conf.host ?? '127.0.0.1';

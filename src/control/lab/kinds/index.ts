@@ -9,8 +9,9 @@ import { routerKind } from './router.js';
 import { vtepKind } from './vtep.js';
 import { sriovNicKind } from './sriov-nic.js';
 import { vmKind } from './vm.js';
+import { qemuKind } from './qemu.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind, qemuKind];
 
 export type { NodeKind } from './kind.js';

@@ -1,0 +1,247 @@
+/**
+ * `kind: qemu` — a real QEMU guest (qemu-system-x86_64 under TCG) whose virtio-net NIC is a port
+ * of the lab:
+ *
+ *   vm1:
+ *     kind: qemu
+ *     guest: { kernel: guest/vmlinuz, initrd: guest/initrd.cpio.gz, memory: 256, append: "vnet.ping=10.0.0.1" }
+ *     interfaces: { eth0: { mac: 52:54:00:12:34:56, ip: 10.0.0.2/24 } }
+ *     console: vm1.log            # default: <tmpdir>/vnet-qemu-<lab>-<node>.log
+ *
+ * The node app is a `QemuGuest`: a DgramPort (nics/dgram-port.ts) on 127.0.0.1 that, once its
+ * socket is bound, starts QEMU with `-netdev dgram` sending to that port (QEMU binds any free
+ * local port; the first datagram makes it the peer) and `-device virtio-net-pci`. QEMU's console
+ * goes to the log file. Stopping the app (lab down, Ctrl-C, the end of a run) terminates QEMU,
+ * and so does the vnet process exiting normally; a vnet killed with SIGKILL leaves it running.
+ *
+ * The guest configures itself: vnet cannot reach into it, so `ip` is handed over on the kernel
+ * command line as `vnet.ip=CIDR` for the guest's init to apply (test/real/qemu/init.sh does).
+ * Paths are relative to the lab file. The guest runs on the wall clock, so a qemu node needs
+ * `vnet lab up`; `vnet lab run` runs on the virtual clock and stops before the guest has booted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { AppContext } from '../../../engine/app.js';
+import type { Graph } from '../../../engine/engine.js';
+import { DgramPort, type DgramPortConf } from '../../../nics/dgram-port.js';
+import type { Endpoint, LabModel, NodeModel } from '../model.js';
+import type { Path, Validator } from '../validator.js';
+import type { NodeKind } from './kind.js';
+
+export interface QemuGuestModel {
+  readonly kernel: string;
+  readonly initrd: string;
+  /** Guest RAM in MiB. */
+  readonly memory: number;
+  /** Extra kernel command line, after vnet's own. */
+  readonly append?: string;
+  /** Extra QEMU arguments, appended as they are. */
+  readonly args: readonly string[];
+}
+
+export interface QemuNodeModel extends NodeModel {
+  readonly kind: 'qemu';
+  readonly guest: QemuGuestModel;
+  /** The one NIC: its lab interface name and settings. */
+  readonly iface: string;
+  readonly mac?: string;
+  readonly ip?: string;
+  readonly console?: string;
+}
+
+export interface QemuGuestConf extends DgramPortConf {
+  /** The engine port (the lab interface name). */
+  readonly port: string;
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly memoryMiB: number;
+  /** The whole kernel command line. */
+  readonly cmdline: string;
+  readonly mac: string;
+  readonly extraArgs: readonly string[];
+  /** File receiving QEMU's console (serial) output. */
+  readonly consoleLog: string;
+  /** QEMU binary (default qemu-system-x86_64 from PATH). */
+  readonly binary?: string;
+}
+
+export interface QemuExit {
+  /** False when QEMU never started (stopped first, bind failed, a file missing). */
+  readonly started: boolean;
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** Why QEMU did not start or failed to spawn, or null. */
+  readonly error: string | null;
+}
+
+/** The QEMU command line for a guest whose NIC sends to 127.0.0.1:`port`. */
+export function qemuArgs(conf: QemuGuestConf, port: number): string[] {
+  return [
+    '-accel', 'tcg', '-nographic', '-no-reboot',
+    '-m', String(conf.memoryMiB),
+    '-kernel', conf.kernel, '-initrd', conf.initrd, '-append', conf.cmdline,
+    '-netdev', `dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=0,remote.type=inet,remote.host=127.0.0.1,remote.port=${port}`,
+    // romfile= : no iPXE option ROM, the kernel is loaded directly.
+    '-device', `virtio-net-pci,netdev=n0,romfile=,mac=${conf.mac}`,
+    ...conf.extraArgs,
+  ];
+}
+
+/** A DgramPort that runs the QEMU guest at its other end. */
+export class QemuGuest extends DgramPort<QemuGuestConf> {
+  readonly consoleLog: string;
+  /** Resolves when QEMU has exited (or is known never to start). */
+  readonly exited: Promise<QemuExit>;
+  #child: ChildProcess | null = null;
+  #stopped = false;
+  #resolveExit: (e: QemuExit) => void = () => {};
+  readonly #killOnExit = (): void => {
+    this.#child?.kill('SIGKILL');
+  };
+
+  constructor(ctx: AppContext, conf: QemuGuestConf) {
+    super(ctx, conf);
+    this.consoleLog = conf.consoleLog;
+    this.exited = new Promise((r) => {
+      this.#resolveExit = r;
+    });
+    this.ready().then(
+      (port) => this.#start(conf, port),
+      (e: unknown) => this.#resolveExit({ started: false, code: null, signal: null, error: (e as Error).message }),
+    );
+  }
+
+  /** QEMU's process id while it runs, or null. */
+  get pid(): number | null {
+    return this.#child?.pid ?? null;
+  }
+
+  #start(conf: QemuGuestConf, port: number): void {
+    if (this.#stopped) return this.#resolveExit({ started: false, code: null, signal: null, error: 'stopped before QEMU started' });
+    for (const [what, file] of [['kernel', conf.kernel], ['initrd', conf.initrd]] as const) {
+      if (!existsSync(file)) return this.#resolveExit({ started: false, code: null, signal: null, error: `${this.name}: guest ${what} ${file} does not exist` });
+    }
+    const log = openSync(conf.consoleLog, 'w');
+    let child: ChildProcess;
+    try {
+      child = spawn(conf.binary ?? 'qemu-system-x86_64', qemuArgs(conf, port), { stdio: ['ignore', log, log] });
+    } finally {
+      closeSync(log);
+    }
+    this.#child = child;
+    process.on('exit', this.#killOnExit);
+    let spawnError: string | null = null;
+    child.once('error', (e) => {
+      spawnError = `${this.name}: cannot run ${conf.binary ?? 'qemu-system-x86_64'}: ${e.message}`;
+    });
+    child.once('close', (code, signal) => {
+      process.off('exit', this.#killOnExit);
+      this.#child = null;
+      this.#resolveExit({ started: spawnError === null, code, signal, error: spawnError });
+    });
+  }
+
+  override stop(): void {
+    this.#stopped = true;
+    this.#child?.kill('SIGTERM');
+    super.stop();
+  }
+}
+
+/** A stable locally administered MAC in QEMU's 52:54:00 range, from the lab and node names. */
+function defaultMac(lab: string, node: string): string {
+  let h = 0x811c9dc5;
+  for (const c of `${lab}/${node}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `52:54:00:${[h >>> 16, h >>> 8, h].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':')}`;
+}
+
+export const qemuKind: NodeKind<QemuNodeModel> = {
+  name: 'qemu',
+  aliases: [],
+  description: 'a real QEMU guest (TCG) whose virtio-net NIC reaches the lab over -netdev dgram; needs vnet lab up',
+  schemaProperties: {
+    guest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kernel', 'initrd'],
+      properties: {
+        kernel: { type: 'string', description: 'guest kernel image, relative to the lab file' },
+        initrd: { type: 'string', description: 'guest initramfs, relative to the lab file' },
+        memory: { type: 'integer', minimum: 64, maximum: 16384, description: 'guest RAM in MiB (default 256)' },
+        append: { type: 'string', description: 'extra kernel command line' },
+        args: { type: 'array', items: { type: 'string' }, description: 'extra QEMU arguments' },
+      },
+    },
+    interfaces: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          mac: { type: 'string' },
+          ip: { type: 'string', description: 'handed to the guest as vnet.ip=CIDR on the kernel command line' },
+        },
+      },
+    },
+    console: { type: 'string', description: 'file for the guest console, relative to the lab file' },
+  },
+  parse(v: Validator, node: Record<string, unknown>, path: Path): QemuNodeModel {
+    const g = node.guest === undefined ? (v.fail([...path, 'guest'], 'a qemu node needs guest: { kernel, initrd }', true), undefined) : v.object(node.guest, [...path, 'guest']);
+    const gp: Path = [...path, 'guest'];
+    if (g !== undefined) v.allowOnly(g, gp, ['kernel', 'initrd', 'memory', 'append', 'args']);
+    const kernel = g === undefined ? undefined : v.string(g.kernel, [...gp, 'kernel']);
+    const initrd = g === undefined ? undefined : v.string(g.initrd, [...gp, 'initrd']);
+    const memory = g?.memory === undefined ? 256 : v.int(g.memory, [...gp, 'memory'], 64, 16384) ?? 256;
+    const append = g?.append === undefined ? undefined : v.string(g.append, [...gp, 'append']);
+    const args: string[] = [];
+    if (g?.args !== undefined) {
+      if (!Array.isArray(g.args)) v.fail([...gp, 'args'], 'must be a list of QEMU arguments');
+      else g.args.forEach((a, i) => { const s = v.string(typeof a === 'number' ? String(a) : a, [...gp, 'args', i]); if (s !== undefined) args.push(s); });
+    }
+    const ifs = node.interfaces === undefined ? undefined : v.object(node.interfaces, [...path, 'interfaces']);
+    const names = ifs === undefined ? [] : Object.keys(ifs);
+    if (names.length !== 1) v.fail([...path, 'interfaces'], `a qemu node has exactly one interface (its virtio-net NIC), got ${names.length}`, node.interfaces === undefined);
+    const iface = names[0] ?? 'eth0';
+    const ip: Path = [...path, 'interfaces', iface];
+    const raw = ifs?.[iface];
+    const i = raw === undefined || raw === null ? {} : v.object(raw, ip) ?? {};
+    v.allowOnly(i, ip, ['mac', 'ip']);
+    const mac = i.mac === undefined ? undefined : v.mac(i.mac, [...ip, 'mac']);
+    const addr = i.ip === undefined ? undefined : v.cidr(i.ip, [...ip, 'ip']);
+    const consoleFile = node.console === undefined ? undefined : v.string(node.console, [...path, 'console']);
+    return {
+      kind: 'qemu',
+      guest: { kernel: kernel ?? '', initrd: initrd ?? '', memory, args, ...(append !== undefined ? { append } : {}) },
+      iface,
+      ...(mac !== undefined ? { mac } : {}),
+      ...(addr !== undefined ? { ip: addr } : {}),
+      ...(consoleFile !== undefined ? { console: consoleFile } : {}),
+    };
+  },
+  checkLinks(v: Validator, name: string, model: QemuNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    for (const { endpoint, path: lp } of links) {
+      if (endpoint.iface !== model.iface) v.fail(lp, `${name} has no interface ${endpoint.iface} (its NIC is ${model.iface})`);
+    }
+    if (links.length === 0) v.fail([...path, 'interfaces', model.iface], `${name}:${model.iface} is not connected by any link`);
+    if (links.length > 1) v.fail(links[1]!.path, `${name}:${model.iface} is connected twice`);
+  },
+  build(graph: Graph, name: string, node: QemuNodeModel, lab: LabModel): void {
+    const base = dirname(lab.file);
+    const cmdline = ['console=ttyS0', 'quiet', 'panic=-1', ...(node.ip !== undefined ? [`vnet.ip=${node.ip}`] : []), ...(node.guest.append !== undefined ? [node.guest.append] : [])].join(' ');
+    const conf: QemuGuestConf = {
+      port: node.iface,
+      kernel: resolve(base, node.guest.kernel),
+      initrd: resolve(base, node.guest.initrd),
+      memoryMiB: node.guest.memory,
+      cmdline,
+      mac: node.mac ?? defaultMac(lab.name, name),
+      extraArgs: node.guest.args,
+      consoleLog: node.console !== undefined ? resolve(base, node.console) : join(tmpdir(), `vnet-qemu-${lab.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${name}.log`),
+    };
+    graph.app(name, QemuGuest, conf);
+  },
+};
