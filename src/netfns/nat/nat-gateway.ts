@@ -105,6 +105,9 @@ interface Side {
   readonly ip: number;
   readonly prefixLen: number;
   readonly mac: number;
+  /** The MAC's top 16 and low 32 bits, for comparing and writing headers word by word. */
+  readonly macHi: number;
+  readonly macLo: number;
 }
 
 interface Forward {
@@ -121,6 +124,10 @@ const ZONE = 0;
 const ARP_RETRANS = NS_PER_S;
 const ARP_PROBES = 3;
 const DEFAULT_TTL = 64;
+const FRONT_CACHE_BITS = 8;
+const NEIGHBOUR_REACHABLE = 30 * NS_PER_S;
+const NEIGHBOUR_STALE = 60 * NS_PER_S;
+const NEIGHBOUR_EXPIRY = NEIGHBOUR_REACHABLE + NEIGHBOUR_STALE;
 
 /** Checks and resolves a configuration; throws naming the field. */
 function resolve(name: string, conf: NatGatewayConf): { sides: [Side, Side]; gateway: number; forwards: Forward[] } {
@@ -140,7 +147,7 @@ function resolve(name: string, conf: NatGatewayConf): { sides: [Side, Side]; gat
       throw new Error(`nat gateway ${name}: ${which}.mac: ${(e as Error).message}`);
     }
     if (isMulticast(mac)) throw new Error(`nat gateway ${name}: ${which}.mac ${c.mac} is multicast`);
-    return { index, port, ip: cidr.addr, prefixLen: cidr.prefixLen, mac };
+    return { index, port, ip: cidr.addr, prefixLen: cidr.prefixLen, mac, macHi: Math.floor(mac / 0x1_0000_0000), macLo: mac % 0x1_0000_0000 };
   };
   const inside = side(0, 'inside', conf.inside);
   const outside = side(1, 'outside', conf.outside);
@@ -180,6 +187,16 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   #out: (Link | undefined)[] = [undefined, undefined];
   readonly #ip = new Ipv4View();
   readonly #arp = new ArpView();
+  /** Engine time, read once per push: a clock value passed across calls is a boxed double. */
+  #now = 0;
+  // Front cache of resolved neighbours, as in the router: slot -> (side + 1, address, entry).
+  // NeighbourCache keys are doubles (side * 2^32 + address); this keeps the datapath off them.
+  // Emptied whenever the cache gains, loses or evicts an entry.
+  readonly #fcSide = new Int32Array(1 << FRONT_CACHE_BITS);
+  readonly #fcIp = new Int32Array(1 << FRONT_CACHE_BITS);
+  readonly #fcEntry: (Neighbour | null)[] = new Array<Neighbour | null>(1 << FRONT_CACHE_BITS).fill(null);
+  #fcSize = -1;
+  #fcEvictions = -1;
   /** Packets forwarded, per direction (0 inside -> outside, 1 outside -> inside and hairpin). */
   forwarded = 0;
   /** Packets whose tuple was rewritten. */
@@ -198,7 +215,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     this.outsidePorts = new PortAllocator(r.sides[1].ip, lo, hi);
     this.insidePorts = new PortAllocator(r.sides[0].ip, lo, hi);
     for (const f of r.forwards) this.outsidePorts.reserve(f.proto, f.port);
-    this.#neighbours = new NeighbourCache({ capacity: conf.neighbours?.capacity ?? 1024, queueLength: conf.neighbours?.queueLength ?? 16, reachableTime: 30 * NS_PER_S, staleTime: 60 * NS_PER_S });
+    this.#neighbours = new NeighbourCache({ capacity: conf.neighbours?.capacity ?? 1024, queueLength: conf.neighbours?.queueLength ?? 16, reachableTime: NEIGHBOUR_REACHABLE, staleTime: NEIGHBOUR_STALE });
     this.tickInterval = NS_PER_S;
     this.relink();
   }
@@ -241,6 +258,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   }
 
   override push(): void {
+    this.#now = this.engine.now();
     for (let s = 0; s < 2; s++) {
       const link = this.#in[s];
       if (link === undefined) continue;
@@ -253,13 +271,15 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     const b = p.buf;
     const off = p.off;
     if (p.len < ETHERNET_HEADER_LEN) return this.drop(p, 'truncated');
-    const dstMac = readMac(b, off);
-    if (dstMac !== side.mac && dstMac !== MAC_BROADCAST) return this.drop(p, 'not-my-mac');
+    const mem = p.pool.memory;
+    const at = p.base + off;
+    const dstHi = mem.getUint16(at);
+    const dstLo = mem.getUint32(at + 2);
     const etherType = (b[off + 12]! << 8) | b[off + 13]!;
-    if (etherType === ETHERTYPE_IPV4) {
-      if (dstMac === MAC_BROADCAST) return this.consume(p);
-      return this.#ipv4(p, s);
-    }
+    if (dstHi === side.macHi && dstLo === side.macLo) {
+      if (etherType === ETHERTYPE_IPV4) return this.#ipv4(p, s);
+    } else if (dstHi !== 0xffff || dstLo !== 0xffff_ffff) return this.drop(p, 'not-my-mac');
+    else if (etherType === ETHERTYPE_IPV4) return this.consume(p);
     if (etherType === ETHERTYPE_ARP) return this.#receiveArp(p, side);
     this.drop(p, 'unknown-ethertype');
   }
@@ -310,24 +330,35 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     const ipOff = p.off + ETHERNET_HEADER_LEN;
     const ip = this.#ip;
     if (ip.wrap(b, ipOff, p.len - ETHERNET_HEADER_LEN) !== null) return this.drop(p, 'ip-malformed');
-    if (!ip.checksumOk) return this.drop(p, 'ip-bad-checksum');
-    if (ip.isFragment) return this.drop(p, 'fragment');
+    // Header fields read once, by word, through the pool's DataView; an IHL-5 header is summed as five words.
+    const mem = p.pool.memory;
+    const at = p.base + ipOff;
+    const w0 = mem.getUint32(at);
+    const w1 = mem.getUint32(at + 4);
+    const w2 = mem.getUint32(at + 8);
+    let src = mem.getUint32(at + 12);
+    let dst = mem.getUint32(at + 16);
+    if (w0 >>> 24 === 0x45) {
+      let sum = (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+      sum = (sum & 0xffff) + (sum >>> 16);
+      sum = (sum & 0xffff) + (sum >>> 16);
+      if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');
+    } else if (!ip.checksumOk) return this.drop(p, 'ip-bad-checksum');
+    if ((w1 & 0x3fff) !== 0) return this.drop(p, 'fragment');
     const insideIp = this.#sides[0].ip;
     const outsideIp = this.#sides[1].ip;
     if (!this.#translate) {
-      const dst = ip.dst;
       if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
       return this.#forward(p, ipOff, dst);
     }
-    const proto = ip.protocol;
-    const l4 = ip.payloadOffset;
-    const l4Len = ip.payloadLength;
-    let src = ip.src;
-    let dst = ip.dst;
+    const proto = (w2 >>> 16) & 0xff;
+    const headerLen = (w0 >>> 22) & 0x3c;
+    const l4 = ipOff + headerLen;
+    const l4Len = (w0 & 0xffff) - headerLen;
     let sport = 0;
     let dport = 0;
     let flags = 0;
-    const now = this.engine.now();
+    const now = this.#now;
     const ct = this.conntrack;
     if (proto === IPPROTO_TCP) {
       if (l4Len < 20) return this.drop(p, 'l4-truncated');
@@ -404,8 +435,8 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     if (ct.translated(ref >> 1)) {
       translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
       this.translatedPackets++;
-      dst = ip.dst;
-      src = ip.src;
+      src = mem.getUint32(at + 12);
+      dst = mem.getUint32(at + 16);
       if (p.traceId !== 0) this.note(p, `nat: ${formatIpv4Addr(src)} -> ${formatIpv4Addr(dst)} (conntrack entry ${ref >> 1}, ${(ref & 1) === 0 ? 'original' : 'reply'})`);
     }
     if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
@@ -456,13 +487,26 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       s = 1;
       nextHop = this.#gateway;
     } else return this.drop(p, 'no-route');
-    if (ip.ttl <= 1) return this.drop(p, 'ttl-exceeded');
-    ip.decrementTtl();
-    void ipOff;
+    const b = p.buf;
+    const ttl = b[ipOff + 8]!;
+    if (ttl <= 1) return this.drop(p, 'ttl-exceeded');
+    // TTL - 1 with the RFC 1624 patch (equation 3), m the TTL/protocol word.
+    const protocol = b[ipOff + 9]!;
+    b[ipOff + 8] = ttl - 1;
+    let c = (~((b[ipOff + 10]! << 8) | b[ipOff + 11]!) & 0xffff) + (~((ttl << 8) | protocol) & 0xffff) + (((ttl - 1) << 8) | protocol);
+    c = (c & 0xffff) + (c >>> 16);
+    c = ~((c & 0xffff) + (c >>> 16)) & 0xffff;
+    b[ipOff + 10] = c >>> 8;
+    b[ipOff + 11] = c;
     this.forwarded++;
-    const now = this.engine.now();
+    const now = this.#now;
+    const cached = this.#cachedNeighbour(s, nextHop | 0);
+    if (cached !== null) return this.#sendToNeighbour(p, s, cached);
     const n = this.#neighbours.get(s, nextHop, now);
-    if (n !== undefined && n.mac >= 0) return this.#sendTo(p, s, n.mac);
+    if (n !== undefined && n.mac >= 0) {
+      this.#remember(s, nextHop | 0, n);
+      return this.#sendTo(p, s, n.mac);
+    }
     if (n !== undefined) {
       const out = this.#neighbours.enqueue(n, p);
       if (out !== null) this.drop(out, 'arp-queue-full');
@@ -472,6 +516,45 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     if (created === null) return this.drop(p, 'neighbour-table-full');
     this.#neighbours.enqueue(created, p);
     this.#resolve(created);
+  }
+
+  /** The resolved, unexpired neighbour `ip` (int32) on side `s` from the front cache, or null. */
+  #cachedNeighbour(s: number, ip: number): Neighbour | null {
+    const cache = this.#neighbours;
+    if (cache.size !== this.#fcSize || cache.evictions !== this.#fcEvictions) {
+      this.#fcSide.fill(0);
+      this.#fcEntry.fill(null);
+      this.#fcSize = cache.size;
+      this.#fcEvictions = cache.evictions;
+      return null;
+    }
+    const slot = Math.imul(ip ^ (s << 24), 0x9e3779b1) >>> (32 - FRONT_CACHE_BITS);
+    if (this.#fcIp[slot] !== ip || this.#fcSide[slot] !== s + 1) return null;
+    const n = this.#fcEntry[slot]!;
+    // The cache's own expiry rule: past reachable + stale time the entry is gone.
+    return this.#now - n.confirmedAt < NEIGHBOUR_EXPIRY ? n : null;
+  }
+
+  #remember(s: number, ip: number, n: Neighbour): void {
+    const slot = Math.imul(ip ^ (s << 24), 0x9e3779b1) >>> (32 - FRONT_CACHE_BITS);
+    this.#fcIp[slot] = ip;
+    this.#fcSide[slot] = s + 1;
+    this.#fcEntry[slot] = n;
+  }
+
+  /** `#sendTo` for a neighbour entry: its MAC is written here, not passed on (a 48-bit number crossing a call is boxed). */
+  #sendToNeighbour(p: Packet, s: number, n: Neighbour): void {
+    const mac = n.mac;
+    const side = this.#sides[s]!;
+    const mem = p.pool.memory;
+    const at = p.base + p.off;
+    // `>>> 0` takes the low 32 bits by truncation; `%` on a double would be a call to fmod.
+    const lo = mac >>> 0;
+    mem.setUint16(at, (mac - lo) / 0x1_0000_0000);
+    mem.setUint32(at + 2, lo);
+    mem.setUint16(at + 6, side.macHi);
+    mem.setUint32(at + 8, side.macLo);
+    this.#transmit(p, s);
   }
 
   #resolve(n: Neighbour): void {

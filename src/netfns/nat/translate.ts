@@ -57,11 +57,14 @@ export function isIcmpError(type: number): boolean {
 export function rewriteTuple(buf: Uint8Array, ipOff: number, l4Off: number, l4Len: number, proto: number, src: number, dst: number, sport: number, dport: number): void {
   const oldSrc = u32(buf, ipOff + 12);
   const oldDst = u32(buf, ipOff + 16);
-  if (oldSrc !== src || oldDst !== dst) {
-    let ipSum = u16(buf, ipOff + 10);
-    if (oldSrc !== src) ipSum = checksumUpdate32(ipSum, oldSrc, src);
-    if (oldDst !== dst) ipSum = checksumUpdate32(ipSum, oldDst, dst);
-    put16(buf, ipOff + 10, ipSum);
+  // RFC 1624 equation 3 for all changed words at once: each changed word adds ~old + new to
+  // the complemented checksum. Ones'-complement addition is associative, so one fold at the
+  // end gives what one update per field would.
+  let addrDelta = 0;
+  if (oldSrc !== src) addrDelta += (~oldSrc >>> 16) + (~oldSrc & 0xffff) + (src >>> 16) + (src & 0xffff);
+  if (oldDst !== dst) addrDelta += (~oldDst >>> 16) + (~oldDst & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  if (addrDelta !== 0) {
+    put16(buf, ipOff + 10, applyDelta(u16(buf, ipOff + 10), addrDelta));
     put32(buf, ipOff + 12, src);
     put32(buf, ipOff + 16, dst);
   }
@@ -69,15 +72,14 @@ export function rewriteTuple(buf: Uint8Array, ipOff: number, l4Off: number, l4Le
     const oldSport = u16(buf, l4Off);
     const oldDport = u16(buf, l4Off + 2);
     const sumOff = proto === IPPROTO_TCP ? l4Off + 16 : l4Off + 6;
-    if (sumOff + 2 <= l4Off + l4Len) {
-      let sum = u16(buf, sumOff);
+    let delta = addrDelta;
+    if (oldSport !== sport) delta += (~oldSport & 0xffff) + sport;
+    if (oldDport !== dport) delta += (~oldDport & 0xffff) + dport;
+    if (delta !== 0 && sumOff + 2 <= l4Off + l4Len) {
+      const sum = u16(buf, sumOff);
       if (proto === IPPROTO_TCP || sum !== 0) {
-        if (oldSrc !== src) sum = checksumUpdate32(sum, oldSrc, src);
-        if (oldDst !== dst) sum = checksumUpdate32(sum, oldDst, dst);
-        if (oldSport !== sport) sum = checksumUpdate16(sum, oldSport, sport);
-        if (oldDport !== dport) sum = checksumUpdate16(sum, oldDport, dport);
-        if (proto === IPPROTO_UDP && sum === 0) sum = 0xffff;
-        put16(buf, sumOff, sum);
+        const updated = applyDelta(sum, delta);
+        put16(buf, sumOff, proto === IPPROTO_UDP && updated === 0 ? 0xffff : updated);
       }
     }
     put16(buf, l4Off, sport);
@@ -89,6 +91,14 @@ export function rewriteTuple(buf: Uint8Array, ipOff: number, l4Off: number, l4Le
       put16(buf, l4Off + 4, sport);
     }
   }
+}
+
+/** The checksum field after adding `delta` (a sum of ~old + new words, below 2^20) to its complement. */
+function applyDelta(checksum: number, delta: number): number {
+  let sum = (~checksum & 0xffff) + delta;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
 }
 
 /**

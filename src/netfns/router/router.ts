@@ -576,8 +576,10 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       const mac = n.mac;
       const mem = p.pool.memory;
       const at = p.base + p.off;
-      mem.setUint16(at, Math.floor(mac / 0x1_0000_0000));
-      mem.setUint32(at + 2, mac % 0x1_0000_0000);
+      // `>>> 0` takes the low 32 bits by truncation; `%` on a double would be a call to fmod.
+      const lo = mac >>> 0;
+      mem.setUint16(at, (mac - lo) / 0x1_0000_0000);
+      mem.setUint32(at + 2, lo);
       this.#send(p, iface, ETHERTYPE_IPV4);
       return;
     }
@@ -676,8 +678,9 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   /** Writes the Ethernet header at `p.off` and hands the frame to the interface's port. */
   #frame(p: Packet, iface: RouterIface, dstMac: number, etherType: number): void {
     const v = p.view;
-    v.setUint16(p.off, Math.floor(dstMac / 0x1_0000_0000));
-    v.setUint32(p.off + 2, dstMac % 0x1_0000_0000);
+    const lo = dstMac >>> 0;
+    v.setUint16(p.off, (dstMac - lo) / 0x1_0000_0000);
+    v.setUint32(p.off + 2, lo);
     this.#send(p, iface, etherType);
   }
 
