@@ -21,7 +21,7 @@ import { Engine, Graph } from '../../src/engine/engine.js';
 import { TapPort } from '../../src/nics/tap/tap-port.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { RealLoop } from '../../src/real/loop.js';
-import { addNamespace, haveCommand, ip, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
+import { addNamespace, haveCommand, ip, iperf3, type Iperf3End, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { type BenchContext, type Row, type Suite, round } from '../lib.js';
 
 type Setup = 'veth' | 'linux-bridge' | 'vnet' | 'vnet-offloads';
@@ -120,19 +120,8 @@ async function build(setup: Setup): Promise<Env> {
   }
 }
 
-interface IperfEnd {
-  sum_received?: { bits_per_second: number; bytes: number };
-  sum?: { packets: number; lost_packets: number; seconds: number };
-  cpu_utilization_percent?: { host_total: number; remote_total: number };
-}
-
-async function iperf(env: Env, seconds: number, args: readonly string[]): Promise<IperfEnd> {
-  const server = nsExec(env.nsB, ['iperf3', '-s', '-1', '-B', B], (seconds + 20) * 1000);
-  await new Promise((r) => setTimeout(r, 300));
-  const client = await nsExec(env.nsA, ['iperf3', '-c', B, '-t', String(seconds), '-J', ...args], (seconds + 20) * 1000);
-  await server;
-  if (client.code !== 0) throw new Error(`iperf3 ${args.join(' ')}: ${client.stderr.trim() || client.stdout.slice(0, 300)}`);
-  return (JSON.parse(client.stdout) as { end: IperfEnd }).end;
+async function iperf(env: Env, seconds: number, args: readonly string[]): Promise<Iperf3End> {
+  return iperf3(env.nsA, env.nsB, B, seconds, args);
 }
 
 async function measureSetup(setup: Setup, seconds: number, progress: (t: string) => void): Promise<Measured> {
@@ -183,7 +172,9 @@ export const realSuite: Suite = {
     if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${why}` }];
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
     const results = new Map<Setup, Measured>();
-    for (const s of SETUPS) results.set(s, await measureSetup(s, seconds, ctx.progress));
+    // The Linux bridge always runs: every other row is a ratio to it.
+    const wanted = SETUPS.filter((s) => s === 'linux-bridge' || ids.some((id) => id.startsWith(`real.${s}.`) && ctx.wants(id)));
+    for (const s of wanted) results.set(s, await measureSetup(s, seconds, ctx.progress));
     const base = results.get('linux-bridge')!;
     const rows: Row[] = [];
     for (const [s, m] of results) {

@@ -91,3 +91,24 @@ export async function waitForLink(ifname: string, timeoutMs = 5000, ns?: string)
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** What vnet reads from the `end` section of `iperf3 -J`. */
+export interface Iperf3End {
+  readonly sum_received?: { readonly bits_per_second: number; readonly bytes: number };
+  readonly sum?: { readonly packets: number; readonly lost_packets: number; readonly seconds: number };
+  readonly cpu_utilization_percent?: { readonly host_total: number; readonly remote_total: number };
+}
+
+/**
+ * One iperf3 run: a one-shot server bound to `address` in `serverNs`, a client in `clientNs`
+ * for `seconds` with extra `args` (`-P 4`, `-u -b 0 -l 64`...). Throws with iperf3's message.
+ */
+export async function iperf3(clientNs: string, serverNs: string, address: string, seconds: number, args: readonly string[] = []): Promise<Iperf3End> {
+  const limit = (seconds + 20) * 1000;
+  const server = nsExec(serverNs, ['iperf3', '-s', '-1', '-B', address], limit);
+  await new Promise((r) => setTimeout(r, 300));
+  const client = await nsExec(clientNs, ['iperf3', '-c', address, '-t', String(seconds), '-J', ...args], limit);
+  await server;
+  if (client.code !== 0) throw new Error(`iperf3 ${args.join(' ')}: ${client.stderr.trim() || client.stdout.slice(0, 300)}`);
+  return (JSON.parse(client.stdout) as { end: Iperf3End }).end;
+}
