@@ -3,16 +3,23 @@
  * drivers, doorbells for notifications, and exit counters.
  *
  * Design: where the guest runs, and why labs stay deterministic.
- * The guest side of a VM (its NIC driver and IP stack) is ordinary engine apps talking to the device
- * only through guest RAM and doorbells. The same apps run in two places:
- *  - In labs, in the lab's own engine and thread (`GuestPlacement 'inline'`). One engine on one virtual
- *    clock is deterministic by construction: the driver writes its rings in one push, the device reads
- *    them in a later one, in a fixed app order. A lockstep worker (device waits on the guest every
- *    breath) would give the same answers but cost a thread round trip per breath and make idle time
- *    (the virtual clock jumping to the next timer) a cross-thread negotiation; it buys nothing a lab
- *    checks.
- *  - For benchmarks and real-time runs, in a worker (`guest-thread.ts`): the guest engine runs on a real
- *    clock and sleeps on its interrupt doorbell when idle; the device side is in another thread.
+ * The guest side of a VM (its NIC driver and IP stack or traffic guest) is ordinary engine apps talking
+ * to the device only through guest RAM, doorbells and register calls. Which runs use which mode:
+ *  - Inline, in the caller's engine and thread: every lab (`vnet lab run`, the shell, scenario tests),
+ *    the NIC conformance suite, and `vnet compare nics` by default (`--guest inline`). One engine on one
+ *    virtual clock is deterministic by construction: the driver writes its rings in one push, the device
+ *    reads them in a later one, in a fixed app order, so goldens and the per-packet copy/exit counts
+ *    that tests assert never vary. A lockstep worker would give the same answers but cost a thread
+ *    round trip per breath and make idle time (the virtual clock jumping to the next timer) a
+ *    cross-thread negotiation; it buys nothing a lab checks.
+ *  - Worker, the guest driver in a worker thread over the SharedArrayBuffer guest RAM and doorbells,
+ *    on real time: the virtqueue benchmark (bench/suites/virtqueue.ts) and `vnet compare nics
+ *    --guest worker`. For the virtio kinds that is src/nics/virtio/ring-bench.ts (the guest's
+ *    DriverQueue in the worker; the backend's copies and kick handling in the calling thread); for
+ *    e1000 src/nics/e1000/mmio-bench.ts (the guest's E1000Driver in the worker, each register access
+ *    a synchronous round trip to the device model in the calling thread, like a vCPU's MMIO exit).
+ *    Worker runs measure one direction (guest transmit) and are not deterministic; their counts are
+ *    reported, not asserted.
  * The ring protocol (src/nics/virtio/virtqueue.ts) is one code path for both: it only ever touches the
  * SharedArrayBuffer through GuestMemory with Atomics on the index fields, so it is correct across
  * threads and trivially correct within one.

@@ -40,3 +40,17 @@ test('an unknown kind is listed as missing instead of failing the comparison', a
   assert.deepEqual(r.rows.map((x) => x.kind), ['sriov-vf']);
   assert.deepEqual(r.missing.map((m) => m.kind), ['no-such-nic']);
 });
+
+test('with the guest in a worker, the e1000 costs a TDT write and an interrupt handler per burst, and vhost-user copies once without kicks', async () => {
+  const r = await compareNics({ guest: 'worker', kinds: ['veth', 'vhost-user', 'virtio', 'e1000'], packets: 640, batch: 32, sizes: [64], latencySamples: 3 });
+  const row = (kind: string): CompareRow => r.rows.find((x) => x.kind === kind)!;
+  assert.deepEqual(r.rows.map((x) => `${x.kind} ${x.guest}`), ['vhost-user worker', 'virtio worker', 'e1000 worker']);
+  assert.deepEqual(r.missing.map((m) => m.kind), ['veth']);
+  assert.equal(row('vhost-user').copiesPerPacket, 1);
+  assert.ok(row('vhost-user').exitsPerPacket < 0.01, `vhost-user exits/pkt ${row('vhost-user').exitsPerPacket}`);
+  assert.equal(row('virtio').copiesPerPacket, 2, 'into the VMM buffer, then into the TAP');
+  assert.equal(row('e1000').copiesPerPacket, 2, 'out of guest RAM, then into the TAP');
+  // TDT, then ICR read, IMC write, STATUS read, IMS write, STATUS read: every one a round trip to the VMM thread.
+  assert.equal(row('e1000').exitsPerPacket, 6 / 32);
+  assert.equal(row('e1000').notificationsPerPacket, 1 / 32);
+});
