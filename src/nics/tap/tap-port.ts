@@ -28,7 +28,8 @@ import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_STOP, CTL_TX_DOWN, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
-import { errnoText, Libc, openEventFd, openTap } from './tun.js';
+import { Libc } from '../sys/libc.js';
+import { errnoText, openEventFd, openTap } from './tun.js';
 
 export const TAP_DROPS = {
   runt: 'frame from the kernel shorter than an Ethernet header',

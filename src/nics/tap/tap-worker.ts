@@ -13,7 +13,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import { FrameRing, type FrameRingLayout } from './frame-ring.js';
-import { EAGAIN, EINTR, Libc, Poller } from './tun.js';
+import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
+import { Poller } from './tun.js';
 
 export const CTL_STOP = 0;
 export const CTL_ERRNO = 1;
@@ -33,7 +34,6 @@ export interface TapWorkerData {
 }
 
 const BATCH = 64;
-const EIO = 5;
 
 function slotViews(ring: FrameRing): Uint8Array[] {
   const views: Uint8Array[] = [];

@@ -1,13 +1,13 @@
 /**
- * Linux TUN/TAP through libc, called with koffi: open /dev/net/tun, TUNSETIFF, the vnet header
- * size and offload flags, and the few syscalls the I/O worker makes (read, write, poll, eventfd).
+ * Linux TUN/TAP through the shared libc binding (`../sys/libc.ts`): open /dev/net/tun, TUNSETIFF,
+ * the vnet header size and offload flags, the worker's eventfd and poll().
  *
  * Node itself cannot do this: libuv treats a character device as a file, so reads go through the
  * threadpool, about 20 times slower than a blocking read() in a worker thread. Every call here is
  * synchronous; the worker is the only place that may block.
  */
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
-import koffi from 'koffi';
+import { EFD_NONBLOCK, type Libc, POLLERR, POLLHUP, POLLIN } from '../sys/libc.js';
 
 export const TUNSETIFF = 0x400454ca;
 export const TUNSETOFFLOAD = 0x400454d0;
@@ -19,40 +19,9 @@ export const TUN_F_CSUM = 0x01;
 export const TUN_F_TSO4 = 0x02;
 export const TUN_F_TSO6 = 0x04;
 
-export const EAGAIN = 11;
-export const EINTR = 4;
-const POLLIN = 1;
-const POLLERR = 8;
-const POLLHUP = 16;
-const EFD_NONBLOCK = 0o4000;
 
 /** Longest interface name Linux accepts (IFNAMSIZ - 1). */
 export const IFNAME_MAX = 15;
-
-/** The libc functions vnet uses, bound once per thread. */
-export class Libc {
-  readonly ioctl: (fd: number, req: number, type: string, arg: unknown) => number;
-  readonly read: (fd: number, buf: Uint8Array, n: number) => number;
-  readonly write: (fd: number, buf: Uint8Array, n: number) => number;
-  readonly poll: (fds: Int32Array, n: number, timeoutMs: number) => number;
-  readonly eventfd: (initval: number, flags: number) => number;
-  readonly close: (fd: number) => number;
-
-  constructor() {
-    const libc = koffi.load('libc.so.6');
-    this.ioctl = libc.func('int ioctl(int fd, unsigned long req, ...)');
-    // ssize_t is not a koffi type; intptr_t has its size and sign.
-    this.read = libc.func('intptr_t read(int fd, void *buf, size_t n)');
-    this.write = libc.func('intptr_t write(int fd, const void *buf, size_t n)');
-    this.poll = libc.func('int poll(void *fds, unsigned long nfds, int timeout)');
-    this.eventfd = libc.func('int eventfd(unsigned int initval, int flags)');
-    this.close = libc.func('int close(int fd)');
-  }
-
-  errno(): number {
-    return koffi.errno();
-  }
-}
 
 export interface TapOpenOptions {
   /** Interface name (at most 15 bytes). */

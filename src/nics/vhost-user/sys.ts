@@ -1,13 +1,14 @@
 /**
- * The system calls a vhost-user backend needs and Node does not offer, called through koffi: Unix
- * sockets with SCM_RIGHTS (libuv reads with read(), which drops ancillary fds), mmap of the front-end's
- * memory, eventfds, poll. Every call is synchronous and non-blocking unless it says otherwise; the
- * ring worker is the only caller on the data path.
+ * The system-call helpers of a vhost-user backend: Unix sockets with SCM_RIGHTS (msghdr built by
+ * hand), the constants of mmap and sockets. The libc functions themselves are the shared binding of
+ * `../sys/libc.ts`. Every call is synchronous and non-blocking unless it says otherwise; the ring
+ * worker is the only caller on the data path.
  *
  * Struct layouts are those of x86-64 and aarch64 Linux (LP64): msghdr 56 bytes, iovec 16, cmsghdr 16
  * before its data, sockaddr_un 110, pollfd 8.
  */
 import koffi from 'koffi';
+import type { Libc as Sys } from '../sys/libc.js';
 
 export const AF_UNIX = 1;
 export const SOCK_STREAM = 1;
@@ -26,77 +27,14 @@ export const MAP_PRIVATE = 0x02;
 export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_NORESERVE = 0x4000;
+export { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, POLLERR, POLLHUP, POLLIN } from '../sys/libc.js';
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
-export const POLLIN = 0x1;
-export const POLLERR = 0x8;
-export const POLLHUP = 0x10;
-export const EFD_NONBLOCK = 0o4000;
-export const EFD_CLOEXEC = 0o2000000;
-export const EAGAIN = 11;
-export const EINTR = 4;
 
 /** Most fds one message may carry (the control buffer has room for more, to detect excess). */
 export const MAX_FDS_PER_MESSAGE = 16;
 
-export class Sys {
-  readonly socket: (domain: number, type: number, protocol: number) => number;
-  readonly bind: (fd: number, addr: Uint8Array, len: number) => number;
-  readonly listen: (fd: number, backlog: number) => number;
-  readonly accept4: (fd: number, addr: null, len: null, flags: number) => number;
-  readonly connect: (fd: number, addr: Uint8Array, len: number) => number;
-  readonly recvmsg: (fd: number, msg: Uint8Array, flags: number) => number;
-  readonly sendmsg: (fd: number, msg: Uint8Array, flags: number) => number;
-  readonly mmap: (addr: bigint | null, len: number, prot: number, flags: number, fd: number, off: number) => bigint;
-  readonly munmap: (addr: bigint, len: number) => number;
-  readonly poll: (fds: Int32Array, n: number, timeoutMs: number) => number;
-  readonly read: (fd: number, buf: Uint8Array, n: number) => number;
-  readonly write: (fd: number, buf: Uint8Array, n: number) => number;
-  readonly close: (fd: number) => number;
-  readonly eventfd: (initval: number, flags: number) => number;
-  readonly memfdCreate: (name: string, flags: number) => number;
-  readonly ftruncate: (fd: number, len: number) => number;
-
-  constructor() {
-    const libc = koffi.load('libc.so.6');
-    this.socket = libc.func('int socket(int, int, int)');
-    this.bind = libc.func('int bind(int, const void *, uint32_t)');
-    this.listen = libc.func('int listen(int, int)');
-    this.accept4 = libc.func('int accept4(int, void *, void *, int)');
-    this.connect = libc.func('int connect(int, const void *, uint32_t)');
-    // ssize_t is not a koffi type; intptr_t has its size and sign.
-    this.recvmsg = libc.func('intptr_t recvmsg(int, void *, int)');
-    this.sendmsg = libc.func('intptr_t sendmsg(int, const void *, int)');
-    this.mmap = libc.func('void *mmap(void *, size_t, int, int, int, int64_t)');
-    this.munmap = libc.func('int munmap(void *, size_t)');
-    this.poll = libc.func('int poll(void *, unsigned long, int)');
-    this.read = libc.func('intptr_t read(int, void *, size_t)');
-    this.write = libc.func('intptr_t write(int, const void *, size_t)');
-    this.close = libc.func('int close(int)');
-    this.eventfd = libc.func('int eventfd(unsigned int, int)');
-    this.memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
-    this.ftruncate = libc.func('int ftruncate(int, int64_t)');
-  }
-
-  errno(): number {
-    return koffi.errno();
-  }
-
-  /** A zero-copy ArrayBuffer over `len` bytes of native memory at `ptr`. */
-  view(ptr: bigint, len: number): ArrayBuffer {
-    return koffi.view(ptr, len) as ArrayBuffer;
-  }
-
-  /** Signals an eventfd (adds 1); returns false when the write failed. */
-  signal(fd: number, scratch: Uint8Array): boolean {
-    new DataView(scratch.buffer, scratch.byteOffset, 8).setBigUint64(0, 1n, true);
-    return this.write(fd, scratch, 8) === 8;
-  }
-
-  /** Empties a non-blocking eventfd. */
-  drain(fd: number, scratch: Uint8Array): void {
-    this.read(fd, scratch, 8);
-  }
-}
+/** The shared libc binding; vhost-user code calls it `Sys`. */
+export { Libc as Sys } from '../sys/libc.js';
 
 /** A sockaddr_un for `path`; throws when the path does not fit (107 bytes). */
 export function sockaddrUn(path: string): Uint8Array {

@@ -1,0 +1,92 @@
+/**
+ * The libc calls vnet's real NICs need and Node does not offer, bound once with koffi: file and
+ * socket fds (open through node:fs, then ioctl/read/write/readv/writev), poll, eventfd, Unix sockets
+ * with SCM_RIGHTS (libuv reads with read(), which drops ancillary fds), mmap and memfd.
+ *
+ * Every call is synchronous. Data-path callers are I/O worker threads, the only places allowed to
+ * block; each thread makes its own `Libc` (koffi function objects are not shared between threads).
+ * `ssize_t` is not a koffi type: `intptr_t` has its size and sign. Layouts are those of LP64 Linux
+ * (x86-64, aarch64): pollfd 8 bytes, iovec 16.
+ */
+import koffi from 'koffi';
+
+export const EINTR = 4;
+export const EIO = 5;
+export const EAGAIN = 11;
+export const POLLIN = 0x1;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;
+
+export class Libc {
+  readonly ioctl: (fd: number, req: number, type: string, arg: unknown) => number;
+  readonly read: (fd: number, buf: Uint8Array, n: number) => number;
+  readonly write: (fd: number, buf: Uint8Array, n: number) => number;
+  /** readv/writev over an array of iovecs (16 bytes each: base address, length). */
+  readonly readv: (fd: number, iov: Uint8Array, count: number) => number;
+  readonly writev: (fd: number, iov: Uint8Array, count: number) => number;
+  readonly poll: (fds: Int32Array, n: number, timeoutMs: number) => number;
+  readonly eventfd: (initval: number, flags: number) => number;
+  readonly close: (fd: number) => number;
+  readonly socket: (domain: number, type: number, protocol: number) => number;
+  readonly bind: (fd: number, addr: Uint8Array, len: number) => number;
+  readonly listen: (fd: number, backlog: number) => number;
+  readonly accept4: (fd: number, addr: null, len: null, flags: number) => number;
+  readonly connect: (fd: number, addr: Uint8Array, len: number) => number;
+  readonly recvmsg: (fd: number, msg: Uint8Array, flags: number) => number;
+  readonly sendmsg: (fd: number, msg: Uint8Array, flags: number) => number;
+  readonly mmap: (addr: bigint | null, len: number, prot: number, flags: number, fd: number, off: number) => bigint;
+  readonly munmap: (addr: bigint, len: number) => number;
+  readonly memfdCreate: (name: string, flags: number) => number;
+  readonly ftruncate: (fd: number, len: number) => number;
+
+  constructor() {
+    const libc = koffi.load('libc.so.6');
+    this.ioctl = libc.func('int ioctl(int fd, unsigned long req, ...)');
+    this.read = libc.func('intptr_t read(int fd, void *buf, size_t n)');
+    this.write = libc.func('intptr_t write(int fd, const void *buf, size_t n)');
+    this.readv = libc.func('intptr_t readv(int fd, const void *iov, int count)');
+    this.writev = libc.func('intptr_t writev(int fd, const void *iov, int count)');
+    this.poll = libc.func('int poll(void *fds, unsigned long nfds, int timeout)');
+    this.eventfd = libc.func('int eventfd(unsigned int initval, int flags)');
+    this.close = libc.func('int close(int fd)');
+    this.socket = libc.func('int socket(int, int, int)');
+    this.bind = libc.func('int bind(int, const void *, uint32_t)');
+    this.listen = libc.func('int listen(int, int)');
+    this.accept4 = libc.func('int accept4(int, void *, void *, int)');
+    this.connect = libc.func('int connect(int, const void *, uint32_t)');
+    this.recvmsg = libc.func('intptr_t recvmsg(int, void *, int)');
+    this.sendmsg = libc.func('intptr_t sendmsg(int, const void *, int)');
+    this.mmap = libc.func('void *mmap(void *, size_t, int, int, int, int64_t)');
+    this.munmap = libc.func('int munmap(void *, size_t)');
+    this.memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
+    this.ftruncate = libc.func('int ftruncate(int, int64_t)');
+  }
+
+  /** errno of the last failed call on this thread. */
+  errno(): number {
+    return koffi.errno();
+  }
+
+  /** Native address of a buffer's first byte (stable: SharedArrayBuffers and Buffers do not move). */
+  address(buf: Uint8Array): bigint {
+    return koffi.address(buf) as bigint;
+  }
+
+  /** A zero-copy ArrayBuffer over `len` bytes of native memory at `ptr`. */
+  view(ptr: bigint, len: number): ArrayBuffer {
+    return koffi.view(ptr, len) as ArrayBuffer;
+  }
+
+  /** Signals an eventfd (adds 1); returns false when the write failed. */
+  signal(fd: number, scratch: Uint8Array): boolean {
+    new DataView(scratch.buffer, scratch.byteOffset, 8).setBigUint64(0, 1n, true);
+    return this.write(fd, scratch, 8) === 8;
+  }
+
+  /** Empties a non-blocking eventfd. */
+  drain(fd: number, scratch: Uint8Array): void {
+    this.read(fd, scratch, 8);
+  }
+}
