@@ -147,9 +147,12 @@ export class Conntrack {
   readonly #timeoutNs: Float64Array;
   readonly #sweepBatch: number;
 
-  readonly #src: Uint32Array;
-  readonly #dst: Uint32Array;
-  readonly #ports: Uint32Array;
+  /**
+   * Both tuples of every entry, four words per ref: source, destination, ports and
+   * protocol << 16 | zone. Entry e's two tuples are the 32 bytes at word 8e, so a lookup and
+   * the translation that follows it (which reads the other direction's tuple) touch one cache line.
+   */
+  readonly #tuples: Uint32Array;
   readonly #proto: Uint8Array;
   readonly #zone: Uint16Array;
   readonly #state: Uint8Array;
@@ -191,9 +194,7 @@ export class Conntrack {
     const t = this.timeouts;
     this.#timeoutNs = Float64Array.from([0, t.tcpSynSent, t.tcpSynRecv, t.tcpEstablished, t.tcpFinWait, t.tcpCloseWait, t.tcpLastAck, t.tcpTimeWait, t.tcpClose, t.tcpSynSent], (s) => s * NS);
     this.#sweepBatch = options.sweepBatch ?? 256;
-    this.#src = new Uint32Array(2 * capacity);
-    this.#dst = new Uint32Array(2 * capacity);
-    this.#ports = new Uint32Array(2 * capacity);
+    this.#tuples = new Uint32Array(8 * capacity);
     this.#proto = new Uint8Array(capacity);
     this.#zone = new Uint16Array(capacity);
     this.#state = new Uint8Array(capacity);
@@ -221,7 +222,9 @@ export class Conntrack {
    */
   find(zone: number, proto: number, src: number, dst: number, sport: number, dport: number, now: number): number {
     const ports = ((sport << 16) | dport) >>> 0;
+    const key = (proto << 16) | zone;
     const index = this.#index;
+    const tuples = this.#tuples;
     const mask = this.#mask;
     let i = hash(zone, proto, src, dst, ports) & mask;
     for (;;) {
@@ -229,7 +232,8 @@ export class Conntrack {
       if (v === 0) return -1;
       const ref = v - 1;
       const e = ref >> 1;
-      if (this.#src[ref] === src && this.#dst[ref] === dst && this.#ports[ref] === ports && this.#proto[e] === proto && this.#zone[e] === zone) {
+      const t = ref << 2;
+      if (tuples[t] === src && tuples[t + 1] === dst && tuples[t + 2] === ports && tuples[t + 3] === key) {
         if (this.#expires[e]! <= now) {
           this.expired++;
           this.#release(e);
@@ -270,12 +274,16 @@ export class Conntrack {
     if (this.find(zone, proto, src, dst, sport, dport, now) >= 0 || this.find(zone, proto, replySrc, replyDst, replySport, replyDport, now) >= 0) return CT_CLASH;
     const e = this.#free[--this.#freeTop]!;
     const o = 2 * e;
-    this.#src[o] = src;
-    this.#dst[o] = dst;
-    this.#ports[o] = ((sport << 16) | dport) >>> 0;
-    this.#src[o + 1] = replySrc;
-    this.#dst[o + 1] = replyDst;
-    this.#ports[o + 1] = ((replySport << 16) | replyDport) >>> 0;
+    const tuples = this.#tuples;
+    const t = o << 2;
+    tuples[t] = src;
+    tuples[t + 1] = dst;
+    tuples[t + 2] = ((sport << 16) | dport) >>> 0;
+    tuples[t + 3] = (proto << 16) | zone;
+    tuples[t + 4] = replySrc;
+    tuples[t + 5] = replyDst;
+    tuples[t + 6] = ((replySport << 16) | replyDport) >>> 0;
+    tuples[t + 7] = (proto << 16) | zone;
     this.#proto[e] = proto;
     this.#zone[e] = zone;
     this.#state[e] = TCP_NONE;
@@ -313,7 +321,8 @@ export class Conntrack {
     const e = ref >> 1;
     const dir = ref & 1;
     let status = this.#status[e]!;
-    const proto = this.#proto[e]!;
+    // From the tuple word the lookup just read: the same cache line.
+    const proto = this.#tuples[(ref << 2) + 3]! >>> 16;
     if (dir === 1) status |= CT_SEEN_REPLY;
     if (proto === IPPROTO_TCP) {
       const old = this.#state[e]!;
@@ -377,20 +386,20 @@ export class Conntrack {
 
   /** Source address of the tuple of `ref`. */
   src(ref: number): number {
-    return this.#src[ref]!;
+    return this.#tuples[ref << 2]!;
   }
   dst(ref: number): number {
-    return this.#dst[ref]!;
+    return this.#tuples[(ref << 2) + 1]!;
   }
   sport(ref: number): number {
-    return this.#ports[ref]! >>> 16;
+    return this.#tuples[(ref << 2) + 2]! >>> 16;
   }
   dport(ref: number): number {
-    return this.#ports[ref]! & 0xffff;
+    return this.#tuples[(ref << 2) + 2]! & 0xffff;
   }
   /** Both ports as sport << 16 | dport. */
   ports(ref: number): number {
-    return this.#ports[ref]!;
+    return this.#tuples[(ref << 2) + 2]!;
   }
   protocol(entry: number): number {
     return this.#proto[entry]!;
@@ -429,7 +438,7 @@ export class Conntrack {
   info(entry: number, now: number): ConntrackEntryInfo {
     const proto = this.#proto[entry]!;
     const status = this.#status[entry]!;
-    const tuple = (ref: number): TupleInfo => ({ src: formatIpv4Addr(this.#src[ref]!), dst: formatIpv4Addr(this.#dst[ref]!), sport: this.sport(ref), dport: this.dport(ref) });
+    const tuple = (ref: number): TupleInfo => ({ src: formatIpv4Addr(this.src(ref)), dst: formatIpv4Addr(this.dst(ref)), sport: this.sport(ref), dport: this.dport(ref) });
     return {
       id: entry,
       protocol: proto,
@@ -459,7 +468,7 @@ export class Conntrack {
     const e = ref >> 1;
     const index = this.#index;
     const mask = this.#mask;
-    let i = hash(this.#zone[e]!, this.#proto[e]!, this.#src[ref]!, this.#dst[ref]!, this.#ports[ref]!) & mask;
+    let i = hash(this.#zone[e]!, this.#proto[e]!, this.src(ref), this.dst(ref), this.ports(ref)) & mask;
     while (index[i] !== 0) i = (i + 1) & mask;
     index[i] = ref + 1;
   }
@@ -468,7 +477,7 @@ export class Conntrack {
     const e = ref >> 1;
     const index = this.#index;
     const mask = this.#mask;
-    let i = hash(this.#zone[e]!, this.#proto[e]!, this.#src[ref]!, this.#dst[ref]!, this.#ports[ref]!) & mask;
+    let i = hash(this.#zone[e]!, this.#proto[e]!, this.src(ref), this.dst(ref), this.ports(ref)) & mask;
     while (index[i] !== ref + 1) i = (i + 1) & mask;
     // Backward-shift deletion: pull later members of the probe run into the hole.
     let hole = i;
@@ -478,7 +487,7 @@ export class Conntrack {
       if (v === 0) break;
       const r = v - 1;
       const re = r >> 1;
-      const home = hash(this.#zone[re]!, this.#proto[re]!, this.#src[r]!, this.#dst[r]!, this.#ports[r]!) & mask;
+      const home = hash(this.#zone[re]!, this.#proto[re]!, this.src(r), this.dst(r), this.ports(r)) & mask;
       // Move r into the hole when its home is not in (hole, j] (cyclically).
       if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
         index[hole] = v;
