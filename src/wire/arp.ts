@@ -3,6 +3,7 @@
  * The view rejects other pairs with a reason rather than misreading their addresses;
  * operation codes other than request and reply (RARP, InARP...) are kept as numbers.
  */
+import { ByteView, readU16, truncated, writeU16 } from './byte-view.js';
 import { readMac, writeMac } from './mac.js';
 import { readIpv4Addr, writeIpv4Addr } from './ipv4-addr.js';
 
@@ -38,82 +39,69 @@ export interface ArpRepr {
 }
 
 function check(buf: Uint8Array, off: number, len: number): ArpError | null {
-  if (off < 0 || len < ARP_LEN || len > buf.length - off) return 'truncated';
+  if (truncated(buf, off, len, ARP_LEN)) return 'truncated';
   if (buf[off] !== 0 || buf[off + 1] !== ARP_HTYPE_ETHERNET || buf[off + 4] !== 6) return 'unsupported-hardware';
   if (buf[off + 2] !== 0x08 || buf[off + 3] !== 0x00 || buf[off + 5] !== 4) return 'unsupported-protocol';
   return null;
 }
 
 /** A reusable zero-copy view of an Ethernet/IPv4 ARP packet. */
-export class ArpView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class ArpView extends ByteView<ArpError> {
   /** Points the view at `len` bytes at `off`; returns null for an Ethernet/IPv4 ARP packet, else the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): ArpError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
+  override wrap(buf: Uint8Array, off: number, len: number): ArpError | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   /** Hardware type (always 1 after a successful wrap). */
   get hardwareType(): number {
-    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+    return readU16(this.bytes, this.start);
   }
   /** Protocol type (always 0x0800 after a successful wrap). */
   get protocolType(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   /** Operation code. */
   get op(): number {
-    return (this.#b[this.#o + 6]! << 8) | this.#b[this.#o + 7]!;
+    return readU16(this.bytes, this.start + 6);
   }
   set op(value: number) {
-    this.#b[this.#o + 6] = value >>> 8;
-    this.#b[this.#o + 7] = value;
+    writeU16(this.bytes, this.start + 6, value);
   }
   get senderMac(): number {
-    return readMac(this.#b, this.#o + 8);
+    return readMac(this.bytes, this.start + 8);
   }
   set senderMac(mac: number) {
-    writeMac(this.#b, this.#o + 8, mac);
+    writeMac(this.bytes, this.start + 8, mac);
   }
   get senderIp(): number {
-    return readIpv4Addr(this.#b, this.#o + 14);
+    return readIpv4Addr(this.bytes, this.start + 14);
   }
   set senderIp(addr: number) {
-    writeIpv4Addr(this.#b, this.#o + 14, addr);
+    writeIpv4Addr(this.bytes, this.start + 14, addr);
   }
   get targetMac(): number {
-    return readMac(this.#b, this.#o + 18);
+    return readMac(this.bytes, this.start + 18);
   }
   set targetMac(mac: number) {
-    writeMac(this.#b, this.#o + 18, mac);
+    writeMac(this.bytes, this.start + 18, mac);
   }
   get targetIp(): number {
-    return readIpv4Addr(this.#b, this.#o + 24);
+    return readIpv4Addr(this.bytes, this.start + 24);
   }
   set targetIp(addr: number) {
-    writeIpv4Addr(this.#b, this.#o + 24, addr);
+    writeIpv4Addr(this.bytes, this.start + 24, addr);
   }
   get headerLength(): number {
     return ARP_LEN;
   }
   /** ARP has no payload: this is where the Ethernet padding starts. */
   get payloadOffset(): number {
-    return this.#o + ARP_LEN;
+    return this.start + ARP_LEN;
   }
   /** Trailing bytes after the ARP packet (Ethernet padding). */
   get payloadLength(): number {
-    return this.#len - ARP_LEN;
+    return this.len - ARP_LEN;
   }
 }
 
@@ -121,7 +109,7 @@ export function parseArp(buf: Uint8Array, off: number, len: number): ArpRepr | A
   const error = check(buf, off, len);
   if (error !== null) return { error };
   return {
-    op: (buf[off + 6]! << 8) | buf[off + 7]!,
+    op: readU16(buf, off + 6),
     senderMac: readMac(buf, off + 8),
     senderIp: readIpv4Addr(buf, off + 14),
     targetMac: readMac(buf, off + 18),
@@ -141,8 +129,7 @@ export function emitArp(repr: ArpRepr, buf: Uint8Array, off: number): number {
   buf[off + 3] = ARP_PTYPE_IPV4 & 0xff;
   buf[off + 4] = 6;
   buf[off + 5] = 4;
-  buf[off + 6] = repr.op >>> 8;
-  buf[off + 7] = repr.op;
+  writeU16(buf, off + 6, repr.op);
   writeMac(buf, off + 8, repr.senderMac);
   writeIpv4Addr(buf, off + 14, repr.senderIp);
   writeMac(buf, off + 18, repr.targetMac);

@@ -4,6 +4,7 @@
  * pass; an EtherType below 0x0600 is an 802.3 length field and is kept as a number like any
  * unknown type. The frame check sequence is not part of the buffer.
  */
+import { ByteView, readU16, truncated, writeU16 } from './byte-view.js';
 import { readMac, writeMac } from './mac.js';
 
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -38,67 +39,50 @@ export interface EthernetRepr {
 }
 
 /** A reusable zero-copy view of an Ethernet header. */
-export class EthernetView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class EthernetView extends ByteView<EthernetError> {
   /** Points the view at `len` bytes at `off`; returns null when they hold an Ethernet header, else the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): EthernetError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
-    if (off < 0 || len < ETHERNET_HEADER_LEN || len > buf.length - off) return 'truncated';
-    return null;
+  override wrap(buf: Uint8Array, off: number, len: number): EthernetError | null {
+    this.pointAt(buf, off, len);
+    return truncated(buf, off, len, ETHERNET_HEADER_LEN) ? 'truncated' : null;
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  /** Offset of the header in `buf`. */
-  get offset(): number {
-    return this.#o;
-  }
   /** Destination address (48-bit number). */
   get dst(): number {
-    return readMac(this.#b, this.#o);
+    return readMac(this.bytes, this.start);
   }
   set dst(mac: number) {
-    writeMac(this.#b, this.#o, mac);
+    writeMac(this.bytes, this.start, mac);
   }
   /** Source address (48-bit number). */
   get src(): number {
-    return readMac(this.#b, this.#o + 6);
+    return readMac(this.bytes, this.start + 6);
   }
   set src(mac: number) {
-    writeMac(this.#b, this.#o + 6, mac);
+    writeMac(this.bytes, this.start + 6, mac);
   }
   /** EtherType field. */
   get etherType(): number {
-    const b = this.#b;
-    const o = this.#o + 12;
-    return (b[o]! << 8) | b[o + 1]!;
+    return readU16(this.bytes, this.start + 12);
   }
   set etherType(value: number) {
-    this.#b[this.#o + 12] = value >>> 8;
-    this.#b[this.#o + 13] = value;
+    writeU16(this.bytes, this.start + 12, value);
   }
   get headerLength(): number {
     return ETHERNET_HEADER_LEN;
   }
   /** Absolute offset in `buf` of the first byte after the header. */
   get payloadOffset(): number {
-    return this.#o + ETHERNET_HEADER_LEN;
+    return this.start + ETHERNET_HEADER_LEN;
   }
   /** Bytes after the header (padding included: Ethernet has no length of its own). */
   get payloadLength(): number {
-    return this.#len - ETHERNET_HEADER_LEN;
+    return this.len - ETHERNET_HEADER_LEN;
   }
 }
 
 export function parseEthernet(buf: Uint8Array, off: number, len: number): EthernetRepr | EthernetDecodeError {
-  if (off < 0 || len < ETHERNET_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
-  return { dst: readMac(buf, off), src: readMac(buf, off + 6), etherType: (buf[off + 12]! << 8) | buf[off + 13]! };
+  if (truncated(buf, off, len, ETHERNET_HEADER_LEN)) return { error: 'truncated' };
+  return { dst: readMac(buf, off), src: readMac(buf, off + 6), etherType: readU16(buf, off + 12) };
 }
 
 export function ethernetHeaderLen(_repr?: EthernetRepr): number {
@@ -109,7 +93,6 @@ export function ethernetHeaderLen(_repr?: EthernetRepr): number {
 export function emitEthernet(repr: EthernetRepr, buf: Uint8Array, off: number): number {
   writeMac(buf, off, repr.dst);
   writeMac(buf, off + 6, repr.src);
-  buf[off + 12] = repr.etherType >>> 8;
-  buf[off + 13] = repr.etherType;
+  writeU16(buf, off + 12, repr.etherType);
   return ETHERNET_HEADER_LEN;
 }

@@ -11,6 +11,7 @@
  * source routes the payload cannot be found). The other reserved bits are kept as
  * `reserved0` and ignored, as RFC 2784 allows for RFC 1701 compatibility.
  */
+import { ByteView, readU16, readU32, truncated, writeU16, writeU32 } from './byte-view.js';
 import { internetChecksum, internetSum } from './checksum.js';
 
 export const GRE_MIN_HEADER_LEN = 4;
@@ -65,147 +66,120 @@ function lengthFor(word: number): number {
 }
 
 function check(b: Uint8Array, o: number, len: number): GreError | null {
-  if (o < 0 || len < GRE_MIN_HEADER_LEN || len > b.length - o) return 'truncated';
-  const word = (b[o]! << 8) | b[o + 1]!;
+  if (truncated(b, o, len, GRE_MIN_HEADER_LEN)) return 'truncated';
+  const word = readU16(b, o);
   if ((word & 7) !== 0) return 'unsupported-version';
   if ((word & GRE_FLAG_ROUTING) !== 0) return 'routing-present';
   if (lengthFor(word) > len) return 'truncated';
   return null;
 }
 
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
 /** A reusable zero-copy view of a GRE header. Absent optional fields read as 0 and ignore writes. */
-export class GreView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class GreView extends ByteView<GreError> {
   /** Points the view at `len` bytes at `off` (the IPv4 payload); returns null or the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): GreError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
+  override wrap(buf: Uint8Array, off: number, len: number): GreError | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   /** The first 16 bits: flags, reserved bits and version. */
   get flagsAndVersion(): number {
-    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+    return readU16(this.bytes, this.start);
   }
   get checksumPresent(): boolean {
-    return (this.#b[this.#o]! & 0x80) !== 0;
+    return (this.bytes[this.start]! & 0x80) !== 0;
   }
   get keyPresent(): boolean {
-    return (this.#b[this.#o]! & 0x20) !== 0;
+    return (this.bytes[this.start]! & 0x20) !== 0;
   }
   get sequencePresent(): boolean {
-    return (this.#b[this.#o]! & 0x10) !== 0;
+    return (this.bytes[this.start]! & 0x10) !== 0;
   }
   /** Version field (0 after a successful wrap). */
   get version(): number {
-    return this.#b[this.#o + 1]! & 7;
+    return this.bytes[this.start + 1]! & 7;
   }
   /** Reserved bits 4-12. */
   get reserved0(): number {
-    return (this.flagsAndVersion & RESERVED0_MASK) >>> 3;
+    return (readU16(this.bytes, this.start) & RESERVED0_MASK) >>> 3;
   }
   /** Payload protocol as an EtherType. */
   get protocolType(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set protocolType(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   /** Checksum field, 0 when absent. */
   get checksum(): number {
-    if (!this.checksumPresent) return 0;
-    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+    return this.checksumPresent ? readU16(this.bytes, this.start + 4) : 0;
   }
   set checksum(value: number) {
-    if (!this.checksumPresent) return;
-    this.#b[this.#o + 4] = value >>> 8;
-    this.#b[this.#o + 5] = value;
+    if (this.checksumPresent) writeU16(this.bytes, this.start + 4, value);
   }
   /** Key (uint32), 0 when absent. */
   get key(): number {
-    return this.keyPresent ? u32(this.#b, this.#keyOffset()) : 0;
+    return this.keyPresent ? readU32(this.bytes, this.#keyOffset()) : 0;
   }
   set key(value: number) {
-    if (this.keyPresent) writeU32(this.#b, this.#keyOffset(), value);
+    if (this.keyPresent) writeU32(this.bytes, this.#keyOffset(), value);
   }
   /** Sequence number (uint32), 0 when absent. */
   get sequence(): number {
-    return this.sequencePresent ? u32(this.#b, this.#o + this.headerLength - 4) : 0;
+    return this.sequencePresent ? readU32(this.bytes, this.start + this.headerLength - 4) : 0;
   }
   set sequence(value: number) {
-    if (this.sequencePresent) writeU32(this.#b, this.#o + this.headerLength - 4, value);
+    if (this.sequencePresent) writeU32(this.bytes, this.start + this.headerLength - 4, value);
   }
   get headerLength(): number {
-    return lengthFor(this.flagsAndVersion);
+    return lengthFor(readU16(this.bytes, this.start));
   }
   get payloadOffset(): number {
-    return this.#o + this.headerLength;
+    return this.start + this.headerLength;
   }
   get payloadLength(): number {
-    return this.#len - this.headerLength;
+    return this.len - this.headerLength;
   }
   /** True when the checksum over header and payload verifies, or when there is none. */
   get checksumOk(): boolean {
-    return !this.checksumPresent || internetSum(this.#b, this.#o, this.#len) === 0xffff;
+    return !this.checksumPresent || internetSum(this.bytes, this.start, this.len) === 0xffff;
   }
   /** Recomputes the checksum over header and payload (no-op without the C bit). */
   fillChecksum(): void {
     if (!this.checksumPresent) return;
     this.checksum = 0;
-    this.checksum = internetChecksum(this.#b, this.#o, this.#len);
+    this.checksum = internetChecksum(this.bytes, this.start, this.len);
   }
 
   #keyOffset(): number {
-    return this.#o + (this.checksumPresent ? 8 : 4);
+    return this.start + (this.checksumPresent ? 8 : 4);
   }
 }
 
 export function parseGre(buf: Uint8Array, off: number, len: number): GreParsed | GreDecodeError {
   const error = check(buf, off, len);
   if (error !== null) return { error };
-  const word = (buf[off]! << 8) | buf[off + 1]!;
+  const word = readU16(buf, off);
   const checksumPresent = (word & GRE_FLAG_CHECKSUM) !== 0;
   let at = off + 4;
   let checksum: number | null = null;
   if (checksumPresent) {
-    checksum = (buf[at]! << 8) | buf[at + 1]!;
+    checksum = readU16(buf, at);
     at += 4;
   }
   let key: number | null = null;
   if ((word & GRE_FLAG_KEY) !== 0) {
-    key = u32(buf, at);
+    key = readU32(buf, at);
     at += 4;
   }
   let sequence: number | null = null;
   if ((word & GRE_FLAG_SEQUENCE) !== 0) {
-    sequence = u32(buf, at);
+    sequence = readU32(buf, at);
     at += 4;
   }
   const headerLength = at - off;
   return {
-    protocolType: (buf[off + 2]! << 8) | buf[off + 3]!,
+    protocolType: readU16(buf, off + 2),
     checksumPresent,
     key,
     sequence,
@@ -233,16 +207,11 @@ export function emitGre(repr: GreRepr, buf: Uint8Array, off: number): number {
     (repr.key !== null ? GRE_FLAG_KEY : 0) |
     (repr.sequence !== null ? GRE_FLAG_SEQUENCE : 0) |
     ((repr.reserved0 << 3) & RESERVED0_MASK);
-  buf[off] = word >>> 8;
-  buf[off + 1] = word;
-  buf[off + 2] = repr.protocolType >>> 8;
-  buf[off + 3] = repr.protocolType;
+  writeU16(buf, off, word);
+  writeU16(buf, off + 2, repr.protocolType);
   let at = off + 4;
   if (repr.checksumPresent) {
-    buf[at] = 0;
-    buf[at + 1] = 0;
-    buf[at + 2] = 0;
-    buf[at + 3] = 0;
+    writeU32(buf, at, 0);
     at += 4;
   }
   if (repr.key !== null) {
@@ -255,9 +224,7 @@ export function emitGre(repr: GreRepr, buf: Uint8Array, off: number): number {
   }
   const hlen = at - off;
   if (repr.checksumPresent) {
-    const sum = internetChecksum(buf, off, hlen + repr.payloadLength);
-    buf[off + 4] = sum >>> 8;
-    buf[off + 5] = sum;
+    writeU16(buf, off + 4, internetChecksum(buf, off, hlen + repr.payloadLength));
   }
   return hlen;
 }

@@ -11,6 +11,7 @@
  * The checksum covers the whole message, so `wrap` must be given the IPv4 payload length,
  * not the frame length with its padding.
  */
+import { ByteView, readU16, readU32, truncated, writeU16, writeU32 } from './byte-view.js';
 import { internetChecksum, internetSum } from './checksum.js';
 
 export const ICMP_ECHO_REPLY = 0;
@@ -71,73 +72,51 @@ export type Icmpv4Repr = Icmpv4Echo | Icmpv4DestUnreachable | Icmpv4TimeExceeded
 export type Icmpv4Parsed = Icmpv4Repr & { readonly checksum: number; readonly checksumOk: boolean };
 
 /** A reusable zero-copy view of an ICMPv4 message. */
-export class Icmpv4View {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class Icmpv4View extends ByteView<Icmpv4Error> {
   /** Points the view at the `len` bytes of the message at `off` (the IPv4 payload); returns null or the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): Icmpv4Error | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
-    if (off < 0 || len < ICMPV4_HEADER_LEN || len > buf.length - off) return 'truncated';
-    return null;
+  override wrap(buf: Uint8Array, off: number, len: number): Icmpv4Error | null {
+    this.pointAt(buf, off, len);
+    return truncated(buf, off, len, ICMPV4_HEADER_LEN) ? 'truncated' : null;
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   get type(): number {
-    return this.#b[this.#o]!;
+    return this.bytes[this.start]!;
   }
   set type(value: number) {
-    this.#b[this.#o] = value;
+    this.bytes[this.start] = value;
   }
   get code(): number {
-    return this.#b[this.#o + 1]!;
+    return this.bytes[this.start + 1]!;
   }
   set code(value: number) {
-    this.#b[this.#o + 1] = value;
+    this.bytes[this.start + 1] = value;
   }
   get checksum(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set checksum(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   /** Bytes 4-7 as a uint32, whatever the type. */
   get restOfHeader(): number {
-    const b = this.#b;
-    const o = this.#o + 4;
-    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    return readU32(this.bytes, this.start + 4);
   }
   set restOfHeader(value: number) {
-    const o = this.#o + 4;
-    this.#b[o] = value >>> 24;
-    this.#b[o + 1] = value >>> 16;
-    this.#b[o + 2] = value >>> 8;
-    this.#b[o + 3] = value;
+    writeU32(this.bytes, this.start + 4, value);
   }
   /** Echo identifier (bytes 4-5). */
   get identifier(): number {
-    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+    return readU16(this.bytes, this.start + 4);
   }
   set identifier(value: number) {
-    this.#b[this.#o + 4] = value >>> 8;
-    this.#b[this.#o + 5] = value;
+    writeU16(this.bytes, this.start + 4, value);
   }
   /** Echo sequence number (bytes 6-7). */
   get sequence(): number {
-    return (this.#b[this.#o + 6]! << 8) | this.#b[this.#o + 7]!;
+    return readU16(this.bytes, this.start + 6);
   }
   set sequence(value: number) {
-    this.#b[this.#o + 6] = value >>> 8;
-    this.#b[this.#o + 7] = value;
+    writeU16(this.bytes, this.start + 6, value);
   }
   /** Next-hop MTU of a fragmentation-needed message (bytes 6-7). */
   get nextHopMtu(): number {
@@ -148,7 +127,7 @@ export class Icmpv4View {
   }
   /** Parameter-problem pointer (byte 4). */
   get pointer(): number {
-    return this.#b[this.#o + 4]!;
+    return this.bytes[this.start + 4]!;
   }
   /** Redirect gateway address (bytes 4-7). */
   get gateway(): number {
@@ -159,31 +138,31 @@ export class Icmpv4View {
   }
   /** Absolute offset of echo data or the quoted datagram. */
   get payloadOffset(): number {
-    return this.#o + ICMPV4_HEADER_LEN;
+    return this.start + ICMPV4_HEADER_LEN;
   }
   get payloadLength(): number {
-    return this.#len - ICMPV4_HEADER_LEN;
+    return this.len - ICMPV4_HEADER_LEN;
   }
   /** True when the checksum over the whole message verifies. */
   get checksumOk(): boolean {
-    return internetSum(this.#b, this.#o, this.#len) === 0xffff;
+    return internetSum(this.bytes, this.start, this.len) === 0xffff;
   }
   /** Recomputes the checksum over the whole message. */
   fillChecksum(): void {
     this.checksum = 0;
-    this.checksum = internetChecksum(this.#b, this.#o, this.#len);
+    this.checksum = internetChecksum(this.bytes, this.start, this.len);
   }
 }
 
 export function parseIcmpv4(buf: Uint8Array, off: number, len: number): Icmpv4Parsed | Icmpv4DecodeError {
-  if (off < 0 || len < ICMPV4_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
+  if (truncated(buf, off, len, ICMPV4_HEADER_LEN)) return { error: 'truncated' };
   const type = buf[off]!;
   const code = buf[off + 1]!;
-  const checksum = (buf[off + 2]! << 8) | buf[off + 3]!;
+  const checksum = readU16(buf, off + 2);
   const checksumOk = internetSum(buf, off, len) === 0xffff;
   const payloadLength = len - ICMPV4_HEADER_LEN;
-  const hi = (buf[off + 4]! << 8) | buf[off + 5]!;
-  const lo = (buf[off + 6]! << 8) | buf[off + 7]!;
+  const hi = readU16(buf, off + 4);
+  const lo = readU16(buf, off + 6);
   if ((type === ICMP_ECHO_REQUEST || type === ICMP_ECHO_REPLY) && code === 0) {
     const kind = type === ICMP_ECHO_REQUEST ? 'echo-request' : 'echo-reply';
     return { kind, identifier: hi, sequence: lo, payloadLength, checksum, checksumOk };
@@ -234,14 +213,8 @@ export function emitIcmpv4(repr: Icmpv4Repr, buf: Uint8Array, off: number): numb
   }
   buf[off] = type;
   buf[off + 1] = code;
-  buf[off + 2] = 0;
-  buf[off + 3] = 0;
-  buf[off + 4] = rest >>> 24;
-  buf[off + 5] = rest >>> 16;
-  buf[off + 6] = rest >>> 8;
-  buf[off + 7] = rest;
-  const sum = internetChecksum(buf, off, ICMPV4_HEADER_LEN + repr.payloadLength);
-  buf[off + 2] = sum >>> 8;
-  buf[off + 3] = sum;
+  writeU16(buf, off + 2, 0);
+  writeU32(buf, off + 4, rest);
+  writeU16(buf, off + 2, internetChecksum(buf, off, ICMPV4_HEADER_LEN + repr.payloadLength));
   return ICMPV4_HEADER_LEN;
 }

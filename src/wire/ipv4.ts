@@ -12,6 +12,7 @@
  * Options stay raw bytes in the view; `parseIpv4` also lists their type octets and reports
  * a malformed option list ('bad-option'), which the view never walks.
  */
+import { ByteView, readU16, truncated, writeU16 } from './byte-view.js';
 import { internetChecksum, internetSum, checksumUpdate16 } from './checksum.js';
 import { readIpv4Addr, writeIpv4Addr } from './ipv4-addr.js';
 
@@ -100,162 +101,144 @@ export interface Ipv4Parsed extends Ipv4Repr {
 }
 
 function check(b: Uint8Array, o: number, len: number): Ipv4Error | null {
-  if (o < 0 || len < IPV4_MIN_HEADER_LEN || len > b.length - o) return 'truncated';
+  if (truncated(b, o, len, IPV4_MIN_HEADER_LEN)) return 'truncated';
   const vihl = b[o]!;
   if (vihl >>> 4 !== 4) return 'bad-version';
   const hlen = (vihl & 0x0f) << 2;
   if (hlen < IPV4_MIN_HEADER_LEN) return 'bad-ihl';
   if (hlen > len) return 'truncated';
-  const total = (b[o + 2]! << 8) | b[o + 3]!;
+  const total = readU16(b, o + 2);
   if (total < hlen) return 'bad-total-length';
   if (total > len) return 'total-length-exceeds-buffer';
   return null;
 }
 
 /** A reusable zero-copy view of an IPv4 header. */
-export class Ipv4View {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-
+export class Ipv4View extends ByteView<Ipv4Error> {
   /** Points the view at `len` bytes at `off`; returns null when they start with a consistent IPv4 header, else the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): Ipv4Error | null {
-    this.#b = buf;
-    this.#o = off;
+  override wrap(buf: Uint8Array, off: number, len: number): Ipv4Error | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   /** Version field (4 after a successful wrap). */
   get version(): number {
-    return this.#b[this.#o]! >>> 4;
+    return this.bytes[this.start]! >>> 4;
   }
   /** Internet header length in 32-bit words. */
   get ihl(): number {
-    return this.#b[this.#o]! & 0x0f;
+    return this.bytes[this.start]! & 0x0f;
   }
   /** Header length in bytes (IHL * 4). */
   get headerLength(): number {
-    return (this.#b[this.#o]! & 0x0f) << 2;
+    return (this.bytes[this.start]! & 0x0f) << 2;
   }
   /** The whole type-of-service octet (DSCP << 2 | ECN). */
   get tos(): number {
-    return this.#b[this.#o + 1]!;
+    return this.bytes[this.start + 1]!;
   }
   set tos(value: number) {
-    this.#b[this.#o + 1] = value;
+    this.bytes[this.start + 1] = value;
   }
   get dscp(): number {
-    return this.#b[this.#o + 1]! >>> 2;
+    return this.bytes[this.start + 1]! >>> 2;
   }
   set dscp(value: number) {
-    const o = this.#o + 1;
-    this.#b[o] = ((value & 0x3f) << 2) | (this.#b[o]! & 3);
+    this.bytes[this.start + 1] = ((value & 0x3f) << 2) | (this.bytes[this.start + 1]! & 3);
   }
   get ecn(): number {
-    return this.#b[this.#o + 1]! & 3;
+    return this.bytes[this.start + 1]! & 3;
   }
   set ecn(value: number) {
-    const o = this.#o + 1;
-    this.#b[o] = (this.#b[o]! & 0xfc) | (value & 3);
+    this.bytes[this.start + 1] = (this.bytes[this.start + 1]! & 0xfc) | (value & 3);
   }
   /** Total length of header and payload. */
   get totalLength(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set totalLength(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   get identification(): number {
-    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+    return readU16(this.bytes, this.start + 4);
   }
   set identification(value: number) {
-    this.#b[this.#o + 4] = value >>> 8;
-    this.#b[this.#o + 5] = value;
+    writeU16(this.bytes, this.start + 4, value);
   }
   /** The reserved flag bit (must be zero). */
   get reservedFlag(): boolean {
-    return (this.#b[this.#o + 6]! & 0x80) !== 0;
+    return (this.bytes[this.start + 6]! & 0x80) !== 0;
   }
   /** DF: do not fragment. */
   get dontFragment(): boolean {
-    return (this.#b[this.#o + 6]! & 0x40) !== 0;
+    return (this.bytes[this.start + 6]! & 0x40) !== 0;
   }
   set dontFragment(value: boolean) {
-    const o = this.#o + 6;
-    this.#b[o] = value ? this.#b[o]! | 0x40 : this.#b[o]! & 0xbf;
+    const byte = this.bytes[this.start + 6]!;
+    this.bytes[this.start + 6] = value ? byte | 0x40 : byte & 0xbf;
   }
   /** MF: more fragments follow. */
   get moreFragments(): boolean {
-    return (this.#b[this.#o + 6]! & 0x20) !== 0;
+    return (this.bytes[this.start + 6]! & 0x20) !== 0;
   }
   set moreFragments(value: boolean) {
-    const o = this.#o + 6;
-    this.#b[o] = value ? this.#b[o]! | 0x20 : this.#b[o]! & 0xdf;
+    const byte = this.bytes[this.start + 6]!;
+    this.bytes[this.start + 6] = value ? byte | 0x20 : byte & 0xdf;
   }
   /** Fragment offset in bytes (the field times 8). */
   get fragmentOffset(): number {
-    return (((this.#b[this.#o + 6]! & 0x1f) << 8) | this.#b[this.#o + 7]!) << 3;
+    return (readU16(this.bytes, this.start + 6) & 0x1fff) << 3;
   }
   set fragmentOffset(bytes: number) {
-    const units = bytes >>> 3;
-    const o = this.#o + 6;
-    this.#b[o] = (this.#b[o]! & 0xe0) | ((units >>> 8) & 0x1f);
-    this.#b[o + 1] = units;
+    writeU16(this.bytes, this.start + 6, (readU16(this.bytes, this.start + 6) & 0xe000) | ((bytes >>> 3) & 0x1fff));
   }
   /** True for any fragment: MF set or a non-zero offset. */
   get isFragment(): boolean {
-    return (((this.#b[this.#o + 6]! & 0x3f) << 8) | this.#b[this.#o + 7]!) !== 0;
+    return (readU16(this.bytes, this.start + 6) & 0x3fff) !== 0;
   }
   get ttl(): number {
-    return this.#b[this.#o + 8]!;
+    return this.bytes[this.start + 8]!;
   }
   set ttl(value: number) {
-    this.#b[this.#o + 8] = value;
+    this.bytes[this.start + 8] = value;
   }
   get protocol(): number {
-    return this.#b[this.#o + 9]!;
+    return this.bytes[this.start + 9]!;
   }
   set protocol(value: number) {
-    this.#b[this.#o + 9] = value;
+    this.bytes[this.start + 9] = value;
   }
   /** Header checksum field. */
   get checksum(): number {
-    return (this.#b[this.#o + 10]! << 8) | this.#b[this.#o + 11]!;
+    return readU16(this.bytes, this.start + 10);
   }
   set checksum(value: number) {
-    this.#b[this.#o + 10] = value >>> 8;
-    this.#b[this.#o + 11] = value;
+    writeU16(this.bytes, this.start + 10, value);
   }
   /** Source address (uint32). */
   get src(): number {
-    return readIpv4Addr(this.#b, this.#o + 12);
+    return readIpv4Addr(this.bytes, this.start + 12);
   }
   set src(addr: number) {
-    writeIpv4Addr(this.#b, this.#o + 12, addr);
+    writeIpv4Addr(this.bytes, this.start + 12, addr);
   }
   /** Destination address (uint32). */
   get dst(): number {
-    return readIpv4Addr(this.#b, this.#o + 16);
+    return readIpv4Addr(this.bytes, this.start + 16);
   }
   set dst(addr: number) {
-    writeIpv4Addr(this.#b, this.#o + 16, addr);
+    writeIpv4Addr(this.bytes, this.start + 16, addr);
   }
   /** Absolute offset of the options (right after the fixed 20 bytes). */
   get optionsOffset(): number {
-    return this.#o + IPV4_MIN_HEADER_LEN;
+    return this.start + IPV4_MIN_HEADER_LEN;
   }
   get optionsLength(): number {
     return this.headerLength - IPV4_MIN_HEADER_LEN;
   }
   /** Absolute offset of the payload. */
   get payloadOffset(): number {
-    return this.#o + this.headerLength;
+    return this.start + this.headerLength;
   }
   /** Payload bytes by the total length (trailing Ethernet padding excluded). */
   get payloadLength(): number {
@@ -263,20 +246,18 @@ export class Ipv4View {
   }
   /** True when the header checksum verifies. */
   get checksumOk(): boolean {
-    return internetSum(this.#b, this.#o, this.headerLength) === 0xffff;
+    return internetSum(this.bytes, this.start, this.headerLength) === 0xffff;
   }
   /** Recomputes the header checksum after fields changed. */
   fillChecksum(): void {
     this.checksum = 0;
-    this.checksum = internetChecksum(this.#b, this.#o, this.headerLength);
+    this.checksum = internetChecksum(this.bytes, this.start, this.headerLength);
   }
   /** Decrements the TTL and patches the checksum incrementally (RFC 1624), as a router forwarding does. */
   decrementTtl(): void {
-    const o = this.#o + 8;
-    const oldWord = (this.#b[o]! << 8) | this.#b[o + 1]!;
-    this.#b[o] = this.#b[o]! - 1;
-    const newWord = (this.#b[o]! << 8) | this.#b[o + 1]!;
-    this.checksum = checksumUpdate16(this.checksum, oldWord, newWord);
+    const oldWord = readU16(this.bytes, this.start + 8);
+    this.bytes[this.start + 8] = this.bytes[this.start + 8]! - 1;
+    this.checksum = checksumUpdate16(this.checksum, oldWord, readU16(this.bytes, this.start + 8));
   }
 }
 
@@ -305,12 +286,12 @@ export function parseIpv4(buf: Uint8Array, off: number, len: number): Ipv4Parsed
   const headerLength = (buf[off]! & 0x0f) << 2;
   const optionKinds: number[] = [];
   if (!walkOptions(buf, off + IPV4_MIN_HEADER_LEN, off + headerLength, optionKinds)) return { error: 'bad-option' };
-  const totalLength = (buf[off + 2]! << 8) | buf[off + 3]!;
+  const totalLength = readU16(buf, off + 2);
   const flags = buf[off + 6]!;
   return {
     dscp: buf[off + 1]! >>> 2,
     ecn: buf[off + 1]! & 3,
-    identification: (buf[off + 4]! << 8) | buf[off + 5]!,
+    identification: readU16(buf, off + 4),
     dontFragment: (flags & 0x40) !== 0,
     moreFragments: (flags & 0x20) !== 0,
     fragmentOffset: (((flags & 0x1f) << 8) | buf[off + 7]!) << 3,
@@ -323,7 +304,7 @@ export function parseIpv4(buf: Uint8Array, off: number, len: number): Ipv4Parsed
     headerLength,
     totalLength,
     reservedFlag: (flags & 0x80) !== 0,
-    checksum: (buf[off + 10]! << 8) | buf[off + 11]!,
+    checksum: readU16(buf, off + 10),
     checksumOk: internetSum(buf, off, headerLength) === 0xffff,
     optionKinds,
   };
@@ -345,22 +326,16 @@ export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, off: number): number {
   const frag = (repr.dontFragment ? 0x4000 : 0) | (repr.moreFragments ? 0x2000 : 0) | ((repr.fragmentOffset >>> 3) & 0x1fff);
   buf[off] = 0x40 | (hlen >>> 2);
   buf[off + 1] = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
-  buf[off + 2] = total >>> 8;
-  buf[off + 3] = total;
-  buf[off + 4] = repr.identification >>> 8;
-  buf[off + 5] = repr.identification;
-  buf[off + 6] = frag >>> 8;
-  buf[off + 7] = frag;
+  writeU16(buf, off + 2, total);
+  writeU16(buf, off + 4, repr.identification);
+  writeU16(buf, off + 6, frag);
   buf[off + 8] = repr.ttl;
   buf[off + 9] = repr.protocol;
-  buf[off + 10] = 0;
-  buf[off + 11] = 0;
+  writeU16(buf, off + 10, 0);
   writeIpv4Addr(buf, off + 12, repr.src);
   writeIpv4Addr(buf, off + 16, repr.dst);
   buf.set(repr.options, off + IPV4_MIN_HEADER_LEN);
   buf.fill(IPV4_OPT_END, off + IPV4_MIN_HEADER_LEN + repr.options.length, off + hlen);
-  const sum = internetChecksum(buf, off, hlen);
-  buf[off + 10] = sum >>> 8;
-  buf[off + 11] = sum;
+  writeU16(buf, off + 10, internetChecksum(buf, off, hlen));
   return hlen;
 }

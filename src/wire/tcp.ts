@@ -8,6 +8,7 @@
  * Options stay bytes in the view (`findOption` walks them without allocating, for MSS
  * clamping and the like); `parseTcp` decodes them and reports a malformed list ('bad-option').
  */
+import { ByteView, readU16, readU32, truncated, writeU16, writeU32 } from './byte-view.js';
 import { internetChecksum, internetSum, ipv4PseudoHeaderSum } from './checksum.js';
 
 export const TCP_MIN_HEADER_LEN = 20;
@@ -88,7 +89,7 @@ export interface TcpParsed extends TcpRepr {
 }
 
 function check(b: Uint8Array, o: number, len: number): TcpError | null {
-  if (o < 0 || len < TCP_MIN_HEADER_LEN || len > b.length - o) return 'truncated';
+  if (truncated(b, o, len, TCP_MIN_HEADER_LEN)) return 'truncated';
   const hlen = (b[o + 12]! >>> 4) << 2;
   if (hlen < TCP_MIN_HEADER_LEN) return 'bad-data-offset';
   if (hlen > len) return 'truncated';
@@ -96,130 +97,111 @@ function check(b: Uint8Array, o: number, len: number): TcpError | null {
 }
 
 /** A reusable zero-copy view of a TCP header. */
-export class TcpView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class TcpView extends ByteView<TcpError> {
   /** Points the view at the `len`-byte segment at `off` (the IPv4 payload); returns null or the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): TcpError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
+  override wrap(buf: Uint8Array, off: number, len: number): TcpError | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   get srcPort(): number {
-    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+    return readU16(this.bytes, this.start);
   }
   set srcPort(value: number) {
-    this.#b[this.#o] = value >>> 8;
-    this.#b[this.#o + 1] = value;
+    writeU16(this.bytes, this.start, value);
   }
   get dstPort(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set dstPort(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   /** Sequence number (uint32). */
   get seq(): number {
-    return this.#u32(4);
+    return readU32(this.bytes, this.start + 4);
   }
   set seq(value: number) {
-    this.#setU32(4, value);
+    writeU32(this.bytes, this.start + 4, value);
   }
   /** Acknowledgment number (uint32). */
   get ack(): number {
-    return this.#u32(8);
+    return readU32(this.bytes, this.start + 8);
   }
   set ack(value: number) {
-    this.#setU32(8, value);
+    writeU32(this.bytes, this.start + 8, value);
   }
   /** Data offset in 32-bit words. */
   get dataOffset(): number {
-    return this.#b[this.#o + 12]! >>> 4;
+    return this.bytes[this.start + 12]! >>> 4;
   }
   /** Header length in bytes (data offset * 4). */
   get headerLength(): number {
-    return (this.#b[this.#o + 12]! >>> 4) << 2;
+    return (this.bytes[this.start + 12]! >>> 4) << 2;
   }
   /** The 9 flag bits (TCP_FIN...TCP_NS). */
   get flags(): number {
-    return ((this.#b[this.#o + 12]! & 1) << 8) | this.#b[this.#o + 13]!;
+    return readU16(this.bytes, this.start + 12) & 0x1ff;
   }
   set flags(value: number) {
-    const o = this.#o + 12;
-    this.#b[o] = (this.#b[o]! & 0xf0) | ((value >>> 8) & 1);
-    this.#b[o + 1] = value;
+    writeU16(this.bytes, this.start + 12, (readU16(this.bytes, this.start + 12) & 0xf000) | (value & 0x1ff));
   }
   get fin(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_FIN) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_FIN) !== 0;
   }
   get syn(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_SYN) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_SYN) !== 0;
   }
   get rst(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_RST) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_RST) !== 0;
   }
   get psh(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_PSH) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_PSH) !== 0;
   }
   get ackFlag(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_ACK) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_ACK) !== 0;
   }
   get urg(): boolean {
-    return (this.#b[this.#o + 13]! & TCP_URG) !== 0;
+    return (this.bytes[this.start + 13]! & TCP_URG) !== 0;
   }
   get window(): number {
-    return (this.#b[this.#o + 14]! << 8) | this.#b[this.#o + 15]!;
+    return readU16(this.bytes, this.start + 14);
   }
   set window(value: number) {
-    this.#b[this.#o + 14] = value >>> 8;
-    this.#b[this.#o + 15] = value;
+    writeU16(this.bytes, this.start + 14, value);
   }
   get checksum(): number {
-    return (this.#b[this.#o + 16]! << 8) | this.#b[this.#o + 17]!;
+    return readU16(this.bytes, this.start + 16);
   }
   set checksum(value: number) {
-    this.#b[this.#o + 16] = value >>> 8;
-    this.#b[this.#o + 17] = value;
+    writeU16(this.bytes, this.start + 16, value);
   }
   get urgentPointer(): number {
-    return (this.#b[this.#o + 18]! << 8) | this.#b[this.#o + 19]!;
+    return readU16(this.bytes, this.start + 18);
   }
   set urgentPointer(value: number) {
-    this.#b[this.#o + 18] = value >>> 8;
-    this.#b[this.#o + 19] = value;
+    writeU16(this.bytes, this.start + 18, value);
   }
   /** Absolute offset of the options. */
   get optionsOffset(): number {
-    return this.#o + TCP_MIN_HEADER_LEN;
+    return this.start + TCP_MIN_HEADER_LEN;
   }
   get optionsLength(): number {
     return this.headerLength - TCP_MIN_HEADER_LEN;
   }
   get payloadOffset(): number {
-    return this.#o + this.headerLength;
+    return this.start + this.headerLength;
   }
   get payloadLength(): number {
-    return this.#len - this.headerLength;
+    return this.len - this.headerLength;
   }
   /**
    * Absolute offset of the first option of `kind` (its kind byte), or -1 when absent or the
    * list is malformed before it. The option's own length is at the returned offset + 1.
    */
   findOption(kind: number): number {
-    const b = this.#b;
-    const end = this.#o + this.headerLength;
-    let i = this.#o + TCP_MIN_HEADER_LEN;
+    const b = this.bytes;
+    const end = this.start + this.headerLength;
+    let i = this.start + TCP_MIN_HEADER_LEN;
     while (i < end) {
       const k = b[i]!;
       if (k === TCP_OPT_EOL) return -1;
@@ -237,30 +219,13 @@ export class TcpView {
   }
   /** True when the checksum verifies over the pseudo-header of `src`/`dst` and the whole segment. */
   checksumOk(src: number, dst: number): boolean {
-    return internetSum(this.#b, this.#o, this.#len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.#len)) === 0xffff;
+    return internetSum(this.bytes, this.start, this.len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.len)) === 0xffff;
   }
   /** Computes the checksum over the pseudo-header and the whole segment. */
   fillChecksum(src: number, dst: number): void {
     this.checksum = 0;
-    this.checksum = internetChecksum(this.#b, this.#o, this.#len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.#len));
+    this.checksum = internetChecksum(this.bytes, this.start, this.len, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, this.len));
   }
-
-  #u32(at: number): number {
-    const b = this.#b;
-    const o = this.#o + at;
-    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-  }
-  #setU32(at: number, value: number): void {
-    const o = this.#o + at;
-    this.#b[o] = value >>> 24;
-    this.#b[o + 1] = value >>> 16;
-    this.#b[o + 2] = value >>> 8;
-    this.#b[o + 3] = value;
-  }
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 /** Decodes the option list in [start, end); returns null when it is malformed. */
@@ -284,7 +249,7 @@ function parseOptions(b: Uint8Array, start: number, end: number): TcpOption[] | 
     switch (kind) {
       case TCP_OPT_MSS:
         if (len !== 4) return null;
-        out.push({ kind: 'mss', mss: (b[i + 2]! << 8) | b[i + 3]! });
+        out.push({ kind: 'mss', mss: readU16(b, i + 2) });
         break;
       case TCP_OPT_WINDOW_SCALE:
         if (len !== 3) return null;
@@ -297,13 +262,13 @@ function parseOptions(b: Uint8Array, start: number, end: number): TcpOption[] | 
       case TCP_OPT_SACK: {
         if (len < 10 || (len - 2) % 8 !== 0) return null;
         const blocks: TcpSackBlock[] = [];
-        for (let j = i + 2; j < i + len; j += 8) blocks.push({ left: u32(b, j), right: u32(b, j + 4) });
+        for (let j = i + 2; j < i + len; j += 8) blocks.push({ left: readU32(b, j), right: readU32(b, j + 4) });
         out.push({ kind: 'sack', blocks });
         break;
       }
       case TCP_OPT_TIMESTAMPS:
         if (len !== 10) return null;
-        out.push({ kind: 'timestamps', value: u32(b, i + 2), echo: u32(b, i + 6) });
+        out.push({ kind: 'timestamps', value: readU32(b, i + 2), echo: readU32(b, i + 6) });
         break;
       default:
         out.push({ kind: 'unknown', type: kind, data: b.slice(i + 2, i + len) });
@@ -320,17 +285,17 @@ export function parseTcp(buf: Uint8Array, off: number, len: number): TcpParsed |
   const options = parseOptions(buf, off + TCP_MIN_HEADER_LEN, off + headerLength);
   if (options === null) return { error: 'bad-option' };
   return {
-    srcPort: (buf[off]! << 8) | buf[off + 1]!,
-    dstPort: (buf[off + 2]! << 8) | buf[off + 3]!,
-    seq: u32(buf, off + 4),
-    ack: u32(buf, off + 8),
-    flags: ((buf[off + 12]! & 1) << 8) | buf[off + 13]!,
-    window: (buf[off + 14]! << 8) | buf[off + 15]!,
-    urgentPointer: (buf[off + 18]! << 8) | buf[off + 19]!,
+    srcPort: readU16(buf, off),
+    dstPort: readU16(buf, off + 2),
+    seq: readU32(buf, off + 4),
+    ack: readU32(buf, off + 8),
+    flags: readU16(buf, off + 12) & 0x1ff,
+    window: readU16(buf, off + 14),
+    urgentPointer: readU16(buf, off + 18),
     options,
     payloadLength: len - headerLength,
     headerLength,
-    checksum: (buf[off + 16]! << 8) | buf[off + 17]!,
+    checksum: readU16(buf, off + 16),
   };
 }
 
@@ -361,13 +326,6 @@ export function tcpHeaderLen(repr: TcpRepr): number {
   return TCP_MIN_HEADER_LEN + ((n + 3) & ~3);
 }
 
-function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
 /**
  * Writes the header and options at `off` and the checksum over the pseudo-header of
  * `src`/`dst`, the header and the `repr.payloadLength` bytes after it, which must already be
@@ -377,20 +335,14 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
 export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: number, dst: number): number {
   const hlen = tcpHeaderLen(repr);
   if (hlen > TCP_MAX_HEADER_LEN) throw new RangeError(`emitTcp: options need ${hlen - TCP_MIN_HEADER_LEN} bytes, more than the 40-byte maximum`);
-  buf[off] = repr.srcPort >>> 8;
-  buf[off + 1] = repr.srcPort;
-  buf[off + 2] = repr.dstPort >>> 8;
-  buf[off + 3] = repr.dstPort;
+  writeU16(buf, off, repr.srcPort);
+  writeU16(buf, off + 2, repr.dstPort);
   writeU32(buf, off + 4, repr.seq);
   writeU32(buf, off + 8, repr.ack);
-  buf[off + 12] = ((hlen >>> 2) << 4) | ((repr.flags >>> 8) & 1);
-  buf[off + 13] = repr.flags;
-  buf[off + 14] = repr.window >>> 8;
-  buf[off + 15] = repr.window;
-  buf[off + 16] = 0;
-  buf[off + 17] = 0;
-  buf[off + 18] = repr.urgentPointer >>> 8;
-  buf[off + 19] = repr.urgentPointer;
+  writeU16(buf, off + 12, ((hlen >>> 2) << 12) | (repr.flags & 0x1ff));
+  writeU16(buf, off + 14, repr.window);
+  writeU16(buf, off + 16, 0);
+  writeU16(buf, off + 18, repr.urgentPointer);
   let i = off + TCP_MIN_HEADER_LEN;
   for (const opt of repr.options) {
     switch (opt.kind) {
@@ -403,8 +355,7 @@ export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: number
       case 'mss':
         buf[i] = TCP_OPT_MSS;
         buf[i + 1] = 4;
-        buf[i + 2] = opt.mss >>> 8;
-        buf[i + 3] = opt.mss;
+        writeU16(buf, i + 2, opt.mss);
         i += 4;
         break;
       case 'window-scale':
@@ -447,8 +398,6 @@ export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src: number
   }
   buf.fill(TCP_OPT_EOL, i, off + hlen);
   const segmentLen = hlen + repr.payloadLength;
-  const sum = internetChecksum(buf, off, segmentLen, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, segmentLen));
-  buf[off + 16] = sum >>> 8;
-  buf[off + 17] = sum;
+  writeU16(buf, off + 16, internetChecksum(buf, off, segmentLen, ipv4PseudoHeaderSum(src, dst, IPPROTO_TCP, segmentLen)));
   return hlen;
 }

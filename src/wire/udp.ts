@@ -7,6 +7,7 @@
  * A zero checksum means "none" on IPv4 (VXLAN senders commonly use it) and verifies; a
  * computed zero is sent as 0xffff.
  */
+import { ByteView, readU16, truncated, writeU16 } from './byte-view.js';
 import { internetChecksum, internetSum, ipv4PseudoHeaderSum } from './checksum.js';
 
 export const UDP_HEADER_LEN = 8;
@@ -43,65 +44,51 @@ export interface UdpParsed extends UdpRepr {
 }
 
 function check(b: Uint8Array, o: number, len: number): UdpError | null {
-  if (o < 0 || len < UDP_HEADER_LEN || len > b.length - o) return 'truncated';
-  const length = (b[o + 4]! << 8) | b[o + 5]!;
+  if (truncated(b, o, len, UDP_HEADER_LEN)) return 'truncated';
+  const length = readU16(b, o + 4);
   if (length < UDP_HEADER_LEN) return 'bad-length';
   if (length > len) return 'length-exceeds-buffer';
   return null;
 }
 
 /** A reusable zero-copy view of a UDP header. */
-export class UdpView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-
+export class UdpView extends ByteView<UdpError> {
   /** Points the view at `len` bytes at `off` (the IPv4 payload); returns null or the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): UdpError | null {
-    this.#b = buf;
-    this.#o = off;
+  override wrap(buf: Uint8Array, off: number, len: number): UdpError | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   get srcPort(): number {
-    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+    return readU16(this.bytes, this.start);
   }
   set srcPort(value: number) {
-    this.#b[this.#o] = value >>> 8;
-    this.#b[this.#o + 1] = value;
+    writeU16(this.bytes, this.start, value);
   }
   get dstPort(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set dstPort(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   /** Length field: header plus payload. */
   get length(): number {
-    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+    return readU16(this.bytes, this.start + 4);
   }
   set length(value: number) {
-    this.#b[this.#o + 4] = value >>> 8;
-    this.#b[this.#o + 5] = value;
+    writeU16(this.bytes, this.start + 4, value);
   }
   get checksum(): number {
-    return (this.#b[this.#o + 6]! << 8) | this.#b[this.#o + 7]!;
+    return readU16(this.bytes, this.start + 6);
   }
   set checksum(value: number) {
-    this.#b[this.#o + 6] = value >>> 8;
-    this.#b[this.#o + 7] = value;
+    writeU16(this.bytes, this.start + 6, value);
   }
   get headerLength(): number {
     return UDP_HEADER_LEN;
   }
   get payloadOffset(): number {
-    return this.#o + UDP_HEADER_LEN;
+    return this.start + UDP_HEADER_LEN;
   }
   /** Payload bytes by the length field. */
   get payloadLength(): number {
@@ -111,13 +98,13 @@ export class UdpView {
   checksumOk(src: number, dst: number): boolean {
     if (this.checksum === 0) return true;
     const length = this.length;
-    return internetSum(this.#b, this.#o, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) === 0xffff;
+    return internetSum(this.bytes, this.start, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) === 0xffff;
   }
   /** Computes the checksum over the pseudo-header, header and payload (by the length field). */
   fillChecksum(src: number, dst: number): void {
     this.checksum = 0;
     const length = this.length;
-    this.checksum = internetChecksum(this.#b, this.#o, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff;
+    this.checksum = internetChecksum(this.bytes, this.start, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff;
   }
 }
 
@@ -125,10 +112,10 @@ export function parseUdp(buf: Uint8Array, off: number, len: number): UdpParsed |
   const error = check(buf, off, len);
   if (error !== null) return { error };
   return {
-    srcPort: (buf[off]! << 8) | buf[off + 1]!,
-    dstPort: (buf[off + 2]! << 8) | buf[off + 3]!,
-    payloadLength: ((buf[off + 4]! << 8) | buf[off + 5]!) - UDP_HEADER_LEN,
-    checksum: (buf[off + 6]! << 8) | buf[off + 7]!,
+    srcPort: readU16(buf, off),
+    dstPort: readU16(buf, off + 2),
+    payloadLength: readU16(buf, off + 4) - UDP_HEADER_LEN,
+    checksum: readU16(buf, off + 6),
   };
 }
 
@@ -143,18 +130,10 @@ export function udpHeaderLen(_repr?: UdpRepr): number {
  */
 export function emitUdp(repr: UdpRepr, buf: Uint8Array, off: number, src: number, dst: number, withChecksum = true): number {
   const length = UDP_HEADER_LEN + repr.payloadLength;
-  buf[off] = repr.srcPort >>> 8;
-  buf[off + 1] = repr.srcPort;
-  buf[off + 2] = repr.dstPort >>> 8;
-  buf[off + 3] = repr.dstPort;
-  buf[off + 4] = length >>> 8;
-  buf[off + 5] = length;
-  buf[off + 6] = 0;
-  buf[off + 7] = 0;
-  if (withChecksum) {
-    const sum = internetChecksum(buf, off, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff;
-    buf[off + 6] = sum >>> 8;
-    buf[off + 7] = sum;
-  }
+  writeU16(buf, off, repr.srcPort);
+  writeU16(buf, off + 2, repr.dstPort);
+  writeU16(buf, off + 4, length);
+  writeU16(buf, off + 6, 0);
+  if (withChecksum) writeU16(buf, off + 6, internetChecksum(buf, off, length, ipv4PseudoHeaderSum(src, dst, IPPROTO_UDP, length)) || 0xffff);
   return UDP_HEADER_LEN;
 }

@@ -14,6 +14,8 @@
  * The view does not insist that the TPID is 0x8100 or 0x88a8: some switches use 0x9100, and
  * the caller chose to decode a tag here because of the EtherType it saw.
  */
+import { ByteView, readU16, truncated, writeU16 } from './byte-view.js';
+
 export { ETHERTYPE_VLAN, ETHERTYPE_QINQ } from './ethernet.js';
 
 /** TPID, TCI and inner EtherType: what the view covers and `emitVlan` writes. */
@@ -42,96 +44,77 @@ export interface VlanRepr {
 }
 
 /** A reusable zero-copy view of one VLAN tag, placed at its TPID. */
-export class VlanView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class VlanView extends ByteView<VlanError> {
   /** Points the view at `len` bytes at `off` (the TPID); returns null when they hold a tag and an inner EtherType. */
-  wrap(buf: Uint8Array, off: number, len: number): VlanError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
-    if (off < 0 || len < VLAN_HEADER_LEN || len > buf.length - off) return 'truncated';
-    return null;
+  override wrap(buf: Uint8Array, off: number, len: number): VlanError | null {
+    this.pointAt(buf, off, len);
+    return truncated(buf, off, len, VLAN_HEADER_LEN) ? 'truncated' : null;
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   /** Tag protocol identifier. */
   get tpid(): number {
-    return (this.#b[this.#o]! << 8) | this.#b[this.#o + 1]!;
+    return readU16(this.bytes, this.start);
   }
   set tpid(value: number) {
-    this.#b[this.#o] = value >>> 8;
-    this.#b[this.#o + 1] = value;
+    writeU16(this.bytes, this.start, value);
   }
   /** Tag control information: PCP, DEI and VID as one 16-bit field. */
   get tci(): number {
-    return (this.#b[this.#o + 2]! << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2);
   }
   set tci(value: number) {
-    this.#b[this.#o + 2] = value >>> 8;
-    this.#b[this.#o + 3] = value;
+    writeU16(this.bytes, this.start + 2, value);
   }
   /** Priority code point (802.1p class), 0-7. */
   get pcp(): number {
-    return this.#b[this.#o + 2]! >>> 5;
+    return this.bytes[this.start + 2]! >>> 5;
   }
   set pcp(value: number) {
-    const o = this.#o + 2;
-    this.#b[o] = (this.#b[o]! & 0x1f) | ((value & 7) << 5);
+    this.bytes[this.start + 2] = (this.bytes[this.start + 2]! & 0x1f) | ((value & 7) << 5);
   }
   /** Drop eligible indicator. */
   get dei(): boolean {
-    return (this.#b[this.#o + 2]! & 0x10) !== 0;
+    return (this.bytes[this.start + 2]! & 0x10) !== 0;
   }
   set dei(value: boolean) {
-    const o = this.#o + 2;
-    this.#b[o] = value ? this.#b[o]! | 0x10 : this.#b[o]! & 0xef;
+    const byte = this.bytes[this.start + 2]!;
+    this.bytes[this.start + 2] = value ? byte | 0x10 : byte & 0xef;
   }
   /** VLAN identifier, 0-4095. */
   get vid(): number {
-    return ((this.#b[this.#o + 2]! & 0x0f) << 8) | this.#b[this.#o + 3]!;
+    return readU16(this.bytes, this.start + 2) & 0x0fff;
   }
   set vid(value: number) {
-    const o = this.#o + 2;
-    this.#b[o] = (this.#b[o]! & 0xf0) | ((value >>> 8) & 0x0f);
-    this.#b[o + 1] = value;
+    writeU16(this.bytes, this.start + 2, (readU16(this.bytes, this.start + 2) & 0xf000) | (value & 0x0fff));
   }
   /** EtherType after the tag. */
   get innerEtherType(): number {
-    return (this.#b[this.#o + 4]! << 8) | this.#b[this.#o + 5]!;
+    return readU16(this.bytes, this.start + 4);
   }
   set innerEtherType(value: number) {
-    this.#b[this.#o + 4] = value >>> 8;
-    this.#b[this.#o + 5] = value;
+    writeU16(this.bytes, this.start + 4, value);
   }
   get headerLength(): number {
     return VLAN_HEADER_LEN;
   }
   /** Absolute offset of the first byte after the inner EtherType. */
   get payloadOffset(): number {
-    return this.#o + VLAN_HEADER_LEN;
+    return this.start + VLAN_HEADER_LEN;
   }
   get payloadLength(): number {
-    return this.#len - VLAN_HEADER_LEN;
+    return this.len - VLAN_HEADER_LEN;
   }
 }
 
 export function parseVlan(buf: Uint8Array, off: number, len: number): VlanRepr | VlanDecodeError {
-  if (off < 0 || len < VLAN_HEADER_LEN || len > buf.length - off) return { error: 'truncated' };
-  const tci = (buf[off + 2]! << 8) | buf[off + 3]!;
+  if (truncated(buf, off, len, VLAN_HEADER_LEN)) return { error: 'truncated' };
+  const tci = readU16(buf, off + 2);
   return {
-    tpid: (buf[off]! << 8) | buf[off + 1]!,
+    tpid: readU16(buf, off),
     pcp: tci >>> 13,
     dei: (tci & 0x1000) !== 0,
     vid: tci & 0x0fff,
-    innerEtherType: (buf[off + 4]! << 8) | buf[off + 5]!,
+    innerEtherType: readU16(buf, off + 4),
   };
 }
 
@@ -142,11 +125,8 @@ export function vlanHeaderLen(_repr?: VlanRepr): number {
 /** Writes TPID, TCI and inner EtherType at `off`; returns the bytes written (6). */
 export function emitVlan(repr: VlanRepr, buf: Uint8Array, off: number): number {
   const tci = ((repr.pcp & 7) << 13) | (repr.dei ? 0x1000 : 0) | (repr.vid & 0x0fff);
-  buf[off] = repr.tpid >>> 8;
-  buf[off + 1] = repr.tpid;
-  buf[off + 2] = tci >>> 8;
-  buf[off + 3] = tci;
-  buf[off + 4] = repr.innerEtherType >>> 8;
-  buf[off + 5] = repr.innerEtherType;
+  writeU16(buf, off, repr.tpid);
+  writeU16(buf, off + 2, tci);
+  writeU16(buf, off + 4, repr.innerEtherType);
   return VLAN_HEADER_LEN;
 }

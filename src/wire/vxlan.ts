@@ -7,6 +7,8 @@
  * the other flag bits and both reserved fields are ignored on receipt but kept readable, so
  * a dissector can show what a peer (a VXLAN-GPE or GBP speaker, say) actually sent.
  */
+import { ByteView, readU32, truncated, writeU32 } from './byte-view.js';
+
 export { UDP_PORT_VXLAN } from './udp.js';
 
 export const VXLAN_HEADER_LEN = 8;
@@ -36,69 +38,51 @@ export interface VxlanRepr {
 }
 
 function check(b: Uint8Array, o: number, len: number): VxlanError | null {
-  if (o < 0 || len < VXLAN_HEADER_LEN || len > b.length - o) return 'truncated';
+  if (truncated(b, o, len, VXLAN_HEADER_LEN)) return 'truncated';
   if ((b[o]! & VXLAN_FLAG_I) === 0) return 'vni-flag-not-set';
   return null;
 }
 
 /** A reusable zero-copy view of a VXLAN header. */
-export class VxlanView {
-  #b: Uint8Array = new Uint8Array(0);
-  #o = 0;
-  #len = 0;
-
+export class VxlanView extends ByteView<VxlanError> {
   /** Points the view at `len` bytes at `off` (the UDP payload); returns null or the reason. */
-  wrap(buf: Uint8Array, off: number, len: number): VxlanError | null {
-    this.#b = buf;
-    this.#o = off;
-    this.#len = len;
+  override wrap(buf: Uint8Array, off: number, len: number): VxlanError | null {
+    this.pointAt(buf, off, len);
     return check(buf, off, len);
   }
 
-  get buf(): Uint8Array {
-    return this.#b;
-  }
-  get offset(): number {
-    return this.#o;
-  }
   /** The flags octet. */
   get flags(): number {
-    return this.#b[this.#o]!;
+    return this.bytes[this.start]!;
   }
   set flags(value: number) {
-    this.#b[this.#o] = value;
+    this.bytes[this.start] = value;
   }
   /** VXLAN network identifier (24 bits). */
   get vni(): number {
-    const b = this.#b;
-    const o = this.#o + 4;
-    return (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+    return readU32(this.bytes, this.start + 4) >>> 8;
   }
   set vni(value: number) {
-    const o = this.#o + 4;
-    this.#b[o] = value >>> 16;
-    this.#b[o + 1] = value >>> 8;
-    this.#b[o + 2] = value;
+    // One 32-bit write of the VNI with the reserved byte after it kept as it was.
+    writeU32(this.bytes, this.start + 4, (value << 8) | this.bytes[this.start + 7]!);
   }
   /** Reserved bits 8-31. */
   get reserved1(): number {
-    const b = this.#b;
-    const o = this.#o + 1;
-    return (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+    return readU32(this.bytes, this.start) & 0xffffff;
   }
   /** Reserved bits 56-63. */
   get reserved2(): number {
-    return this.#b[this.#o + 7]!;
+    return this.bytes[this.start + 7]!;
   }
   get headerLength(): number {
     return VXLAN_HEADER_LEN;
   }
   /** Absolute offset of the inner Ethernet frame. */
   get payloadOffset(): number {
-    return this.#o + VXLAN_HEADER_LEN;
+    return this.start + VXLAN_HEADER_LEN;
   }
   get payloadLength(): number {
-    return this.#len - VXLAN_HEADER_LEN;
+    return this.len - VXLAN_HEADER_LEN;
   }
 }
 
@@ -107,8 +91,8 @@ export function parseVxlan(buf: Uint8Array, off: number, len: number): VxlanRepr
   if (error !== null) return { error };
   return {
     flags: buf[off]!,
-    vni: (buf[off + 4]! << 16) | (buf[off + 5]! << 8) | buf[off + 6]!,
-    reserved1: (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!,
+    vni: readU32(buf, off + 4) >>> 8,
+    reserved1: readU32(buf, off) & 0xffffff,
     reserved2: buf[off + 7]!,
   };
 }
@@ -119,13 +103,7 @@ export function vxlanHeaderLen(_repr?: VxlanRepr): number {
 
 /** Writes the 8-byte header at `off`; returns the bytes written. */
 export function emitVxlan(repr: VxlanRepr, buf: Uint8Array, off: number): number {
-  buf[off] = repr.flags;
-  buf[off + 1] = repr.reserved1 >>> 16;
-  buf[off + 2] = repr.reserved1 >>> 8;
-  buf[off + 3] = repr.reserved1;
-  buf[off + 4] = repr.vni >>> 16;
-  buf[off + 5] = repr.vni >>> 8;
-  buf[off + 6] = repr.vni;
-  buf[off + 7] = repr.reserved2;
+  writeU32(buf, off, ((repr.flags & 0xff) << 24) | (repr.reserved1 & 0xffffff));
+  writeU32(buf, off + 4, ((repr.vni & 0xffffff) << 8) | (repr.reserved2 & 0xff));
   return VXLAN_HEADER_LEN;
 }
