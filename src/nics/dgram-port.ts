@@ -97,6 +97,9 @@ export class DgramPort<C extends DgramPortConf = DgramPortConf> extends App<type
     const socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
     this.#socket = socket;
     socket.on('message', (msg, rinfo) => this.#received(msg, rinfo));
+    // The engine's loop keeps the process alive, not the port: a lab run on the virtual clock
+    // must be able to end while the socket is open.
+    socket.unref();
     this.#ready = new Promise((resolve, reject) => {
       socket.once('error', (e) => {
         this.error = `udp ${host}:${conf.bindPort ?? 0}: ${e.message}`;

@@ -20,6 +20,7 @@ import { LabRuntime } from '../../src/control/lab/runtime.js';
 import { QemuGuest, type QemuExit } from '../../src/control/lab/kinds/qemu.js';
 import { RealLoop } from '../../src/real/loop.js';
 import { conservation } from '../../src/testing/conservation.js';
+import type { Packet } from '../../src/engine/packet.js';
 import { repoRoot } from '../../src/testing/paths.js';
 
 const GUEST_CACHE = join(tmpdir(), 'vnet-qemu-guest-cache');
@@ -82,10 +83,18 @@ test('a QEMU guest with a virtio-net NIC pings an emulated host across a vnet br
     rt = new LabRuntime(loadLabFile(file));
     const vm = rt.engine.app<QemuGuest>('vm1');
     assert.ok(vm instanceof QemuGuest);
+    // Count ICMP echo frames where they enter the emulated host and where they leave for the guest.
+    const echoes = { requestsAtHost: 0, repliesToGuest: 0 };
+    const icmpType = (p: Packet): number => (p.len >= 35 && p.buf[p.off + 12] === 0x08 && p.buf[p.off + 13] === 0x00 && p.buf[p.off + 23] === 1 ? p.buf[p.off + 14 + (p.buf[p.off + 14]! & 0x0f) * 4]! : -1);
+    rt.ports.find((p) => p.name === 'h1/eth0')!.inbound.tap = (p) => { if (icmpType(p) === 8) echoes.requestsAtHost++; };
+    rt.ports.find((p) => p.name === 'vm1/eth0')!.inbound.tap = (p) => { if (icmpType(p) === 0) echoes.repliesToGuest++; };
     loop = new RealLoop(rt.engine, { idleMs: 5 });
     loop.start();
     const started = Date.now();
-    const exit = await Promise.race([vm.exited, new Promise<QemuExit | 'timeout'>((r) => setTimeout(() => r('timeout'), 120_000).unref())]);
+    // A pending timer also keeps the event loop alive while the engine loop sleeps (the port's socket does not).
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([vm.exited, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), 120_000); })]);
+    clearTimeout(timer);
     const seconds = (Date.now() - started) / 1000;
     await loop.stop();
     const log = existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '';
@@ -106,6 +115,7 @@ test('a QEMU guest with a virtio-net NIC pings an emulated host across a vnet br
     const atHost = port('h1/eth0').inbound.txPackets;
     const fromHost = port('h1/eth0').outbound.txPackets;
     console.log(`frames: guest -> vnet ${fromGuest}, vnet -> guest ${toGuest}, bridge -> h1 ${atHost}, h1 -> bridge ${fromHost}; datagrams rx ${vm.rxDatagrams} tx ${vm.txDatagrams}`);
+    assert.deepEqual(echoes, { requestsAtHost: 3, repliesToGuest: 3 });
     assert.ok(fromGuest >= 4 && atHost >= 4, `guest sent ${fromGuest}, h1 received ${atHost}`);
     assert.ok(fromHost >= 4 && toGuest >= 4, `h1 sent ${fromHost}, guest port received ${toGuest}`);
     // Every datagram from QEMU became a frame on the port, and every frame to the guest a datagram.

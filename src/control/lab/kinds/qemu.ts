@@ -8,8 +8,8 @@
  *     interfaces: { eth0: { mac: 52:54:00:12:34:56, ip: 10.0.0.2/24 } }
  *     console: vm1.log            # default: <tmpdir>/vnet-qemu-<lab>-<node>.log
  *
- * The node app is a `QemuGuest`: a DgramPort (nics/dgram-port.ts) on 127.0.0.1 that, once its
- * socket is bound, starts QEMU with `-netdev dgram` sending to that port (QEMU binds any free
+ * The node app is a `QemuGuest`: a DgramPort (nics/dgram-port.ts) on 127.0.0.1 that, at the first
+ * breath after its socket is bound, starts QEMU with `-netdev dgram` sending to that port (QEMU binds any free
  * local port; the first datagram makes it the peer) and `-device virtio-net-pci`. QEMU's console
  * goes to the log file. Stopping the app (lab down, Ctrl-C, the end of a run) terminates QEMU,
  * and so does the vnet process exiting normally; a vnet killed with SIGKILL leaves it running.
@@ -96,6 +96,7 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
   readonly exited: Promise<QemuExit>;
   #child: ChildProcess | null = null;
   #stopped = false;
+  #boundPort = 0;
   #resolveExit: (e: QemuExit) => void = () => {};
   readonly #killOnExit = (): void => {
     this.#child?.kill('SIGKILL');
@@ -108,9 +109,25 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
       this.#resolveExit = r;
     });
     this.ready().then(
-      (port) => this.#start(conf, port),
+      (port) => {
+        this.#boundPort = port;
+      },
       (e: unknown) => this.#resolveExit({ started: false, code: null, signal: null, error: (e as Error).message }),
     );
+  }
+
+  /**
+   * QEMU starts from the first breath after the socket is bound: that needs an engine loop that
+   * yields to I/O (lab up, RealLoop). A run on the virtual clock breathes before the bind
+   * completes and ends, so it never starts a guest it would not wait for.
+   */
+  override pull(): void {
+    if (this.#boundPort !== 0) {
+      const port = this.#boundPort;
+      this.#boundPort = 0;
+      this.#start(this.conf, port);
+    }
+    super.pull();
   }
 
   /** QEMU's process id while it runs, or null. */
@@ -119,10 +136,6 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
   }
 
   #start(conf: QemuGuestConf, port: number): void {
-    if (this.#stopped) return this.#resolveExit({ started: false, code: null, signal: null, error: 'stopped before QEMU started' });
-    for (const [what, file] of [['kernel', conf.kernel], ['initrd', conf.initrd]] as const) {
-      if (!existsSync(file)) return this.#resolveExit({ started: false, code: null, signal: null, error: `${this.name}: guest ${what} ${file} does not exist` });
-    }
     const log = openSync(conf.consoleLog, 'w');
     let child: ChildProcess;
     try {
@@ -145,7 +158,9 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
 
   override stop(): void {
     this.#stopped = true;
-    this.#child?.kill('SIGTERM');
+    this.#boundPort = 0;
+    if (this.#child !== null) this.#child.kill('SIGTERM');
+    else this.#resolveExit({ started: false, code: null, signal: null, error: 'stopped before QEMU started' });
     super.stop();
   }
 }
@@ -242,6 +257,9 @@ export const qemuKind: NodeKind<QemuNodeModel> = {
       extraArgs: node.guest.args,
       consoleLog: node.console !== undefined ? resolve(base, node.console) : join(tmpdir(), `vnet-qemu-${lab.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${name}.log`),
     };
+    for (const [what, file] of [['kernel', conf.kernel], ['initrd', conf.initrd]] as const) {
+      if (!existsSync(file)) throw new Error(`${lab.file}: node ${name}: guest ${what} ${file} does not exist (test/real/qemu/build-guest.sh builds one)`);
+    }
     graph.app(name, QemuGuest, conf);
   },
 };
