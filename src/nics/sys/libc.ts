@@ -40,6 +40,8 @@ export class Libc {
   readonly munmap: (addr: bigint, len: number) => number;
   readonly memfdCreate: (name: string, flags: number) => number;
   readonly ftruncate: (fd: number, len: number) => number;
+  /** memcpy on raw addresses (JS numbers: user-space addresses fit in 53 bits), see `ByteCopier`. */
+  readonly memcpy: (dst: number, src: number, n: number) => number;
 
   constructor() {
     const libc = koffi.load('libc.so.6');
@@ -62,6 +64,7 @@ export class Libc {
     this.munmap = libc.func('int munmap(void *, size_t)');
     this.memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
     this.ftruncate = libc.func('int ftruncate(int, int64_t)');
+    this.memcpy = libc.func('intptr_t memcpy(intptr_t dst, intptr_t src, size_t n)');
   }
 
   /** errno of the last failed call on this thread. */

@@ -118,8 +118,20 @@ const TCP_FIN = 0x01;
 const TCP_PSH = 0x08;
 const TCP_CWR = 0x80;
 
+/** Copies bytes between buffers (`ByteCopier` of ../sys/copy.ts when the destination is shared memory). */
+export interface BytesCopy {
+  copy(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void;
+}
+
+const PLAIN_COPY: BytesCopy = {
+  copy(dst, dstOff, src, srcOff, len) {
+    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+  },
+};
+
 /** Cuts one GSO TCP packet into wire segments, one at a time, into caller-owned buffers. One per port; allocates nothing per packet. */
 export class TsoSegmenter {
+  readonly #bytes: BytesCopy;
   #src: Uint8Array = new Uint8Array(0);
   #off = 0;
   #l3 = 0;
@@ -132,6 +144,10 @@ export class TsoSegmenter {
   #ipId = 0;
   /** Segments the current packet yields. */
   count = 0;
+
+  constructor(bytes: BytesCopy = PLAIN_COPY) {
+    this.#bytes = bytes;
+  }
 
   /** Parses the headers of `p` against its offload fields; returns a reason when they do not fit. */
   begin(p: Packet): TsoError | null {
@@ -188,8 +204,8 @@ export class TsoSegmenter {
     const hdrBytes = this.#hdrEnd - this.#off;
     const start = this.#hdrEnd + i * this.#gsoSize;
     const chunk = Math.min(this.#gsoSize, this.#payloadEnd - start);
-    dst.set(src.subarray(this.#off, this.#hdrEnd), dstOff);
-    dst.set(src.subarray(start, start + chunk), dstOff + hdrBytes);
+    this.#bytes.copy(dst, dstOff, src, this.#off, hdrBytes);
+    this.#bytes.copy(dst, dstOff + hdrBytes, src, start, chunk);
     const l3 = dstOff + (this.#l3 - this.#off);
     const l4 = dstOff + (this.#l4 - this.#off);
     const tcpLen = this.#hdrEnd - this.#l4 + chunk;

@@ -28,6 +28,7 @@ import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_STOP, CTL_TX_DOWN, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
+import { ByteCopier } from '../sys/copy.js';
 import { Libc } from '../sys/libc.js';
 import { errnoText, openEventFd, openTap } from './tun.js';
 
@@ -95,6 +96,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly offloads: boolean;
   readonly mtu: number;
   readonly #libc: Libc;
+  readonly #copier: ByteCopier;
   readonly #fd: number;
   readonly #eventFd: number;
   readonly #rx: FrameRing;
@@ -103,7 +105,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly #worker: Worker;
   readonly #rxPool: PacketPool;
   readonly #maxFrame: number;
-  readonly #segmenter = new TsoSegmenter();
+  readonly #segmenter: TsoSegmenter;
   readonly #wake = new Uint8Array(8);
   #closed = false;
   #error: string | null = null;
@@ -129,6 +131,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     this.#tx = new FrameRing({ slots, slotSize });
     this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
     this.#libc = new Libc();
+    this.#copier = new ByteCopier(this.#libc);
+    this.#segmenter = new TsoSegmenter(this.#copier);
     this.#fd = openTap(this.#libc, { name: conf.ifname, offloads: this.offloads, vnetHeaderSize: VNET_HDR_LEN });
     try {
       this.#eventFd = openEventFd(this.#libc);
@@ -223,7 +227,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
         this.drop(p, 'oversize');
         continue;
       }
-      p.buf.set(bytes.subarray(off + VNET_HDR_LEN, off + VNET_HDR_LEN + frameLen), p.off);
+      this.#copier.copy(p.buf, p.off, bytes, off + VNET_HDR_LEN, frameLen);
       p.len = frameLen;
       const bad = readVnetHeader(bytes, off, p);
       rx.release();
@@ -288,7 +292,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
         continue;
       }
       const off = tx.nextSlotOffset();
-      bytes.set(p.buf.subarray(p.off, p.off + p.len), off + VNET_HDR_LEN);
+      this.#copier.copy(bytes, off + VNET_HDR_LEN, p.buf, p.off, p.len);
       if (p.csumStart >= 0 && !this.offloads) {
         bytes.fill(0, off, off + VNET_HDR_LEN);
         completeChecksum(bytes, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
