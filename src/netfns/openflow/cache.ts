@@ -18,26 +18,35 @@
  */
 import { FLOW_WORDS } from './types.js';
 import type { FlowEntry } from './pipeline.js';
+import { OP_OUTPUT } from './datapath.js';
+import { INGRESS_WORDS } from './flow-key.js';
 
 export class MegaflowEntry {
   /** The mask group the entry lives in. */
-  readonly group: { readonly mask: Uint32Array };
+  readonly group: { readonly mask: Uint32Array; readonly words: Int32Array };
   readonly mask: Uint32Array;
-  readonly value: Uint32Array;
+  /** The key's masked value on the group's mask words only (value[i] = key[words[i]] & mask[words[i]], as int32). */
+  readonly value: readonly number[];
+  /** The datapath program (see datapath.ts), int-coded. */
   readonly ops: readonly number[];
   readonly refs: readonly unknown[];
+  /** The OpenFlow port when the whole program is one output to it (the common case, run inline), else 0. */
+  readonly outPort: number;
   readonly rules: readonly FlowEntry[];
   readonly tables: readonly number[];
   readonly hash: number;
+  /** The next entry in the same hash chain. */
+  next: MegaflowEntry | null = null;
   hits = 0;
   dead = false;
-  constructor(group: { readonly mask: Uint32Array }, value: Uint32Array, hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
+  constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
     this.group = group;
     this.mask = group.mask;
     this.value = value;
     this.hash = hash;
     this.ops = ops;
     this.refs = refs;
+    this.outPort = ops.length === 2 && ops[0] === OP_OUTPUT ? ops[1]! : 0;
     this.rules = rules;
     this.tables = tables;
   }
@@ -61,13 +70,12 @@ function hashMasked(key: Uint32Array, mask: Uint32Array, words: Int32Array): num
 class MaskGroup {
   readonly mask: Uint32Array;
   readonly words: Int32Array;
-  readonly id: string;
-  readonly table = new Map<number, MegaflowEntry[]>();
+  /** Chain heads by masked hash. */
+  readonly table = new Map<number, MegaflowEntry>();
   size = 0;
   hits = 0;
-  constructor(mask: Uint32Array, id: string) {
+  constructor(mask: Uint32Array) {
     this.mask = mask;
-    this.id = id;
     const words: number[] = [];
     for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
     this.words = Int32Array.from(words);
@@ -77,7 +85,6 @@ class MaskGroup {
 export class MegaflowCache {
   readonly capacity: number;
   #groups: MaskGroup[] = [];
-  readonly #byId = new Map<string, MaskGroup>();
   /** Entries in insertion order (a ring), for oldest-first eviction. */
   #fifo: (MegaflowEntry | null)[];
   #head = 0;
@@ -104,6 +111,7 @@ export class MegaflowCache {
     return this.#groups.length;
   }
 
+  /** Probes the mask groups, most hit first, for an entry covering `key`. */
   lookup(key: Uint32Array): MegaflowEntry | null {
     this.lookups++;
     const groups = this.#groups;
@@ -112,50 +120,54 @@ export class MegaflowCache {
       this.masksProbed++;
       const mask = grp.mask;
       const words = grp.words;
-      const chain = grp.table.get(hashMasked(key, mask, words));
-      if (chain === undefined) continue;
-      for (let c = 0; c < chain.length; c++) {
-        const e = chain[c]!;
+      let e: MegaflowEntry | null | undefined = grp.table.get(hashMasked(key, mask, words));
+      while (e !== undefined && e !== null) {
         const v = e.value;
-        let same = true;
-        for (let i = 0; i < words.length; i++) {
+        let i = 0;
+        for (; i < words.length; i++) {
           const w = words[i]!;
-          if (((key[w]! ^ v[w]!) & mask[w]!) !== 0) {
-            same = false;
-            break;
-          }
+          if ((key[w]! & mask[w]!) !== v[i]) break;
         }
-        if (same) {
+        if (i === words.length) {
           this.hits++;
-          grp.hits++;
           e.hits++;
-          if (++this.#sinceSort >= 4096) this.#resort();
+          // A group that overtakes the one before it moves up at once, so probes follow hit counts.
+          if (++grp.hits > 0 && g > 0 && grp.hits > groups[g - 1]!.hits) {
+            groups[g] = groups[g - 1]!;
+            groups[g - 1] = grp;
+          }
+          if (++this.#sinceSort >= 65536) this.#decay();
           return e;
         }
+        e = e.next;
       }
     }
     return null;
   }
 
-  /** Installs an entry for `key` under `wc`; returns it. */
+  /** Installs an entry for `key` under `wc`; returns it. The entry keeps the arrays it is given. */
   insert(key: Uint32Array, wc: Uint32Array, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]): MegaflowEntry {
     if (this.#count >= this.capacity) this.#evictOldest();
     // Masks are few: compare words rather than build a string key on every install.
     let grp: MaskGroup | undefined;
-    for (const g of this.#groups) if (sameWords(g.mask, wc)) grp = g;
+    for (let g = 0; g < this.#groups.length; g++) {
+      if (sameWords(this.#groups[g]!.mask, wc)) {
+        grp = this.#groups[g]!;
+        break;
+      }
+    }
     if (grp === undefined) {
-      const id = wc.join(',');
-      grp = new MaskGroup(Uint32Array.from(wc), id);
-      this.#byId.set(id, grp);
+      grp = new MaskGroup(Uint32Array.from(wc));
       this.#groups.push(grp);
     }
-    const value = new Uint32Array(FLOW_WORDS);
-    for (let i = 0; i < FLOW_WORDS; i++) value[i] = key[i]! & wc[i]!;
-    const hash = hashMasked(key, grp.mask, grp.words);
+    const words = grp.words;
+    const mask = grp.mask;
+    const value = new Array<number>(words.length);
+    for (let i = 0; i < words.length; i++) value[i] = key[words[i]!]! & mask[words[i]!]!;
+    const hash = hashMasked(key, mask, words);
     const e = new MegaflowEntry(grp, value, hash, ops, refs, rules, tables);
-    let chain = grp.table.get(hash);
-    if (chain === undefined) grp.table.set(hash, (chain = []));
-    chain.push(e);
+    e.next = grp.table.get(hash) ?? null;
+    grp.table.set(hash, e);
     grp.size++;
     this.#fifo[(this.#head + this.#count) % this.capacity] = e;
     this.#count++;
@@ -172,16 +184,19 @@ export class MegaflowCache {
     this.evictions++;
     const grp = e.group as MaskGroup;
     if (!this.#groups.includes(grp)) return;
-    const chain = grp.table.get(e.hash);
-    if (chain !== undefined) {
-      const i = chain.indexOf(e);
-      if (i >= 0) chain.splice(i, 1);
-      if (chain.length === 0) grp.table.delete(e.hash);
+    let cur = grp.table.get(e.hash) ?? null;
+    let prev: MegaflowEntry | null = null;
+    while (cur !== null && cur !== e) {
+      prev = cur;
+      cur = cur.next;
     }
-    if (--grp.size === 0) {
-      this.#byId.delete(grp.id);
-      this.#groups = this.#groups.filter((x) => x !== grp);
+    if (cur === e) {
+      if (prev === null) {
+        if (e.next === null) grp.table.delete(e.hash);
+        else grp.table.set(e.hash, e.next);
+      } else prev.next = e.next;
     }
+    if (--grp.size === 0) this.#groups = this.#groups.filter((x) => x !== grp);
   }
 
   /** Drops every entry (they become dead, so EMC slots pointing at them miss). */
@@ -194,39 +209,51 @@ export class MegaflowCache {
     this.#head = 0;
     this.#count = 0;
     this.#groups = [];
-    this.#byId.clear();
     this.flushes++;
   }
 
   /** Entries, for dumps (`dpctl/dump-flows`-style). */
   entries(): MegaflowEntry[] {
     const out: MegaflowEntry[] = [];
-    for (const g of this.#groups) for (const c of g.table.values()) out.push(...c);
+    for (const g of this.#groups) {
+      for (const head of g.table.values()) for (let e: MegaflowEntry | null = head; e !== null; e = e.next) out.push(e);
+    }
     return out;
   }
 
-  /** Keeps the masks that hit most in front, so the probe count per packet stays low. */
-  #resort(): void {
+  /** Halves every group's hit count, so the order follows recent traffic. */
+  #decay(): void {
     this.#sinceSort = 0;
     this.#groups.sort((a, b) => b.hits - a.hits);
     for (const g of this.#groups) g.hits >>>= 1;
   }
 }
 
+/** Words of an exact-match cache slot's key: the ingress words, in compare order. */
+const EMC_WORDS = INGRESS_WORDS.length;
+
 export class ExactMatchCache {
   readonly slots: number;
   readonly #keys: Uint32Array;
   readonly #entries: (MegaflowEntry | null)[];
+  readonly #words = Int32Array.from(INGRESS_WORDS);
+  /** Words outside INGRESS_WORDS, which must be zero for a key to be cached. */
+  readonly #others: Int32Array;
   lookups = 0;
   hits = 0;
   replacements = 0;
+  /** Keys not cached because a word outside the ingress words was set (not an ingress key). */
+  refused = 0;
   #used = 0;
 
   constructor(slots = 8192) {
     if (!Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two, got ${slots}`);
     this.slots = slots;
-    this.#keys = new Uint32Array(slots * FLOW_WORDS);
+    this.#keys = new Uint32Array(slots * EMC_WORDS);
     this.#entries = new Array<MegaflowEntry | null>(slots).fill(null);
+    const others: number[] = [];
+    for (let w = 0; w < FLOW_WORDS; w++) if (!INGRESS_WORDS.includes(w)) others.push(w);
+    this.#others = Int32Array.from(others);
   }
 
   /** Slots holding a live entry at last touch (the gauge). */
@@ -234,35 +261,38 @@ export class ExactMatchCache {
     return this.#used;
   }
 
-  static hash(key: Uint32Array): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < FLOW_WORDS; i++) {
-      h = Math.imul(h ^ key[i]!, 0x01000193);
-      h ^= h >>> 13;
-    }
-    return h >>> 0;
-  }
-
+  /** Looks up an ingress key by its `ingressHash`; compares every ingress word, most variable first. */
   lookup(key: Uint32Array, hash: number): MegaflowEntry | null {
     this.lookups++;
     const slot = hash & (this.slots - 1);
     const e = this.#entries[slot]!;
     if (e === null || e.dead) return null;
     const keys = this.#keys;
-    const base = slot * FLOW_WORDS;
-    for (let i = 0; i < FLOW_WORDS; i++) if (keys[base + i] !== key[i]) return null;
+    const words = this.#words;
+    const base = slot * EMC_WORDS;
+    for (let i = 0; i < EMC_WORDS; i++) if (keys[base + i] !== key[words[i]!]) return null;
     this.hits++;
     e.hits++;
     return e;
   }
 
   insert(key: Uint32Array, hash: number, e: MegaflowEntry): void {
+    const others = this.#others;
+    for (let i = 0; i < others.length; i++) {
+      if (key[others[i]!] !== 0) {
+        this.refused++;
+        return;
+      }
+    }
     const slot = hash & (this.slots - 1);
     const old = this.#entries[slot];
-    if (old === null) this.#used++;
+    if (old === null || old === undefined || old.dead) this.#used += old === null ? 1 : 0;
     else this.replacements++;
     this.#entries[slot] = e;
-    this.#keys.set(key, slot * FLOW_WORDS);
+    const keys = this.#keys;
+    const words = this.#words;
+    const base = slot * EMC_WORDS;
+    for (let i = 0; i < EMC_WORDS; i++) keys[base + i] = key[words[i]!]!;
   }
 
   flush(): void {

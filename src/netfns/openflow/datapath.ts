@@ -62,6 +62,9 @@ export interface DatapathSink {
 
 const TWO_POW_32 = 4294967296;
 
+/** A program: the translator builds a number[], the caches keep a Uint32Array. */
+export type ProgramOps = ArrayLike<number>;
+
 /** Offset of the L3 header, or -1 when the frame is shorter than its L2 header. */
 function l3Offset(p: Packet): number {
   const b = p.buf;
@@ -73,7 +76,7 @@ function l3Offset(p: Packet): number {
 }
 
 /** Runs ops[from, to) on `p`; the packet is consumed (sent, or handed to `sink.finish`). */
-export function runProgram(ops: readonly number[], refs: readonly unknown[], from: number, to: number, p: Packet, sink: DatapathSink): void {
+export function runProgram(ops: ProgramOps, refs: readonly unknown[], from: number, to: number, p: Packet, sink: DatapathSink): void {
   let i = from;
   let delivered = false;
   while (i < to) {
@@ -121,7 +124,7 @@ export function runProgram(ops: readonly number[], refs: readonly unknown[], fro
 }
 
 /** Applies one header rewrite; returns the index of the next op. */
-function rewrite(ops: readonly number[], i: number, p: Packet, sink: DatapathSink): number {
+function rewrite(ops: ProgramOps, i: number, p: Packet, sink: DatapathSink): number {
   const op = ops[i]!;
   const b = p.buf;
   const o = p.off;
@@ -167,7 +170,7 @@ function rewrite(ops: readonly number[], i: number, p: Packet, sink: DatapathSin
   }
 }
 
-function rewriteL3(ops: readonly number[], i: number, p: Packet, sink: DatapathSink): number {
+function rewriteL3(ops: ProgramOps, i: number, p: Packet, sink: DatapathSink): number {
   const op = ops[i]!;
   const arg = ops[i + 1]!;
   const v = p.view;
@@ -265,7 +268,7 @@ function writeArpWord(p: Packet, l3: number, word: number, value: number): void 
 export type PortNamer = (port: number) => string;
 
 /** Formats a program like ovs-dpctl's datapath actions ("set(eth(dst=..)),2", "drop"). */
-export function formatProgram(ops: readonly number[], refs: readonly unknown[], portName: PortNamer = String, from = 0, to = ops.length): string {
+export function formatProgram(ops: ProgramOps, refs: readonly unknown[], portName: PortNamer = String, from = 0, to = ops.length): string {
   const parts: string[] = [];
   let i = from;
   while (i < to) {

@@ -85,3 +85,147 @@ function extractArp(buf: Uint8Array, l3: number, end: number, key: Uint32Array):
 export function newFlowKey(): Uint32Array {
   return new Uint32Array(FLOW_WORDS);
 }
+
+/**
+ * The words an ingress flow key can hold (the rest, metadata, registers and tun_id's high word,
+ * start at zero for every packet), in the order the exact-match cache compares them: the words
+ * that differ most between flows first, so a mismatch exits early.
+ */
+export const INGRESS_WORDS: readonly number[] = [
+  W.NW_DST, W.TP_SRC, W.NW_SRC, W.TP_DST, W.ETH_DST_LO, W.ETH_SRC_LO, W.IN_PORT, W.TUN_ID_LO, W.ETH_DST_HI, W.ETH_SRC_HI,
+  W.ETH_TYPE, W.VLAN_TCI, W.NW_PROTO, W.NW_TOS, W.NW_TTL, W.NW_FRAG, W.ARP_SHA_HI, W.ARP_SHA_LO, W.ARP_THA_HI, W.ARP_THA_LO,
+];
+
+/** One step of the exact-match hash (FNV-1a style multiply, folded so high bits reach the low ones). */
+function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/** The final avalanche: the cache indexes by the low bits. */
+function finish(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
+/**
+ * The exact-match cache's hash of an ingress key: ten words that tell flows apart (the compare
+ * checks all of `INGRESS_WORDS`, so flows equal on these ten only share a slot).
+ */
+export function ingressHash(key: Uint32Array): number {
+  return hash10(key[W.IN_PORT]!, key[W.TUN_ID_LO]!, key[W.ETH_DST_LO]!, key[W.ETH_SRC_LO]!, key[W.ETH_TYPE]!, key[W.VLAN_TCI]!,
+    key[W.NW_SRC]!, key[W.NW_DST]!, key[W.TP_SRC]!, key[W.TP_DST]!);
+}
+
+function hash10(inPort: number, tun: number, dstLo: number, srcLo: number, type: number, tci: number, nwSrc: number, nwDst: number, tpSrc: number, tpDst: number): number {
+  let h = 0x811c9dc5;
+  h = mix(h, inPort);
+  h = mix(h, tun);
+  h = mix(h, dstLo);
+  h = mix(h, srcLo);
+  h = mix(h, type);
+  h = mix(h, tci);
+  h = mix(h, nwSrc);
+  h = mix(h, nwDst);
+  h = mix(h, tpSrc);
+  h = mix(h, tpDst);
+  return finish(h);
+}
+
+/**
+ * The fast path's extraction: the same key as `extractFlowKey`, read as big-endian words through
+ * the packet's DataView, writing only `INGRESS_WORDS` (so `key`'s other words must be zero, as
+ * they are in a key only ever filled by the extractors), and returning `ingressHash` of the result
+ * computed from the values on the way (or -1 for a runt, with the key unspecified).
+ */
+export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, key: Uint32Array): number {
+  if (len < 14) return -1;
+  const port = inPort >>> 0;
+  const tun = tunId >>> 0;
+  const w0 = v.getUint32(off);
+  const w1 = v.getUint32(off + 4);
+  const dstHi = w0 >>> 16;
+  const dstLo = ((w0 << 16) | (w1 >>> 16)) >>> 0;
+  const srcHi = w1 & 0xffff;
+  const srcLo = v.getUint32(off + 8);
+  let type = v.getUint16(off + 12);
+  let l3 = off + 14;
+  const end = off + len;
+  let tci = 0;
+  if ((type === 0x8100 || type === 0x88a8) && l3 + 4 <= end) {
+    tci = (v.getUint16(l3) | 0x1000) >>> 0;
+    type = v.getUint16(l3 + 2);
+    l3 += 4;
+  }
+  let proto = 0;
+  let tos = 0;
+  let ttl = 0;
+  let frag = 0;
+  let nwSrc = 0;
+  let nwDst = 0;
+  let tpSrc = 0;
+  let tpDst = 0;
+  let shaHi = 0;
+  let shaLo = 0;
+  let thaHi = 0;
+  let thaLo = 0;
+  if (type === 0x0800) {
+    if (l3 + 20 <= end) {
+      const vihl = v.getUint8(l3);
+      const ihl = (vihl & 0x0f) * 4;
+      if (vihl >> 4 === 4 && ihl >= 20 && l3 + ihl <= end) {
+        tos = v.getUint8(l3 + 1);
+        const fragField = v.getUint16(l3 + 6) & 0x3fff;
+        const w2 = v.getUint32(l3 + 8);
+        ttl = w2 >>> 24;
+        proto = (w2 >>> 16) & 0xff;
+        nwSrc = v.getUint32(l3 + 12);
+        nwDst = v.getUint32(l3 + 16);
+        const later = (fragField & 0x1fff) !== 0;
+        if (fragField !== 0) frag = later ? FRAG_ANY | FRAG_LATER : FRAG_ANY;
+        if (!later) {
+          const l4 = l3 + ihl;
+          if (proto === 6 || proto === 17) {
+            if (l4 + 4 <= end) {
+              const ports = v.getUint32(l4);
+              tpSrc = ports >>> 16;
+              tpDst = ports & 0xffff;
+            }
+          } else if (proto === 1 && l4 + 2 <= end) {
+            tpSrc = v.getUint8(l4);
+            tpDst = v.getUint8(l4 + 1);
+          }
+        }
+      }
+    }
+  } else if (type === 0x0806 && l3 + 28 <= end && v.getUint32(l3) === 0x00010800 && v.getUint16(l3 + 4) === 0x0604) {
+    proto = v.getUint16(l3 + 6);
+    shaHi = v.getUint16(l3 + 8);
+    shaLo = v.getUint32(l3 + 10);
+    nwSrc = v.getUint32(l3 + 14);
+    thaHi = v.getUint16(l3 + 18);
+    thaLo = v.getUint32(l3 + 20);
+    nwDst = v.getUint32(l3 + 24);
+  }
+  key[W.IN_PORT] = port;
+  key[W.TUN_ID_LO] = tun;
+  key[W.ETH_DST_HI] = dstHi;
+  key[W.ETH_DST_LO] = dstLo;
+  key[W.ETH_SRC_HI] = srcHi;
+  key[W.ETH_SRC_LO] = srcLo;
+  key[W.ETH_TYPE] = type;
+  key[W.VLAN_TCI] = tci;
+  key[W.NW_PROTO] = proto;
+  key[W.NW_TOS] = tos;
+  key[W.NW_TTL] = ttl;
+  key[W.NW_FRAG] = frag;
+  key[W.NW_SRC] = nwSrc;
+  key[W.NW_DST] = nwDst;
+  key[W.ARP_SHA_HI] = shaHi;
+  key[W.ARP_SHA_LO] = shaLo;
+  key[W.ARP_THA_HI] = thaHi;
+  key[W.ARP_THA_LO] = thaLo;
+  key[W.TP_SRC] = tpSrc;
+  key[W.TP_DST] = tpDst;
+  return hash10(port, tun, dstLo, srcLo, type, tci, nwSrc, nwDst, tpSrc, tpDst);
+}

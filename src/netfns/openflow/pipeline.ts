@@ -426,7 +426,7 @@ export class Pipeline {
   }
 
   /** Counts a cached replay's table lookups. */
-  countTables(tables: readonly number[]): void {
+  countTables(tables: ArrayLike<number>): void {
     for (let i = 0; i < tables.length; i++) {
       const t = tables[i]!;
       if (t >= 0) {
