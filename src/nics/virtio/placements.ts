@@ -70,7 +70,7 @@ class Wakeup {
   }
 }
 
-const BACKEND_DROPS = { ...VIRTIO_NET_DROPS, 'ring-full': 'the shared frame ring toward the switch was full' } as const;
+const BACKEND_DROPS = VIRTIO_NET_DROPS;
 
 /** Drains the guest's transmit queue through `take`, which returns false to stop (downstream full). */
 function drainTx(dev: VirtioNetDevice, take: () => 'taken' | 'stop'): void {
@@ -81,123 +81,100 @@ function drainTx(dev: VirtioNetDevice, take: () => 'taken' | 'stop'): void {
   }
 }
 
-export interface VmmConf {
+export interface BackendConf {
   readonly device: VirtioNetDevice;
   readonly counters: PlacementCounters;
 }
 
-/** placement `virtio`: the VMM's device model, one hop away from the switch (port `tap`). */
-export class VirtioVmm extends App<typeof BACKEND_DROPS, VmmConf> {
-  readonly #wake: Wakeup;
-  readonly #dev: VirtioNetDevice;
-  constructor(ctx: AppContext, conf: VmmConf) {
+/** A device backend with one engine port toward the switch side: frames out of the guest's ring onto it, frames from it into the guest. */
+abstract class DeviceBackend<C extends BackendConf> extends App<typeof BACKEND_DROPS, C> {
+  protected readonly wake: Wakeup;
+  protected readonly dev: VirtioNetDevice;
+  readonly #port: string;
+  constructor(ctx: AppContext, conf: C, port: string) {
     super(ctx, conf, BACKEND_DROPS);
-    this.#dev = conf.device;
-    this.#wake = new Wakeup(this.engine, () => this.#service());
-    this.#dev.onKick = () => this.#wake.request();
+    this.dev = conf.device;
+    this.#port = port;
+    this.wake = new Wakeup(this.engine, () => this.service());
   }
-  #service(): void {
-    const out = this.output.tap;
-    const c = this.conf.counters;
-    drainTx(this.#dev, () => {
-      if (out !== undefined && out.full()) return 'stop';
-      const p = this.alloc();
-      if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
-      const r = this.#dev.popTx(p);
-      if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
-      if (r !== null) { this.drop(p, r); return 'taken'; }
-      c.copies++;
-      c.frames++;
-      if (out === undefined) this.drop(p, 'device-not-ready');
-      else out.transmit(p);
-      return 'taken';
-    });
+
+  override ports(): readonly string[] {
+    return [this.#port];
   }
+
+  /** Moves the guest's transmitted frames onto the port. */
+  protected abstract service(): void;
+
+  /** One frame out of guest RAM into a new packet on the port (one copy); 'stop' when the port or pool is full. */
+  protected readonly takeOne = (): 'taken' | 'stop' => {
+    const out = this.output[this.#port];
+    if (out === undefined || out.full()) return 'stop';
+    const p = this.alloc();
+    if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
+    const r = this.dev.popTx(p);
+    if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
+    if (r !== null) { this.drop(p, r); return 'taken'; }
+    this.conf.counters.copies++;
+    this.conf.counters.frames++;
+    out.transmit(p);
+    return 'taken';
+  };
+
+  /** Frames from the port into the guest's receive chains (one copy each). */
   override push(): void {
-    const i = this.input.tap;
+    const i = this.input[this.#port];
     if (i === undefined) return;
     const c = this.conf.counters;
     while (!i.empty()) {
       const p = i.receive();
-      const r = this.#dev.deliverRx(p.buf, p.off, p.len);
+      const r = this.dev.deliverRx(p.buf, p.off, p.len);
       if (r !== null) { this.drop(p, r); continue; }
       c.copies++;
       c.frames++;
       this.consume(p);
     }
   }
+
   override stop(): void {
-    this.#wake.cancel();
-    this.#dev.onKick = null;
+    this.wake.cancel();
+    this.dev.onKick = null;
   }
 }
 
-export interface VhostUserConf {
-  readonly device: VirtioNetDevice;
-  readonly counters: PlacementCounters;
+/** placement `virtio`: the VMM's device model, one hop away from the switch (port `tap`): a copy into a VMM buffer, woken by kicks. */
+export class VirtioVmm extends DeviceBackend<BackendConf> {
+  constructor(ctx: AppContext, conf: BackendConf) {
+    super(ctx, conf, 'tap');
+    this.dev.onKick = () => this.wake.request();
+  }
+  protected service(): void {
+    drainTx(this.dev, this.takeOne);
+  }
+}
+
+export interface VhostUserConf extends BackendConf {
   /** Poll-mode: service every breath with guest kicks disabled (default: woken by kicks). */
   readonly poll?: boolean;
 }
 
-/** placement `vhost-user`: a backend outside the VMM with guest RAM mapped, trading packet references with the switch (port `switch`). */
-export class VhostUserBackend extends App<typeof BACKEND_DROPS, VhostUserConf> {
-  readonly #wake: Wakeup;
-  readonly #dev: VirtioNetDevice;
+/**
+ * placement `vhost-user`: a backend outside the VMM with guest RAM mapped (port `switch`): one copy out
+ * of guest RAM into a shared-pool buffer, whose reference goes onto the ring toward the switch.
+ */
+export class VhostUserBackend extends DeviceBackend<VhostUserConf> {
   readonly #poll: boolean;
   constructor(ctx: AppContext, conf: VhostUserConf) {
-    super(ctx, conf, BACKEND_DROPS);
-    this.#dev = conf.device;
+    super(ctx, conf, 'switch');
     this.#poll = conf.poll === true;
-    this.#wake = new Wakeup(this.engine, () => this.#service());
     // Only a poll-mode backend is a pull app: an app with pull() keeps the virtual clock from skipping idle time.
-    if (this.#poll) this.pull = () => this.#service();
-    else this.#dev.onKick = () => this.#wake.request();
+    if (this.#poll) this.pull = () => this.service();
+    else this.dev.onKick = () => this.wake.request();
   }
-
-  override ports(): readonly string[] {
-    return ['switch'];
-  }
-
-  /** Guest -> switch: one copy out of mapped guest RAM into a shared-pool buffer, a reference onto the ring. */
-  #service(): void {
-    const out = this.output.switch;
-    const c = this.conf.counters;
-    const take = (): 'taken' | 'stop' => {
-      if (out === undefined || out.full()) return 'stop';
-      const p = this.alloc();
-      if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
-      const r = this.#dev.popTx(p);
-      if (r === 'empty') { this.pool.free(p); this.generated--; return 'stop'; }
-      if (r !== null) { this.drop(p, r); return 'taken'; }
-      c.copies++;
-      c.frames++;
-      out.transmit(p);
-      return 'taken';
-    };
-    if (!this.#poll) return drainTx(this.#dev, take);
-    this.#dev.disableTxNotify();
-    while (this.#dev.txPending() > 0) if (take() === 'stop') break;
-    this.#dev.finishTx();
-  }
-
-  /** Switch -> guest: one copy from the switch's buffer into the guest's receive chains. */
-  override push(): void {
-    const i = this.input.switch;
-    if (i === undefined) return;
-    const c = this.conf.counters;
-    while (!i.empty()) {
-      const p = i.receive();
-      const r = this.#dev.deliverRx(p.buf, p.off, p.len);
-      if (r !== null) { this.drop(p, r); continue; }
-      c.copies++;
-      c.frames++;
-      this.consume(p);
-    }
-  }
-
-  override stop(): void {
-    this.#wake.cancel();
-    this.#dev.onKick = null;
+  protected service(): void {
+    if (!this.#poll) return drainTx(this.dev, this.takeOne);
+    this.dev.disableTxNotify();
+    while (this.dev.txPending() > 0) if (this.takeOne() === 'stop') break;
+    this.dev.finishTx();
   }
 }
 
