@@ -45,7 +45,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_MS, NS_PER_S } from '../../engine/clock.js';
 import { HashMacTable, LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { foldSum, internetChecksum } from '../../wire/checksum.js';
+import { internetChecksum } from '../../wire/checksum.js';
 import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { formatMac } from '../../wire/mac.js';
 import { type OverlaySettings } from './settings.js';
@@ -177,7 +177,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #remoteMacLo: Uint32Array;
   readonly #remoteResolved: Uint8Array;
   /** Ones'-complement sum of the outer IPv4 header words that do not change per packet. */
-  readonly #remoteSum: Float64Array;
+  readonly #remoteSum: Int32Array;
   readonly #arpTries: Uint8Array;
   /** remote * segments + segment -> 1 when the remote may use the segment. */
   readonly #allowed: Uint8Array;
@@ -259,7 +259,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#remoteResolved = new Uint8Array(nRem);
     this.#arpTries = new Uint8Array(nRem);
     // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
-    this.#remoteSum = Float64Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
+    this.#remoteSum = Int32Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
     for (const [ip, mac] of s.neighbours) this.#neighbours.set(ip, mac);
     for (let r = 0; r < nRem; r++) {
       const mac = this.#neighbours.get(this.#remoteNextHop[r]!);
@@ -623,25 +623,27 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const tunnelLen = this.tunnelLen;
     if (!p.prepend(ETH + IPV4 + tunnelLen)) return this.drop(p, 'no-headroom');
     const o = p.off;
-    const view = p.view;
     this.writeTunnel(p, o + ETH + IPV4, r, seg, innerLen);
-    view.setUint16(o, this.#remoteMacHi[r]!);
-    view.setUint32(o + 2, this.#remoteMacLo[r]!);
-    view.setUint16(o + 6, this.#macHi);
-    view.setUint32(o + 8, this.#macLo);
-    view.setUint16(o + 12, ETHERTYPE_IPV4);
+    // Outer Ethernet and IPv4 through the pool's one DataView (not the packet's own view object).
+    const mem = p.pool.memory;
+    const at = p.base + o;
+    mem.setUint16(at, this.#remoteMacHi[r]!);
+    mem.setUint32(at + 2, this.#remoteMacLo[r]!);
+    mem.setUint16(at + 6, this.#macHi);
+    mem.setUint32(at + 8, this.#macLo);
+    mem.setUint16(at + 12, ETHERTYPE_IPV4);
     const total = IPV4 + tunnelLen + innerLen;
     const id = (this.#ipId = (this.#ipId + 1) & 0xffff);
-    const ip = o + ETH;
-    view.setUint32(ip, 0x45000000 | total);
-    view.setUint32(ip + 4, (id << 16) | 0x4000);
-    view.setUint32(ip + 8, (64 << 24) | (this.ipProtocol << 16));
-    view.setUint32(ip + 12, this.settings.ip);
-    view.setUint32(ip + 16, this.remoteIps[r]!);
+    const ip = at + ETH;
+    mem.setUint32(ip, 0x45000000 | total);
+    mem.setUint32(ip + 4, (id << 16) | 0x4000);
+    mem.setUint32(ip + 8, (64 << 24) | (this.ipProtocol << 16));
+    mem.setUint32(ip + 12, this.settings.ip);
+    mem.setUint32(ip + 16, this.remoteIps[r]!);
     let sum = this.#remoteSum[r]! + total + id;
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
-    view.setUint16(ip + 10, ~sum & 0xffff);
+    mem.setUint16(ip + 10, ~sum & 0xffff);
     this.#stats.encapsulated++;
     if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
     out.transmit(p);
@@ -893,8 +895,14 @@ function writeMac48(b: Uint8Array, off: number, mac: number): void {
 /** True when the IPv4 header checksum verifies (the ones'-complement sum of the header is 0xffff). */
 function headerChecksumOk(view: DataView, ip: number, hlen: number): boolean {
   let sum = 0;
-  for (let i = 0; i < hlen; i += 4) sum += view.getUint16(ip + i) + view.getUint16(ip + i + 2);
-  return foldSum(sum) === 0xffff;
+  for (let i = 0; i < hlen; i += 4) {
+    const w = view.getUint32(ip + i);
+    sum += (w >>> 16) + (w & 0xffff);
+  }
+  // At most 30 half-words: below 2^21, so two folds finish it.
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
 }
 
 /**
@@ -902,39 +910,34 @@ function headerChecksumOk(view: DataView, ip: number, hlen: number): boolean {
  * and for IPv4 the addresses and, for TCP/UDP first fragments, the ports. Equal flows hash equal.
  */
 export function flowHash(p: Packet): number {
-  const view = p.view;
+  // One multiply per word and a final avalanche (the outer port only needs spread, not
+  // strength): a third of the multiplies of a Murmur round per word.
+  const mem = p.pool.memory;
+  const b = p.buf;
   const o = p.off;
+  const at = p.base + o;
   const len = p.len;
   let h = 0x9747b28c;
-  let k: number;
   // Starts at the Ethernet header for frames, at the IPv4 header for IP-over-GRE (first nibble 4).
   let ip = -1;
   if (len >= ETH) {
-    h = mix(h, view.getUint32(o));
-    h = mix(h, view.getUint32(o + 4));
-    h = mix(h, view.getUint32(o + 8));
-    if (view.getUint16(o + 12) === ETHERTYPE_IPV4) ip = o + ETH;
+    h = Math.imul(h ^ mem.getUint32(at), 0xcc9e2d51);
+    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(at + 4), 0x1b873593);
+    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(at + 8), 0xcc9e2d51);
+    if (b[o + 12] === 0x08 && b[o + 13] === 0x00) ip = o + ETH;
   }
-  if (ip >= 0 && ip + IPV4 <= o + len && p.buf[ip]! >>> 4 === 4) {
-    h = mix(h, view.getUint32(ip + 12));
-    h = mix(h, view.getUint32(ip + 16));
-    const proto = p.buf[ip + 9]!;
-    const l4 = ip + ((p.buf[ip]! & 0x0f) << 2);
-    if ((proto === 6 || proto === 17) && (view.getUint16(ip + 6) & 0x1fff) === 0 && l4 + 4 <= o + len) {
-      k = view.getUint32(l4);
-      h = mix(h, k ^ proto);
+  if (ip >= 0 && ip + IPV4 <= o + len && b[ip]! >>> 4 === 4) {
+    const ipAt = at + (ip - o);
+    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 12), 0x1b873593);
+    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 16), 0xcc9e2d51);
+    const proto = b[ip + 9]!;
+    const ihl = (b[ip]! & 0x0f) << 2;
+    if ((proto === 6 || proto === 17) && ((b[ip + 6]! & 0x1f) | b[ip + 7]!) === 0 && ip + ihl + 4 <= o + len) {
+      h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + ihl) ^ proto, 0x1b873593);
     }
   }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
-}
-
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  h ^= Math.imul(k, 0x1b873593);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
