@@ -1,7 +1,11 @@
 /**
- * The real `ovs-ofctl -O OpenFlow13` against our switch side: a channel listening on 127.0.0.1
- * over the OpenFlow pipeline. Flows go in with add-flow/add-flows, come back with dump-flows
- * (printed by ovs-ofctl from our flow stats encoding), and go away with del-flows.
+ * The real `ovs-ofctl -O OpenFlow13` against the real switch: an `OpenFlowSwitch` app in an
+ * engine (two ports, each with an injector feeding it and a collector on its output link) and a
+ * channel listening on 127.0.0.1. Flows go in with add-flow/add-flows, come back with dump-flows
+ * (printed by ovs-ofctl from our flow stats encoding) and go away with del-flows; frames the
+ * test injects are forwarded by those flows, counted in dump-ports, and a table miss to
+ * CONTROLLER reaches a controller connection as a PACKET_IN; a packet-out leaves the port its
+ * actions name.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +15,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenFlowChannel } from '../../src/control/openflow/channel.js';
-import { RecordingSwitch } from '../../src/control/openflow/testkit.js';
-import { OFPP_CONTROLLER, OFPR_NO_MATCH, emptyMatch, setMatchField, F } from '../../src/netfns/openflow/types.js';
+import { switchRig, type SwitchRig } from '../../src/netfns/openflow/testkit.js';
+import type { OpenFlowSwitch } from '../../src/netfns/openflow/switch.js';
+import { OFPR_NO_MATCH } from '../../src/netfns/openflow/types.js';
+import { encodeSpec } from '../../src/wire/spec.js';
 
 function ovsOfctlAvailable(): { ok: boolean; reason: string } {
   let r = spawnSync('ovs-ofctl', ['--version'], { encoding: 'utf8', timeout: 20_000 });
@@ -27,17 +33,16 @@ function ovsOfctlAvailable(): { ok: boolean; reason: string } {
 const tool = ovsOfctlAvailable();
 if (!tool.ok) console.log(`# ovs-ofctl interop tests skipped: ${tool.reason}`);
 
-let sw: RecordingSwitch;
+let rig: SwitchRig;
+let sw: OpenFlowSwitch;
 let channel: OpenFlowChannel;
 let target = '';
 let dir = '';
 
 before(async () => {
   if (!tool.ok) return;
-  sw = new RecordingSwitch(0x0000_0000_0000_00abn, [
-    { port: 1, name: 'p1', hwAddr: 0x020000000001 },
-    { port: 2, name: 'p2', hwAddr: 0x020000000002 },
-  ]);
+  rig = switchRig(2, { datapathId: 0x0000_0000_0000_00abn });
+  sw = rig.sw;
   channel = new OpenFlowChannel(sw, { targets: ['ptcp:0:127.0.0.1'], groupDescs: () => sw.groupDescs() });
   await channel.start();
   target = `tcp:127.0.0.1:${channel.listenAddresses()[0]!.port}`;
@@ -47,6 +52,7 @@ before(async () => {
 after(async () => {
   if (!tool.ok) return;
   await channel.stop();
+  rig.engine.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,33 +117,42 @@ test('del-flows removes what it selects, strictly or not', { skip: !tool.ok && t
   assert.deepEqual(await flows(), []);
 });
 
-test('show, dump-ports and dump-aggregate report the switch', { skip: !tool.ok && tool.reason }, async () => {
+const UDP_2_TO_1 = 'eth(src=02:00:00:00:00:02,dst=02:00:00:00:00:01),ipv4(src=10.0.0.2,dst=10.0.0.1),udp(src=7,dst=9)';
+const ARP_REQUEST = 'ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002';
+
+test('show, dump-ports and dump-aggregate report the switch and the frames it forwarded', { skip: !tool.ok && tool.reason }, async () => {
   const show = await ok('show', target);
   assert.match(show, /OFPT_FEATURES_REPLY \(OF1\.3\) \(xid=0x[0-9a-f]+\): dpid:00000000000000ab/);
   assert.match(show, /n_tables:254, n_buffers:0/);
-  assert.match(show, /1\(p1\): addr:02:00:00:00:00:01/);
-  assert.match(show, /2\(p2\): addr:02:00:00:00:00:02/);
+  assert.match(show, /1\(p1\): addr:02:00:00:00:ab:01/);
+  assert.match(show, /2\(p2\): addr:02:00:00:00:ab:02/);
   assert.match(show, /OFPT_GET_CONFIG_REPLY \(OF1\.3\) \(xid=0x[0-9a-f]+\): frags=normal miss_send_len=128/);
-  sw.portCounters.set(2, { rxPackets: 11, txPackets: 22, rxBytes: 1100, txBytes: 2200, rxDropped: 1, txDropped: 0 });
-  const ports = await ok('dump-ports', target, '2');
-  assert.match(ports, /port {2}2: rx pkts=11, bytes=1100, drop=1, errs=0, frame=0, over=0, crc=0/);
-  assert.match(ports, /tx pkts=22, bytes=2200, drop=0, errs=0, coll=0/);
-  await ok('add-flow', target, 'table=3,actions=output:1');
-  assert.match(await ok('dump-aggregate', target), /flow_count=1/);
+  await ok('del-flows', target);
+  await ok('add-flow', target, 'in_port=2,udp,actions=output:1');
+  const frame = encodeSpec(UDP_2_TO_1);
+  const before = sw.portStats(0xffffffff);
+  for (let i = 0; i < 3; i++) assert.deepEqual(rig.send(frame, 2), [[1, Buffer.from(frame).toString('hex')]], 'the flow forwards 2 -> 1');
+  const rx = (await ok('dump-ports', target, '2')).replace(/\s+/g, ' ');
+  assert.match(rx, new RegExp(`port 2: rx pkts=${before[1]!.rxPackets + 3}, bytes=${before[1]!.rxBytes + 3 * frame.length}, drop=0`));
+  const tx = (await ok('dump-ports', target, '1')).replace(/\s+/g, ' ');
+  assert.match(tx, new RegExp(`tx pkts=${before[0]!.txPackets + 3}, bytes=${before[0]!.txBytes + 3 * frame.length}, drop=0`));
+  assert.match(await ok('dump-flows', target), /n_packets=3, n_bytes=\d+, udp,in_port=2 actions=output:1|n_packets=3, n_bytes=\d+, .*in_port=2.*actions=output:1/);
+  assert.match(await ok('dump-aggregate', target), /packet_count=3 .*flow_count=1/);
   await ok('del-flows', target);
 });
 
-test('packet-out hands the bytes, in_port and actions to the switch', { skip: !tool.ok && tool.reason }, async () => {
-  const before = sw.packetOuts.length;
-  await ok('packet-out', target, 'in_port=1 packet=ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002 actions=output:2');
-  const call = sw.packetOuts[before];
-  assert.ok(call);
-  assert.equal(call.inPort, 1);
-  assert.deepEqual(call.actions, [{ type: 'output', port: 2, maxLen: 0 }]);
-  assert.equal(Buffer.from(call.data).toString('hex'), 'ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002');
+test('packet-out frames leave the emulated switch on the port their actions name', { skip: !tool.ok && tool.reason }, async () => {
+  rig.drain();
+  const txBefore = sw.portStats(2)[0]!.txPackets;
+  await ok('packet-out', target, `in_port=1 packet=${ARP_REQUEST} actions=output:2`);
+  assert.deepEqual(rig.drain(), [[2, ARP_REQUEST]], 'the bytes came out of port 2 only');
+  assert.equal(sw.portStats(2)[0]!.txPackets, txBefore + 1);
+  await ok('packet-out', target, `in_port=2 packet=${ARP_REQUEST} actions=set_field:02:00:00:00:00:99->eth_src,output:1`);
+  assert.deepEqual(rig.drain(), [[1, ARP_REQUEST.replace('020000000001', '020000000099')]], 'actions rewrite the frame on its way out');
   const bad = await ofctl('packet-out', target, 'in_port=1 packet=ffffffffffff0200000000010806 actions=group:77');
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /OFPBAC_BAD_OUT_GROUP/);
+  assert.deepEqual(rig.drain(), []);
 });
 
 test('add-group and dump-groups', { skip: !tool.ok && tool.reason }, async () => {
@@ -189,14 +204,22 @@ test('a malformed message gets OFPT_ERROR and the connection stays up; packet-in
     assert.deepEqual(err.subarray(12), bad.subarray(0, 64));
     sock.write(Buffer.from('0402000c000000780a0b0c0d', 'hex'));
     assert.equal((await next(3)).toString('hex'), '0403000c000000780a0b0c0d');
-    const match = emptyMatch();
-    setMatchField(match, F.in_port, 2n);
-    sw.emitPacketIn({ reason: OFPR_NO_MATCH, table: 0, cookie: 0n, match, data: Buffer.from('ffffffffffff0200000000020806', 'hex'), totalLen: 14 });
+    // A table-miss flow to the controller, installed by ovs-ofctl; a frame the switch receives
+    // on port 2 comes to this connection as a PACKET_IN and leaves no port.
+    await ok('del-flows', target);
+    await ok('add-flow', target, 'table=0,priority=0,actions=CONTROLLER:65535');
+    const frame = encodeSpec(UDP_2_TO_1);
+    assert.deepEqual(rig.send(frame, 2), []);
     const pin = await next(10);
     assert.equal(pin.readUInt32BE(8), 0xffffffff, 'buffer_id NO_BUFFER');
-    assert.equal(pin.readUInt16BE(12), 14);
-    assert.equal(pin.subarray(pin.length - 14).toString('hex'), 'ffffffffffff0200000000020806');
-    assert.equal(OFPP_CONTROLLER, 0xfffffffd);
+    assert.equal(pin.readUInt16BE(12), frame.length, 'total_len');
+    assert.equal(pin[14], OFPR_NO_MATCH, 'reason: table miss');
+    assert.equal(pin[15], 0, 'table 0');
+    // The match carries in_port=2 (OXM class 0x8000, field 0, 4 bytes).
+    assert.ok(pin.subarray(24).toString('hex').startsWith('0001000c8000000400000002'), pin.toString('hex'));
+    assert.equal(pin.subarray(pin.length - frame.length).toString('hex'), Buffer.from(frame).toString('hex'));
+    assert.ok(sw.packetIns >= 1);
+    await ok('del-flows', target);
   } finally {
     sock.destroy();
   }

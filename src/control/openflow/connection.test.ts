@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenFlowSession, RoleArbiter } from './connection.js';
-import { RecordingSwitch } from './testkit.js';
+import { switchRig } from '../../netfns/openflow/testkit.js';
+import type { OpenFlowSwitch } from '../../netfns/openflow/switch.js';
 import { OVS_OFCTL_CAPTURES, fromHex, toHex } from '../../netfns/openflow/wire/fixtures.js';
 
-function session(opts: { roles?: RoleArbiter } = {}): { s: OpenFlowSession; sent: string[]; closed: string[]; clock: { t: number }; sw: RecordingSwitch } {
+function session(opts: { roles?: RoleArbiter } = {}): { s: OpenFlowSession; sent: string[]; closed: string[]; clock: { t: number }; sw: OpenFlowSwitch } {
   const sent: string[] = [];
   const closed: string[] = [];
   const clock = { t: 0 };
-  const sw = new RecordingSwitch(1n, [{ port: 1, name: 'p1', hwAddr: 2 }]);
+  const sw = switchRig(1).sw;
   const s = new OpenFlowSession({ switch: sw, send: (b) => sent.push(toHex(b)), close: (r) => closed.push(r), now: () => clock.t, echoIntervalMs: 5000, echoTimeoutMs: 15000, ...(opts.roles ? { roles: opts.roles } : {}) });
   s.start();
   return { s, sent, closed, clock, sw };

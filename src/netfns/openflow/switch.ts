@@ -24,6 +24,7 @@ import { ofprotoTracer } from './trace.js';
 import { extractFlowKey, extractFlowKeyHashed } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, type FlowEntry } from './pipeline.js';
 import { parseFlow } from './ofctl/parse.js';
+import type { GroupDesc } from './wire/messages.js';
 import {
   FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch,
   ofError, setMatchField, F,
@@ -442,6 +443,11 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
 
   groupStats(groupId: number): GroupStats[] {
     return this.pipeline.groupStats(groupId);
+  }
+
+  /** Group descriptions for OFPMP_GROUP_DESC (ovs-ofctl dump-groups), by group id. */
+  groupDescs(): GroupDesc[] {
+    return this.pipeline.groups().map((g) => ({ groupId: g.id, type: g.type, buckets: g.buckets }));
   }
 
   packetOut(inPort: number, actions: readonly Action[], data: Uint8Array): OfError | null {

@@ -47,6 +47,8 @@ export interface SwitchRig {
   readonly sw: OpenFlowSwitch;
   /** Sends a frame in on OpenFlow port `port`; returns what left, as [port, hex] in port order. */
   send(bytes: Uint8Array, port: number, tunnelId?: number): [number, string][];
+  /** Breathes once and returns what left since the last call, as [port, hex] in port order (for packets the switch sent on its own, packet-outs). */
+  drain(): [number, string][];
 }
 
 export function switchRig(nPorts: number, conf: Partial<OpenFlowSwitchConf> = {}): SwitchRig {
@@ -68,6 +70,9 @@ export function switchRig(nPorts: number, conf: Partial<OpenFlowSwitchConf> = {}
     sw,
     send(bytes: Uint8Array, port: number, tunnelId = 0): [number, string][] {
       injectors[port - 1]!.inject(bytes, tunnelId);
+      return this.drain();
+    },
+    drain(): [number, string][] {
       engine.breathe();
       const out: [number, string][] = [];
       collectors.forEach((c, i) => {
