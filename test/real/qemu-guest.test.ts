@@ -59,7 +59,7 @@ function buildGuest(out: string): string | null {
 }
 
 const skip = process.getuid?.() !== 0 ? 'not root (QEMU, busybox and the kernel package are installed with apt)' : ensureTools();
-if (skip !== null) console.log(`# skipping the QEMU guest test: ${skip}`);
+if (skip !== null) console.log(`skipping the QEMU guest test: ${skip}`);
 
 test('a QEMU guest with a virtio-net NIC pings an emulated host across a vnet bridge, and vnet counts every frame', { skip: skip ?? false, timeout: 150_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vnet-qemu-test-'));
@@ -68,7 +68,7 @@ test('a QEMU guest with a virtio-net NIC pings an emulated host across a vnet br
   try {
     const why = buildGuest(dir);
     if (why !== null) {
-      console.log(`# skipping the QEMU guest test: ${why}`);
+      console.log(`skipping the QEMU guest test: ${why}`);
       t.skip(why);
       return;
     }

@@ -14,6 +14,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] || { echo "build-guest: busybox not found (apt-get install busybox-static)" >&2; exit 2; }
 mkdir -p "$out" "$cache"
+work=
+root=
+trap 'rm -rf "$work" "$root"' EXIT
 
 # Virtio is modular in Debian's kernel; the order matters (each needs the ones before it).
 modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net"
@@ -23,7 +26,6 @@ if [ ! -s "$cache/vmlinuz" ] || [ ! -d "$cache/modules" ]; then
   [ -n "$pkg" ] || pkg=$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-amd64$' 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1)
   [ -n "$pkg" ] || { echo "build-guest: no linux-image-*-amd64 package known to apt (run apt-get update)" >&2; exit 3; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/vnet-kernel.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
   (cd "$work" && apt-get download -q "$pkg" >/dev/null 2>&1) || { echo "build-guest: apt-get download $pkg failed" >&2; exit 3; }
   # Extract only the kernel and the modules we load: the whole package is hundreds of MB.
   dpkg-deb --fsys-tarfile "$work"/linux-image-*.deb | tar -x -C "$work" --wildcards \
@@ -55,6 +57,5 @@ done
 # cpio is not always installed; busybox has one.
 (cd "$root" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1 > "$out/initrd.cpio.gz.new")
 mv "$out/initrd.cpio.gz.new" "$out/initrd.cpio.gz"
-rm -rf "$root"
 [ "$cache/vmlinuz" -ef "$out/vmlinuz" ] || cp "$cache/vmlinuz" "$out/vmlinuz"
 echo "$out/vmlinuz $out/initrd.cpio.gz"
