@@ -10,10 +10,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OpenFlowChannel } from '../../src/control/openflow/channel.js';
 import { switchRig, type SwitchRig } from '../../src/netfns/openflow/testkit.js';
 import type { OpenFlowSwitch } from '../../src/netfns/openflow/switch.js';
@@ -222,5 +223,60 @@ test('a malformed message gets OFPT_ERROR and the connection stays up; packet-in
     await ok('del-flows', target);
   } finally {
     sock.destroy();
+  }
+});
+
+/** The vnet CLI as a child process: the compiled one beside this compiled test, or the source through tsx. */
+function vnetCommand(...args: string[]): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), ...args];
+  return [process.execPath, fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args];
+}
+
+test('vnet lab up serves ovs-ofctl on an openflow-switch node until lab down', { skip: !tool.ok && tool.reason, timeout: 120_000 }, async () => {
+  const labDir = mkdtempSync(join(tmpdir(), 'vnet-lab-up-'));
+  const name = `of-lab-up-${process.pid}`;
+  const file = join(labDir, 'lab.yml');
+  writeFileSync(file, [
+    `name: ${name}`,
+    'topology:',
+    '  nodes:',
+    '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
+    '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
+    '    br: { kind: openflow-switch, listen: "ptcp:0:127.0.0.1", flows: ["table=0,priority=7,ip,actions=NORMAL", "table=0,priority=0,actions=drop"] }',
+    '  links:',
+    '    - endpoints: ["h1:eth0", "br:p1"]',
+    '    - endpoints: ["h2:eth0", "br:p2"]',
+    '',
+  ].join('\n'));
+  const [cmd, ...args] = vnetCommand('lab', 'up', file);
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const statePath = join(tmpdir(), `vnet-lab-${name}.json`);
+  try {
+    // lab up writes its state file, with the port it listens on, once the channel is up.
+    let port = 0;
+    for (let waited = 0; port === 0; waited += 200) {
+      assert.ok(waited < 90_000 && child.exitCode === null, `lab up did not come up: ${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+      if (!existsSync(statePath)) continue;
+      const state = JSON.parse(readFileSync(statePath, 'utf8')) as { openflow: { node: string; listen: string[] }[] };
+      port = Number(/^ptcp:(\d+):/.exec(state.openflow.find((o) => o.node === 'br')?.listen[0] ?? '')?.[1] ?? 0);
+    }
+    const dump = await ok('--no-stats', 'dump-flows', `tcp:127.0.0.1:${port}`);
+    assert.deepEqual(dump.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('OFPST_FLOW')), ['priority=7,ip actions=NORMAL', 'priority=0 actions=drop']);
+    const [downCmd, ...downArgs] = vnetCommand('lab', 'down', file);
+    const down = spawnSync(downCmd!, downArgs, { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(down.status, 0, down.stderr);
+    assert.equal(await exited, 0, output);
+    assert.match(output, /is down/);
+    assert.equal(existsSync(statePath), false, 'lab up removed its state file');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(statePath, { force: true });
+    rmSync(labDir, { recursive: true, force: true });
   }
 });
