@@ -2,6 +2,11 @@
  * Real traffic between two network namespaces, iperf3 against iperf3, through:
  *   veth         a veth pair, namespace to namespace (the floor: no switch at all)
  *   linux-bridge each namespace on a veth to a kernel bridge (the baseline of every row)
+ *   ovs          Open vSwitch's userspace datapath (datapath_type=netdev, userspace TSO on), each
+ *                namespace on an OVS internal port (a TAP of ovs-vswitchd): the other userspace
+ *                switch, and the second baseline of the vnet rows (`.vs-ovs`). ovsdb-server and
+ *                ovs-vswitchd are started by hand in a temporary directory and stopped, with all
+ *                their state removed, after the three runs; the row skips when OVS is not installed.
  *   vnet         each namespace on a TAP port of vnet, a vnet learning bridge between them,
  *                with offloads off (every frame MTU-sized, the kernel finishes checksums) and
  *                on (64 KB TSO packets cross vnet whole)
@@ -10,22 +15,27 @@
  * ends, plus /proc/self/stat of this process for vnet, whose TAP workers are its threads).
  *
  * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
- * 70 s: 12 runs of VNET_BENCH_REAL_SECONDS, default 5). Otherwise one row says why it skipped.
+ * 90 s: 15 runs of VNET_BENCH_REAL_SECONDS, default 5). Otherwise one row says why it skipped.
  * The machine has 2 vCPUs: sender, receiver and switch share them, so ratios matter more than
  * absolute numbers.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LearningBridge } from '../../src/bridges/learning-bridge.js';
 import { RealClock } from '../../src/engine/clock.js';
 import { Engine, Graph } from '../../src/engine/engine.js';
 import { TapPort } from '../../src/nics/tap/tap-port.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { RealLoop } from '../../src/real/loop.js';
-import { addNamespace, haveCommand, ip, iperf3, type Iperf3End, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
+import { addNamespace, haveCommand, ip, iperf3, type Iperf3End, nsExec, tryIp, uniqueName, waitForLink } from '../../src/real/netns.js';
 import { type BenchContext, type Row, type Suite, round } from '../lib.js';
 
-type Setup = 'veth' | 'linux-bridge' | 'vnet' | 'vnet-offloads';
-const SETUPS: readonly Setup[] = ['veth', 'linux-bridge', 'vnet', 'vnet-offloads'];
+type Setup = 'veth' | 'linux-bridge' | 'ovs' | 'vnet' | 'vnet-offloads';
+const SETUPS: readonly Setup[] = ['veth', 'linux-bridge', 'ovs', 'vnet', 'vnet-offloads'];
+const OVS_COMMANDS = ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-appctl'];
+const OVS_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 const A = '10.240.0.1';
 const B = '10.240.0.2';
 
@@ -45,10 +55,75 @@ interface Env {
   readonly vnetCpu: () => number;
 }
 
-function selfCpuSeconds(): number {
-  // utime and stime, fields 14 and 15 of /proc/self/stat, in clock ticks (100 per second on Linux).
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+function statCpuSeconds(path: string): number {
+  // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function selfCpuSeconds(): number {
+  return statCpuSeconds('/proc/self/stat');
+}
+
+/**
+ * A private Open vSwitch: ovsdb-server and ovs-vswitchd on sockets, pid files and logs in `dir`
+ * (OVS_RUNDIR and friends keep the CLIs out of /var/run/openvswitch). No kernel module is needed
+ * with datapath_type=netdev.
+ */
+class PrivateOvs {
+  readonly dir = mkdtempSync(join(tmpdir(), 'vnet-ovs-'));
+  readonly #env = { ...process.env, OVS_RUNDIR: this.dir, OVS_LOGDIR: this.dir, OVS_DBDIR: this.dir };
+  /** The netdev datapath makes a persistent TAP `ovs-netdev` that outlives ovs-vswitchd: ours to delete unless it was there before. */
+  readonly #hadDatapathTap = tryIp('link', 'show', 'ovs-netdev');
+
+  run(cmd: string, ...args: string[]): string {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env: this.#env, timeout: 20_000 });
+    if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout).trim() || `exit ${r.status}`}`);
+    return r.stdout;
+  }
+
+  vsctl(...args: string[]): string {
+    return this.run('ovs-vsctl', `--db=unix:${this.dir}/db.sock`, ...args);
+  }
+
+  start(): void {
+    const d = this.dir;
+    this.run('ovsdb-tool', 'create', `${d}/conf.db`, OVS_SCHEMA);
+    this.run('ovsdb-server', `${d}/conf.db`, `--remote=punix:${d}/db.sock`, `--pidfile=${d}/ovsdb-server.pid`, `--unixctl=${d}/ovsdb-server.ctl`, `--log-file=${d}/ovsdb-server.log`, '--detach');
+    this.vsctl('--no-wait', 'init');
+    // Read when the datapath starts: set before ovs-vswitchd runs.
+    this.vsctl('--no-wait', 'set', 'Open_vSwitch', '.', 'other_config:userspace-tso-enable=true');
+    this.run('ovs-vswitchd', `unix:${d}/db.sock`, `--pidfile=${d}/ovs-vswitchd.pid`, `--unixctl=${d}/ovs-vswitchd.ctl`, `--log-file=${d}/ovs-vswitchd.log`, '--detach');
+  }
+
+  /** CPU seconds ovs-vswitchd has used (all its threads). */
+  cpuSeconds(): number {
+    const pid = readFileSync(`${this.dir}/ovs-vswitchd.pid`, 'utf8').trim();
+    return statCpuSeconds(`/proc/${pid}/stat`);
+  }
+
+  /** Stops both daemons (vswitchd first, removing its datapath ports) and deletes the directory. */
+  stop(): void {
+    const d = this.dir;
+    spawnSync('ovs-appctl', ['-t', `${d}/ovs-vswitchd.ctl`, 'exit', '--cleanup'], { env: this.#env, timeout: 20_000 });
+    spawnSync('ovs-appctl', ['-t', `${d}/ovsdb-server.ctl`, 'exit'], { env: this.#env, timeout: 20_000 });
+    for (const name of ['ovs-vswitchd', 'ovsdb-server']) {
+      try {
+        const pid = Number(readFileSync(`${d}/${name}.pid`, 'utf8').trim());
+        if (pid > 1) process.kill(pid, 'SIGTERM');
+      } catch {
+        // exited already: its pid file is gone
+      }
+    }
+    rmSync(d, { recursive: true, force: true });
+    if (!this.#hadDatapathTap) tryIp('link', 'del', 'ovs-netdev');
+  }
+}
+
+function ovsMissing(): string | null {
+  const missing = OVS_COMMANDS.filter((c) => !haveCommand(c));
+  return missing.length > 0 ? `Open vSwitch is not installed (no ${missing.join(', ')}; apt-get install openvswitch-switch)` : null;
 }
 
 async function build(setup: Setup): Promise<Env> {
@@ -85,6 +160,27 @@ async function build(setup: Setup): Promise<Env> {
       }
       address(names.a, names.b);
       return { nsA, nsB, stop: cleanup, vnetCpu: () => 0 };
+    }
+    if (setup === 'ovs') {
+      const ovs = new PrivateOvs();
+      const stop = async (): Promise<void> => {
+        ovs.stop();
+        await cleanup();
+      };
+      try {
+        ovs.start();
+        ovs.vsctl('add-br', names.br, '--', 'set', 'bridge', names.br, 'datapath_type=netdev');
+        for (const [ns, port] of [[nsA, names.a], [nsB, names.b]] as const) {
+          ovs.vsctl('add-port', names.br, port, '--', 'set', 'interface', port, 'type=internal');
+          await waitForLink(port);
+          ip('link', 'set', port, 'netns', ns);
+        }
+        address(names.a, names.b);
+      } catch (e) {
+        await stop();
+        throw e;
+      }
+      return { nsA, nsB, stop, vnetCpu: () => ovs.cpuSeconds() };
     }
     const engine = new Engine({ clock: new RealClock() });
     const loop = new RealLoop(engine);
@@ -163,27 +259,41 @@ function row(id: string, unit: string, value: number, base: number | null, note?
   };
 }
 
+function ratioRow(id: string, unit: string, value: number, baseName: string, base: number): Row {
+  return { id, unit, value: round(value), nsPerPacket: 0, baseline: { name: baseName, value: round(base) }, ratio: base === 0 ? null : round(value / base) };
+}
+
 export const realSuite: Suite = {
   name: 'real',
   async run(ctx: BenchContext): Promise<Row[]> {
-    const ids = SETUPS.flatMap((s) => [`real.${s}.tcp-1`, `real.${s}.tcp-4`, `real.${s}.udp-64B`, `real.${s}.tcp-1.cpu`]);
+    const ids = SETUPS.flatMap((s) => [`real.${s}.tcp-1`, `real.${s}.tcp-4`, `real.${s}.udp-64B`, `real.${s}.tcp-1.cpu`, `real.${s}.tcp-1.vs-ovs`, `real.${s}.tcp-4.vs-ovs`]);
     if (!ids.some((id) => ctx.wants(id))) return [];
-    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 70 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
+    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 90 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
     if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${why}` }];
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
     const results = new Map<Setup, Measured>();
-    // The Linux bridge always runs: every other row is a ratio to it.
-    const wanted = SETUPS.filter((s) => s === 'linux-bridge' || ids.some((id) => id.startsWith(`real.${s}.`) && ctx.wants(id)));
+    const rows: Row[] = [];
+    // The Linux bridge always runs: every other row is a ratio to it. OVS runs when asked for,
+    // directly or through a vnet row's `.vs-ovs` ratio.
+    const wantsOvs = ids.some((id) => (id.startsWith('real.ovs.') || id.endsWith('.vs-ovs')) && ctx.wants(id));
+    const noOvs = wantsOvs ? ovsMissing() : null;
+    if (noOvs !== null) rows.push({ id: 'real.ovs', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${noOvs}` });
+    const wanted = SETUPS.filter((s) => s === 'linux-bridge' || (s === 'ovs' ? wantsOvs && noOvs === null : ids.some((id) => id.startsWith(`real.${s}.`) && ctx.wants(id))));
     for (const s of wanted) results.set(s, await measureSetup(s, seconds, ctx.progress));
     const base = results.get('linux-bridge')!;
-    const rows: Row[] = [];
+    const ovs = results.get('ovs');
     for (const [s, m] of results) {
       const isBase = s === 'linux-bridge';
+      const switchCpu = s.startsWith('vnet') ? ` + vnet ${m.cpuVnetPerGB.toFixed(2)} s/GB` : s === 'ovs' ? ` + ovs-vswitchd ${m.cpuVnetPerGB.toFixed(2)} s/GB` : '';
       rows.push(row(`real.${s}.tcp-1`, 'Gbit/s', m.tcp1, isBase ? null : base.tcp1));
       rows.push(row(`real.${s}.tcp-4`, 'Gbit/s', m.tcp4, isBase ? null : base.tcp4));
       rows.push(row(`real.${s}.udp-64B`, 'Mpps', m.udpPps / 1e6, isBase ? null : base.udpPps / 1e6));
-      rows.push(row(`real.${s}.tcp-1.cpu`, 's/GB', m.cpuIperfPerGB + m.cpuVnetPerGB, isBase ? null : base.cpuIperfPerGB, `iperf3 ${m.cpuIperfPerGB.toFixed(2)} s/GB${s.startsWith('vnet') ? ` + vnet ${m.cpuVnetPerGB.toFixed(2)} s/GB` : ''}`));
+      rows.push(row(`real.${s}.tcp-1.cpu`, 's/GB', m.cpuIperfPerGB + m.cpuVnetPerGB, isBase ? null : base.cpuIperfPerGB, `iperf3 ${m.cpuIperfPerGB.toFixed(2)} s/GB${switchCpu}`));
+      if (s.startsWith('vnet') && ovs !== undefined) {
+        rows.push(ratioRow(`real.${s}.tcp-1.vs-ovs`, 'Gbit/s', m.tcp1, 'ovs-netdev', ovs.tcp1));
+        rows.push(ratioRow(`real.${s}.tcp-4.vs-ovs`, 'Gbit/s', m.tcp4, 'ovs-netdev', ovs.tcp4));
+      }
     }
-    return rows.filter((r) => ctx.wants(r.id));
+    return rows.filter((r) => r.id === 'real.ovs' || ctx.wants(r.id));
   },
 };
