@@ -126,7 +126,8 @@ test('spoof checking drops frames whose source is not the VF MAC, and turning it
 });
 
 test('an untrusted VF cannot override an admin MAC or go promiscuous; a trusted one can', () => {
-  const { nic, peer, run } = rig({ vfSettings: { 2: { mac: '02:aa:00:00:00:02' } } });
+  assert.throws(() => rig({ vfSettings: { 2: { mac: '02:aa:00:00:00:02' } } }), /vf 2: the guest driver's MAC 02:00:00:00:00:12 was refused \(the administrator set 02:aa:00:00:00:02 and the VF is not trusted\)/);
+  const { nic, peer, run } = rig({ vfSettings: { 2: { mac: '02:aa:00:00:00:02' } }, driverMacs: { 0: MAC(0) } });
   assert.equal(nic.requestMac(2, '02:bb:00:00:00:02'), 'admin-mac-set');
   assert.equal(nic.requestPromisc(2, true), 'not-trusted');
   assert.equal(nic.mailboxRefused, 2);
