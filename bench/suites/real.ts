@@ -15,7 +15,9 @@
  * ends, plus /proc/self/stat of this process for vnet, whose TAP workers are its threads).
  *
  * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
- * 90 s: 15 runs of VNET_BENCH_REAL_SECONDS, default 5). Otherwise one row says why it skipped.
+ * 90 s: 15 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
+ * All setups are built up front and each test visits them in turn, so ratios compare runs made
+ * seconds apart; with several rounds each figure is a median. Otherwise one row says why it skipped.
  * The machine has 2 vCPUs: sender, receiver and switch share them, so ratios matter more than
  * absolute numbers.
  */
@@ -220,30 +222,69 @@ async function iperf(env: Env, seconds: number, args: readonly string[]): Promis
   return iperf3(env.nsA, env.nsB, B, seconds, args);
 }
 
-async function measureSetup(setup: Setup, seconds: number, progress: (t: string) => void): Promise<Measured> {
-  const env = await build(setup);
+function median(values: readonly number[]): number {
+  const v = [...values].sort((x, y) => x - y);
+  return v.length === 0 ? 0 : v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+}
+
+/**
+ * Builds every setup first, then measures each test in rounds that visit the setups in turn (the
+ * order rotating every round), so a row and its baselines ran seconds apart under the same load
+ * of a shared machine. Each figure is the median of its rounds.
+ */
+async function measureAll(setups: readonly Setup[], seconds: number, rounds: number, progress: (t: string) => void): Promise<Map<Setup, Measured>> {
+  const envs = new Map<Setup, Env>();
   try {
-    await nsExec(env.nsA, ['ping', '-c', '1', '-W', '2', B]);
-    progress(`real.${setup}.tcp-1`);
-    const cpu0 = env.vnetCpu();
-    const t1 = await iperf(env, seconds, []);
-    const vnetCpu = env.vnetCpu() - cpu0;
-    progress(`real.${setup}.tcp-4`);
-    const t4 = await iperf(env, seconds, ['-P', '4']);
-    progress(`real.${setup}.udp-64B`);
-    const u = await iperf(env, seconds, ['-u', '-b', '0', '-l', '64']);
-    const gb = (t1.sum_received?.bytes ?? 0) / 1e9;
-    const iperfCpu = (((t1.cpu_utilization_percent?.host_total ?? 0) + (t1.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds;
-    const udpSeconds = u.sum?.seconds ?? seconds;
-    return {
-      tcp1: (t1.sum_received?.bits_per_second ?? 0) / 1e9,
-      tcp4: (t4.sum_received?.bits_per_second ?? 0) / 1e9,
-      udpPps: ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / udpSeconds,
-      cpuIperfPerGB: gb > 0 ? iperfCpu / gb : 0,
-      cpuVnetPerGB: gb > 0 ? vnetCpu / gb : 0,
-    };
+    for (const s of setups) {
+      const env = await build(s);
+      envs.set(s, env);
+      await nsExec(env.nsA, ['ping', '-c', '1', '-W', '2', B]);
+    }
+    const tcp1 = new Map<Setup, number[]>();
+    const tcp4 = new Map<Setup, number[]>();
+    const udp = new Map<Setup, number[]>();
+    const bytes = new Map<Setup, number>();
+    const iperfCpu = new Map<Setup, number>();
+    const switchCpu = new Map<Setup, number>();
+    const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
+    const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
+    for (let r = 0; r < rounds; r++) {
+      const order = setups.map((_, i) => setups[(i + r) % setups.length]!);
+      for (const s of order) {
+        const env = envs.get(s)!;
+        progress(`real.${s}.tcp-1`);
+        const cpu0 = env.vnetCpu();
+        const t1 = await iperf(env, seconds, []);
+        sum(switchCpu, s, env.vnetCpu() - cpu0);
+        sum(bytes, s, t1.sum_received?.bytes ?? 0);
+        sum(iperfCpu, s, (((t1.cpu_utilization_percent?.host_total ?? 0) + (t1.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds);
+        add(tcp1, s, (t1.sum_received?.bits_per_second ?? 0) / 1e9);
+      }
+      for (const s of order) {
+        progress(`real.${s}.tcp-4`);
+        const t4 = await iperf(envs.get(s)!, seconds, ['-P', '4']);
+        add(tcp4, s, (t4.sum_received?.bits_per_second ?? 0) / 1e9);
+      }
+      for (const s of order) {
+        progress(`real.${s}.udp-64B`);
+        const u = await iperf(envs.get(s)!, seconds, ['-u', '-b', '0', '-l', '64']);
+        add(udp, s, ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / (u.sum?.seconds ?? seconds));
+      }
+    }
+    const results = new Map<Setup, Measured>();
+    for (const s of setups) {
+      const gb = (bytes.get(s) ?? 0) / 1e9;
+      results.set(s, {
+        tcp1: median(tcp1.get(s) ?? []),
+        tcp4: median(tcp4.get(s) ?? []),
+        udpPps: median(udp.get(s) ?? []),
+        cpuIperfPerGB: gb > 0 ? (iperfCpu.get(s) ?? 0) / gb : 0,
+        cpuVnetPerGB: gb > 0 ? (switchCpu.get(s) ?? 0) / gb : 0,
+      });
+    }
+    return results;
   } finally {
-    await env.stop();
+    for (const env of envs.values()) await env.stop();
   }
 }
 
@@ -271,7 +312,8 @@ export const realSuite: Suite = {
     const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 90 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
     if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${why}` }];
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
-    const results = new Map<Setup, Measured>();
+    const rounds = Number(process.env.VNET_BENCH_REAL_ROUNDS ?? 1);
+    if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error(`real bench: VNET_BENCH_REAL_SECONDS must be > 0 and VNET_BENCH_REAL_ROUNDS a positive integer`);
     const rows: Row[] = [];
     // The Linux bridge always runs: every other row is a ratio to it. OVS runs when asked for,
     // directly or through a vnet row's `.vs-ovs` ratio.
@@ -279,7 +321,7 @@ export const realSuite: Suite = {
     const noOvs = wantsOvs ? ovsMissing() : null;
     if (noOvs !== null) rows.push({ id: 'real.ovs', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${noOvs}` });
     const wanted = SETUPS.filter((s) => s === 'linux-bridge' || (s === 'ovs' ? wantsOvs && noOvs === null : ids.some((id) => id.startsWith(`real.${s}.`) && ctx.wants(id))));
-    for (const s of wanted) results.set(s, await measureSetup(s, seconds, ctx.progress));
+    const results = await measureAll(wanted, seconds, rounds, ctx.progress);
     const base = results.get('linux-bridge')!;
     const ovs = results.get('ovs');
     for (const [s, m] of results) {
