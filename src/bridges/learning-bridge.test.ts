@@ -443,5 +443,5 @@ test('bad configuration is refused with the field named', () => {
   assert.throws(make({ fdbMax: 0 }), /bridge br: fdbMax/);
   assert.throws(make({ ports: { p1: { pvid: 4095 } } }), /ports\.p1\.pvid: VLAN id must be/);
   assert.throws(make({ ports: { p1: { untagged: [5], tagged: [5] } } }), /both untagged and tagged/);
-  assert.throws(make({ static: [{ mac: 'zz', port: 'p1' }] }), /static\[0\]: bad MAC address "zz"/);
+  assert.throws(make({ static: [{ mac: 'zz', port: 'p1' }] }), /static\[0\]: invalid MAC address "zz"/);
 });

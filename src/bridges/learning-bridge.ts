@@ -27,7 +27,7 @@ import { App, type AppContext } from '../engine/app.js';
 import type { Link } from '../engine/link.js';
 import type { Packet } from '../engine/packet.js';
 import { NS_PER_S } from '../engine/clock.js';
-import { formatMac, isGroupMac, parseMac } from './mac.js';
+import { formatMac, isMulticast as isGroupMac, parseMac } from '../wire/mac.js';
 import { HashMacTable, LEARN_FULL, LEARN_MOVED, LEARN_NEW } from './mac-table.js';
 
 const BRIDGE_DROPS = {
