@@ -91,8 +91,13 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
     p.pool.free(p);
   }
 
-  /** Counts a drop of a packet the app never allocated (for example when the pool is empty). */
+  /**
+   * Counts a frame lost before it got a packet buffer: it came from outside the graph (a guest
+   * ring, a socket, a generator, a copy for flooding) and the pool was empty or the bytes were
+   * unusable. It counts as generated and dropped, so the app's balance still holds.
+   */
   protected countDrop(reason: keyof D & string): void {
+    this.generated++;
     this.dropCounts[reason]++;
   }
 

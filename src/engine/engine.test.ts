@@ -104,3 +104,13 @@ test('a traced packet records its hops and the apps decisions', () => {
   const hops = e.tracer.records(id).map((r) => `${r.where} ${r.text}`);
   assert.deepEqual(hops, ['src.output -> w.input', 'w.output -> snk.input']);
 });
+
+test('a source that finds the pool empty still balances: the lost frame counts as generated and dropped', () => {
+  const e = new Engine({ pool: new PacketPool({ count: 4 }) });
+  e.configure(new Graph().app('src', Source, { frame, batch: 10, limit: 10 }).app('w', Wire).link('src.output -> w.input'));
+  e.app<Source>('src').pull!();
+  const src = e.app<Source>('src');
+  assert.equal(src.dropCounts['pool-empty'], 1);
+  assert.equal(e.pool.allocFailures, 1);
+  assertConserved(e);
+});

@@ -136,7 +136,6 @@ export class DgramPort<C extends DgramPortConf = DgramPortConf> extends App<type
 
   /** A datagram that never became a packet: generated and dropped, so the balance holds. */
   #dropDatagram(reason: keyof typeof DGRAM_PORT_DROPS): void {
-    this.generated++;
     this.countDrop(reason);
   }
 
