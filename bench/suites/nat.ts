@@ -13,8 +13,8 @@
  *     virtual clock moved past the UDP timeout between rounds so expired entries are reclaimed
  *     as the table fills). Its ratio is connections against forwarded packets.
  * The notes keep the old comparison: each NAT row against the route-only gateway.
- * All rows are measured in alternating slices (`measureInterleaved`), so they share the load of
- * a busy machine. Goal: established NAT >= 0.7 of plain forwarding.
+ * All rows are measured in alternating slices (`measureInterleaved`, packets per second of
+ * process CPU time), so they share the load of a busy machine. Goal: established NAT >= 0.7 of plain forwarding.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink } from '../../src/engine/basic.js';

@@ -21,7 +21,8 @@
  * inner source MAC, FDB lookup (ep2 learned the destination from one warm-up frame). Nothing
  * floods while measuring. The old comparison (the chain with each endpoint replaced by a Wire
  * app that does nothing) is kept as the `tunnels.two-wires.64B` row and in the notes. All rows
- * are measured in alternating slices (`measureInterleaved`), so they share the load of a busy machine.
+ * are measured in alternating slices (`measureInterleaved`, packets per second of process CPU
+ * time), so they share the load of a busy machine.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink, Source, Wire } from '../../src/engine/basic.js';
