@@ -19,7 +19,7 @@
 import { FLOW_WORDS } from './types.js';
 import type { FlowEntry } from './pipeline.js';
 import { OP_OUTPUT } from './datapath.js';
-import { INGRESS_WORDS } from './flow-key.js';
+import { INGRESS_WORD_COUNT } from './flow-key.js';
 
 export class MegaflowEntry {
   /** The mask group the entry lives in. */
@@ -230,30 +230,27 @@ export class MegaflowCache {
 }
 
 /** Words of an exact-match cache slot's key: the ingress words, in compare order. */
-const EMC_WORDS = INGRESS_WORDS.length;
+const EMC_WORDS = INGRESS_WORD_COUNT;
 
+/**
+ * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, as int32, in
+ * INGRESS_WORDS order) and its hash. Words outside the ingress key (metadata, registers) are zero
+ * for every packet entering the switch, so the ingress key identifies the full flow key.
+ */
 export class ExactMatchCache {
   readonly slots: number;
-  readonly #keys: Uint32Array;
+  readonly #keys: Int32Array;
   readonly #entries: (MegaflowEntry | null)[];
-  readonly #words = Int32Array.from(INGRESS_WORDS);
-  /** Words outside INGRESS_WORDS, which must be zero for a key to be cached. */
-  readonly #others: Int32Array;
   lookups = 0;
   hits = 0;
   replacements = 0;
-  /** Keys not cached because a word outside the ingress words was set (not an ingress key). */
-  refused = 0;
   #used = 0;
 
   constructor(slots = 8192) {
     if (!Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two, got ${slots}`);
     this.slots = slots;
-    this.#keys = new Uint32Array(slots * EMC_WORDS);
+    this.#keys = new Int32Array(slots * EMC_WORDS);
     this.#entries = new Array<MegaflowEntry | null>(slots).fill(null);
-    const others: number[] = [];
-    for (let w = 0; w < FLOW_WORDS; w++) if (!INGRESS_WORDS.includes(w)) others.push(w);
-    this.#others = Int32Array.from(others);
   }
 
   /** Slots holding a live entry at last touch (the gauge). */
@@ -261,38 +258,30 @@ export class ExactMatchCache {
     return this.#used;
   }
 
-  /** Looks up an ingress key by its `ingressHash`; compares every ingress word, most variable first. */
-  lookup(key: Uint32Array, hash: number): MegaflowEntry | null {
+  /** Looks up an ingress key; compares every word, most variable first, unrolled. */
+  lookup(ik: Int32Array, hash: number): MegaflowEntry | null {
     this.lookups++;
     const slot = hash & (this.slots - 1);
     const e = this.#entries[slot]!;
     if (e === null || e.dead) return null;
-    const keys = this.#keys;
-    const words = this.#words;
-    const base = slot * EMC_WORDS;
-    for (let i = 0; i < EMC_WORDS; i++) if (keys[base + i] !== key[words[i]!]) return null;
+    const k = this.#keys;
+    const b = slot * EMC_WORDS;
+    if (k[b] !== ik[0] || k[b + 1] !== ik[1] || k[b + 2] !== ik[2] || k[b + 3] !== ik[3] || k[b + 4] !== ik[4] || k[b + 5] !== ik[5] ||
+      k[b + 6] !== ik[6] || k[b + 7] !== ik[7] || k[b + 8] !== ik[8] || k[b + 9] !== ik[9] || k[b + 10] !== ik[10] || k[b + 11] !== ik[11] ||
+      k[b + 12] !== ik[12] || k[b + 13] !== ik[13] || k[b + 14] !== ik[14] || k[b + 15] !== ik[15] || k[b + 16] !== ik[16] ||
+      k[b + 17] !== ik[17] || k[b + 18] !== ik[18] || k[b + 19] !== ik[19]) return null;
     this.hits++;
     e.hits++;
     return e;
   }
 
-  insert(key: Uint32Array, hash: number, e: MegaflowEntry): void {
-    const others = this.#others;
-    for (let i = 0; i < others.length; i++) {
-      if (key[others[i]!] !== 0) {
-        this.refused++;
-        return;
-      }
-    }
+  insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {
     const slot = hash & (this.slots - 1);
     const old = this.#entries[slot];
-    if (old === null || old === undefined || old.dead) this.#used += old === null ? 1 : 0;
+    if (old === null) this.#used++;
     else this.replacements++;
     this.#entries[slot] = e;
-    const keys = this.#keys;
-    const words = this.#words;
-    const base = slot * EMC_WORDS;
-    for (let i = 0; i < EMC_WORDS; i++) keys[base + i] = key[words[i]!]!;
+    this.#keys.set(ik, slot * EMC_WORDS);
   }
 
   flush(): void {

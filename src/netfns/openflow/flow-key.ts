@@ -132,13 +132,31 @@ function hash10(inPort: number, tun: number, dstLo: number, srcLo: number, type:
   return finish(h);
 }
 
+/** Copies an ingress key (INGRESS_WORDS order) into the words of a full flow key. */
+export function scatterIngress(ik: Int32Array, key: Uint32Array): void {
+  for (let i = 0; i < INGRESS_WORD_COUNT; i++) key[INGRESS_WORDS[i]!] = ik[i]!;
+}
+
+export const INGRESS_WORD_COUNT = 20;
+
 /**
- * The fast path's extraction: the same key as `extractFlowKey`, read as big-endian words through
- * the packet's DataView, writing only `INGRESS_WORDS` (so `key`'s other words must be zero, as
- * they are in a key only ever filled by the extractors), and returning `ingressHash` of the result
- * computed from the values on the way (or -1 for a runt, with the key unspecified).
+ * `extractFlowKey` into a full key through the one-pass extractor, returning the key's
+ * `ingressHash` (or -1 for a runt, with the key unspecified). `key`'s words outside
+ * INGRESS_WORDS are left alone, so they must be zero, as in a key only the extractors fill.
  */
-export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, key: Uint32Array): number {
+export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, key: Uint32Array, ik = new Int32Array(INGRESS_WORD_COUNT)): number {
+  const h = extractIngressHashed(v, off, len, inPort, tunId, ik);
+  if (h >= 0) scatterIngress(ik, key);
+  return h;
+}
+
+/**
+ * The fast path's extraction: the ingress words of the key `extractFlowKey` gives, read as
+ * big-endian words through the packet's DataView in one pass and written in INGRESS_WORDS order
+ * into `ik` (as int32, which is what the exact-match cache compares), returning their
+ * `ingressHash` computed from the values on the way, or -1 for a runt (`ik` then unspecified).
+ */
+export function extractIngressHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, ik: Int32Array): number {
   if (len < 14) return -1;
   const port = inPort >>> 0;
   const tun = tunId >>> 0;
@@ -207,25 +225,26 @@ export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPo
     thaLo = v.getUint32(l3 + 20);
     nwDst = v.getUint32(l3 + 24);
   }
-  key[W.IN_PORT] = port;
-  key[W.TUN_ID_LO] = tun;
-  key[W.ETH_DST_HI] = dstHi;
-  key[W.ETH_DST_LO] = dstLo;
-  key[W.ETH_SRC_HI] = srcHi;
-  key[W.ETH_SRC_LO] = srcLo;
-  key[W.ETH_TYPE] = type;
-  key[W.VLAN_TCI] = tci;
-  key[W.NW_PROTO] = proto;
-  key[W.NW_TOS] = tos;
-  key[W.NW_TTL] = ttl;
-  key[W.NW_FRAG] = frag;
-  key[W.NW_SRC] = nwSrc;
-  key[W.NW_DST] = nwDst;
-  key[W.ARP_SHA_HI] = shaHi;
-  key[W.ARP_SHA_LO] = shaLo;
-  key[W.ARP_THA_HI] = thaHi;
-  key[W.ARP_THA_LO] = thaLo;
-  key[W.TP_SRC] = tpSrc;
-  key[W.TP_DST] = tpDst;
+  // INGRESS_WORDS order.
+  ik[0] = nwDst;
+  ik[1] = tpSrc;
+  ik[2] = nwSrc;
+  ik[3] = tpDst;
+  ik[4] = dstLo;
+  ik[5] = srcLo;
+  ik[6] = port;
+  ik[7] = tun;
+  ik[8] = dstHi;
+  ik[9] = srcHi;
+  ik[10] = type;
+  ik[11] = tci;
+  ik[12] = proto;
+  ik[13] = tos;
+  ik[14] = ttl;
+  ik[15] = frag;
+  ik[16] = shaHi;
+  ik[17] = shaLo;
+  ik[18] = thaHi;
+  ik[19] = thaLo;
   return hash10(port, tun, dstLo, srcLo, type, tci, nwSrc, nwDst, tpSrc, tpDst);
 }

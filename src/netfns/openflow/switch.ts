@@ -21,7 +21,7 @@ import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
 import { ExactMatchCache, MegaflowCache } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
-import { extractFlowKey, extractFlowKeyHashed } from './flow-key.js';
+import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, type FlowEntry } from './pipeline.js';
 import { parseFlow } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
@@ -89,7 +89,10 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   readonly emc: ExactMatchCache;
   #cacheOn: boolean;
   #cacheGeneration = -1;
+  /** The current packet's flow key; only the extractors write it, so words a packet cannot set stay zero. */
   readonly #key = new Uint32Array(FLOW_WORDS);
+  /** The current packet's ingress key (what the exact-match cache compares). */
+  readonly #ikey = new Int32Array(INGRESS_WORD_COUNT);
   readonly #xl = new Xlation();
   #portNames: string[] = [];
   #portNumbers: number[] = [];
@@ -245,22 +248,27 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   #process(p: Packet, inPort: number): void {
     p.inPort = inPort;
     this.#curInPort = inPort;
-    const key = this.#key;
-    const hash = extractFlowKeyHashed(p.view, p.off, p.len, inPort, p.tunnelId, key);
+    const ik = this.#ikey;
+    const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
     if (hash < 0) return this.drop(p, 'runt');
-    if (p.traceId !== 0) return this.#traced(p);
-    if (!this.#cacheOn) return this.#slowPath(p, false);
     const pl = this.pipeline;
-    if (pl.generation !== this.#cacheGeneration) {
-      this.megaflows.flush();
-      this.emc.flush();
-      this.#cacheGeneration = pl.generation;
+    let e = null;
+    if (p.traceId === 0 && this.#cacheOn) {
+      if (pl.generation !== this.#cacheGeneration) {
+        this.megaflows.flush();
+        this.emc.flush();
+        this.#cacheGeneration = pl.generation;
+      }
+      e = this.emc.lookup(ik, hash);
     }
-    let e = this.emc.lookup(key, hash);
     if (e === null) {
+      const key = this.#key;
+      scatterIngress(ik, key);
+      if (p.traceId !== 0) return this.#traced(p);
+      if (!this.#cacheOn) return this.#slowPath(p, false);
       e = this.megaflows.lookup(key);
       if (e === null) return this.#slowPath(p, true, hash);
-      this.emc.insert(key, hash, e);
+      this.emc.insert(ik, hash, e);
     }
     const len = p.len;
     const now = this.#now;
@@ -294,7 +302,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     if (install) {
       if (pl.generation === gen) {
         const e = this.megaflows.insert(this.#key, xl.wc, xl.ops.slice(), xl.refs.slice(), xl.rules.slice(), xl.tables.slice());
-        this.emc.insert(this.#key, hash, e);
+        this.emc.insert(this.#ikey, hash, e);
       } else this.installsSkipped++;
     }
     runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
