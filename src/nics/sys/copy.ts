@@ -39,7 +39,11 @@ export class ByteCopier {
     this.#libc.memcpy(this.#address(dst) + dstOff, this.#address(src) + srcOff, len);
   }
 
-  /** Address of `view[0]`. */
+  /** Native address of `view[0]`, as a number (user-space addresses fit in 53 bits). */
+  address(view: Uint8Array): number {
+    return this.#address(view);
+  }
+
   #address(view: Uint8Array): number {
     const buffer = view.buffer;
     let base = this.#addresses.get(buffer);

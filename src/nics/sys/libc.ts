@@ -42,6 +42,8 @@ export class Libc {
   readonly ftruncate: (fd: number, len: number) => number;
   /** memcpy on raw addresses (JS numbers: user-space addresses fit in 53 bits), see `ByteCopier`. */
   readonly memcpy: (dst: number, src: number, n: number) => number;
+  /** write() from a raw address (see `ByteCopier.address`): no view allocated per call. */
+  readonly writeAt: (fd: number, src: number, n: number) => number;
 
   constructor() {
     const libc = koffi.load('libc.so.6');
@@ -65,6 +67,7 @@ export class Libc {
     this.memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
     this.ftruncate = libc.func('int ftruncate(int, int64_t)');
     this.memcpy = libc.func('intptr_t memcpy(intptr_t dst, intptr_t src, size_t n)');
+    this.writeAt = libc.func('intptr_t write(int fd, intptr_t buf, size_t n)');
   }
 
   /** errno of the last failed call on this thread. */

@@ -2,12 +2,18 @@
  * TapPort: a vnet port that is a Linux TAP interface, so real programs (ping, iperf3, a whole
  * network namespace) send and receive frames through vnet's datapath.
  *
- * Threads: the TAP fd is read and written by a worker thread (tap-worker.ts) doing batched
- * blocking syscalls with koffi. Frames cross between it and the engine thread through two
- * SharedArrayBuffer rings (frame-ring.ts), with no per-packet message: `pull` takes what the
- * worker read, `push` copies outgoing frames into the TX ring and wakes the worker through an
- * eventfd only when it sleeps. The worker bumps a doorbell after every RX batch, so an idle
- * engine loop can sleep on it (`TapPortConf.doorbell`).
+ * Threads: the TAP fd is read by a worker thread (tap-worker.ts) doing batched blocking reads
+ * with koffi; frames cross to the engine thread through a SharedArrayBuffer ring (frame-ring.ts),
+ * with no per-packet message, and `pull` takes them. The worker bumps a doorbell after every RX
+ * batch, so an idle engine loop can sleep on it (`TapPortConf.doorbell`).
+ * Transmit: `push` writes a frame to the (non-blocking) fd itself, straight from the packet with
+ * its virtio-net header in the headroom, whenever the TX ring is empty. This saves a 64 KB copy
+ * and a worker wakeup per packet (2x the TCP throughput). Only when the kernel pushes back
+ * (EAGAIN), or for TSO segments cut here, do frames go through the TX ring. Then the worker
+ * writes them, and is woken through an eventfd only when it sleeps. Order holds because the
+ * direct path is taken only with an empty ring.
+ * Copies to and from the rings use libc memcpy (../sys/copy.ts): V8 copies shared memory
+ * element by element.
  *
  * Offloads (`offloads: true`): the TAP is opened with TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, so the
  * kernel may hand over one TCP segment of up to 64 KB with a partial checksum. It crosses vnet
@@ -23,13 +29,13 @@
 import { closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { App, type AppContext } from '../../engine/app.js';
-import { PacketPool } from '../../engine/packet.js';
+import { type Packet, PacketPool } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_STOP, CTL_TX_DOWN, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
 import { ByteCopier } from '../sys/copy.js';
-import { Libc } from '../sys/libc.js';
+import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
 import { errnoText, openEventFd, openTap } from './tun.js';
 
 export const TAP_DROPS = {
@@ -72,6 +78,8 @@ export interface TapPortStats {
   readonly txSegments: number;
   /** Checksums completed by vnet for a port without offloads. */
   readonly txChecksumsCompleted: number;
+  /** Frames written by the engine thread straight from the packet (the TX ring was empty). */
+  readonly txDirect: number;
   /** Frames the kernel refused because the interface was down. */
   readonly txLinkDown: number;
   readonly rxRingQueued: number;
@@ -114,6 +122,9 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   rxGsoPackets = 0;
   txSegments = 0;
   txChecksumsCompleted = 0;
+  /** Frames written to the TAP by the engine thread itself (the TX ring was empty). */
+  txDirect = 0;
+  #txLinkDown = 0;
 
   constructor(ctx: AppContext, conf: TapPortConf) {
     super(ctx, conf, TAP_DROPS);
@@ -192,7 +203,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       rxGsoPackets: this.rxGsoPackets,
       txSegments: this.txSegments,
       txChecksumsCompleted: this.txChecksumsCompleted,
-      txLinkDown: Atomics.load(this.#ctl, CTL_TX_DOWN),
+      txDirect: this.txDirect,
+      txLinkDown: Atomics.load(this.#ctl, CTL_TX_DOWN) + this.#txLinkDown,
       rxRingQueued: this.#rx.queued,
       txRingQueued: this.#tx.queued,
       error: this.error,
@@ -287,6 +299,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
         this.drop(p, 'mtu-exceeded');
         continue;
       }
+      if (tx.queued === 0 && p.off >= VNET_HDR_LEN && this.#writeDirect(p)) continue;
       if (!tx.writable()) {
         this.drop(p, 'tx-ring-full');
         continue;
@@ -306,6 +319,39 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       this.consume(p);
     }
     if (wake) this.#kick();
+  }
+
+  /**
+   * Writes `p` to the TAP from this thread, its virtio-net header in the packet's headroom: no
+   * copy into the TX ring and no wakeup of the worker. Only when the ring is empty, so frames
+   * keep their order. Returns false when the kernel would block (the caller then queues it).
+   */
+  #writeDirect(p: Packet): boolean {
+    const hdr = p.off - VNET_HDR_LEN;
+    if (p.csumStart >= 0 && !this.offloads) {
+      p.buf.fill(0, hdr, p.off);
+      completeChecksum(p.buf, p.off, p.len, p.csumStart - p.off, p.csumOffset);
+      p.csumStart = -1;
+      this.txChecksumsCompleted++;
+    } else {
+      const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
+      writeVnetHeader(p, p.buf, hdr, hdrLen);
+    }
+    const w = this.#libc.writeAt(this.#fd, this.#copier.address(p.buf) + hdr, VNET_HDR_LEN + p.len);
+    if (w < 0) {
+      const e = this.#libc.errno();
+      if (e === EAGAIN || e === EINTR) return false;
+      if (e === EIO) this.#txLinkDown++;
+      else {
+        this.#error ??= `TAP ${this.ifname} failed: ${errnoText(e)}`;
+        this.drop(p, 'tap-gone');
+        return true;
+      }
+    }
+    this.txFrames++;
+    this.txDirect++;
+    this.consume(p);
+    return true;
   }
 
   #kick(): void {
