@@ -1,9 +1,10 @@
 /**
  * The OpenFlow switch: the fast path (exact-match and megaflow caches) and the slow path.
  *
- * Traffic: the pool is preformed with a 64-byte Ethernet/IPv4/UDP frame and a source app writes
- * only three words per packet (nw_src, nw_dst, both UDP ports) from a precomputed list, so the
- * harness costs what the bridge bench's does; the switch feeds two sinks.
+ * Traffic: the L3/L4 suites' `FrameHeaderSource` writes the first 40 bytes (Ethernet, IPv4, UDP
+ * ports) of each flow's precomputed 64-byte frame per packet, round-robin, into a preformed
+ * pool; the switch feeds two sinks. Rates are per second of process CPU time (the machine is
+ * shared and loaded; wall-clock rates there measure the load).
  *
  * Rows:
  * - openflow.harness: the source straight into a sink, the cost every row includes.
@@ -19,78 +20,26 @@
  * No C baseline: these rows are measured against their goals (>= 8 Mpps hit path at 1k rules,
  * >= 100,000 setups/s).
  */
-import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink } from '../../src/engine/basic.js';
 import { Engine, Graph } from '../../src/engine/engine.js';
 import { PacketPool } from '../../src/engine/packet.js';
 import { OpenFlowSwitch } from '../../src/netfns/openflow/switch.js';
 import { type BenchContext, type Row, type Suite, mppsRow, round } from '../lib.js';
+import { FrameHeaderSource, headerWords, measureInterleaved, preformPoolWith } from './router.js';
 
-/**
- * Like lib's `measure`, but the rate is per second of this process's CPU time (user + system):
- * the machine these run on is shared and loaded, and wall-clock rates there measure the load.
- */
-function measure(step: () => number, seconds: number, warmupSeconds: number): { pps: number; packets: number; elapsed: number } {
-  const cpu = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const warmEnd = cpu() + warmupSeconds;
-  while (cpu() < warmEnd) step();
-  let packets = 0;
-  const start = cpu();
-  const end = start + seconds;
-  let now = start;
-  while (now < end) {
-    packets += step();
-    now = cpu();
-  }
-  const elapsed = now - start;
-  return { pps: packets / elapsed, packets, elapsed };
+/** Packets per second of process CPU time (the L3/L4 suites' interleaved measure, one slice set). */
+function cpuPps(step: () => number, seconds: number, warmupSeconds: number): number {
+  return measureInterleaved([{ step, finish: () => undefined }], seconds, warmupSeconds)[0]!;
 }
 
 const NO_C = { ok: false, reason: 'JS only (goal-based)' } as const;
 const BATCH = 64;
 
-/** One flow's varying words: nw_src, nw_dst, (sport << 16) | dport. */
-type FlowWords = [number, number, number];
+/** Header words each frame of a row's traffic gets written (40 bytes: Ethernet, IPv4, the UDP ports). */
+const WORDS = 10;
 
-interface UdpSourceConf {
-  readonly flows: Uint32Array;
-}
-
-/** Sends preformed UDP frames, writing nw_src, nw_dst and the ports of the next flow (round-robin). */
-class UdpSource extends App<Record<string, never>, UdpSourceConf> {
-  readonly #flows: Uint32Array;
-  #cursor = 0;
-  constructor(ctx: AppContext, conf: UdpSourceConf) {
-    super(ctx, conf, {});
-    this.#flows = conf.flows;
-  }
-  override pull(): void {
-    const out = this.output.output;
-    if (out === undefined) return;
-    const n = Math.min(BATCH, out.writable());
-    const f = this.#flows;
-    const mem = this.pool.memory;
-    let c = this.#cursor;
-    for (let i = 0; i < n; i++) {
-      const p = this.alloc();
-      if (p === null) break;
-      const at = p.base + p.off;
-      mem.setUint32(at + 26, f[c]!);
-      mem.setUint32(at + 30, f[c + 1]!);
-      mem.setUint32(at + 34, f[c + 2]!);
-      p.len = 64;
-      c += 3;
-      if (c === f.length) c = 0;
-      out.transmit(p);
-    }
-    this.#cursor = c;
-  }
-}
-
-function preform(pool: PacketPool): void {
+/** A 64-byte Ethernet/IPv4/UDP frame between fixed MACs. */
+function udpFrame(src: number, dst: number, sport: number, dport: number): Uint8Array {
   const b = new Uint8Array(64);
   const v = new DataView(b.buffer);
   v.setUint32(0, 0x02000000);
@@ -102,8 +51,12 @@ function preform(pool: PacketPool): void {
   v.setUint16(16, 50);
   b[22] = 64;
   b[23] = 17;
+  v.setUint32(26, src >>> 0);
+  v.setUint32(30, dst >>> 0);
+  v.setUint16(34, sport);
+  v.setUint16(36, dport);
   v.setUint16(38, 30);
-  for (let id = 0; id < pool.capacity; id++) pool.byId(id).buf.set(b, pool.headroom);
+  return b;
 }
 
 interface Rig {
@@ -113,12 +66,12 @@ interface Rig {
   run(breaths: number): number;
 }
 
-function rig(flows: string[], traffic: readonly FlowWords[], opts: { megaflowCapacity?: number } = {}): Rig {
+function rig(flows: string[], traffic: readonly Uint8Array[], opts: { megaflowCapacity?: number } = {}): Rig {
   const pool = new PacketPool({ count: 4096, dataRoom: 256 });
-  preform(pool);
+  preformPoolWith(pool, traffic[0]!);
   const e = new Engine({ pool });
   const g = new Graph().app('sw', OpenFlowSwitch, { ports: ['p1', 'p2', 'p3'], flows, ...opts });
-  g.app('src', UdpSource, { flows: Uint32Array.from(traffic.flat()) }).link('src.output -> sw.p1');
+  g.app('src', FrameHeaderSource, { headers: headerWords(traffic, WORDS), words: WORDS }).link('src.output -> sw.p1');
   g.app('s2', Sink).link('sw.p2 -> s2.input').app('s3', Sink).link('sw.p3 -> s3.input');
   e.configure(g);
   const sw = e.app<OpenFlowSwitch>('sw');
@@ -143,25 +96,21 @@ function ip(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
-function udpFlow(src: number, dst: number, sport: number, dport: number): FlowWords {
-  return [src >>> 0, dst >>> 0, ((sport << 16) | dport) >>> 0];
-}
-
 /** The traffic source straight into a sink: what every row pays without the switch. */
 function harnessRow(ctx: BenchContext): Row {
   const pool = new PacketPool({ count: 4096, dataRoom: 256 });
-  preform(pool);
+  const traffic = Array.from({ length: 256 }, (_, i) => udpFrame((192 << 24) + i, (10 << 24) + i * 256 + 1, 1000 + i, 53));
+  preformPoolWith(pool, traffic[0]!);
   const e = new Engine({ pool });
-  const traffic = Array.from({ length: 256 }, (_, i) => udpFlow((192 << 24) + i, (10 << 24) + i * 256 + 1, 1000 + i, 53));
-  e.configure(new Graph().app('src', UdpSource, { flows: Uint32Array.from(traffic.flat()) }).app('snk', Sink).link('src.output -> snk.input'));
+  e.configure(new Graph().app('src', FrameHeaderSource, { headers: headerWords(traffic, WORDS), words: WORDS }).app('snk', Sink).link('src.output -> snk.input'));
   const snk = e.app<Sink>('snk');
-  const res = measure(() => {
+  const pps = cpuPps(() => {
     const before = snk.consumed;
     e.runBreaths(16);
     return snk.consumed - before;
   }, ctx.seconds / 2, ctx.warmupSeconds);
   e.stop();
-  return mppsRow('openflow.harness', res.pps, NO_C, 'source and sink only, no switch');
+  return mppsRow('openflow.harness', pps, NO_C, 'source and sink only, no switch');
 }
 
 function hitRow(ctx: BenchContext, rules: number, label: string): Row {
@@ -171,28 +120,28 @@ function hitRow(ctx: BenchContext, rules: number, label: string): Row {
     const dst = (10 << 24) + i * 256 + 1;
     flows.push(`priority=${10 + (i % 3)},ip,nw_dst=${ip(dst)}/${masks[i % 3]},actions=output:2`);
   }
-  const traffic = Array.from({ length: 256 }, (_, i) => udpFlow((192 << 24) + i, (10 << 24) + (i % Math.max(1, rules - 1)) * 256 + 1, 1000 + i, 53));
+  const traffic = Array.from({ length: 256 }, (_, i) => udpFrame((192 << 24) + i, (10 << 24) + (i % Math.max(1, rules - 1)) * 256 + 1, 1000 + i, 53));
   const r = rig(flows, traffic);
   r.run(64); // fill the caches
-  const res = measure(() => r.run(16), ctx.seconds, ctx.warmupSeconds);
+  const pps = cpuPps(() => r.run(16), ctx.seconds, ctx.warmupSeconds);
   r.engine.stop();
-  return mppsRow(`openflow.hit.${label}-rules`, res.pps, NO_C, fastPathNote(r.sw, r.sw.fastPathStats().emcLookups));
+  return mppsRow(`openflow.hit.${label}-rules`, pps, NO_C, fastPathNote(r.sw, r.sw.fastPathStats().emcLookups));
 }
 
 function setupRow(ctx: BenchContext): Row {
   const n = 1 << 15;
-  const traffic = Array.from({ length: n }, (_, i) => udpFlow(0xc0000001, 0x0a000001, 2 + (i % 60000), 80 + Math.floor(i / 60000)));
+  const traffic = Array.from({ length: n }, (_, i) => udpFrame(0xc0000001, 0x0a000001, 2 + (i % 60000), 80 + Math.floor(i / 60000)));
   const r = rig(['priority=10,udp,tp_src=1,actions=drop', 'priority=1,actions=output:2'], traffic, { megaflowCapacity: n });
   // The tp_src=1 rule makes every lookup examine tp_src, so each frame needs its own megaflow;
   // each pass over the list starts from flushed caches (one pass is n / 64 breaths).
   const breaths = n / BATCH;
-  const res = measure(() => {
+  const pps = cpuPps(() => {
     r.sw.pipeline.invalidate();
     return r.run(breaths);
   }, ctx.seconds, ctx.warmupSeconds);
   r.engine.stop();
   const s = r.sw.fastPathStats();
-  const setups = res.pps * (s.upcalls / Math.max(1, s.emcLookups));
+  const setups = pps * (s.upcalls / Math.max(1, s.emcLookups));
   return { id: 'openflow.setup', unit: 'setups/s', value: Math.round(setups), nsPerPacket: round(1e9 / setups), baseline: null, ratio: null, note: fastPathNote(r.sw, s.emcLookups) };
 }
 
@@ -201,16 +150,18 @@ function explosionRows(ctx: BenchContext): Row[] {
   const flows = ['priority=0,actions=drop'];
   for (let len = 8; len <= 32; len += 2) flows.push(`priority=${100 + len},udp,nw_src=10.${len}.0.0/${len},tp_dst=53,actions=output:2`);
   for (let p = 0; p < 16; p++) flows.push(`priority=50,udp,tp_dst=${1000 + p * 7},actions=output:2`);
-  const single = rig(flows, [udpFlow(0x0a0a0101, 0x0a000001, 1234, 53)]);
+  const single = rig(flows, [udpFrame(0x0a0a0101, 0x0a000001, 1234, 53)]);
   single.run(16);
-  const s1 = measure(() => single.run(16), ctx.seconds / 2, ctx.warmupSeconds);
-  single.engine.stop();
   let seed = 12345;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-  const traffic = Array.from({ length: 1 << 14 }, () => udpFlow(((10 << 24) | (rnd() & 0x00ffffff)) >>> 0, rnd(), rnd() & 0xffff, [53, 1000, 1007, 80, rnd() & 0xffff][rnd() % 5]!));
+  const traffic = Array.from({ length: 1 << 14 }, () => udpFrame(((10 << 24) | (rnd() & 0x00ffffff)) >>> 0, rnd(), rnd() & 0xffff, [53, 1000, 1007, 80, rnd() & 0xffff][rnd() % 5]!));
   const random = rig(flows, traffic);
-  const s2 = measure(() => random.run(16), ctx.seconds / 2, ctx.warmupSeconds);
+  // Interleaved, so the ratio compares the two under the same load.
+  const [p1, p2] = measureInterleaved([{ step: () => single.run(16), finish: () => undefined }, { step: () => random.run(16), finish: () => undefined }], ctx.seconds, ctx.warmupSeconds);
+  single.engine.stop();
   random.engine.stop();
+  const s1 = { pps: p1! };
+  const s2 = { pps: p2! };
   const st = random.sw.fastPathStats();
   const ratio = s2.pps / s1.pps;
   const pct = (x: number): number => round((100 * x) / Math.max(1, st.emcLookups));
