@@ -17,7 +17,8 @@ export interface Row {
   readonly id: string;
   readonly unit: string;
   readonly value: number;
-  readonly nsPerPacket: number;
+  /** Nanoseconds per packet for packet-rate rows; null for rows of other units (seconds, MB, ratios). */
+  readonly nsPerPacket: number | null;
   /** The same algorithm in C, measured in the same run; null when it could not be built or run. */
   readonly baseline: Baseline | null;
   /** value / baseline.value, or null without a baseline. */

@@ -56,7 +56,7 @@ function table(rows: Row[]): string {
   const body = rows.map((r) => [
     r.id,
     `${r.value.toFixed(2)} ${r.unit}`,
-    r.nsPerPacket.toFixed(1),
+    r.nsPerPacket === null ? '-' : r.nsPerPacket.toFixed(1),
     r.baseline === null ? '-' : `${r.baseline.value.toFixed(2)} ${r.unit}`,
     r.ratio === null ? '-' : r.ratio.toFixed(2),
   ]);

@@ -293,7 +293,7 @@ function row(id: string, unit: string, value: number, base: number | null, note?
     id,
     unit,
     value: round(value),
-    nsPerPacket: 0,
+    nsPerPacket: null,
     baseline: base === null ? null : { name: 'linux-bridge', value: round(base) },
     ratio: base === null || base === 0 ? null : round(value / base),
     ...(note !== undefined ? { note } : {}),
@@ -301,7 +301,7 @@ function row(id: string, unit: string, value: number, base: number | null, note?
 }
 
 function ratioRow(id: string, unit: string, value: number, baseName: string, base: number): Row {
-  return { id, unit, value: round(value), nsPerPacket: 0, baseline: { name: baseName, value: round(base) }, ratio: base === 0 ? null : round(value / base) };
+  return { id, unit, value: round(value), nsPerPacket: null, baseline: { name: baseName, value: round(base) }, ratio: base === 0 ? null : round(value / base) };
 }
 
 export const realSuite: Suite = {
@@ -310,7 +310,7 @@ export const realSuite: Suite = {
     const ids = SETUPS.flatMap((s) => [`real.${s}.tcp-1`, `real.${s}.tcp-4`, `real.${s}.udp-64B`, `real.${s}.tcp-1.cpu`, `real.${s}.tcp-1.vs-ovs`, `real.${s}.tcp-4.vs-ovs`]);
     if (!ids.some((id) => ctx.wants(id))) return [];
     const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 90 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
-    if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${why}` }];
+    if (why !== null) return [{ id: 'real', unit: '-', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${why}` }];
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
     const rounds = Number(process.env.VNET_BENCH_REAL_ROUNDS ?? 1);
     if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error(`real bench: VNET_BENCH_REAL_SECONDS must be > 0 and VNET_BENCH_REAL_ROUNDS a positive integer`);
@@ -319,7 +319,7 @@ export const realSuite: Suite = {
     // directly or through a vnet row's `.vs-ovs` ratio.
     const wantsOvs = ids.some((id) => (id.startsWith('real.ovs.') || id.endsWith('.vs-ovs')) && ctx.wants(id));
     const noOvs = wantsOvs ? ovsMissing() : null;
-    if (noOvs !== null) rows.push({ id: 'real.ovs', unit: '-', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${noOvs}` });
+    if (noOvs !== null) rows.push({ id: 'real.ovs', unit: '-', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${noOvs}` });
     const wanted = SETUPS.filter((s) => s === 'linux-bridge' || (s === 'ovs' ? wantsOvs && noOvs === null : ids.some((id) => id.startsWith(`real.${s}.`) && ctx.wants(id))));
     const results = await measureAll(wanted, seconds, rounds, ctx.progress);
     const base = results.get('linux-bridge')!;

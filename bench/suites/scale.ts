@@ -14,7 +14,7 @@ const BRIDGES = 50;
 const SAMPLES = 200;
 
 function row(id: string, unit: string, value: number, note: string): Row {
-  return { id, unit, value: Math.round(value * 1000) / 1000, nsPerPacket: null as unknown as number, baseline: null, ratio: null, note };
+  return { id, unit, value: Math.round(value * 1000) / 1000, nsPerPacket: null, baseline: null, ratio: null, note };
 }
 
 export const scaleSuite: Suite = {

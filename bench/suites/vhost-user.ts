@@ -97,14 +97,14 @@ export const vhostUserSuite: Suite = {
     const ids = ['vhost-user.txonly-64B.worker', 'vhost-user.txonly-64B.engine'];
     if (!ids.some((id) => ctx.wants(id))) return [];
     const skip = testpmdUnavailableReason();
-    if (skip !== null) return [{ id: ids[0]!, unit: 'Mpps', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `skipped: ${skip}` }];
+    if (skip !== null) return [{ id: ids[0]!, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${skip}` }];
     const dir = mkdtempSync(join(tmpdir(), 'vnet-bench-vu-'));
     try {
       ctx.progress('vhost-user: DPDK net_vhost baseline');
       const base = await dpdkBaseline(dir, ctx.seconds);
       ctx.progress('vhost-user: vnet backend');
       const vnet = await vnetRates(dir, ctx.seconds);
-      if ('reason' in vnet) return [{ id: ids[0]!, unit: 'Mpps', value: 0, nsPerPacket: 0, baseline: null, ratio: null, note: `failed: ${vnet.reason}` }];
+      if ('reason' in vnet) return [{ id: ids[0]!, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `failed: ${vnet.reason}` }];
       const baseline = 'mpps' in base ? { name: 'dpdk-net_vhost', value: round(base.mpps) } : null;
       const note = 'mpps' in base ? undefined : `no DPDK baseline: ${base.reason}`;
       const row = (id: string, mpps: number, what: string): Row => ({
