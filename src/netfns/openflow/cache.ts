@@ -37,6 +37,10 @@ export class MegaflowEntry {
   readonly hash: number;
   /** The next entry in the same hash chain. */
   next: MegaflowEntry | null = null;
+  /** Hits not yet credited to `rules` and their tables (see `MegaflowCache`'s retire hook). */
+  pendingPackets = 0;
+  pendingBytes = 0;
+  pendingUsed = 0;
   hits = 0;
   dead = false;
   constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
@@ -96,9 +100,13 @@ export class MegaflowCache {
   evictions = 0;
   flushes = 0;
 
-  constructor(capacity = 65536) {
+  readonly #retire: (e: MegaflowEntry) => void;
+
+  /** `retire` sees every entry just before it leaves the cache (eviction or flush), to settle its pending counts. */
+  constructor(capacity = 65536, retire: (e: MegaflowEntry) => void = () => {}) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`megaflow cache: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
+    this.#retire = retire;
     this.#fifo = new Array<MegaflowEntry | null>(capacity).fill(null);
   }
 
@@ -180,6 +188,7 @@ export class MegaflowCache {
     this.#head = (this.#head + 1) % this.capacity;
     this.#count--;
     if (e === null || e === undefined || e.dead) return;
+    this.#retire(e);
     e.dead = true;
     this.evictions++;
     const grp = e.group as MaskGroup;
@@ -203,13 +212,24 @@ export class MegaflowCache {
   flush(): void {
     for (let i = 0; i < this.#count; i++) {
       const e = this.#fifo[(this.#head + i) % this.capacity];
-      if (e) e.dead = true;
+      if (e) {
+        this.#retire(e);
+        e.dead = true;
+      }
     }
     this.#fifo.fill(null);
     this.#head = 0;
     this.#count = 0;
     this.#groups = [];
     this.flushes++;
+  }
+
+  /** Calls `fn` on every live entry, oldest first. */
+  forEach(fn: (e: MegaflowEntry) => void): void {
+    for (let i = 0; i < this.#count; i++) {
+      const e = this.#fifo[(this.#head + i) % this.capacity];
+      if (e) fn(e);
+    }
   }
 
   /** Entries, for dumps (`dpctl/dump-flows`-style). */

@@ -425,14 +425,14 @@ export class Pipeline {
     return this.#tables.map((t, i) => ({ table: i, activeCount: t.size, lookupCount: this.#lookups[i]!, matchedCount: this.#matched[i]! }));
   }
 
-  /** Counts a cached replay's table lookups. */
-  countTables(tables: ArrayLike<number>): void {
+  /** Counts the table lookups of `packets` cached replays. */
+  countTables(tables: ArrayLike<number>, packets = 1): void {
     for (let i = 0; i < tables.length; i++) {
       const t = tables[i]!;
       if (t >= 0) {
-        this.#lookups[t]!++;
-        this.#matched[t]!++;
-      } else this.#lookups[-t - 1]!++;
+        this.#lookups[t]! += packets;
+        this.#matched[t]! += packets;
+      } else this.#lookups[-t - 1]! += packets;
     }
   }
 

@@ -8,7 +8,7 @@ import { switchRig } from './testkit.js';
 import { parseFlow } from './ofctl/parse.js';
 import { formatFlowStats } from './ofctl/format.js';
 import { traceFlow } from './trace.js';
-import { OFPET_BAD_MATCH, OFPBMC_BAD_PREREQ, OFPET_FLOW_MOD_FAILED, OFPFMFC_OVERLAP, OFPFMFC_BAD_TABLE_ID, OFPET_BAD_INSTRUCTION, OFPBIC_BAD_TABLE_ID, allFlows, type PacketInEvent } from './types.js';
+import { OFPET_BAD_MATCH, OFPBMC_BAD_PREREQ, OFPET_FLOW_MOD_FAILED, OFPFMFC_OVERLAP, OFPFMFC_BAD_TABLE_ID, OFPET_BAD_INSTRUCTION, OFPBIC_BAD_TABLE_ID, OFPFF_SEND_FLOW_REM, allFlows, type PacketInEvent } from './types.js';
 
 const hex = (spec: string) => Buffer.from(encodeSpec(spec)).toString('hex');
 const flow = (text: string) => parseFlow(text, { actions: 'required' });
@@ -229,10 +229,29 @@ test('the cached switch forwards exactly as the uncached pipeline through random
   const a = cached.sw.flowStats(allFlows()).map((s) => formatFlowStats(s));
   const b = plain.sw.flowStats(allFlows()).map((s) => formatFlowStats(s));
   assert.deepEqual(a, b, 'flow counters agree');
+  const tables = (sw: typeof cached.sw) => sw.tableStats().filter((t) => t.lookupCount > 0);
+  assert.deepEqual(tables(cached.sw), tables(plain.sw), 'table lookup and match counters agree');
   const fp = cached.sw.fastPathStats();
   assert.ok(packets > 5000);
   assert.ok(fp.emcHits + fp.megaflowHits > packets / 4, `the cache is used (${JSON.stringify(fp)})`);
   assert.ok(fp.evictions > 0, 'the bounded cache evicted');
   assertConserved(cached.engine);
   assertConserved(plain.engine);
+});
+
+test('cache hits are credited to their flows before any read, timeout scan or flow change', () => {
+  const r = switchRig(2, { flows: ['table=0,priority=5,udp,actions=resubmit(,1)'] });
+  r.sw.addFlow({ ...flow('table=1,priority=0,actions=output:2'), flags: OFPFF_SEND_FLOW_REM });
+  const udp = encodeSpec('eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=1,dst=2)');
+  for (let i = 0; i < 10; i++) r.send(udp, 1);
+  assert.ok(r.sw.fastPathStats().emcHits >= 8, 'most of them hit the cache');
+  assert.deepEqual(r.sw.flowStats(allFlows()).map((s) => [s.table, s.packetCount, s.byteCount]), [[0, 10, 10 * udp.length], [1, 10, 10 * udp.length]]);
+  assert.deepEqual(r.sw.tableStats().slice(0, 2).map((t) => [t.lookupCount, t.matchedCount]), [[10, 10], [10, 10]]);
+  for (let i = 0; i < 5; i++) r.send(udp, 1);
+  // A delete reports the counters including the hits since the last read.
+  const removed: number[] = [];
+  r.sw.onFlowRemoved((ev) => removed.push(ev.stats.packetCount));
+  r.sw.deleteFlows({ ...allFlows(), table: 1 });
+  assert.deepEqual(removed, [15]);
+  assert.deepEqual(r.sw.flowStats(allFlows()).map((s) => [s.table, s.packetCount]), [[0, 15]]);
 });

@@ -18,7 +18,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { ExactMatchCache, MegaflowCache } from './cache.js';
+import { ExactMatchCache, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
@@ -122,7 +122,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     super(ctx, conf, OPENFLOW_DROPS);
     this.datapathId = conf.datapathId ?? 1n;
     this.#cacheOn = conf.cache ?? true;
-    this.megaflows = new MegaflowCache(conf.megaflowCapacity ?? 65536);
+    this.megaflows = new MegaflowCache(conf.megaflowCapacity ?? 65536, (e) => this.#credit(e));
     this.emc = new ExactMatchCache(conf.emcSlots ?? 8192);
     this.#createdAt = ctx.engine.now();
     this.pipeline = new Pipeline({
@@ -140,6 +140,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     this.conf = conf;
     this.#cacheOn = conf.cache ?? true;
     this.#setPorts(conf.ports ?? []);
+    this.settleStats();
     this.pipeline.deleteFlows({ ...allSelector() });
     this.#installFlows(conf.flows ?? []);
   }
@@ -206,6 +207,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   }
 
   override tick(now: number): void {
+    this.settleStats();
     this.pipeline.expire(now);
     this.pipeline.fdb.age(now, 300 * NS_PER_S);
   }
@@ -271,15 +273,9 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       this.emc.insert(ik, hash, e);
     }
     const len = p.len;
-    const now = this.#now;
-    const rules = e.rules;
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i]!;
-      r.packetCount++;
-      r.byteCount += len;
-      r.lastUsed = now;
-    }
-    pl.countTables(e.tables);
+    e.pendingPackets++;
+    e.pendingBytes += len;
+    e.pendingUsed = this.#now;
     const out = e.outPort;
     if (out > 0) {
       const link = this.#outLinks[out];
@@ -291,6 +287,33 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       }
     }
     runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+  }
+
+  /**
+   * Credits a megaflow's pending hits to the flow entries and tables its translation went
+   * through. Hits are counted on the megaflow (one object, not one per rule and table) and
+   * settled here: before every read of flow or table statistics, every flow table change, the
+   * timeout scan, and when the megaflow leaves the cache. So counters read the same as if each
+   * hit had been counted on its rules at once (as the uncached switch does).
+   */
+  #credit(e: MegaflowEntry): void {
+    const n = e.pendingPackets;
+    if (n === 0) return;
+    const rules = e.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      r.packetCount += n;
+      r.byteCount += e.pendingBytes;
+      if (e.pendingUsed > r.lastUsed) r.lastUsed = e.pendingUsed;
+    }
+    this.pipeline.countTables(e.tables, n);
+    e.pendingPackets = 0;
+    e.pendingBytes = 0;
+  }
+
+  /** Settles every cached megaflow's pending hits (see `#credit`). */
+  settleStats(): void {
+    this.megaflows.forEach((e) => this.#credit(e));
   }
 
   #slowPath(p: Packet, install: boolean, hash = 0): void {
@@ -405,26 +428,32 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   // ---- Control API ----
 
   addFlow(mod: FlowMod): OfError | null {
+    this.settleStats();
     return this.pipeline.addFlow(mod);
   }
 
   modifyFlows(filter: FlowFilter, instructions: readonly Instruction[], flags: number): OfError | null {
+    this.settleStats();
     return this.pipeline.modifyFlows(filter, instructions, flags);
   }
 
   deleteFlows(filter: FlowFilter): OfError | null {
+    this.settleStats();
     return this.pipeline.deleteFlows(filter);
   }
 
   flowStats(filter: FlowFilter): FlowStats[] {
+    this.settleStats();
     return this.pipeline.flowStats(filter);
   }
 
   aggregateStats(filter: FlowFilter): AggregateStats {
+    this.settleStats();
     return this.pipeline.aggregateStats(filter);
   }
 
   tableStats(): TableStats[] {
+    this.settleStats();
     return this.pipeline.tableStats();
   }
 
@@ -446,6 +475,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   }
 
   groupMod(mod: GroupMod): OfError | null {
+    this.settleStats();
     return this.pipeline.groupMod(mod);
   }
 
@@ -504,6 +534,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
 
   /** Flow entries, for dumps. */
   entries(): FlowEntry[] {
+    this.settleStats();
     return this.pipeline.entries();
   }
 }
