@@ -5,8 +5,9 @@
  *   set of key bits the slow path examined. Entries are grouped by mask (a tuple space without
  *   priorities: any matching entry is right, because each one's program is the pipeline's answer
  *   for every key it covers). A lookup probes masks in order of hits; `masksProbed` counts them.
- * - `ExactMatchCache`: a direct-mapped array keyed by a hash of the whole key, pointing at a
- *   megaflow entry; a hit compares all key words, so a collision is a miss, never a wrong answer.
+ * - `ExactMatchCache`: a direct-mapped array keyed by the packet's ingress key (the 20 words a
+ *   packet can set; the others are zero on ingress) and its hash, pointing at a megaflow entry; a
+ *   hit compares all 20 words, so a collision is a miss, never a wrong answer.
  *
  * Staleness: every entry records the pipeline generation it was built at. The owner flushes both
  * caches when the generation moves (`flush`), and an EMC slot whose megaflow was evicted or

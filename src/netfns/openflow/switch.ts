@@ -2,12 +2,16 @@
  * The OpenFlow switch app: ports numbered 1..N (in the order given), a pipeline (the slow path)
  * and a fast path of two caches in front of it.
  *
- * Per packet: extract the flow key, look it up in the exact-match cache, then the megaflow cache;
- * on a miss (an *upcall*) translate it through the pipeline, install the resulting megaflow
- * (unless the flow tables changed during the translation, as a learn action may do) and run the
- * program. A hit replays the cached program and bumps the counters of the flow entries the
- * translation went through, so flow statistics are the same with or without the cache. When the
- * pipeline generation moves, both caches are flushed before the next lookup.
+ * Per packet: one pass over the headers gives the 20-word ingress key and its hash
+ * (flow-key.ts), the exact-match cache compares it unrolled; on a miss the full flow key is
+ * filled from it for the megaflow cache, and on a miss there (an *upcall*) the pipeline
+ * translates it, the resulting megaflow is installed (unless the flow tables changed during the
+ * translation, as a learn action may do) and its program runs. A hit whose program is one
+ * output goes straight to that port's link; other programs run through `runProgram`. A hit is
+ * counted on its megaflow only and credited to the flow entries and tables the translation went
+ * through before anything reads or changes them (`#credit`), so flow statistics are the same
+ * with or without the cache. When the pipeline generation moves, both caches are flushed
+ * (crediting their entries) before the next lookup. The clock is read once per push.
  *
  * With `cache: false` every packet takes the slow path: that is the reference the differential
  * test compares the cached switch with. The switch implements `OpenFlowSwitchApi`, so the
