@@ -17,7 +17,7 @@
  * How a packet goes out: the routing table (connected, static, default; longest prefix
  * match) gives the interface and next hop, the neighbour cache its MAC. An unresolved next
  * hop keeps the packet in that neighbour's bounded queue while ARP retries; see
- * neighbours.ts for the states and timers. Packets to the host's own addresses loop back
+ * arp-resolver.ts (shared with the router) and neighbours.ts for the states and timers. Packets to the host's own addresses loop back
  * through a bounded queue, delivered at the next breath.
  *
  * Accounting: every packet that enters is sent on, consumed (delivered, answered by a new
@@ -36,7 +36,6 @@
 import { App, type AppContext } from '../engine/app.js';
 import type { Link } from '../engine/link.js';
 import type { Packet } from '../engine/packet.js';
-import { ARP_LEN, ARP_OP_REPLY, ARP_OP_REQUEST, ArpView, emitArp, type ArpRepr } from '../wire/arp.js';
 import { checksumUpdate16 } from '../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_VLAN, EthernetView, emitEthernet, type EthernetRepr } from '../wire/ethernet.js';
 import {
@@ -54,11 +53,12 @@ import {
 } from '../wire/icmpv4.js';
 import { IPV4_BROADCAST, formatCidr, formatIpv4Addr, isIpv4Multicast, parseIpv4Addr, readIpv4Addr } from '../wire/ipv4-addr.js';
 import { IPPROTO_ICMP, IPPROTO_UDP, IPV4_MIN_HEADER_LEN, Ipv4View, emitIpv4, type Ipv4Repr } from '../wire/ipv4.js';
-import { MAC_BROADCAST, formatMac, isMulticast } from '../wire/mac.js';
+import { MAC_BROADCAST, formatMac } from '../wire/mac.js';
 import { UDP_HEADER_LEN, UdpView, emitUdp, type UdpRepr } from '../wire/udp.js';
 import { VLAN_TAG_LEN, VlanView, emitVlan, type VlanRepr } from '../wire/vlan.js';
 import { type HostConf, type HostPort, type Iface, type ResolvedArp, resolveHostConf } from './config.js';
-import { type Neighbour, NeighbourCache, type NeighbourState } from './neighbours.js';
+import { ARP_RECEIVE_DROPS, ARP_WAIT_DROPS, type ArpCounters, ArpResolver, type ArpSink, type NeighbourCounts } from './arp-resolver.js';
+import type { NeighbourState } from './neighbours.js';
 import { PingSession, type PingErrorKind, type PingOptions } from './ping.js';
 import { RouteTable } from './routes.js';
 
@@ -72,8 +72,7 @@ export const HOST_DROPS = {
   'unknown-vlan': 'VLAN tag (or no tag) with no interface for it on this port',
   'not-my-mac': 'unicast frame for another MAC, or a multicast group the host has not joined',
   'unknown-ethertype': 'EtherType the host does not speak',
-  'arp-malformed': 'ARP packet truncated or not Ethernet/IPv4',
-  'arp-bad-sender': 'ARP sender MAC is multicast or broadcast',
+  ...ARP_RECEIVE_DROPS,
   'ip-truncated': 'IPv4 header cut short',
   'ip-bad-version': 'IPv4 version field is not 4',
   'ip-bad-ihl': 'IPv4 IHL below 5',
@@ -95,8 +94,7 @@ export const HOST_DROPS = {
   'mtu-exceeded': 'packet larger than the outgoing interface MTU (the host does not fragment)',
   'buffer-too-small': 'packet larger than a packet buffer',
   'arp-timeout': 'the next hop never answered ARP',
-  'arp-queue-full': 'pushed out of a full queue of packets waiting for ARP',
-  'neighbour-table-full': 'no room in the neighbour cache for a new entry',
+  ...ARP_WAIT_DROPS,
   'loopback-full': 'the queue of packets to the host itself was full',
   'no-link': 'the port of the outgoing interface is not connected',
   flushed: 'waiting packet discarded when the host was reconfigured or stopped',
@@ -193,14 +191,8 @@ export interface RouteInfo {
 export interface HostStats {
   readonly interfaces: Readonly<Record<string, { rxPackets: number; rxBytes: number; txPackets: number; txBytes: number }>>;
   readonly drops: Readonly<Record<HostDropReason, number>>;
-  readonly arp: {
-    requestsSent: number;
-    repliesSent: number;
-    requestsReceived: number;
-    repliesReceived: number;
-    resolutionFailures: number;
-  };
-  readonly neighbours: { entries: number; capacity: number; overflow: number; evictions: number; queued: number };
+  readonly arp: ArpCounters;
+  readonly neighbours: NeighbourCounts;
   readonly routes: { entries: number; capacity: number; overflow: number };
   readonly icmp: { echoRequestsIn: number; echoRepliesOut: number; echoRequestsOut: number; echoRepliesIn: number; errorsOut: number; errorsIn: number; errorsRateLimited: number };
   readonly udp: { datagramsIn: number; datagramsOut: number; noPort: number };
@@ -229,8 +221,22 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   #ifaces: Iface[] = [];
   #ifaceByName = new Map<string, Iface>();
   #routes: RouteTable;
-  #neighbours: NeighbourCache;
-  #arpConf: ResolvedArp;
+  #arp: ArpResolver<Iface>;
+  /** What ARP needs of this host; made once and kept across reconfigurations. */
+  readonly #arpSink: ArpSink<Iface> = {
+    alloc: () => {
+      const p = this.alloc();
+      if (p === null) this.#allocFailures++;
+      return p;
+    },
+    transmit: (p, iface, dstMac, etherType) => {
+      this.#frame(p, iface, dstMac, etherType);
+    },
+    drop: (p, reason) => this.drop(p, reason),
+    consume: (p) => this.consume(p),
+    note: (p, text) => this.note(p, text),
+    unresolved: (p) => this.drop(p, 'arp-timeout'),
+  };
   #ttl = 64;
   #icmpErrorRate = 0;
   /** Input links and the port each one feeds (null for a link to a port the host does not have). */
@@ -244,14 +250,12 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   // receive (replies, queue flushes) and inside UDP handlers.
   readonly #rxEth = new EthernetView();
   readonly #rxVlan = new VlanView();
-  readonly #rxArp = new ArpView();
   readonly #rxIp = new Ipv4View();
   readonly #rxIcmp = new Icmpv4View();
   readonly #rxUdp = new UdpView();
   readonly #noOptions = new Uint8Array(0);
   readonly #ethRepr: Mutable<EthernetRepr> = { dst: 0, src: 0, etherType: 0 };
   readonly #vlanRepr: Mutable<VlanRepr> = { tpid: ETHERTYPE_VLAN, pcp: 0, dei: false, vid: 0, innerEtherType: 0 };
-  readonly #arpRepr: Mutable<ArpRepr> = { op: ARP_OP_REQUEST, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
   readonly #ipRepr: Mutable<Ipv4Repr> = {
     dscp: 0,
     ecn: 0,
@@ -291,11 +295,6 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   readonly #icmpErrorLog: IcmpErrorReport[] = [];
   #icmpErrorLogNext = 0;
 
-  #arpRequestsSent = 0;
-  #arpRepliesSent = 0;
-  #arpRequestsReceived = 0;
-  #arpRepliesReceived = 0;
-  #arpFailures = 0;
   #echoRequestsIn = 0;
   #echoRepliesOut = 0;
   #echoRequestsOut = 0;
@@ -312,13 +311,12 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     super(ctx, conf, HOST_DROPS);
     const r = resolveHostConf(ctx.name, conf);
     this.#routes = new RouteTable(r.maxRoutes);
-    this.#arpConf = r.arp;
-    this.#neighbours = this.#newNeighbourCache(r.arp);
+    this.#arp = this.#newArp(r.arp);
     this.#apply(r);
   }
 
-  #newNeighbourCache(a: ResolvedArp): NeighbourCache {
-    return new NeighbourCache({ capacity: a.cacheSize, queueLength: a.queueLength, reachableTime: a.reachableTime, staleTime: a.staleTime });
+  #newArp(a: ResolvedArp): ArpResolver<Iface> {
+    return new ArpResolver(this.engine, { ...a, linkHeaderLen: 0, traceLearned: true }, this.#arpSink);
   }
 
   #apply(r: ReturnType<typeof resolveHostConf>): void {
@@ -334,10 +332,9 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
 
   override reconfig(conf: HostConf): void {
     const r = resolveHostConf(this.name, conf);
-    this.#flushNeighbours();
+    this.#arp.flush(this.engine.now());
     this.#routes = new RouteTable(r.maxRoutes);
-    this.#arpConf = r.arp;
-    this.#neighbours = this.#newNeighbourCache(r.arp);
+    this.#arp = this.#newArp(r.arp);
     this.#apply(r);
   }
 
@@ -356,22 +353,15 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   }
 
   override held(): number {
-    return this.#neighbours.held + this.#loopback.length;
+    return this.#arp.held + this.#loopback.length;
   }
 
   override stop(): void {
     this.#stopped = true;
-    this.#flushNeighbours();
+    this.#arp.stop(this.engine.now());
     while (this.#loopback.length > 0) this.drop(this.#loopback.pop()!, 'flushed');
     for (const s of this.#pings.values()) s.stop();
     this.#pings.clear();
-  }
-
-  #flushNeighbours(): void {
-    for (const n of this.#neighbours.list(this.engine.now())) {
-      for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) this.drop(p, 'flushed');
-      this.#neighbours.remove(n);
-    }
   }
 
   // ---------------------------------------------------------------- receive
@@ -413,64 +403,8 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     iface.rxBytes += p.len;
     if (p.traceId !== 0) this.note(p, `rx ${iface.name}`);
     if (etherType === ETHERTYPE_IPV4) this.#receiveIpv4(p, iface, p.off + headerLen, p.len - headerLen);
-    else if (etherType === ETHERTYPE_ARP) this.#receiveArp(p, iface, p.off + headerLen, p.len - headerLen);
+    else if (etherType === ETHERTYPE_ARP) this.#arp.receive(p, iface, p.off + headerLen, p.len - headerLen, this.engine.now());
     else this.drop(p, 'unknown-ethertype');
-  }
-
-  #receiveArp(p: Packet, iface: Iface, off: number, len: number): void {
-    const arp = this.#rxArp;
-    if (arp.wrap(p.buf, off, len) !== null) return this.drop(p, 'arp-malformed');
-    const op = arp.op;
-    const senderMac = arp.senderMac;
-    const senderIp = arp.senderIp;
-    const targetIp = arp.targetIp;
-    if (isMulticast(senderMac)) return this.drop(p, 'arp-bad-sender');
-    if (op === ARP_OP_REQUEST) this.#arpRequestsReceived++;
-    else if (op === ARP_OP_REPLY) this.#arpRepliesReceived++;
-    const forMe = iface.owns(targetIp);
-    const now = this.engine.now();
-    // RFC 826 merge: update what we know of the sender; add it only when it talks to us
-    // (or announces itself, if gratuitous learning is on). A probe (sender 0.0.0.0) teaches nothing.
-    if (senderIp !== 0 && !iface.owns(senderIp)) {
-      const confirms = forMe;
-      const n = this.#neighbours.get(iface.index, senderIp, now);
-      if (n !== undefined) {
-        this.#learn(n, senderMac, now, confirms);
-      } else if (forMe || (this.#arpConf.learnGratuitous && senderIp === targetIp)) {
-        const created = this.#neighbours.create(iface.index, senderIp, now);
-        if (created !== null) this.#learn(created, senderMac, now, true);
-      }
-    }
-    if (op !== ARP_OP_REQUEST || !forMe) {
-      if (p.traceId !== 0) this.note(p, `arp op ${op} from ${formatIpv4Addr(senderIp)}: learned`);
-      return this.consume(p);
-    }
-    // Answer in place: the request becomes the reply.
-    arp.op = ARP_OP_REPLY;
-    arp.targetMac = senderMac;
-    arp.targetIp = senderIp;
-    arp.senderMac = iface.mac;
-    arp.senderIp = targetIp;
-    p.off = off;
-    p.len = ARP_LEN;
-    this.#arpRepliesSent++;
-    if (p.traceId !== 0) this.note(p, `arp: ${formatIpv4Addr(targetIp)} is-at ${formatMac(iface.mac)}, reply to ${formatIpv4Addr(senderIp)}`);
-    this.#frame(p, iface, senderMac, ETHERTYPE_ARP);
-  }
-
-  /** Takes in a neighbour's MAC; an entry that was incomplete sends what waited for it. */
-  #learn(n: Neighbour, mac: number, now: number, confirms: boolean): void {
-    const wasIncomplete = n.mac < 0;
-    if (wasIncomplete || confirms) this.#neighbours.confirm(n, mac, now);
-    else n.mac = mac;
-    if (!wasIncomplete) return;
-    n.timer?.cancel();
-    n.timer = null;
-    const iface = this.#ifaces[n.ifIndex]!;
-    for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) {
-      if (p.traceId !== 0) this.note(p, `arp resolved ${formatIpv4Addr(n.ip)} -> ${formatMac(mac)}`);
-      this.#frame(p, iface, mac, ETHERTYPE_IPV4);
-    }
   }
 
   #receiveIpv4(p: Packet, iface: Iface, off: number, len: number): void {
@@ -701,75 +635,11 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
     }
     if (nextHop === IPV4_BROADCAST || iface.isBroadcast(nextHop)) return this.#frame(p, iface, MAC_BROADCAST, ETHERTYPE_IPV4);
     const now = this.engine.now();
-    const cache = this.#neighbours;
-    let n = cache.get(iface.index, nextHop, now);
-    if (n === undefined) {
-      const created = cache.create(iface.index, nextHop, now);
-      if (created === null) {
-        this.drop(p, 'neighbour-table-full');
-        return 'neighbour-table-full';
-      }
-      n = created;
-      this.#enqueue(n, p);
-      this.#startResolution(n, iface);
-      return 'queued';
-    }
-    if (n.mac < 0) {
-      this.#enqueue(n, p);
-      return 'queued';
-    }
-    if (now - n.confirmedAt >= cache.times.reachableTime && now - n.probedAt >= this.#arpConf.retransTime) {
-      // Stale: use it, and ask the neighbour directly whether it is still there.
-      n.probedAt = now;
-      this.#sendArpRequest(iface, n.ip, n.mac);
-    }
+    const arp = this.#arp;
+    const n = arp.lookup(iface.index, nextHop, now);
+    if (n === undefined || n.mac < 0) return arp.wait(p, iface, nextHop, n, now) ? 'queued' : 'neighbour-table-full';
+    arp.refreshIfStale(n, iface, now);
     return this.#frame(p, iface, n.mac, ETHERTYPE_IPV4);
-  }
-
-  #enqueue(n: Neighbour, p: Packet): void {
-    if (p.traceId !== 0) this.note(p, `arp: waiting for ${formatIpv4Addr(n.ip)}`);
-    const pushedOut = this.#neighbours.enqueue(n, p);
-    if (pushedOut !== null) this.drop(pushedOut, 'arp-queue-full');
-  }
-
-  #startResolution(n: Neighbour, iface: Iface): void {
-    n.probes = 1;
-    n.probedAt = this.engine.now();
-    this.#sendArpRequest(iface, n.ip, MAC_BROADCAST);
-    n.timer = this.engine.after(this.#arpConf.retransTime, () => this.#resolutionTimer(n, iface));
-  }
-
-  #resolutionTimer(n: Neighbour, iface: Iface): void {
-    n.timer = null;
-    if (this.#stopped || n.mac >= 0 || this.#neighbours.get(n.ifIndex, n.ip, this.engine.now()) !== n) return;
-    if (n.probes < this.#arpConf.probes) {
-      n.probes++;
-      n.probedAt = this.engine.now();
-      this.#sendArpRequest(iface, n.ip, MAC_BROADCAST);
-      n.timer = this.engine.after(this.#arpConf.retransTime, () => this.#resolutionTimer(n, iface));
-      return;
-    }
-    this.#arpFailures++;
-    for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) this.drop(p, 'arp-timeout');
-    this.#neighbours.remove(n);
-  }
-
-  /** Broadcasts (or unicasts, to re-confirm a stale entry) a request for `targetIp`. */
-  #sendArpRequest(iface: Iface, targetIp: number, dstMac: number): void {
-    const p = this.alloc();
-    if (p === null) {
-      this.#allocFailures++;
-      return;
-    }
-    const a = this.#arpRepr;
-    a.op = ARP_OP_REQUEST;
-    a.senderMac = iface.mac;
-    a.senderIp = iface.sourceFor(targetIp);
-    a.targetMac = 0;
-    a.targetIp = targetIp;
-    p.len = emitArp(a, p.buf, p.off);
-    this.#arpRequestsSent++;
-    this.#frame(p, iface, dstMac, ETHERTYPE_ARP);
   }
 
   /** Puts the link-layer header (with the interface's VLAN tag) in front and hands the frame to the port. */
@@ -1013,8 +883,9 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   /** The neighbour cache, like `ip neigh`. */
   neighbours(): NeighbourInfo[] {
     const now = this.engine.now();
-    return this.#neighbours.list(now).map((n) => {
-      const state = this.#neighbours.state(n, now);
+    const cache = this.#arp.cache;
+    return cache.list(now).map((n) => {
+      const state = cache.state(n, now);
       const ip = formatIpv4Addr(n.ip);
       const dev = this.#ifaces[n.ifIndex]!.name;
       const mac = n.mac >= 0 ? formatMac(n.mac) : null;
@@ -1057,18 +928,11 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
   stats(): HostStats {
     const interfaces: Record<string, { rxPackets: number; rxBytes: number; txPackets: number; txBytes: number }> = {};
     for (const i of this.#ifaces) interfaces[i.name] = { rxPackets: i.rxPackets, rxBytes: i.rxBytes, txPackets: i.txPackets, txBytes: i.txBytes };
-    const n = this.#neighbours;
     return {
       interfaces,
       drops: { ...this.dropCounts },
-      arp: {
-        requestsSent: this.#arpRequestsSent,
-        repliesSent: this.#arpRepliesSent,
-        requestsReceived: this.#arpRequestsReceived,
-        repliesReceived: this.#arpRepliesReceived,
-        resolutionFailures: this.#arpFailures,
-      },
-      neighbours: { entries: n.size, capacity: n.capacity, overflow: n.overflow, evictions: n.evictions, queued: n.held },
+      arp: this.#arp.counters(),
+      neighbours: this.#arp.neighbourCounts(),
       routes: { entries: this.#routes.size, capacity: this.#routes.capacity, overflow: this.#routes.overflow },
       icmp: {
         echoRequestsIn: this.#echoRequestsIn,

@@ -44,7 +44,7 @@ export class Neighbour {
   readonly #queue: (Packet | null)[];
   #head = 0;
   #count = 0;
-  /** Timer of the pending resolution, set by the host. */
+  /** Timer of the pending resolution, set by the resolver (arp-resolver.ts). */
   timer: { cancel(): void } | null = null;
 
   constructor(ifIndex: number, ip: number, queueLength: number) {
@@ -99,7 +99,7 @@ export class NeighbourCache {
   overflow = 0;
   /** Entries pushed out to make room. */
   evictions = 0;
-  /** Packets waiting in all queues (kept in step by the host through `enqueue`/`dequeue` below). */
+  /** Packets waiting in all queues (kept in step through `enqueue`/`dequeue` below). */
   held = 0;
 
   constructor(options: NeighbourCacheOptions) {

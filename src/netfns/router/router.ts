@@ -22,8 +22,8 @@
  * or a packet from or to a broadcast or multicast address.
  *
  * Neighbours: ARP requests for an address of the receiving interface are answered in place; next
- * hops are resolved with the hosts' bounded neighbour cache (hosts/neighbours.ts: states,
- * per-entry bounded queue, eviction), reused as is. Its lookup keys (interface * 2^32 + address)
+ * hops are resolved with the hosts' ARP resolver and bounded neighbour cache
+ * (hosts/arp-resolver.ts, hosts/neighbours.ts: states, per-entry bounded queue, eviction), reused as is. Its lookup keys (interface * 2^32 + address)
  * are doubles, which would box on every packet, so the datapath looks neighbours up first in a
  * small direct-mapped front cache of typed arrays; the front cache is emptied whenever the
  * neighbour cache gains, loses or evicts an entry, so it never returns an entry the cache no
@@ -38,7 +38,6 @@
 import { App, type AppContext } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
-import { ARP_LEN, ARP_OP_REPLY, ARP_OP_REQUEST, ArpView, emitArp, type ArpRepr } from '../../wire/arp.js';
 import { checksumUpdate16 } from '../../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
 import {
@@ -58,9 +57,10 @@ import {
 } from '../../wire/icmpv4.js';
 import { formatCidr, formatIpv4Addr, parseCidr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import { IPPROTO_ICMP, IPV4_MIN_HEADER_LEN, Ipv4View, emitIpv4, type Ipv4Repr } from '../../wire/ipv4.js';
-import { MAC_BROADCAST, formatMac, isMulticast } from '../../wire/mac.js';
-import { Neighbour, NeighbourCache } from '../../hosts/neighbours.js';
-import { MAIN_TABLE, type ResolvedArp, type RouterConf, RouterIface, type RouterRouteConf, resolveRouteConfAgainst, resolveRouterConf } from './config.js';
+import { formatMac } from '../../wire/mac.js';
+import { ARP_RECEIVE_DROPS, ARP_WAIT_DROPS, type ArpCounters, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
+import { Neighbour } from '../../hosts/neighbours.js';
+import { MAIN_TABLE, type RouterConf, RouterIface, type RouterRouteConf, resolveRouteConfAgainst, resolveRouterConf } from './config.js';
 import { NextHop, ROUTE_BROADCAST, ROUTE_LOCAL, ROUTE_UNICAST, type Route, RoutingTable } from './table.js';
 import { type IpRouteJson, routeJson, routeText } from './render.js';
 
@@ -73,8 +73,7 @@ export const ROUTER_DROPS = {
   'not-my-mac': 'unicast frame for another MAC',
   'l2-broadcast-ip': 'IPv4 in a broadcast or multicast frame: routers do not forward link-layer broadcasts (RFC 1812 5.3.4)',
   'unknown-ethertype': 'EtherType the router does not route (802.1Q tags included)',
-  'arp-malformed': 'ARP packet truncated or not Ethernet/IPv4',
-  'arp-bad-sender': 'ARP sender MAC is multicast or broadcast',
+  ...ARP_RECEIVE_DROPS,
   'ip-truncated': 'IPv4 header cut short',
   'ip-bad-version': 'IPv4 version field is not 4',
   'ip-bad-ihl': 'IPv4 IHL below 5',
@@ -89,8 +88,7 @@ export const ROUTER_DROPS = {
   'frag-needed': 'larger than the egress MTU with DF set (ICMP fragmentation needed sent when allowed)',
   'mtu-exceeded': 'larger than the egress MTU without DF: the router does not fragment',
   'arp-failed': 'the next hop never answered ARP (ICMP host unreachable sent when allowed)',
-  'arp-queue-full': 'pushed out of a full queue of packets waiting for ARP',
-  'neighbour-table-full': 'no room in the neighbour cache for a new entry',
+  ...ARP_WAIT_DROPS,
   'local-protocol': 'packet for a router address that is not an ICMP echo request (the router runs no services)',
   'icmp-truncated': 'ICMP message to the router shorter than its header',
   'icmp-bad-checksum': 'ICMP message to the router whose checksum does not verify',
@@ -116,8 +114,8 @@ export interface RouterStats {
   readonly forwarded: number;
   readonly drops: Readonly<Record<RouterDropReason, number>>;
   readonly icmp: { echoRepliesOut: number; netUnreachableOut: number; hostUnreachableOut: number; timeExceededOut: number; fragNeededOut: number; rateLimited: number; suppressed: number };
-  readonly arp: { requestsSent: number; repliesSent: number; requestsReceived: number; repliesReceived: number; resolutionFailures: number };
-  readonly neighbours: { entries: number; capacity: number; overflow: number; evictions: number; queued: number; permanent: number };
+  readonly arp: ArpCounters;
+  readonly neighbours: NeighbourCounts & { readonly permanent: number };
   readonly tables: Readonly<Record<string, { routes: number; capacity: number; overflow: number; tbl8Groups: number; tbl8Capacity: number }>>;
   readonly allocFailures: number;
   readonly held: number;
@@ -136,15 +134,13 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   readonly #tables = new Map<string, RoutingTable>();
   /** The table of each interface, by interface index. */
   readonly #ifaceTables: RoutingTable[];
-  readonly #arpConf: ResolvedArp;
-  readonly #neighbours: NeighbourCache;
+  readonly #arp: ArpResolver<RouterIface>;
   readonly #permanent = new Map<string, Neighbour>();
   readonly #ttl: number;
   readonly #icmpRate: number;
   readonly #icmpBurst: number;
   #icmpTokens: number;
   #icmpTokensAt = 0;
-  #stopped = false;
   /** Engine time, refreshed at each push and before timer work. */
   #now = 0;
 
@@ -162,8 +158,6 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 
   readonly #ip = new Ipv4View();
   readonly #icmp = new Icmpv4View();
-  readonly #arp = new ArpView();
-  readonly #arpRepr: Mutable<ArpRepr> = { op: ARP_OP_REQUEST, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
   readonly #ipRepr: Mutable<Ipv4Repr> = {
     dscp: 0, ecn: 0, identification: 0, dontFragment: false, moreFragments: false, fragmentOffset: 0,
     ttl: 64, protocol: IPPROTO_ICMP, src: 0, dst: 0, options: new Uint8Array(0), payloadLength: 0,
@@ -180,11 +174,6 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   #fragNeededOut = 0;
   #icmpRateLimited = 0;
   #icmpSuppressed = 0;
-  #arpRequestsSent = 0;
-  #arpRepliesSent = 0;
-  #arpRequestsReceived = 0;
-  #arpRepliesReceived = 0;
-  #arpFailures = 0;
   #allocFailures = 0;
 
   constructor(ctx: AppContext, conf: RouterConf) {
@@ -194,9 +183,20 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     this.#ifaceByName = new Map(r.ifaces.map((i) => [i.name, i]));
     for (const name of r.tables) this.#tables.set(name, new RoutingTable(name, this.#tables.size, { maxRoutes: r.maxRoutes, maxTbl8Groups: r.maxTbl8Groups }));
     this.#ifaceTables = r.ifaces.map((i) => this.#tables.get(i.table)!);
-    this.#arpConf = r.arp;
     this.#expiry = r.arp.reachableTime + r.arp.staleTime;
-    this.#neighbours = new NeighbourCache({ capacity: r.arp.cacheSize, queueLength: r.arp.queueLength, reachableTime: r.arp.reachableTime, staleTime: r.arp.staleTime });
+    this.#arp = new ArpResolver<RouterIface>(ctx.engine, { ...r.arp, learnGratuitous: false, linkHeaderLen: ETHERNET_HEADER_LEN, traceLearned: false }, {
+      alloc: () => {
+        const p = this.alloc();
+        if (p === null) this.#allocFailures++;
+        return p;
+      },
+      transmit: (p, iface, dstMac, etherType) => this.#frame(p, iface, dstMac, etherType),
+      drop: (p, reason) => this.drop(p, reason),
+      consume: (p) => this.consume(p),
+      note: (p, text) => this.note(p, text),
+      unresolved: (p, ip) => this.#unresolved(p, ip),
+      isStatic: (ifIndex, ip) => this.#permanent.has(`${ifIndex}/${ip}`),
+    });
     this.#ttl = r.ttl;
     this.#icmpRate = r.icmpErrorRate;
     this.#icmpBurst = r.icmpErrorBurst;
@@ -261,15 +261,11 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   }
 
   override held(): number {
-    return this.#neighbours.held;
+    return this.#arp.held;
   }
 
   override stop(): void {
-    this.#stopped = true;
-    for (const n of this.#neighbours.list(this.engine.now())) {
-      for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) this.drop(p, 'flushed');
-      this.#neighbours.remove(n);
-    }
+    this.#arp.stop(this.engine.now());
   }
 
   // ---------------------------------------------------------------- receive
@@ -307,7 +303,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     if (etherType === ETHERTYPE_ARP) {
       iface.rxPackets++;
       iface.rxBytes += p.len;
-      return this.#receiveArp(p, iface);
+      return this.#arp.receive(p, iface, p.off + ETHERNET_HEADER_LEN, p.len - ETHERNET_HEADER_LEN, this.#now);
     }
     this.drop(p, 'unknown-ethertype');
   }
@@ -417,55 +413,6 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     this.#transmitIp(p, this.#ifaces[hop.ifIndex]!, (hop.via !== 0 ? hop.via : requester) | 0);
   }
 
-  #receiveArp(p: Packet, iface: RouterIface): void {
-    const arp = this.#arp;
-    const off = p.off + ETHERNET_HEADER_LEN;
-    if (arp.wrap(p.buf, off, p.len - ETHERNET_HEADER_LEN) !== null) return this.drop(p, 'arp-malformed');
-    const op = arp.op;
-    const senderMac = arp.senderMac;
-    const senderIp = arp.senderIp;
-    const targetIp = arp.targetIp;
-    if (isMulticast(senderMac)) return this.drop(p, 'arp-bad-sender');
-    if (op === ARP_OP_REQUEST) this.#arpRequestsReceived++;
-    else if (op === ARP_OP_REPLY) this.#arpRepliesReceived++;
-    const forMe = iface.owns(targetIp);
-    const now = this.#now;
-    // RFC 826 merge: update what we know of the sender; add it only when it talks to us.
-    if (senderIp !== 0 && !iface.owns(senderIp) && !this.#permanent.has(`${iface.index}/${senderIp}`)) {
-      const n = this.#neighbours.get(iface.index, senderIp, now);
-      if (n !== undefined) this.#learn(n, senderMac, now, forMe);
-      else if (forMe) {
-        const created = this.#neighbours.create(iface.index, senderIp, now);
-        if (created !== null) this.#learn(created, senderMac, now, true);
-      }
-    }
-    if (op !== ARP_OP_REQUEST || !forMe) return this.consume(p);
-    arp.op = ARP_OP_REPLY;
-    arp.targetMac = senderMac;
-    arp.targetIp = senderIp;
-    arp.senderMac = iface.mac;
-    arp.senderIp = targetIp;
-    p.len = ETHERNET_HEADER_LEN + ARP_LEN;
-    this.#arpRepliesSent++;
-    if (p.traceId !== 0) this.note(p, `arp: ${formatIpv4Addr(targetIp)} is-at ${formatMac(iface.mac)}, reply to ${formatIpv4Addr(senderIp)}`);
-    this.#frame(p, iface, senderMac, ETHERTYPE_ARP);
-  }
-
-  /** Takes in a neighbour's MAC; an entry that was incomplete sends what waited for it. */
-  #learn(n: Neighbour, mac: number, now: number, confirms: boolean): void {
-    const wasIncomplete = n.mac < 0;
-    if (wasIncomplete || confirms) this.#neighbours.confirm(n, mac, now);
-    else n.mac = mac;
-    if (!wasIncomplete) return;
-    n.timer?.cancel();
-    n.timer = null;
-    const iface = this.#ifaces[n.ifIndex]!;
-    for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) {
-      if (p.traceId !== 0) this.note(p, `arp resolved ${formatIpv4Addr(n.ip)} -> ${formatMac(mac)}`);
-      this.#frame(p, iface, mac, ETHERTYPE_IPV4);
-    }
-  }
-
   // ---------------------------------------------------------------- errors
 
   /**
@@ -567,11 +514,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const now = this.#now;
     const n = this.#neighbour(iface.index, nextHop, now);
     if (n !== null && n.mac >= 0) {
-      if (now - n.confirmedAt >= this.#arpConf.reachableTime && now - n.probedAt >= this.#arpConf.retransTime) {
-        // Stale: use it, and ask the neighbour directly whether it is still there.
-        n.probedAt = now;
-        this.#sendArpRequest(iface, n.ip, n.mac);
-      }
+      this.#arp.refreshIfStale(n, iface, now);
       // The destination MAC is written here, not passed on: a 48-bit number crossing a call is boxed.
       const mac = n.mac;
       const mem = p.pool.memory;
@@ -583,20 +526,12 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       this.#send(p, iface, ETHERTYPE_IPV4);
       return;
     }
-    let entry = n;
-    if (entry === null) {
-      entry = this.#neighbours.create(iface.index, nextHop >>> 0, now);
-      if (entry === null) return this.drop(p, 'neighbour-table-full');
-      this.#enqueue(entry, p);
-      this.#startResolution(entry, iface);
-      return;
-    }
-    this.#enqueue(entry, p);
+    this.#arp.wait(p, iface, nextHop >>> 0, n, now);
   }
 
   /** The neighbour entry for `ip` (int32) on interface `ifIndex`, or null; resolved entries come from the front cache. */
   #neighbour(ifIndex: number, ip: number, now: number): Neighbour | null {
-    const cache = this.#neighbours;
+    const cache = this.#arp.cache;
     if (cache.size !== this.#fcSize || cache.evictions !== this.#fcEvictions) this.#flushFrontCache();
     const slot = Math.imul(ip ^ (ifIndex << 24), 0x9e3779b1) >>> (32 - FRONT_CACHE_BITS);
     if (this.#fcIp[slot] === ip && this.#fcIf[slot] === ifIndex + 1) {
@@ -618,61 +553,18 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
   #flushFrontCache(): void {
     this.#fcIf.fill(0);
     this.#fcEntry.fill(null);
-    this.#fcSize = this.#neighbours.size;
-    this.#fcEvictions = this.#neighbours.evictions;
+    this.#fcSize = this.#arp.cache.size;
+    this.#fcEvictions = this.#arp.cache.evictions;
   }
 
-  #enqueue(n: Neighbour, p: Packet): void {
-    if (p.traceId !== 0) this.note(p, `arp: waiting for ${formatIpv4Addr(n.ip)}`);
-    const pushedOut = this.#neighbours.enqueue(n, p);
-    if (pushedOut !== null) this.drop(pushedOut, 'arp-queue-full');
-  }
-
-  #startResolution(n: Neighbour, iface: RouterIface): void {
-    n.probes = 1;
-    n.probedAt = this.engine.now();
-    this.#sendArpRequest(iface, n.ip, MAC_BROADCAST);
-    n.timer = this.engine.after(this.#arpConf.retransTime, () => this.#resolutionTimer(n, iface));
-  }
-
-  #resolutionTimer(n: Neighbour, iface: RouterIface): void {
-    n.timer = null;
+  /** A packet that waited for `ip`, which never answered: host unreachable, when the packet earns an error. */
+  #unresolved(p: Packet, ip: number): void {
     this.#now = this.engine.now();
-    if (this.#stopped || n.mac >= 0 || this.#neighbours.get(n.ifIndex, n.ip, this.engine.now()) !== n) return;
-    if (n.probes < this.#arpConf.probes) {
-      n.probes++;
-      n.probedAt = this.engine.now();
-      this.#sendArpRequest(iface, n.ip, MAC_BROADCAST);
-      n.timer = this.engine.after(this.#arpConf.retransTime, () => this.#resolutionTimer(n, iface));
-      return;
-    }
-    this.#arpFailures++;
-    for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) {
-      const inIface = this.#ifaces[p.inPort];
-      if (p.traceId !== 0) this.note(p, `arp-failed: ${formatIpv4Addr(n.ip)} never answered`);
-      // Only forwarded packets earn an error: the router's own (ICMP errors, echo replies) do not.
-      if (inIface !== undefined) this.#sendError(p, p.off + ETHERNET_HEADER_LEN, inIface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST, 0);
-      this.drop(p, 'arp-failed');
-    }
-    this.#neighbours.remove(n);
-  }
-
-  /** Broadcasts (or unicasts, to re-confirm a stale entry) a request for `targetIp`. */
-  #sendArpRequest(iface: RouterIface, targetIp: number, dstMac: number): void {
-    const p = this.alloc();
-    if (p === null) {
-      this.#allocFailures++;
-      return;
-    }
-    const a = this.#arpRepr;
-    a.op = ARP_OP_REQUEST;
-    a.senderMac = iface.mac;
-    a.senderIp = iface.sourceFor(targetIp);
-    a.targetMac = 0;
-    a.targetIp = targetIp;
-    p.len = ETHERNET_HEADER_LEN + emitArp(a, p.buf, p.off + ETHERNET_HEADER_LEN);
-    this.#arpRequestsSent++;
-    this.#frame(p, iface, dstMac, ETHERTYPE_ARP);
+    const inIface = this.#ifaces[p.inPort];
+    if (p.traceId !== 0) this.note(p, `arp-failed: ${formatIpv4Addr(ip)} never answered`);
+    // Only forwarded packets earn an error: the router's own (ICMP errors, echo replies) do not.
+    if (inIface !== undefined) this.#sendError(p, p.off + ETHERNET_HEADER_LEN, inIface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST, 0);
+    this.drop(p, 'arp-failed');
   }
 
   /** Writes the Ethernet header at `p.off` and hands the frame to the interface's port. */
@@ -755,7 +647,8 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
       return { ip, dev, mac, state, queued: n.queued, text: `${ip} dev ${dev}${mac !== null ? ` lladdr ${mac}` : ''} ${state.toUpperCase()}` };
     };
     for (const n of this.#permanent.values()) out.push(row(n, 'permanent'));
-    for (const n of this.#neighbours.list(now)) out.push(row(n, this.#neighbours.state(n, now)));
+    const cache = this.#arp.cache;
+    for (const n of cache.list(now)) out.push(row(n, cache.state(n, now)));
     return out;
   }
 
@@ -769,7 +662,6 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     for (const i of this.#ifaces) interfaces[i.name] = { rxPackets: i.rxPackets, rxBytes: i.rxBytes, txPackets: i.txPackets, txBytes: i.txBytes };
     const tables: Record<string, { routes: number; capacity: number; overflow: number; tbl8Groups: number; tbl8Capacity: number }> = {};
     for (const t of this.#tables.values()) tables[t.name] = { routes: t.size, capacity: t.maxRoutes, overflow: t.overflow, tbl8Groups: t.lpm.tbl8GroupsInUse, tbl8Capacity: t.lpm.maxTbl8Groups };
-    const n = this.#neighbours;
     return {
       interfaces,
       forwarded: this.#forwarded,
@@ -783,14 +675,8 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
         rateLimited: this.#icmpRateLimited,
         suppressed: this.#icmpSuppressed,
       },
-      arp: {
-        requestsSent: this.#arpRequestsSent,
-        repliesSent: this.#arpRepliesSent,
-        requestsReceived: this.#arpRequestsReceived,
-        repliesReceived: this.#arpRepliesReceived,
-        resolutionFailures: this.#arpFailures,
-      },
-      neighbours: { entries: n.size, capacity: n.capacity, overflow: n.overflow, evictions: n.evictions, queued: n.held, permanent: this.#permanent.size },
+      arp: this.#arp.counters(),
+      neighbours: { ...this.#arp.neighbourCounts(), permanent: this.#permanent.size },
       tables,
       allocFailures: this.#allocFailures,
       held: this.held(),
