@@ -11,27 +11,12 @@ import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
+import { exampleLabTests } from '../../src/testing/example-labs.js';
 
 
 
 for (const lab of ['two-hosts', 'vlan-tenants', 'bridge-chain']) {
-  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
-    assert.equal(r.stderr, '');
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /packets conserved/);
-    compareGolden(`lab-run-${lab}.txt`, r.stdout);
-  });
-
-  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean }; checks: { passed: boolean }[] };
-    assert.equal(report.failed, 0);
-    assert.ok(report.conservation.ok);
-    assert.ok(report.checks.every((c) => c.passed));
-    compareGolden(`lab-run-${lab}.json`, r.stdout);
-  });
+  exampleLabTests(lab);
 }
 
 test('the tenant-crossing check really fails when asked to succeed', () => {

@@ -10,29 +10,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
-import { compareGolden } from '../../src/testing/golden.js';
+import { exampleLabTests } from '../../src/testing/example-labs.js';
 import { loadLabFile } from '../../src/control/lab/load.js';
 import { LabRuntime } from '../../src/control/lab/runtime.js';
 import type { E1000Nic } from '../../src/nics/e1000/e1000-nic.js';
 import { assertConserved } from '../../src/testing/conservation.js';
 
 for (const lab of ['nics-virtio', 'nics-e1000']) {
-  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
-    assert.equal(r.stderr, '');
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /packets conserved/);
-    compareGolden(`${lab}.txt`, r.stdout);
-  });
-
-  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean } };
-    assert.equal(report.failed, 0);
-    assert.ok(report.conservation.ok);
-    compareGolden(`${lab}.json`, r.stdout);
-  });
+  exampleLabTests(lab, '');
 }
 
 test('a check from a VM really fails when its target does not exist', () => {

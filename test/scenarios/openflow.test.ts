@@ -11,28 +11,14 @@ import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
+import { exampleLabTests } from '../../src/testing/example-labs.js';
 
 const LABS = ['neutron-br-tun'];
 const ARP = 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),arp(op=request,spa=10.0.0.1,tpa=10.0.0.2)';
 const TAGGED_ARP = 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),vlan(vid=1),arp(op=request,spa=10.0.0.1,tpa=10.0.0.2)';
 
 for (const lab of LABS) {
-  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
-    assert.equal(r.stderr, '');
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /packets conserved/);
-    compareGolden(`openflow-lab-run-${lab}.txt`, r.stdout);
-  });
-
-  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean } };
-    assert.equal(report.failed, 0);
-    assert.ok(report.conservation.ok);
-    compareGolden(`openflow-lab-run-${lab}.json`, r.stdout);
-  });
+  exampleLabTests(lab, 'openflow-lab-run-');
 }
 
 test('in examples/neutron-br-tun.yml VLAN 2 really stays local: the isolation check fails when asked to succeed', () => {

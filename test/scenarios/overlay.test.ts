@@ -10,28 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
-import { compareGolden } from '../../src/testing/golden.js';
+import { exampleLabTests } from '../../src/testing/example-labs.js';
 import { tsharkAvailable, tsharkFields, tsharkProblems } from '../interop/tools.js';
 import { parseLab } from '../../src/control/lab/load.js';
 import { overlayMtuWarnings } from '../../src/control/lab/kinds/vtep.js';
 
 for (const lab of ['overlay-vxlan', 'overlay-gre']) {
-  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
-    assert.equal(r.stderr, '');
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /packets conserved/);
-    compareGolden(`lab-run-${lab}.txt`, r.stdout);
-  });
-
-  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean } };
-    assert.equal(report.failed, 0);
-    assert.ok(report.conservation.ok);
-    compareGolden(`lab-run-${lab}.json`, r.stdout);
-  });
+  exampleLabTests(lab);
 
   test(`in examples/${lab}.yml tenant B really cannot reach tenant A: the crossing check fails when asked to succeed`, () => {
     const text = readFileSync(join(repoRoot(), 'examples', `${lab}.yml`), 'utf8').replace('{ from: b1, to: 10.0.0.3, expect: failure }', '{ from: b1, to: 10.0.0.3, expect: success }');

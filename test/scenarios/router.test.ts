@@ -12,26 +12,12 @@ import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { formatMac } from '../../src/wire/mac.js';
 import { compareGolden } from '../../src/testing/golden.js';
+import { exampleLabTests } from '../../src/testing/example-labs.js';
 
 
 
 for (const lab of ['routed-three-subnets', 'routed-ecmp']) {
-  test(`vnet lab run passes every check of examples/${lab}.yml and prints the golden report`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`]);
-    assert.equal(r.stderr, '');
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /packets conserved/);
-    compareGolden(`router-lab-run-${lab}.txt`, r.stdout);
-  });
-
-  test(`vnet lab run --json for examples/${lab}.yml matches its golden JSON`, () => {
-    const r = runCli(['lab', 'run', `examples/${lab}.yml`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { failed: number; conservation: { ok: boolean }; checks: { passed: boolean }[] };
-    assert.equal(report.failed, 0);
-    assert.ok(report.conservation.ok);
-    compareGolden(`router-lab-run-${lab}.json`, r.stdout);
-  });
+  exampleLabTests(lab, 'router-lab-run-');
 }
 
 test('the unreachable check of the routed example really fails when asked to succeed', () => {
