@@ -4,33 +4,10 @@ import { App, type AppContext } from '../engine/app.js';
 import { Engine, Graph, type EngineOptions } from '../engine/engine.js';
 import { assertConserved } from '../testing/conservation.js';
 import { LearningBridge, type LearningBridgeConf } from './learning-bridge.js';
+import { FrameEnd } from '../testing/frame-end.js';
 
 const S = 1_000_000_000;
 
-/** A test host: sends the frames it is given on `tx`, keeps a copy of what arrives on `rx`. */
-class Host extends App<Record<string, never>, unknown> {
-  readonly received: number[][] = [];
-  constructor(ctx: AppContext, conf: unknown) {
-    super(ctx, conf, {});
-  }
-  send(bytes: number[]): void {
-    const p = this.alloc()!;
-    p.setData(Uint8Array.from(bytes));
-    this.output.tx!.transmit(p);
-  }
-  override push(): void {
-    const l = this.input.rx;
-    if (l === undefined) return;
-    while (!l.empty()) {
-      const p = l.receive();
-      this.received.push([...p.bytes()]);
-      this.consume(p);
-    }
-  }
-  take(): number[][] {
-    return this.received.splice(0);
-  }
-}
 
 /** A peer that never reads its input, so the link towards it fills up. */
 class Deaf extends App<Record<string, never>, unknown> {
@@ -54,7 +31,7 @@ function tagged(dst: number[], src: number[], vlan: number, body = payload(), pc
 interface Lab {
   e: Engine;
   br: LearningBridge;
-  h: Record<string, Host>;
+  h: Record<string, FrameEnd>;
   /** Sends a frame from a host and runs the engine until it settles. */
   send(from: string, frame: number[]): void;
   /** Frames each host received since the last call. */
@@ -65,11 +42,11 @@ function lab(ports: string[], conf: LearningBridgeConf = {}, options: EngineOpti
   const e = new Engine(options);
   const g = new Graph().app('br', LearningBridge, conf);
   for (const p of ports) {
-    g.app(`h${p}`, Host).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
+    g.app(`h${p}`, FrameEnd).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
   }
   e.configure(g);
-  const h: Record<string, Host> = {};
-  for (const p of ports) h[p] = e.app<Host>(`h${p}`);
+  const h: Record<string, FrameEnd> = {};
+  for (const p of ports) h[p] = e.app<FrameEnd>(`h${p}`);
   return {
     e,
     br: e.app<LearningBridge>('br'),
@@ -273,20 +250,20 @@ test('a full output link drops and counts the copies it cannot take', () => {
   e.configure(
     new Graph()
       .app('br', LearningBridge, {})
-      .app('h1', Host)
-      .app('h2', Host)
+      .app('h1', FrameEnd)
+      .app('h2', FrameEnd)
       .app('mute', Deaf)
       .link('h1.tx -> br.p1')
       .link('br.p2 -> h2.rx')
       .link('br.p3 -> mute.rx'),
   );
-  const h1 = e.app<Host>('h1');
+  const h1 = e.app<FrameEnd>('h1');
   for (let i = 0; i < 10; i++) {
     h1.send(eth(BCAST, mac(1)));
     if (i % 3 === 2) e.runBreaths(1);
   }
   e.runBreaths(3);
-  assert.equal(e.app<Host>('h2').received.length, 10);
+  assert.equal(e.app<FrameEnd>('h2').received.length, 10);
   const full = e.links.get('br.p3 -> mute.rx')!;
   assert.equal(full.queued, 4);
   assert.equal(full.drops, 6);
@@ -298,7 +275,7 @@ test('a port that loses its links is forgotten in the FDB', () => {
   l.send('p3', eth(BCAST, mac(3)));
   l.send('p1', eth(BCAST, mac(1)));
   const g = new Graph().app('br', LearningBridge, {});
-  for (const p of ['p1', 'p2']) g.app(`h${p}`, Host).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
+  for (const p of ['p1', 'p2']) g.app(`h${p}`, FrameEnd).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
   l.e.configure(g);
   assert.deepEqual(l.br.fdb().map((r) => r.port), ['p1']);
   assertConserved(l.e);
@@ -421,11 +398,11 @@ test('reconfiguring the bridge keeps learned entries and replaces configured sta
   const e = new Engine();
   const graph = (conf: LearningBridgeConf): Graph => {
     const g = new Graph().app('br', LearningBridge, conf);
-    for (const p of ['p1', 'p2']) g.app(`h${p}`, Host).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
+    for (const p of ['p1', 'p2']) g.app(`h${p}`, FrameEnd).link(`h${p}.tx -> br.${p}`).link(`br.${p} -> h${p}.rx`);
     return g;
   };
   e.configure(graph({ static: [{ mac: '02:00:00:00:00:07', port: 'p1' }] }));
-  e.app<Host>('hp1').send(eth(BCAST, mac(1)));
+  e.app<FrameEnd>('hp1').send(eth(BCAST, mac(1)));
   e.runBreaths(2);
   const br = e.app<LearningBridge>('br');
   e.configure(graph({ ageingTime: 20, static: [{ mac: '02:00:00:00:00:08', port: 'p2' }] }));

@@ -1,43 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { App, type AppContext } from '../engine/app.js';
 import { Engine, Graph } from '../engine/engine.js';
 import { assertConserved } from '../testing/conservation.js';
 import { DgramPort, type DgramPortConf } from './dgram-port.js';
+import { FrameEnd } from '../testing/frame-end.js';
 
-/** Sends frames on `tx`, keeps what arrives on `rx`. */
-class End extends App<Record<string, never>, unknown> {
-  readonly received: number[][] = [];
-  constructor(ctx: AppContext, conf: unknown) {
-    super(ctx, conf, {});
-  }
-  send(bytes: number[]): void {
-    const p = this.alloc()!;
-    p.setData(Uint8Array.from(bytes));
-    this.output.tx!.transmit(p);
-  }
-  override push(): void {
-    const l = this.input.rx;
-    if (l === undefined) return;
-    while (!l.empty()) {
-      const p = l.receive();
-      this.received.push([...p.bytes()]);
-      this.consume(p);
-    }
-  }
-}
 
 function frame(payload: number, fill = 0x5a): number[] {
   return [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0, 0x12, 0x34, 0x56, 0x08, 0x06, ...new Array<number>(payload).fill(fill)];
 }
 
-async function rig(conf: DgramPortConf = {}): Promise<{ e: Engine; dp: DgramPort; end: End; port: number; close: () => void }> {
+async function rig(conf: DgramPortConf = {}): Promise<{ e: Engine; dp: DgramPort; end: FrameEnd; port: number; close: () => void }> {
   const e = new Engine();
-  e.configure(new Graph().app('dp', DgramPort, { port: 'eth0', ...conf }).app('end', End).link('end.tx -> dp.eth0').link('dp.eth0 -> end.rx'));
+  e.configure(new Graph().app('dp', DgramPort, { port: 'eth0', ...conf }).app('end', FrameEnd).link('end.tx -> dp.eth0').link('dp.eth0 -> end.rx'));
   const dp = e.app<DgramPort>('dp');
   const port = await dp.ready();
-  return { e, dp, end: e.app<End>('end'), port, close: () => e.stop() };
+  return { e, dp, end: e.app<FrameEnd>('end'), port, close: () => e.stop() };
 }
 
 async function peerSocket(port = 0): Promise<{ sock: dgram.Socket; port: number; got: Buffer[] }> {
@@ -162,12 +141,12 @@ test('without a configured peer nothing is sent before someone spoke; with one, 
 test('a port already taken is reported by ready() and frames are dropped as socket-down', async () => {
   const holder = await peerSocket();
   const e = new Engine();
-  e.configure(new Graph().app('dp', DgramPort, { port: 'eth0', bindPort: holder.port, peerPort: 9 }).app('end', End).link('end.tx -> dp.eth0').link('dp.eth0 -> end.rx'));
+  e.configure(new Graph().app('dp', DgramPort, { port: 'eth0', bindPort: holder.port, peerPort: 9 }).app('end', FrameEnd).link('end.tx -> dp.eth0').link('dp.eth0 -> end.rx'));
   const dp = e.app<DgramPort>('dp');
   try {
     await assert.rejects(dp.ready(), /dp: udp 127\.0\.0\.1:\d+: .*EADDRINUSE/);
     assert.match(dp.error ?? '', /EADDRINUSE/);
-    e.app<End>('end').send(frame(50));
+    e.app<FrameEnd>('end').send(frame(50));
     e.runBreaths(2);
     assert.equal(dp.dropCounts['socket-down'], 1);
     assertConserved(e);

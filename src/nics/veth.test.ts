@@ -1,45 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App, type AppContext } from '../engine/app.js';
 import { Engine, Graph } from '../engine/engine.js';
 import { assertConserved } from '../testing/conservation.js';
 import { Veth, type VethConf } from './veth.js';
+import { FrameEnd } from '../testing/frame-end.js';
 
-/** Sends frames on `tx`, keeps the lengths of what arrives on `rx`. */
-class End extends App<Record<string, never>, unknown> {
-  readonly received: number[][] = [];
-  constructor(ctx: AppContext, conf: unknown) {
-    super(ctx, conf, {});
-  }
-  send(bytes: number[]): void {
-    const p = this.alloc()!;
-    p.setData(Uint8Array.from(bytes));
-    this.output.tx!.transmit(p);
-  }
-  override push(): void {
-    const l = this.input.rx;
-    if (l === undefined) return;
-    while (!l.empty()) {
-      const p = l.receive();
-      this.received.push([...p.bytes()]);
-      this.consume(p);
-    }
-  }
-}
 
-function pair(conf: VethConf = {}): { e: Engine; veth: Veth; a: End; b: End } {
+function pair(conf: VethConf = {}): { e: Engine; veth: Veth; a: FrameEnd; b: FrameEnd } {
   const e = new Engine();
   e.configure(
     new Graph()
       .app('veth', Veth, conf)
-      .app('ha', End)
-      .app('hb', End)
+      .app('ha', FrameEnd)
+      .app('hb', FrameEnd)
       .link('ha.tx -> veth.a')
       .link('veth.a -> ha.rx')
       .link('hb.tx -> veth.b')
       .link('veth.b -> hb.rx'),
   );
-  return { e, veth: e.app<Veth>('veth'), a: e.app<End>('ha'), b: e.app<End>('hb') };
+  return { e, veth: e.app<Veth>('veth'), a: e.app<FrameEnd>('ha'), b: e.app<FrameEnd>('hb') };
 }
 
 /** An Ethernet frame with `payload` bytes after the header and the given VLAN tags. */
@@ -105,8 +84,8 @@ test('reconfiguring the MTU applies to the next frame', () => {
   e.configure(
     new Graph()
       .app('veth', Veth, { mtu: 200 })
-      .app('ha', End)
-      .app('hb', End)
+      .app('ha', FrameEnd)
+      .app('hb', FrameEnd)
       .link('ha.tx -> veth.a')
       .link('veth.a -> ha.rx')
       .link('hb.tx -> veth.b')
