@@ -13,7 +13,7 @@
  * and allowed for the sender; the protocol type must match the key's payload; a present checksum
  * must verify. With sequencing on, a packet must carry a sequence number newer than the last one
  * accepted from that remote on that key (serial number arithmetic): older ones are
- * 'gre-out-of-order', repeats 'gre-duplicate'. RFC 2890's reordering buffer is not implemented:
+ * 'gre-out-of-order', repeats 'gre-duplicate'. vnet keeps no RFC 2890 reordering buffer:
  * out-of-order packets are dropped, never held.
  */
 import type { AppContext } from '../../engine/app.js';
@@ -29,7 +29,7 @@ export const GRE_DROPS = {
   ...OVERLAY_DROPS,
   'gre-truncated': 'GRE header cut short, or shorter than its flags say',
   'gre-bad-version': 'GRE version is not 0',
-  'gre-unknown-flags': 'GRE routing, strict source route or recursion bits set (RFC 1701 features not implemented)',
+  'gre-unknown-flags': 'GRE routing, strict source route or recursion bits set (RFC 1701 features vnet does not support)',
   'gre-no-key': 'GRE packet without a key: the key names the tenant',
   'unknown-key': 'GRE key not served by this endpoint',
   'key-not-allowed': 'the sending endpoint is not in this key\'s flood list or static FDB',
