@@ -7,6 +7,10 @@
  * one segment (a VNI or a GRE key) for untagged frames, or to several by 802.1Q VLAN (a trunk:
  * the tag picks the segment and is removed before encapsulation, put back on delivery).
  *
+ * A `flow` port (OVS `options:key=flow`) is a member of every segment in the flood lists, and
+ * the packet's `tunnelId` metadata names the segment: read (then cleared) on the way in, set on
+ * delivery, so an OpenFlow switch on that port chooses the VNI with its tun_id actions.
+ *
  * Access to overlay: learn the inner source MAC on the access port, answer ARP requests from
  * the segment's ARP-suppression table, then by the per-segment FDB: a local port, a remote
  * endpoint (encapsulate), or, for group and unknown destinations, every other local member of
@@ -55,7 +59,7 @@ import { U32Index } from './u32-index.js';
 export const OVERLAY_DROPS = {
   runt: 'access frame shorter than the 14-byte Ethernet header',
   'unknown-port': 'frame on a port that is neither the underlay nor a configured access port',
-  'no-segment': 'access frame whose VLAN (or lack of one) is bound to no segment on this port',
+  'no-segment': 'access frame whose VLAN (or lack of one, or tunnelId on a flow port) is bound to no segment on this port',
   'multicast-source': 'access frame with a group source MAC',
   'same-port': 'destination MAC is on the ingress access port',
   'port-unlinked': 'the destination access port has no output link',
@@ -152,6 +156,11 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   /** port * 4096 + vlan -> segment, or -1 (only trunk ports have entries). */
   readonly #tagged: Int32Array;
   readonly #trunk: Uint8Array;
+  /**
+   * Ports bound with `flow`: the frame's tunnelId picks the segment. Their members are
+   * port * 4096 + segment index (never more than 4095 segments), in the place of the VLAN.
+   */
+  readonly #flow: Uint8Array;
   /** Segment index -> VNI or key. */
   protected readonly segmentIds: Uint32Array;
   readonly #segmentIndex: U32Index;
@@ -216,11 +225,19 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#untagged = new Int32Array(nPorts).fill(-1);
     this.#trunk = new Uint8Array(nPorts);
     this.#tagged = new Int32Array(nPorts * VLANS).fill(-1);
+    this.#flow = new Uint8Array(nPorts);
     const members: number[][] = s.segments.map(() => []);
     for (const [name, bindings] of s.ports) {
       const port = this.#portIndex.get(name)!;
+      const flow = s.flowPorts.has(name);
+      if (flow) this.#flow[port] = 1;
       for (const b of bindings) {
         const seg = this.#segmentIndex.get(b.segment);
+        if (flow) {
+          this.#tagged[port * VLANS + seg] = seg;
+          members[seg]!.push(port * VLANS + seg);
+          continue;
+        }
         if (b.vlan === 0) this.#untagged[port] = seg;
         else {
           this.#trunk[port] = 1;
@@ -389,7 +406,15 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     let off = p.off;
     let vlan = 0;
     let seg = this.#untagged[port]!;
-    if (this.#trunk[port] === 1 && view.getUint16(off + 12) === ETHERTYPE_VLAN) {
+    if (this.#flow[port] === 1) {
+      // The segment index stands in the VLAN's place in the member; the metadata stops here.
+      const bySegment = this.#segmentIndex.get(p.tunnelId);
+      p.tunnelId = 0;
+      if (bySegment < 0) return this.drop(p, 'no-segment');
+      seg = this.#tagged[port * VLANS + bySegment]!;
+      if (seg < 0) return this.drop(p, 'no-segment');
+      vlan = seg;
+    } else if (this.#trunk[port] === 1 && view.getUint16(off + 12) === ETHERTYPE_VLAN) {
       if (p.len < ETH + 4) return this.drop(p, 'runt');
       vlan = view.getUint16(off + 14) & 0xfff;
       seg = this.#tagged[port * VLANS + vlan]!;
@@ -461,14 +486,15 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const vlan = member & 0xfff;
     const out = this.#outLinks[port]!;
     if (out === null) return this.drop(p, 'port-unlinked');
-    if (vlan !== 0) {
+    if (this.#flow[port] === 1) p.tunnelId = this.segmentIds[vlan]!;
+    else if (vlan !== 0) {
       if (!p.prepend(4)) return this.drop(p, 'no-headroom');
       const o = p.off;
       p.buf.copyWithin(o, o + 4, o + 16);
       p.view.setUint16(o + 12, ETHERTYPE_VLAN);
       p.view.setUint16(o + 14, vlan);
     }
-    if (p.traceId !== 0) this.note(p, `-> access ${this.#portNames[port]}${vlan !== 0 ? ` vlan ${vlan}` : ''}`);
+    if (p.traceId !== 0) this.note(p, `-> access ${this.#portNames[port]}${this.#flow[port] === 1 ? ` tun_id ${p.tunnelId}` : vlan !== 0 ? ` vlan ${vlan}` : ''}`);
     out.transmit(p);
   }
 

@@ -9,12 +9,16 @@
 import { parseCidr, parseIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { isMulticast, parseMac } from '../../wire/mac.js';
 
-/** An access port's membership: frames with this VLAN (untagged when absent) belong to the segment. */
+/**
+ * An access port's membership: frames with this VLAN (untagged when absent) belong to the segment.
+ * `flow` (OVS `options:key=flow`) binds the port to every segment of the flood lists, the frame's
+ * `tunnelId` metadata naming the segment both ways: read on encapsulation, set on delivery.
+ */
 export interface OverlayPortBinding {
-  /** VXLAN network identifier (VXLAN endpoints). */
-  readonly vni?: number;
-  /** GRE key (GRE endpoints). */
-  readonly key?: number;
+  /** VXLAN network identifier (VXLAN endpoints), or `flow`. */
+  readonly vni?: number | 'flow';
+  /** GRE key (GRE endpoints), or `flow`. */
+  readonly key?: number | 'flow';
   /** 802.1Q VLAN id on a trunk port; absent for untagged frames. */
   readonly vlan?: number;
   /** GRE only: `ethernet` (gretap, protocol 0x6558, the default) or `ip` (IPv4 over GRE, 0x0800). */
@@ -80,8 +84,10 @@ export interface OverlaySettings {
   readonly gateway: number;
   readonly mtu: number;
   readonly neighbours: ReadonlyMap<number, number>;
-  /** Access port name -> its bindings. */
+  /** Access port name -> its bindings (a flow port: one per flood-list segment, VLAN 0). */
   readonly ports: ReadonlyMap<string, readonly Binding[]>;
+  /** Access ports whose segment is the frame's `tunnelId` (`flow` bindings). */
+  readonly flowPorts: ReadonlySet<string>;
   /** Segment ids (VNI or key) in first-seen order; the index is the segment's number in the data path. */
   readonly segments: readonly number[];
   /** Segment id -> `ip` for IP-over-GRE segments. */
@@ -152,6 +158,7 @@ export function resolveOverlayConf(who: string, field: 'vni' | 'key', conf: Over
     if (!segments.includes(id)) segments.push(id);
   };
   const ports = new Map<string, Binding[]>();
+  const flowPorts = new Set<string>();
   if (typeof conf.ports !== 'object' || conf.ports === null) fail('ports', 'expected a mapping of access port -> segment');
   for (const [name, raw] of Object.entries(conf.ports)) {
     if (name === underlayPort) fail(`ports.${name}`, 'is the underlay port');
@@ -165,6 +172,11 @@ export function resolveOverlayConf(who: string, field: 'vni' | 'key', conf: Over
       if (typeof b === 'number') id = segmentId(b, where);
       else if (typeof b === 'object' && b !== null) {
         const o = b as OverlayPortBinding;
+        if (o[field] === 'flow') {
+          if (list.length !== 1 || o.vlan !== undefined || o.payload !== undefined) fail(where, `a ${field}: flow binding is the port's only one, without vlan or payload`);
+          flowPorts.add(name);
+          return;
+        }
         id = segmentId(o[field], `${where}.${field}`);
         if (o.vlan !== undefined) {
           if (!Number.isInteger(o.vlan) || o.vlan < 1 || o.vlan > 4094) fail(`${where}.vlan`, `must be 1..4094, got ${JSON.stringify(o.vlan)}`);
@@ -184,6 +196,13 @@ export function resolveOverlayConf(who: string, field: 'vni' | 'key', conf: Over
       addSegment(id);
     });
     ports.set(name, bindings);
+  }
+  // A flow port serves whatever the flood lists name.
+  for (const name of flowPorts) {
+    const ids = Object.keys(conf.flood ?? {}).map((k) => segmentId(k, `flood.${k}`));
+    if (ids.length === 0) fail(`ports.${name}`, `a ${field}: flow port needs the segments it carries listed in flood`);
+    for (const id of ids) addSegment(id);
+    ports.set(name, ids.map((id) => ({ segment: id, vlan: 0 })));
   }
   for (const id of segments) if (!segmentPayload.has(id)) segmentPayload.set(id, 'ethernet');
 
@@ -227,6 +246,6 @@ export function resolveOverlayConf(who: string, field: 'vni' | 'key', conf: Over
   if (!Number.isInteger(pendingMax) || pendingMax < 1 || pendingMax > 65536) fail('pendingMax', 'must be an integer 1..65536');
   return {
     underlayPort, ip: cidr.addr, prefixLen: cidr.prefixLen, mac: underlayMac, gateway, mtu, neighbours,
-    ports, segments, segmentPayload, flood, learning, statics, arpSuppress, fdbMax, ageingTime, pendingMax,
+    ports, flowPorts, segments, segmentPayload, flood, learning, statics, arpSuppress, fdbMax, ageingTime, pendingMax,
   };
 }

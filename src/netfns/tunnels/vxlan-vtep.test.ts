@@ -12,6 +12,7 @@ import { parseVxlan } from '../../wire/vxlan.js';
 import { encodeSpec } from '../../wire/spec.js';
 import { internetSum } from '../../wire/checksum.js';
 import { VxlanVtep, type VxlanVtepConf } from './vxlan-vtep.js';
+import { Collector, Injector } from '../openflow/testkit.js';
 import { ROGUE_IP, VTEP1_IP, VTEP1_MAC, VTEP2_IP, VTEP2_MAC } from './testkit.js';
 
 const A = '02:00:00:00:00:0a';
@@ -282,4 +283,58 @@ test('two tenants with the same IPs and MACs ping across the underlay, each only
   assert.equal(ping('a1', '10.0.0.3'), 1);
   assert.equal(ping('b1', '10.0.0.3'), 0, 'tenant B cannot reach tenant A\'s third host');
   assertConserved(engine);
+});
+
+/** One VTEP with a `vni: flow` port `tun` fed by an injector (frames carry a tunnelId) and drained by a collector. */
+function flowVtep(): { engine: Engine; wire: Peer; inj: Injector; col: Collector; run(): void } {
+  const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+  const g = new Graph()
+    .app('vtep', VxlanVtep, {
+      underlay: { ip: `${VTEP1_IP}/24`, neighbours: { [VTEP2_IP]: VTEP2_MAC } },
+      ports: { tun: { vni: 'flow' } },
+      flood: { 100: [VTEP2_IP], 200: [VTEP2_IP] },
+    })
+    .app('wire', Peer, {})
+    .app('inj', Injector, {})
+    .app('col', Collector, {});
+  g.connect('vtep.underlay', 'wire.port').link('inj.output -> vtep.tun').link('vtep.tun -> col.input');
+  engine.configure(g);
+  return { engine, wire: engine.app<Peer>('wire'), inj: engine.app<Injector>('inj'), col: engine.app<Collector>('col'), run: () => engine.runFor(5_000_000) };
+}
+
+test('a flow port encapsulates with the frame\'s tunnelId as the VNI and drops a tunnelId of no flood list', () => {
+  const t = flowVtep();
+  const inner = udpFrame(A, B);
+  t.inj.inject(inner, 200);
+  t.inj.inject(inner, 100);
+  t.inj.inject(inner, 300);
+  t.inj.inject(inner, 0);
+  t.run();
+  const vnis = t.wire.received.map((f) => {
+    const vx = parseVxlan(f, 42, f.length - 42);
+    assert.ok(!('error' in vx));
+    assert.deepEqual(f.subarray(50), inner);
+    return vx.vni;
+  });
+  assert.deepEqual(vnis, [200, 100]);
+  assert.equal(t.engine.app<VxlanVtep>('vtep').dropCounts['no-segment'], 2);
+  assertConserved(t.engine);
+});
+
+test('a flow port delivers a decapsulated frame untagged with its VNI as the tunnelId', () => {
+  const t = flowVtep();
+  const inner = `eth(src=${B},dst=${A}),ipv4(src=10.0.0.2,dst=10.0.0.1),udp(src=2000,dst=1000),payload(len=18)`;
+  t.wire.send(vxlanFrame(inner, { vni: 200 }));
+  t.wire.send(vxlanFrame(inner, { vni: 100 }));
+  t.run();
+  const plain = Buffer.from(encodeSpec(inner)).toString('hex');
+  assert.deepEqual(t.col.seen, [`${plain}@tun200`, `${plain}@tun100`]);
+  assertConserved(t.engine);
+});
+
+test('a flow binding needs flood lists and stands alone on its port', () => {
+  const base = { underlay: { ip: `${VTEP1_IP}/24` } };
+  const engine = new Engine({ pool: new PacketPool({ count: 64 }) });
+  assert.throws(() => engine.configure(new Graph().app('v', VxlanVtep, { ...base, ports: { tun: { vni: 'flow' } } })), /flow port needs the segments it carries listed in flood/);
+  assert.throws(() => engine.configure(new Graph().app('v', VxlanVtep, { ...base, ports: { tun: [{ vni: 'flow' }, { vni: 100, vlan: 10 }] }, flood: { 100: [VTEP2_IP] } })), /vni: flow binding is the port's only one/);
 });

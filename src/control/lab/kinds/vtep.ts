@@ -10,6 +10,7 @@
  *       a: 100
  *       b: { vni: 200 }
  *       trunk: [{ vni: 100, vlan: 10 }, { vni: 200, vlan: 20 }]
+ *       tun: { vni: flow }               # every VNI of remotes, picked by the frame's tun_id (OVS key=flow)
  *     remotes: { 100: [192.168.0.2], 200: [192.168.0.2] }   # head-end replication; only they may use the VNI
  *     learning: true
  *     static_fdb: [{ vni: 100, mac: "02:00:00:00:00:02", remote: 192.168.0.2 }]
@@ -29,7 +30,8 @@ import { describe, type Path, type Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
 
 export interface VtepBindingModel {
-  readonly segment: number;
+  /** `flow`: the port carries every segment of `remotes`, named by the frame's tun_id (OVS `options:key=flow`). */
+  readonly segment: number | 'flow';
   readonly vlan?: number;
   readonly payload?: 'ethernet' | 'ip';
 }
@@ -52,9 +54,10 @@ export function isVtep(n: NodeModel | undefined): n is VtepNodeModel {
 }
 
 const segmentId = { type: 'integer', minimum: 0, maximum: 4294967295, description: 'VNI (vxlan, up to 16777215) or GRE key' };
+const flowSegment = { const: 'flow', description: 'the segment is the frame\'s tun_id (an OpenFlow switch sets it); the port carries every segment of remotes' };
 const binding = {
   type: 'object', additionalProperties: false,
-  properties: { vni: segmentId, key: segmentId, vlan: { $ref: '#/definitions/vlan' }, payload: { enum: ['ethernet', 'ip'] } },
+  properties: { vni: { oneOf: [segmentId, flowSegment] }, key: { oneOf: [segmentId, flowSegment] }, vlan: { $ref: '#/definitions/vlan' }, payload: { enum: ['ethernet', 'ip'] } },
 };
 
 export const vtepKind: NodeKind<VtepNodeModel> = {
@@ -214,6 +217,7 @@ function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): Vte
   };
   const ports: Record<string, VtepBindingModel[]> = {};
   const segments = new Set<number>();
+  let anyFlow = false;
   const rawPorts = v.object(node.ports, [...path, 'ports']) ?? {};
   for (const [port, raw] of Object.entries(rawPorts)) {
     const pp: Path = [...path, 'ports', port];
@@ -230,7 +234,7 @@ function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): Vte
       const o = v.object(b, bp);
       if (o === undefined) return;
       v.allowOnly(o, bp, mode === 'gre' ? ['key', 'vlan', 'payload'] : ['vni', 'vlan']);
-      const s = id(o[field], [...bp, field]);
+      const s = o[field] === 'flow' ? 'flow' : id(o[field], [...bp, field]);
       const vlan = o.vlan === undefined ? undefined : v.int(o.vlan, [...bp, 'vlan'], 1, 4094);
       let payload: 'ethernet' | 'ip' | undefined;
       if (o.payload !== undefined) {
@@ -240,13 +244,17 @@ function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): Vte
       if (s !== undefined) bindings.push({ segment: s, ...(vlan !== undefined ? { vlan } : {}), ...(payload !== undefined ? { payload } : {}) });
     });
     if (list.length > 1 && bindings.some((b) => b.vlan === undefined)) v.fail(pp, 'a port with several bindings is a trunk: give each a vlan');
-    for (const b of bindings) segments.add(b.segment);
+    if (bindings.some((b) => b.segment === 'flow') && (list.length > 1 || bindings.some((b) => b.vlan !== undefined || b.payload !== undefined))) v.fail(pp, `a ${field}: flow binding is the port's only one, without vlan or payload`);
+    for (const b of bindings) {
+      if (b.segment === 'flow') anyFlow = true;
+      else segments.add(b.segment);
+    }
     ports[port] = bindings;
   }
   const segmentKey = (k: string, p: Path): string | undefined => {
     const s = id(k, p);
     if (s === undefined) return undefined;
-    if (!segments.has(s)) {
+    if (!segments.has(s) && !anyFlow) {
       v.fail(p, `${field} ${s} is not bound to any port of this node`, true);
       return undefined;
     }
