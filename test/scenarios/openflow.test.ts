@@ -1,7 +1,8 @@
 /**
  * Scenario tests for the OpenFlow switch: the example labs run through the real CLI against
  * golden output, the isolation check proven able to fail, `vnet trace` and `vnet ofctl`
- * (dump-flows after a run, trace in ofproto/trace layout, replace-flows, errors) as a user runs them.
+ * (dump-flows after a run, trace in ofproto/trace layout, replace-flows, errors) as a user runs them,
+ * and br-tun's tun_id carried as the VNI of real VXLAN in a capture read by tshark.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,8 +13,9 @@ import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
 import { exampleLabTests } from '../../src/testing/example-labs.js';
+import { tsharkAvailable, tsharkFields, tsharkProblems } from '../interop/tools.js';
 
-const LABS = ['neutron-br-tun'];
+const LABS = ['neutron-br-tun', 'neutron-vxlan'];
 const ARP = 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),arp(op=request,spa=10.0.0.1,tpa=10.0.0.2)';
 const TAGGED_ARP = 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),vlan(vid=1),arp(op=request,spa=10.0.0.1,tpa=10.0.0.2)';
 
@@ -86,4 +88,33 @@ test('vnet ofctl add-flow then --run: a higher-priority drop in table 0 breaks t
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'add-flow', 'table=0,priority=10,in_port=vxlan,actions=drop', '--run']);
   assert.equal(r.code, 1, 'the lab checks fail with the tunnel dropped');
   assert.match(r.stdout, /priority=10,in_port="vxlan" actions=drop/);
+});
+
+test('in examples/neutron-vxlan.yml the underlay carries VXLAN with VNI 100 for one network and 200 for the other', (t) => {
+  const tshark = tsharkAvailable();
+  if (!tshark.ok) {
+    t.skip(`tshark is not available: ${tshark.reason}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-of-'));
+  try {
+    const r = runCli(['lab', 'run', 'examples/neutron-vxlan.yml', '--capture', dir]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const file = join(dir, 'neutron-vxlan.pcapng');
+    assert.deepEqual(tsharkProblems(file), []);
+    const rows = tsharkFields(file, ['frame.interface_name', 'ip.src', 'ip.dst', 'vxlan.vni'], ['-Y', 'vxlan']);
+    for (const [iface, src, dst] of rows) {
+      assert.match(iface!, /^(vtep-[ab]\/underlay|underlay\/[ab])$/, 'VXLAN only on the underlay');
+      assert.match(src!, /^192\.168\.0\.[12](,10\.0\.0\.[1-4])?$/);
+      assert.match(dst!, /^192\.168\.0\.[12](,10\.0\.0\.[1-4])?$/);
+    }
+    // The inner addresses show which network a packet belongs to, the VNI which one it was sent on.
+    const vniOf = (inner: string): Set<string> => new Set(rows.filter((r) => r[1]!.endsWith(`,${inner}`)).map((r) => r[3]!));
+    assert.deepEqual(vniOf('10.0.0.1'), new Set(['100']));
+    assert.deepEqual(vniOf('10.0.0.2'), new Set(['100']));
+    assert.deepEqual(vniOf('10.0.0.3'), new Set(['200']));
+    assert.deepEqual(vniOf('10.0.0.4'), new Set(['200']));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
