@@ -1,8 +1,8 @@
 /**
  * The front-end's memory as the backend sees it: the regions of SET_MEM_TABLE mapped side by side
  * into one reserved range of our address space, so one ArrayBuffer (`koffi.view`) covers them all and
- * GuestMemory's checked accessors work on it unchanged (the ring code, vring.ts, translates
- * descriptor addresses through `table`).
+ * GuestMemory's checked accessors work on it unchanged (the ring code, virtio's DeviceQueue, is
+ * given `table` to translate descriptor addresses).
  *
  * Address spaces:
  * - local: a byte offset into our reserved range (what GuestMemory calls an address);

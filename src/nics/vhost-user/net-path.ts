@@ -11,17 +11,16 @@
  * it needs (`num_buffers` says how many). With too few buffers posted the frame waits in its frame
  * ring for the front-end to post more (the chains taken so far are given back with `unpop`).
  *
- * Faults: the queue (vring.ts) reports ring faults (the queue is broken) and chain faults (the chain was
+ * Faults: the queue (virtio's DeviceQueue) reports ring faults (the queue is broken) and chain faults (the chain was
  * returned unused). A broken queue or a descriptor outside the mapped memory ends the connection:
  * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
  * Nothing is allocated per frame.
  */
 import { FRAME_ROOM, type FrameRing } from '../virtio/frame-ring.js';
-import { CHAIN_FAULTS, RING_FAULTS } from '../virtio/virtqueue.js';
+import { CHAIN_FAULTS, Chain, type DeviceQueue, RING_FAULTS } from '../virtio/virtqueue.js';
 import type { MappedMemory } from './memory.js';
 import { RX_RING, type Session, TX_RING } from './session.js';
 import { Stat, WORKER_DROP_NAMES, type WorkerDrop, copyBytes } from './shared.js';
-import { Chain, type VhostQueue } from './vring.js';
 import type { Sys } from './sys.js';
 
 const MAX_MERGE = 64;
@@ -50,8 +49,8 @@ export class NetPath {
   readonly #txChain = new Chain(MAX_SEGMENTS);
   readonly #rxChains: Chain[] = [];
   readonly #scratch = Buffer.alloc(8);
-  #txq: VhostQueue | null = null;
-  #rxq: VhostQueue | null = null;
+  #txq: DeviceQueue | null = null;
+  #rxq: DeviceQueue | null = null;
   #txCall = -1;
   #rxCall = -1;
   #mem: MappedMemory | null = null;
@@ -88,15 +87,15 @@ export class NetPath {
     this.fault = null;
   }
 
-  get txQueue(): VhostQueue | null {
+  get txQueue(): DeviceQueue | null {
     return this.#txq;
   }
 
-  get rxQueue(): VhostQueue | null {
+  get rxQueue(): DeviceQueue | null {
     return this.#rxq;
   }
 
-  #queueFault(q: VhostQueue, index: number): void {
+  #queueFault(q: DeviceQueue, index: number): void {
     if (q.broken !== null) this.fault = `queue ${index}: ${RING_FAULTS[q.broken]}`;
     else if (q.lastFault === 'desc-out-of-ram') this.fault = `queue ${index}: ${CHAIN_FAULTS['desc-out-of-ram']}`;
   }

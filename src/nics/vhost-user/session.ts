@@ -10,15 +10,15 @@
  * current spec's reading, also what DPDK and QEMU do) and stopped by GET_VRING_BASE, which reports
  * where the backend stopped. It is enabled by SET_VRING_ENABLE when VHOST_USER_F_PROTOCOL_FEATURES was
  * negotiated, otherwise from the start. A ring that is started and enabled is live: its queue
- * (vring.ts: the virtio device-side ring code with address translation) is built over the mapped memory, and the data path serves it.
+ * (virtio's DeviceQueue, resumed at the ring's base and translating descriptor addresses through the
+ * memory's region table) is built over the mapped memory, and the data path serves it.
  *
  * Every check that fails closes the connection with a reason naming the message and the field:
  * payload sizes, queue indices, ring sizes, ring addresses not covered by one region, a memory table
  * that cannot be mapped, fds where none belong or missing where they must be, features never offered.
  */
-import { RING_FAULTS, availRingBytes, descTableBytes, isValidQueueSize, usedRingBytes } from '../virtio/virtqueue.js';
+import { DeviceQueue, RING_FAULTS, availRingBytes, descTableBytes, isValidQueueSize, usedRingBytes } from '../virtio/virtqueue.js';
 import { MemoryMapping } from './memory.js';
-import { VhostQueue } from './vring.js';
 import {
   BACKEND_FEATURES, BACKEND_PROTOCOL_FEATURES, type Header, PROTOCOL_F_REPLY_ACK, Req, VHOST_USER_F_PROTOCOL_FEATURES, VHOST_USER_NEED_REPLY_FLAG,
   VIRTIO_F_RING_EVENT_IDX, VIRTIO_F_RING_INDIRECT_DESC, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MRG_RXBUF, VRING_INDEX_MASK, VRING_NOFD_FLAG, type VringAddr,
@@ -29,6 +29,8 @@ import type { Sys } from './sys.js';
 export const RX_RING = 0;
 export const TX_RING = 1;
 const RING_COUNT = 2;
+/** Largest chain a ring may post: 64 KiB of payload, the 14-byte Ethernet header and the 12-byte virtio_net_hdr. */
+const MAX_CHAIN_BYTES = 65562;
 
 export class Vring {
   readonly index: number;
@@ -42,7 +44,7 @@ export class Vring {
   enabled = false;
   started = false;
   /** The served ring, while live. */
-  queue: VhostQueue | null = null;
+  queue: DeviceQueue | null = null;
 
   constructor(index: number) {
     this.index = index;
@@ -305,7 +307,8 @@ export class Session {
       const at = this.#translateRing(ring);
       if (typeof at === 'string') return { close: `${requestName(Req.SET_VRING_KICK)}: ${at}` };
       const features = { eventIdx: hasBit(this.features, VIRTIO_F_RING_EVENT_IDX), indirect: hasBit(this.features, VIRTIO_F_RING_INDIRECT_DESC) };
-      const q = new VhostQueue(this.mapping.memory, { size: ring.num, ...at }, features, ring.base);
+      const memory = this.mapping.memory;
+      const q = new DeviceQueue(memory, { size: ring.num, ...at }, features, MAX_CHAIN_BYTES, { startIndex: ring.base, translation: memory.table });
       if (q.broken !== null) return { close: `queue ${ring.index}: ${RING_FAULTS[q.broken]}` };
       ring.queue = q;
     }

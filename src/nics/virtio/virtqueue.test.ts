@@ -239,3 +239,71 @@ test('random garbage in the rings never makes the device throw, hang or touch me
     s.device.publishUsed();
   }
 });
+
+test('with a translation the device maps 47-bit descriptor addresses, indirect tables included, and refuses unmapped ones', () => {
+  const mem = new GuestMemory(1 << 20);
+  const addrs = { size: 8, desc: 0x1000, avail: 0x2000, used: 0x3000 };
+  // Two windows, as a front-end's regions would be: 0x7f12_3400_0000 -> local 0x40000, 0x10_0000 -> local 0x80000.
+  const windows = [{ gpa: 0x7f12_3400_0000, local: 0x40000, size: 0x10000 }, { gpa: 0x10_0000, local: 0x80000, size: 0x10000 }];
+  const translation = {
+    gpaToLocal(gpa: number): number {
+      for (const w of windows) if (gpa >= w.gpa && gpa < w.gpa + w.size) return w.local + (gpa - w.gpa);
+      return -1;
+    },
+  };
+  const device = new DeviceQueue(mem, addrs, evt, 65562, { translation });
+  const chain = new Chain(8);
+  writeDesc(mem, addrs.desc, 0x7f12_3400_0100, 60, VIRTQ_DESC_F_NEXT, 1);
+  writeDesc(mem, addrs.desc + 16, 0x10_0200, 1500, VIRTQ_DESC_F_WRITE, 0);
+  offer(mem, addrs, 0, 1);
+  assert.equal(device.pop(chain, 'read'), 'chain');
+  assert.deepEqual([chain.count, chain.addr[0], chain.len[0], chain.addr[1], chain.writable[1]], [2, 0x40100, 60, 0x80200, 1]);
+  // An indirect table in the second window holding one buffer in the first.
+  writeDesc(mem, 0x80800, 0x7f12_3400_0400, 42, 0, 0);
+  writeDesc(mem, addrs.desc + 32, 0x10_0800, 16, VIRTQ_DESC_F_INDIRECT, 0);
+  offer(mem, addrs, 2, 2);
+  assert.equal(device.pop(chain, 'read'), 'chain');
+  assert.deepEqual([chain.head, chain.count, chain.addr[0], chain.len[0]], [2, 1, 0x40400, 42]);
+  const refused = [
+    [0x7f12_3500_0000, 'an address no window holds'],
+    [0x40100, 'a local offset is not a front-end address'],
+    [0xffff_ffff_0000_0000, 'an address beyond 2^53'],
+  ] as const;
+  for (const [k, [gpa, why]] of refused.entries()) {
+    const at = addrs.desc + 16 * (3 + k);
+    mem.write32(at, gpa % 0x1_0000_0000);
+    mem.write32(at + 4, Math.floor(gpa / 0x1_0000_0000));
+    mem.write32(at + 8, 60);
+    offer(mem, addrs, 3 + k, 3 + k);
+    assert.equal(device.pop(chain, 'read'), 'fault', why);
+  }
+  assert.equal(device.chainFaults['desc-out-of-ram'], 3);
+  assert.equal(device.broken, null);
+});
+
+test('a queue given a start index resumes there and wraps past 2^16', () => {
+  const mem = new GuestMemory(1 << 20);
+  const addrs = { size: 4, desc: 0x1000, avail: 0x2000, used: 0x3000 };
+  for (let k = 0; k < 4; k++) writeDesc(mem, addrs.desc + 16 * k, 0x40000 + 0x100 * k, 10 + k, 0, 0);
+  // The driver already published up to 0xfffe and the previous device took all of them.
+  mem.store16(addrs.avail + 2, 0xfffe);
+  mem.store16(addrs.used + 2, 0xfffe);
+  const device = new DeviceQueue(mem, addrs, plain, 65562, { startIndex: 0xfffe });
+  const chain = new Chain(4);
+  assert.equal(device.pending(), 0);
+  assert.equal(device.pop(chain, 'read'), 'empty', 'nothing new since the start index');
+  for (const [head, idx] of [[3, 0xffff], [1, 0x10000], [2, 0x10001]] as const) {
+    mem.write16(addrs.avail + 4 + 2 * ((idx - 1) % 4), head);
+    mem.store16(addrs.avail + 2, idx & 0xffff);
+  }
+  const heads: number[] = [];
+  while (device.pop(chain, 'read') === 'chain') {
+    heads.push(chain.head);
+    device.pushUsed(chain.head, 0);
+  }
+  assert.deepEqual(heads, [3, 1, 2]);
+  assert.equal(device.lastAvail, 1);
+  device.publishUsed();
+  assert.equal(mem.load16(addrs.used + 2), 1, 'used.idx continued from where the ring stood');
+  assert.equal(mem.read32(addrs.used + 4 + 8 * (0xfffe % 4)), 3);
+});

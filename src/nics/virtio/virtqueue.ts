@@ -29,6 +29,13 @@
  * more than the queue size, rings outside RAM) put the queue in a `broken` state: it stops touching
  * the rings and the device reports DEVICE_NEEDS_RESET (2.1.2). Every walk is bounded by the queue size,
  * so no input can make the device loop.
+ *
+ * Address spaces: by default a descriptor's u64 address is a byte offset into the one flat GuestMemory
+ * and must be below 2^32. A vhost-user backend serves rings whose descriptors hold the front-end's own
+ * addresses (DPDK virtio-user: 47-bit virtual addresses; QEMU: guest-physical ones over several
+ * regions), so a DeviceQueue may be given a `DescriptorTranslation` that maps each descriptor address to
+ * an offset in `mem` (or -1); ring addresses are always given already translated. A device resuming a
+ * ring (vhost-user SET_VRING_BASE) passes the avail index to start from.
  */
 import type { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
 
@@ -127,6 +134,22 @@ export interface QueueFeatures {
   readonly indirect: boolean;
 }
 
+/** Maps a descriptor's address to an offset in the queue's memory, or -1 when nothing holds it. */
+export interface DescriptorTranslation {
+  gpaToLocal(gpa: number): number;
+}
+
+export interface DeviceQueueOptions {
+  /** Where the device starts in the avail ring (a resumed ring); 0 for a fresh one. */
+  readonly startIndex?: number;
+  /** Descriptor address translation; null (default) reads addresses as offsets below 2^32. */
+  readonly translation?: DescriptorTranslation | null;
+}
+
+/** Descriptor addresses at or above 2^53 cannot be held exactly in a number: no translation accepts them. */
+const MAX_DESC_ADDR_HI = 0x20_0000;
+const TWO_POW_32 = 0x1_0000_0000;
+
 /** Result of `DeviceQueue.pop`: a chain, nothing, a dropped chain, or a broken queue. */
 export type PopResult = 'chain' | 'empty' | 'fault' | 'broken';
 
@@ -140,6 +163,7 @@ export class DeviceQueue {
   readonly #used: number;
   readonly #eventIdx: boolean;
   readonly #indirect: boolean;
+  readonly #translation: DescriptorTranslation | null;
   readonly maxChainBytes: number;
   #lastAvail = 0;
   /** avail.idx as last loaded: chains up to it are known published, so only an empty view reloads it. */
@@ -159,8 +183,10 @@ export class DeviceQueue {
   interruptsSuppressed = 0;
 
   /** Validates the guest's queue addresses; a bad layout gives a queue that is broken from the start. */
-  constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, maxChainBytes = 65562) {
+  constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, maxChainBytes = 65562, options: DeviceQueueOptions = {}) {
     this.mem = mem;
+    this.#translation = options.translation ?? null;
+    this.#lastAvail = this.#availSeen = (options.startIndex ?? 0) & 0xffff;
     this.#eventIdx = features.eventIdx;
     this.#indirect = features.indirect;
     this.maxChainBytes = maxChainBytes;
@@ -183,7 +209,7 @@ export class DeviceQueue {
     return this.#lastAvail;
   }
 
-  /** Chains the driver has made available and the device has not taken; -1 (and broken) when avail.idx jumped. */
+  /** Chains the driver has made available and the device has not taken; 0 (and broken) when avail.idx jumped. */
   pending(): number {
     if (this.broken !== null) return 0;
     const idx = this.mem.load16(this.#avail + 2);
@@ -223,10 +249,14 @@ export class DeviceQueue {
     let fault: ChainFault | null = null;
     let steps = 0;
     const limit = Math.min(this.size, out.addr.length);
+    const translation = this.#translation;
     for (;;) {
       if (++steps > this.size + 1) return this.#break('descriptor-loop');
       const d = table + VIRTQ_DESC_SIZE * i;
-      const addr = view.getUint32(d + 4, true) === 0 ? view.getUint32(d, true) : -1;
+      const hi = view.getUint32(d + 4, true);
+      const addr = translation === null
+        ? (hi === 0 ? view.getUint32(d, true) : -1)
+        : (hi < MAX_DESC_ADDR_HI ? translation.gpaToLocal(hi * TWO_POW_32 + view.getUint32(d, true)) : -1);
       const len = view.getUint32(d + 8, true);
       const flags = view.getUint16(d + 12, true);
       const next = view.getUint16(d + 14, true);
