@@ -9,14 +9,21 @@
  * between two breaths, never during one), and sleeps up to IDLE_MS when nothing is due.
  * `lab up` writes a state file keyed by the lab name in the temp directory; `lab down` reads
  * the pid from it and sends SIGTERM, and `lab up` removes it on the way out.
+ *
+ * Control socket: `lab up` also listens on a Unix socket (the state file's `control`, beside it)
+ * so `vnet ofctl FILE BRIDGE ...` acts on the live switches. Newline-delimited JSON, one reply
+ * per request: `{"op":"ofctl","bridge":B,"args":[COMMAND,...ARGS,flags]}` ->
+ * `{"ok":bool,"text":STDOUT,"error"?:STDERR,"code":EXIT}`; the command is `ofctlOnLab`, the
+ * same code the offline `vnet ofctl` runs, so text and exit codes match (details in
+ * src/control/openflow/lab-control.ts). A request runs between two breaths.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { VirtualClock } from '../engine/clock.js';
 import { OpenFlowChannel } from '../control/openflow/channel.js';
+import { LabControlServer, labControlPath, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
+import { ofctlOnLab } from './ofctl.js';
 import type { OpenFlowSwitchApi } from '../netfns/openflow/types.js';
 import type { GroupDesc } from '../netfns/openflow/wire/messages.js';
 
@@ -27,12 +34,12 @@ interface LabState {
   readonly lab: string;
   readonly file: string;
   readonly started: string;
+  /** The control socket (see the header). */
+  readonly control: string;
   readonly openflow: readonly { node: string; listen: readonly string[]; connect: readonly string[] }[];
 }
 
-export function labStatePath(labName: string): string {
-  return join(tmpdir(), `vnet-lab-${labName.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-}
+export { labStatePath };
 
 function asTargets(v: unknown): string[] {
   if (v === undefined || v === null) return [];
@@ -107,7 +114,8 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
     channels.push(channel);
     described.push({ node: name, listen: channel.listenAddresses().map((a) => `ptcp:${a.port}:${a.host}`), connect });
   }
-  const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), openflow: described };
+  const control = await LabControlServer.listen(labControlPath(model.name), (req) => ofctlRequest(rt, req));
+  const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: described };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
   out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
 
@@ -142,9 +150,22 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   await done;
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
-  await Promise.all(channels.map((c) => c.stop()));
+  await Promise.all([control.close(), ...channels.map((c) => c.stop())]);
   rt.stop();
   rmSync(statePath, { force: true });
   out(`lab ${model.name} is down`);
   return 0;
+}
+
+/** Runs one ofctl request on the live lab, capturing what the offline command would print. */
+function ofctlRequest(rt: LabRuntime, req: LabControlRequest): LabControlReply {
+  const out: string[] = [];
+  const err: string[] = [];
+  const line = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
+  try {
+    const code = ofctlOnLab(rt, req.bridge, req.args, (s) => out.push(line(s)), (s) => err.push(line(s)));
+    return { ok: code === 0, text: out.join('\n'), ...(err.length > 0 ? { error: err.join('\n') } : {}), code };
+  } catch (e) {
+    return { ok: false, text: out.join('\n'), error: `vnet: ${(e as Error).message}`, code: 1 };
+  }
 }

@@ -1,34 +1,96 @@
 /**
  * `vnet ofctl LABFILE BRIDGE COMMAND ...`: ovs-ofctl on an openflow-switch node of an emulated
- * lab. The lab is built on the virtual clock, the command applied; with --run the lab's checks
- * run afterwards (so counters and learned flows show), and changes print the resulting flows.
+ * lab. When `vnet lab up LABFILE` is running, the command goes over that lab's control socket
+ * (src/control/openflow/lab-control.ts) and acts on the live switch, so changes persist from
+ * one call to the next; otherwise the lab is built on the virtual clock for this one command.
+ * Either way the same `ofctlOnLab` runs and prints the same text with the same exit code.
+ * With --run the lab's checks run afterwards (so counters and learned flows show), and changes
+ * print the resulting flows.
  *
  *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
  *   dump-flows [FLOW] | dump-ports | trace PORT SPEC [-j]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { encodePacket } from '../control/packets.js';
 import { OfctlError, ofctlSession, ofprotoTrace } from '../control/lab/kinds/openflow-switch.js';
+import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | del-flows [FLOW] | replace-flows FLOWFILE
         | dump-flows [FLOW] | dump-ports [--run]
                           ovs-ofctl on an openflow-switch node; --run runs the lab's checks
-                          after the change (counters, learned flows), then prints the flows
+                          after the change (counters, learned flows), then prints the flows;
+                          on a running \`lab up\` lab the change persists; otherwise the lab
+                          is built for this one command
   ofctl FILE BRIDGE trace PORT SPEC [-j]
                           ofproto/trace: a frame entering BRIDGE on PORT, table by table
 `;
 
+const OFCTL_OPTIONS = { run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' } } as const;
+
+/** The control socket of the running `lab up` of this lab, if its state file names one. */
+function liveControlPath(labName: string): string | null {
+  const statePath = labStatePath(labName);
+  if (!existsSync(statePath)) return null;
+  try {
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { control?: unknown };
+    return typeof state.control === 'string' ? state.control : null;
+  } catch {
+    return null;
+  }
+}
+
 export function ofctlCommand(argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' } } });
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
   const [file, bridge, cmd, ...args] = positionals;
   if (file === undefined || bridge === undefined || cmd === undefined) {
     printErr(`vnet ofctl: expected FILE BRIDGE COMMAND\n\nusage:\n${OFCTL_USAGE}`);
     return 2;
   }
-  const rt = new LabRuntime(loadLabFile(file));
+  const model = loadLabFile(file);
+  const control = liveControlPath(model.name);
+  const offline = (): number => ofctlOnLab(new LabRuntime(model), bridge, [cmd, ...args, ...flagArgs(values)], print, printErr);
+  if (control === null) return offline();
+  // A FLOWFILE is read by the lab process, which may run in another directory.
+  const sent = cmd === 'add-flows' || cmd === 'replace-flows' ? args.map((a, i) => (i === 0 ? resolve(a) : a)) : args;
+  const show = (r: LabControlReply): number => {
+    if (r.text !== '') print(r.text);
+    if (r.error !== undefined && r.error !== '') printErr(r.error);
+    return r.code;
+  };
+  labControlRequest(control, { op: 'ofctl', bridge, args: [cmd, ...sent, ...flagArgs(values)] })
+    .then((reply) => (reply === null ? offline() : show(reply)))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        printErr(`vnet: ${(e as Error).message}`);
+        process.exitCode = 1;
+      },
+    );
+  return -1;
+}
+
+function flagArgs(values: { run?: boolean; strict?: boolean; json?: boolean }): string[] {
+  return [...(values.run ? ['--run'] : []), ...(values.strict ? ['--strict'] : []), ...(values.json ? ['-j'] : [])];
+}
+
+/**
+ * One ofctl command (`[COMMAND, ...ARGS, flags]`) on BRIDGE of a lab runtime, offline or live.
+ * Prints what ovs-ofctl would and returns the exit code; ofctl errors (a bad flow) print
+ * `ovs-ofctl: ...` and return 1, other errors (no such bridge) throw.
+ */
+export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
+  const [cmd, ...args] = positionals;
+  if (cmd === undefined) {
+    printErr(`vnet ofctl: expected FILE BRIDGE COMMAND\n\nusage:\n${OFCTL_USAGE}`);
+    return 2;
+  }
   const session = ofctlSession(rt.engine, bridge);
   const arg = args.join(' ');
   const flowsOf = (path: string | undefined) => {
