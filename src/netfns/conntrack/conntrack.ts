@@ -146,19 +146,24 @@ export class Conntrack {
   readonly timeouts: ConntrackTimeouts;
   readonly #timeoutNs: Float64Array;
   readonly #sweepBatch: number;
+  readonly #udpNs: number;
+  readonly #udpStreamNs: number;
+  readonly #icmpNs: number;
+  readonly #genericNs: number;
 
   /**
-   * Both tuples of every entry, four words per ref: source, destination, ports and
-   * protocol << 16 | zone. Entry e's two tuples are the 32 bytes at word 8e, so a lookup and
-   * the translation that follows it (which reads the other direction's tuple) touch one cache line.
+   * Everything a packet of an established connection reads or writes, 64 bytes per entry at
+   * word 16e: the two tuples (four words per ref: source, destination, ports, protocol << 16 |
+   * zone; ref r at word 8r - 4(r & 1)), the expiry time (a double at word 16e + 8, read
+   * through `#times`), status (word 16e + 10) and TCP state (word 16e + 11). A lookup, the
+   * state refresh and the translation that reads the other direction all touch one cache line.
    */
   readonly #tuples: Uint32Array;
+  /** The same memory as `#tuples`, as doubles: entry e's expiry is element 8e + 4. */
+  readonly #times: Float64Array;
   readonly #proto: Uint8Array;
   readonly #zone: Uint16Array;
-  readonly #state: Uint8Array;
-  readonly #status: Uint8Array;
   readonly #inUse: Uint8Array;
-  readonly #expires: Float64Array;
   readonly #mark: Uint32Array;
   readonly #free: Int32Array;
   #freeTop: number;
@@ -194,13 +199,15 @@ export class Conntrack {
     const t = this.timeouts;
     this.#timeoutNs = Float64Array.from([0, t.tcpSynSent, t.tcpSynRecv, t.tcpEstablished, t.tcpFinWait, t.tcpCloseWait, t.tcpLastAck, t.tcpTimeWait, t.tcpClose, t.tcpSynSent], (s) => s * NS);
     this.#sweepBatch = options.sweepBatch ?? 256;
-    this.#tuples = new Uint32Array(8 * capacity);
+    this.#tuples = new Uint32Array(16 * capacity);
+    this.#times = new Float64Array(this.#tuples.buffer);
+    this.#udpNs = this.timeouts.udp * NS;
+    this.#udpStreamNs = this.timeouts.udpStream * NS;
+    this.#icmpNs = this.timeouts.icmp * NS;
+    this.#genericNs = this.timeouts.generic * NS;
     this.#proto = new Uint8Array(capacity);
     this.#zone = new Uint16Array(capacity);
-    this.#state = new Uint8Array(capacity);
-    this.#status = new Uint8Array(capacity);
     this.#inUse = new Uint8Array(capacity);
-    this.#expires = new Float64Array(capacity);
     this.#mark = new Uint32Array(capacity);
     this.#free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;
@@ -231,10 +238,10 @@ export class Conntrack {
       const v = index[i]!;
       if (v === 0) return -1;
       const ref = v - 1;
-      const e = ref >> 1;
-      const t = ref << 2;
+      const t = (ref << 3) - ((ref & 1) << 2);
       if (tuples[t] === src && tuples[t + 1] === dst && tuples[t + 2] === ports && tuples[t + 3] === key) {
-        if (this.#expires[e]! <= now) {
+        const e = ref >> 1;
+        if (this.#times[(e << 3) + 4]! <= now) {
           this.expired++;
           this.#release(e);
           return -1;
@@ -275,7 +282,7 @@ export class Conntrack {
     const e = this.#free[--this.#freeTop]!;
     const o = 2 * e;
     const tuples = this.#tuples;
-    const t = o << 2;
+    const t = e << 4;
     tuples[t] = src;
     tuples[t + 1] = dst;
     tuples[t + 2] = ((sport << 16) | dport) >>> 0;
@@ -286,13 +293,13 @@ export class Conntrack {
     tuples[t + 7] = (proto << 16) | zone;
     this.#proto[e] = proto;
     this.#zone[e] = zone;
-    this.#state[e] = TCP_NONE;
+    tuples[t + 11] = TCP_NONE;
     this.#mark[e] = 0;
     let status = 0;
     if (replyDst !== src || (proto !== IPPROTO_ICMP && replyDport !== sport) || (proto === IPPROTO_ICMP && replySport !== sport)) status |= CT_SRC_NAT;
     if (replySrc !== dst || (proto !== IPPROTO_ICMP && replySport !== dport)) status |= CT_DST_NAT;
-    this.#status[e] = status;
-    this.#expires[e] = now;
+    tuples[t + 10] = status;
+    this.#times[(e << 3) + 4] = now;
     this.#inUse[e] = 1;
     this.#insert(o);
     this.#insert(o + 1);
@@ -320,12 +327,14 @@ export class Conntrack {
   track(ref: number, tcpFlags: number, now: number): number {
     const e = ref >> 1;
     const dir = ref & 1;
-    let status = this.#status[e]!;
-    // From the tuple word the lookup just read: the same cache line.
-    const proto = this.#tuples[(ref << 2) + 3]! >>> 16;
+    const tuples = this.#tuples;
+    const w = e << 4;
+    // All in the cache line the lookup just read.
+    let status = tuples[w + 10]!;
+    const proto = tuples[w + 3]! >>> 16;
     if (dir === 1) status |= CT_SEEN_REPLY;
     if (proto === IPPROTO_TCP) {
-      const old = this.#state[e]!;
+      const old = tuples[w + 11]!;
       const cls = tcpPacketClass(tcpFlags);
       let next = tcpTransition(dir, cls, old);
       if (next === TCP_INVALID) {
@@ -343,20 +352,20 @@ export class Conntrack {
       }
       if (next === TCP_SYN_SENT && (old === TCP_TIME_WAIT || old === TCP_CLOSE)) status &= ~(CT_FIN_ORIGINAL | CT_FIN_REPLY | CT_ASSURED | CT_SEEN_REPLY);
       if (next === TCP_ESTABLISHED && (old === TCP_SYN_RECV || old === TCP_ESTABLISHED)) status |= CT_ASSURED;
-      this.#state[e] = next;
-      this.#status[e] = status;
-      this.#expires[e] = now + this.#timeoutNs[next]!;
+      tuples[w + 11] = next;
+      tuples[w + 10] = status;
+      this.#times[(e << 3) + 4] = now + this.#timeoutNs[next]!;
       return CT_ACCEPT;
     }
     if (proto === IPPROTO_UDP) {
       // Traffic after a reply makes a stream: assured, with the longer timeout.
       if (dir === 0 && (status & CT_SEEN_REPLY) !== 0) status |= CT_ASSURED;
-      this.#status[e] = status;
-      this.#expires[e] = now + ((status & CT_ASSURED) !== 0 ? this.timeouts.udpStream : this.timeouts.udp) * NS;
+      tuples[w + 10] = status;
+      this.#times[(e << 3) + 4] = now + ((status & CT_ASSURED) !== 0 ? this.#udpStreamNs : this.#udpNs);
       return CT_ACCEPT;
     }
-    this.#status[e] = status;
-    this.#expires[e] = now + (proto === IPPROTO_ICMP ? this.timeouts.icmp : this.timeouts.generic) * NS;
+    tuples[w + 10] = status;
+    this.#times[(e << 3) + 4] = now + (proto === IPPROTO_ICMP ? this.#icmpNs : this.#genericNs);
     return CT_ACCEPT;
   }
 
@@ -371,7 +380,7 @@ export class Conntrack {
     const n = Math.min(batch, this.capacity);
     let c = this.#sweepCursor;
     for (let k = 0; k < n; k++) {
-      if (this.#inUse[c] === 1 && this.#expires[c]! <= now) {
+      if (this.#inUse[c] === 1 && this.#times[(c << 3) + 4]! <= now) {
         this.#release(c);
         this.expired++;
         removed++;
@@ -386,20 +395,20 @@ export class Conntrack {
 
   /** Source address of the tuple of `ref`. */
   src(ref: number): number {
-    return this.#tuples[ref << 2]!;
+    return this.#tuples[(ref << 3) - ((ref & 1) << 2)]!;
   }
   dst(ref: number): number {
-    return this.#tuples[(ref << 2) + 1]!;
+    return this.#tuples[(ref << 3) - ((ref & 1) << 2) + 1]!;
   }
   sport(ref: number): number {
-    return this.#tuples[(ref << 2) + 2]! >>> 16;
+    return this.#tuples[(ref << 3) - ((ref & 1) << 2) + 2]! >>> 16;
   }
   dport(ref: number): number {
-    return this.#tuples[(ref << 2) + 2]! & 0xffff;
+    return this.#tuples[(ref << 3) - ((ref & 1) << 2) + 2]! & 0xffff;
   }
   /** Both ports as sport << 16 | dport. */
   ports(ref: number): number {
-    return this.#tuples[(ref << 2) + 2]!;
+    return this.#tuples[(ref << 3) - ((ref & 1) << 2) + 2]!;
   }
   protocol(entry: number): number {
     return this.#proto[entry]!;
@@ -408,14 +417,14 @@ export class Conntrack {
     return this.#zone[entry]!;
   }
   status(entry: number): number {
-    return this.#status[entry]!;
+    return this.#tuples[(entry << 4) + 10]!;
   }
   /** TCP state (TCP_NONE...TCP_SYN_SENT2); 0 for other protocols. */
   state(entry: number): number {
-    return this.#state[entry]!;
+    return this.#tuples[(entry << 4) + 11]!;
   }
   expires(entry: number): number {
-    return this.#expires[entry]!;
+    return this.#times[(entry << 3) + 4]!;
   }
   mark(entry: number): number {
     return this.#mark[entry]!;
@@ -425,26 +434,26 @@ export class Conntrack {
   }
   /** True when a translation applies to the entry (its reply tuple is not the inverse of the original). */
   translated(entry: number): boolean {
-    return (this.#status[entry]! & (CT_SRC_NAT | CT_DST_NAT)) !== 0;
+    return (this.#tuples[(entry << 4) + 10]! & (CT_SRC_NAT | CT_DST_NAT)) !== 0;
   }
 
   /** Entry indices in use, live at `now` (control plane). */
   entries(now: number): number[] {
     const out: number[] = [];
-    for (let e = 0; e < this.capacity; e++) if (this.#inUse[e] === 1 && this.#expires[e]! > now) out.push(e);
+    for (let e = 0; e < this.capacity; e++) if (this.#inUse[e] === 1 && this.#times[(e << 3) + 4]! > now) out.push(e);
     return out;
   }
 
   info(entry: number, now: number): ConntrackEntryInfo {
     const proto = this.#proto[entry]!;
-    const status = this.#status[entry]!;
+    const status = this.#tuples[(entry << 4) + 10]!;
     const tuple = (ref: number): TupleInfo => ({ src: formatIpv4Addr(this.src(ref)), dst: formatIpv4Addr(this.dst(ref)), sport: this.sport(ref), dport: this.dport(ref) });
     return {
       id: entry,
       protocol: proto,
       zone: this.#zone[entry]!,
-      state: proto === IPPROTO_TCP ? TCP_STATE_NAMES[this.#state[entry]!]! : '',
-      timeout: Math.max(0, Math.floor((this.#expires[entry]! - now) / NS)),
+      state: proto === IPPROTO_TCP ? TCP_STATE_NAMES[this.#tuples[(entry << 4) + 11]!]! : '',
+      timeout: Math.max(0, Math.floor((this.#times[(entry << 3) + 4]! - now) / NS)),
       original: tuple(2 * entry),
       reply: tuple(2 * entry + 1),
       seenReply: (status & CT_SEEN_REPLY) !== 0,
@@ -509,12 +518,14 @@ export class Conntrack {
   }
 }
 
+/**
+ * One multiply per word, the three independent of each other (a short dependency chain ahead
+ * of the index load), then one avalanche round so the low bits the mask keeps depend on all.
+ */
 function hash(zone: number, proto: number, src: number, dst: number, ports: number): number {
-  let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13) ^ dst, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 16) ^ ports, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13) ^ ((proto << 16) | zone), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  let h = Math.imul(src, 0x9e3779b1) ^ Math.imul(dst ^ ((proto << 16) | zone), 0x85ebca77) ^ Math.imul(ports, 0xc2b2ae3d);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
 }
 
 const PROTO_NAMES: Record<number, string> = { [IPPROTO_TCP]: 'tcp', [IPPROTO_UDP]: 'udp', [IPPROTO_ICMP]: 'icmp' };

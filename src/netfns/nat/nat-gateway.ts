@@ -38,7 +38,7 @@ import { type Neighbour, NeighbourCache } from '../../hosts/neighbours.js';
 import { CT_CLASH, CT_INVALID, Conntrack, type ConntrackTimeouts } from '../conntrack/conntrack.js';
 import { tcpFlagsValid } from '../conntrack/tcp-state.js';
 import { PortAllocator } from './ports.js';
-import { isIcmpError, translateIcmpError, translatePacket } from './translate.js';
+import { isIcmpError, translateIcmpError, translatePacket, translatePortsView } from './translate.js';
 
 export const NAT_GATEWAY_DROPS = {
   truncated: 'frame shorter than an Ethernet header',
@@ -433,7 +433,8 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     }
     if (ct.track(ref, flags, now) === CT_INVALID) return this.drop(p, 'tcp-invalid');
     if (ct.translated(ref >> 1)) {
-      translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
+      if (proto === IPPROTO_ICMP) translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
+      else translatePortsView(ct, ref, mem, at, p.base + l4, l4Len, proto);
       this.translatedPackets++;
       src = mem.getUint32(at + 12);
       dst = mem.getUint32(at + 16);

@@ -112,6 +112,46 @@ export function translatePacket(ct: Conntrack, ref: number, buf: Uint8Array, ipO
 }
 
 /**
+ * `translatePacket` for TCP and UDP, through the pool's DataView at absolute offsets: the
+ * established fast path. Addresses and both ports are read and written as words, and every
+ * changed 16-bit word goes into one RFC 1624 delta applied to both checksums.
+ */
+export function translatePortsView(ct: Conntrack, ref: number, mem: DataView, ipAt: number, l4At: number, l4Len: number, proto: number): void {
+  const other = ref ^ 1;
+  const src = ct.dst(other);
+  const dst = ct.src(other);
+  const otherPorts = ct.ports(other);
+  const ports = ((otherPorts << 16) | (otherPorts >>> 16)) >>> 0;
+  const oldSrc = mem.getUint32(ipAt + 12);
+  const oldDst = mem.getUint32(ipAt + 16);
+  let delta = 0;
+  if (oldSrc !== src) delta += (~oldSrc >>> 16) + (~oldSrc & 0xffff) + (src >>> 16) + (src & 0xffff);
+  if (oldDst !== dst) delta += (~oldDst >>> 16) + (~oldDst & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  if (delta !== 0) {
+    mem.setUint16(ipAt + 10, applyDelta(mem.getUint16(ipAt + 10), delta));
+    mem.setUint32(ipAt + 12, src);
+    mem.setUint32(ipAt + 16, dst);
+  }
+  const oldPorts = mem.getUint32(l4At);
+  if (oldPorts !== ports) {
+    const oldSport = oldPorts >>> 16;
+    const oldDport = oldPorts & 0xffff;
+    const sport = ports >>> 16;
+    const dport = ports & 0xffff;
+    if (oldSport !== sport) delta += (~oldSport & 0xffff) + sport;
+    if (oldDport !== dport) delta += (~oldDport & 0xffff) + dport;
+    mem.setUint32(l4At, ports);
+  }
+  if (delta === 0) return;
+  const sumAt = proto === IPPROTO_TCP ? l4At + 16 : l4At + 6;
+  if (sumAt + 2 > l4At + l4Len) return;
+  const sum = mem.getUint16(sumAt);
+  if (proto === IPPROTO_UDP && sum === 0) return;
+  const updated = applyDelta(sum, delta);
+  mem.setUint16(sumAt, proto === IPPROTO_UDP && updated === 0 ? 0xffff : updated);
+}
+
+/**
  * Finds the connection an ICMP error at `icmpOff` (`icmpLen` bytes, the IPv4 payload) refers
  * to and, when it is translated, restores the quoted header and the outer addresses.
  * Returns the ref of the direction the error travels, or -1 when the quote is too short to
