@@ -329,7 +329,11 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     const b = p.buf;
     const ipOff = p.off + ETHERNET_HEADER_LEN;
     const ip = this.#ip;
-    if (ip.wrap(b, ipOff, p.len - ETHERNET_HEADER_LEN) !== null) return this.drop(p, 'ip-malformed');
+    const avail = p.len - ETHERNET_HEADER_LEN;
+    // The common header (IHL 5, total length in the frame) is checked here by hand; the view
+    // classifies the rest, and is pointed at the packet again only where it is used (#local).
+    const total = avail >= 20 ? (b[ipOff + 2]! << 8) | b[ipOff + 3]! : 0;
+    if ((b[ipOff] !== 0x45 || total < 20 || total > avail) && ip.wrap(b, ipOff, avail) !== null) return this.drop(p, 'ip-malformed');
     // Header fields read once, by word, through the pool's DataView; an IHL-5 header is summed as five words.
     const mem = p.pool.memory;
     const at = p.base + ipOff;
@@ -383,8 +387,9 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
           if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
           return this.drop(p, 'icmp-untracked');
         }
-        this.note(p, `icmp error of a tracked connection, sent on to ${formatIpv4Addr(ip.dst)}`);
-        return this.#forward(p, ipOff, ip.dst);
+        const to = mem.getUint32(at + 16);
+        this.note(p, `icmp error of a tracked connection, sent on to ${formatIpv4Addr(to)}`);
+        return this.#forward(p, ipOff, to);
       } else {
         if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
         return this.drop(p, 'icmp-untracked');
@@ -457,6 +462,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   #local(p: Packet, s: number, ipOff: number): void {
     const b = p.buf;
     const ip = this.#ip;
+    ip.wrap(b, ipOff, p.len - ETHERNET_HEADER_LEN);
     if (ip.protocol === IPPROTO_ICMP && ip.payloadLength >= 8 && b[ip.payloadOffset] === 8) {
       const l4 = ip.payloadOffset;
       const src = ip.src;
@@ -472,7 +478,6 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       this.note(p, `icmp: echo reply to ${formatIpv4Addr(src)}`);
       return this.#sendTo(p, s, peer);
     }
-    void ipOff;
     this.consume(p);
   }
 
