@@ -3,8 +3,8 @@
  * direction, with the TCP state machine, UDP and ICMP echo tracking and per-state timeouts.
  *
  * Layout. Entry `e` holds two tuples, original (`ref = 2e`) and reply (`ref = 2e + 1`): source,
- * destination and ports (sport << 16 | dport) in typed arrays, plus protocol, zone, state,
- * status bits and expiry time. For ICMP the "ports" are the echo identifier and type << 8 | code,
+ * destination and ports (sport << 16 | dport), with the state, status bits and expiry time in
+ * the same 64-byte run (see `#tuples`), protocol and zone in side arrays for the control plane. For ICMP the "ports" are the echo identifier and type << 8 | code,
  * so an echo request (type 8) and the reply it expects (type 0) are different keys and a
  * request coming *in* never matches the reply side of a request that went *out*. Both tuples
  * sit in one open-addressing index (linear probing, power-of-two size, load at most 1/2,
