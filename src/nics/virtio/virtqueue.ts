@@ -165,6 +165,8 @@ export class DeviceQueue {
   readonly #indirect: boolean;
   readonly #translation: DescriptorTranslation | null;
   readonly maxChainBytes: number;
+  /** Word view of RAM for used entries: the used ring was checked in RAM and 4-aligned at set-up. */
+  readonly #ram32: Uint32Array;
   #lastAvail = 0;
   /** avail.idx as last loaded: chains up to it are known published, so only an empty view reloads it. */
   #availSeen = 0;
@@ -185,6 +187,7 @@ export class DeviceQueue {
   /** Validates the guest's queue addresses; a bad layout gives a queue that is broken from the start. */
   constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, maxChainBytes = 65562, options: DeviceQueueOptions = {}) {
     this.mem = mem;
+    this.#ram32 = new Uint32Array(mem.sab);
     this.#translation = options.translation ?? null;
     this.#lastAvail = this.#availSeen = (options.startIndex ?? 0) & 0xffff;
     this.#eventIdx = features.eventIdx;
@@ -250,16 +253,31 @@ export class DeviceQueue {
     let steps = 0;
     const limit = Math.min(this.size, out.addr.length);
     const translation = this.#translation;
+    const ram32 = this.#ram32;
     for (;;) {
       if (++steps > this.size + 1) return this.#break('descriptor-loop');
       const d = table + VIRTQ_DESC_SIZE * i;
-      const hi = view.getUint32(d + 4, true);
+      // The direct table is 16-aligned (checked at set-up), so its fields are whole elements of the
+      // word views; an indirect table may sit anywhere and is read through the DataView.
+      let lo: number, hi: number, len: number, flags: number, next: number;
+      if ((d & 3) === 0) {
+        const w = d >>> 2;
+        lo = ram32[w]!;
+        hi = ram32[w + 1]!;
+        len = ram32[w + 2]!;
+        const fn = ram32[w + 3]!;
+        flags = fn & 0xffff;
+        next = fn >>> 16;
+      } else {
+        lo = view.getUint32(d, true);
+        hi = view.getUint32(d + 4, true);
+        len = view.getUint32(d + 8, true);
+        flags = view.getUint16(d + 12, true);
+        next = view.getUint16(d + 14, true);
+      }
       const addr = translation === null
-        ? (hi === 0 ? view.getUint32(d, true) : -1)
-        : (hi < MAX_DESC_ADDR_HI ? translation.gpaToLocal(hi * TWO_POW_32 + view.getUint32(d, true)) : -1);
-      const len = view.getUint32(d + 8, true);
-      const flags = view.getUint16(d + 12, true);
-      const next = view.getUint16(d + 14, true);
+        ? (hi === 0 ? lo : -1)
+        : (hi < MAX_DESC_ADDR_HI ? translation.gpaToLocal(hi * TWO_POW_32 + lo) : -1);
       if ((flags & VIRTQ_DESC_F_INDIRECT) !== 0) {
         if (!this.#indirect) return this.#break('indirect-not-negotiated');
         if (inIndirect) return this.#break('nested-indirect');
@@ -316,9 +334,9 @@ export class DeviceQueue {
   /** Puts a finished chain in the used ring (visible to the driver after `publishUsed`). */
   pushUsed(head: number, written: number): void {
     if (this.broken !== null) return;
-    const e = this.#used + 4 + 8 * (this.#usedIdx & this.#mask);
-    this.mem.write32(e, head);
-    this.mem.write32(e + 4, written);
+    const e = (this.#used + 4 + 8 * (this.#usedIdx & this.#mask)) >>> 2;
+    this.#ram32[e] = head;
+    this.#ram32[e + 1] = written;
     this.#usedIdx = (this.#usedIdx + 1) & 0xffff;
   }
 
@@ -379,6 +397,9 @@ export class DriverQueue {
   readonly #sLen: Uint32Array;
   readonly #sFlags: Uint16Array;
   #sCount = 0;
+  /** Word views of RAM for the driver's own ring writes: the rings are aligned (2.7) and the host is little-endian (GuestMemory). */
+  readonly #ram16: Uint16Array;
+  readonly #ram32: Uint32Array;
   /** Kicks the driver decided to send (after suppression). */
   kicks = 0;
   kicksSuppressed = 0;
@@ -387,6 +408,10 @@ export class DriverQueue {
   usedLen = 0;
 
   constructor(mem: GuestMemory, addrs: VirtqueueAddresses, features: QueueFeatures, indirect: { alloc: GuestAllocator; maxSegments: number } | null = null) {
+    if (!isValidQueueSize(addrs.size)) throw new RangeError(`virtqueue driver: size must be a power of two from 1 to ${MAX_QUEUE_SIZE}, got ${addrs.size}`);
+    if (addrs.desc % 16 !== 0 || addrs.avail % 2 !== 0 || addrs.used % 4 !== 0) {
+      throw new RangeError(`virtqueue driver: rings must be aligned (desc 16, avail 2, used 4), got desc ${addrs.desc}, avail ${addrs.avail}, used ${addrs.used}`);
+    }
     this.mem = mem;
     this.addrs = addrs;
     this.size = addrs.size;
@@ -403,6 +428,8 @@ export class DriverQueue {
     this.#sAddr = new Float64Array(staging);
     this.#sLen = new Uint32Array(staging);
     this.#sFlags = new Uint16Array(staging);
+    this.#ram16 = new Uint16Array(mem.sab);
+    this.#ram32 = new Uint32Array(mem.sab);
     mem.bytes.fill(0, addrs.avail, addrs.avail + availRingBytes(this.size));
     mem.bytes.fill(0, addrs.used, addrs.used + usedRingBytes(this.size));
   }
@@ -438,7 +465,6 @@ export class DriverQueue {
     const useIndirect = n > 1 && n <= this.maxIndirect;
     const needed = useIndirect ? 1 : n;
     if (needed > this.#numFree) return false;
-    const view = this.mem.view;
     const head = this.#freeHead;
     if (useIndirect) {
       const table = this.#indirectBase + head * this.maxIndirect * VIRTQ_DESC_SIZE;
@@ -459,18 +485,21 @@ export class DriverQueue {
     this.#numFree -= needed;
     this.#chainLen[head] = needed;
     this.#token[head] = token;
-    view.setUint16(this.addrs.avail + 4 + 2 * (this.#availIdx & this.#mask), head, true);
+    this.#ram16[(this.addrs.avail + 4 + 2 * (this.#availIdx & this.#mask)) >>> 1] = head;
     this.#availIdx = (this.#availIdx + 1) & 0xffff;
     return true;
   }
 
   #writeDesc(at: number, addr: number, len: number, flags: number, next: number): void {
-    const v = this.mem.view;
-    v.setUint32(at, addr >>> 0, true);
-    v.setUint32(at + 4, Math.floor(addr / 0x1_0000_0000) >>> 0, true);
-    v.setUint32(at + 8, len >>> 0, true);
-    v.setUint16(at + 12, flags, true);
-    v.setUint16(at + 14, next, true);
+    // Descriptors are 16-byte aligned (the table and every indirect table), so each field is a whole element.
+    const w = at >>> 2;
+    const r32 = this.#ram32;
+    r32[w] = addr >>> 0;
+    r32[w + 1] = addr < 0x1_0000_0000 ? 0 : Math.floor(addr / 0x1_0000_0000) >>> 0;
+    r32[w + 2] = len >>> 0;
+    const h = at >>> 1;
+    this.#ram16[h + 6] = flags;
+    this.#ram16[h + 7] = next;
   }
 
   /** Publishes committed chains; returns true when the device should be kicked (after suppression). */
@@ -497,8 +526,8 @@ export class DriverQueue {
       if (this.#usedSeen === this.#lastUsed) return false;
     }
     const e = this.addrs.used + 4 + 8 * (this.#lastUsed & this.#mask);
-    const head = mem.view.getUint32(e, true) & this.#mask;
-    this.usedLen = mem.view.getUint32(e + 4, true);
+    const head = this.#ram32[e >>> 2]! & this.#mask;
+    this.usedLen = this.#ram32[(e >>> 2) + 1]!;
     this.#lastUsed = (this.#lastUsed + 1) & 0xffff;
     this.usedToken = this.#token[head]!;
     // Return the chain's descriptors to the free list: walk our own shadow of the chain.
