@@ -7,7 +7,7 @@
  *   for every key it covers). A lookup probes masks in order of hits; `masksProbed` counts them.
  * - `ExactMatchCache`: a direct-mapped array keyed by the packet's ingress key (the 20 words a
  *   packet can set; the others are zero on ingress) and its hash, pointing at a megaflow entry; a
- *   hit compares all 20 words, so a collision is a miss, never a wrong answer.
+ *   hit compares all of it (13 packed words), so a collision is a miss, never a wrong answer.
  *
  * Staleness: every entry records the pipeline generation it was built at. The owner flushes both
  * caches when the generation moves (`flush`), and an EMC slot whose megaflow was evicted or
@@ -254,8 +254,8 @@ export class MegaflowCache {
 const EMC_WORDS = INGRESS_WORD_COUNT;
 
 /**
- * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, as int32, in
- * INGRESS_WORDS order) and its hash. Words outside the ingress key (metadata, registers) are zero
+ * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, packed into
+ * INGRESS_WORD_COUNT int32 words) and its hash. Words outside the ingress key (metadata, registers) are zero
  * for every packet entering the switch, so the ingress key identifies the full flow key.
  */
 export class ExactMatchCache {
@@ -289,8 +289,7 @@ export class ExactMatchCache {
     const b = slot * EMC_WORDS;
     if (k[b] !== ik[0] || k[b + 1] !== ik[1] || k[b + 2] !== ik[2] || k[b + 3] !== ik[3] || k[b + 4] !== ik[4] || k[b + 5] !== ik[5] ||
       k[b + 6] !== ik[6] || k[b + 7] !== ik[7] || k[b + 8] !== ik[8] || k[b + 9] !== ik[9] || k[b + 10] !== ik[10] || k[b + 11] !== ik[11] ||
-      k[b + 12] !== ik[12] || k[b + 13] !== ik[13] || k[b + 14] !== ik[14] || k[b + 15] !== ik[15] || k[b + 16] !== ik[16] ||
-      k[b + 17] !== ik[17] || k[b + 18] !== ik[18] || k[b + 19] !== ik[19]) return null;
+      k[b + 12] !== ik[12]) return null;
     this.hits++;
     e.hits++;
     return e;
