@@ -16,12 +16,14 @@ export const virtqueueSuite: Suite = {
     // Sized so the suite stays near 15 s on a loaded 2-core machine: batch 1 runs at well under 1 Mpps
     // on both sides (a futex wake per frame), and the C baseline moves the same number of frames.
     const packets = Math.max(100_000, Math.round(ctx.seconds * 300_000));
+    // Each run starts two fresh isolates; the warm-up lets the ring code compile before the clock starts.
+    const warmupPackets = Math.round(ctx.warmupSeconds * 300_000);
     for (const eventIdx of [true, false]) {
       for (const batch of [1, 32, 256]) {
         const id = `virtqueue/two-threads/64B/batch-${batch}/${eventIdx ? 'event-idx' : 'flags'}`;
         if (!ctx.wants(id)) continue;
         ctx.progress(id);
-        const r = await runRingBench({ batch, eventIdx, packets });
+        const r = await runRingBench({ batch, eventIdx, packets, warmupPackets });
         const c = ctx.runC('virtqueue', [batch, eventIdx ? 1 : 0, packets]);
         rows.push(mppsRow(id, r.mpps * 1e6, c));
         const cn = c.ok && typeof c.value.notifications_per_packet === 'number' ? c.value.notifications_per_packet : null;
