@@ -1,45 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, Graph } from '../engine/engine.js';
-import { Sink, Source, Wire } from '../engine/basic.js';
+import { Sink, Source } from '../engine/basic.js';
 import { Link } from '../engine/link.js';
 import { PacketPool } from '../engine/packet.js';
 import { Capture, readCaptureFile } from './capture.js';
 import { readPcapng } from './pcapng.js';
 import { readPcap } from './pcap.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-const UDP_H1_TO_H2 = hex('02000000000202000000000108004500002100010000401166c90a0000010a00000203e807d0000d9c4768656c6c6f');
-const ICMP_H2_TO_H1 = hex('02000000000102000000000208004500002000070000400166d40a0000020a0000010000212700010001706f6e67');
-
-/**
- * h1 sends UDP through a wire to h2, h2 answers with ICMP through another wire.
- * Ports: h1/eth0 (out: h1.output -> w12.input, in: w21.output -> h1in.input) and the mirror for h2.
- */
-function twoHostEngine(count: number): { engine: Engine; capture: Capture } {
-  const engine = new Engine();
-  engine.configure(
-    new Graph()
-      .app('h1', Source, { frame: UDP_H1_TO_H2, batch: 1, limit: count })
-      .app('h2', Source, { frame: ICMP_H2_TO_H1, batch: 1, limit: count })
-      .app('w12', Wire)
-      .app('w21', Wire)
-      .app('h1in', Sink)
-      .app('h2in', Sink)
-      .link('h1.output -> w12.input')
-      .link('w12.output -> h2in.input')
-      .link('h2.output -> w21.input')
-      .link('w21.output -> h1in.input'),
-  );
-  const capture = new Capture(engine);
-  const l = (k: string): Link => engine.links.get(k)!;
-  capture.addPort('h1/eth0', { outbound: l('h1.output -> w12.input'), inbound: l('w21.output -> h1in.input') });
-  capture.addPort('h2/eth0', { outbound: l('h2.output -> w21.input'), inbound: l('w12.output -> h2in.input') });
-  return { engine, capture };
-}
+import { ICMP_H2_TO_H1, UDP_H1_TO_H2, twoHostCapture } from './testkit.js';
 
 test('a capture of two hosts records each packet leaving one port and entering the other', () => {
-  const { engine, capture } = twoHostEngine(3);
+  const { engine, capture } = twoHostCapture(3);
   engine.runFor(20_000);
   assert.equal(capture.packetCount, 12);
   const recs = capture.records();
@@ -54,7 +26,7 @@ test('a capture of two hosts records each packet leaving one port and entering t
 });
 
 test('the pcapng of a capture reads back with port names, directions and engine timestamps', () => {
-  const { engine, capture } = twoHostEngine(2);
+  const { engine, capture } = twoHostCapture(2);
   engine.runFor(20_000);
   const r = readPcapng(capture.toPcapng());
   assert.equal(r.error, null);

@@ -1,39 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, Graph } from '../../src/engine/engine.js';
-import { Sink, Source, Wire } from '../../src/engine/basic.js';
-import { Capture } from '../../src/capture/capture.js';
+import type { Capture } from '../../src/capture/capture.js';
+import { UDP_H1_TO_H2, twoHostCapture } from '../../src/capture/testkit.js';
 import { writePcap } from '../../src/capture/pcap.js';
 import { tsharkAvailable, tsharkFields, tsharkProblems, withTempFile } from './tools.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-/** Eth/IPv4/UDP 1000 -> 2000 "hello" from 10.0.0.1 to 10.0.0.2, checksums correct. */
-const UDP_H1_TO_H2 = hex('02000000000202000000000108004500002100010000401166c90a0000010a00000203e807d0000d9c4768656c6c6f');
-/** Eth/IPv4/ICMP echo reply "pong" from 10.0.0.2 to 10.0.0.1. */
-const ICMP_H2_TO_H1 = hex('02000000000102000000000208004500002000070000400166d40a0000020a0000010000212700010001706f6e67');
 const EPOCH = 1_700_000_000_000_000_000n;
 
-/** h1 and h2 joined by two wires; each host's port taps its sending and receiving link. */
+/** h1 and h2 joined by two wires, each host's port tapping its sending and receiving link, run. */
 function captureTwoHosts(count: number): Capture {
-  const e = new Engine();
-  e.configure(
-    new Graph()
-      .app('h1', Source, { frame: UDP_H1_TO_H2, batch: 1, limit: count })
-      .app('h2', Source, { frame: ICMP_H2_TO_H1, batch: 1, limit: count })
-      .app('w12', Wire)
-      .app('w21', Wire)
-      .app('h1in', Sink)
-      .app('h2in', Sink)
-      .link('h1.output -> w12.input')
-      .link('w12.output -> h2in.input')
-      .link('h2.output -> w21.input')
-      .link('w21.output -> h1in.input'),
-  );
-  const c = new Capture(e, { epochNs: EPOCH });
-  c.addPort('h1/eth0', { outbound: e.links.get('h1.output -> w12.input')!, inbound: e.links.get('w21.output -> h1in.input')! });
-  c.addPort('h2/eth0', { outbound: e.links.get('h2.output -> w21.input')!, inbound: e.links.get('w12.output -> h2in.input')! });
-  e.runFor(20_000);
-  return c;
+  const { engine, capture } = twoHostCapture(count, { epochNs: EPOCH });
+  engine.runFor(20_000);
+  return capture;
 }
 
 const tool = tsharkAvailable();
