@@ -6,10 +6,11 @@ import { lpmSuite } from './lpm.js';
 import { natSuite } from './nat.js';
 import { openflowSuite } from './openflow.js';
 import { realSuite } from './real.js';
+import { realVxlanSuite } from './real-vxlan.js';
 import { routerSuite } from './router.js';
 import { scaleSuite } from './scale.js';
 import { tunnelsSuite } from './tunnels.js';
 import { vhostUserSuite } from './vhost-user.js';
 import { virtqueueSuite } from './virtqueue.js';
 
-export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite, lpmSuite, routerSuite, tunnelsSuite, virtqueueSuite, openflowSuite, vhostUserSuite, realSuite];
+export const suites: Suite[] = [engineSuite, bridgeSuite, scaleSuite, natSuite, lpmSuite, routerSuite, tunnelsSuite, virtqueueSuite, openflowSuite, vhostUserSuite, realSuite, realVxlanSuite];

@@ -1,8 +1,10 @@
 /**
- * A small vnet process for VXLAN interop: one emulated host behind a VTEP on a real UDP socket.
+ * A small vnet process for VXLAN interop: one emulated host behind a VTEP on a real UDP socket,
+ * or (with `tap`) a TAP interface in the process's namespace behind it, so real programs in that
+ * namespace (iperf3) use vnet's VTEP the way they would use a kernel vxlan device.
  * Run it as `node vxlan-peer.js 'JSON'` (inside a namespace with `ip netns exec`); it prints
- * `ready` once the socket is bound, then takes commands on stdin, one a line:
- *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received`
+ * `ready` once the socket is bound (and the TAP is up), then takes commands on stdin, one a line:
+ *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received` (emulated host only)
  *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter
  *   quit                 ->  stops (so does the end of stdin)
  * Used by the tests to run vnet against vnet across two processes and two namespaces.
@@ -11,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { Engine, Graph } from '../engine/engine.js';
 import { RealClock } from '../engine/clock.js';
 import { Host } from '../hosts/host.js';
+import { TapPort } from '../nics/tap/tap-port.js';
 import { RealLoop } from './loop.js';
 import { parseIpv4Addr } from '../wire/ipv4-addr.js';
 import { formatMac } from '../wire/mac.js';
@@ -21,10 +24,15 @@ export interface VxlanPeerConf {
   readonly port?: number;
   readonly remotes: readonly string[];
   readonly vni: number;
-  /** The emulated host's address with prefix, e.g. 192.168.5.2/24. */
-  readonly hostIp: string;
+  /** The emulated host's address with prefix, e.g. 192.168.5.2/24 (required without `tap`). */
+  readonly hostIp?: string;
   /** Default: 02:00 followed by the four octets of the host address. */
   readonly hostMac?: string;
+  /**
+   * Instead of the emulated host: a TAP interface of this name (MTU `mtu`, default 1450) on the
+   * VTEP's access port. The caller gives it addresses.
+   */
+  readonly tap?: { readonly ifname: string; readonly mtu?: number };
 }
 
 export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => void): Promise<void> {
@@ -37,12 +45,19 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
     overlay: { ports: { h: conf.vni }, flood: { [String(conf.vni)]: conf.remotes } },
     doorbell: loop.doorbell,
   });
-  // Every peer's host is named alike, so its default MAC would be too: derive it from the address.
-  const mac = conf.hostMac ?? formatMac(0x020000000000 + parseIpv4Addr(conf.hostIp.split('/')[0]!));
-  g.app('h', Host, { interfaces: { eth0: { ip: conf.hostIp, mtu: 1450, mac } } });
-  g.connect('h.eth0', 'vtep.h');
+  if (conf.tap !== undefined) {
+    g.app('h', TapPort, { ifname: conf.tap.ifname, mtu: conf.tap.mtu ?? 1450, doorbell: loop.doorbell });
+    g.connect('h.port', 'vtep.h');
+  } else {
+    if (conf.hostIp === undefined) throw new Error('vxlan peer: hostIp is required without tap');
+    // Every peer's host is named alike, so its default MAC would be too: derive it from the address.
+    const mac = conf.hostMac ?? formatMac(0x020000000000 + parseIpv4Addr(conf.hostIp.split('/')[0]!));
+    g.app('h', Host, { interfaces: { eth0: { ip: conf.hostIp, mtu: 1450, mac } } });
+    g.connect('h.eth0', 'vtep.h');
+  }
   engine.configure(g);
   await engine.app<UdpUnderlay>('vtep/udp').ready();
+  if (conf.tap !== undefined) await engine.app<TapPort>('h').ready();
   loop.start();
   out('ready');
   const rl = createInterface({ input: process.stdin });
@@ -55,7 +70,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
       for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
       out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops }));
     }
-    if (cmd === 'ping' && addr !== undefined) {
+    if (cmd === 'ping' && addr !== undefined && conf.tap === undefined) {
       const n = Number(count ?? 3);
       const s = engine.app<Host>('h').ping(addr, { count: n, interval: 200e6, timeout: 1e9 });
       loop.wake();
@@ -64,7 +79,9 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
     }
   }
   await loop.stop();
+  const tap = conf.tap !== undefined ? engine.app<TapPort>('h') : null;
   engine.stop();
+  await tap?.closed();
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!) && process.argv[2] !== undefined) {

@@ -1,0 +1,262 @@
+/**
+ * VXLAN between two network namespaces, iperf3 against iperf3, through:
+ *   kernel  a Linux vxlan device in each namespace over a veth pair (the baseline)
+ *   vnet    the same veth underlay, but in each namespace a vnet process (src/real/vxlan-peer.ts)
+ *           whose VTEP sits on a real UDP socket, with a TAP interface as its access port where
+ *           the kernel setup has its vxlan device
+ * Rows: TCP 1 stream (Gbit/s), UDP with 64-byte datagrams (packets/s received), and CPU seconds
+ * per GB moved in the TCP run (iperf3's own figures for both of its ends, plus /proc/PID/stat of
+ * the two vnet processes, I/O worker threads included). Each vnet row has the kernel row as its
+ * baseline; its ratio is vnet / kernel.
+ *
+ * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
+ * 30 s: 4 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
+ * Both setups are built up front and each test visits them in turn (the order rotating every
+ * round), so a row and its baseline ran seconds apart under the same load; with several rounds
+ * each figure is a median. Otherwise one row says why it skipped.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
+import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
+import { type BenchContext, repoRoot, type Row, type Suite, round } from '../lib.js';
+
+type Setup = 'kernel' | 'vnet';
+const SETUPS: readonly Setup[] = ['kernel', 'vnet'];
+const UNDER_A = '10.241.0.1';
+const UNDER_B = '10.241.0.2';
+const A = '192.168.241.1';
+const B = '192.168.241.2';
+const VNI = 241;
+
+interface Env {
+  readonly nsA: string;
+  readonly nsB: string;
+  /** CPU seconds used so far by the switch processes (0 for the kernel). */
+  readonly switchCpu: () => number;
+  /** Drop counters of the switch, one line, or ''. */
+  readonly drops: () => Promise<string>;
+  readonly stop: () => Promise<void>;
+}
+
+interface Measured {
+  readonly tcp1: number;
+  readonly udpPps: number;
+  readonly cpuIperfPerGB: number;
+  readonly cpuSwitchPerGB: number;
+  readonly drops: string;
+}
+
+function statCpuSeconds(pid: number): number {
+  // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((x, y) => x - y);
+  return v.length === 0 ? 0 : v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+}
+
+/** One vnet VTEP process in `ns` (`ip netns exec` execs node, so the child's pid is node's). */
+class VnetPeer {
+  readonly #child: ChildProcess;
+  readonly #lines: string[] = [];
+  readonly #waiters: ((l: string) => void)[] = [];
+  #stderr = '';
+
+  constructor(ns: string, conf: object) {
+    const compiled = join(repoRoot(), 'dist', 'src', 'real', 'vxlan-peer.js');
+    const fromSource = !import.meta.url.includes('/dist/') || !existsSync(compiled);
+    const argv = fromSource ? ['--import', 'tsx', join(repoRoot(), 'src', 'real', 'vxlan-peer.ts')] : [compiled];
+    this.#child = spawn('ip', ['netns', 'exec', ns, process.execPath, ...argv, JSON.stringify(conf)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child.stderr!.on('data', (d: Buffer) => (this.#stderr += d.toString()));
+    createInterface({ input: this.#child.stdout! }).on('line', (l) => {
+      const w = this.#waiters.shift();
+      if (w !== undefined) w(l);
+      else this.#lines.push(l);
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? 0;
+  }
+
+  next(timeoutMs = 30_000): Promise<string> {
+    const queued = this.#lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`vnet peer: no answer within ${timeoutMs} ms: ${this.#stderr}`)), timeoutMs);
+      this.#waiters.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+      this.#child.once('exit', () => reject(new Error(`vnet peer exited: ${this.#stderr}`)));
+    });
+  }
+
+  async stats(): Promise<{ rxDatagrams: number; txDatagrams: number; drops: Record<string, number> }> {
+    this.#child.stdin!.write('stats\n');
+    return JSON.parse(await this.next()) as { rxDatagrams: number; txDatagrams: number; drops: Record<string, number> };
+  }
+
+  async quit(): Promise<void> {
+    if (this.#child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => this.#child.once('exit', () => r()));
+    this.#child.stdin!.write('quit\n');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function build(setup: Setup): Promise<Env> {
+  const nsA = uniqueName('vn');
+  const nsB = uniqueName('vn');
+  const va = uniqueName('vn');
+  const vb = uniqueName('vn');
+  const peers: VnetPeer[] = [];
+  const cleanup = async (): Promise<void> => {
+    await Promise.all(peers.map((p) => p.quit()));
+    tryIp('netns', 'del', nsA);
+    tryIp('netns', 'del', nsB);
+  };
+  try {
+    addNamespace(nsA);
+    addNamespace(nsB);
+    ip('link', 'add', va, 'netns', nsA, 'type', 'veth', 'peer', 'name', vb, 'netns', nsB);
+    ip('-n', nsA, 'addr', 'add', `${UNDER_A}/30`, 'dev', va);
+    ip('-n', nsB, 'addr', 'add', `${UNDER_B}/30`, 'dev', vb);
+    ip('-n', nsA, 'link', 'set', va, 'up');
+    ip('-n', nsB, 'link', 'set', vb, 'up');
+    const ends = [
+      { ns: nsA, under: UNDER_A, remote: UNDER_B, dev: va, inner: A },
+      { ns: nsB, under: UNDER_B, remote: UNDER_A, dev: vb, inner: B },
+    ] as const;
+    for (const e of ends) {
+      const ifname = uniqueName('vnx');
+      if (setup === 'kernel') {
+        ip('-n', e.ns, 'link', 'add', ifname, 'type', 'vxlan', 'id', String(VNI), 'dstport', '4789', 'remote', e.remote, 'local', e.under, 'dev', e.dev);
+      } else {
+        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 } });
+        peers.push(peer);
+        const first = await peer.next();
+        if (first !== 'ready') throw new Error(`vnet peer in ${e.ns}: ${first}`);
+      }
+      ip('-n', e.ns, 'link', 'set', ifname, 'mtu', '1450');
+      ip('-n', e.ns, 'addr', 'add', `${e.inner}/24`, 'dev', ifname);
+      ip('-n', e.ns, 'link', 'set', ifname, 'up');
+    }
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  return {
+    nsA,
+    nsB,
+    switchCpu: () => peers.reduce((s, p) => s + statCpuSeconds(p.pid), 0),
+    drops: async () => {
+      const parts: string[] = [];
+      for (const [i, p] of peers.entries()) for (const [k, v] of Object.entries((await p.stats()).drops)) parts.push(`${i === 0 ? 'A' : 'B'} ${k} ${v}`);
+      return parts.join(', ');
+    },
+    stop: cleanup,
+  };
+}
+
+/**
+ * Builds both setups first, then measures each test in rounds that visit the setups in turn,
+ * so a row and its baseline ran seconds apart under the same load of a shared machine.
+ */
+async function measureAll(seconds: number, rounds: number, progress: (t: string) => void): Promise<Map<Setup, Measured>> {
+  const envs = new Map<Setup, Env>();
+  try {
+    for (const s of SETUPS) {
+      const env = await build(s);
+      envs.set(s, env);
+      const warm = await nsExec(env.nsA, ['ping', '-c', '3', '-i', '0.2', '-W', '2', B]);
+      if (!/[1-3] received/.test(warm.stdout)) throw new Error(`real-vxlan ${s}: ${A} cannot reach ${B}: ${warm.stdout}${warm.stderr}`);
+    }
+    const tcp1 = new Map<Setup, number[]>();
+    const udp = new Map<Setup, number[]>();
+    const bytes = new Map<Setup, number>();
+    const iperfCpu = new Map<Setup, number>();
+    const switchCpu = new Map<Setup, number>();
+    const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
+    const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
+    for (let r = 0; r < rounds; r++) {
+      const order = SETUPS.map((_, i) => SETUPS[(i + r) % SETUPS.length]!);
+      for (const s of order) {
+        const env = envs.get(s)!;
+        progress(`real-vxlan.${s}.tcp-1`);
+        const cpu0 = env.switchCpu();
+        const t = await iperf3(env.nsA, env.nsB, B, seconds, []);
+        sum(switchCpu, s, env.switchCpu() - cpu0);
+        sum(bytes, s, t.sum_received?.bytes ?? 0);
+        sum(iperfCpu, s, (((t.cpu_utilization_percent?.host_total ?? 0) + (t.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds);
+        add(tcp1, s, (t.sum_received?.bits_per_second ?? 0) / 1e9);
+      }
+      for (const s of order) {
+        progress(`real-vxlan.${s}.udp-64B`);
+        const u = await iperf3(envs.get(s)!.nsA, envs.get(s)!.nsB, B, seconds, ['-u', '-b', '0', '-l', '64']);
+        add(udp, s, ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / (u.sum?.seconds ?? seconds));
+      }
+    }
+    const results = new Map<Setup, Measured>();
+    for (const s of SETUPS) {
+      const gb = (bytes.get(s) ?? 0) / 1e9;
+      results.set(s, {
+        tcp1: median(tcp1.get(s) ?? []),
+        udpPps: median(udp.get(s) ?? []),
+        cpuIperfPerGB: gb > 0 ? (iperfCpu.get(s) ?? 0) / gb : 0,
+        cpuSwitchPerGB: gb > 0 ? (switchCpu.get(s) ?? 0) / gb : 0,
+        drops: await envs.get(s)!.drops(),
+      });
+    }
+    return results;
+  } finally {
+    for (const env of envs.values()) await env.stop();
+  }
+}
+
+function row(id: string, unit: string, value: number, base: number | null, note?: string): Row {
+  return {
+    id,
+    unit,
+    value: round(value),
+    nsPerPacket: null,
+    baseline: base === null ? null : { name: 'kernel-vxlan', value: round(base) },
+    ratio: base === null || base === 0 ? null : round(value / base),
+    ...(note !== undefined && note !== '' ? { note } : {}),
+  };
+}
+
+export const realVxlanSuite: Suite = {
+  name: 'real-vxlan',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const ids = SETUPS.flatMap((s) => [`real-vxlan.${s}.tcp-1`, `real-vxlan.${s}.udp-64B`, `real-vxlan.${s}.tcp-1.cpu`]);
+    if (!ids.some((id) => ctx.wants(id))) return [];
+    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 30 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
+    if (why !== null) return [{ id: 'real-vxlan', unit: '-', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${why}` }];
+    const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
+    const rounds = Number(process.env.VNET_BENCH_REAL_ROUNDS ?? 1);
+    if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('real-vxlan bench: VNET_BENCH_REAL_SECONDS must be > 0 and VNET_BENCH_REAL_ROUNDS a positive integer');
+    const results = await measureAll(seconds, rounds, ctx.progress);
+    const base = results.get('kernel')!;
+    const rows: Row[] = [];
+    for (const [s, m] of results) {
+      const isBase = s === 'kernel';
+      const cpuNote = `iperf3 ${m.cpuIperfPerGB.toFixed(2)} s/GB${isBase ? ' (the kernel vxlan work is in it)' : ` + vnet ${m.cpuSwitchPerGB.toFixed(2)} s/GB`}`;
+      rows.push(row(`real-vxlan.${s}.tcp-1`, 'Gbit/s', m.tcp1, isBase ? null : base.tcp1, m.drops === '' ? undefined : `drops: ${m.drops}`));
+      rows.push(row(`real-vxlan.${s}.udp-64B`, 'Mpps', m.udpPps / 1e6, isBase ? null : base.udpPps / 1e6));
+      rows.push(row(`real-vxlan.${s}.tcp-1.cpu`, 's/GB', m.cpuIperfPerGB + m.cpuSwitchPerGB, isBase ? null : base.cpuIperfPerGB, cpuNote));
+    }
+    return rows.filter((r) => ctx.wants(r.id));
+  },
+};
