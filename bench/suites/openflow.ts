@@ -136,7 +136,7 @@ function setupRow(ctx: BenchContext): Row {
   // each pass over the list starts from flushed caches (one pass is n / 64 breaths).
   const breaths = n / BATCH;
   const pps = cpuPps(() => {
-    r.sw.pipeline.invalidate();
+    r.sw.flushCaches();
     return r.run(breaths);
   }, ctx.seconds, ctx.warmupSeconds);
   r.engine.stop();

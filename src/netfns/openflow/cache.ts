@@ -9,10 +9,15 @@
  *   packet can set; the others are zero on ingress) and its hash, pointing at a megaflow entry; a
  *   hit compares all of it (13 packed words), so a collision is a miss, never a wrong answer.
  *
- * Staleness: every entry records the pipeline generation it was built at. The owner flushes both
- * caches when the generation moves (`flush`), and an EMC slot whose megaflow was evicted or
- * flushed reads as a miss (`entry.dead`). So no entry built before a flow table change ever
- * forwards a packet after it.
+ * Staleness: every entry records the pipeline generation it was last validated at (`validAt`).
+ * When the flow tables change, the owner does not flush: before an entry forwards a packet at a
+ * newer generation, the owner revalidates it (as Open vSwitch's revalidators do) by translating
+ * the entry's masked key again without side effects and keeping the entry only if the new
+ * translation gives the same program through the same rules and examines no bit outside the
+ * entry's mask; otherwise it `remove`s the entry. The second condition is what makes this sound:
+ * a translation depends only on the bits it examined, so every key the entry covers would get
+ * the same new answer. An EMC slot whose megaflow was removed, evicted or flushed reads as a
+ * miss (`entry.dead`). So no entry ever forwards a packet with an answer older than the tables.
  *
  * Both caches are bounded: the megaflow cache evicts its oldest entry when full (counted in
  * `evictions`); the EMC overwrites its slot (counted in `replacements`).
@@ -44,6 +49,8 @@ export class MegaflowEntry {
   pendingUsed = 0;
   hits = 0;
   dead = false;
+  /** The pipeline generation at which this entry was built or last revalidated. */
+  validAt = 0;
   constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
     this.group = group;
     this.mask = group.mask;
@@ -93,13 +100,18 @@ export class MegaflowCache {
   /** Entries in insertion order (a ring), for oldest-first eviction. */
   #fifo: (MegaflowEntry | null)[];
   #head = 0;
+  /** Ring slots in use, removed entries included until eviction reaches them. */
   #count = 0;
+  /** Live entries. */
+  #live = 0;
   #sinceSort = 0;
   masksProbed = 0;
   lookups = 0;
   hits = 0;
   evictions = 0;
   flushes = 0;
+  /** Entries removed because revalidation found them stale. */
+  removals = 0;
 
   readonly #retire: (e: MegaflowEntry) => void;
 
@@ -113,7 +125,7 @@ export class MegaflowCache {
 
   /** Entries held (the gauge). */
   get size(): number {
-    return this.#count;
+    return this.#live;
   }
 
   get maskCount(): number {
@@ -180,6 +192,7 @@ export class MegaflowCache {
     grp.size++;
     this.#fifo[(this.#head + this.#count) % this.capacity] = e;
     this.#count++;
+    this.#live++;
     return e;
   }
 
@@ -189,9 +202,21 @@ export class MegaflowCache {
     this.#head = (this.#head + 1) % this.capacity;
     this.#count--;
     if (e === null || e === undefined || e.dead) return;
+    this.evictions++;
+    this.#unlink(e);
+  }
+
+  /** Takes a live entry out of the cache (revalidation found it stale); its ring slot frees at eviction. */
+  remove(e: MegaflowEntry): void {
+    if (e.dead) return;
+    this.removals++;
+    this.#unlink(e);
+  }
+
+  #unlink(e: MegaflowEntry): void {
     this.#retire(e);
     e.dead = true;
-    this.evictions++;
+    this.#live--;
     const grp = e.group as MaskGroup;
     if (!this.#groups.includes(grp)) return;
     let cur = grp.table.get(e.hash) ?? null;
@@ -213,7 +238,7 @@ export class MegaflowCache {
   flush(): void {
     for (let i = 0; i < this.#count; i++) {
       const e = this.#fifo[(this.#head + i) % this.capacity];
-      if (e) {
+      if (e && !e.dead) {
         this.#retire(e);
         e.dead = true;
       }
@@ -221,6 +246,7 @@ export class MegaflowCache {
     this.#fifo.fill(null);
     this.#head = 0;
     this.#count = 0;
+    this.#live = 0;
     this.#groups = [];
     this.flushes++;
   }
@@ -229,7 +255,7 @@ export class MegaflowCache {
   forEach(fn: (e: MegaflowEntry) => void): void {
     for (let i = 0; i < this.#count; i++) {
       const e = this.#fifo[(this.#head + i) % this.capacity];
-      if (e) fn(e);
+      if (e && !e.dead) fn(e);
     }
   }
 

@@ -911,6 +911,21 @@ function groupsTo(instructions: readonly Instruction[], group: number): boolean 
   return false;
 }
 
+/**
+ * Whether two refs of translations (learn specs, controller cookies) act the same, so a cached
+ * entry holding `a` may stand for a new translation that produced `b` (revalidation).
+ */
+export function sameXlateRef(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!(a instanceof LearnRef) || !(b instanceof LearnRef)) return false;
+  const x = a.mod;
+  const y = b.mod;
+  if (x.table !== y.table || x.priority !== y.priority || x.cookie !== y.cookie || x.idleTimeout !== y.idleTimeout ||
+    x.hardTimeout !== y.hardTimeout || x.flags !== y.flags) return false;
+  for (let i = 0; i < FLOW_WORDS; i++) if (x.match.mask[i] !== y.match.mask[i] || x.match.value[i] !== y.match.value[i]) return false;
+  return sameInstructions(x.instructions, y.instructions);
+}
+
 function sameInstructions(a: readonly Instruction[], b: readonly Instruction[]): boolean {
   return JSON.stringify(a, bigintJson) === JSON.stringify(b, bigintJson);
 }

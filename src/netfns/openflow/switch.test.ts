@@ -235,6 +235,7 @@ test('the cached switch forwards exactly as the uncached pipeline through random
   assert.ok(packets > 5000);
   assert.ok(fp.emcHits + fp.megaflowHits > packets / 4, `the cache is used (${JSON.stringify(fp)})`);
   assert.ok(fp.evictions > 0, 'the bounded cache evicted');
+  assert.ok(fp.revalidationRemovals > 0 && fp.revalidations > fp.revalidationRemovals, `flow mods both kept and removed cached entries (${JSON.stringify(fp)})`);
   assertConserved(cached.engine);
   assertConserved(plain.engine);
 });
@@ -254,4 +255,34 @@ test('cache hits are credited to their flows before any read, timeout scan or fl
   r.sw.deleteFlows({ ...allFlows(), table: 1 });
   assert.deepEqual(removed, [15]);
   assert.deepEqual(r.sw.flowStats(allFlows()).map((s) => [s.table, s.packetCount]), [[0, 15]]);
+});
+
+test('a flow mod revalidates cached megaflows: unrelated ones stay, ones it changes or could change leave', () => {
+  const r = switchRig(3, { flows: ['table=0,priority=1,in_port=1,actions=output:2', 'table=0,priority=1,in_port=2,actions=output:1'] });
+  const web = encodeSpec('eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2),tcp(src=1000,dst=80)');
+  const back = encodeSpec('eth(src=02:00:00:00:00:02,dst=02:00:00:00:00:01),ipv4(src=10.0.0.2,dst=10.0.0.1),tcp(src=80,dst=1000)');
+  assert.deepEqual(r.send(web, 1).map(([port]) => port), [2]);
+  assert.deepEqual(r.send(back, 2).map(([port]) => port), [1]);
+  const upcalls = r.sw.fastPathStats().upcalls;
+  // A flow in a table neither translation reaches: both cached entries survive, no upcall.
+  r.sw.addFlow(flow('table=5,priority=1,actions=drop'));
+  assert.deepEqual(r.send(web, 1).map(([port]) => port), [2]);
+  assert.deepEqual(r.send(back, 2).map(([port]) => port), [1]);
+  let fp = r.sw.fastPathStats();
+  assert.equal(fp.upcalls, upcalls, 'no packet went back to the slow path');
+  assert.equal(fp.revalidations, 2);
+  assert.equal(fp.revalidationRemovals, 0);
+  // A higher-priority flow on tcp port 80 from port 1: the first entry matched only in_port, so
+  // its new translation looks at fields outside its mask and it must go; the second stays.
+  r.sw.addFlow(flow('table=0,priority=10,in_port=1,tcp,tp_dst=80,actions=output:3'));
+  assert.deepEqual(r.send(web, 1).map(([port]) => port), [3]);
+  assert.deepEqual(r.send(back, 2).map(([port]) => port), [1]);
+  fp = r.sw.fastPathStats();
+  assert.equal(fp.revalidationRemovals, 1);
+  assert.equal(fp.upcalls, upcalls + 1, 'only the changed flow took an upcall');
+  // Changing the actions of the flow the second entry ran through removes it too.
+  r.sw.addFlow(flow('table=0,priority=1,in_port=2,actions=output:3'));
+  assert.deepEqual(r.send(back, 2).map(([port]) => port), [3]);
+  assert.equal(r.sw.fastPathStats().revalidationRemovals, 2);
+  assertConserved(r.engine);
 });

@@ -10,8 +10,10 @@
  * output goes straight to that port's link; other programs run through `runProgram`. A hit is
  * counted on its megaflow only and credited to the flow entries and tables the translation went
  * through before anything reads or changes them (`#credit`), so flow statistics are the same
- * with or without the cache. When the pipeline generation moves, both caches are flushed
- * (crediting their entries) before the next lookup. The clock is read once per push.
+ * with or without the cache. When the pipeline generation moves, nothing is flushed: each cached
+ * megaflow is revalidated on its first hit after the change (`#revalidate`, see cache.ts), so a
+ * learned MAC or an unrelated flow mod does not send all traffic back up to the slow path.
+ * The clock is read once per push.
  *
  * With `cache: false` every packet takes the slow path: that is the reference the differential
  * test compares the cached switch with. The switch implements `OpenFlowSwitchApi`, so the
@@ -26,7 +28,7 @@ import { ExactMatchCache, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
-import { LearnRef, Pipeline, Xlation, type FlowEntry } from './pipeline.js';
+import { LearnRef, Pipeline, Xlation, sameXlateRef, type FlowEntry } from './pipeline.js';
 import { parseFlow } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
 import {
@@ -79,6 +81,9 @@ export interface FastPathStats {
   readonly upcalls: number;
   readonly evictions: number;
   readonly flushes: number;
+  /** Stale megaflows translated again after a flow table change, and those it removed. */
+  readonly revalidations: number;
+  readonly revalidationRemovals: number;
   /** Upcalls whose result was not installed because a flow table changed meanwhile. */
   readonly installsSkipped: number;
 }
@@ -92,12 +97,13 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   readonly megaflows: MegaflowCache;
   readonly emc: ExactMatchCache;
   #cacheOn: boolean;
-  #cacheGeneration = -1;
   /** The current packet's flow key; only the extractors write it, so words a packet cannot set stay zero. */
   readonly #key = new Uint32Array(FLOW_WORDS);
   /** The current packet's ingress key (what the exact-match cache compares). */
   readonly #ikey = new Int32Array(INGRESS_WORD_COUNT);
   readonly #xl = new Xlation();
+  readonly #revalXl = new Xlation();
+  readonly #revalKey = new Uint32Array(FLOW_WORDS);
   #portNames: string[] = [];
   #portNumbers: number[] = [];
   #outLinks: (Link | null)[] = [];
@@ -112,6 +118,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   readonly #packetIn = new Set<(ev: PacketInEvent) => void>();
   upcalls = 0;
   installsSkipped = 0;
+  /** Cached megaflows checked again after a flow table change (each at most once per change). */
+  revalidations = 0;
   cloneFailures = 0;
   rewritesSkipped = 0;
   /** Packet-ins raised with no subscriber listening (counted, then discarded). */
@@ -258,14 +266,11 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
     if (hash < 0) return this.drop(p, 'runt');
     const pl = this.pipeline;
+    const gen = pl.generation;
     let e = null;
     if (p.traceId === 0 && this.#cacheOn) {
-      if (pl.generation !== this.#cacheGeneration) {
-        this.megaflows.flush();
-        this.emc.flush();
-        this.#cacheGeneration = pl.generation;
-      }
       e = this.emc.lookup(ik, hash);
+      if (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = null;
     }
     if (e === null) {
       const key = this.#key;
@@ -273,6 +278,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       if (p.traceId !== 0) return this.#traced(p);
       if (!this.#cacheOn) return this.#slowPath(p, false);
       e = this.megaflows.lookup(key);
+      // A stale entry that fails revalidation leaves the cache; another may still cover the key.
+      while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
       if (e === null) return this.#slowPath(p, true, hash);
       this.emc.insert(ik, hash, e);
     }
@@ -291,6 +298,29 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       }
     }
     runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+  }
+
+  /**
+   * Revalidates a cached megaflow built before the flow tables last changed (see cache.ts): its
+   * masked key is translated again without side effects; the entry stays if the translation runs
+   * the same program through the same rules and tables and examines no bit outside its mask.
+   * Otherwise it leaves the cache. Runs at most once per entry per generation, on its first hit.
+   */
+  #revalidate(e: MegaflowEntry, gen: number): boolean {
+    this.revalidations++;
+    const key = this.#revalKey;
+    key.fill(0);
+    const words = e.group.words;
+    const value = e.value;
+    for (let i = 0; i < words.length; i++) key[words[i]!] = value[i]!;
+    const xl = this.#revalXl;
+    this.pipeline.xlate(key, 0, xl, null, null, true);
+    if (sameTranslation(e, xl)) {
+      e.validAt = gen;
+      return true;
+    }
+    this.megaflows.remove(e);
+    return false;
   }
 
   /**
@@ -315,6 +345,12 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     e.pendingBytes = 0;
   }
 
+  /** Empties both caches (their hits credited first), like `ovs-appctl dpctl/del-flows`. */
+  flushCaches(): void {
+    this.megaflows.flush();
+    this.emc.flush();
+  }
+
   /** Settles every cached megaflow's pending hits (see `#credit`). */
   settleStats(): void {
     this.megaflows.forEach((e) => this.#credit(e));
@@ -329,6 +365,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     if (install) {
       if (pl.generation === gen) {
         const e = this.megaflows.insert(this.#key, xl.wc, xl.ops.slice(), xl.refs.slice(), xl.rules.slice(), xl.tables.slice());
+        e.validAt = gen;
         this.emc.insert(this.#ikey, hash, e);
       } else this.installsSkipped++;
     }
@@ -532,7 +569,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       emcLookups: this.emc.lookups, emcHits: this.emc.hits, emcEntries: this.emc.size,
       megaflowLookups: m.lookups, megaflowHits: m.hits, megaflowEntries: m.size, megaflowCapacity: m.capacity,
       masks: m.maskCount, masksProbed: m.masksProbed, upcalls: this.upcalls, evictions: m.evictions, flushes: m.flushes,
-      installsSkipped: this.installsSkipped,
+      revalidations: this.revalidations, revalidationRemovals: m.removals, installsSkipped: this.installsSkipped,
     };
   }
 
@@ -541,6 +578,24 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     this.settleStats();
     return this.pipeline.entries();
   }
+}
+
+/** Whether a new translation of a cached entry's key gives the entry's answer, within its mask. */
+function sameTranslation(e: MegaflowEntry, xl: Xlation): boolean {
+  const mask = e.mask;
+  const wc = xl.wc;
+  for (let i = 0; i < FLOW_WORDS; i++) if ((wc[i]! & ~mask[i]!) !== 0) return false;
+  if (!sameNumbers(e.ops, xl.ops) || !sameNumbers(e.tables, xl.tables)) return false;
+  if (e.rules.length !== xl.rules.length || e.refs.length !== xl.refs.length) return false;
+  for (let i = 0; i < e.rules.length; i++) if (e.rules[i] !== xl.rules[i]) return false;
+  for (let i = 0; i < e.refs.length; i++) if (!sameXlateRef(e.refs[i], xl.refs[i])) return false;
+  return true;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function allSelector(): FlowFilter {
