@@ -3,13 +3,25 @@
  *
  * The loop breathes while packets move, yielding to the event loop with setImmediate between
  * breaths (so sockets and control messages are served between two breaths, never during one).
- * When a breath moved nothing it sleeps until the doorbell rings (a TAP worker read frames),
- * the next engine timer is due, or `idleMs` passes, with Atomics.waitAsync: no busy polling
- * and no latency added to a frame that arrives while the loop sleeps. A virtual clock, if the
- * engine has one, is moved forward to real elapsed time before every breath.
+ * When a breath moved nothing it sleeps until the doorbell rings (a TAP has frames), the next
+ * engine timer is due, or `idleMs` passes, with Atomics.waitAsync: no busy polling and no
+ * latency added to a frame that arrives while the loop sleeps. Apps that read their I/O from
+ * the engine thread (TAP ports) only ring the doorbell when asked to: before every sleep the
+ * loop calls `armWakeup()` on each app that has one (`WakeArming`). The bell's value is read
+ * before the breath, so a frame that arrives between the breath and the sleep still wakes it.
+ * A virtual clock, if the engine has one, is moved forward to real elapsed time before every breath.
  */
 import type { Engine } from '../engine/engine.js';
 import { VirtualClock } from '../engine/clock.js';
+
+/** An app that must be told when the loop is about to sleep, so its next input rings the doorbell. */
+export interface WakeArming {
+  armWakeup(): void;
+}
+
+function armsWakeup(app: object): app is WakeArming {
+  return typeof (app as Partial<WakeArming>).armWakeup === 'function';
+}
 
 export interface RealLoopOptions {
   /** Longest sleep when idle, in milliseconds (default 50). */
@@ -92,6 +104,7 @@ export class RealLoop {
     const untilTimer = next === Infinity ? this.#idleMs : Math.max(0, (next - this.engine.now()) / 1e6);
     const ms = Math.min(this.#idleMs, untilTimer);
     if (ms <= 0) return;
+    for (const app of this.engine.apps.values()) if (armsWakeup(app)) app.armWakeup();
     this.sleeps++;
     // Atomics.waitAsync is in Node 20 but not in the ES2022 lib typings.
     const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;

@@ -1,6 +1,6 @@
 /**
  * The libc calls vnet's real NICs need and Node does not offer, bound once with koffi: file and
- * socket fds (open through node:fs, then ioctl/read/write/readv/writev), poll, eventfd, Unix sockets
+ * socket fds (open through node:fs, then ioctl/read/write/readv/writev), poll, epoll, eventfd, Unix sockets
  * with SCM_RIGHTS (libuv reads with read(), which drops ancillary fds), mmap and memfd.
  *
  * Every call is synchronous. Data-path callers are I/O worker threads, the only places allowed to
@@ -18,6 +18,19 @@ export const POLLERR = 0x8;
 export const POLLHUP = 0x10;
 export const EFD_NONBLOCK = 0o4000;
 export const EFD_CLOEXEC = 0o2000000;
+export const EPOLL_CLOEXEC = 0o2000000;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CTL_MOD = 3;
+export const EPOLLIN = 0x1;
+export const EPOLLERR = 0x8;
+export const EPOLLHUP = 0x10;
+export const EPOLLONESHOT = 1 << 30;
+/**
+ * struct epoll_event: u32 events, then the u64 user data. x86-64 packs it (12 bytes, data at 4);
+ * other LP64 ABIs align the data (16 bytes, data at 8).
+ */
+export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
 
 export class Libc {
   readonly ioctl: (fd: number, req: number, type: string, arg: unknown) => number;
@@ -44,6 +57,13 @@ export class Libc {
   readonly memcpy: (dst: number, src: number, n: number) => number;
   /** write() from a raw address (see `ByteCopier.address`): no view allocated per call. */
   readonly writeAt: (fd: number, src: number, n: number) => number;
+  /** read() into a raw address: no view marshalled per call. */
+  readonly readAt: (fd: number, dst: number, n: number) => number;
+  readonly epollCreate1: (flags: number) => number;
+  /** epoll_ctl with one struct epoll_event (`EPOLL_EVENT_SIZE` bytes) in `event`. */
+  readonly epollCtl: (epfd: number, op: number, fd: number, event: Uint8Array) => number;
+  /** epoll_wait into `events` (room for `max` structs of `EPOLL_EVENT_SIZE` bytes). */
+  readonly epollWait: (epfd: number, events: Uint8Array, max: number, timeoutMs: number) => number;
 
   constructor() {
     const libc = koffi.load('libc.so.6');
@@ -68,6 +88,10 @@ export class Libc {
     this.ftruncate = libc.func('int ftruncate(int, int64_t)');
     this.memcpy = libc.func('intptr_t memcpy(intptr_t dst, intptr_t src, size_t n)');
     this.writeAt = libc.func('intptr_t write(int fd, intptr_t buf, size_t n)');
+    this.readAt = libc.func('intptr_t read(int fd, intptr_t buf, size_t n)');
+    this.epollCreate1 = libc.func('int epoll_create1(int flags)');
+    this.epollCtl = libc.func('int epoll_ctl(int epfd, int op, int fd, void *event)');
+    this.epollWait = libc.func('int epoll_wait(int epfd, void *events, int max, int timeout)');
   }
 
   /** errno of the last failed call on this thread. */

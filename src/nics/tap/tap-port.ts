@@ -2,18 +2,22 @@
  * TapPort: a vnet port that is a Linux TAP interface, so real programs (ping, iperf3, a whole
  * network namespace) send and receive frames through vnet's datapath.
  *
- * Threads: the TAP fd is read by a worker thread (tap-worker.ts) doing batched blocking reads
- * with koffi; frames cross to the engine thread through a SharedArrayBuffer ring (frame-ring.ts),
- * with no per-packet message, and `pull` takes them. The worker bumps a doorbell after every RX
- * batch, so an idle engine loop can sleep on it (`TapPortConf.doorbell`).
- * Transmit: `push` writes a frame to the (non-blocking) fd itself, straight from the packet with
- * its virtio-net header in the headroom, whenever the TX ring is empty. This saves a 64 KB copy
- * and a worker wakeup per packet (2x the TCP throughput). Only when the kernel pushes back
- * (EAGAIN), or for TSO segments cut here, do frames go through the TX ring. Then the worker
- * writes them, and is woken through an eventfd only when it sleeps. Order holds because the
- * direct path is taken only with an empty ring.
- * Copies to and from the rings use libc memcpy (../sys/copy.ts): V8 copies shared memory
- * element by element.
+ * Receive: `pull` reads the (non-blocking) TAP fd itself, once per frame, straight into a pool
+ * packet: the virtio-net header lands in the packet's headroom and the frame at `p.off`, so a
+ * frame costs one read() and no copy or thread hop in vnet. It reads until the kernel says
+ * EAGAIN or the output link is full. The kernel's TAP queue (txqueuelen frames) is the only
+ * RX queue, so frames keep their order.
+ * Waking an idle engine: the port's I/O worker (tap-worker.ts) sleeps in epoll_wait with the
+ * TAP registered one-shot. The engine loop calls `armWakeup()` before it sleeps (RealLoop does);
+ * the first frame then wakes the worker, which rings the loop's doorbell (`TapPortConf.doorbell`).
+ * A busy engine arms nothing and is never woken, so frames cost no wakeups while traffic flows.
+ * A loop that never sleeps needs no arming: `pull` finds the frames anyway.
+ * Transmit: `push` writes a frame to the TAP itself, straight from the packet with its virtio-net
+ * header in the headroom, whenever the TX ring is empty. Only when the kernel pushes back
+ * (EAGAIN), or for TSO segments cut here, do frames go through the TX ring (a SharedArrayBuffer
+ * ring, frame-ring.ts). Then the worker writes them, and is woken through an eventfd only when
+ * it sleeps. Order holds because the direct path is taken only with an empty ring. Copies into
+ * the ring use libc memcpy (../sys/copy.ts): V8 copies shared memory element by element.
  *
  * Offloads (`offloads: true`): the TAP is opened with TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, so the
  * kernel may hand over one TCP segment of up to 64 KB with a partial checksum. It crosses vnet
@@ -22,9 +26,11 @@
  * one without, it is segmented or its checksum completed here (offload.ts). Without offloads the
  * kernel finishes every checksum itself and the port uses the engine's pool.
  *
- * Failure: a TAP whose interface is deleted makes the worker stop with the errno; the port then
- * reports `gone` and drops what it is asked to send ('tap-gone'). Bad frames from the kernel are
- * counted drops with reasons, as is everything that does not fit.
+ * Failure: a TAP whose interface is deleted fails its next read or the worker's watch with the
+ * errno; the port then reports `error` and drops what it is asked to send ('tap-gone'). Bad
+ * frames from the kernel are counted drops with reasons, as is everything that does not fit.
+ * With no free packet the frame is still read (into a scratch buffer) and counted 'pool-empty',
+ * so a full pool never leaves a readable TAP that would wake the engine again and again.
  */
 import { closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
@@ -33,10 +39,10 @@ import { type Packet, PacketPool } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
-import { CTL_ERRNO, CTL_RUNNING, CTL_STOP, CTL_TX_DOWN, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
+import { CTL_ERRNO, CTL_RUNNING, CTL_RX_WAKEUPS, CTL_STOP, CTL_TX_DOWN, CTL_WATCHING, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
 import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
-import { errnoText, openEventFd, openTap } from './tun.js';
+import { errnoText, openEventFd, openTap, TapWatch } from './tun.js';
 
 export const TAP_DROPS = {
   runt: 'frame from the kernel shorter than an Ethernet header',
@@ -61,9 +67,9 @@ export interface TapPortConf {
   readonly offloads?: boolean;
   /** L3 MTU of the interface (default 1500); frames up to mtu + 14 + 8 (two VLAN tags) pass. */
   readonly mtu?: number;
-  /** Frames each ring holds (power of two; default 1024, 128 with offloads). */
+  /** Frames the TX backlog ring holds (power of two; default 1024, 128 with offloads). */
   readonly ringSlots?: number;
-  /** Doorbell word 0 of this SharedArrayBuffer is bumped after every batch of received frames. */
+  /** Doorbell word 0 of this SharedArrayBuffer is bumped when frames arrive after `armWakeup()`. */
   readonly doorbell?: SharedArrayBuffer;
 }
 
@@ -82,7 +88,13 @@ export interface TapPortStats {
   readonly txDirect: number;
   /** Frames the kernel refused because the interface was down. */
   readonly txLinkDown: number;
-  readonly rxRingQueued: number;
+  /** read() calls on the TAP that found no frame (EAGAIN): the cost of reading from the engine thread. */
+  readonly rxEmptyReads: number;
+  /** Times the engine armed the TAP's watch before sleeping (one epoll_ctl each). */
+  readonly rxArms: number;
+  /** Times the I/O worker rang the doorbell because frames arrived while the engine slept. */
+  readonly rxWakeups: number;
+  /** Frames waiting in the TX backlog ring (the ring's gauge). */
   readonly txRingQueued: number;
   /** Why the TAP stopped working, or null. */
   readonly error: string | null;
@@ -107,11 +119,17 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly #copier: ByteCopier;
   readonly #fd: number;
   readonly #eventFd: number;
-  readonly #rx: FrameRing;
+  readonly #watch: TapWatch;
   readonly #tx: FrameRing;
   readonly #ctl: Int32Array;
   readonly #worker: Worker;
   readonly #rxPool: PacketPool;
+  /** Native address of the RX pool's memory: packet i's bytes start at `+ p.base`. */
+  readonly #rxPoolAddress: number;
+  /** Bytes one read() may fill: the virtio-net header plus the RX pool's data room. */
+  readonly #rxReadLen: number;
+  /** Where a frame goes when the pool is empty, to be counted and dropped. */
+  readonly #rxScratch: Uint8Array;
   readonly #maxFrame: number;
   readonly #segmenter: TsoSegmenter;
   readonly #wake = new Uint8Array(8);
@@ -125,6 +143,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   /** Frames written to the TAP by the engine thread itself (the TX ring was empty). */
   txDirect = 0;
   #txLinkDown = 0;
+  #rxEmptyReads = 0;
+  #rxArms = 0;
 
   constructor(ctx: AppContext, conf: TapPortConf) {
     super(ctx, conf, TAP_DROPS);
@@ -138,23 +158,34 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     const slotSize = roundUp8(VNET_HDR_LEN + (this.offloads ? Math.max(GSO_DATA_ROOM, this.#maxFrame) : this.#maxFrame));
     this.#rxPool = this.offloads ? new PacketPool({ count: GSO_POOL_PACKETS, dataRoom: GSO_DATA_ROOM }) : this.pool;
     if (!this.offloads && this.#maxFrame > this.pool.dataRoom) throw new Error(`tap port ${ctx.name}: mtu ${mtu} does not fit the engine's ${this.pool.dataRoom}-byte packet buffers`);
-    this.#rx = new FrameRing({ slots, slotSize });
+    if (this.#rxPool.headroom < VNET_HDR_LEN) throw new Error(`tap port ${ctx.name}: the engine's packet headroom (${this.#rxPool.headroom}) is smaller than the ${VNET_HDR_LEN}-byte virtio-net header`);
+    this.#rxReadLen = VNET_HDR_LEN + this.#rxPool.dataRoom;
+    this.#rxScratch = new Uint8Array(this.#rxReadLen);
     this.#tx = new FrameRing({ slots, slotSize });
     this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
     this.#libc = new Libc();
     this.#copier = new ByteCopier(this.#libc);
+    this.#rxPoolAddress = this.#copier.address(new Uint8Array(this.#rxPool.backing, 0, 1));
     this.#segmenter = new TsoSegmenter(this.#copier);
     this.#fd = openTap(this.#libc, { name: conf.ifname, offloads: this.offloads, vnetHeaderSize: VNET_HDR_LEN });
+    let eventFd = -1;
+    let epollFd = -1;
     try {
-      this.#eventFd = openEventFd(this.#libc);
+      eventFd = openEventFd(this.#libc);
+      epollFd = TapWatch.open(this.#libc, this.#fd, eventFd);
     } catch (e) {
       closeSync(this.#fd);
+      if (eventFd >= 0) this.#libc.close(eventFd);
       throw e;
     }
+    this.#eventFd = eventFd;
+    this.#watch = new TapWatch(this.#libc, epollFd, this.#fd);
+    // Armed by TapWatch.open: the first frame wakes a loop that sleeps before it ever breathed.
+    Atomics.store(this.#ctl, CTL_WATCHING, 1);
     const data: TapWorkerData = {
       fd: this.#fd,
       eventFd: this.#eventFd,
-      rx: { sab: this.#rx.sab, slots, slotSize },
+      epollFd,
       tx: { sab: this.#tx.sab, slots, slotSize },
       ctl: this.#ctl.buffer as SharedArrayBuffer,
       bell: conf.doorbell ?? new SharedArrayBuffer(4),
@@ -205,44 +236,49 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       txChecksumsCompleted: this.txChecksumsCompleted,
       txDirect: this.txDirect,
       txLinkDown: Atomics.load(this.#ctl, CTL_TX_DOWN) + this.#txLinkDown,
-      rxRingQueued: this.#rx.queued,
+      rxEmptyReads: this.#rxEmptyReads,
+      rxArms: this.#rxArms,
+      rxWakeups: Atomics.load(this.#ctl, CTL_RX_WAKEUPS),
       txRingQueued: this.#tx.queued,
       error: this.error,
     };
   }
 
   override pull(): void {
-    const rx = this.#rx;
-    if (!rx.readable()) return;
+    if (this.#closed || this.error !== null) return;
     const out = this.output.port;
     const pool = this.#rxPool;
-    const bytes = rx.bytes;
+    const libc = this.#libc;
+    const fd = this.#fd;
+    const readLen = this.#rxReadLen;
     let budget = out === undefined ? BATCH : Math.min(BATCH, out.writable());
-    while (budget-- > 0 && rx.readable()) {
-      const off = rx.peekOffset();
-      const frameLen = rx.peekLength() - VNET_HDR_LEN;
+    while (budget-- > 0) {
       const p = pool.alloc();
       if (p === null) {
-        this.countDrop('pool-empty');
-        rx.release();
+        if (this.#readIntoScratch()) continue;
+        return;
+      }
+      const hdr = p.off - VNET_HDR_LEN;
+      const n = libc.readAt(fd, this.#rxPoolAddress + p.base + hdr, readLen);
+      if (n < 0) {
+        pool.free(p);
+        if (this.#readFailed()) return;
         continue;
       }
       this.generated++;
       this.rxFrames++;
+      // tun returns the frame's full length even when it had to cut it to fit the buffer.
+      const frameLen = n - VNET_HDR_LEN;
       if (frameLen < 14) {
-        rx.release();
         this.drop(p, 'runt');
         continue;
       }
-      if (frameLen > pool.dataRoom || (!this.offloads && frameLen > this.#maxFrame)) {
-        rx.release();
+      if (n > readLen || (!this.offloads && frameLen > this.#maxFrame)) {
         this.drop(p, 'oversize');
         continue;
       }
-      this.#copier.copy(p.buf, p.off, bytes, off + VNET_HDR_LEN, frameLen);
       p.len = frameLen;
-      const bad = readVnetHeader(bytes, off, p);
-      rx.release();
+      const bad = readVnetHeader(p.buf, hdr, p);
       if (bad !== null) {
         this.drop(p, bad);
         continue;
@@ -255,6 +291,38 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       if (out === undefined) this.drop(p, 'no-output');
       else out.transmit(p);
     }
+  }
+
+  /** With the pool empty, takes one frame off the TAP anyway and counts it 'pool-empty'; false when there was none. */
+  #readIntoScratch(): boolean {
+    const n = this.#libc.read(this.#fd, this.#rxScratch, this.#rxReadLen);
+    if (n < 0) return !this.#readFailed();
+    this.countDrop('pool-empty');
+    return true;
+  }
+
+  /** After a failed read: true when reading should stop for this breath (EAGAIN, or the TAP failed). */
+  #readFailed(): boolean {
+    const e = this.#libc.errno();
+    if (e === EAGAIN) {
+      this.#rxEmptyReads++;
+      return true;
+    }
+    if (e === EINTR) return false;
+    this.#error ??= `TAP ${this.ifname} failed: ${errnoText(e)}`;
+    return true;
+  }
+
+  /**
+   * Called by the engine loop before it sleeps: the next frame on this TAP will wake the I/O
+   * worker, which rings the doorbell. Costs one epoll_ctl when the watch had fired since the
+   * last arming, nothing otherwise.
+   */
+  armWakeup(): void {
+    if (this.#closed || this.error !== null || Atomics.load(this.#ctl, CTL_WATCHING) !== 0) return;
+    Atomics.store(this.#ctl, CTL_WATCHING, 1);
+    this.#rxArms++;
+    if (!this.#watch.arm()) this.#error ??= `TAP ${this.ifname} failed: epoll_ctl: ${errnoText(this.#libc.errno())}`;
   }
 
   override push(): void {
@@ -383,5 +451,6 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       // already closed
     }
     this.#libc.close(this.#eventFd);
+    this.#libc.close(this.#watch.epfd);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * Linux TUN/TAP through the shared libc binding (`../sys/libc.ts`): open /dev/net/tun, TUNSETIFF,
- * the vnet header size and offload flags, the worker's eventfd and poll().
+ * the vnet header size and offload flags, the worker's eventfd and epoll set.
  *
  * Node itself cannot do this: libuv treats a character device as a file, so reads go through the
  * threadpool, about 20 times slower than a blocking read() in a worker thread. Every call here is
- * synchronous; the worker is the only place that may block.
+ * synchronous; the worker is the only place that may block (the engine thread reads and writes
+ * the TAP fd, which is non-blocking).
  */
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
-import { EFD_NONBLOCK, type Libc, POLLERR, POLLHUP, POLLIN } from '../sys/libc.js';
+import { EFD_NONBLOCK, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_DATA_OFFSET, EPOLL_EVENT_SIZE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLONESHOT, type Libc } from '../sys/libc.js';
 
 export const TUNSETIFF = 0x400454ca;
 export const TUNSETOFFLOAD = 0x400454d0;
@@ -75,29 +76,79 @@ export function openEventFd(libc: Libc): number {
   return fd;
 }
 
-/** poll() on a TAP fd and an eventfd; returns the readiness bits. */
-export class Poller {
-  readonly #fds = new Int32Array(4);
+/** Tags in `epoll_event.data`: which fd of a `TapWatch` fired. */
+const TAG_TAP = 1;
+const TAG_EVENT = 2;
+
+/**
+ * The epoll set that wakes a TAP port's I/O worker: the eventfd, level-triggered (the engine's
+ * "frames in the TX ring" and "stop" kick), and the TAP fd, one-shot. The TAP entry reports
+ * readability (or an error) once and then stays disarmed until the engine thread re-arms it
+ * (`arm`) just before its loop sleeps. The engine reads the TAP itself while it breathes, so
+ * a busy engine costs the worker no wakeups; an idle one is woken by the first frame.
+ * Re-arming a TAP that already holds frames fires at once (epoll polls the fd on EPOLL_CTL_MOD),
+ * so no frame that arrives between the engine's last read and its sleep goes unnoticed.
+ *
+ * One object per thread (each thread has its own `Libc`); `open` makes the epoll fd.
+ */
+export class TapWatch {
+  readonly epfd: number;
   readonly #libc: Libc;
-  constructor(libc: Libc, tapFd: number, eventFd: number) {
+  readonly #tapFd: number;
+  readonly #event = new Uint8Array(EPOLL_EVENT_SIZE);
+  readonly #events = new Uint8Array(EPOLL_EVENT_SIZE * 2);
+  readonly #eventView = new DataView(this.#events.buffer);
+
+  constructor(libc: Libc, epfd: number, tapFd: number) {
     this.#libc = libc;
-    this.#fds[0] = tapFd;
-    this.#fds[2] = eventFd;
+    this.epfd = epfd;
+    this.#tapFd = tapFd;
+    const view = new DataView(this.#event.buffer);
+    view.setUint32(0, (EPOLLIN | EPOLLONESHOT) >>> 0, true);
+    view.setUint32(EPOLL_DATA_OFFSET, TAG_TAP, true);
   }
+
+  /** Creates the epoll fd with the eventfd and the TAP (armed) in it; throws naming the failed call. */
+  static open(libc: Libc, tapFd: number, eventFd: number): number {
+    const epfd = libc.epollCreate1(EPOLL_CLOEXEC);
+    if (epfd < 0) throw new Error(`epoll_create1 failed: ${errnoText(libc.errno())}`);
+    const ev = new Uint8Array(EPOLL_EVENT_SIZE);
+    const view = new DataView(ev.buffer);
+    view.setUint32(0, EPOLLIN, true);
+    view.setUint32(EPOLL_DATA_OFFSET, TAG_EVENT, true);
+    const addEvent = libc.epollCtl(epfd, EPOLL_CTL_ADD, eventFd, ev);
+    view.setUint32(0, (EPOLLIN | EPOLLONESHOT) >>> 0, true);
+    view.setUint32(EPOLL_DATA_OFFSET, TAG_TAP, true);
+    const addTap = addEvent < 0 ? -1 : libc.epollCtl(epfd, EPOLL_CTL_ADD, tapFd, ev);
+    if (addTap < 0) {
+      const e = libc.errno();
+      libc.close(epfd);
+      throw new Error(`epoll_ctl ADD ${addEvent < 0 ? 'eventfd' : 'TAP'} failed: ${errnoText(e)}`);
+    }
+    return epfd;
+  }
+
+  /** Engine thread: report the TAP's next readability once. Returns false when epoll_ctl failed (the fd is gone). */
+  arm(): boolean {
+    return this.#libc.epollCtl(this.epfd, EPOLL_CTL_MOD, this.#tapFd, this.#event) === 0;
+  }
+
   /**
-   * Waits until the TAP is readable (when `wantTap`) or the eventfd fires, at most `timeoutMs`.
-   * Returns a bit set: 1 TAP readable, 2 eventfd readable, 4 TAP error/hangup, or -errno.
+   * Worker thread: waits at most `timeoutMs`. Returns a bit set: 1 TAP readable, 2 eventfd
+   * readable, 4 TAP error or hangup; 0 on timeout, or -errno.
    */
-  wait(wantTap: boolean, timeoutMs: number): number {
-    const fds = this.#fds;
-    // struct pollfd { int fd; short events; short revents; }: events/revents share word 1.
-    fds[1] = wantTap ? POLLIN : 0;
-    fds[3] = POLLIN;
-    const n = this.#libc.poll(fds, 2, timeoutMs);
+  wait(timeoutMs: number): number {
+    const n = this.#libc.epollWait(this.epfd, this.#events, 2, timeoutMs);
     if (n < 0) return -this.#libc.errno();
-    const tapRevents = fds[1]! >>> 16;
-    const evRevents = fds[3]! >>> 16;
-    return (tapRevents & POLLIN ? 1 : 0) | (evRevents & POLLIN ? 2 : 0) | (tapRevents & (POLLERR | POLLHUP) ? 4 : 0);
+    const view = this.#eventView;
+    let bits = 0;
+    for (let i = 0; i < n; i++) {
+      const events = view.getUint32(i * EPOLL_EVENT_SIZE, true);
+      const tag = view.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true);
+      if (tag === TAG_EVENT) bits |= 2;
+      else if (tag === TAG_TAP) bits |= (events & EPOLLIN ? 1 : 0) | (events & (EPOLLERR | EPOLLHUP) ? 4 : 0);
+    }
+    return bits;
   }
 }
 
