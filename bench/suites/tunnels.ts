@@ -99,7 +99,8 @@ function encapsulated(mode: Mode, inner: Uint8Array[]): Uint8Array[] {
   return frames;
 }
 
-function prepare(mode: Mode | 'wires', path: Path): Prepared {
+/** One row set up and warmed up, ready to measure (exported for same-process A/B comparisons). */
+export function prepareTunnel(mode: Mode | 'wires', path: Path): Prepared {
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   const e = new Engine({ pool });
   const inner = innerFrames();
@@ -167,7 +168,7 @@ export const tunnelsSuite: Suite = {
     if (wanted.length === 0 && !ctx.wants(wiresId)) return rows;
     ctx.progress('tunnels (interleaved with the router baselines)');
     // One process holds them all and measures them in alternating slices, so they share the load.
-    const prepared = [prepareRouterForwarding(1), prepareRouterForwarding(2), prepare('wires', 'encap+decap'), ...wanted.map(([mode, path]) => prepare(mode, path))];
+    const prepared = [prepareRouterForwarding(1), prepareRouterForwarding(2), prepareTunnel('wires', 'encap+decap'), ...wanted.map(([mode, path]) => prepareTunnel(mode, path))];
     const pps = measureInterleaved(prepared, ctx.seconds, ctx.warmupSeconds);
     const notes = prepared.map((b) => b.finish());
     await Promise.resolve();

@@ -73,6 +73,15 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
     this.#txSeq = new Uint32Array(pairs);
     this.#rxSeq = new Uint32Array(pairs);
     this.#rxSeen = new Uint8Array(pairs);
+    if (!sequence && !checksum) {
+      // Without a checksum or sequence number the header is fixed per key: flags and protocol, key.
+      const words = new Int32Array(this.segmentIds.length * 2);
+      this.segmentIds.forEach((key, seg) => {
+        words[seg * 2] = (this.#flags << 16) | (this.segmentIsIp(seg) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB);
+        words[seg * 2 + 1] = key;
+      });
+      this.setFixedTunnel(words, 2);
+    }
   }
 
   protected override writeTunnel(p: Packet, at: number, remote: number, segment: number, innerLen: number): void {

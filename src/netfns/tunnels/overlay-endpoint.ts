@@ -182,11 +182,25 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   protected readonly remoteIps: Uint32Array;
   readonly #remoteByIp: U32Index;
   readonly #remoteNextHop: Uint32Array;
-  readonly #remoteMacHi: Int32Array;
-  readonly #remoteMacLo: Uint32Array;
   readonly #remoteResolved: Uint8Array;
   /** Ones'-complement sum of the outer IPv4 header words that do not change per packet. */
   readonly #remoteSum: Int32Array;
+  /**
+   * Per remote, the outer header as big-endian words from the frame start (OUTER_WORDS each):
+   * Ethernet destination and source, then the IPv4 words that never change. Words 4 (length,
+   * id) and 6 (checksum, first half of the source address) are written per packet.
+   */
+  readonly #outer: Int32Array;
+  /** Per segment, the tunnel header words after the outer UDP header (VXLAN) or IPv4 header (GRE), or null when the subclass writes them per packet. */
+  #tunnelWords: Int32Array | null = null;
+  /** Words per segment in `#tunnelWords`. */
+  #tunnelStride = 0;
+  /** The outer UDP destination port when the tunnel rides on UDP (VXLAN), else 0. */
+  readonly #udpPort: number;
+  /** Ethernet + IPv4 + tunnel header bytes. */
+  readonly #encapLen: number;
+  readonly #ip: number;
+  readonly #learning: boolean;
   readonly #arpTries: Uint8Array;
   /** remote * segments + segment -> 1 when the remote may use the segment. */
   readonly #allowed: Uint8Array;
@@ -204,13 +218,17 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   #ticks = 0;
   readonly #stats: OverlayStats = { encapsulated: 0, decapsulated: 0, floods: 0, arpSuppressed: 0, fragNeeded: 0, learnedRemote: 0, cloneFailures: 0, arpRequests: 0, neighbourOverflows: 0 };
 
-  constructor(ctx: AppContext, conf: C, drops: D, settings: OverlaySettings, tunnel: { readonly ipProtocol: number; readonly tunnelLen: number }) {
+  constructor(ctx: AppContext, conf: C, drops: D, settings: OverlaySettings, tunnel: OverlayTunnel) {
     super(ctx, conf, drops);
     const s = settings;
     this.settings = s;
     this.ipProtocol = tunnel.ipProtocol;
     this.tunnelLen = tunnel.tunnelLen;
+    this.#udpPort = tunnel.udpPort ?? 0;
+    this.#ip = s.ip >>> 0;
+    this.#learning = s.learning;
     const encapLen = ETH + IPV4 + tunnel.tunnelLen;
+    this.#encapLen = encapLen;
     this.#macLo = s.mac >>> 0;
     this.#macHi = (s.mac - this.#macLo) / TWO_POW_32;
     this.#overlayMtu = s.mtu - encapLen;
@@ -271,12 +289,23 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#floodTo = s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => this.#remoteByIp.get(ip)));
     const mask = prefixMask(s.prefixLen);
     this.#remoteNextHop = Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway));
-    this.#remoteMacHi = new Int32Array(nRem);
-    this.#remoteMacLo = new Uint32Array(nRem);
     this.#remoteResolved = new Uint8Array(nRem);
     this.#arpTries = new Uint8Array(nRem);
     // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
     this.#remoteSum = Int32Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
+    this.#outer = new Int32Array(Math.max(1, nRem) * OUTER_WORDS);
+    for (let r = 0; r < nRem; r++) {
+      const w = r * OUTER_WORDS;
+      const ip = remotes[r]!;
+      // Words 0 and 1 (the next hop's MAC) are written when it resolves.
+      this.#outer[w + 1] = this.#macHi;
+      this.#outer[w + 2] = this.#macLo;
+      this.#outer[w + 3] = (ETHERTYPE_IPV4 << 16) | 0x4500;
+      this.#outer[w + 5] = (0x4000 << 16) | (64 << 8) | this.ipProtocol;
+      this.#outer[w + 6] = s.ip >>> 16;
+      this.#outer[w + 7] = ((s.ip & 0xffff) << 16) | (ip >>> 16);
+      this.#outer[w + 8] = ip & 0xffff;
+    }
     for (const [ip, mac] of s.neighbours) this.#neighbours.set(ip, mac);
     for (let r = 0; r < nRem; r++) {
       const mac = this.#neighbours.get(this.#remoteNextHop[r]!);
@@ -292,10 +321,25 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.tickInterval = ARP_RETRY_NS;
   }
 
+  /**
+   * Makes the tunnel header after the outer UDP header (or after the IPv4 header without UDP) a
+   * fixed run of words per segment, which the endpoint copies instead of calling `writeTunnel`:
+   * `words[segment * stride + i]` for i < stride.
+   */
+  protected setFixedTunnel(words: Int32Array, stride: number): void {
+    if (words.length !== stride * this.segmentIds.length || (this.#udpPort !== 0 ? 8 : 0) + stride * 4 !== this.tunnelLen) throw new Error(`overlay endpoint ${this.name}: fixed tunnel header of ${stride} words does not match the tunnel length ${this.tunnelLen}`);
+    this.#tunnelWords = words;
+    this.#tunnelStride = stride;
+  }
+
   /** Reads the tunnel header at `at` (`len` bytes of outer IP payload) from remote `remote`: returns the segment index and sets `innerOffset`, or drops the packet and returns -1. */
   protected abstract readTunnel(p: Packet, at: number, len: number, remote: number): number;
-  /** Writes the tunnel header at `at`; the inner payload of `innerLen` bytes follows it. */
-  protected abstract writeTunnel(p: Packet, at: number, remote: number, segment: number, innerLen: number): void;
+  /**
+   * Writes the tunnel header at `at` (an offset in `p.buf`); the inner payload of `innerLen`
+   * bytes follows it. A tunnel whose header changes per packet defines it; one whose header is
+   * fixed per segment calls `setFixedTunnel` in its constructor instead.
+   */
+  protected writeTunnel?(p: Packet, at: number, remote: number, segment: number, innerLen: number): void;
 
   /** The segment index of a VNI or key, or -1. */
   protected segmentIndexOf(id: number): number {
@@ -402,7 +446,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   #fromAccess(p: Packet, port: number, now: number): void {
     if (p.len < ETH) return this.drop(p, 'runt');
-    const view = p.view;
     let off = p.off;
     let vlan = 0;
     let seg = this.#untagged[port]!;
@@ -414,9 +457,9 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       seg = this.#tagged[port * VLANS + bySegment]!;
       if (seg < 0) return this.drop(p, 'no-segment');
       vlan = seg;
-    } else if (this.#trunk[port] === 1 && view.getUint16(off + 12) === ETHERTYPE_VLAN) {
+    } else if (this.#trunk[port] === 1 && p.view.getUint16(off + 12) === ETHERTYPE_VLAN) {
       if (p.len < ETH + 4) return this.drop(p, 'runt');
-      vlan = view.getUint16(off + 14) & 0xfff;
+      vlan = p.view.getUint16(off + 14) & 0xfff;
       seg = this.#tagged[port * VLANS + vlan]!;
       if (seg < 0) return this.drop(p, 'no-segment');
       // The segment replaces the tag: move the MACs over it.
@@ -424,25 +467,34 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       p.shift(4);
       off += 4;
     } else if (seg < 0) return this.drop(p, 'no-segment');
-    const srcHi = view.getUint16(off + 6);
+    // The MACs as three words through the pool's one DataView: [dst 0-3] [dst 4-5, src 0-1] [src 2-5].
+    const mem = p.pool.memory;
+    const at = p.base + off;
+    const w0 = mem.getInt32(at);
+    const w1 = mem.getInt32(at + 4);
+    const srcLo = mem.getUint32(at + 8);
+    const srcHi = w1 & 0xffff;
     if ((srcHi & 0x100) !== 0) return this.drop(p, 'multicast-source');
-    const srcLo = view.getUint32(off + 8);
     const portVlan = port * VLANS + vlan;
     if (this.#segmentIsIp[seg] === 1) return this.#fromIpPort(p, seg, portVlan, srcHi, srcLo);
-    this.#fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
-    const etherType = view.getUint16(off + 12);
-    if (etherType === ETHERTYPE_ARP && this.#arpSuppress[seg] !== undefined && this.#suppressArp(p, seg, portVlan)) return;
+    const dstHi = w0 >>> 16;
+    const dstLo = ((w0 << 16) | (w1 >>> 16)) >>> 0;
+    const unicast = (dstHi & 0x100) === 0;
+    // Known source on this port and unicast destination: one call refreshes and looks up. Any
+    // other case learns, then looks up, as the call would have.
+    let where = unicast ? this.#fdb.refreshAndLookup(srcHi, srcLo, dstHi, dstLo, seg, port * 2, now) : -1;
+    if (where < 0) {
+      this.#fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
+      if (unicast) where = this.#fdb.lookupWords(dstHi, dstLo, seg);
+    }
+    if (this.#arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
     if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
     p.hash = flowHash(p);
-    const dstHi = view.getUint16(off);
-    if ((dstHi & 0x100) === 0) {
-      const where = this.#fdb.lookupWords(dstHi, view.getUint32(off + 2), seg);
-      if (where >= 0) {
-        if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
-        const to = where >> 1;
-        if (to === port) return this.drop(p, 'same-port');
-        return this.#toAccess(p, this.#memberOn(seg, to));
-      }
+    if (where >= 0) {
+      if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
+      const to = where >> 1;
+      if (to === port) return this.drop(p, 'same-port');
+      return this.#toAccess(p, this.#memberOn(seg, to));
     }
     this.#stats.floods++;
     this.#flood(p, seg, port, true);
@@ -646,30 +698,41 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const out = this.#underlayOut;
     if (out === null) return this.drop(p, 'underlay-unlinked');
     const innerLen = p.len;
-    const tunnelLen = this.tunnelLen;
-    if (!p.prepend(ETH + IPV4 + tunnelLen)) return this.drop(p, 'no-headroom');
-    const o = p.off;
-    this.writeTunnel(p, o + ETH + IPV4, r, seg, innerLen);
-    // Outer Ethernet and IPv4 through the pool's one DataView (not the packet's own view object).
+    const encapLen = this.#encapLen;
+    if (!p.prepend(encapLen)) return this.drop(p, 'no-headroom');
+    // The outer headers from the remote's template words, through the pool's one DataView: the
+    // frame start is 2 bytes off a word boundary of the IPv4 header, so the words straddle fields.
     const mem = p.pool.memory;
-    const at = p.base + o;
-    mem.setUint16(at, this.#remoteMacHi[r]!);
-    mem.setUint32(at + 2, this.#remoteMacLo[r]!);
-    mem.setUint16(at + 6, this.#macHi);
-    mem.setUint32(at + 8, this.#macLo);
-    mem.setUint16(at + 12, ETHERTYPE_IPV4);
-    const total = IPV4 + tunnelLen + innerLen;
+    const at = p.base + p.off;
+    const t = this.#outer;
+    const w = r * OUTER_WORDS;
+    const total = encapLen - ETH + innerLen;
     const id = (this.#ipId = (this.#ipId + 1) & 0xffff);
-    const ip = at + ETH;
-    mem.setUint32(ip, 0x45000000 | total);
-    mem.setUint32(ip + 4, (id << 16) | 0x4000);
-    mem.setUint32(ip + 8, (64 << 24) | (this.ipProtocol << 16));
-    mem.setUint32(ip + 12, this.settings.ip);
-    mem.setUint32(ip + 16, this.remoteIps[r]!);
     let sum = this.#remoteSum[r]! + total + id;
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
-    mem.setUint16(ip + 10, ~sum & 0xffff);
+    mem.setInt32(at, t[w]!);
+    mem.setInt32(at + 4, t[w + 1]!);
+    mem.setInt32(at + 8, t[w + 2]!);
+    mem.setInt32(at + 12, t[w + 3]!);
+    mem.setInt32(at + 16, (total << 16) | id);
+    mem.setInt32(at + 20, t[w + 5]!);
+    mem.setInt32(at + 24, ((~sum & 0xffff) << 16) | t[w + 6]!);
+    mem.setInt32(at + 28, t[w + 7]!);
+    mem.setUint16(at + 32, t[w + 8]!);
+    const words = this.#tunnelWords;
+    if (words === null) this.writeTunnel!(p, p.off + ETH + IPV4, r, seg, innerLen);
+    else {
+      let o = at + ETH + IPV4;
+      if (this.#udpPort !== 0) {
+        // Source port from the inner flow hash in 49152-65535 (RFC 7348 section 5), checksum 0.
+        mem.setInt32(o, ((0xc000 | (p.hash & 0x3fff)) << 16) | this.#udpPort);
+        mem.setInt32(o + 4, (total - IPV4) << 16);
+        o += 8;
+      }
+      const stride = this.#tunnelStride;
+      for (let i = 0, k = seg * stride; i < stride; i++, k++, o += 4) mem.setInt32(o, words[k]!);
+    }
     this.#stats.encapsulated++;
     if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
     out.transmit(p);
@@ -677,19 +740,22 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   #fromUnderlay(p: Packet, now: number): void {
     if (p.len < ETH) return this.drop(p, 'underlay-runt');
-    const view = p.view;
+    const mem = p.pool.memory;
     const o = p.off;
-    const dstHi = view.getUint16(o);
-    const dstLo = view.getUint32(o + 2);
-    const etherType = view.getUint16(o + 12);
+    const at = p.base + o;
+    const dstHi = mem.getUint16(at);
+    const dstLo = mem.getUint32(at + 2);
+    const etherType = mem.getUint16(at + 12);
     if (dstHi !== this.#macHi || dstLo !== this.#macLo) {
       if (!(dstHi === 0xffff && dstLo === 0xffffffff && etherType === ETHERTYPE_ARP)) return this.drop(p, 'not-my-mac');
     }
     if (etherType === ETHERTYPE_ARP) return this.#underlayArp(p);
     if (etherType !== ETHERTYPE_IPV4) return this.drop(p, 'underlay-not-ip');
     // Outer IPv4, checked by hand: the same checks as Ipv4View.wrap, each with its own reason.
+    // The common header (IHL 5) is read as five words and its checksum summed from them.
     const b = p.buf;
     const ip = o + ETH;
+    const ipAt = at + ETH;
     const avail = p.len - ETH;
     if (avail < IPV4) return this.drop(p, 'outer-truncated');
     const vihl = b[ip]!;
@@ -697,14 +763,27 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const hlen = (vihl & 0x0f) << 2;
     if (hlen < IPV4) return this.drop(p, 'outer-bad-ihl');
     if (hlen > avail) return this.drop(p, 'outer-truncated');
-    const total = view.getUint16(ip + 2);
+    const w0 = mem.getUint32(ipAt);
+    const w1 = mem.getUint32(ipAt + 4);
+    const w2 = mem.getUint32(ipAt + 8);
+    const src = mem.getUint32(ipAt + 12);
+    const dst = mem.getUint32(ipAt + 16);
+    const total = w0 & 0xffff;
     if (total < hlen) return this.drop(p, 'outer-bad-total-length');
     if (total > avail) return this.drop(p, 'outer-truncated');
-    if (!headerChecksumOk(view, ip, hlen)) return this.drop(p, 'outer-bad-checksum');
-    if (view.getUint32(ip + 16) !== this.settings.ip) return this.drop(p, 'not-my-ip');
-    if ((view.getUint16(ip + 6) & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
-    if (b[ip + 9] !== this.ipProtocol) return this.drop(p, 'not-tunnel');
-    const r = this.#remoteByIp.get(view.getUint32(ip + 12));
+    let sum = (w0 >>> 16) + total + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+    for (let k = IPV4; k < hlen; k += 4) {
+      const w = mem.getUint32(ipAt + k);
+      sum += (w >>> 16) + (w & 0xffff);
+    }
+    // At most 30 half-words: below 2^21, so two folds finish it.
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    if (sum !== 0xffff) return this.drop(p, 'outer-bad-checksum');
+    if (dst !== this.#ip) return this.drop(p, 'not-my-ip');
+    if ((w1 & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
+    if (((w2 >>> 16) & 0xff) !== this.ipProtocol) return this.drop(p, 'not-tunnel');
+    const r = this.#remoteByIp.get(src);
     if (r < 0) return this.drop(p, 'unknown-vtep');
     this.innerEnd = ip + total;
     const seg = this.readTunnel(p, ip + hlen, total - hlen, r);
@@ -717,23 +796,32 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (p.traceId !== 0) this.note(p, `decapsulated from ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
     if (this.#segmentIsIp[seg] === 1) return this.#deliverIp(p, seg);
     if (innerLen < ETH) return this.drop(p, 'inner-truncated');
-    const srcHi = view.getUint16(innerOff + 6);
+    const inAt = p.base + innerOff;
+    const m0 = mem.getInt32(inAt);
+    const m1 = mem.getInt32(inAt + 4);
+    const srcHi = m1 & 0xffff;
     if ((srcHi & 0x100) !== 0) return this.drop(p, 'inner-bad-source');
-    if (this.settings.learning) {
-      const srcLo = view.getUint32(innerOff + 8);
-      const learned = this.#fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
-      if (learned === LEARN_NEW || learned === LEARN_MOVED) {
-        this.#stats.learnedRemote++;
-        if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(this.remoteIps[r]!)}`);
+    const srcLo = mem.getUint32(inAt + 8);
+    const innerDstHi = m0 >>> 16;
+    const innerDstLo = ((m0 << 16) | (m1 >>> 16)) >>> 0;
+    const unicast = (innerDstHi & 0x100) === 0;
+    let where = -1;
+    if (this.#learning) {
+      // Source already learned behind this remote and unicast destination: one call refreshes and
+      // looks up; otherwise learn, then look up.
+      if (unicast) where = this.#fdb.refreshAndLookup(srcHi, srcLo, innerDstHi, innerDstLo, seg, r * 2 + 1, now);
+      if (where < 0) {
+        const learned = this.#fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
+        if (learned === LEARN_NEW || learned === LEARN_MOVED) {
+          this.#stats.learnedRemote++;
+          if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(this.remoteIps[r]!)}`);
+        }
+        if (unicast) where = this.#fdb.lookupWords(innerDstHi, innerDstLo, seg);
       }
-    }
-    const innerDstHi = view.getUint16(innerOff);
-    if ((innerDstHi & 0x100) === 0) {
-      const where = this.#fdb.lookupWords(innerDstHi, view.getUint32(innerOff + 2), seg);
-      if (where >= 0) {
-        if ((where & 1) === 1) return this.drop(p, 'hairpin');
-        return this.#toAccess(p, this.#memberOn(seg, where >> 1));
-      }
+    } else if (unicast) where = this.#fdb.lookupWords(innerDstHi, innerDstLo, seg);
+    if (where >= 0) {
+      if ((where & 1) === 1) return this.drop(p, 'hairpin');
+      return this.#toAccess(p, this.#memberOn(seg, where >> 1));
     }
     this.#flood(p, seg, -1, false);
   }
@@ -837,8 +925,9 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   #resolve(r: number, mac: number): void {
     const lo = mac >>> 0;
-    this.#remoteMacLo[r] = lo;
-    this.#remoteMacHi[r] = (mac - lo) / TWO_POW_32;
+    const hi = (mac - lo) / TWO_POW_32;
+    this.#outer[r * OUTER_WORDS] = (hi << 16) | (lo >>> 16);
+    this.#outer[r * OUTER_WORDS + 1] = (lo << 16) | this.#macHi;
     this.#remoteResolved[r] = 1;
   }
 
@@ -904,6 +993,18 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 }
 
 const EMPTY = new Int32Array(0);
+/** Words of a remote's outer header template (see `#outer`). */
+const OUTER_WORDS = 9;
+
+/** What a tunnel adds to the overlay endpoint: its outer IP protocol and header. */
+export interface OverlayTunnel {
+  /** IP protocol of the outer datagram: 17 (UDP) for VXLAN, 47 for GRE. */
+  readonly ipProtocol: number;
+  /** Bytes of tunnel header after the outer IPv4 header (the UDP header included). */
+  readonly tunnelLen: number;
+  /** The UDP destination port when the tunnel rides on UDP; the endpoint writes that UDP header. */
+  readonly udpPort?: number;
+}
 /** First 16 bits of the MAC of IP-over-GRE access ports (locally administered, unicast). */
 const PORT_MAC_HI = 0x0e01;
 
@@ -916,19 +1017,6 @@ function writeMac48(b: Uint8Array, off: number, mac: number): void {
   b[off + 3] = lo >>> 16;
   b[off + 4] = lo >>> 8;
   b[off + 5] = lo;
-}
-
-/** True when the IPv4 header checksum verifies (the ones'-complement sum of the header is 0xffff). */
-function headerChecksumOk(view: DataView, ip: number, hlen: number): boolean {
-  let sum = 0;
-  for (let i = 0; i < hlen; i += 4) {
-    const w = view.getUint32(ip + i);
-    sum += (w >>> 16) + (w & 0xffff);
-  }
-  // At most 30 half-words: below 2^21, so two folds finish it.
-  sum = (sum & 0xffff) + (sum >>> 16);
-  sum = (sum & 0xffff) + (sum >>> 16);
-  return sum === 0xffff;
 }
 
 /**

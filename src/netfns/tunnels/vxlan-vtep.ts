@@ -40,35 +40,38 @@ export const VXLAN_OVERHEAD = 50;
 
 export class VxlanVtep extends OverlayEndpoint<typeof VXLAN_DROPS, VxlanVtepConf> {
   constructor(ctx: AppContext, conf: VxlanVtepConf) {
-    super(ctx, conf, VXLAN_DROPS, resolveOverlayConf(`vxlan vtep ${ctx.name}`, 'vni', conf), { ipProtocol: IPPROTO_UDP, tunnelLen: VXLAN_TUNNEL_LEN });
-  }
-
-  protected override writeTunnel(p: Packet, at: number, _remote: number, segment: number, innerLen: number): void {
-    const view = p.view;
-    view.setUint32(at, ((0xc000 | (p.hash & 0x3fff)) << 16) | UDP_PORT_VXLAN);
-    view.setUint32(at + 4, (VXLAN_TUNNEL_LEN + innerLen) << 16);
-    view.setUint32(at + 8, VXLAN_FLAG_I << 24);
-    view.setUint32(at + 12, this.segmentIds[segment]! << 8);
+    super(ctx, conf, VXLAN_DROPS, resolveOverlayConf(`vxlan vtep ${ctx.name}`, 'vni', conf), { ipProtocol: IPPROTO_UDP, tunnelLen: VXLAN_TUNNEL_LEN, udpPort: UDP_PORT_VXLAN });
+    // The endpoint writes the UDP header; per VNI the VXLAN header is two fixed words.
+    const words = new Int32Array(this.segmentIds.length * 2);
+    this.segmentIds.forEach((vni, seg) => {
+      words[seg * 2] = VXLAN_FLAG_I << 24;
+      words[seg * 2 + 1] = vni << 8;
+    });
+    this.setFixedTunnel(words, 2);
   }
 
   protected override readTunnel(p: Packet, at: number, len: number, remote: number): number {
-    const view = p.view;
     if (len < 8) {
       this.drop(p, 'udp-truncated');
       return -1;
     }
-    const udpLen = view.getUint16(at + 4);
+    const mem = p.pool.memory;
+    const a = p.base + at;
+    // UDP as two words: [source port, destination port] [length, checksum].
+    const ports = mem.getUint32(a);
+    const lenSum = mem.getUint32(a + 4);
+    const udpLen = lenSum >>> 16;
     if (udpLen < 8 || udpLen > len) {
       this.drop(p, 'udp-truncated');
       return -1;
     }
-    if (view.getUint16(at + 2) !== UDP_PORT_VXLAN) {
+    if ((ports & 0xffff) !== UDP_PORT_VXLAN) {
       this.drop(p, 'not-vxlan-port');
       return -1;
     }
-    if (view.getUint16(at + 6) !== 0) {
-      const ip = at - ((p.buf[p.off + 14]! & 0x0f) << 2);
-      const pseudo = ipv4PseudoHeaderSum(view.getUint32(ip + 12), view.getUint32(ip + 16), IPPROTO_UDP, udpLen);
+    if ((lenSum & 0xffff) !== 0) {
+      const ip = a - ((p.buf[p.off + 14]! & 0x0f) << 2);
+      const pseudo = ipv4PseudoHeaderSum(mem.getUint32(ip + 12), mem.getUint32(ip + 16), IPPROTO_UDP, udpLen);
       if (internetSum(p.buf, at, udpLen, pseudo) !== 0xffff) {
         this.drop(p, 'udp-bad-checksum');
         return -1;
@@ -78,12 +81,11 @@ export class VxlanVtep extends OverlayEndpoint<typeof VXLAN_DROPS, VxlanVtepConf
       this.drop(p, 'vxlan-truncated');
       return -1;
     }
-    const vx = at + 8;
-    if ((p.buf[vx]! & VXLAN_FLAG_I) === 0) {
+    if ((mem.getUint8(a + 8) & VXLAN_FLAG_I) === 0) {
       this.drop(p, 'vxlan-i-flag-clear');
       return -1;
     }
-    const seg = this.segmentIndexOf(view.getUint32(vx + 4) >>> 8);
+    const seg = this.segmentIndexOf(mem.getUint32(a + 12) >>> 8);
     if (seg < 0) {
       this.drop(p, 'unknown-vni');
       return -1;
@@ -92,7 +94,7 @@ export class VxlanVtep extends OverlayEndpoint<typeof VXLAN_DROPS, VxlanVtepConf
       this.drop(p, 'vni-not-allowed');
       return -1;
     }
-    this.innerOffset = vx + 8;
+    this.innerOffset = at + 16;
     // The inner frame ends where UDP says, which may be before the IP datagram's end.
     this.innerEnd = at + udpLen;
     return seg;
