@@ -1,0 +1,341 @@
+/**
+ * UdpEndpoint: an IPv4 UDP socket for the engine thread, with no allocation per datagram.
+ *
+ * Receive: an I/O worker (udp-worker.ts) reads with recvmmsg straight into the slots of a
+ * SharedArrayBuffer frame ring (../tap/frame-ring.ts); each slot keeps the sender's address and
+ * port next to the datagram. The engine takes them with `readable` / `peek*` / `copyPayload` /
+ * `release`, one memcpy into its own packet. The worker rings the engine loop's doorbell after
+ * each batch.
+ * Transmit: `queue` collects up to BATCH datagrams as raw addresses into the caller's buffers
+ * (its packets), and `flush` sends them with one sendmmsg from the engine thread: no copy, no
+ * wakeup of the worker. Only when the kernel pushes back (EAGAIN, ENOBUFS) are the rest copied
+ * into the TX ring, which the worker drains when the socket is writable again; while that ring
+ * holds datagrams, new ones go behind them, so order holds. `outcome(i)` tells the caller what
+ * happened to entry i (sent, queued, dropped for a full ring, refused by the kernel), so it can
+ * free or count its packets.
+ *
+ * Bounds: both rings are `ringSlots` long (gauges `rxQueued`, `txQueued`); a full RX ring stops
+ * the worker reading, so the kernel's socket buffer fills and the kernel counts the overflow
+ * (`kernelDrops`, from /proc/net/udp); a full TX ring is the `ring-full` outcome.
+ */
+import { closeSync, readFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../../vm/worker.js';
+import { FrameRing } from '../tap/frame-ring.js';
+import { ByteCopier } from '../sys/copy.js';
+import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';
+import { ENOBUFS, MmsgVector, openUdpSocket, SOCKADDR_IN_LEN, sockaddrInAddress, sockaddrInPort, socketErrnoText, UdpSys, writeSockaddrIn } from './udp-sys.js';
+import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
+
+/** Datagrams one `flush` sends at most; `queue` returns false when the batch is full. */
+export const UDP_BATCH = 64;
+
+export const SEND_OK = 0;
+export const SEND_QUEUED = 1;
+export const SEND_RING_FULL = 2;
+export const SEND_REFUSED = 3;
+
+export interface UdpEndpointConf {
+  /** IPv4 address to bind, as a 32-bit number. */
+  readonly address: number;
+  /** Port to bind (0: the kernel picks; see `port`). */
+  readonly port: number;
+  /** Longest datagram payload received or sent (default 9000). */
+  readonly maxDatagram?: number;
+  /** Datagrams each ring holds (power of two, default 1024). */
+  readonly ringSlots?: number;
+  /** SO_RCVBUF and SO_SNDBUF (default 4 MiB each). */
+  readonly socketBuffer?: number;
+  /** Word 0 is bumped and notified after every batch received. */
+  readonly doorbell?: SharedArrayBuffer;
+}
+
+export interface UdpEndpointStats {
+  readonly rxDatagrams: number;
+  readonly txDatagrams: number;
+  /** Datagrams sent by the engine thread itself. */
+  readonly txDirect: number;
+  /** Datagrams the kernel refused (no route...), on either thread. */
+  readonly txRefused: number;
+  /** errno of the last refused send, or 0. */
+  readonly txLastErrno: number;
+  readonly rxQueued: number;
+  readonly txQueued: number;
+  /** Times the worker found the RX ring full and stopped reading. */
+  readonly rxRingFullStalls: number;
+  /** Datagrams the kernel dropped on this socket (its buffer was full), or -1 if unknown. */
+  readonly kernelDrops: number;
+  readonly error: string | null;
+}
+
+function roundUp8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+export class UdpEndpoint {
+  /** The bound port. */
+  readonly port: number;
+  readonly address: number;
+  readonly maxDatagram: number;
+  readonly #libc = new Libc();
+  readonly #sys = new UdpSys();
+  readonly #copier: ByteCopier;
+  readonly #fd: number;
+  readonly #eventFd: number;
+  readonly #rx: FrameRing;
+  readonly #tx: FrameRing;
+  readonly #txView: DataView;
+  readonly #ctl: Int32Array;
+  readonly #worker: Worker;
+  readonly #vec = new MmsgVector(UDP_BATCH);
+  /** Per queued entry: where its payload is (buffer, offset, length), for the copy into the TX ring. */
+  readonly #bufs: (Uint8Array | null)[] = new Array<Uint8Array | null>(UDP_BATCH).fill(null);
+  readonly #offs = new Int32Array(UDP_BATCH);
+  readonly #lens = new Int32Array(UDP_BATCH);
+  readonly #outcomes = new Uint8Array(UDP_BATCH);
+  readonly #wake = new Uint8Array(8);
+  #queued = 0;
+  #stopping = false;
+  #closed = false;
+  #error: string | null = null;
+  rxDatagrams = 0;
+  txDatagrams = 0;
+  txDirect = 0;
+  #txRefused = 0;
+  #txLastErrno = 0;
+
+  constructor(conf: UdpEndpointConf) {
+    const maxDatagram = conf.maxDatagram ?? 9000;
+    if (!Number.isInteger(maxDatagram) || maxDatagram < 1 || maxDatagram > 65507) throw new RangeError(`udp endpoint: maxDatagram must be an integer 1..65507, got ${maxDatagram}`);
+    const slots = conf.ringSlots ?? 1024;
+    const buffer = conf.socketBuffer ?? 4 << 20;
+    this.maxDatagram = maxDatagram;
+    this.address = conf.address;
+    const layout = { slots, slotSize: roundUp8(SLOT_PAYLOAD + maxDatagram) };
+    this.#rx = new FrameRing(layout);
+    this.#tx = new FrameRing(layout);
+    this.#txView = new DataView(this.#tx.bytes.buffer, this.#tx.bytes.byteOffset, this.#tx.bytes.byteLength);
+    this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
+    this.#copier = new ByteCopier(this.#libc);
+    const opened = openUdpSocket(this.#libc, this.#sys, { address: conf.address, port: conf.port, receiveBuffer: buffer, sendBuffer: buffer });
+    this.#fd = opened.fd;
+    this.port = opened.port;
+    this.#eventFd = this.#libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (this.#eventFd < 0) {
+      const e = this.#libc.errno();
+      closeSync(this.#fd);
+      throw new Error(`udp endpoint: eventfd failed: ${socketErrnoText(e)}`);
+    }
+    const data: UdpWorkerData = {
+      kind: 'udp',
+      fd: this.#fd,
+      eventFd: this.#eventFd,
+      rx: { sab: this.#rx.sab, ...layout },
+      tx: { sab: this.#tx.sab, ...layout },
+      ctl: this.#ctl.buffer as SharedArrayBuffer,
+      maxDatagram,
+      bell: conf.doorbell ?? new SharedArrayBuffer(4),
+    };
+    this.#worker = startWorker(siblingModule(import.meta.url, 'udp-worker'), data);
+    this.#worker.on('error', (e) => {
+      this.#error ??= `udp worker failed: ${e.message}`;
+    });
+    this.#worker.on('exit', () => this.#closeFds());
+  }
+
+  /** Why the socket stopped working, or null. */
+  get error(): string | null {
+    if (this.#error === null) {
+      const e = Atomics.load(this.#ctl, CTL_ERRNO);
+      if (e !== 0) this.#error = `udp socket failed: ${socketErrnoText(e)}`;
+    }
+    return this.#error;
+  }
+
+  /** True while datagrams can be sent. */
+  get open(): boolean {
+    return !this.#stopping && !this.#closed && this.error === null;
+  }
+
+  /** Resolves once the I/O worker runs its loop; rejects after `timeoutMs` or on failure. */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Atomics.load(this.#ctl, CTL_RUNNING) === 0) {
+      if (this.error !== null) throw new Error(this.error);
+      if (Date.now() > end) throw new Error(`udp endpoint: I/O worker did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  // Receive side (engine thread).
+
+  /** Is a received datagram waiting? */
+  readable(): boolean {
+    return this.#rx.readable();
+  }
+
+  /** Payload length of the oldest datagram, or -1 when it was longer than `maxDatagram` (cut). */
+  peekLength(): number {
+    return this.#rx.peekLength();
+  }
+
+  /** Sender's IPv4 address (a 32-bit number) of the oldest datagram. */
+  peekSourceAddress(): number {
+    return sockaddrInAddress(this.#rx.bytes, this.#rx.peekOffset() + SLOT_NAME);
+  }
+
+  /** Sender's UDP port of the oldest datagram. */
+  peekSourcePort(): number {
+    return sockaddrInPort(this.#rx.bytes, this.#rx.peekOffset() + SLOT_NAME);
+  }
+
+  /** Copies the oldest datagram's payload (`peekLength()` bytes) to `dst[dstOff...]`. */
+  copyPayload(dst: Uint8Array, dstOff: number): void {
+    this.#copier.copy(dst, dstOff, this.#rx.bytes, this.#rx.peekOffset() + SLOT_PAYLOAD, this.#rx.peekLength());
+  }
+
+  /** Frees the oldest datagram's slot. */
+  release(): void {
+    this.#rx.release();
+    this.rxDatagrams++;
+  }
+
+  // Transmit side (engine thread).
+
+  /**
+   * Adds `buf[off, off + len)` for `address:port` to the batch; false when the batch is full
+   * (flush first). `buf` must stay untouched until `flush` returns.
+   */
+  queue(buf: Uint8Array, off: number, len: number, address: number, port: number): boolean {
+    const i = this.#queued;
+    if (i === UDP_BATCH) return false;
+    this.#vec.setBuffer(i, this.#copier.address(buf) + off, len);
+    writeSockaddrIn(this.#vec.bytes, this.#vec.nameOffset(i), address, port);
+    this.#bufs[i] = buf;
+    this.#offs[i] = off;
+    this.#lens[i] = len;
+    this.#queued = i + 1;
+    return true;
+  }
+
+  /**
+   * Sends the batch and returns its size; `outcome(i)` then says what became of entry i
+   * (SEND_OK, SEND_QUEUED into the TX ring, SEND_RING_FULL, SEND_REFUSED by the kernel).
+   * Afterwards the caller's buffers are free again.
+   */
+  flush(): number {
+    const count = this.#queued;
+    if (count === 0) return 0;
+    this.#queued = 0;
+    let i = 0;
+    if (this.#tx.queued === 0) {
+      while (i < count) {
+        const w = this.#sys.sendmmsg(this.#fd, this.#vec.addressOf(i), count - i, 0);
+        if (w > 0) {
+          for (let k = i; k < i + w; k++) this.#outcomes[k] = SEND_OK;
+          i += w;
+          this.txDirect += w;
+          this.txDatagrams += w;
+          continue;
+        }
+        const e = this.#libc.errno();
+        if (e === EAGAIN || e === ENOBUFS) break;
+        if (e === EINTR) continue;
+        this.#outcomes[i] = SEND_REFUSED;
+        this.#txRefused++;
+        this.#txLastErrno = e;
+        i++;
+      }
+    }
+    let wake = false;
+    for (; i < count; i++) {
+      if (!this.#tx.writable()) {
+        this.#outcomes[i] = SEND_RING_FULL;
+        continue;
+      }
+      const slot = this.#tx.nextSlotOffset();
+      const len = this.#lens[i]!;
+      const name = this.#vec.nameOffset(i);
+      for (let k = 0; k < SOCKADDR_IN_LEN; k++) this.#tx.bytes[slot + SLOT_NAME + k] = this.#vec.bytes[name + k]!;
+      this.#txView.setUint32(slot + SLOT_TX_LENGTH, len, true);
+      this.#copier.copy(this.#tx.bytes, slot + SLOT_PAYLOAD, this.#bufs[i]!, this.#offs[i]!, len);
+      if (this.#tx.publish(len)) wake = true;
+      this.#outcomes[i] = SEND_QUEUED;
+      this.txDatagrams++;
+    }
+    this.#bufs.fill(null, 0, count);
+    if (wake) this.#kick();
+    return count;
+  }
+
+  /** What became of entry i of the last flush. */
+  outcome(i: number): number {
+    return this.#outcomes[i]!;
+  }
+
+  stats(): UdpEndpointStats {
+    return {
+      rxDatagrams: this.rxDatagrams,
+      txDatagrams: this.txDatagrams,
+      txDirect: this.txDirect,
+      txRefused: this.#txRefused + Atomics.load(this.#ctl, CTL_TX_ERRORS),
+      txLastErrno: Atomics.load(this.#ctl, CTL_TX_LAST_ERRNO) || this.#txLastErrno,
+      rxQueued: this.#rx.queued,
+      txQueued: this.#tx.queued,
+      rxRingFullStalls: Atomics.load(this.#ctl, CTL_RX_RING_FULL),
+      kernelDrops: this.#kernelDrops(),
+      error: this.error,
+    };
+  }
+
+  /** Datagrams the worker sent from the TX ring. */
+  get txFromRing(): number {
+    return Atomics.load(this.#ctl, CTL_TX_SENT);
+  }
+
+  /** The drops column of this socket's line in /proc/net/udp (local address and port match). */
+  #kernelDrops(): number {
+    try {
+      const a = this.address;
+      const local = `${[a & 0xff, (a >>> 8) & 0xff, (a >>> 16) & 0xff, a >>> 24].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}:${this.port.toString(16).padStart(4, '0').toUpperCase()}`;
+      for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f[1] === local) return Number(f[f.length - 1]);
+      }
+    } catch {
+      // no procfs
+    }
+    return -1;
+  }
+
+  #kick(): void {
+    this.#wake[0] = 1;
+    this.#libc.write(this.#eventFd, this.#wake, 8);
+  }
+
+  /** Stops the worker; the socket closes when it has exited (see `closed`). */
+  close(): void {
+    if (this.#closed || this.#stopping) return;
+    this.#stopping = true;
+    Atomics.store(this.#ctl, CTL_STOP, 1);
+    this.#kick();
+    void this.#worker.terminate();
+  }
+
+  /** Resolves when the worker has exited and the socket is closed. */
+  closed(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+  }
+
+  #closeFds(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // already closed
+    }
+    this.#libc.close(this.#eventFd);
+  }
+}
