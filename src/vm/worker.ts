@@ -9,16 +9,18 @@
  * `siblingModule(import.meta.url, 'guest-main')` names a module next to the caller with the
  * caller's own extension, so the same call works from sources and from dist/.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export function siblingModule(callerUrl: string, baseName: string): URL {
   const ext = callerUrl.endsWith('.ts') ? '.ts' : '.js';
   return new URL(`./${baseName}${ext}`, callerUrl);
 }
 
-export function startWorker(moduleUrl: URL, data: unknown): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, { workerData: data });
+/** Starts `moduleUrl` in a worker with `data`; objects in `transfer` (message ports) move to the worker. */
+export function startWorker(moduleUrl: URL, data: unknown, transfer: NonNullable<WorkerOptions['transferList']> = []): Worker {
+  const transferList = [...transfer];
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, { workerData: data, transferList });
   const loader = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); }).catch((e) => { setImmediate(() => { throw e; }); });`;
-  return new Worker(code, { eval: true, workerData: data });
+  return new Worker(code, { eval: true, workerData: data, transferList });
 }

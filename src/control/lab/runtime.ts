@@ -18,6 +18,8 @@ import type { Host, PingSession } from '../../hosts/host.js';
 import { Veth } from '../../nics/veth.js';
 import { Capture } from '../../capture/capture.js';
 import { conservation, type ConservationReport } from '../../testing/conservation.js';
+import { isWorkerGuest, withWorkerGuests, workerGuestDrops } from '../../vm/worker-guest.js';
+import type { IpStack } from '../../vm/remote-stack.js';
 import { isBridge, isHost, type CheckModel, type LabModel, type NodeModel } from './model.js';
 import { NODE_KINDS, type NodeKind } from './kinds/index.js';
 
@@ -134,11 +136,12 @@ export class LabRuntime {
     this.ports = ports;
   }
 
-  /** The IP stack of a host node or of a VM's guest; a clear error for anything else. */
-  host(name: string): Host {
+  /** The IP stack of a host node or of a VM's guest (in the lab's engine or in its own thread); a clear error for anything else. */
+  host(name: string): IpStack {
     const app = this.#ipStackApp(name);
     if (app === undefined) throw new Error(`${name} is not a host or VM of lab ${this.model.name} (hosts: ${this.hostNames().join(', ')})`);
-    return this.engine.app<Host>(app);
+    const a = this.engine.app(app);
+    return isWorkerGuest(a) ? a.ipStack() : (a as Host);
   }
 
   #ipStackApp(name: string): string | undefined {
@@ -268,13 +271,13 @@ export class LabRuntime {
       failed: checks.length - passed,
       virtualTime: this.engine.now() - start,
       breaths: this.engine.breaths,
-      conservation: conservation(this.engine),
+      conservation: this.conservation(),
     };
   }
 
   /** Packet conservation over the whole engine right now. */
   conservation(): ConservationReport {
-    return conservation(this.engine);
+    return withWorkerGuests(this.engine, conservation(this.engine));
   }
 
   portRows(): PortRow[] {
@@ -296,6 +299,7 @@ export class LabRuntime {
     }
     for (const l of this.engine.links.values()) if (l.drops > 0) rows.push({ where: l.name, reason: 'link-full', count: l.drops });
     if (this.engine.pool.allocFailures > 0) rows.push({ where: 'packet-pool', reason: 'pool-empty', count: this.engine.pool.allocFailures });
+    rows.push(...workerGuestDrops(this.engine));
     return rows;
   }
 
@@ -333,7 +337,7 @@ export class LabRuntime {
 }
 
 /** A host's addresses without prefix lengths, in interface order. */
-export function hostAddresses(h: Host): string[] {
+export function hostAddresses(h: Pick<IpStack, 'addresses'>): string[] {
   return h.addresses().flatMap((a) => a.addrs.map((x) => x.split('/')[0]!));
 }
 

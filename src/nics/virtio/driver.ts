@@ -16,8 +16,10 @@
  * the folded pseudo-header sum in the checksum field, sets NEEDS_CSUM with csum_start/csum_offset, and
  * the device completes it.
  *
- * Interrupts are delivered in-thread through `device.onInterrupt` (labs) and serviced at the next
- * breath; the driver re-enables interrupts and re-checks before it stops looking (2.7.10).
+ * The driver reaches the device only through `VirtioDeviceAccess` (device-access.ts): the device model
+ * itself for an inline guest, or an exiting proxy when the guest runs in its own worker thread.
+ * Interrupts arrive through `device.onInterrupt` and are serviced at the next breath; the driver
+ * re-enables interrupts and re-checks before it stops looking (2.7.10).
  */
 import { App, type AppContext } from '../../engine/app.js';
 import type { TimerHandle } from '../../engine/engine.js';
@@ -26,6 +28,7 @@ import { foldSum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { featureSet, hasFeature, DEVICE_FEATURES, HDR_CSUM_OFFSET, HDR_CSUM_START, HDR_FLAGS, HDR_NUM_BUFFERS, RX_QUEUE, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED, STATUS_FEATURES_OK, TX_QUEUE, VIRTIO_F_RING_EVENT_IDX, VIRTIO_F_RING_INDIRECT_DESC, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_LEN } from './net.js';
 import { DriverQueue, allocateVirtqueue } from './virtqueue.js';
 import type { VirtioNetDevice } from './device.js';
+import type { VirtioDeviceAccess } from './device-access.js';
 
 export const VIRTIO_DRIVER_DROPS = {
   'device-not-ready': 'the device refused set-up or needs a reset',
@@ -35,8 +38,8 @@ export const VIRTIO_DRIVER_DROPS = {
   'rx-bad-header': 'a received chain whose header or num_buffers does not add up',
 } as const;
 
-export interface VirtioDriverConf {
-  readonly device: VirtioNetDevice;
+export interface VirtioDriverConf<D extends VirtioDeviceAccess = VirtioNetDevice> {
+  readonly device: D;
   /** Features this driver would like (default: everything the model knows). */
   readonly features?: number;
   readonly queueSize?: number;
@@ -47,8 +50,8 @@ export interface VirtioDriverConf {
 const TX_BUF = 2048;
 const TX_BATCH_LIMIT = 256;
 
-export class VirtioNetDriver extends App<typeof VIRTIO_DRIVER_DROPS, VirtioDriverConf> {
-  readonly device: VirtioNetDevice;
+export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> extends App<typeof VIRTIO_DRIVER_DROPS, VirtioDriverConf<D>> {
+  readonly device: D;
   readonly negotiated: number;
   readonly ok: boolean;
   readonly mac: number;
@@ -68,7 +71,7 @@ export class VirtioNetDriver extends App<typeof VIRTIO_DRIVER_DROPS, VirtioDrive
   /** Checksums left to the device. */
   txCsumOffloaded = 0;
 
-  constructor(ctx: AppContext, conf: VirtioDriverConf) {
+  constructor(ctx: AppContext, conf: VirtioDriverConf<D>) {
     super(ctx, conf, VIRTIO_DRIVER_DROPS);
     const dev = conf.device;
     this.device = dev;

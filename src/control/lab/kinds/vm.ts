@@ -4,10 +4,13 @@
  * backend in the switch datapath; `vhost-user`: backend outside the VMM with guest RAM mapped), or an
  * emulated Intel 82540EM (`nic: e1000`, in the VMM behind a TAP). Interfaces take the same fields as a
  * host's plus `nic`; see src/vm/build.ts for the apps. Checks ping from and to the guest's IP stack.
+ * `guest: inline` (default) runs the guest in the lab's engine; `guest: worker` runs it in its own worker
+ * thread over the VM's shared guest RAM, in lockstep with the lab (src/vm/vm.ts says how and what it costs).
  */
 import type { Graph } from '../../../engine/engine.js';
 import { VM_NIC_MODELS, type VmNicModel } from '../../../nics/virtio/placements.js';
 import { buildVm, vmGuestApp, type VmInterfaceSpec } from '../../../vm/build.js';
+import type { GuestPlacement } from '../../../vm/vm.js';
 import type { Endpoint, HostInterfaceModel, HostNodeModel, NodeModel } from '../model.js';
 import type { Path, Validator } from '../validator.js';
 import { hostKind } from './host.js';
@@ -23,14 +26,18 @@ export interface VmNodeModel extends NodeModel {
   readonly gateway?: string;
   readonly routes: HostNodeModel['routes'];
   readonly ramMiB?: number;
+  /** Where the guest runs (default inline). */
+  readonly guest?: GuestPlacement;
 }
+
+const GUEST_PLACEMENTS: readonly GuestPlacement[] = ['inline', 'worker'];
 
 const hostInterfaceSchema = (hostKind.schemaProperties.interfaces as { additionalProperties: { properties: Record<string, unknown> } }).additionalProperties;
 
 export const vmKind: NodeKind<VmNodeModel> = {
   name: 'vm',
   aliases: [],
-  description: 'a VM: a guest IP stack behind a virtio-net NIC whose backend is virtio (VMM + TAP), vhost-net or vhost-user, or behind an emulated e1000',
+  description: 'a VM: a guest IP stack behind a virtio-net NIC whose backend is virtio (VMM + TAP), vhost-net or vhost-user, or behind an emulated e1000; guest: inline (default, in the lab\'s engine) or worker (its own thread, in lockstep)',
   schemaProperties: {
     ...hostKind.schemaProperties,
     interfaces: {
@@ -41,6 +48,7 @@ export const vmKind: NodeKind<VmNodeModel> = {
       },
     },
     ram_mib: { type: 'integer', minimum: 1, maximum: 1024 },
+    guest: { enum: [...GUEST_PLACEMENTS], description: 'where the guest runs: inline in the lab\'s engine (default), or worker: its own thread over shared guest RAM, in lockstep' },
   },
   parse(v: Validator, node: Record<string, unknown>, path: Path): VmNodeModel {
     const nics: Record<string, VmNicModel> = {};
@@ -57,12 +65,17 @@ export const vmKind: NodeKind<VmNodeModel> = {
         } else stripped[name] = raw;
       }
     }
-    const { ram_mib: ram, ...hostFields } = node;
+    const { ram_mib: ram, guest: rawGuest, ...hostFields } = node;
+    let guest: GuestPlacement | undefined;
+    if (rawGuest !== undefined) {
+      if (typeof rawGuest === 'string' && (GUEST_PLACEMENTS as readonly string[]).includes(rawGuest)) guest = rawGuest as GuestPlacement;
+      else v.fail([...path, 'guest'], `must be one of ${GUEST_PLACEMENTS.join(', ')}`);
+    }
     const host = hostKind.parse(v, { ...hostFields, kind: 'host', interfaces: rawIfs === undefined ? undefined : stripped }, path);
     const interfaces: Record<string, VmInterfaceModel> = {};
     for (const [name, i] of Object.entries(host.interfaces)) interfaces[name] = { ...i, nic: nics[name] ?? 'virtio' };
     const ramMiB = ram === undefined ? undefined : v.int(ram, [...path, 'ram_mib'], 1, 1024);
-    return { kind: 'vm', interfaces, routes: host.routes, ...(host.gateway !== undefined ? { gateway: host.gateway } : {}), ...(ramMiB !== undefined ? { ramMiB } : {}) };
+    return { kind: 'vm', interfaces, routes: host.routes, ...(host.gateway !== undefined ? { gateway: host.gateway } : {}), ...(ramMiB !== undefined ? { ramMiB } : {}), ...(guest !== undefined ? { guest } : {}) };
   },
   checkLinks(v: Validator, name: string, model: VmNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
     const interfaces: Record<string, HostInterfaceModel> = {};
@@ -81,6 +94,6 @@ export const vmKind: NodeKind<VmNodeModel> = {
         ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
       };
     }
-    buildVm(graph, name, { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}), ...(node.ramMiB !== undefined ? { ramBytes: node.ramMiB * 1024 * 1024 } : {}) });
+    buildVm(graph, name, { interfaces, routes: node.routes, ...(node.gateway !== undefined ? { gateway: node.gateway } : {}), ...(node.ramMiB !== undefined ? { ramBytes: node.ramMiB * 1024 * 1024 } : {}), ...(node.guest !== undefined ? { placement: node.guest } : {}) });
   },
 };

@@ -1,0 +1,164 @@
+/**
+ * An e1000 NIC split in two apps, for a guest that runs in its own worker thread: `E1000Vmm` is the
+ * 82540EM model in the VMM (the lab's engine; port `wire` towards the TAP), `E1000GuestDriver` is the
+ * guest's e1000 driver in the guest's engine (port `stack` towards its IP stack). They share guest
+ * RAM, the register traps (each access an exit the VMM serves on its thread) and an interrupt word the
+ * VMM bumps when the line goes up. E1000Nic (e1000-nic.ts) is the same pair in one app, for inline
+ * guests; both run the same device model and driver code.
+ */
+import { App, type AppContext } from '../../engine/app.js';
+import type { Packet } from '../../engine/packet.js';
+import type { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
+import { E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
+import { E1000Driver, type GuestStack, type Mmio } from './driver.js';
+
+const VMM_DROPS = {
+  'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
+  'rx-disabled': 'receive is off (RCTL.EN clear) or the link is down',
+  'rx-filtered': 'the receive address filter refused the destination MAC',
+  'rx-no-descriptors': 'no receive descriptor was posted: a missed packet (MPC, RNBC)',
+  'rx-dma-fault': 'a receive descriptor or buffer lies outside guest RAM',
+  'rx-too-long': 'frame longer than the receive limit (RCTL.LPE clear)',
+  'no-output': 'the port the frame leaves by has no link',
+  'pool-empty': 'no packet buffer for a frame',
+} as const;
+
+/** Register exits of the e1000 BAR. */
+export const E1000_EXIT = { read: 1, write: 2 } as const;
+
+export interface E1000VmmConf {
+  readonly mac: number;
+  readonly memory: GuestMemory;
+}
+
+/** The VMM half: the device model, frames between guest RAM and the wire. */
+export class E1000Vmm extends App<typeof VMM_DROPS, E1000VmmConf> {
+  readonly device: E1000Device;
+  /** Called when the interrupt line goes up: the VMM injects the interrupt into the guest. */
+  onInterrupt: (() => void) | null = null;
+
+  constructor(ctx: AppContext, conf: E1000VmmConf) {
+    super(ctx, conf, VMM_DROPS);
+    this.device = new E1000Device(conf.memory, { mac: conf.mac }, {
+      alloc: () => this.alloc(),
+      transmit: (p) => {
+        const out = this.output.wire;
+        if (out === undefined) this.drop(p, 'no-output');
+        else out.transmit(p);
+      },
+      discard: (p) => this.drop(p, 'tx-bad-frame'),
+      interrupt: () => this.onInterrupt?.(),
+    });
+  }
+
+  override ports(): readonly string[] {
+    return ['wire'];
+  }
+
+  /** Performs one trapped register access for the guest. */
+  serveExit(op: number, args: Float64Array): number {
+    if (op === E1000_EXIT.read) return this.device.read(args[0]!);
+    if (op === E1000_EXIT.write) { this.device.write(args[0]!, args[1]!); return 0; }
+    return Number.NaN;
+  }
+
+  override push(): void {
+    const fromWire = this.input.wire;
+    if (fromWire === undefined) return;
+    const device = this.device;
+    while (!fromWire.empty()) {
+      const p = fromWire.receive();
+      const code = device.receive(p.buf, p.off, p.len);
+      if (code === RX_OK) this.consume(p);
+      else this.drop(p, code === RX_DISABLED ? 'rx-disabled' : code === RX_FILTERED ? 'rx-filtered' : code === RX_NO_DESCRIPTORS ? 'rx-no-descriptors' : code === RX_TOO_LONG ? 'rx-too-long' : code === RX_DMA_FAULT ? 'rx-dma-fault' : 'rx-dma-fault');
+    }
+  }
+}
+
+const DRIVER_DROPS = {
+  'tx-ring-full': 'the guest driver\'s transmit ring was full',
+  'nic-down': 'the guest driver has not brought the NIC up',
+  'rx-too-long': 'a received frame spanning more buffers than a packet holds',
+  'no-output': 'the port the frame leaves by has no link',
+  'pool-empty': 'no packet buffer for a frame',
+} as const;
+
+export interface E1000GuestDriverConf {
+  readonly memory: GuestMemory;
+  readonly allocator: GuestAllocator;
+  /** The BAR: every access an exit to the VMM. */
+  readonly mmio: Mmio;
+  /** True once per batch of interrupts the VMM raised since the last look. */
+  readonly takeInterrupt: () => boolean;
+}
+
+/** Interrupt handler runs per look before giving up on a line that stays asserted (as E1000Nic). */
+const MAX_ISR_RUNS = 4;
+
+/** The guest half: the e1000 driver between the guest's IP stack and its rings. */
+export class E1000GuestDriver extends App<typeof DRIVER_DROPS, E1000GuestDriverConf> {
+  readonly driver: E1000Driver;
+  #rxPartial: Packet | null = null;
+
+  constructor(ctx: AppContext, conf: E1000GuestDriverConf) {
+    super(ctx, conf, DRIVER_DROPS);
+    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#toStack(mem, addr, len, more) };
+    this.driver = new E1000Driver(conf.mmio, conf.memory, conf.allocator, stack);
+    this.driver.init();
+    this.serviceInterrupts();
+  }
+
+  override ports(): readonly string[] {
+    return ['stack'];
+  }
+
+  override held(): number {
+    return this.#rxPartial === null ? 0 : 1;
+  }
+
+  override push(): void {
+    const fromStack = this.input.stack;
+    if (fromStack !== undefined && !fromStack.empty()) {
+      const driver = this.driver;
+      while (!fromStack.empty()) {
+        const p = fromStack.receive();
+        if (!driver.up) this.drop(p, 'nic-down');
+        else if (driver.transmit(p.buf, p.off, p.len)) this.consume(p);
+        else this.drop(p, 'tx-ring-full');
+      }
+      driver.flush();
+    }
+    this.serviceInterrupts();
+  }
+
+  /** Runs the interrupt handler while the VMM has raised the line since the last look. */
+  serviceInterrupts(): void {
+    for (let i = 0; i < MAX_ISR_RUNS && this.conf.takeInterrupt(); i++) this.driver.interrupt();
+  }
+
+  #toStack(mem: GuestMemory, addr: number, len: number, more: boolean): void {
+    let p = this.#rxPartial;
+    if (p === null) {
+      p = this.alloc();
+      if (p === null) {
+        this.countDrop('pool-empty');
+        return;
+      }
+    }
+    if (p.off + p.len + len > p.buf.length) {
+      this.#rxPartial = null;
+      this.drop(p, 'rx-too-long');
+      return;
+    }
+    p.buf.set(mem.bytes.subarray(addr, addr + len), p.off + p.len);
+    p.len += len;
+    if (more) {
+      this.#rxPartial = p;
+      return;
+    }
+    this.#rxPartial = null;
+    const out = this.output.stack;
+    if (out === undefined) this.drop(p, 'no-output');
+    else out.transmit(p);
+  }
+}
