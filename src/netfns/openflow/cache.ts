@@ -283,6 +283,11 @@ const EMC_WORDS = INGRESS_WORD_COUNT;
  * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, packed into
  * INGRESS_WORD_COUNT int32 words) and its hash. Words outside the ingress key (metadata, registers) are zero
  * for every packet entering the switch, so the ingress key identifies the full flow key.
+ *
+ * Two-way: a key may live in two slots, one from the hash's low bits and one from its high bits
+ * (as Open vSwitch's EMC probes two hash segments), so two flows whose first slots collide do not
+ * evict each other on every packet. A lookup tries the first slot, then the second; an insert
+ * takes a free or dead slot of the two, else replaces one of them chosen by a hash bit.
  */
 export class ExactMatchCache {
   readonly slots: number;
@@ -294,7 +299,7 @@ export class ExactMatchCache {
   #used = 0;
 
   constructor(slots = 8192) {
-    if (!Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two, got ${slots}`);
+    if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two of at least 2, got ${slots}`);
     this.slots = slots;
     this.#keys = new Int32Array(slots * EMC_WORDS);
     this.#entries = new Array<MegaflowEntry | null>(slots).fill(null);
@@ -305,10 +310,20 @@ export class ExactMatchCache {
     return this.#used;
   }
 
-  /** Looks up an ingress key; compares every word, most variable first, unrolled. */
+  /** Looks up an ingress key in its two slots. */
   lookup(ik: Int32Array, hash: number): MegaflowEntry | null {
     this.lookups++;
-    const slot = hash & (this.slots - 1);
+    const mask = this.slots - 1;
+    let e = this.#probe(ik, hash & mask);
+    if (e === null) e = this.#probe(ik, ((hash >>> 16) | (hash << 16)) & mask);
+    if (e === null) return null;
+    this.hits++;
+    e.hits++;
+    return e;
+  }
+
+  /** Compares every word of the slot's key, most variable first, unrolled. */
+  #probe(ik: Int32Array, slot: number): MegaflowEntry | null {
     const e = this.#entries[slot]!;
     if (e === null || e.dead) return null;
     const k = this.#keys;
@@ -316,13 +331,19 @@ export class ExactMatchCache {
     if (k[b] !== ik[0] || k[b + 1] !== ik[1] || k[b + 2] !== ik[2] || k[b + 3] !== ik[3] || k[b + 4] !== ik[4] || k[b + 5] !== ik[5] ||
       k[b + 6] !== ik[6] || k[b + 7] !== ik[7] || k[b + 8] !== ik[8] || k[b + 9] !== ik[9] || k[b + 10] !== ik[10] || k[b + 11] !== ik[11] ||
       k[b + 12] !== ik[12]) return null;
-    this.hits++;
-    e.hits++;
     return e;
   }
 
   insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {
-    const slot = hash & (this.slots - 1);
+    const mask = this.slots - 1;
+    const first = hash & mask;
+    const second = ((hash >>> 16) | (hash << 16)) & mask;
+    const a = this.#entries[first]!;
+    const b = this.#entries[second]!;
+    let slot: number;
+    if (a === null || a.dead) slot = first;
+    else if (b === null || b.dead) slot = second;
+    else slot = (hash & 0x8000) === 0 ? first : second;
     const old = this.#entries[slot];
     if (old === null) this.#used++;
     else this.replacements++;
