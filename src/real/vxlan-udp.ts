@@ -1,39 +1,44 @@
 /**
  * VXLAN over a real UDP socket: vnet's VTEP (netfns/tunnels/vxlan-vtep.ts, the same app the
- * emulated labs use) with its underlay port attached to a real `dgram` socket, so it talks to
- * the Linux kernel's vxlan devices and to other vnet processes over real networks.
+ * emulated labs use) with its underlay port attached to a real UDP socket, so it talks to the
+ * Linux kernel's vxlan devices and to other vnet processes over real networks.
  *
  * How: the VTEP speaks Ethernet/IPv4/UDP/VXLAN frames on its underlay port; `UdpUnderlay` is
  * the other end of that port. A datagram received from a.b.c.d:sport becomes the frame the VTEP
  * would have seen on a wire (outer Ethernet to the VTEP's MAC, IPv4 from a.b.c.d to the local
  * address, UDP sport -> 4789, checksum 0, the datagram as payload). A frame the VTEP sends is
- * read back (IPv4 destination, UDP payload) and the payload goes out with `send()` to the
- * remote's VXLAN port; the kernel builds the real outer headers. The VTEP is given every
- * remote as a static underlay neighbour with one stand-in MAC, so it never ARPs: the real
- * network resolves the real next hop. The kernel picks a UDP source port per flow (RFC 7348);
- * replies always go to the remote's destination port (4789 unless configured), never to that
- * source port.
+ * read back (IPv4 destination, UDP payload) and the payload goes out to the remote's VXLAN
+ * port; the kernel builds the real outer headers. The VTEP is given every remote as a static
+ * underlay neighbour with one stand-in MAC, so it never ARPs: the real network resolves the real
+ * next hop. The kernel picks a UDP source port per flow (RFC 7348); replies always go to the
+ * remote's destination port (4789 unless configured), never to that source port.
  *
- * Costs: one Buffer per datagram in each direction, at the I/O edge (dgram hands out Buffers
- * and keeps a Buffer until the send completes); received datagrams wait in a bounded queue
- * (`queueMax`, overflow counted) between the socket callback and the engine's next pull.
+ * The socket is a `UdpEndpoint` (nics/udp/): an I/O worker receives with recvmmsg into a shared
+ * ring whose slots keep each sender's address and port, and `push` sends whole batches with one
+ * sendmmsg straight from the packets' payloads. Per datagram: one memcpy into a packet on the
+ * way in, nothing allocated either way.
+ * Bounds: the endpoint's rings (`ringSlots`); a full receive ring leaves datagrams in the
+ * socket buffer and then the kernel drops (`stats().kernelDrops`); garbage datagrams become
+ * frames the VTEP refuses with its own reasons (bad VXLAN header, unknown VNI, unknown sender).
  */
-import dgram from 'node:dgram';
 import { App, type AppContext } from '../engine/app.js';
 import type { Graph } from '../engine/engine.js';
+import type { Packet } from '../engine/packet.js';
+import { type UdpEndpointStats, SEND_OK, SEND_QUEUED, SEND_RING_FULL, UDP_BATCH, UdpEndpoint } from '../nics/udp/udp-endpoint.js';
 import { internetChecksum } from '../wire/checksum.js';
-import { formatIpv4Addr, parseIpv4Addr } from '../wire/ipv4-addr.js';
+import { parseIpv4Addr } from '../wire/ipv4-addr.js';
 import { formatMac, parseMac, writeMac } from '../wire/mac.js';
 import { UDP_PORT_VXLAN } from '../wire/udp.js';
 import { VxlanVtep } from '../netfns/tunnels/vxlan-vtep.js';
 import type { OverlayConf } from '../netfns/tunnels/settings.js';
 
 export const UDP_UNDERLAY_DROPS = {
-  'rx-queue-full': 'datagrams arrived faster than the engine took them: receive queue full',
   'pool-empty': 'no free packet buffer for a received datagram',
   'too-big': 'datagram does not fit a packet buffer with its synthetic outer headers',
   'not-ipv4-udp': 'frame from the VTEP is not IPv4/UDP (underlay ARP or other traffic has no real counterpart)',
-  'socket-down': 'the UDP socket is not open (bind failed or closed)',
+  'socket-down': 'the UDP socket is closed or failed',
+  'tx-ring-full': 'the kernel pushed back and the transmit ring is full too',
+  'send-refused': 'the kernel refused the datagram (no route to the remote, message too long...)',
 } as const;
 
 /** The MAC every remote VTEP appears to have on the synthetic underlay wire. */
@@ -43,95 +48,99 @@ const OUTER_LEN = 14 + 20 + 8;
 export interface UdpUnderlayConf {
   /** Local address to bind, e.g. 10.0.0.1 (also the VTEP's underlay address). */
   readonly local: string;
-  /** UDP port to listen on (default 4789). */
+  /** UDP port to listen on (default 4789; 0 lets the kernel pick, see `port`). */
   readonly port?: number;
   /** UDP port of the remotes' VXLAN (default 4789). */
   readonly remotePort?: number;
   /** The VTEP's underlay MAC (destination of synthesized frames). */
   readonly vtepMac: string;
-  /** Received datagrams waiting for the engine, at most (default 4096). */
-  readonly queueMax?: number;
+  /** Datagrams each of the socket's rings holds (power of two, default 1024). */
+  readonly ringSlots?: number;
+  /** SO_RCVBUF and SO_SNDBUF in bytes (default 4 MiB). */
+  readonly socketBuffer?: number;
   /** Rung (word 0, Atomics) when datagrams arrive, to wake a sleeping engine loop. */
   readonly doorbell?: SharedArrayBuffer;
 }
 
 export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf> {
-  readonly #socket: dgram.Socket;
+  readonly #endpoint: UdpEndpoint;
   readonly #local: number;
   readonly #remotePort: number;
   readonly #vtepMac: number;
   readonly #standIn = parseMac(REMOTE_STAND_IN_MAC);
-  readonly #queueMax: number;
-  readonly #bell: Int32Array | null;
-  #queue: { data: Buffer; from: number; port: number }[] = [];
-  #open = false;
-  readonly #ready: Promise<void>;
-  /** Why the socket is unusable, or null. */
-  error: string | null = null;
-  rxDatagrams = 0;
-  txDatagrams = 0;
+  /** Packets whose payloads are in the endpoint's batch until it is flushed. */
+  readonly #batch: (Packet | null)[] = new Array<Packet | null>(UDP_BATCH).fill(null);
 
   constructor(ctx: AppContext, conf: UdpUnderlayConf) {
     super(ctx, conf, UDP_UNDERLAY_DROPS);
     this.#local = parseIpv4Addr(conf.local);
     this.#remotePort = conf.remotePort ?? UDP_PORT_VXLAN;
     this.#vtepMac = parseMac(conf.vtepMac);
-    this.#queueMax = conf.queueMax ?? 4096;
-    this.#bell = conf.doorbell ? new Int32Array(conf.doorbell) : null;
-    const socket = dgram.createSocket({ type: 'udp4' });
-    this.#socket = socket;
-    socket.on('message', (msg, rinfo) => this.#received(msg, rinfo));
-    this.#ready = new Promise((resolve, reject) => {
-      socket.once('error', (e) => {
-        this.error = `udp ${conf.local}:${conf.port ?? UDP_PORT_VXLAN}: ${e.message}`;
-        reject(new Error(this.error));
-      });
-      socket.bind(conf.port ?? UDP_PORT_VXLAN, conf.local, () => {
-        this.#open = true;
-        resolve();
-      });
+    this.#endpoint = new UdpEndpoint({
+      address: this.#local,
+      port: conf.port ?? UDP_PORT_VXLAN,
+      // A longer datagram could not become a packet anyway: the worker cuts it and it is a 'too-big' drop.
+      maxDatagram: Math.min(65507, this.pool.dataRoom - OUTER_LEN),
+      ...(conf.ringSlots !== undefined ? { ringSlots: conf.ringSlots } : {}),
+      ...(conf.socketBuffer !== undefined ? { socketBuffer: conf.socketBuffer } : {}),
+      ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
     });
-    this.#ready.catch(() => {});
   }
 
-  /** Resolves when the socket is bound; rejects with the bind error. */
+  /** Resolves when the socket's I/O worker runs (the socket is bound from the constructor on). */
   ready(): Promise<void> {
-    return this.#ready;
+    return this.#endpoint.ready();
+  }
+
+  /** Resolves when the worker has exited and the socket is closed (after `stop`). */
+  closed(): Promise<void> {
+    return this.#endpoint.closed();
+  }
+
+  /** The bound UDP port. */
+  get port(): number {
+    return this.#endpoint.port;
+  }
+
+  /** Why the socket is unusable, or null. */
+  get error(): string | null {
+    return this.#endpoint.error;
+  }
+
+  /** Datagrams taken from the socket. */
+  get rxDatagrams(): number {
+    return this.#endpoint.rxDatagrams;
+  }
+
+  /** Datagrams handed to the kernel (directly or through the transmit ring). */
+  get txDatagrams(): number {
+    return this.#endpoint.txDatagrams;
+  }
+
+  /** The socket's counters and ring gauges. */
+  stats(): UdpEndpointStats {
+    return this.#endpoint.stats();
   }
 
   override ports(): readonly string[] {
     return ['vtep'];
   }
 
-  override held(): number {
-    return 0;
-  }
-
-  #received(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    if (this.#queue.length >= this.#queueMax) {
-      this.countDrop('rx-queue-full');
-      return;
-    }
-    this.#queue.push({ data: msg, from: parseIpv4Addr(rinfo.address), port: rinfo.port });
-    if (this.#bell !== null) {
-      Atomics.add(this.#bell, 0, 1);
-      Atomics.notify(this.#bell, 0);
-    }
-  }
-
   override pull(): void {
-    if (this.#queue.length === 0) return;
-    const queue = this.#queue;
-    this.#queue = [];
+    const ep = this.#endpoint;
+    if (!ep.readable()) return;
     const out = this.output.vtep;
-    for (const d of queue) {
+    let budget = out === undefined ? UDP_BATCH : Math.min(UDP_BATCH, out.writable());
+    while (budget-- > 0 && ep.readable()) {
+      const len = ep.peekLength();
       const p = this.alloc();
       if (p === null) {
+        ep.release();
         this.countDrop('pool-empty');
         continue;
       }
-      this.rxDatagrams++;
-      if (OUTER_LEN + d.data.length > p.buf.length - p.off) {
+      if (len < 0 || OUTER_LEN + len > p.buf.length - p.off) {
+        ep.release();
         this.drop(p, 'too-big');
         continue;
       }
@@ -141,7 +150,7 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       writeMac(b, o + 6, this.#standIn);
       b[o + 12] = 0x08;
       b[o + 13] = 0x00;
-      const ipLen = 20 + 8 + d.data.length;
+      const ipLen = 20 + 8 + len;
       const ip = o + 14;
       b[ip] = 0x45;
       b[ip + 1] = 0;
@@ -155,18 +164,19 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       b[ip + 9] = 17;
       b[ip + 10] = 0;
       b[ip + 11] = 0;
-      p.view.setUint32(ip + 12, d.from);
+      p.view.setUint32(ip + 12, ep.peekSourceAddress());
       p.view.setUint32(ip + 16, this.#local);
       const c = internetChecksum(b, ip, 20);
       b[ip + 10] = c >>> 8;
       b[ip + 11] = c & 0xff;
       const udp = ip + 20;
-      p.view.setUint16(udp, d.port);
+      p.view.setUint16(udp, ep.peekSourcePort());
       p.view.setUint16(udp + 2, UDP_PORT_VXLAN);
-      p.view.setUint16(udp + 4, 8 + d.data.length);
+      p.view.setUint16(udp + 4, 8 + len);
       p.view.setUint16(udp + 6, 0);
-      b.set(d.data, udp + 8);
-      p.len = OUTER_LEN + d.data.length;
+      ep.copyPayload(b, udp + 8);
+      ep.release();
+      p.len = OUTER_LEN + len;
       if (out === undefined) this.consume(p);
       else out.transmit(p);
     }
@@ -175,41 +185,46 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
   override push(): void {
     const input = this.input.vtep;
     if (input === undefined) return;
+    const ep = this.#endpoint;
+    const batch = this.#batch;
     while (!input.empty()) {
-      const p = input.receive();
-      const b = p.buf;
-      const o = p.off;
-      if (p.len < OUTER_LEN || b[o + 12] !== 0x08 || b[o + 13] !== 0x00 || b[o + 14]! >>> 4 !== 4 || b[o + 23] !== 17) {
-        this.drop(p, 'not-ipv4-udp');
-        continue;
+      let n = 0;
+      while (n < UDP_BATCH && !input.empty()) {
+        const p = input.receive();
+        const b = p.buf;
+        const o = p.off;
+        if (p.len < OUTER_LEN || b[o + 12] !== 0x08 || b[o + 13] !== 0x00 || b[o + 14]! >>> 4 !== 4 || b[o + 23] !== 17) {
+          this.drop(p, 'not-ipv4-udp');
+          continue;
+        }
+        if (!ep.open) {
+          this.drop(p, 'socket-down');
+          continue;
+        }
+        const ihl = (b[o + 14]! & 0x0f) * 4;
+        const payload = o + 14 + ihl + 8;
+        const end = o + p.len;
+        if (payload > end) {
+          this.drop(p, 'not-ipv4-udp');
+          continue;
+        }
+        ep.queue(b, payload, end - payload, p.view.getUint32(o + 14 + 16), this.#remotePort);
+        batch[n++] = p;
       }
-      if (!this.#open) {
-        this.drop(p, 'socket-down');
-        continue;
+      if (n === 0) continue;
+      ep.flush();
+      for (let i = 0; i < n; i++) {
+        const p = batch[i]!;
+        batch[i] = null;
+        const outcome = ep.outcome(i);
+        if (outcome === SEND_OK || outcome === SEND_QUEUED) this.consume(p);
+        else this.drop(p, outcome === SEND_RING_FULL ? 'tx-ring-full' : 'send-refused');
       }
-      const ihl = (b[o + 14]! & 0x0f) * 4;
-      const dst = p.view.getUint32(o + 14 + 16);
-      const payload = o + 14 + ihl + 8;
-      const end = o + p.len;
-      if (payload > end) {
-        this.drop(p, 'not-ipv4-udp');
-        continue;
-      }
-      // dgram keeps the buffer until the datagram is sent: it needs its own copy.
-      const data = Buffer.from(b.subarray(payload, end));
-      this.#socket.send(data, this.#remotePort, formatIpv4Addr(dst));
-      this.txDatagrams++;
-      this.consume(p);
     }
   }
 
   override stop(): void {
-    this.#open = false;
-    try {
-      this.#socket.close();
-    } catch {
-      // already closed
-    }
+    this.#endpoint.close();
   }
 }
 
