@@ -1,11 +1,13 @@
 /**
  * The LPM conformance suite: every LpmTable implementation runs these same tests.
- * Call `lpmConformance('name', (maxPrefixes) => new SomeLpm(maxPrefixes))` from a test file.
+ * Call `lpmConformance('name', (maxPrefixes) => new SomeLpm(maxPrefixes))` from a test file,
+ * and `lpmDifferential(fast, seed, steps)` to compare a table with the linear reference.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LpmTable } from '../netfns/lpm/lpm.js';
+import { LinearLpm, type LpmTable } from '../netfns/lpm/lpm.js';
 import { parseIpv4Addr } from '../wire/ipv4-addr.js';
+import { rng } from '../wire/spec-fixtures.js';
 
 const a = parseIpv4Addr;
 
@@ -170,4 +172,53 @@ export function lpmConformance(name: string, make: (maxPrefixes: number) => LpmT
       assert.throws(() => t.delete(0, -1), /prefix length/);
     });
   });
+}
+
+/**
+ * Drives `fast` and the linear reference with the same random steps and asserts they agree.
+ * Prefixes sit over a few /8s so they nest and overlap: lengths 0-32 with /32s, /25-/31, /1-/7
+ * and /0 all present, deletes mixed in, and lookups near prefixes and anywhere. At the end, every
+ * boundary of every prefix held, and one past it. The reference holds 400 prefixes, so `fast`
+ * should too.
+ */
+export function lpmDifferential(fast: LpmTable, seed: number, steps: number): void {
+  const next = rng(seed);
+  const ref: LpmTable = new LinearLpm(400);
+  const held: [number, number][] = [];
+  const bases = [a('10.0.0.0'), a('10.1.0.0'), a('192.168.0.0'), a('0.0.0.0'), a('255.255.0.0')];
+  const randomAddr = (): number => {
+    const r = next();
+    if (r % 4 === 0) return next();
+    return (bases[r % bases.length]! + (next() & (r % 3 === 0 ? 0xff : 0xffff))) >>> 0;
+  };
+  for (let step = 0; step < steps; step++) {
+    const where = `seed ${seed} step ${step}`;
+    const op = next() % 10;
+    if (op < 5) {
+      const r = next() % 100;
+      const len = r < 3 ? 0 : r < 5 ? 1 + (next() % 7) : r < 30 ? 8 + (next() % 17) : r < 60 ? 24 : r < 85 ? 25 + (next() % 7) : 32;
+      const prefix = randomAddr();
+      const nh = next() % 50;
+      const res = fast.insert(prefix, len, nh);
+      assert.equal(res, ref.insert(prefix, len, nh), where);
+      if (res === 'added') held.push([prefix, len]);
+    } else if (op < 7 && held.length > 0) {
+      const i = next() % held.length;
+      const [prefix, len] = held[i]!;
+      held.splice(i, 1);
+      assert.equal(fast.delete(prefix, len), true, where);
+      assert.equal(ref.delete(prefix, len), true, where);
+    } else {
+      for (let k = 0; k < 20; k++) {
+        const x = randomAddr();
+        assert.equal(fast.lookup(x), ref.lookup(x), `${where} lookup ${x}`);
+      }
+    }
+    assert.equal(fast.size, ref.size, where);
+  }
+  assert.deepEqual(fast.entries(), ref.entries());
+  for (const e of ref.entries()) {
+    const last = (e.prefix + 2 ** (32 - e.len) - 1) >>> 0;
+    for (const x of [e.prefix, last, (e.prefix - 1) >>> 0, (last + 1) >>> 0]) assert.equal(fast.lookup(x), ref.lookup(x), `seed ${seed} boundary ${x}`);
+  }
 }

@@ -160,6 +160,46 @@ export class Dir248Lpm implements LpmTable {
     return true;
   }
 
+  /**
+   * The answers over the addresses of tbl24 entries `first24` to `first24 + count24 - 1`, as runs:
+   * `starts[i]` is the first address of run i and `hops[i]` its next hop, -1 where no prefix of
+   * length 1-32 covers it (the default route is left out, as in the tables). Adjacent runs always
+   * differ in next hop. Returns the number of runs; the arrays need room for `count24 * 256`.
+   * This is how a compact structure built from this one (see dxr.ts) reads the control plane.
+   */
+  runs(first24: number, count24: number, starts: Uint32Array, hops: Int32Array): number {
+    if (!Number.isInteger(first24) || !Number.isInteger(count24) || first24 < 0 || count24 < 1 || first24 + count24 > TBL24_SIZE) {
+      throw new RangeError(`dir-24-8 lpm runs: tbl24 entries ${first24}+${count24} are outside 0-${TBL24_SIZE - 1}`);
+    }
+    const t24 = this.#tbl24;
+    const t8 = this.#tbl8;
+    let n = 0;
+    let last = -2;
+    for (let i = first24; i < first24 + count24; i++) {
+      const e = t24[i]!;
+      if ((e & DEPTH_MASK) !== EXTENDED) {
+        const hop = e === 0 ? -1 : e >>> 6;
+        if (hop !== last) {
+          starts[n] = i << 8;
+          hops[n++] = hop;
+          last = hop;
+        }
+        continue;
+      }
+      const base = (e >>> 6) << 8;
+      for (let j = 0; j < 256; j++) {
+        const x = t8[base + j]!;
+        const hop = x === 0 ? -1 : x >>> 6;
+        if (hop !== last) {
+          starts[n] = ((i << 8) | j) >>> 0;
+          hops[n++] = hop;
+          last = hop;
+        }
+      }
+    }
+    return n;
+  }
+
   entries(): LpmEntry[] {
     const out: LpmEntry[] = [];
     this.#rules.forEach((m, len) => {

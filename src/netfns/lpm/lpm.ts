@@ -22,7 +22,11 @@ export type LpmInsertResult =
   /** `maxPrefixes` reached. */
   | 'table-full'
   /** DIR-24-8: no free second-level group for a prefix longer than /24. */
-  | 'tbl8-full';
+  | 'tbl8-full'
+  /** DXR: the range table has no room for the ranges the prefix splits its chunks into. */
+  | 'ranges-full'
+  /** DXR: no free next-hop index for a next hop no other prefix uses. */
+  | 'next-hops-full';
 
 export interface LpmEntry {
   readonly prefix: number;

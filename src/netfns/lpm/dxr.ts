@@ -1,0 +1,452 @@
+/**
+ * DXR longest-prefix match (Zec, Rizzo, Mikuc, "DXR: towards a billion routing lookups per
+ * second in software", 2012): a compact lookup structure that fits in the last-level cache,
+ * rebuilt chunk by chunk from a DIR-24-8 table that serves as its control plane.
+ *
+ * Why: DIR-24-8 answers in one or two loads, but its 64 MB tbl24 spans 16k 4 KB pages, so with
+ * many prefixes a random lookup costs a cache miss and a TLB miss. DXR keeps the same answers in
+ * about 10 MB for 800k prefixes (2 MB direct table + 4 bytes per range), which the L3 holds.
+ *
+ * How: the address space is cut into 2^K chunks by the top K bits (`directBits`, default 18).
+ * Within a chunk, the answer is a step function of the low 32-K bits: a sorted list of ranges,
+ * each the first offset where a next hop starts. `direct` holds two words per chunk:
+ *   [hop index, 0]        the whole chunk has one answer (a leaf: no range load at all);
+ *   [base, count >= 2]    its ranges are `ranges[base .. base+count)`.
+ * A range is one uint32, `offset << K | hop index`, so a lookup is one direct load, a binary
+ * search over a few entries that share one or two cache lines, and one load in `hopOf`.
+ * The search is branch-free (a mask, not an if) so independent lookups overlap in the CPU.
+ *
+ * Next-hop indexes: a range has K bits for its next hop, fewer than the 24 `LpmTable` promises,
+ * so next hops go through an index table as adjacency indexes do in real FIBs: `hopOf[i]` is the
+ * next hop of index i, reference-counted by the prefixes using it. Index 0 means "no prefix of
+ * length 1-32": `hopOf[0]` is the default route's next hop or -1, so the default route changes
+ * without touching a chunk.
+ *
+ * Updates: the DIR-24-8 table takes the insert or delete, then every chunk the prefix overlaps
+ * (one for /K and longer, 2^(K-len) for shorter) is rebuilt from its `runs()`. The new ranges
+ * are counted first; an insert whose ranges would not fit is refused before anything is written
+ * and the control plane is put back, so a refused insert leaves the table as it was. A delete can
+ * add ranges too (deleting a /16 under which a /24 has the same next hop splits a leaf into
+ * three) but must apply, so a chunk it leaves without room falls back: its direct entry sends the
+ * lookup to the control plane (exact, slower) until an update makes room for it again. Slices of the
+ * range table are allocated exactly: a chunk whose ranges no longer fit its slice moves to the
+ * end, and when the end is reached the live slices are slid down in address order (compaction,
+ * linear in the ranges held). A delete never adds ranges (it only removes boundaries).
+ *
+ * Invariants: every chunk's ranges start at offset 0 and adjacent ranges differ in hop index;
+ * `rangesInUse` is the sum of the counts of non-leaf chunks; the answers of a chunk are exactly
+ * those of the control plane, from its ranges or by falling back; slice starts are recorded in
+ * `#sliceOwner` (the chunk, or -(length+1) for a freed slice) so compaction can walk them.
+ *
+ * Bounds: `maxPrefixes` and `maxTbl8Groups` (the control plane's), `maxRanges`, `maxNextHops`
+ * (below 2^K); gauges `size`, `rangesInUse`, `nextHopsInUse`, `fallbackChunks`; `overflow` counts every refused
+ * insert, `rangesOverflow` and `nextHopOverflow` those refused for their own reason.
+ */
+import { Dir248Lpm } from './dir24-8.js';
+import { type LpmEntry, type LpmInsertResult, type LpmTable, checkMaxPrefixes, checkNextHop, checkPrefix } from './lpm.js';
+
+export interface DxrOptions {
+  /** Prefixes the table holds at most (default 1,048,576). */
+  readonly maxPrefixes?: number;
+  /** Second-level groups of the DIR-24-8 control plane, for prefixes longer than /24 (default 16384). */
+  readonly maxTbl8Groups?: number;
+  /** Bits of the address that index the direct table, 16-20 (default 18). */
+  readonly directBits?: number;
+  /** Entries of the range table (default 4,194,304: 16 MB). */
+  readonly maxRanges?: number;
+  /** Distinct next hops held at once, at most 2^directBits - 1 (default 65,535). */
+  readonly maxNextHops?: number;
+}
+
+const MIN_DIRECT_BITS = 16;
+const MAX_DIRECT_BITS = 20;
+
+export class DxrLpm implements LpmTable {
+  readonly maxPrefixes: number;
+  readonly maxRanges: number;
+  readonly maxNextHops: number;
+  readonly directBits: number;
+  readonly #shift: number;
+  readonly #offsetMask: number;
+  readonly #hopMask: number;
+  readonly #control: Dir248Lpm;
+  /** Two words per chunk: [hop index, 0] or [range base, range count]. */
+  readonly #direct: Uint32Array;
+  readonly #ranges: Uint32Array;
+  /** Length of each chunk's slice (its count may be smaller after an in-place rebuild). */
+  readonly #sliceLength: Uint32Array;
+  /** At each slice start: the owning chunk, or -(length + 1) for a freed slice. */
+  readonly #sliceOwner: Int32Array;
+  #rangeEnd = 0;
+  #rangesInUse = 0;
+  /** Next hop of each index; index 0 is the default route's next hop, or -1. */
+  readonly #hopOf: Int32Array;
+  readonly #hopRefs: Uint32Array;
+  readonly #hopIndex = new Map<number, number>();
+  readonly #freeHops: Int32Array;
+  #freeHopTop: number;
+  /** Scratch for rebuilding one chunk, and the new range counts of a multi-chunk rebuild. */
+  readonly #runStarts: Uint32Array;
+  readonly #runHops: Int32Array;
+  readonly #newCounts: Uint32Array;
+  /** The leaf index that sends a lookup to the control plane, and the chunks that hold it. */
+  readonly #fallbackIndex: number;
+  readonly #fallbacks = new Set<number>();
+  overflow = 0;
+  rangesOverflow = 0;
+  nextHopOverflow = 0;
+  /** Times the range table was compacted. */
+  compactions = 0;
+
+  constructor(options: DxrOptions = {}) {
+    const maxPrefixes = options.maxPrefixes ?? 1 << 20;
+    const bits = options.directBits ?? 18;
+    const maxRanges = options.maxRanges ?? 1 << 22;
+    const maxNextHops = options.maxNextHops ?? 65535;
+    checkMaxPrefixes('dxr lpm', maxPrefixes);
+    if (!Number.isInteger(bits) || bits < MIN_DIRECT_BITS || bits > MAX_DIRECT_BITS) throw new RangeError(`dxr lpm: directBits must be an integer ${MIN_DIRECT_BITS}-${MAX_DIRECT_BITS}, got ${bits}`);
+    if (!Number.isInteger(maxRanges) || maxRanges < 1 || maxRanges > 2 ** 31) throw new RangeError(`dxr lpm: maxRanges must be an integer 1-${2 ** 31}, got ${maxRanges}`);
+    if (!Number.isInteger(maxNextHops) || maxNextHops < 1 || maxNextHops > 2 ** bits - 1) throw new RangeError(`dxr lpm: maxNextHops must be an integer 1-${2 ** bits - 1} (directBits ${bits}), got ${maxNextHops}`);
+    this.maxPrefixes = maxPrefixes;
+    this.maxRanges = maxRanges;
+    this.maxNextHops = maxNextHops;
+    this.directBits = bits;
+    this.#shift = 32 - bits;
+    this.#offsetMask = 2 ** (32 - bits) - 1;
+    this.#hopMask = 2 ** bits - 1;
+    this.#control = new Dir248Lpm({ maxPrefixes, maxTbl8Groups: options.maxTbl8Groups ?? 16384 });
+    this.#direct = new Uint32Array(2 << bits);
+    this.#ranges = new Uint32Array(maxRanges);
+    this.#sliceLength = new Uint32Array(1 << bits);
+    this.#sliceOwner = new Int32Array(maxRanges);
+    this.#hopOf = new Int32Array(maxNextHops + 2);
+    this.#hopOf[0] = -1;
+    this.#hopRefs = new Uint32Array(maxNextHops + 1);
+    this.#freeHops = new Int32Array(maxNextHops);
+    this.#freeHopTop = 0;
+    this.#resetHops();
+    this.#runStarts = new Uint32Array(2 ** (32 - bits));
+    this.#runHops = new Int32Array(2 ** (32 - bits));
+    this.#newCounts = new Uint32Array(1 << bits);
+    this.#fallbackIndex = maxNextHops + 1;
+  }
+
+  get size(): number {
+    return this.#control.size;
+  }
+
+  /** Range entries held by non-leaf chunks (a gauge; the table's lookup footprint is 4 bytes each). */
+  get rangesInUse(): number {
+    return this.#rangesInUse;
+  }
+
+  /** Chunks answered by the control plane because a delete left them no room (a gauge). */
+  get fallbackChunks(): number {
+    return this.#fallbacks.size;
+  }
+
+  /** Distinct next hops in use (a gauge). */
+  get nextHopsInUse(): number {
+    return this.#hopIndex.size;
+  }
+
+  /** Bytes the lookup reads from: the direct table, the ranges in use and the next-hop table. */
+  get lookupBytes(): number {
+    return this.#direct.byteLength + 4 * this.#rangesInUse + this.#hopOf.byteLength;
+  }
+
+  lookup(addr: number): number {
+    const direct = this.#direct;
+    const c = (addr >>> this.#shift) << 1;
+    let i = direct[c]!;
+    let n = direct[c + 1]!;
+    if (n === 0) return i !== this.#fallbackIndex ? this.#hopOf[i]! : this.#control.lookup(addr);
+    const ranges = this.#ranges;
+    const off = addr & this.#offsetMask;
+    const bits = this.directBits;
+    // Keep the last range starting at or before `off`: (off - start) >> 31 is 0 when it does.
+    while (n > 1) {
+      const half = n >>> 1;
+      i += half & ~((off - (ranges[i + half]! >>> bits)) >> 31);
+      n -= half;
+    }
+    return this.#hopOf[ranges[i]! & this.#hopMask]!;
+  }
+
+  /**
+   * Looks up `addrs[0..n)` into `out`: the direct entries of the whole batch first, then the
+   * searches, so the batch's first-level cache misses overlap instead of queueing behind searches.
+   */
+  lookupBatch(addrs: Uint32Array, out: Int32Array, n: number): void {
+    const direct = this.#direct;
+    const ranges = this.#ranges;
+    const hopOf = this.#hopOf;
+    const shift = this.#shift;
+    const offMask = this.#offsetMask;
+    const hopMask = this.#hopMask;
+    const bits = this.directBits;
+    const fallback = this.#fallbackIndex;
+    for (let k = 0; k < n; k++) out[k] = (addrs[k]! >>> shift) << 1;
+    for (let k = 0; k < n; k++) {
+      const c = out[k]!;
+      let i = direct[c]!;
+      let m = direct[c + 1]!;
+      if (m === 0 && i === fallback) {
+        out[k] = this.#control.lookup(addrs[k]!);
+        continue;
+      }
+      if (m !== 0) {
+        const off = addrs[k]! & offMask;
+        while (m > 1) {
+          const half = m >>> 1;
+          i += half & ~((off - (ranges[i + half]! >>> bits)) >> 31);
+          m -= half;
+        }
+        i = ranges[i]! & hopMask;
+      }
+      out[k] = hopOf[i]!;
+    }
+  }
+
+  get(prefix: number, len: number): number {
+    return this.#control.get(checkPrefix('dxr lpm get', prefix, len), len);
+  }
+
+  insert(prefix: number, len: number, nextHop: number): LpmInsertResult {
+    const p = checkPrefix('dxr lpm insert', prefix, len);
+    checkNextHop('dxr lpm insert', nextHop);
+    const old = this.#control.get(p, len);
+    if (old === nextHop) return 'replaced';
+    if (len === 0) {
+      const res = this.#control.insert(p, 0, nextHop);
+      if (res !== 'added' && res !== 'replaced') return this.#refuse(res);
+      this.#hopOf[0] = nextHop;
+      return res;
+    }
+    if (old < 0 && this.#control.size >= this.maxPrefixes) return this.#refuse('table-full');
+    const index = this.#acquireHop(nextHop);
+    if (index < 0) {
+      this.nextHopOverflow++;
+      return this.#refuse('next-hops-full');
+    }
+    const res = this.#control.insert(p, len, nextHop);
+    if (res !== 'added' && res !== 'replaced') {
+      this.#releaseHop(nextHop);
+      return this.#refuse(res);
+    }
+    if (!this.#rebuild(p, len, false)) {
+      if (res === 'added') this.#control.delete(p, len);
+      else this.#control.insert(p, len, old);
+      this.#releaseHop(nextHop);
+      this.rangesOverflow++;
+      return this.#refuse('ranges-full');
+    }
+    if (old >= 0) this.#releaseHop(old);
+    return res;
+  }
+
+  delete(prefix: number, len: number): boolean {
+    const p = checkPrefix('dxr lpm delete', prefix, len);
+    const old = this.#control.get(p, len);
+    if (old < 0) return false;
+    this.#control.delete(p, len);
+    if (len === 0) {
+      this.#hopOf[0] = -1;
+      return true;
+    }
+    this.#rebuild(p, len, true);
+    this.#releaseHop(old);
+    return true;
+  }
+
+  entries(): LpmEntry[] {
+    return this.#control.entries();
+  }
+
+  clear(): void {
+    this.#control.clear();
+    this.#direct.fill(0);
+    this.#sliceLength.fill(0);
+    this.#rangeEnd = 0;
+    this.#rangesInUse = 0;
+    this.#hopIndex.clear();
+    this.#hopRefs.fill(0);
+    this.#hopOf.fill(0);
+    this.#hopOf[0] = -1;
+    this.#fallbacks.clear();
+    this.#resetHops();
+  }
+
+  #refuse(res: LpmInsertResult): LpmInsertResult {
+    this.overflow++;
+    return res;
+  }
+
+  #resetHops(): void {
+    const max = this.maxNextHops;
+    for (let i = 0; i < max; i++) this.#freeHops[i] = max - i;
+    this.#freeHopTop = max;
+  }
+
+  /** Takes a reference on the index of `nextHop`, giving it one if it has none; -1 when none is free. */
+  #acquireHop(nextHop: number): number {
+    let index = this.#hopIndex.get(nextHop);
+    if (index === undefined) {
+      if (this.#freeHopTop === 0) return -1;
+      index = this.#freeHops[--this.#freeHopTop]!;
+      this.#hopIndex.set(nextHop, index);
+      this.#hopOf[index] = nextHop;
+    }
+    this.#hopRefs[index]!++;
+    return index;
+  }
+
+  /** Drops a reference; called only once no range can point at the index if it was the last. */
+  #releaseHop(nextHop: number): void {
+    const index = this.#hopIndex.get(nextHop)!;
+    if (--this.#hopRefs[index]! > 0) return;
+    this.#hopIndex.delete(nextHop);
+    this.#freeHops[this.#freeHopTop++] = index;
+  }
+
+  /**
+   * Rebuilds the chunks `p/len` overlaps from the control plane. The new range counts come
+   * first; when their total would not fit, an insert (`mustApply` false) gets false with nothing
+   * written. A delete must apply: chunks that do not fit fall back to the control plane.
+   * Chunks that shrink or keep their size are written first (in place), then those that grow,
+   * so the ranges held never pass the final total on the way.
+   */
+  #rebuild(p: number, len: number, mustApply: boolean): boolean {
+    const first = p >>> this.#shift;
+    if (len >= this.directBits) {
+      const n = this.#chunkRuns(first);
+      if (this.#rangesInUse - this.#direct[2 * first + 1]! + (n === 1 ? 0 : n) <= this.maxRanges) this.#write(first, n);
+      else if (mustApply) this.#fallBack(first);
+      else return false;
+      this.#retryFallbacks();
+      return true;
+    }
+    const chunks = 1 << (this.directBits - len);
+    const counts = this.#newCounts;
+    let total = this.#rangesInUse;
+    for (let k = 0; k < chunks; k++) {
+      const n = this.#chunkRuns(first + k);
+      counts[k] = n === 1 ? 0 : n;
+      total += counts[k]! - this.#direct[2 * (first + k) + 1]!;
+    }
+    if (total > this.maxRanges && !mustApply) return false;
+    for (let k = 0; k < chunks; k++) {
+      const c = first + k;
+      if (counts[k]! <= this.#sliceLength[c]!) this.#write(c, this.#chunkRuns(c));
+    }
+    for (let k = 0; k < chunks; k++) {
+      const c = first + k;
+      if (counts[k]! <= this.#sliceLength[c]!) continue;
+      if (this.#rangesInUse - this.#direct[2 * c + 1]! + counts[k]! <= this.maxRanges) this.#write(c, this.#chunkRuns(c));
+      else this.#fallBack(c);
+    }
+    this.#retryFallbacks();
+    return true;
+  }
+
+  /** Points chunk `c` at the control plane: a delete left it more ranges than there is room for. */
+  #fallBack(c: number): void {
+    const direct = this.#direct;
+    if (this.#sliceLength[c] !== 0) this.#freeSlice(c, direct[2 * c]!);
+    this.#rangesInUse -= direct[2 * c + 1]!;
+    direct[2 * c] = this.#fallbackIndex;
+    direct[2 * c + 1] = 0;
+    this.#fallbacks.add(c);
+  }
+
+  /** Rebuilds the chunks on the control plane that fit again. */
+  #retryFallbacks(): void {
+    if (this.#fallbacks.size === 0) return;
+    for (const c of this.#fallbacks) {
+      const n = this.#chunkRuns(c);
+      if (this.#rangesInUse + (n === 1 ? 0 : n) > this.maxRanges) continue;
+      this.#fallbacks.delete(c);
+      this.#write(c, n);
+    }
+  }
+
+  /** Reads chunk `c`'s runs from the control plane into the scratch arrays; returns how many. */
+  #chunkRuns(c: number): number {
+    const per24 = 1 << (24 - this.directBits);
+    return this.#control.runs(c * per24, per24, this.#runStarts, this.#runHops);
+  }
+
+  /** Writes chunk `c` from the `n` runs in the scratch arrays (room already checked). */
+  #write(c: number, n: number): void {
+    const direct = this.#direct;
+    const oldCount = direct[2 * c + 1]!;
+    const oldBase = direct[2 * c]!;
+    const slice = this.#sliceLength[c]!;
+    if (this.#fallbacks.size !== 0) this.#fallbacks.delete(c);
+    if (n === 1) {
+      if (slice !== 0) this.#freeSlice(c, oldBase);
+      this.#rangesInUse -= oldCount;
+      direct[2 * c] = this.#runIndex(0);
+      direct[2 * c + 1] = 0;
+      return;
+    }
+    let base = oldBase;
+    if (n > slice) {
+      if (slice !== 0) this.#freeSlice(c, oldBase);
+      // The old count stays counted until the new slice is written; take it out for compaction.
+      this.#rangesInUse -= oldCount;
+      direct[2 * c + 1] = 0;
+      if (this.#rangeEnd + n > this.maxRanges) this.#compact();
+      base = this.#rangeEnd;
+      this.#rangeEnd += n;
+      this.#sliceLength[c] = n;
+      this.#sliceOwner[base] = c;
+      this.#rangesInUse += n;
+    } else {
+      this.#rangesInUse += n - oldCount;
+    }
+    const ranges = this.#ranges;
+    const starts = this.#runStarts;
+    const mask = this.#offsetMask;
+    const bits = this.directBits;
+    for (let i = 0; i < n; i++) ranges[base + i] = (((starts[i]! & mask) << bits) | this.#runIndex(i)) >>> 0;
+    direct[2 * c] = base;
+    direct[2 * c + 1] = n;
+  }
+
+  #runIndex(i: number): number {
+    const hop = this.#runHops[i]!;
+    return hop < 0 ? 0 : this.#hopIndex.get(hop)!;
+  }
+
+  #freeSlice(c: number, base: number): void {
+    this.#sliceOwner[base] = -(this.#sliceLength[c]! + 1);
+    this.#sliceLength[c] = 0;
+  }
+
+  /** Slides every live slice down over the freed ones, in address order. */
+  #compact(): void {
+    const owner = this.#sliceOwner;
+    const direct = this.#direct;
+    const ranges = this.#ranges;
+    let write = 0;
+    let pos = 0;
+    while (pos < this.#rangeEnd) {
+      const o = owner[pos]!;
+      if (o < 0) {
+        pos += -o - 1;
+        continue;
+      }
+      const length = this.#sliceLength[o]!;
+      const count = direct[2 * o + 1]!;
+      if (write !== pos) ranges.copyWithin(write, pos, pos + count);
+      direct[2 * o] = write;
+      this.#sliceLength[o] = count;
+      owner[write] = o;
+      write += count;
+      pos += length;
+    }
+    this.#rangeEnd = write;
+    this.compactions++;
+  }
+}
