@@ -105,9 +105,12 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
   }
 
   protected override readTunnel(p: Packet, at: number, len: number, remote: number): number {
-    const view = p.view;
     if (len < 4) return this.#reject(p, 'gre-truncated');
-    const word = view.getUint16(at);
+    const mem = p.pool.memory;
+    const a = p.base + at;
+    // [flags and version, protocol type]
+    const head = mem.getUint32(a);
+    const word = head >>> 16;
     if ((word & 7) !== 0) return this.#reject(p, 'gre-bad-version');
     if ((word & UNKNOWN_FLAGS) !== 0) return this.#reject(p, 'gre-unknown-flags');
     const hasSum = (word & GRE_FLAG_CHECKSUM) !== 0;
@@ -116,15 +119,15 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
     const hlen = 4 + (hasSum ? 4 : 0) + (hasKey ? 4 : 0) + (hasSeq ? 4 : 0);
     if (hlen > len) return this.#reject(p, 'gre-truncated');
     if (!hasKey) return this.#reject(p, 'gre-no-key');
-    const keyAt = at + (hasSum ? 8 : 4);
-    const seg = this.segmentIndexOf(view.getUint32(keyAt));
+    const keyAt = a + (hasSum ? 8 : 4);
+    const seg = this.segmentIndexOf(mem.getUint32(keyAt));
     if (seg < 0) return this.#reject(p, 'unknown-key');
     if (!this.mayUse(remote, seg)) return this.#reject(p, 'key-not-allowed');
-    if (view.getUint16(at + 2) !== (this.segmentIsIp(seg) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
+    if ((head & 0xffff) !== (this.segmentIsIp(seg) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
     if (hasSum && internetSum(p.buf, at, len) !== 0xffff) return this.#reject(p, 'gre-bad-checksum');
     if (this.#sequencing) {
       if (!hasSeq) return this.#reject(p, 'gre-no-sequence');
-      const seq = view.getUint32(keyAt + 4);
+      const seq = mem.getUint32(keyAt + 4);
       const pair = remote * this.segmentIds.length + seg;
       if (this.#rxSeen[pair] === 1) {
         const last = this.#rxSeq[pair]!;

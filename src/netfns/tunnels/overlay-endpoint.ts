@@ -489,7 +489,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }
     if (this.#arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
     if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
-    p.hash = flowHash(p);
+    p.hash = frameFlowHash(mem, at, p.len, w0, w1, srcLo);
     if (where >= 0) {
       if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
       const to = where >> 1;
@@ -1024,32 +1024,40 @@ function writeMac48(b: Uint8Array, off: number, mac: number): void {
  * and for IPv4 the addresses and, for TCP/UDP first fragments, the ports. Equal flows hash equal.
  */
 export function flowHash(p: Packet): number {
-  // One multiply per word and a final avalanche (the outer port only needs spread, not
-  // strength): a third of the multiplies of a Murmur round per word.
   const mem = p.pool.memory;
-  const b = p.buf;
-  const o = p.off;
-  const at = p.base + o;
-  const len = p.len;
-  let h = 0x9747b28c;
-  // Starts at the Ethernet header for frames, at the IPv4 header for IP-over-GRE (first nibble 4).
-  let ip = -1;
-  if (len >= ETH) {
-    h = Math.imul(h ^ mem.getUint32(at), 0xcc9e2d51);
-    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(at + 4), 0x1b873593);
-    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(at + 8), 0xcc9e2d51);
-    if (b[o + 12] === 0x08 && b[o + 13] === 0x00) ip = o + ETH;
+  const at = p.base + p.off;
+  if (p.len < ETH) return avalanche(FLOW_HASH_SEED);
+  return frameFlowHash(mem, at, p.len, mem.getInt32(at), mem.getInt32(at + 4), mem.getInt32(at + 8));
+}
+
+const FLOW_HASH_SEED = 0x9747b28c;
+
+/**
+ * `flowHash` of a frame of `len` >= 14 bytes at `at` in `mem`, whose first three words (the
+ * MACs) the caller has already read. One multiply per word and a final avalanche (the outer
+ * port only needs spread, not strength): a third of the multiplies of a Murmur round per word.
+ */
+function frameFlowHash(mem: DataView, at: number, len: number, w0: number, w1: number, w2: number): number {
+  let h = Math.imul(FLOW_HASH_SEED ^ w0, 0xcc9e2d51);
+  h = Math.imul(h ^ (h >>> 15) ^ w1, 0x1b873593);
+  h = Math.imul(h ^ (h >>> 15) ^ w2, 0xcc9e2d51);
+  if (len < ETH + IPV4 || mem.getUint16(at + 12) !== ETHERTYPE_IPV4) return avalanche(h);
+  const ipAt = at + ETH;
+  // [version, IHL, TOS, total length] [id, flags, fragment offset] [TTL, protocol, checksum]
+  const v0 = mem.getUint32(ipAt);
+  if (v0 >>> 28 !== 4) return avalanche(h);
+  h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 12), 0x1b873593);
+  h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 16), 0xcc9e2d51);
+  const proto = (mem.getUint32(ipAt + 8) >>> 16) & 0xff;
+  const ihl = (v0 >>> 22) & 0x3c;
+  // Ports only in a first fragment (offset 0) whose transport header is in the frame.
+  if ((proto === 6 || proto === 17) && (mem.getUint32(ipAt + 4) & 0x1fff) === 0 && ETH + ihl + 4 <= len) {
+    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + ihl) ^ proto, 0x1b873593);
   }
-  if (ip >= 0 && ip + IPV4 <= o + len && b[ip]! >>> 4 === 4) {
-    const ipAt = at + (ip - o);
-    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 12), 0x1b873593);
-    h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + 16), 0xcc9e2d51);
-    const proto = b[ip + 9]!;
-    const ihl = (b[ip]! & 0x0f) << 2;
-    if ((proto === 6 || proto === 17) && ((b[ip + 6]! & 0x1f) | b[ip + 7]!) === 0 && ip + ihl + 4 <= o + len) {
-      h = Math.imul(h ^ (h >>> 15) ^ mem.getUint32(ipAt + ihl) ^ proto, 0x1b873593);
-    }
-  }
+  return avalanche(h);
+}
+
+function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
