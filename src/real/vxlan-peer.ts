@@ -33,6 +33,8 @@ export interface VxlanPeerConf {
    * VTEP's access port. The caller gives it addresses.
    */
   readonly tap?: { readonly ifname: string; readonly mtu?: number };
+  /** UDP GSO on the underlay socket (default true). */
+  readonly segmentation?: boolean;
 }
 
 export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => void): Promise<void> {
@@ -44,6 +46,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
     ...(conf.port !== undefined ? { port: conf.port, remotePort: conf.port } : {}),
     overlay: { ports: { h: conf.vni }, flood: { [String(conf.vni)]: conf.remotes } },
     doorbell: loop.doorbell,
+    ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
   });
   if (conf.tap !== undefined) {
     g.app('h', TapPort, { ifname: conf.tap.ifname, mtu: conf.tap.mtu ?? 1450, doorbell: loop.doorbell });
@@ -68,7 +71,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
       const udp = engine.app<UdpUnderlay>('vtep/udp');
       const drops: Record<string, number> = {};
       for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
-      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops }));
+      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats() }));
     }
     if (cmd === 'ping' && addr !== undefined && conf.tap === undefined) {
       const n = Number(count ?? 3);

@@ -60,6 +60,8 @@ export interface UdpUnderlayConf {
   readonly socketBuffer?: number;
   /** Rung (word 0, Atomics) when datagrams arrive, to wake a sleeping engine loop. */
   readonly doorbell?: SharedArrayBuffer;
+  /** Send runs of datagrams to one remote as one UDP GSO send (default true). */
+  readonly segmentation?: boolean;
 }
 
 export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf> {
@@ -84,6 +86,7 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       ...(conf.ringSlots !== undefined ? { ringSlots: conf.ringSlots } : {}),
       ...(conf.socketBuffer !== undefined ? { socketBuffer: conf.socketBuffer } : {}),
       ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
+      ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
     });
   }
 
@@ -238,6 +241,8 @@ export interface VxlanOverUdpConf {
   /** Underlay L3 MTU (default 1500): the overlay MTU is 50 bytes less. */
   readonly mtu?: number;
   readonly doorbell?: SharedArrayBuffer;
+  /** UDP GSO for runs of datagrams to one remote (default true). */
+  readonly segmentation?: boolean;
 }
 
 /** Every remote address the overlay config names (flood lists and static entries). */
@@ -267,6 +272,7 @@ export function addVxlanOverUdp(graph: Graph, name: string, conf: VxlanOverUdpCo
     ...(conf.port !== undefined ? { port: conf.port } : {}),
     ...(conf.remotePort !== undefined ? { remotePort: conf.remotePort } : {}),
     ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
+    ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
   });
   graph.connect(`${name}.underlay`, `${name}/udp.vtep`);
 }

@@ -118,6 +118,37 @@ test('a batch sent with one flush reaches its destinations whole and in order, s
   }
 });
 
+test('runs of same-sized datagrams to one destination go out as one segmented send and arrive as the datagrams queued', async () => {
+  for (const segmentation of [true, false]) {
+    const ep = new UdpEndpoint({ address: LOOPBACK, port: 0, segmentation });
+    const receivers = [await boundSocket(), await boundSocket()];
+    const got: Buffer[][] = [[], []];
+    receivers.forEach((r, k) => r.on('message', (m) => got[k]!.push(m)));
+    try {
+      const area = new Uint8Array(UDP_BATCH * 1500);
+      const sent: Buffer[][] = [[], []];
+      // 40 of 1000 bytes and a last short one to receiver 0, then 5 of 1000 bytes to receiver 1, then 1 to 0 again.
+      const plan: [number, number][] = [...Array.from({ length: 40 }, (): [number, number] => [0, 1000]), [0, 300], ...Array.from({ length: 5 }, (): [number, number] => [1, 1000]), [0, 1000]];
+      plan.forEach(([to, len], i) => {
+        const d = datagram(i, len);
+        area.set(d, i * 1500);
+        sent[to]!.push(d);
+        ep.queue(area, i * 1500, len, LOOPBACK, receivers[to]!.address().port);
+      });
+      assert.equal(ep.flush(), plan.length);
+      for (let i = 0; i < plan.length; i++) assert.equal(ep.outcome(i), SEND_OK);
+      await until(() => got[0]!.length + got[1]!.length === plan.length);
+      assert.deepEqual(got, sent);
+      // Runs: 41 to receiver 0 (the short one ends it), 5 to receiver 1; the last one alone.
+      assert.equal(ep.stats().txSegmentedSends, segmentation ? 2 : 0);
+    } finally {
+      for (const r of receivers) r.close();
+      ep.close();
+      await ep.closed();
+    }
+  }
+});
+
 test('a full receive ring stops reading: the ring stays at its size, the kernel counts the overflow, and every datagram is accounted for', async () => {
   const ep = new UdpEndpoint({ address: LOOPBACK, port: 0, maxDatagram: 1000, ringSlots: 4, socketBuffer: 4096 });
   const sender = await boundSocket();

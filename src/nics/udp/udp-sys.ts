@@ -30,7 +30,17 @@ export const MSG_DONTWAIT = 0x40;
 /** msg_flags: the datagram was longer than the buffer and was cut. */
 export const MSG_TRUNC = 0x20;
 export const POLLOUT = 0x4;
+export const EINVAL = 22;
+export const EMSGSIZE = 90;
 export const ENOBUFS = 105;
+/** UDP segmentation offload (Linux 4.18): a cmsg at level SOL_UDP carrying the segment size as a u16. */
+export const SOL_UDP = 17;
+export const UDP_SEGMENT = 103;
+/** Most segments one UDP GSO send may carry (UDP_MAX_SEGMENTS). */
+export const UDP_MAX_SEGMENTS = 64;
+/** CMSG_SPACE(sizeof(u16)): a 16-byte cmsghdr (size_t len, int level, int type), the u16, padding to 8. */
+export const SEGMENT_CMSG_SPACE = 24;
+const SEGMENT_CMSG_LEN = 18;
 
 export const SOCKADDR_IN_LEN = 16;
 export const IOVEC_LEN = 16;
@@ -161,6 +171,30 @@ export class MmsgVector {
     return this.#base + i * MMSGHDR_LEN;
   }
 
+  /** Raw address of entry i's own sockaddr_in. */
+  nameAddress(i: number): number {
+    return this.#base + this.#names + i * SOCKADDR_IN_LEN;
+  }
+
+  /** Raw address of entry i's own iovec (entries' iovecs are contiguous: a run is an iovec array). */
+  iovecAddress(i: number): number {
+    return this.#base + this.#iovecs + i * IOVEC_LEN;
+  }
+
+  /** Points entry i at `count` iovecs starting at raw address `address`. */
+  pointIovecs(i: number, address: number, count: number): void {
+    this.#setPointer(i * MMSGHDR_LEN + 16, address);
+    this.#view.setUint32(i * MMSGHDR_LEN + 24, count, true);
+    this.#view.setUint32(i * MMSGHDR_LEN + 28, 0, true);
+  }
+
+  /** Entry i's ancillary data: `len` bytes at raw address `address` (0 and 0 for none). */
+  setControl(i: number, address: number, len: number): void {
+    this.#setPointer(i * MMSGHDR_LEN + 32, address);
+    this.#view.setUint32(i * MMSGHDR_LEN + 40, len, true);
+    this.#view.setUint32(i * MMSGHDR_LEN + 44, 0, true);
+  }
+
   /** Byte offset (in `bytes`) of entry i's own sockaddr_in. */
   nameOffset(i: number): number {
     return this.#names + i * SOCKADDR_IN_LEN;
@@ -202,5 +236,34 @@ export class MmsgVector {
   #setPointer(at: number, address: number): void {
     this.#view.setUint32(at, address % 0x100000000, true);
     this.#view.setUint32(at + 4, Math.floor(address / 0x100000000), true);
+  }
+}
+
+/**
+ * `count` UDP_SEGMENT control messages, one per slot, for sends that the kernel cuts into
+ * datagrams of `segmentSize` bytes (the last one may be shorter).
+ */
+export class SegmentCmsgs {
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #base: number;
+
+  constructor(count: number) {
+    const buf = new ArrayBuffer(count * SEGMENT_CMSG_SPACE);
+    this.#bytes = new Uint8Array(buf);
+    this.#view = new DataView(buf);
+    this.#base = Number(koffi.address(this.#bytes) as bigint);
+    for (let i = 0; i < count; i++) {
+      const at = i * SEGMENT_CMSG_SPACE;
+      this.#view.setUint32(at, SEGMENT_CMSG_LEN, true);
+      this.#view.setInt32(at + 8, SOL_UDP, true);
+      this.#view.setInt32(at + 12, UDP_SEGMENT, true);
+    }
+  }
+
+  /** Sets slot i's segment size; returns the raw address of its cmsg (SEGMENT_CMSG_SPACE bytes). */
+  prepare(i: number, segmentSize: number): number {
+    this.#view.setUint16(i * SEGMENT_CMSG_SPACE + 16, segmentSize, true);
+    return this.#base + i * SEGMENT_CMSG_SPACE;
   }
 }
