@@ -4,13 +4,14 @@
  *   vnet    the same veth underlay, but in each namespace a vnet process (src/real/vxlan-peer.ts)
  *           whose VTEP sits on a real UDP socket, with a TAP interface as its access port where
  *           the kernel setup has its vxlan device
+ *   vnet-no-gso  the same, with the socket's UDP GSO off (one trip through the kernel per datagram)
  * Rows: TCP 1 stream (Gbit/s), UDP with 64-byte datagrams (packets/s received), and CPU seconds
  * per GB moved in the TCP run (iperf3's own figures for both of its ends, plus /proc/PID/stat of
  * the two vnet processes, I/O worker threads included). Each vnet row has the kernel row as its
  * baseline; its ratio is vnet / kernel.
  *
  * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
- * 30 s: 4 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
+ * 45 s: 6 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
  * Both setups are built up front and each test visits them in turn (the order rotating every
  * round), so a row and its baseline ran seconds apart under the same load; with several rounds
  * each figure is a median. Otherwise one row says why it skipped.
@@ -23,8 +24,8 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { type BenchContext, repoRoot, type Row, type Suite, round } from '../lib.js';
 
-type Setup = 'kernel' | 'vnet';
-const SETUPS: readonly Setup[] = ['kernel', 'vnet'];
+type Setup = 'kernel' | 'vnet' | 'vnet-no-gso';
+const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-gso'];
 const UNDER_A = '10.241.0.1';
 const UNDER_B = '10.241.0.2';
 const A = '192.168.241.1';
@@ -144,7 +145,7 @@ async function build(setup: Setup): Promise<Env> {
       if (setup === 'kernel') {
         ip('-n', e.ns, 'link', 'add', ifname, 'type', 'vxlan', 'id', String(VNI), 'dstport', '4789', 'remote', e.remote, 'local', e.under, 'dev', e.dev);
       } else {
-        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 } });
+        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 }, segmentation: setup === 'vnet' });
         peers.push(peer);
         const first = await peer.next();
         if (first !== 'ready') throw new Error(`vnet peer in ${e.ns}: ${first}`);
@@ -174,10 +175,10 @@ async function build(setup: Setup): Promise<Env> {
  * Builds both setups first, then measures each test in rounds that visit the setups in turn,
  * so a row and its baseline ran seconds apart under the same load of a shared machine.
  */
-async function measureAll(seconds: number, rounds: number, progress: (t: string) => void): Promise<Map<Setup, Measured>> {
+async function measureAll(setups: readonly Setup[], seconds: number, rounds: number, progress: (t: string) => void): Promise<Map<Setup, Measured>> {
   const envs = new Map<Setup, Env>();
   try {
-    for (const s of SETUPS) {
+    for (const s of setups) {
       const env = await build(s);
       envs.set(s, env);
       const warm = await nsExec(env.nsA, ['ping', '-c', '3', '-i', '0.2', '-W', '2', B]);
@@ -191,7 +192,7 @@ async function measureAll(seconds: number, rounds: number, progress: (t: string)
     const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
     const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
     for (let r = 0; r < rounds; r++) {
-      const order = SETUPS.map((_, i) => SETUPS[(i + r) % SETUPS.length]!);
+      const order = setups.map((_, i) => setups[(i + r) % setups.length]!);
       for (const s of order) {
         const env = envs.get(s)!;
         progress(`real-vxlan.${s}.tcp-1`);
@@ -209,7 +210,7 @@ async function measureAll(seconds: number, rounds: number, progress: (t: string)
       }
     }
     const results = new Map<Setup, Measured>();
-    for (const s of SETUPS) {
+    for (const s of setups) {
       const gb = (bytes.get(s) ?? 0) / 1e9;
       results.set(s, {
         tcp1: median(tcp1.get(s) ?? []),
@@ -247,7 +248,9 @@ export const realVxlanSuite: Suite = {
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
     const rounds = Number(process.env.VNET_BENCH_REAL_ROUNDS ?? 1);
     if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('real-vxlan bench: VNET_BENCH_REAL_SECONDS must be > 0 and VNET_BENCH_REAL_ROUNDS a positive integer');
-    const results = await measureAll(seconds, rounds, ctx.progress);
+    // The kernel always runs: every other row is a ratio to it.
+    const wanted = SETUPS.filter((s) => s === 'kernel' || ids.some((id) => id.startsWith(`real-vxlan.${s}.`) && ctx.wants(id)));
+    const results = await measureAll(wanted, seconds, rounds, ctx.progress);
     const base = results.get('kernel')!;
     const rows: Row[] = [];
     for (const [s, m] of results) {
