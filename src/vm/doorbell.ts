@@ -8,7 +8,8 @@
  * and a device interrupts its driver across threads; the e1000 model uses it for its interrupt line.
  *
  * Waiting blocks the calling thread: fine in workers and in the main thread of a benchmark, never in
- * an engine breath of a lab (labs run single-threaded; see src/vm/vm.ts).
+ * an engine breath of a lab (a lab with worker guests waits only on their lockstep control blocks,
+ * never on a doorbell; see src/vm/vm.ts).
  */
 export class Doorbells {
   readonly sab: SharedArrayBuffer;

@@ -93,7 +93,7 @@ export function runGuestThread(init: GuestThreadInit, control: SharedArrayBuffer
         for (const d of e1000) d.serviceInterrupts();
         engine.breathe();
         stack.sync();
-        return { next: engine.nextTimer(), busy: engine.queued() > 0 };
+        return engine.queued() > 0;
       },
       command(message: unknown) {
         const c = message as GuestCommand;

@@ -22,6 +22,11 @@
  * Invariant: at most one side runs at a time, so the guest engine and the lab engine interleave in
  * one fixed order and a run is as deterministic as a single-threaded one. A guest that does not
  * answer within WAIT_LIMIT_MS (a crashed worker) is an error, never a hang.
+ *
+ * Cost: each hand-over is a futex wake-up. Measured on a shared 2-core machine (compiled, a VM pair
+ * pinging across a bridge, 2000 pings, median of 5): a worker guest takes 3 breaths and 1 exit per
+ * ping, and the run costs about 0.6 ms of CPU per ping against 0.06 ms inline. Spinning on STATE
+ * before sleeping (2000 or 20000 loads) made it slower there, so both sides sleep at once.
  */
 import { MessageChannel, type MessagePort, type Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { startWorker } from './worker.js';
@@ -56,13 +61,6 @@ const WAIT_LIMIT_MS = 60_000;
 /** What the VMM side does when the guest exits: perform `op` on device `device` and return the result. */
 export type ExitServer = (op: number, device: number, args: Float64Array) => number;
 
-/** What the guest thread reports after a breath. */
-export interface BreathReport {
-  /** Engine time of the guest's next timer, or Infinity. */
-  readonly next: number;
-  /** The guest still had packets queued: it wants another breath now. */
-  readonly busy: boolean;
-}
 
 /** The lab (VMM) side of one guest thread. */
 export class GuestThread {
@@ -75,6 +73,7 @@ export class GuestThread {
   readonly #port: MessagePort;
   readonly #serve: ExitServer;
   readonly #onEvent: (message: unknown) => void;
+  readonly #args: Float64Array;
   #eventsSeen = 0;
   #reply: { value?: unknown; error?: string } | null = null;
   #stopped = false;
@@ -95,6 +94,7 @@ export class GuestThread {
     this.control = control;
     this.#i32 = new Int32Array(this.control);
     this.#f64 = new Float64Array(this.control);
+    this.#args = this.#f64.subarray(ARGS, ARGS + 5);
     this.#i32[STATE] = S_START;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
@@ -121,12 +121,16 @@ export class GuestThread {
     Atomics.add(control, IRQ + i, 1);
   }
 
-  /** Runs one guest breath at virtual time `t`, serving its exits; returns its next timer. */
-  breathe(t: number): BreathReport {
+  /** Runs one guest breath at virtual time `t`, serving its exits; then `next` and `busy` tell what it wants. */
+  breathe(t: number): void {
     this.#f64[TIME] = t;
     this.breaths++;
     this.#run(S_BREATH);
-    return { next: this.#f64[NEXT]!, busy: Atomics.load(this.#i32, BUSY) === 1 };
+  }
+
+  /** The guest still had packets queued after its last breath: it wants another one now. */
+  get busy(): boolean {
+    return Atomics.load(this.#i32, BUSY) === 1;
   }
 
   /** Sends a structured command to the parked guest and returns its reply (throws the guest's error). */
@@ -169,7 +173,7 @@ export class GuestThread {
       Atomics.store(i32, STATE, request);
       Atomics.notify(i32, STATE);
     }
-    const args = this.#f64.subarray(ARGS, ARGS + 5);
+    const args = this.#args;
     let waited = 0;
     for (;;) {
       const r = Atomics.wait(i32, STATE, mine, 1000);
@@ -211,7 +215,8 @@ export class GuestThread {
 
 /** What the guest thread does with the turns the VMM gives it. */
 export interface GuestTurns {
-  breathe(t: number): BreathReport;
+  /** One breath at virtual time `t`; true when packets are still queued afterwards. */
+  breathe(t: number): boolean;
   command(message: unknown): unknown;
   /** The guest engine's next timer (reported after commands, which may start timers). */
   nextTimer(): number;
@@ -287,9 +292,8 @@ export class GuestThreadEnd {
       if (s === S_STOP) return;
       try {
         if (s === S_BREATH) {
-          const r = turns.breathe(this.#f64[TIME]!);
-          this.#f64[NEXT] = r.next;
-          i32[BUSY] = r.busy ? 1 : 0;
+          i32[BUSY] = turns.breathe(this.#f64[TIME]!) ? 1 : 0;
+          this.#f64[NEXT] = turns.nextTimer();
         } else if (s === S_COMMAND) {
           const m = receiveMessageOnPort(this.#port);
           let reply: { value?: unknown; error?: string };

@@ -133,11 +133,16 @@ export class WorkerGuest extends App<typeof NO_DROPS, WorkerGuestConf> {
 
   #turn(): void {
     const now = this.engine.now();
-    this.#virtio.forEach((dev, i) => { if (dev !== null) GuestThread.setLive(this.#control, i, dev.live); });
-    const r = this.thread.breathe(now);
+    const virtio = this.#virtio;
+    for (let i = 0; i < virtio.length; i++) {
+      const dev = virtio[i];
+      if (dev !== null && dev !== undefined) GuestThread.setLive(this.#control, i, dev.live);
+    }
+    const t = this.thread;
+    t.breathe(now);
     // Still busy: again at the next breath (a nanosecond on, so this breath's timer loop ends).
-    if (r.busy) this.#schedule(now + 1);
-    else if (r.next !== Infinity) this.#schedule(Math.max(now, r.next));
+    if (t.busy) this.#schedule(now + 1);
+    else if (t.next !== Infinity) this.#schedule(Math.max(now, t.next));
   }
 
   override stop(): void {
