@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
@@ -19,6 +20,50 @@ import { assertConserved } from '../../src/testing/conservation.js';
 for (const lab of ['nics-virtio', 'nics-e1000']) {
   exampleLabTests(lab, '');
 }
+
+/** The example lab with every VM's guest in its own worker thread, written to a temporary file. */
+function workerVariant(lab: string): { file: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-worker-guest-'));
+  const file = join(dir, `${lab}.yml`);
+  const text = readFileSync(join(repoRoot(), 'examples', `${lab}.yml`), 'utf8');
+  const worker = text.replaceAll('{ kind: vm, ', '{ kind: vm, guest: worker, ');
+  assert.notEqual(worker, text);
+  writeFileSync(file, worker);
+  return { file, dir };
+}
+
+/** A lab report without what a worker guest legitimately changes: the file name, RTTs and the breath count. */
+function maskTiming(report: string): string {
+  return report.replace(/^lab (\S+) \(.*?\)/m, 'lab $1 (FILE)').replace(/rtt [\d.]+ ms/g, 'rtt X ms').replace(/ {2,}/g, ' ').replace(/in \d+ breaths/, 'in N breaths');
+}
+
+for (const lab of ['nics-virtio', 'nics-e1000']) {
+  test(`vnet lab run with every guest of examples/${lab}.yml in a worker thread prints the golden report, timings aside, and exits`, () => {
+    const { file, dir } = workerVariant(lab);
+    try {
+      const r = runCli(['lab', 'run', file]);
+      assert.equal(r.stderr, '');
+      assert.equal(r.code, 0, r.stdout);
+      assert.equal(maskTiming(r.stdout), maskTiming(readFileSync(join(repoRoot(), 'test', 'golden', `${lab}.txt`), 'utf8')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the lab shell shows a worker guest\'s addresses, neighbours and conservation like an inline one', () => {
+  const { file, dir } = workerVariant('nics-virtio');
+  try {
+    const r = runCli(['lab', 'shell', file], { input: 'vm1 ping 10.0.0.3 -c 2\nshow addr vm1\nshow neigh vm1\nshow conservation\n' });
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /2 packets transmitted, 2 received, 0% packet loss/);
+    assert.match(r.stdout, /10\.0\.0\.1\/24/);
+    assert.match(r.stdout, /10\.0\.0\.3 .*02:/);
+    assert.match(r.stdout, /conserved: \d+ buffers in use/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a check from a VM really fails when its target does not exist', () => {
   const text = readFileSync(join(repoRoot(), 'examples', 'nics-virtio.yml'), 'utf8').replace('ping: { from: vm1, to: 10.0.0.2,', 'ping: { from: vm1, to: 10.0.0.9,');
