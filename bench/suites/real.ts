@@ -12,7 +12,8 @@
  *                on (64 KB TSO packets cross vnet whole)
  * Rows: TCP with 1 and 4 streams (Gbit/s), UDP with 64-byte datagrams (packets/s received),
  * and CPU seconds per GB moved for the TCP 1-stream run (iperf3's own figures for both of its
- * ends, plus /proc/self/stat of this process for vnet, whose TAP workers are its threads).
+ * ends, plus /proc/self/stat of this process for vnet, whose TAP workers are its threads; the
+ * note also gives the engine thread's share, from /proc/self/task/PID/stat).
  *
  * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
  * 90 s: 15 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
@@ -48,6 +49,8 @@ interface Measured {
   /** CPU seconds per GB of the TCP 1-stream run: iperf3 both ends, and vnet. */
   readonly cpuIperfPerGB: number;
   readonly cpuVnetPerGB: number;
+  /** The part of cpuVnetPerGB spent by the engine thread (the process's main thread), which reads and writes the TAPs. */
+  readonly cpuEnginePerGB: number;
 }
 
 interface Env {
@@ -55,6 +58,8 @@ interface Env {
   readonly nsB: string;
   readonly stop: () => Promise<void>;
   readonly vnetCpu: () => number;
+  /** CPU seconds of vnet's engine thread (0 for the other setups). */
+  readonly engineCpu: () => number;
 }
 
 function statCpuSeconds(path: string): number {
@@ -65,6 +70,10 @@ function statCpuSeconds(path: string): number {
 
 function selfCpuSeconds(): number {
   return statCpuSeconds('/proc/self/stat');
+}
+
+function engineThreadCpuSeconds(): number {
+  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`);
 }
 
 /**
@@ -149,7 +158,7 @@ async function build(setup: Setup): Promise<Env> {
     if (setup === 'veth') {
       ip('link', 'add', names.a, 'netns', nsA, 'type', 'veth', 'peer', 'name', names.b, 'netns', nsB);
       address(names.a, names.b);
-      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0 };
+      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0, engineCpu: () => 0 };
     }
     if (setup === 'linux-bridge') {
       ip('link', 'add', names.br, 'type', 'bridge');
@@ -161,7 +170,7 @@ async function build(setup: Setup): Promise<Env> {
         ip('link', 'set', peer, 'up');
       }
       address(names.a, names.b);
-      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0 };
+      return { nsA, nsB, stop: cleanup, vnetCpu: () => 0, engineCpu: () => 0 };
     }
     if (setup === 'ovs') {
       const ovs = new PrivateOvs();
@@ -182,7 +191,7 @@ async function build(setup: Setup): Promise<Env> {
         await stop();
         throw e;
       }
-      return { nsA, nsB, stop, vnetCpu: () => ovs.cpuSeconds() };
+      return { nsA, nsB, stop, vnetCpu: () => ovs.cpuSeconds(), engineCpu: () => 0 };
     }
     const engine = new Engine({ clock: new RealClock() });
     const loop = new RealLoop(engine);
@@ -204,6 +213,7 @@ async function build(setup: Setup): Promise<Env> {
       nsA,
       nsB,
       vnetCpu: selfCpuSeconds,
+      engineCpu: engineThreadCpuSeconds,
       stop: async () => {
         await loop.stop();
         const taps = [engine.app<TapPort>('a'), engine.app<TapPort>('b')];
@@ -246,6 +256,7 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
     const bytes = new Map<Setup, number>();
     const iperfCpu = new Map<Setup, number>();
     const switchCpu = new Map<Setup, number>();
+    const engineCpu = new Map<Setup, number>();
     const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
     const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
     for (let r = 0; r < rounds; r++) {
@@ -254,8 +265,10 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
         const env = envs.get(s)!;
         progress(`real.${s}.tcp-1`);
         const cpu0 = env.vnetCpu();
+        const engine0 = env.engineCpu();
         const t1 = await iperf(env, seconds, []);
         sum(switchCpu, s, env.vnetCpu() - cpu0);
+        sum(engineCpu, s, env.engineCpu() - engine0);
         sum(bytes, s, t1.sum_received?.bytes ?? 0);
         sum(iperfCpu, s, (((t1.cpu_utilization_percent?.host_total ?? 0) + (t1.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds);
         add(tcp1, s, (t1.sum_received?.bits_per_second ?? 0) / 1e9);
@@ -280,6 +293,7 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
         udpPps: median(udp.get(s) ?? []),
         cpuIperfPerGB: gb > 0 ? (iperfCpu.get(s) ?? 0) / gb : 0,
         cpuVnetPerGB: gb > 0 ? (switchCpu.get(s) ?? 0) / gb : 0,
+        cpuEnginePerGB: gb > 0 ? (engineCpu.get(s) ?? 0) / gb : 0,
       });
     }
     return results;
@@ -326,7 +340,7 @@ export const realSuite: Suite = {
     const ovs = results.get('ovs');
     for (const [s, m] of results) {
       const isBase = s === 'linux-bridge';
-      const switchCpu = s.startsWith('vnet') ? ` + vnet ${m.cpuVnetPerGB.toFixed(2)} s/GB` : s === 'ovs' ? ` + ovs-vswitchd ${m.cpuVnetPerGB.toFixed(2)} s/GB` : '';
+      const switchCpu = s.startsWith('vnet') ? ` + vnet ${m.cpuVnetPerGB.toFixed(2)} s/GB (engine thread ${m.cpuEnginePerGB.toFixed(2)})` : s === 'ovs' ? ` + ovs-vswitchd ${m.cpuVnetPerGB.toFixed(2)} s/GB` : '';
       rows.push(row(`real.${s}.tcp-1`, 'Gbit/s', m.tcp1, isBase ? null : base.tcp1));
       rows.push(row(`real.${s}.tcp-4`, 'Gbit/s', m.tcp4, isBase ? null : base.tcp4));
       rows.push(row(`real.${s}.udp-64B`, 'Mpps', m.udpPps / 1e6, isBase ? null : base.udpPps / 1e6));
