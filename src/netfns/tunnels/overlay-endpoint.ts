@@ -36,11 +36,15 @@
  * sender, written in place and sourced from the inner destination address, as Linux does for
  * bridged tunnels; anything else oversized is a counted drop 'needs-fragmentation'.
  *
- * Underlay: the endpoint answers ARP for its underlay address and resolves next hops (the
- * remote itself inside the underlay prefix, else the gateway) by ARP unless given statically.
- * Frames for an unresolved next hop wait in one bounded queue (`pendingMax`) while ARP is
- * retried every 100 ms, three times, then are dropped 'underlay-unresolved'. Learned underlay
- * neighbours do not age (bounded by `NEIGHBOURS_MAX`, overflow counted).
+ * Underlay: ARP is the shared resolver's (hosts/arp-resolver.ts, as hosts and the router use):
+ * it answers for the underlay address and resolves next hops (the remote itself inside the
+ * underlay prefix, else the gateway) unless given statically. A frame for an unresolved next hop
+ * is encapsulated at once and waits in that neighbour's bounded queue (`pendingMax`; a full
+ * queue pushes its oldest out, 'underlay-queue-full') while the request is re-sent every 100 ms,
+ * three times, then is dropped 'underlay-unresolved'. Learned neighbours do not age; the cache
+ * holds `NEIGHBOURS_MAX` (evicting the oldest resolved entry, counting refusals when every entry
+ * is unresolved). Per remote the endpoint keeps the next hop's MAC in its outer header template,
+ * brought up to date after every underlay ARP packet and new resolution.
  *
  * Accounting: received + generated = sent + consumed + dropped + held, with the ARP queue held.
  */
@@ -49,6 +53,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_MS, NS_PER_S } from '../../engine/clock.js';
 import { HashMacTable, LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
+import { type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
 import { internetChecksum } from '../../wire/checksum.js';
 import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { formatMac } from '../../wire/mac.js';
@@ -69,7 +74,7 @@ export const OVERLAY_DROPS = {
   'underlay-runt': 'underlay frame shorter than an Ethernet header',
   'not-my-mac': 'underlay frame for another MAC',
   'underlay-not-ip': 'underlay frame neither IPv4 nor ARP',
-  'underlay-arp-malformed': 'underlay ARP that is not Ethernet/IPv4 or is cut short',
+  'underlay-arp-malformed': 'underlay ARP that is not Ethernet/IPv4, is cut short or comes from a group MAC',
   'outer-truncated': 'outer IPv4 header or datagram cut short',
   'outer-bad-version': 'outer IP version is not 4',
   'outer-bad-ihl': 'outer IPv4 IHL below 5',
@@ -83,8 +88,9 @@ export const OVERLAY_DROPS = {
   'inner-bad-source': 'inner source MAC is a group address',
   hairpin: 'decapsulated frame for a MAC behind a remote endpoint (never sent back into the overlay)',
   'no-underlay-route': 'remote endpoint outside the underlay prefix and no gateway',
-  'underlay-queue-full': 'the queue of frames waiting for underlay ARP is full',
-  'underlay-unresolved': 'the underlay next hop did not answer ARP',
+  'underlay-queue-full': 'pushed out of the full queue of frames waiting for an underlay next hop to answer ARP',
+  'underlay-neighbours-full': 'no room in the underlay neighbour cache for another next hop being resolved',
+  'underlay-unresolved': 'the underlay next hop did not answer ARP (or the endpoint stopped while the frame waited)',
   'underlay-unlinked': 'the underlay port has no output link',
   'ip-not-for-port': 'frame on an IP-over-GRE port that is not IPv4 to the port MAC',
   'ip-peer-unknown': 'IP-over-GRE packet for a local host that did not answer ARP (or was replaced by a newer one while waiting)',
@@ -109,7 +115,7 @@ export interface OverlayStats {
   cloneFailures: number;
   /** Underlay ARP requests sent. */
   arpRequests: number;
-  /** Learned underlay neighbours refused because the table was full. */
+  /** Underlay next hops not resolved because the neighbour cache was full of unresolved ones. */
   neighbourOverflows: number;
 }
 
@@ -121,11 +127,14 @@ export interface OverlayFdbRow {
   readonly static: boolean;
 }
 
-/** Most learned underlay neighbours. */
+/** Most learned underlay neighbours (the neighbour cache's bound). */
 export const NEIGHBOURS_MAX = 1024;
 const VLANS = 4096;
-const ARP_RETRY_NS = 100 * NS_PER_MS;
+/** Period of the endpoint's tick, and of underlay ARP retries. */
+const TICK_NS = 100 * NS_PER_MS;
 const ARP_TRIES = 3;
+/** The underlay is one interface for the ARP resolver. */
+const UNDERLAY_IF = 0;
 const TWO_POW_32 = 4294967296;
 const ETH = 14;
 const IPV4 = 20;
@@ -201,22 +210,19 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #encapLen: number;
   readonly #ip: number;
   readonly #learning: boolean;
-  readonly #arpTries: Uint8Array;
   /** remote * segments + segment -> 1 when the remote may use the segment. */
   readonly #allowed: Uint8Array;
-  readonly #neighbours = new Map<number, number>();
+  /** Underlay ARP: answers for our address, learns and resolves next hops (hosts/arp-resolver.ts). */
+  readonly #arp: ArpResolver<ArpIface>;
+  readonly #underlayIface: ArpIface;
   readonly #fdb: HashMacTable;
   readonly #ageingNs: number;
-  readonly #pending: (Packet | null)[];
-  readonly #pendingRemote: Int32Array;
-  readonly #pendingSegment: Int32Array;
-  #pendingCount = 0;
   readonly #macHi: number;
   readonly #macLo: number;
   readonly #overlayMtu: number;
   #ipId = 0;
   #ticks = 0;
-  readonly #stats: OverlayStats = { encapsulated: 0, decapsulated: 0, floods: 0, arpSuppressed: 0, fragNeeded: 0, learnedRemote: 0, cloneFailures: 0, arpRequests: 0, neighbourOverflows: 0 };
+  readonly #stats: Omit<OverlayStats, 'arpRequests' | 'neighbourOverflows'> = { encapsulated: 0, decapsulated: 0, floods: 0, arpSuppressed: 0, fragNeeded: 0, learnedRemote: 0, cloneFailures: 0 };
 
   constructor(ctx: AppContext, conf: C, drops: D, settings: OverlaySettings, tunnel: OverlayTunnel) {
     super(ctx, conf, drops);
@@ -290,7 +296,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const mask = prefixMask(s.prefixLen);
     this.#remoteNextHop = Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway));
     this.#remoteResolved = new Uint8Array(nRem);
-    this.#arpTries = new Uint8Array(nRem);
     // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
     this.#remoteSum = Int32Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
     this.#outer = new Int32Array(Math.max(1, nRem) * OUTER_WORDS);
@@ -306,19 +311,27 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       this.#outer[w + 7] = ((s.ip & 0xffff) << 16) | (ip >>> 16);
       this.#outer[w + 8] = ip & 0xffff;
     }
-    for (const [ip, mac] of s.neighbours) this.#neighbours.set(ip, mac);
-    for (let r = 0; r < nRem; r++) {
-      const mac = this.#neighbours.get(this.#remoteNextHop[r]!);
-      if (mac !== undefined) this.#resolve(r, mac);
-    }
+    const ownIp = s.ip >>> 0;
+    this.#underlayIface = { index: UNDERLAY_IF, mac: s.mac, owns: (ip) => ip === ownIp, sourceFor: () => ownIp };
+    // Learned neighbours never go stale (reachable for ever); frames wait per next hop.
+    this.#arp = new ArpResolver<ArpIface>(ctx.engine, {
+      reachableTime: Infinity, staleTime: 0, retransTime: TICK_NS, probes: ARP_TRIES, queueLength: s.pendingMax, cacheSize: NEIGHBOURS_MAX,
+      learnGratuitous: false, linkHeaderLen: ETH, traceLearned: false,
+    }, {
+      alloc: () => this.alloc(),
+      transmit: (p, _iface, dstMac, etherType) => this.#sendUnderlay(p, dstMac, etherType),
+      drop: (p, reason) => this.drop(p, UNDERLAY_ARP_DROPS[reason]),
+      consume: (p) => this.consume(p),
+      note: (p, text) => this.note(p, text),
+      unresolved: (p) => this.drop(p, 'underlay-unresolved'),
+      isStatic: (_ifIndex, ip) => s.neighbours.has(ip),
+    });
+    this.#syncRemotes(ctx.engine.now());
 
     this.#fdb = new HashMacTable(s.fdbMax);
     for (const st of s.statics) this.#fdb.addStatic(st.mac, this.#segmentIndex.get(st.segment), this.#remoteByIp.get(st.remote) * 2 + 1, 0);
     this.#ageingNs = s.ageingTime * NS_PER_S;
-    this.#pending = new Array<Packet | null>(s.pendingMax).fill(null);
-    this.#pendingRemote = new Int32Array(s.pendingMax);
-    this.#pendingSegment = new Int32Array(s.pendingMax);
-    this.tickInterval = ARP_RETRY_NS;
+    this.tickInterval = TICK_NS;
   }
 
   /**
@@ -362,7 +375,12 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   stats(): Readonly<OverlayStats> {
-    return { ...this.#stats };
+    return { ...this.#stats, arpRequests: this.#arp.requestsSent, neighbourOverflows: this.#arp.cache.overflow };
+  }
+
+  /** The underlay neighbour cache: entries (the gauge), bound, overflows, evictions, frames waiting. */
+  neighbourCounts(): NeighbourCounts {
+    return this.#arp.neighbourCounts();
   }
 
   /** FDB size, bound and overflows. */
@@ -379,9 +397,11 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }));
   }
 
-  /** Underlay neighbours (IP -> MAC), static and learned. */
+  /** Underlay neighbours (IP -> MAC), static, then learned. */
   neighbours(): { ip: string; mac: string }[] {
-    return [...this.#neighbours].map(([ip, mac]) => ({ ip: formatIpv4Addr(ip), mac: formatMac(mac) }));
+    const rows = [...this.settings.neighbours].map(([ip, mac]) => ({ ip: formatIpv4Addr(ip), mac: formatMac(mac) }));
+    for (const n of this.#arp.cache.list(this.engine.now())) if (n.mac >= 0) rows.push({ ip: formatIpv4Addr(n.ip), mac: formatMac(n.mac) });
+    return rows;
   }
 
   override ports(): readonly string[] {
@@ -389,7 +409,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   override held(): number {
-    return this.#pendingCount + this.#ipHeldCount;
+    return this.#arp.held + this.#ipHeldCount;
   }
 
   override relink(): void {
@@ -406,8 +426,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   override stop(): void {
-    for (let i = 0; i < this.#pendingCount; i++) this.drop(this.#pending[i]!, 'underlay-unresolved');
-    this.#pendingCount = 0;
+    this.#arp.stop(this.engine.now());
     for (let seg = 0; seg < this.#ipHeld.length; seg++) this.#dropIpHeld(seg);
   }
 
@@ -415,17 +434,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (++this.#ticks % 10 === 0) this.#fdb.age(now, this.#ageingNs);
     if (this.#ipHeldCount > 0) {
       for (let seg = 0; seg < this.#ipHeld.length; seg++) if (this.#ticks - this.#ipHeldSince[seg]! > ARP_TRIES) this.#dropIpHeld(seg);
-    }
-    if (this.#pendingCount === 0) return;
-    for (let r = 0; r < this.remoteIps.length; r++) {
-      if (this.#remoteResolved[r] === 1 || !this.#hasPending(r)) continue;
-      if (this.#arpTries[r]! >= ARP_TRIES) {
-        this.#arpTries[r] = 0;
-        this.#dropPending(r);
-      } else {
-        this.#arpTries[r]!++;
-        this.#sendArpRequest(this.#remoteNextHop[r]!);
-      }
     }
   }
 
@@ -681,25 +689,58 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   #toRemote(p: Packet, r: number, seg: number): void {
     if (this.#remoteResolved[r] === 1) return this.#encap(p, r, seg);
-    if (this.#remoteNextHop[r] === 0) return this.drop(p, 'no-underlay-route');
-    if (this.#pendingCount === this.#pending.length) return this.drop(p, 'underlay-queue-full');
-    const i = this.#pendingCount++;
-    this.#pending[i] = p;
-    this.#pendingRemote[i] = r;
-    this.#pendingSegment[i] = seg;
-    if (p.traceId !== 0) this.note(p, `waiting for underlay ARP of ${formatIpv4Addr(this.#remoteNextHop[r]!)}`);
-    if (this.#arpTries[r] === 0) {
-      this.#arpTries[r] = 1;
-      this.#sendArpRequest(this.#remoteNextHop[r]!);
+    const nextHop = this.#remoteNextHop[r]!;
+    if (nextHop === 0) return this.drop(p, 'no-underlay-route');
+    // Encapsulated now, with the outer destination MAC left for the resolver's answer.
+    if (!this.#writeOuter(p, r, seg)) return this.drop(p, 'no-headroom');
+    const now = this.engine.now();
+    const n = this.#arp.lookup(UNDERLAY_IF, nextHop, now);
+    if (n !== undefined && n.mac >= 0) this.#sendUnderlay(p, n.mac, ETHERTYPE_IPV4);
+    else this.#arp.wait(p, this.#underlayIface, nextHop, n, now);
+    this.#syncRemotes(now);
+  }
+
+  /**
+   * Points every remote at its next hop's MAC as the resolver (or the static neighbours) knows
+   * it now, or marks it unresolved. Called after whatever can change the neighbour cache: an
+   * underlay ARP packet, a new resolution (which may evict an entry).
+   */
+  #syncRemotes(now: number): void {
+    for (let r = 0; r < this.remoteIps.length; r++) {
+      const nextHop = this.#remoteNextHop[r]!;
+      const fixed = this.settings.neighbours.get(nextHop);
+      const mac = fixed ?? this.#arp.lookup(UNDERLAY_IF, nextHop, now)?.mac ?? -1;
+      if (mac >= 0) this.#resolve(r, mac);
+      else this.#remoteResolved[r] = 0;
     }
+  }
+
+  /** Sends a frame out of the underlay with its Ethernet header written for `dstMac` (ARP and frames that waited for it). */
+  #sendUnderlay(p: Packet, dstMac: number, etherType: number): void {
+    const out = this.#underlayOut;
+    if (out === null) return this.drop(p, 'underlay-unlinked');
+    const b = p.buf;
+    writeMac48(b, p.off, dstMac);
+    writeMac48(b, p.off + 6, this.settings.mac);
+    b[p.off + 12] = etherType >>> 8;
+    b[p.off + 13] = etherType & 0xff;
+    if (etherType === ETHERTYPE_IPV4) this.#stats.encapsulated++;
+    out.transmit(p);
   }
 
   #encap(p: Packet, r: number, seg: number): void {
     const out = this.#underlayOut;
     if (out === null) return this.drop(p, 'underlay-unlinked');
+    if (!this.#writeOuter(p, r, seg)) return this.drop(p, 'no-headroom');
+    this.#stats.encapsulated++;
+    out.transmit(p);
+  }
+
+  /** Puts the outer headers for remote `r` and segment `seg` in front of the inner frame; false when the headroom is too small. */
+  #writeOuter(p: Packet, r: number, seg: number): boolean {
     const innerLen = p.len;
     const encapLen = this.#encapLen;
-    if (!p.prepend(encapLen)) return this.drop(p, 'no-headroom');
+    if (!p.prepend(encapLen)) return false;
     // The outer headers from the remote's template words, through the pool's one DataView: the
     // frame start is 2 bytes off a word boundary of the IPv4 header, so the words straddle fields.
     const mem = p.pool.memory;
@@ -733,9 +774,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       const stride = this.#tunnelStride;
       for (let i = 0, k = seg * stride; i < stride; i++, k++, o += 4) mem.setInt32(o, words[k]!);
     }
-    this.#stats.encapsulated++;
     if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
-    out.transmit(p);
+    return true;
   }
 
   #fromUnderlay(p: Packet, now: number): void {
@@ -749,7 +789,10 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (dstHi !== this.#macHi || dstLo !== this.#macLo) {
       if (!(dstHi === 0xffff && dstLo === 0xffffffff && etherType === ETHERTYPE_ARP)) return this.drop(p, 'not-my-mac');
     }
-    if (etherType === ETHERTYPE_ARP) return this.#underlayArp(p);
+    if (etherType === ETHERTYPE_ARP) {
+      this.#arp.receive(p, this.#underlayIface, o + ETH, p.len - ETH, now);
+      return this.#syncRemotes(now);
+    }
     if (etherType !== ETHERTYPE_IPV4) return this.drop(p, 'underlay-not-ip');
     // Outer IPv4, checked by hand: the same checks as Ipv4View.wrap, each with its own reason.
     // The common header (IHL 5) is read as five words and its checksum summed from them.
@@ -879,49 +922,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#toAccess(q, member);
   }
 
-  // ---- underlay ARP ----
-
-  #underlayArp(p: Packet): void {
-    const view = p.view;
-    const a = p.off + ETH;
-    if (p.len < ETH + 28 || view.getUint32(a) !== 0x00010800 || view.getUint16(a + 4) !== 0x0604) return this.drop(p, 'underlay-arp-malformed');
-    const op = view.getUint16(a + 6);
-    const senderIp = view.getUint32(a + 14);
-    const senderHi = view.getUint16(a + 8);
-    const senderLo = view.getUint32(a + 10);
-    const targetIp = view.getUint32(a + 24);
-    const forUs = targetIp === this.settings.ip;
-    if (forUs && (senderHi & 0x100) === 0) this.#learnNeighbour(senderIp, senderHi * TWO_POW_32 + senderLo);
-    if (op === 1 && forUs && this.#underlayOut !== null) {
-      const b = p.buf;
-      b.copyWithin(a + 18, a + 8, a + 18);
-      view.setUint16(a + 8, this.#macHi);
-      view.setUint32(a + 10, this.#macLo);
-      view.setUint32(a + 14, this.settings.ip);
-      view.setUint16(a + 6, 2);
-      b.copyWithin(p.off, a + 18, a + 24);
-      view.setUint16(p.off + 6, this.#macHi);
-      view.setUint32(p.off + 8, this.#macLo);
-      this.#underlayOut.transmit(p);
-      return;
-    }
-    this.consume(p);
-  }
-
-  #learnNeighbour(ip: number, mac: number): void {
-    if (this.settings.neighbours.has(ip)) return;
-    if (!this.#neighbours.has(ip) && this.#neighbours.size >= NEIGHBOURS_MAX) {
-      this.#stats.neighbourOverflows++;
-      return;
-    }
-    this.#neighbours.set(ip, mac);
-    for (let r = 0; r < this.remoteIps.length; r++) {
-      if (this.#remoteNextHop[r] !== ip) continue;
-      this.#resolve(r, mac);
-      this.#arpTries[r] = 0;
-      this.#flushPending(r);
-    }
-  }
+  // ---- underlay next hops ----
 
   #resolve(r: number, mac: number): void {
     const lo = mac >>> 0;
@@ -930,69 +931,17 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.#outer[r * OUTER_WORDS + 1] = (lo << 16) | this.#macHi;
     this.#remoteResolved[r] = 1;
   }
-
-  #sendArpRequest(targetIp: number): void {
-    const out = this.#underlayOut;
-    if (out === null) return;
-    const p = this.alloc();
-    if (p === null) return;
-    const view = p.view;
-    const o = p.off;
-    view.setUint16(o, 0xffff);
-    view.setUint32(o + 2, 0xffffffff);
-    view.setUint16(o + 6, this.#macHi);
-    view.setUint32(o + 8, this.#macLo);
-    view.setUint16(o + 12, ETHERTYPE_ARP);
-    const a = o + ETH;
-    view.setUint32(a, 0x00010800);
-    view.setUint32(a + 4, 0x06040001);
-    view.setUint16(a + 8, this.#macHi);
-    view.setUint32(a + 10, this.#macLo);
-    view.setUint32(a + 14, this.settings.ip);
-    view.setUint16(a + 18, 0);
-    view.setUint32(a + 20, 0);
-    view.setUint32(a + 24, targetIp);
-    p.len = ETH + 28;
-    this.#stats.arpRequests++;
-    out.transmit(p);
-  }
-
-  #hasPending(r: number): boolean {
-    for (let i = 0; i < this.#pendingCount; i++) if (this.#pendingRemote[i] === r) return true;
-    return false;
-  }
-
-  /** Sends (resolved) or drops (`unresolved`) the frames waiting for remote `r`, keeping the others in order. */
-  #flushPending(r: number, unresolved = false): void {
-    const pending = this.#pending;
-    let kept = 0;
-    const n = this.#pendingCount;
-    this.#pendingCount = 0;
-    const ready: [Packet, number][] = [];
-    for (let i = 0; i < n; i++) {
-      const p = pending[i]!;
-      pending[i] = null;
-      if (this.#pendingRemote[i] === r) ready.push([p, this.#pendingSegment[i]!]);
-      else {
-        pending[kept] = p;
-        this.#pendingRemote[kept] = this.#pendingRemote[i]!;
-        this.#pendingSegment[kept] = this.#pendingSegment[i]!;
-        kept++;
-      }
-    }
-    this.#pendingCount = kept;
-    for (const [p, seg] of ready) {
-      if (unresolved) this.drop(p, 'underlay-unresolved');
-      else this.#encap(p, r, seg);
-    }
-  }
-
-  #dropPending(r: number): void {
-    this.#flushPending(r, true);
-  }
 }
 
 const EMPTY = new Int32Array(0);
+/** The resolver's drop reasons in the endpoint's words. */
+const UNDERLAY_ARP_DROPS: Readonly<Record<ArpDropReason, keyof OverlayDrops>> = {
+  'arp-malformed': 'underlay-arp-malformed',
+  'arp-bad-sender': 'underlay-arp-malformed',
+  'arp-queue-full': 'underlay-queue-full',
+  'neighbour-table-full': 'underlay-neighbours-full',
+  flushed: 'underlay-unresolved',
+};
 /** Words of a remote's outer header template (see `#outer`). */
 const OUTER_WORDS = 9;
 

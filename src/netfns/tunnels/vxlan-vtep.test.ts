@@ -259,6 +259,42 @@ test('a next hop that never answers ARP drops its waiting frames after three tri
   assertConserved(engine);
 });
 
+test('underlay next hops live in the shared neighbour cache: learned, counted, and a new MAC redirects the next frames', () => {
+  const engine = new Engine({ pool: new PacketPool({ count: 1024 }) });
+  const moved = '0e:00:c0:a8:00:99';
+  let answer = VTEP2_MAC;
+  const g = new Graph()
+    .app('vtep', VxlanVtep, { underlay: { ip: `${VTEP1_IP}/24` }, ports: { p1: 100 }, flood: { 100: [VTEP2_IP] } })
+    .app('host', Peer, {})
+    .app('wire', Peer, {
+      onFrame: (f) => (f[12] === 0x08 && f[13] === 0x06 && f[21] === 1
+        ? [encodeSpec(`eth(src=${answer},dst=${VTEP1_MAC}),arp(op=reply,sha=${answer},spa=${VTEP2_IP},tha=${VTEP1_MAC},tpa=${VTEP1_IP})`)]
+        : []),
+    });
+  g.connect('vtep.underlay', 'wire.port').connect('vtep.p1', 'host.port');
+  engine.configure(g);
+  const host = engine.app<Peer>('host');
+  const wire = engine.app<Peer>('wire');
+  const vtep = engine.app<VxlanVtep>('vtep');
+  host.send(udpFrame(A, B, 1000));
+  engine.runFor(1_000_000);
+  assert.deepEqual(vtep.neighbours(), [{ ip: VTEP2_IP, mac: VTEP2_MAC }]);
+  assert.deepEqual(vtep.neighbourCounts(), { entries: 1, capacity: 1024, overflow: 0, evictions: 0, queued: 0 });
+  const macOf = (f: Uint8Array): string => [...f.subarray(0, 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+  assert.equal(macOf(wire.received.at(-1)!), VTEP2_MAC);
+  // The neighbour announces a new MAC in a request to us: the outer header follows it.
+  answer = moved;
+  wire.send(encodeSpec(`eth(src=${moved},dst=ff:ff:ff:ff:ff:ff),arp(op=request,sha=${moved},spa=${VTEP2_IP},tpa=${VTEP1_IP})`));
+  engine.runFor(1_000_000);
+  host.send(udpFrame(A, B, 1001));
+  engine.runFor(1_000_000);
+  assert.equal(macOf(wire.received.at(-1)!), moved);
+  assert.deepEqual(vtep.neighbours(), [{ ip: VTEP2_IP, mac: moved }]);
+  assert.equal(vtep.stats().encapsulated, 2);
+  assert.equal(vtep.held(), 0);
+  assertConserved(engine);
+});
+
 test('two tenants with the same IPs and MACs ping across the underlay, each only within its own VNI', () => {
   const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
   const g = new Graph();
