@@ -95,7 +95,8 @@ export function runGuestThread(init: GuestThreadInit, control: SharedArrayBuffer
         stack.sync();
         return engine.queued() > 0;
       },
-      command(message: unknown) {
+      command(message: unknown, t: number) {
+        if (t > clock.now()) clock.advanceTo(t);
         const c = message as GuestCommand;
         if (c.op === 'report') {
           const drops: GuestDropRow[] = [];
@@ -106,9 +107,8 @@ export function runGuestThread(init: GuestThreadInit, control: SharedArrayBuffer
           return { conservation: conservation(engine), drops, breaths: engine.breaths };
         }
         if (c.op === 'threadId') return threadId;
-        const r = stack.run(c);
-        stack.sync();
-        return r;
+        // Progress is posted at the next breath, once the lab has the session the reply creates.
+        return stack.run(c);
       },
       nextTimer: () => engine.nextTimer(),
     };

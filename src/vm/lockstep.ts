@@ -133,8 +133,9 @@ export class GuestThread {
     return Atomics.load(this.#i32, BUSY) === 1;
   }
 
-  /** Sends a structured command to the parked guest and returns its reply (throws the guest's error). */
-  command(message: unknown): unknown {
+  /** Sends a structured command to the parked guest at virtual time `t` and returns its reply (throws the guest's error). */
+  command(message: unknown, t: number): unknown {
+    this.#f64[TIME] = t;
     this.commands++;
     this.#reply = null;
     this.#port.postMessage(message);
@@ -217,7 +218,8 @@ export class GuestThread {
 export interface GuestTurns {
   /** One breath at virtual time `t`; true when packets are still queued afterwards. */
   breathe(t: number): boolean;
-  command(message: unknown): unknown;
+  /** A structured command at virtual time `t` (a ping started now must be timed from now). */
+  command(message: unknown, t: number): unknown;
   /** The guest engine's next timer (reported after commands, which may start timers). */
   nextTimer(): number;
 }
@@ -298,7 +300,7 @@ export class GuestThreadEnd {
           const m = receiveMessageOnPort(this.#port);
           let reply: { value?: unknown; error?: string };
           try {
-            reply = { value: m === undefined ? undefined : turns.command(m.message) };
+            reply = { value: m === undefined ? undefined : turns.command(m.message, this.#f64[TIME]!) };
           } catch (e) {
             reply = { error: (e as Error).message };
           }

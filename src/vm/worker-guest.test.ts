@@ -129,3 +129,67 @@ test('a worker guest that corrupts its transmit ring gets DEVICE_NEEDS_RESET, it
 test('guest: must be inline or worker', () => {
   assert.throws(() => parseLab(BRIDGED.replace('guest: worker, interfaces: { eth0: { ip: 10.9.0.1', 'guest: threads, interfaces: { eth0: { ip: 10.9.0.1')), /a.*guest.*must be one of inline, worker/s);
 });
+
+test('a ping from a worker guest that sat idle while the lab clock moved is timed from when it was sent', () => {
+  const rt = new LabRuntime(parseLab(BRIDGED));
+  try {
+    rt.runUntil(() => false, 2e9);
+    assert.ok(rt.engine.now() >= 2e9);
+    const s = rt.ping('b', '10.9.0.1', 2);
+    assert.equal(s.received, 2);
+    assert.ok(s.replies.every((r) => r.rtt > 0 && r.rtt < 1e6), JSON.stringify(s.replies));
+  } finally {
+    rt.stop();
+  }
+});
+
+test('a ping without a route fails at once on a worker guest, with the same error as inline', () => {
+  const results = (['inline', 'worker'] as const).map((mode) => {
+    const rt = new LabRuntime(parseLab(BRIDGED.replaceAll('guest: worker', `guest: ${mode}`)));
+    try {
+      const t0 = rt.engine.now();
+      const s = rt.ping('a', '10.77.0.1', 2);
+      return { done: s.done, sent: s.sent, errors: s.errors, quick: rt.engine.now() - t0 < 5e8 };
+    } finally {
+      rt.stop();
+    }
+  });
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[0]!.errors.map((e) => e.kind), ['no-route', 'no-route']);
+  assert.equal(results[0]!.quick, true);
+});
+
+test('a worker guest with three NICs of different models reaches a neighbour through each', () => {
+  const lab = `
+name: three-nics
+topology:
+  nodes:
+    br0: { kind: bridge }
+    h0: { kind: host, interfaces: { eth0: { ip: 10.1.0.10/24 } } }
+    h1: { kind: host, interfaces: { eth0: { ip: 10.2.0.10/24 } } }
+    vm1: { kind: vm, guest: worker, interfaces: { eth0: { ip: 10.1.0.1/24, nic: vhost-user }, eth1: { ip: 10.2.0.1/24, nic: e1000 }, eth2: { ip: 10.3.0.1/24, nic: virtio } } }
+    vm2: { kind: vm, guest: worker, interfaces: { eth0: { ip: 10.3.0.2/24, nic: e1000 } } }
+  links:
+    - endpoints: ["h0:eth0", "br0:p0"]
+    - endpoints: ["vm1:eth0", "br0:p1"]
+    - endpoints: ["h1:eth0", "vm1:eth1"]
+    - endpoints: ["vm1:eth2", "vm2:eth0"]
+checks:
+  - ping: { from: vm1, to: 10.1.0.10, count: 2 }
+  - ping: { from: vm1, to: 10.2.0.10, count: 2 }
+  - ping: { from: vm1, to: 10.3.0.2, count: 2 }
+  - ping: { from: vm2, to: 10.3.0.1, count: 2 }
+  - udp: { from: h1, to: 10.2.0.1, port: 9000 }
+`;
+  const worker = new LabRuntime(parseLab(lab));
+  const inline = new LabRuntime(parseLab(lab.replaceAll('guest: worker', 'guest: inline')));
+  try {
+    const b = verdicts(worker);
+    assert.deepEqual(b, verdicts(inline));
+    assert.ok(b.every((c) => c.startsWith('PASS')), b.join('\n'));
+    assert.equal(worker.conservation().ok, true);
+  } finally {
+    worker.stop();
+    inline.stop();
+  }
+});

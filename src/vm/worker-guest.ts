@@ -105,14 +105,14 @@ export class WorkerGuest extends App<typeof NO_DROPS, WorkerGuestConf> {
 
   /** Runs one command on the parked guest; the guest then gets a turn at the next breath. */
   command(c: GuestCommand): unknown {
-    const r = this.thread.command(c);
+    const r = this.thread.command(c, this.engine.now());
     this.wake();
     return r;
   }
 
   /** The guest engine's conservation and drop counters. */
   report(): GuestReport {
-    return this.thread.command({ op: 'report' } satisfies GuestCommand) as GuestReport;
+    return this.thread.command({ op: 'report' } satisfies GuestCommand, this.engine.now()) as GuestReport;
   }
 
   /** Gives the guest a turn at the next breath. */
