@@ -4,7 +4,8 @@
  *   vnet    the same veth underlay, but in each namespace a vnet process (src/real/vxlan-peer.ts)
  *           whose VTEP sits on a real UDP socket, with a TAP interface as its access port where
  *           the kernel setup has its vxlan device
- *   vnet-no-gso  the same, with the socket's UDP GSO off (one trip through the kernel per datagram)
+ *   vnet-no-offloads  the same, with the socket's UDP GSO and GRO off (one trip through the kernel
+ *           per datagram)
  * Rows: TCP 1 stream (Gbit/s), UDP with 64-byte datagrams (packets/s received), and CPU seconds
  * per GB moved in the TCP run (iperf3's own figures for both of its ends, plus /proc/PID/stat of
  * the two vnet processes, I/O worker threads included). Each vnet row has the kernel row as its
@@ -24,8 +25,8 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { type BenchContext, repoRoot, type Row, type Suite, round } from '../lib.js';
 
-type Setup = 'kernel' | 'vnet' | 'vnet-no-gso';
-const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-gso'];
+type Setup = 'kernel' | 'vnet' | 'vnet-no-offloads';
+const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-offloads'];
 const UNDER_A = '10.241.0.1';
 const UNDER_B = '10.241.0.2';
 const A = '192.168.241.1';
@@ -145,7 +146,7 @@ async function build(setup: Setup): Promise<Env> {
       if (setup === 'kernel') {
         ip('-n', e.ns, 'link', 'add', ifname, 'type', 'vxlan', 'id', String(VNI), 'dstport', '4789', 'remote', e.remote, 'local', e.under, 'dev', e.dev);
       } else {
-        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 }, segmentation: setup === 'vnet' });
+        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 }, offloads: setup === 'vnet' });
         peers.push(peer);
         const first = await peer.next();
         if (first !== 'ready') throw new Error(`vnet peer in ${e.ns}: ${first}`);

@@ -33,8 +33,8 @@ export interface VxlanPeerConf {
    * VTEP's access port. The caller gives it addresses.
    */
   readonly tap?: { readonly ifname: string; readonly mtu?: number };
-  /** UDP GSO on the underlay socket (default true). */
-  readonly segmentation?: boolean;
+  /** UDP GSO and GRO on the underlay socket (default true). */
+  readonly offloads?: boolean;
 }
 
 export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => void): Promise<void> {
@@ -46,7 +46,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
     ...(conf.port !== undefined ? { port: conf.port, remotePort: conf.port } : {}),
     overlay: { ports: { h: conf.vni }, flood: { [String(conf.vni)]: conf.remotes } },
     doorbell: loop.doorbell,
-    ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
+    ...(conf.offloads !== undefined ? { offloads: conf.offloads } : {}),
   });
   if (conf.tap !== undefined) {
     g.app('h', TapPort, { ifname: conf.tap.ifname, mtu: conf.tap.mtu ?? 1450, doorbell: loop.doorbell });

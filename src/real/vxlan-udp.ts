@@ -16,7 +16,9 @@
  * The socket is a `UdpEndpoint` (nics/udp/): an I/O worker receives with recvmmsg into a shared
  * ring whose slots keep each sender's address and port, and `push` sends whole batches with one
  * sendmmsg straight from the packets' payloads. Per datagram: one memcpy into a packet on the
- * way in, nothing allocated either way.
+ * way in, nothing allocated either way. With `offloads` (the default) runs of datagrams to or
+ * from one remote cross the kernel as one (UDP GSO out, UDP GRO in); the VTEP still sees one
+ * frame per datagram.
  * Bounds: the endpoint's rings (`ringSlots`); a full receive ring leaves datagrams in the
  * socket buffer and then the kernel drops (`stats().kernelDrops`); garbage datagrams become
  * frames the VTEP refuses with its own reasons (bad VXLAN header, unknown VNI, unknown sender).
@@ -60,8 +62,11 @@ export interface UdpUnderlayConf {
   readonly socketBuffer?: number;
   /** Rung (word 0, Atomics) when datagrams arrive, to wake a sleeping engine loop. */
   readonly doorbell?: SharedArrayBuffer;
-  /** Send runs of datagrams to one remote as one UDP GSO send (default true). */
-  readonly segmentation?: boolean;
+  /**
+   * UDP offloads on the socket (default true): runs of datagrams to one remote go as one UDP GSO
+   * send, and the kernel may hand over runs from one remote as one (UDP GRO).
+   */
+  readonly offloads?: boolean;
 }
 
 export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf> {
@@ -86,7 +91,8 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       ...(conf.ringSlots !== undefined ? { ringSlots: conf.ringSlots } : {}),
       ...(conf.socketBuffer !== undefined ? { socketBuffer: conf.socketBuffer } : {}),
       ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
-      ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
+      segmentation: conf.offloads !== false,
+      receiveCoalescing: conf.offloads !== false,
     });
   }
 
@@ -241,8 +247,8 @@ export interface VxlanOverUdpConf {
   /** Underlay L3 MTU (default 1500): the overlay MTU is 50 bytes less. */
   readonly mtu?: number;
   readonly doorbell?: SharedArrayBuffer;
-  /** UDP GSO for runs of datagrams to one remote (default true). */
-  readonly segmentation?: boolean;
+  /** UDP GSO and GRO on the underlay socket (default true). */
+  readonly offloads?: boolean;
 }
 
 /** Every remote address the overlay config names (flood lists and static entries). */
@@ -272,7 +278,7 @@ export function addVxlanOverUdp(graph: Graph, name: string, conf: VxlanOverUdpCo
     ...(conf.port !== undefined ? { port: conf.port } : {}),
     ...(conf.remotePort !== undefined ? { remotePort: conf.remotePort } : {}),
     ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
-    ...(conf.segmentation !== undefined ? { segmentation: conf.segmentation } : {}),
+    ...(conf.offloads !== undefined ? { offloads: conf.offloads } : {}),
   });
   graph.connect(`${name}.underlay`, `${name}/udp.vtep`);
 }

@@ -149,6 +149,45 @@ test('runs of same-sized datagrams to one destination go out as one segmented se
   }
 });
 
+test('a run coalesced by the kernel (UDP GRO) is taken apart into the datagrams that were sent', async () => {
+  const sender = new UdpEndpoint({ address: LOOPBACK, port: 0 });
+  const receiver = new UdpEndpoint({ address: LOOPBACK, port: 0, receiveCoalescing: true, maxDatagram: 1500 });
+  try {
+    await receiver.ready();
+    const area = new Uint8Array(UDP_BATCH * 1500);
+    const sent: Buffer[] = [];
+    // One run of 40 (the last one shorter), then a lone bigger one: it cannot join the run.
+    const sizes = [...Array.from({ length: 39 }, () => 1200), 700, 1500];
+    sizes.forEach((len, i) => {
+      const d = datagram(i, len);
+      area.set(d, i * 1500);
+      sent.push(d);
+      sender.queue(area, i * 1500, len, LOOPBACK, receiver.port);
+    });
+    sender.flush();
+    const got: Buffer[] = [];
+    await until(() => {
+      while (receiver.readable()) {
+        assert.equal(receiver.peekSourcePort(), sender.port);
+        const b = Buffer.alloc(receiver.peekLength());
+        receiver.copyPayload(b, 0);
+        receiver.release();
+        got.push(b);
+      }
+      return got.length >= sizes.length;
+    });
+    assert.deepEqual(got, sent);
+    const s = receiver.stats();
+    assert.equal(s.rxDatagrams, sizes.length);
+    assert.ok(s.rxCoalescedRuns >= 1, JSON.stringify(s));
+    assert.equal(s.rxQueued, 0);
+  } finally {
+    sender.close();
+    receiver.close();
+    await Promise.all([sender.closed(), receiver.closed()]);
+  }
+});
+
 test('a full receive ring stops reading: the ring stays at its size, the kernel counts the overflow, and every datagram is accounted for', async () => {
   const ep = new UdpEndpoint({ address: LOOPBACK, port: 0, maxDatagram: 1000, ringSlots: 4, socketBuffer: 4096 });
   const sender = await boundSocket();

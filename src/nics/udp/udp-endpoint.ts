@@ -5,15 +5,17 @@
  * SharedArrayBuffer frame ring (../tap/frame-ring.ts); each slot keeps the sender's address and
  * port next to the datagram. The engine takes them with `readable` / `peek*` / `copyPayload` /
  * `release`, one memcpy into its own packet. The worker rings the engine loop's doorbell after
- * each batch.
+ * each batch. With `receiveCoalescing` (UDP_GRO) the kernel may hand over a run of one sender's
+ * datagrams as one, in one slot; the engine still takes them one by one (the run's datagram
+ * size is kept in the slot), so the caller sees the datagrams that were sent.
  * Transmit: `queue` collects up to BATCH datagrams as raw addresses into the caller's buffers
  * (its packets), and `flush` sends them with one sendmmsg from the engine thread: no copy, no
  * wakeup of the worker. A run of datagrams to one destination, all one size but the last, goes
  * as ONE message whose iovecs are the run and whose UDP_SEGMENT cmsg (UDP GSO) has the kernel
  * cut it back into the same datagrams late, so the run crosses the kernel's stack once: about
- * a quarter less CPU per GB for TCP inside VXLAN. Only when the kernel pushes back (EAGAIN, ENOBUFS) are the rest copied
- * into the TX ring, which the worker drains when the socket is writable again; while that ring
- * holds datagrams, new ones go behind them, so order holds. `outcome(i)` tells the caller what
+ * a quarter less CPU per GB for TCP inside VXLAN. Only when the kernel pushes back (EAGAIN,
+ * ENOBUFS) are the rest copied into the TX ring, which the worker drains when the socket is
+ * writable again; while that ring holds datagrams, new ones go behind them, so order holds. `outcome(i)` tells the caller what
  * happened to entry i (sent, queued, dropped for a full ring, refused by the kernel), so it can
  * free or count its packets.
  *
@@ -28,7 +30,7 @@ import { FrameRing } from '../tap/frame-ring.js';
 import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';
 import { EINVAL, EMSGSIZE, ENOBUFS, MmsgVector, openUdpSocket, SEGMENT_CMSG_SPACE, SegmentCmsgs, SOCKADDR_IN_LEN, UDP_MAX_SEGMENTS, sockaddrInAddress, sockaddrInPort, socketErrnoText, UdpSys, writeSockaddrIn } from './udp-sys.js';
-import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
+import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_SEGMENT, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
 
 /** Datagrams one `flush` sends at most; `queue` returns false when the batch is full. */
 export const UDP_BATCH = 64;
@@ -40,6 +42,8 @@ export const SEND_REFUSED = 3;
 
 /** Most payload bytes in one segmented send: an IPv4 datagram's limit. */
 const MAX_GSO_PAYLOAD = 65507;
+/** Room for one coalesced receive: the kernel stops a UDP GRO run below 64 KB. */
+const GRO_MAX_PAYLOAD = 65536;
 
 export interface UdpEndpointConf {
   /** IPv4 address to bind, as a 32-bit number. */
@@ -56,6 +60,8 @@ export interface UdpEndpointConf {
   readonly doorbell?: SharedArrayBuffer;
   /** Send runs of same-sized datagrams to one destination as one UDP GSO send (default true). */
   readonly segmentation?: boolean;
+  /** Let the kernel hand over runs of one sender's datagrams as one (UDP_GRO; default false). */
+  readonly receiveCoalescing?: boolean;
 }
 
 export interface UdpEndpointStats {
@@ -65,6 +71,8 @@ export interface UdpEndpointStats {
   readonly txDirect: number;
   /** Sends that carried a run of datagrams cut by the kernel (UDP GSO). */
   readonly txSegmentedSends: number;
+  /** Receive slots that held a run of datagrams coalesced by the kernel (UDP GRO). */
+  readonly rxCoalescedRuns: number;
   /** Datagrams the kernel refused (no route...), on either thread. */
   readonly txRefused: number;
   /** errno of the last refused send, or 0. */
@@ -93,6 +101,9 @@ export class UdpEndpoint {
   readonly #fd: number;
   readonly #eventFd: number;
   readonly #rx: FrameRing;
+  readonly #rxView: DataView;
+  /** Where the current datagram starts in a slot holding a coalesced run. */
+  #rxSub = 0;
   readonly #tx: FrameRing;
   readonly #txView: DataView;
   readonly #ctl: Int32Array;
@@ -124,24 +135,30 @@ export class UdpEndpoint {
   txSegmentedSends = 0;
   /** Runs the kernel would not segment (sent one by one after that). */
   txSegmentationRefused = 0;
+  /** Slots that held a run of datagrams coalesced by the kernel (UDP_GRO). */
+  rxCoalescedRuns = 0;
   #txRefused = 0;
   #txLastErrno = 0;
 
   constructor(conf: UdpEndpointConf) {
     const maxDatagram = conf.maxDatagram ?? 9000;
     if (!Number.isInteger(maxDatagram) || maxDatagram < 1 || maxDatagram > 65507) throw new RangeError(`udp endpoint: maxDatagram must be an integer 1..65507, got ${maxDatagram}`);
-    const slots = conf.ringSlots ?? 1024;
+    const coalescing = conf.receiveCoalescing === true;
     const buffer = conf.socketBuffer ?? 4 << 20;
     this.maxDatagram = maxDatagram;
     this.address = conf.address;
     this.#segmentLimit = conf.segmentation === false ? 0 : maxDatagram;
-    const layout = { slots, slotSize: roundUp8(SLOT_PAYLOAD + maxDatagram) };
-    this.#rx = new FrameRing(layout);
-    this.#tx = new FrameRing(layout);
+    // A coalesced run is up to 64 KB: fewer, larger receive slots then.
+    const rxSlotPayload = coalescing ? GRO_MAX_PAYLOAD : maxDatagram;
+    const rxLayout = { slots: conf.ringSlots ?? (coalescing ? 128 : 1024), slotSize: roundUp8(SLOT_PAYLOAD + rxSlotPayload) };
+    const txLayout = { slots: conf.ringSlots ?? 1024, slotSize: roundUp8(SLOT_PAYLOAD + maxDatagram) };
+    this.#rx = new FrameRing(rxLayout);
+    this.#rxView = new DataView(this.#rx.bytes.buffer, this.#rx.bytes.byteOffset, this.#rx.bytes.byteLength);
+    this.#tx = new FrameRing(txLayout);
     this.#txView = new DataView(this.#tx.bytes.buffer, this.#tx.bytes.byteOffset, this.#tx.bytes.byteLength);
     this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
     this.#copier = new ByteCopier(this.#libc);
-    const opened = openUdpSocket(this.#libc, this.#sys, { address: conf.address, port: conf.port, receiveBuffer: buffer, sendBuffer: buffer });
+    const opened = openUdpSocket(this.#libc, this.#sys, { address: conf.address, port: conf.port, receiveBuffer: buffer, sendBuffer: buffer, receiveCoalescing: coalescing });
     this.#fd = opened.fd;
     this.port = opened.port;
     this.#eventFd = this.#libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -154,10 +171,11 @@ export class UdpEndpoint {
       kind: 'udp',
       fd: this.#fd,
       eventFd: this.#eventFd,
-      rx: { sab: this.#rx.sab, ...layout },
-      tx: { sab: this.#tx.sab, ...layout },
+      rx: { sab: this.#rx.sab, ...rxLayout },
+      tx: { sab: this.#tx.sab, ...txLayout },
       ctl: this.#ctl.buffer as SharedArrayBuffer,
-      maxDatagram,
+      rxSlotPayload,
+      txSlotPayload: maxDatagram,
       bell: conf.doorbell ?? new SharedArrayBuffer(4),
     };
     this.#worker = startWorker(siblingModule(import.meta.url, 'udp-worker'), data);
@@ -200,7 +218,12 @@ export class UdpEndpoint {
 
   /** Payload length of the oldest datagram, or -1 when it was longer than `maxDatagram` (cut). */
   peekLength(): number {
-    return this.#rx.peekLength();
+    const total = this.#rx.peekLength();
+    if (total < 0) return -1;
+    const run = this.#rxView.getUint32(this.#rx.peekOffset() + SLOT_SEGMENT, true);
+    const rest = total - this.#rxSub;
+    const len = run === 0 || rest < run ? rest : run;
+    return len > this.maxDatagram ? -1 : len;
   }
 
   /** Sender's IPv4 address (a 32-bit number) of the oldest datagram. */
@@ -215,13 +238,23 @@ export class UdpEndpoint {
 
   /** Copies the oldest datagram's payload (`peekLength()` bytes) to `dst[dstOff...]`. */
   copyPayload(dst: Uint8Array, dstOff: number): void {
-    this.#copier.copy(dst, dstOff, this.#rx.bytes, this.#rx.peekOffset() + SLOT_PAYLOAD, this.#rx.peekLength());
+    this.#copier.copy(dst, dstOff, this.#rx.bytes, this.#rx.peekOffset() + SLOT_PAYLOAD + this.#rxSub, this.peekLength());
   }
 
-  /** Frees the oldest datagram's slot. */
+  /** Done with the oldest datagram: the next one of a coalesced run, or the next slot. */
   release(): void {
-    this.#rx.release();
     this.rxDatagrams++;
+    const total = this.#rx.peekLength();
+    const run = this.#rxView.getUint32(this.#rx.peekOffset() + SLOT_SEGMENT, true);
+    if (run > 0 && total >= 0) {
+      if (this.#rxSub + run < total) {
+        this.#rxSub += run;
+        return;
+      }
+      this.rxCoalescedRuns++;
+    }
+    this.#rxSub = 0;
+    this.#rx.release();
   }
 
   // Transmit side (engine thread).
@@ -353,6 +386,7 @@ export class UdpEndpoint {
       txDatagrams: this.txDatagrams,
       txDirect: this.txDirect,
       txSegmentedSends: this.txSegmentedSends,
+      rxCoalescedRuns: this.rxCoalescedRuns,
       txRefused: this.#txRefused + Atomics.load(this.#ctl, CTL_TX_ERRORS),
       txLastErrno: Atomics.load(this.#ctl, CTL_TX_LAST_ERRNO) || this.#txLastErrno,
       rxQueued: this.#rx.queued,

@@ -36,6 +36,10 @@ export const ENOBUFS = 105;
 /** UDP segmentation offload (Linux 4.18): a cmsg at level SOL_UDP carrying the segment size as a u16. */
 export const SOL_UDP = 17;
 export const UDP_SEGMENT = 103;
+/** UDP receive coalescing (Linux 5.0): runs of one flow's datagrams arrive as one, with their size in a cmsg. */
+export const UDP_GRO = 104;
+/** CMSG_SPACE(sizeof(int)): room for the UDP_GRO cmsg. */
+export const GRO_CMSG_SPACE = 24;
 /** Most segments one UDP GSO send may carry (UDP_MAX_SEGMENTS). */
 export const UDP_MAX_SEGMENTS = 64;
 /** CMSG_SPACE(sizeof(u16)): a 16-byte cmsghdr (size_t len, int level, int type), the u16, padding to 8. */
@@ -106,6 +110,8 @@ export interface UdpSocketOptions {
   /** SO_RCVBUF / SO_SNDBUF in bytes (the kernel doubles them for its bookkeeping). */
   readonly receiveBuffer: number;
   readonly sendBuffer: number;
+  /** Ask for UDP_GRO (best effort: a kernel without it just delivers datagrams one by one). */
+  readonly receiveCoalescing?: boolean;
 }
 
 /**
@@ -125,6 +131,8 @@ export function openUdpSocket(libc: Libc, sys: UdpSys, options: UdpSocketOptions
         throw new Error(`${where}: setsockopt(${plain === SO_RCVBUF ? 'SO_RCVBUF' : 'SO_SNDBUF'}, ${size}) failed: ${socketErrnoText(libc.errno())}`);
       }
     }
+    value[0] = 1;
+    if (options.receiveCoalescing === true) sys.setsockopt(fd, SOL_UDP, UDP_GRO, value, 4);
     const sa = new Uint8Array(new ArrayBuffer(SOCKADDR_IN_LEN));
     writeSockaddrIn(sa, 0, options.address, options.port);
     if (libc.bind(fd, sa, SOCKADDR_IN_LEN) < 0) throw new Error(`${where}: bind failed: ${socketErrnoText(libc.errno())}`);
@@ -216,6 +224,16 @@ export class MmsgVector {
     this.#setPointer(at, base);
     this.#view.setUint32(at + 8, len, true);
     this.#view.setUint32(at + 12, 0, true);
+  }
+
+  /** Entry i's msg_controllen back to `len` (recvmmsg shrinks it to what it wrote). */
+  resetControlLength(i: number, len: number): void {
+    this.#view.setUint32(i * MMSGHDR_LEN + 40, len, true);
+  }
+
+  /** Entry i's msg_controllen after recvmmsg: the bytes of cmsgs written. */
+  controlLength(i: number): number {
+    return this.#view.getUint32(i * MMSGHDR_LEN + 40, true);
   }
 
   /** Entry i's buffer length only (the base stays). */

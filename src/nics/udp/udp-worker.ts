@@ -6,7 +6,9 @@
  * iovec points at the slot's payload, so the kernel writes a datagram and its sender's address
  * into shared memory with no copy and nothing allocated; one call moves up to BATCH datagrams
  * (as many as are free and contiguous in the ring). A datagram longer than a slot comes back
- * with MSG_TRUNC and is published with length -1, so the engine counts it as a drop.
+ * with MSG_TRUNC and is published with length -1, so the engine counts it as a drop. With
+ * UDP_GRO on the socket, one slot may hold a run of one sender's datagrams, all one size but
+ * the last; the worker notes that size (from the cmsg) in the slot and the engine splits it.
  *
  * When the RX ring is full the thread stops reading (the socket buffer then fills and the kernel
  * drops, as it does for any slow reader) and counts the stall. The TX ring is only used when
@@ -19,7 +21,7 @@ import koffi from 'koffi';
 import { workerData } from 'node:worker_threads';
 import { FrameRing, type FrameRingLayout } from '../tap/frame-ring.js';
 import { EAGAIN, EINTR, Libc, POLLIN } from '../sys/libc.js';
-import { ENOBUFS, MmsgVector, MSG_DONTWAIT, MSG_TRUNC, POLLOUT, UdpSys } from './udp-sys.js';
+import { ENOBUFS, GRO_CMSG_SPACE, MmsgVector, MSG_DONTWAIT, MSG_TRUNC, POLLOUT, SOL_UDP, UDP_GRO, UdpSys } from './udp-sys.js';
 
 export const CTL_STOP = 0;
 export const CTL_RUNNING = 1;
@@ -36,10 +38,16 @@ export const CTL_TX_LAST_ERRNO = 6;
 export const CTL_TX_SENT = 7;
 export const CTL_WORDS = 8;
 
-/** Slot layout: sockaddr_in (0..15), payload length for TX (16..19, little-endian), payload from 24. */
+/**
+ * Slot layout: sockaddr_in (0..15); at 16 (u32, little-endian) the payload length for TX, or for
+ * RX the size of the datagrams coalesced in the slot (0: one datagram); the RX cmsg area
+ * (24..47); the payload from 48.
+ */
 export const SLOT_NAME = 0;
 export const SLOT_TX_LENGTH = 16;
-export const SLOT_PAYLOAD = 24;
+export const SLOT_SEGMENT = 16;
+export const SLOT_CONTROL = 24;
+export const SLOT_PAYLOAD = 48;
 
 export interface UdpWorkerData {
   readonly kind: 'udp';
@@ -48,8 +56,10 @@ export interface UdpWorkerData {
   readonly rx: FrameRingLayout & { readonly sab: SharedArrayBuffer };
   readonly tx: FrameRingLayout & { readonly sab: SharedArrayBuffer };
   readonly ctl: SharedArrayBuffer;
-  /** Longest payload taken; a longer datagram is cut (MSG_TRUNC) and published as -1. */
-  readonly maxDatagram: number;
+  /** Longest payload a slot takes (RX: a coalesced run); a longer one is cut (MSG_TRUNC) and published as -1. */
+  readonly rxSlotPayload: number;
+  /** Longest datagram in the TX ring. */
+  readonly txSlotPayload: number;
   /** Int32 word 0 is bumped and notified after every RX batch (the engine loop waits on it). */
   readonly bell: SharedArrayBuffer;
 }
@@ -57,13 +67,14 @@ export interface UdpWorkerData {
 const BATCH = 64;
 
 /** One mmsghdr per slot, its name and buffer inside the slot. */
-function slotVector(ring: FrameRing, maxDatagram: number): MmsgVector {
+function slotVector(ring: FrameRing, payload: number, control: boolean): MmsgVector {
   const vec = new MmsgVector(ring.slots);
   const base = Number(koffi.address(ring.bytes) as bigint);
   for (let i = 0; i < ring.slots; i++) {
     const slot = base + i * ring.slotSize;
     vec.pointName(i, slot + SLOT_NAME);
-    vec.setBuffer(i, slot + SLOT_PAYLOAD, maxDatagram);
+    vec.setBuffer(i, slot + SLOT_PAYLOAD, payload);
+    if (control) vec.setControl(i, slot + SLOT_CONTROL, GRO_CMSG_SPACE);
   }
   return vec;
 }
@@ -75,8 +86,9 @@ function run(data: UdpWorkerData): void {
   const tx = new FrameRing(data.tx, data.tx.sab);
   const ctl = new Int32Array(data.ctl);
   const bell = new Int32Array(data.bell);
-  const rxVec = slotVector(rx, data.maxDatagram);
-  const txVec = slotVector(tx, data.maxDatagram);
+  const rxVec = slotVector(rx, data.rxSlotPayload, true);
+  const txVec = slotVector(tx, data.txSlotPayload, false);
+  const rxView = new DataView(rx.bytes.buffer, rx.bytes.byteOffset, rx.bytes.byteLength);
   const txView = new DataView(tx.bytes.buffer, tx.bytes.byteOffset, tx.bytes.byteLength);
   const mask = rx.slots - 1;
   const txMask = tx.slots - 1;
@@ -105,7 +117,10 @@ function run(data: UdpWorkerData): void {
       }
       const first = (rx.nextSlotOffset() / rx.slotSize) & mask;
       const n = Math.min(free, rx.slots - first, BATCH - received);
-      for (let i = 0; i < n; i++) rxVec.resetNameLength(first + i);
+      for (let i = 0; i < n; i++) {
+        rxVec.resetNameLength(first + i);
+        rxVec.resetControlLength(first + i, GRO_CMSG_SPACE);
+      }
       const got = sys.recvmmsg(fd, rxVec.addressOf(first), n, MSG_DONTWAIT, 0);
       if (got < 0) {
         const e = libc.errno();
@@ -116,7 +131,13 @@ function run(data: UdpWorkerData): void {
         fail(e);
         return;
       }
-      for (let i = 0; i < got; i++) rx.publish((rxVec.messageFlags(first + i) & MSG_TRUNC) !== 0 ? -1 : rxVec.messageLength(first + i));
+      for (let i = 0; i < got; i++) {
+        const slot = (first + i) * rx.slotSize;
+        // struct cmsghdr { size_t len; int level; int type; } then the int segment size.
+        const coalesced = rxVec.controlLength(first + i) >= 20 && rxView.getInt32(slot + SLOT_CONTROL + 8, true) === SOL_UDP && rxView.getInt32(slot + SLOT_CONTROL + 12, true) === UDP_GRO;
+        rxView.setUint32(slot + SLOT_SEGMENT, coalesced ? rxView.getInt32(slot + SLOT_CONTROL + 16, true) : 0, true);
+        rx.publish((rxVec.messageFlags(first + i) & MSG_TRUNC) !== 0 ? -1 : rxVec.messageLength(first + i));
+      }
       received += got;
       if (got < n) break;
     }
