@@ -389,3 +389,31 @@ test('configuration errors name the field', () => {
   bad({ ...BASE, portForwards: [{ proto: 'tcp', port: 80, to: '192.168.9.9:80' }] }, /portForwards\[0\]\.to 192\.168\.9\.9 is not in the inside subnet/);
   bad({ ...BASE, outside: { ip: '203.0.113.1/24', gateway: '198.51.100.1' } }, /outside\.gateway 198\.51\.100\.1 is not in the outside subnet/);
 });
+
+test('ARP is the shared resolver: a bounded queue per neighbour, three requests, then arp-timeout, with counters and the cache gauge', () => {
+  const e = new Engine({ pool: new PacketPool({ count: 1024 }) });
+  const g = new Graph()
+    .app('nat', NatGateway, { ...BASE, neighbours: { capacity: 4, queueLength: 2 } })
+    .app('inside', Peer, arpAnswering('10.0.0.2', IN_PEER))
+    .app('outside', Peer, {});
+  g.connect('inside.port', 'nat.inside').connect('outside.port', 'nat.outside');
+  e.configure(g);
+  const nat = e.app<NatGateway>('nat');
+  const inside = e.app<Peer>('inside');
+  const outside = e.app<Peer>('outside');
+  for (let i = 0; i < 3; i++) inside.send(udpFrom(2000 + i));
+  settle(e);
+  assert.equal(nat.dropCounts['arp-queue-full'], 1);
+  assert.equal(nat.held(), 2);
+  assert.deepEqual(nat.neighbourCounts(), { entries: 1, capacity: 4, overflow: 0, evictions: 0, queued: 2 });
+  e.runFor(5 * NS_PER_S);
+  const requests = outside.received.filter((f) => f[12] === 0x08 && f[13] === 0x06 && f[21] === 1);
+  assert.equal(requests.length, 3);
+  assert.deepEqual(requests[0], encodeSpec(`eth(src=${GW_OUT},dst=ff:ff:ff:ff:ff:ff),arp(op=request,sha=${GW_OUT},spa=203.0.113.1,tpa=203.0.113.2)`));
+  assert.equal(nat.dropCounts['arp-timeout'], 2);
+  assert.equal(nat.arpCounters().requestsSent, 3);
+  assert.equal(nat.arpCounters().resolutionFailures, 1);
+  assert.equal(nat.neighbourCounts().entries, 0);
+  assert.equal(nat.held(), 0);
+  assertConserved(e);
+});

@@ -2,9 +2,11 @@
  * A NAT gateway: a two-port IPv4 router with connection tracking, masquerade, port forwards
  * and hairpin NAT, standing alone (no other router app needed).
  *
- * Ports: `inside` and `outside` (names configurable). Each owns one address and MAC, answers
- * ARP for it, answers pings to it, and resolves neighbours through a bounded NeighbourCache
- * (ARP request, retries every `retransTime`, packets waiting in a bounded queue).
+ * Ports: `inside` and `outside` (names configurable). Each owns one address and MAC and answers
+ * pings to it. ARP is the shared resolver's (hosts/arp-resolver.ts, as hosts and the router use):
+ * it answers for the address and resolves neighbours through its bounded neighbour cache
+ * (request, retried every second three times, packets waiting in a bounded queue per neighbour).
+ * The gateway does not re-confirm stale neighbours; an entry expires 90 s after its last answer.
  *
  * Routing is deliberately minimal: the inside subnet is connected on `inside`, the outside
  * subnet on `outside`, and everything else goes to the outside `gateway` when one is set
@@ -27,14 +29,14 @@ import { App, type AppContext } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
-import { ARP_LEN, ARP_OP_REPLY, ARP_OP_REQUEST, ArpView, emitArp } from '../../wire/arp.js';
 import { checksumUpdate16 } from '../../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
 import { formatIpv4Addr, inPrefix, parseCidr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import { Ipv4View } from '../../wire/ipv4.js';
-import { MAC_BROADCAST, isMulticast, parseMac, readMac, writeMac } from '../../wire/mac.js';
+import { isMulticast, parseMac, readMac, writeMac } from '../../wire/mac.js';
 import { deriveMac } from '../../hosts/config.js';
-import { type Neighbour, NeighbourCache } from '../../hosts/neighbours.js';
+import { type ArpCounters, type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
+import type { Neighbour } from '../../hosts/neighbours.js';
 import { CT_CLASH, CT_INVALID, Conntrack, type ConntrackTimeouts } from '../conntrack/conntrack.js';
 import { tcpFlagsValid } from '../conntrack/tcp-state.js';
 import { PortAllocator } from './ports.js';
@@ -68,6 +70,15 @@ export const NAT_GATEWAY_DROPS = {
 } as const;
 type Reason = keyof typeof NAT_GATEWAY_DROPS;
 
+/** The resolver's drop reasons in the gateway's words. */
+const ARP_DROPS: Readonly<Record<ArpDropReason, Reason>> = {
+  'arp-malformed': 'arp-malformed',
+  'arp-bad-sender': 'arp-malformed',
+  'arp-queue-full': 'arp-queue-full',
+  'neighbour-table-full': 'neighbour-table-full',
+  flushed: 'flushed',
+};
+
 export interface NatSideConf {
   /** Address with prefix length, e.g. 10.0.0.1/24. */
   readonly ip: string;
@@ -99,7 +110,7 @@ export interface NatGatewayConf {
   readonly neighbours?: { readonly capacity?: number; readonly queueLength?: number };
 }
 
-interface Side {
+interface Side extends ArpIface {
   readonly index: number;
   readonly port: string;
   readonly ip: number;
@@ -147,7 +158,8 @@ function resolve(name: string, conf: NatGatewayConf): { sides: [Side, Side]; gat
       throw new Error(`nat gateway ${name}: ${which}.mac: ${(e as Error).message}`);
     }
     if (isMulticast(mac)) throw new Error(`nat gateway ${name}: ${which}.mac ${c.mac} is multicast`);
-    return { index, port, ip: cidr.addr, prefixLen: cidr.prefixLen, mac, macHi: Math.floor(mac / 0x1_0000_0000), macLo: mac % 0x1_0000_0000 };
+    const ip = cidr.addr;
+    return { index, port, ip, prefixLen: cidr.prefixLen, mac, macHi: Math.floor(mac / 0x1_0000_0000), macLo: mac % 0x1_0000_0000, owns: (a) => a === ip, sourceFor: () => ip };
   };
   const inside = side(0, 'inside', conf.inside);
   const outside = side(1, 'outside', conf.outside);
@@ -182,11 +194,10 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   readonly #forwards: Forward[];
   readonly #masquerade: boolean;
   readonly #translate: boolean;
-  readonly #neighbours: NeighbourCache;
+  readonly #arp: ArpResolver<Side>;
   #in: (Link | undefined)[] = [undefined, undefined];
   #out: (Link | undefined)[] = [undefined, undefined];
   readonly #ip = new Ipv4View();
-  readonly #arp = new ArpView();
   /** Engine time, read once per push: a clock value passed across calls is a boxed double. */
   #now = 0;
   // Front cache of resolved neighbours, as in the router: slot -> (side + 1, address, entry).
@@ -215,7 +226,18 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     this.outsidePorts = new PortAllocator(r.sides[1].ip, lo, hi);
     this.insidePorts = new PortAllocator(r.sides[0].ip, lo, hi);
     for (const f of r.forwards) this.outsidePorts.reserve(f.proto, f.port);
-    this.#neighbours = new NeighbourCache({ capacity: conf.neighbours?.capacity ?? 1024, queueLength: conf.neighbours?.queueLength ?? 16, reachableTime: NEIGHBOUR_REACHABLE, staleTime: NEIGHBOUR_STALE });
+    this.#arp = new ArpResolver<Side>(ctx.engine, {
+      reachableTime: NEIGHBOUR_REACHABLE, staleTime: NEIGHBOUR_STALE, retransTime: ARP_RETRANS, probes: ARP_PROBES,
+      queueLength: conf.neighbours?.queueLength ?? 16, cacheSize: conf.neighbours?.capacity ?? 1024,
+      learnGratuitous: false, linkHeaderLen: ETHERNET_HEADER_LEN, traceLearned: true,
+    }, {
+      alloc: () => this.alloc(),
+      transmit: (p, side, dstMac, etherType) => this.#frame(p, side.index, dstMac, etherType),
+      drop: (p, reason) => this.drop(p, ARP_DROPS[reason]),
+      consume: (p) => this.consume(p),
+      note: (p, text) => this.note(p, text),
+      unresolved: (p) => this.drop(p, 'arp-timeout'),
+    });
     this.tickInterval = NS_PER_S;
     this.relink();
   }
@@ -238,7 +260,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   }
 
   override held(): number {
-    return this.#neighbours.held;
+    return this.#arp.held;
   }
 
   override tick(now: number): void {
@@ -246,10 +268,17 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   }
 
   override stop(): void {
-    for (const n of this.#neighbours.list(this.engine.now())) {
-      for (let p = this.#neighbours.dequeue(n); p !== null; p = this.#neighbours.dequeue(n)) this.drop(p, 'flushed');
-      this.#neighbours.remove(n);
-    }
+    this.#arp.stop(this.engine.now());
+  }
+
+  /** ARP requests and replies sent and received, and resolutions given up. */
+  arpCounters(): ArpCounters {
+    return this.#arp.counters();
+  }
+
+  /** The neighbour cache: entries (the gauge), bound, overflows, evictions, packets waiting. */
+  neighbourCounts(): NeighbourCounts {
+    return this.#arp.neighbourCounts();
   }
 
   /** The connection table as `conntrack -L` prints it. */
@@ -280,49 +309,8 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       if (etherType === ETHERTYPE_IPV4) return this.#ipv4(p, s);
     } else if (dstHi !== 0xffff || dstLo !== 0xffff_ffff) return this.drop(p, 'not-my-mac');
     else if (etherType === ETHERTYPE_IPV4) return this.consume(p);
-    if (etherType === ETHERTYPE_ARP) return this.#receiveArp(p, side);
+    if (etherType === ETHERTYPE_ARP) return this.#arp.receive(p, side, off + ETHERNET_HEADER_LEN, p.len - ETHERNET_HEADER_LEN, this.#now);
     this.drop(p, 'unknown-ethertype');
-  }
-
-  #receiveArp(p: Packet, side: Side): void {
-    const arp = this.#arp;
-    const off = p.off + ETHERNET_HEADER_LEN;
-    if (arp.wrap(p.buf, off, p.len - ETHERNET_HEADER_LEN) !== null || isMulticast(arp.senderMac)) return this.drop(p, 'arp-malformed');
-    const senderIp = arp.senderIp;
-    const senderMac = arp.senderMac;
-    const forMe = arp.targetIp === side.ip;
-    const now = this.engine.now();
-    if (senderIp !== 0 && senderIp !== side.ip) {
-      const n = this.#neighbours.get(side.index, senderIp, now);
-      if (n !== undefined) this.#learn(n, senderMac, now);
-      else if (forMe) {
-        const created = this.#neighbours.create(side.index, senderIp, now);
-        if (created !== null) this.#learn(created, senderMac, now);
-      }
-    }
-    if (arp.op !== ARP_OP_REQUEST || !forMe) {
-      this.note(p, `arp op ${arp.op} from ${formatIpv4Addr(senderIp)}`);
-      return this.consume(p);
-    }
-    arp.op = ARP_OP_REPLY;
-    arp.targetMac = senderMac;
-    arp.targetIp = senderIp;
-    arp.senderMac = side.mac;
-    arp.senderIp = side.ip;
-    p.len = ETHERNET_HEADER_LEN + ARP_LEN;
-    writeMac(p.buf, p.off, senderMac);
-    writeMac(p.buf, p.off + 6, side.mac);
-    this.note(p, `arp: ${formatIpv4Addr(side.ip)} is-at our ${side.port} MAC`);
-    this.#transmit(p, side.index);
-  }
-
-  #learn(n: Neighbour, mac: number, now: number): void {
-    const wasIncomplete = n.mac < 0;
-    this.#neighbours.confirm(n, mac, now);
-    if (!wasIncomplete) return;
-    n.timer?.cancel();
-    n.timer = null;
-    for (let q = this.#neighbours.dequeue(n); q !== null; q = this.#neighbours.dequeue(n)) this.#sendTo(q, n.ifIndex, mac);
   }
 
   #ipv4(p: Packet, s: number): void {
@@ -508,25 +496,17 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     const now = this.#now;
     const cached = this.#cachedNeighbour(s, nextHop | 0);
     if (cached !== null) return this.#sendToNeighbour(p, s, cached);
-    const n = this.#neighbours.get(s, nextHop, now);
+    const n = this.#arp.lookup(s, nextHop, now);
     if (n !== undefined && n.mac >= 0) {
       this.#remember(s, nextHop | 0, n);
       return this.#sendTo(p, s, n.mac);
     }
-    if (n !== undefined) {
-      const out = this.#neighbours.enqueue(n, p);
-      if (out !== null) this.drop(out, 'arp-queue-full');
-      return;
-    }
-    const created = this.#neighbours.create(s, nextHop, now);
-    if (created === null) return this.drop(p, 'neighbour-table-full');
-    this.#neighbours.enqueue(created, p);
-    this.#resolve(created);
+    this.#arp.wait(p, this.#sides[s]!, nextHop, n, now);
   }
 
   /** The resolved, unexpired neighbour `ip` (int32) on side `s` from the front cache, or null. */
   #cachedNeighbour(s: number, ip: number): Neighbour | null {
-    const cache = this.#neighbours;
+    const cache = this.#arp.cache;
     if (cache.size !== this.#fcSize || cache.evictions !== this.#fcEvictions) {
       this.#fcSide.fill(0);
       this.#fcEntry.fill(null);
@@ -563,40 +543,17 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     this.#transmit(p, s);
   }
 
-  #resolve(n: Neighbour): void {
-    n.probes++;
-    this.#sendArpRequest(n.ifIndex, n.ip);
-    n.timer = this.engine.after(ARP_RETRANS, () => {
-      n.timer = null;
-      if (n.mac >= 0) return;
-      if (n.probes >= ARP_PROBES) {
-        for (let q = this.#neighbours.dequeue(n); q !== null; q = this.#neighbours.dequeue(n)) this.drop(q, 'arp-timeout');
-        this.#neighbours.remove(n);
-        return;
-      }
-      this.#resolve(n);
-    });
-  }
-
-  #sendArpRequest(s: number, target: number): void {
-    const side = this.#sides[s]!;
-    const p = this.alloc();
-    if (p === null) return;
-    const b = p.buf;
-    const off = p.off;
-    writeMac(b, off, MAC_BROADCAST);
-    writeMac(b, off + 6, side.mac);
-    b[off + 12] = ETHERTYPE_ARP >>> 8;
-    b[off + 13] = ETHERTYPE_ARP & 0xff;
-    emitArp({ op: ARP_OP_REQUEST, senderMac: side.mac, senderIp: side.ip, targetMac: 0, targetIp: target }, b, off + ETHERNET_HEADER_LEN);
-    p.len = ETHERNET_HEADER_LEN + ARP_LEN;
-    this.#transmit(p, s);
-  }
-
   #sendTo(p: Packet, s: number, mac: number): void {
     writeMac(p.buf, p.off, mac);
     writeMac(p.buf, p.off + 6, this.#sides[s]!.mac);
     this.#transmit(p, s);
+  }
+
+  /** Writes the whole Ethernet header (for the resolver's ARP frames and the packets that waited for it) and sends. */
+  #frame(p: Packet, s: number, dstMac: number, etherType: number): void {
+    p.buf[p.off + 12] = etherType >>> 8;
+    p.buf[p.off + 13] = etherType & 0xff;
+    this.#sendTo(p, s, dstMac);
   }
 
   #transmit(p: Packet, s: number): void {

@@ -216,21 +216,24 @@ test('a VNI the sending VTEP is not allowed on is dropped as vni-not-allowed', (
   assert.equal(t.vtep.dropCounts['vni-not-allowed'], 1);
 });
 
-test('the underlay is resolved by ARP: frames wait in a bounded queue, the VTEP answers ARP for its own address', () => {
+/** A VTEP with no static underlay neighbours; the wire answers its ARP requests with `answer()` as VTEP2's MAC. */
+function arpLab(answer: () => string, conf: Partial<VxlanVtepConf> = {}): { engine: Engine; vtep: VxlanVtep; wire: Peer; host: Peer } {
   const engine = new Engine({ pool: new PacketPool({ count: 1024 }) });
   const g = new Graph()
-    .app('vtep', VxlanVtep, { underlay: { ip: `${VTEP1_IP}/24` }, ports: { p1: 100 }, flood: { 100: [VTEP2_IP] }, pendingMax: 2 })
+    .app('vtep', VxlanVtep, { underlay: { ip: `${VTEP1_IP}/24` }, ports: { p1: 100 }, flood: { 100: [VTEP2_IP] }, ...conf })
     .app('host', Peer, {})
     .app('wire', Peer, {
       onFrame: (f) => (f[12] === 0x08 && f[13] === 0x06 && f[21] === 1
-        ? [encodeSpec(`eth(src=${VTEP2_MAC},dst=${VTEP1_MAC}),arp(op=reply,sha=${VTEP2_MAC},spa=${VTEP2_IP},tha=${VTEP1_MAC},tpa=${VTEP1_IP})`)]
+        ? [encodeSpec(`eth(src=${answer()},dst=${VTEP1_MAC}),arp(op=reply,sha=${answer()},spa=${VTEP2_IP},tha=${VTEP1_MAC},tpa=${VTEP1_IP})`)]
         : []),
     });
   g.connect('vtep.underlay', 'wire.port').connect('vtep.p1', 'host.port');
   engine.configure(g);
-  const host = engine.app<Peer>('host');
-  const wire = engine.app<Peer>('wire');
-  const vtep = engine.app<VxlanVtep>('vtep');
+  return { engine, vtep: engine.app<VxlanVtep>('vtep'), wire: engine.app<Peer>('wire'), host: engine.app<Peer>('host') };
+}
+
+test('the underlay is resolved by ARP: frames wait in a bounded queue, the VTEP answers ARP for its own address', () => {
+  const { engine, vtep, wire, host } = arpLab(() => VTEP2_MAC, { pendingMax: 2 });
   for (let i = 0; i < 3; i++) host.send(udpFrame(A, B, 1000 + i));
   engine.runFor(1_000_000);
   assert.equal(vtep.dropCounts['underlay-queue-full'], 1);
@@ -260,22 +263,9 @@ test('a next hop that never answers ARP drops its waiting frames after three tri
 });
 
 test('underlay next hops live in the shared neighbour cache: learned, counted, and a new MAC redirects the next frames', () => {
-  const engine = new Engine({ pool: new PacketPool({ count: 1024 }) });
   const moved = '0e:00:c0:a8:00:99';
   let answer = VTEP2_MAC;
-  const g = new Graph()
-    .app('vtep', VxlanVtep, { underlay: { ip: `${VTEP1_IP}/24` }, ports: { p1: 100 }, flood: { 100: [VTEP2_IP] } })
-    .app('host', Peer, {})
-    .app('wire', Peer, {
-      onFrame: (f) => (f[12] === 0x08 && f[13] === 0x06 && f[21] === 1
-        ? [encodeSpec(`eth(src=${answer},dst=${VTEP1_MAC}),arp(op=reply,sha=${answer},spa=${VTEP2_IP},tha=${VTEP1_MAC},tpa=${VTEP1_IP})`)]
-        : []),
-    });
-  g.connect('vtep.underlay', 'wire.port').connect('vtep.p1', 'host.port');
-  engine.configure(g);
-  const host = engine.app<Peer>('host');
-  const wire = engine.app<Peer>('wire');
-  const vtep = engine.app<VxlanVtep>('vtep');
+  const { engine, vtep, wire, host } = arpLab(() => answer);
   host.send(udpFrame(A, B, 1000));
   engine.runFor(1_000_000);
   assert.deepEqual(vtep.neighbours(), [{ ip: VTEP2_IP, mac: VTEP2_MAC }]);
