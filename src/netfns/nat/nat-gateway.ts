@@ -36,7 +36,7 @@ import { Ipv4View } from '../../wire/ipv4.js';
 import { isMulticast, parseMac, readMac, writeMac } from '../../wire/mac.js';
 import { deriveMac } from '../../hosts/config.js';
 import { type ArpCounters, type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
-import type { Neighbour } from '../../hosts/neighbours.js';
+import type { Neighbour, NeighbourCache } from '../../hosts/neighbours.js';
 import { CT_CLASH, CT_INVALID, Conntrack, type ConntrackTimeouts } from '../conntrack/conntrack.js';
 import { tcpFlagsValid } from '../conntrack/tcp-state.js';
 import { PortAllocator } from './ports.js';
@@ -195,6 +195,8 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   readonly #masquerade: boolean;
   readonly #translate: boolean;
   readonly #arp: ArpResolver<Side>;
+  /** The resolver's neighbour cache, which the front cache below watches per packet. */
+  readonly #cache: NeighbourCache;
   #in: (Link | undefined)[] = [undefined, undefined];
   #out: (Link | undefined)[] = [undefined, undefined];
   readonly #ip = new Ipv4View();
@@ -238,6 +240,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       note: (p, text) => this.note(p, text),
       unresolved: (p) => this.drop(p, 'arp-timeout'),
     });
+    this.#cache = this.#arp.cache;
     this.tickInterval = NS_PER_S;
     this.relink();
   }
@@ -506,7 +509,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
 
   /** The resolved, unexpired neighbour `ip` (int32) on side `s` from the front cache, or null. */
   #cachedNeighbour(s: number, ip: number): Neighbour | null {
-    const cache = this.#arp.cache;
+    const cache = this.#cache;
     if (cache.size !== this.#fcSize || cache.evictions !== this.#fcEvictions) {
       this.#fcSide.fill(0);
       this.#fcEntry.fill(null);
