@@ -1,12 +1,16 @@
 /**
- * LPM lookups per second on the DIR-24-8 table with 1k and 800k prefixes, random addresses.
+ * LPM lookups per second on the DIR-24-8 and DXR tables with 1k and 800k prefixes, random addresses.
  * Prefix lengths follow a routing-table-like mix: 60% /24, 35% /16-/23, 0.5% /8-/15 and 1%
  * longer than /24 (each of those takes a second-level group). Addresses are uniform over the
  * whole IPv4 space, so most lookups miss every cache: this measures memory latency as much as
- * code. Baseline: bench/c/lpm.c, the same layout, encoding, prefixes and addresses in C; both
- * sides sum one pass of lookups, and a different sum is reported as a note.
+ * code. Baselines: bench/c/lpm.c (DIR-24-8) and bench/c/lpm-dxr.c (DXR, one at a time and in
+ * batches), the same layout, encoding, prefixes and addresses in C; both sides sum one pass of
+ * lookups, and a different sum is reported as a note. The DXR rows note the bytes the lookup
+ * reads and how fast the table was built by single inserts.
  */
 import { Dir248Lpm } from '../../src/netfns/lpm/dir24-8.js';
+import { DxrLpm } from '../../src/netfns/lpm/dxr.js';
+import type { LpmTable } from '../../src/netfns/lpm/lpm.js';
 import { type BenchContext, type Row, type Suite, measure, round } from '../lib.js';
 
 const ADDRS = 1 << 20;
@@ -41,7 +45,11 @@ function randomLen(r: XorShift): number {
 
 /** A table filled like the C baseline's. */
 export function benchTable(prefixes: number): Dir248Lpm {
-  const t = new Dir248Lpm({ maxPrefixes: prefixes, maxTbl8Groups: MAX_GROUPS });
+  return fill(new Dir248Lpm({ maxPrefixes: prefixes, maxTbl8Groups: MAX_GROUPS }), prefixes);
+}
+
+/** Fills `t` with the C baselines' prefixes and next hops (65,536 distinct next hops). */
+function fill<T extends LpmTable>(t: T, prefixes: number): T {
   const r = new XorShift(0x12345678);
   for (let i = 0; i < prefixes; i++) {
     const len = randomLen(r);
@@ -58,41 +66,93 @@ export function benchAddresses(): Uint32Array {
   return a;
 }
 
-function lookups(t: Dir248Lpm, addrs: Uint32Array, from: number, n: number): number {
+function lookups(t: LpmTable, addrs: Uint32Array, from: number, n: number): number {
   let sum = 0;
   for (let i = from; i < from + n; i++) sum += t.lookup(addrs[i]!);
   return sum;
 }
 
+function batchLookups(t: DxrLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
+  t.lookupBatch(views[view]!, out, STEP);
+  let sum = 0;
+  for (let i = 0; i < STEP; i++) sum += out[i]!;
+  return sum;
+}
+
+type Kind = 'dir24-8' | 'dxr' | 'dxr-batch';
+
+const ROWS: readonly (readonly [string, Kind, number])[] = [
+  ['lpm.dir24-8.lookup.1k-prefixes', 'dir24-8', 1000],
+  ['lpm.dir24-8.lookup.800k-prefixes', 'dir24-8', 800_000],
+  ['lpm.dxr.lookup.1k-prefixes', 'dxr', 1000],
+  ['lpm.dxr.lookup.800k-prefixes', 'dxr', 800_000],
+  ['lpm.dxr.batch.800k-prefixes', 'dxr-batch', 800_000],
+];
+
 export const lpmSuite: Suite = {
   name: 'lpm',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
-    for (const [id, prefixes] of [['lpm.dir24-8.lookup.1k-prefixes', 1000], ['lpm.dir24-8.lookup.800k-prefixes', 800_000]] as const) {
+    const addrs = benchAddresses();
+    // One view per step, made once, for the batch rows.
+    const views = Array.from({ length: ADDRS / STEP }, (_, i) => addrs.subarray(i * STEP, (i + 1) * STEP));
+    const out = new Int32Array(STEP);
+    const dxrTables = new Map<number, { table: DxrLpm; insertsPerSecond: number }>();
+    for (const [id, kind, prefixes] of ROWS) {
       if (!ctx.wants(id)) continue;
       ctx.progress(id);
-      const t = benchTable(prefixes);
-      const addrs = benchAddresses();
+      let t: LpmTable;
+      let about: string;
+      if (kind === 'dir24-8') {
+        const d = benchTable(prefixes);
+        t = d;
+        about = `${d.size} prefixes, ${d.tbl8GroupsInUse} tbl8 groups`;
+      } else {
+        let built = dxrTables.get(prefixes);
+        if (built === undefined) {
+          const started = performance.now();
+          const table = fill(new DxrLpm({ maxPrefixes: prefixes, maxTbl8Groups: MAX_GROUPS }), prefixes);
+          built = { table, insertsPerSecond: prefixes / ((performance.now() - started) / 1000) };
+          dxrTables.set(prefixes, built);
+        }
+        t = built.table;
+        const d = built.table;
+        about = `${d.size} prefixes, ${d.rangesInUse} ranges, ${d.nextHopsInUse} next-hop indexes, lookup reads ${(d.lookupBytes / 2 ** 20).toFixed(1)} MiB; built by single inserts at ${Math.round(built.insertsPerSecond / 1000)}k/s`;
+      }
       const checksum = lookups(t, addrs, 0, ADDRS);
       let cursor = 0;
       // The sums go to a captured variable, so the lookups cannot be optimised away.
       let sink = 0;
+      const batched = kind === 'dxr-batch' ? (t as DxrLpm) : null;
       const r = measure(
-        () => {
-          sink += lookups(t, addrs, cursor, STEP);
-          cursor = (cursor + STEP) & (ADDRS - 1);
-          return STEP;
-        },
+        batched === null
+          ? () => {
+              sink += lookups(t, addrs, cursor, STEP);
+              cursor = (cursor + STEP) & (ADDRS - 1);
+              return STEP;
+            }
+          : () => {
+              sink += batchLookups(batched, views, cursor / STEP, out);
+              cursor = (cursor + STEP) & (ADDRS - 1);
+              return STEP;
+            },
         ctx.seconds,
         ctx.warmupSeconds,
       );
-      const c = ctx.runC('lpm', [prefixes, ctx.seconds, ctx.warmupSeconds]);
+      let batchSum = checksum;
+      if (batched !== null) {
+        batchSum = 0;
+        for (let v = 0; v < views.length; v++) batchSum += batchLookups(batched, views, v, out);
+      }
+      const c = kind === 'dir24-8' ? ctx.runC('lpm', [prefixes, ctx.seconds, ctx.warmupSeconds]) : ctx.runC('lpm-dxr', [prefixes, ctx.seconds, ctx.warmupSeconds, kind === 'dxr' ? 'lookup' : 'batch']);
       const value = r.pps / 1e6;
       const base = c.ok && typeof c.value.mlookups === 'number' ? c.value.mlookups : null;
       const notes = [
         c.ok ? undefined : `no C baseline: ${c.reason}`,
         c.ok && c.value.checksum !== checksum ? `lookup sums differ: JS ${checksum}, C ${c.value.checksum}` : undefined,
-        `${t.size} prefixes, ${t.tbl8GroupsInUse} tbl8 groups`,
+        batchSum !== checksum ? `batch and single lookups differ: ${batchSum}, ${checksum}` : undefined,
+        c.ok && kind !== 'dir24-8' && typeof c.value.bytes === 'number' ? `C lookup reads ${(c.value.bytes / 2 ** 20).toFixed(1)} MiB` : undefined,
+        about,
       ].filter((x) => x !== undefined);
       rows.push({
         id,

@@ -10,7 +10,8 @@
  * How: the address space is cut into 2^K chunks by the top K bits (`directBits`, default 18).
  * Within a chunk, the answer is a step function of the low 32-K bits: a sorted list of ranges,
  * each the first offset where a next hop starts. `direct` holds two words per chunk:
- *   [hop index, 0]        the whole chunk has one answer (a leaf: no range load at all);
+ *   [next hop, 0]         the whole chunk has one answer (a leaf: one load, no range, no index);
+ *                         -1 for no prefix (the default route answers), -2 to fall back;
  *   [base, count >= 2]    its ranges are `ranges[base .. base+count)`.
  * A range is one uint32, `offset << K | hop index`, so a lookup is one direct load, a binary
  * search over a few entries that share one or two cache lines, and one load in `hopOf`.
@@ -54,11 +55,16 @@ export interface DxrOptions {
   readonly directBits?: number;
   /** Entries of the range table (default 4,194,304: 16 MB). */
   readonly maxRanges?: number;
-  /** Distinct next hops held at once, at most 2^directBits - 1 (default 65,535). */
+  /** Distinct next hops held at once, at most 2^directBits - 1 (the default). */
   readonly maxNextHops?: number;
 }
 
 const MIN_DIRECT_BITS = 16;
+/** Leaf values below 0: no prefix of length 1-32 (the default route's answer), and "ask the control plane". */
+const NO_ROUTE = -1;
+const FALL_BACK = -2;
+/** Lookups per group in `lookupBatch`: enough misses in flight to fill the load queues. */
+const BATCH = 64;
 const MAX_DIRECT_BITS = 20;
 
 export class DxrLpm implements LpmTable {
@@ -70,8 +76,8 @@ export class DxrLpm implements LpmTable {
   readonly #offsetMask: number;
   readonly #hopMask: number;
   readonly #control: Dir248Lpm;
-  /** Two words per chunk: [hop index, 0] or [range base, range count]. */
-  readonly #direct: Uint32Array;
+  /** Two words per chunk: [next hop or NO_ROUTE or FALL_BACK, 0], or [range base, range count]. */
+  readonly #direct: Int32Array;
   readonly #ranges: Uint32Array;
   /** Length of each chunk's slice (its count may be smaller after an in-place rebuild). */
   readonly #sliceLength: Uint32Array;
@@ -89,8 +95,11 @@ export class DxrLpm implements LpmTable {
   readonly #runStarts: Uint32Array;
   readonly #runHops: Int32Array;
   readonly #newCounts: Uint32Array;
-  /** The leaf index that sends a lookup to the control plane, and the chunks that hold it. */
-  readonly #fallbackIndex: number;
+  /** Direct entries of the group `lookupBatch` is working on. */
+  readonly #batchBase = new Int32Array(BATCH);
+  readonly #batchCount = new Int32Array(BATCH);
+  #touched = 0;
+  /** Chunks whose leaf is FALL_BACK. */
   readonly #fallbacks = new Set<number>();
   overflow = 0;
   rangesOverflow = 0;
@@ -102,7 +111,7 @@ export class DxrLpm implements LpmTable {
     const maxPrefixes = options.maxPrefixes ?? 1 << 20;
     const bits = options.directBits ?? 18;
     const maxRanges = options.maxRanges ?? 1 << 22;
-    const maxNextHops = options.maxNextHops ?? 65535;
+    const maxNextHops = options.maxNextHops ?? 2 ** bits - 1;
     checkMaxPrefixes('dxr lpm', maxPrefixes);
     if (!Number.isInteger(bits) || bits < MIN_DIRECT_BITS || bits > MAX_DIRECT_BITS) throw new RangeError(`dxr lpm: directBits must be an integer ${MIN_DIRECT_BITS}-${MAX_DIRECT_BITS}, got ${bits}`);
     if (!Number.isInteger(maxRanges) || maxRanges < 1 || maxRanges > 2 ** 31) throw new RangeError(`dxr lpm: maxRanges must be an integer 1-${2 ** 31}, got ${maxRanges}`);
@@ -115,11 +124,12 @@ export class DxrLpm implements LpmTable {
     this.#offsetMask = 2 ** (32 - bits) - 1;
     this.#hopMask = 2 ** bits - 1;
     this.#control = new Dir248Lpm({ maxPrefixes, maxTbl8Groups: options.maxTbl8Groups ?? 16384 });
-    this.#direct = new Uint32Array(2 << bits);
+    this.#direct = new Int32Array(2 << bits);
+    for (let c = 0; c < this.#direct.length; c += 2) this.#direct[c] = NO_ROUTE;
     this.#ranges = new Uint32Array(maxRanges);
     this.#sliceLength = new Uint32Array(1 << bits);
     this.#sliceOwner = new Int32Array(maxRanges);
-    this.#hopOf = new Int32Array(maxNextHops + 2);
+    this.#hopOf = new Int32Array(maxNextHops + 1);
     this.#hopOf[0] = -1;
     this.#hopRefs = new Uint32Array(maxNextHops + 1);
     this.#freeHops = new Int32Array(maxNextHops);
@@ -128,7 +138,6 @@ export class DxrLpm implements LpmTable {
     this.#runStarts = new Uint32Array(2 ** (32 - bits));
     this.#runHops = new Int32Array(2 ** (32 - bits));
     this.#newCounts = new Uint32Array(1 << bits);
-    this.#fallbackIndex = maxNextHops + 1;
   }
 
   get size(): number {
@@ -160,52 +169,65 @@ export class DxrLpm implements LpmTable {
     const c = (addr >>> this.#shift) << 1;
     let i = direct[c]!;
     let n = direct[c + 1]!;
-    if (n === 0) return i !== this.#fallbackIndex ? this.#hopOf[i]! : this.#control.lookup(addr);
+    if (n === 0) return i >= 0 ? i : i === NO_ROUTE ? this.#hopOf[0]! : this.#control.lookup(addr);
     const ranges = this.#ranges;
     const off = addr & this.#offsetMask;
     const bits = this.directBits;
     // Keep the last range starting at or before `off`: (off - start) >> 31 is 0 when it does.
     while (n > 1) {
       const half = n >>> 1;
-      i += half & ~((off - (ranges[i + half]! >>> bits)) >> 31);
+      i += half & ~((off - ((ranges[i + half]! >>> bits) | 0)) >> 31);
       n -= half;
     }
     return this.#hopOf[ranges[i]! & this.#hopMask]!;
   }
 
   /**
-   * Looks up `addrs[0..n)` into `out`: the direct entries of the whole batch first, then the
-   * searches, so the batch's first-level cache misses overlap instead of queueing behind searches.
+   * Looks up `addrs[0..n)` into `out`, in groups of `BATCH` and in three passes per group: the
+   * direct entries, then one load in each chunk's ranges (the middle one, where the search
+   * starts), then the searches. A single lookup is a chain of dependent loads, and the search's
+   * branches end the processor's run-ahead, so one lookup's cache misses wait for the last
+   * one's; in the first two passes every load is independent and the misses overlap.
    */
   lookupBatch(addrs: Uint32Array, out: Int32Array, n: number): void {
+    if (n > addrs.length || n > out.length) throw new RangeError(`dxr lpm lookupBatch: n ${n} is past the addresses (${addrs.length}) or the output (${out.length})`);
     const direct = this.#direct;
     const ranges = this.#ranges;
     const hopOf = this.#hopOf;
+    const base = this.#batchBase;
+    const count = this.#batchCount;
     const shift = this.#shift;
     const offMask = this.#offsetMask;
     const hopMask = this.#hopMask;
     const bits = this.directBits;
-    const fallback = this.#fallbackIndex;
-    for (let k = 0; k < n; k++) out[k] = (addrs[k]! >>> shift) << 1;
-    for (let k = 0; k < n; k++) {
-      const c = out[k]!;
-      let i = direct[c]!;
-      let m = direct[c + 1]!;
-      if (m === 0 && i === fallback) {
-        out[k] = this.#control.lookup(addrs[k]!);
-        continue;
+    let touched = 0;
+    for (let from = 0; from < n; from += BATCH) {
+      const m = Math.min(BATCH, n - from);
+      for (let k = 0; k < m; k++) {
+        const c = (addrs[from + k]! >>> shift) << 1;
+        base[k] = direct[c]!;
+        count[k] = direct[c + 1]!;
       }
-      if (m !== 0) {
-        const off = addrs[k]! & offMask;
-        while (m > 1) {
-          const half = m >>> 1;
-          i += half & ~((off - (ranges[i + half]! >>> bits)) >> 31);
-          m -= half;
+      // A leaf (count 0) touches range 0 instead: the mask is 0 for it, all ones otherwise.
+      for (let k = 0; k < m; k++) touched += ranges[(base[k]! + (count[k]! >>> 1)) & (-count[k]! >> 31)]!;
+      for (let k = 0; k < m; k++) {
+        let i = base[k]!;
+        let left = count[k]!;
+        if (left === 0) {
+          out[from + k] = i >= 0 ? i : i === NO_ROUTE ? hopOf[0]! : this.#control.lookup(addrs[from + k]!);
+          continue;
         }
-        i = ranges[i]! & hopMask;
+        const off = addrs[from + k]! & offMask;
+        while (left > 1) {
+          const half = left >>> 1;
+          i += half & ~((off - ((ranges[i + half]! >>> bits) | 0)) >> 31);
+          left -= half;
+        }
+        out[from + k] = hopOf[ranges[i]! & hopMask]!;
       }
-      out[k] = hopOf[i]!;
     }
+    // Kept so the touching loads are not dropped as unused.
+    this.#touched = touched;
   }
 
   get(prefix: number, len: number): number {
@@ -266,6 +288,7 @@ export class DxrLpm implements LpmTable {
   clear(): void {
     this.#control.clear();
     this.#direct.fill(0);
+    for (let c = 0; c < this.#direct.length; c += 2) this.#direct[c] = NO_ROUTE;
     this.#sliceLength.fill(0);
     this.#rangeEnd = 0;
     this.#rangesInUse = 0;
@@ -354,7 +377,7 @@ export class DxrLpm implements LpmTable {
     const direct = this.#direct;
     if (this.#sliceLength[c] !== 0) this.#freeSlice(c, direct[2 * c]!);
     this.#rangesInUse -= direct[2 * c + 1]!;
-    direct[2 * c] = this.#fallbackIndex;
+    direct[2 * c] = FALL_BACK;
     direct[2 * c + 1] = 0;
     this.#fallbacks.add(c);
   }
@@ -386,7 +409,8 @@ export class DxrLpm implements LpmTable {
     if (n === 1) {
       if (slice !== 0) this.#freeSlice(c, oldBase);
       this.#rangesInUse -= oldCount;
-      direct[2 * c] = this.#runIndex(0);
+      const hop = this.#runHops[0]!;
+      direct[2 * c] = hop < 0 ? NO_ROUTE : hop;
       direct[2 * c + 1] = 0;
       return;
     }
