@@ -5,7 +5,7 @@
  * Run it as `node vxlan-peer.js 'JSON'` (inside a namespace with `ip netns exec`); it prints
  * `ready` once the socket is bound (and the TAP is up), then takes commands on stdin, one a line:
  *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received` (emulated host only)
- *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter
+ *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's counters
  *   quit                 ->  stops (so does the end of stdin)
  * Used by the tests to run vnet against vnet across two processes and two namespaces.
  */

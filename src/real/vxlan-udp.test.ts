@@ -79,6 +79,35 @@ test('two VTEPs on real UDP sockets carry ARP and pings between their hosts, and
   }
 });
 
+test('a burst through the tunnel crosses the kernel as one segmented run and arrives as the datagrams sent, in order', async () => {
+  const { engine, loop, stop } = await twoVteps();
+  try {
+    assert.equal(await ping(engine, loop, 'ha', '192.168.50.2', 1), 1, 'ARP resolved first');
+    const got: number[] = [];
+    engine.app<Host>('hb').udpBind(7000, (_src, _port, payload) => {
+      if (payload.length === 1000 && payload.every((b, k) => k < 4 || b === (payload[0]! + k) % 251)) got.push(new DataView(payload.buffer, payload.byteOffset).getUint32(0));
+    });
+    // Sent between two breaths: the VTEP encapsulates all 50 in one push.
+    for (let i = 0; i < 50; i++) {
+      const payload = new Uint8Array(1000);
+      for (let k = 4; k < 1000; k++) payload[k] = (payload[0]! + k) % 251;
+      new DataView(payload.buffer).setUint32(0, i);
+      assert.equal(engine.app<Host>('ha').udpSend('192.168.50.2', 7000, payload), 'sent');
+    }
+    loop.wake();
+    const end = Date.now() + 5000;
+    while (got.length < 50 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => i));
+    assert.ok(engine.app<UdpUnderlay>('vtep-a/udp').stats().txSegmentedSends >= 1, JSON.stringify(engine.app<UdpUnderlay>('vtep-a/udp').stats()));
+    assert.ok(engine.app<UdpUnderlay>('vtep-b/udp').stats().rxCoalescedRuns >= 1, JSON.stringify(engine.app<UdpUnderlay>('vtep-b/udp').stats()));
+    await loop.stop();
+    const report = conservation(engine);
+    assert.ok(report.ok, report.problems.join('; '));
+  } finally {
+    await stop();
+  }
+});
+
 test('garbage datagrams become counted drops: the VTEP refuses bad VXLAN, the underlay refuses a datagram too big for a packet', async () => {
   const { engine, loop, port, stop } = await twoVteps();
   const junk = dgram.createSocket('udp4');
