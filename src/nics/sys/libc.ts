@@ -3,10 +3,14 @@
  * socket fds (open through node:fs, then ioctl/read/write/readv/writev), poll, epoll, eventfd, Unix sockets
  * with SCM_RIGHTS (libuv reads with read(), which drops ancillary fds), mmap and memfd.
  *
- * Every call is synchronous. Data-path callers are I/O worker threads, the only places allowed to
- * block; each thread makes its own `Libc` (koffi function objects are not shared between threads).
+ * Every call is synchronous. The engine thread only makes calls that cannot block (reads and
+ * writes on non-blocking fds, epoll_ctl); I/O worker threads are the only places that block
+ * (poll, epoll_wait). Each thread makes its own `Libc` (koffi function objects are not shared
+ * between threads). A koffi call costs 0.1 to 0.2 µs of user CPU besides the syscall; a
+ * Uint8Array argument adds about 0.25 µs over an address passed as a number (`readAt`,
+ * `writeAt`), measured with read() on an empty eventfd (about 0.5 µs in the kernel).
  * `ssize_t` is not a koffi type: `intptr_t` has its size and sign. Layouts are those of LP64 Linux
- * (x86-64, aarch64): pollfd 8 bytes, iovec 16.
+ * (x86-64, aarch64): pollfd 8 bytes, iovec 16, epoll_event 12 on x86-64 (packed) and 16 elsewhere.
  */
 import koffi from 'koffi';
 
