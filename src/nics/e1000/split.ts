@@ -70,8 +70,20 @@ export class E1000Vmm extends App<typeof VMM_DROPS, E1000VmmConf> {
       const p = fromWire.receive();
       const code = device.receive(p.buf, p.off, p.len);
       if (code === RX_OK) this.consume(p);
-      else this.drop(p, code === RX_DISABLED ? 'rx-disabled' : code === RX_FILTERED ? 'rx-filtered' : code === RX_NO_DESCRIPTORS ? 'rx-no-descriptors' : code === RX_TOO_LONG ? 'rx-too-long' : code === RX_DMA_FAULT ? 'rx-dma-fault' : 'rx-dma-fault');
+      else this.drop(p, rxReason(code));
     }
+  }
+}
+
+/** The drop reason of a receive result other than RX_OK (an unknown code is a DMA fault, as E1000Nic counts it). */
+function rxReason(code: number): 'rx-disabled' | 'rx-filtered' | 'rx-no-descriptors' | 'rx-too-long' | 'rx-dma-fault' {
+  switch (code) {
+    case RX_DISABLED: return 'rx-disabled';
+    case RX_FILTERED: return 'rx-filtered';
+    case RX_NO_DESCRIPTORS: return 'rx-no-descriptors';
+    case RX_TOO_LONG: return 'rx-too-long';
+    case RX_DMA_FAULT: return 'rx-dma-fault';
+    default: return 'rx-dma-fault';
   }
 }
 
