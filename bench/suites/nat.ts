@@ -86,7 +86,8 @@ function flowFrames(flows: number): Uint8Array[] {
   return out;
 }
 
-function prepare(translate: boolean, flows: number, fresh: boolean): Prepared {
+/** One row set up and warmed up, ready to measure (exported for same-process A/B comparisons). */
+export function prepareNat(translate: boolean, flows: number, fresh: boolean): Prepared {
   const clock = new VirtualClock();
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   const e = new Engine({ clock, pool });
@@ -156,10 +157,10 @@ export const natSuite: Suite = {
     ctx.progress('nat (interleaved with the router baseline)');
     const wanted = ids.filter((id, i) => i === 0 || ctx.wants(id));
     const setups: Record<(typeof ids)[number], () => Prepared> = {
-      'nat.route-only.64B-udp': () => prepare(false, 1024, false),
-      'nat.masquerade.64B-udp.established.1k-flows': () => prepare(true, 1024, false),
-      'nat.masquerade.64B-udp.established.64k-flows': () => prepare(true, 65536, false),
-      'nat.masquerade.new-connections': () => prepare(true, 0, true),
+      'nat.route-only.64B-udp': () => prepareNat(false, 1024, false),
+      'nat.masquerade.64B-udp.established.1k-flows': () => prepareNat(true, 1024, false),
+      'nat.masquerade.64B-udp.established.64k-flows': () => prepareNat(true, 65536, false),
+      'nat.masquerade.new-connections': () => prepareNat(true, 0, true),
     };
     const prepared = [prepareRouterForwarding(1), ...wanted.map((id) => setups[id]())];
     const pps = measureInterleaved(prepared, ctx.seconds, ctx.warmupSeconds);
