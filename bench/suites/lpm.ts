@@ -66,10 +66,54 @@ export function benchAddresses(): Uint32Array {
   return a;
 }
 
-function lookups(t: LpmTable, addrs: Uint32Array, from: number, n: number): number {
+// One loop per table class, so each call site sees one class, as in a real user of either.
+function dirLookups(t: Dir248Lpm, addrs: Uint32Array, from: number, n: number): number {
   let sum = 0;
   for (let i = from; i < from + n; i++) sum += t.lookup(addrs[i]!);
   return sum;
+}
+
+function dxrLookups(t: DxrLpm, addrs: Uint32Array, from: number, n: number): number {
+  let sum = 0;
+  for (let i = from; i < from + n; i++) sum += t.lookup(addrs[i]!);
+  return sum;
+}
+
+function lookups(t: Dir248Lpm | DxrLpm, addrs: Uint32Array, from: number, n: number): number {
+  return t instanceof DxrLpm ? dxrLookups(t, addrs, from, n) : dirLookups(t, addrs, from, n);
+}
+
+/**
+ * Update rates on a filled table: the first `n` prefixes of the fill deleted and inserted again
+ * (each a delete and an insert), and a /8 over the table inserted and deleted.
+ */
+function updateRates(t: DxrLpm, n: number): string {
+  const r = new XorShift(0x12345678);
+  const prefixes = new Uint32Array(n);
+  const lens = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    lens[i] = randomLen(r);
+    prefixes[i] = (r.next() & ((0xffff_ffff << (32 - lens[i]!)) >>> 0)) >>> 0;
+  }
+  const size = t.size;
+  let refused = 0;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const hop = t.get(prefixes[i]!, lens[i]!);
+    if (hop < 0) continue;
+    t.delete(prefixes[i]!, lens[i]!);
+    if (t.insert(prefixes[i]!, lens[i]!, hop) !== 'added') refused++;
+  }
+  const perSecond = (2 * n) / ((performance.now() - started) / 1000);
+  // A /8 the table does not hold, so deleting it puts the table back as it was.
+  let slash8 = 1 << 24;
+  while (t.get(slash8, 8) >= 0) slash8 += 1 << 24;
+  const slash8Started = performance.now();
+  if (t.insert(slash8, 8, 1) !== 'added') refused++;
+  t.delete(slash8, 8);
+  const slash8Ms = performance.now() - slash8Started;
+  const broken = refused > 0 || t.size !== size ? ` (${refused} re-inserts refused, size ${size} -> ${t.size})` : '';
+  return `${Math.round(perSecond / 1000)}k updates/s (delete and re-insert of ${n} held prefixes), a /8 inserted and deleted in ${slash8Ms.toFixed(0)} ms${broken}`;
 }
 
 function batchLookups(t: DxrLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
@@ -101,7 +145,7 @@ export const lpmSuite: Suite = {
     for (const [id, kind, prefixes] of ROWS) {
       if (!ctx.wants(id)) continue;
       ctx.progress(id);
-      let t: LpmTable;
+      let t: Dir248Lpm | DxrLpm;
       let about: string;
       if (kind === 'dir24-8') {
         const d = benchTable(prefixes);
@@ -117,7 +161,8 @@ export const lpmSuite: Suite = {
         }
         t = built.table;
         const d = built.table;
-        about = `${d.size} prefixes, ${d.rangesInUse} ranges, ${d.nextHopsInUse} next-hop indexes, lookup reads ${(d.lookupBytes / 2 ** 20).toFixed(1)} MiB; built by single inserts at ${Math.round(built.insertsPerSecond / 1000)}k/s`;
+        about = `${d.size} prefixes, ${d.rangesInUse} ranges, ${d.nextHopsInUse} next-hop indexes, lookup reads ${(d.lookupBytes / 2 ** 20).toFixed(1)} MiB`;
+        if (kind === 'dxr' && prefixes > 1000) about += `; filled by single inserts at ${Math.round(built.insertsPerSecond / 1000)}k/s; ${updateRates(d, 20_000)}`;
       }
       const checksum = lookups(t, addrs, 0, ADDRS);
       let cursor = 0;

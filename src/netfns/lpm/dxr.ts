@@ -1,27 +1,29 @@
 /**
  * DXR longest-prefix match (Zec, Rizzo, Mikuc, "DXR: towards a billion routing lookups per
- * second in software", 2012): a compact lookup structure that fits in the last-level cache,
- * rebuilt chunk by chunk from a DIR-24-8 table that serves as its control plane.
+ * second in software", 2012): a compact lookup structure, rebuilt chunk by chunk from a DIR-24-8
+ * table that serves as its control plane.
  *
  * Why: DIR-24-8 answers in one or two loads, but its 64 MB tbl24 spans 16k 4 KB pages, so with
  * many prefixes a random lookup costs a cache miss and a TLB miss. DXR keeps the same answers in
- * about 10 MB for 800k prefixes (2 MB direct table + 4 bytes per range), which the L3 holds.
+ * 8.7 MiB for the benchmark's 800k prefixes (2 MiB direct table, 4 bytes per range, 1 MiB of
+ * next-hop indexes), small enough for the last-level cache when it is not shared with others.
  *
  * How: the address space is cut into 2^K chunks by the top K bits (`directBits`, default 18).
  * Within a chunk, the answer is a step function of the low 32-K bits: a sorted list of ranges,
- * each the first offset where a next hop starts. `direct` holds two words per chunk:
+ * each the first offset where a next hop starts. `direct` holds two int32 per chunk:
  *   [next hop, 0]         the whole chunk has one answer (a leaf: one load, no range, no index);
- *                         -1 for no prefix (the default route answers), -2 to fall back;
- *   [base, count >= 2]    its ranges are `ranges[base .. base+count)`.
- * A range is one uint32, `offset << K | hop index`, so a lookup is one direct load, a binary
- * search over a few entries that share one or two cache lines, and one load in `hopOf`.
- * The search is branch-free (a mask, not an if) so independent lookups overlap in the CPU.
+ *   [-1, 0]               no prefix of length 1-32 covers the chunk: the default route answers;
+ *   [-2, 0]               fall back to the control plane (see Updates);
+ *   [base, count >= 2]    the chunk's ranges are `ranges[base .. base+count)`.
+ * A range is one uint32, `offset << K | hop index`: a lookup is one direct load, a binary search
+ * over a few entries sharing one or two cache lines (steps chosen by a mask, not a branch), and
+ * one load in `hopOf`.
  *
  * Next-hop indexes: a range has K bits for its next hop, fewer than the 24 `LpmTable` promises,
- * so next hops go through an index table as adjacency indexes do in real FIBs: `hopOf[i]` is the
- * next hop of index i, reference-counted by the prefixes using it. Index 0 means "no prefix of
- * length 1-32": `hopOf[0]` is the default route's next hop or -1, so the default route changes
- * without touching a chunk.
+ * so ranges name next hops by index, as real FIBs use adjacency indexes: `hopOf[i]` is the next
+ * hop of index i, reference-counted by the prefixes using it, at most `maxNextHops`. Index 0
+ * means "no prefix of length 1-32": `hopOf[0]` is the default route's next hop or -1, so the
+ * default route changes without touching a chunk.
  *
  * Updates: the DIR-24-8 table takes the insert or delete, then every chunk the prefix overlaps
  * (one for /K and longer, 2^(K-len) for shorter) is rebuilt from its `runs()`. The new ranges
@@ -29,19 +31,27 @@
  * and the control plane is put back, so a refused insert leaves the table as it was. A delete can
  * add ranges too (deleting a /16 under which a /24 has the same next hop splits a leaf into
  * three) but must apply, so a chunk it leaves without room falls back: its direct entry sends the
- * lookup to the control plane (exact, slower) until an update makes room for it again. Slices of the
- * range table are allocated exactly: a chunk whose ranges no longer fit its slice moves to the
- * end, and when the end is reached the live slices are slid down in address order (compaction,
- * linear in the ranges held). A delete never adds ranges (it only removes boundaries).
+ * lookup to the control plane (exact, slower) until a later update makes room for it. Slices of
+ * the range table are allocated exactly: a chunk whose ranges no longer fit its slice moves to
+ * the end, and when the end is reached the live slices are slid down in address order
+ * (compaction, linear in the ranges held).
  *
  * Invariants: every chunk's ranges start at offset 0 and adjacent ranges differ in hop index;
- * `rangesInUse` is the sum of the counts of non-leaf chunks; the answers of a chunk are exactly
- * those of the control plane, from its ranges or by falling back; slice starts are recorded in
+ * `rangesInUse` is the sum of the counts of non-leaf chunks; a chunk answers exactly as the
+ * control plane does, from its leaf, its ranges or by falling back; slice starts are recorded in
  * `#sliceOwner` (the chunk, or -(length+1) for a freed slice) so compaction can walk them.
  *
  * Bounds: `maxPrefixes` and `maxTbl8Groups` (the control plane's), `maxRanges`, `maxNextHops`
- * (below 2^K); gauges `size`, `rangesInUse`, `nextHopsInUse`, `fallbackChunks`; `overflow` counts every refused
- * insert, `rangesOverflow` and `nextHopOverflow` those refused for their own reason.
+ * (below 2^K); gauges `size`, `rangesInUse`, `nextHopsInUse`, `fallbackChunks`, `lookupBytes`;
+ * `overflow` counts every refused insert, `rangesOverflow` and `nextHopOverflow` those refused
+ * for their own reason. Memory: the lookup arrays above, plus `#sliceOwner` (4 bytes per range
+ * slot) and the control plane (tbl24's pages that prefixes touch, 1 KB per tbl8 group).
+ *
+ * Costs measured (bench/suites/lpm.ts, a shared two-core machine): a scalar lookup is a chain of
+ * dependent loads (direct entry, range probes, next-hop index) whose search loop ends on a
+ * data-dependent branch, so successive lookups overlap little, and while other processes share
+ * the cache the 8.7 MiB does not stay in it; DIR-24-8's one independent load per lookup
+ * overlaps better there. `lookupBatch` issues each level's loads for 64 addresses together.
  */
 import { Dir248Lpm } from './dir24-8.js';
 import { type LpmEntry, type LpmInsertResult, type LpmTable, checkMaxPrefixes, checkNextHop, checkPrefix } from './lpm.js';
