@@ -5,8 +5,9 @@
  * Receive: `pull` reads the (non-blocking) TAP fd itself, once per frame, straight into a pool
  * packet: the virtio-net header lands in the packet's headroom and the frame at `p.off`, so a
  * frame costs one read() and no copy or thread hop in vnet. It reads until the kernel says
- * EAGAIN or the output link is full. The kernel's TAP queue (txqueuelen frames) is the only
- * RX queue, so frames keep their order.
+ * EAGAIN, the output link is full, or 1 MB has been read (so the push that follows copies
+ * cache-warm data). The kernel's TAP queue (txqueuelen frames) is the only RX queue, so frames
+ * keep their order.
  * Waking an idle engine: the port's I/O worker (tap-worker.ts) sleeps in epoll_wait with the
  * TAP registered one-shot. The engine loop calls `armWakeup()` before it sleeps (RealLoop does);
  * the first frame then wakes the worker, which rings the loop's doorbell (`TapPortConf.doorbell`).
@@ -101,6 +102,14 @@ export interface TapPortStats {
 }
 
 const BATCH = 256;
+/**
+ * Bytes one `pull` reads before it lets the breath go on to push them: 16 GSO packets of 64 KB.
+ * The write to the other TAP then copies data the read left in the cache. Measured on 2 vCPUs
+ * (AMD EPYC, 512 KB L2 per core), TCP with offloads, two sets of 5 alternating runs, medians:
+ * 4 streams 0.81-0.83 s of vnet CPU per GB against 0.90-0.96 s with only the 256-frame limit,
+ * 1 stream 0.87-0.89 s against 0.90-0.94 s.
+ */
+const RX_BYTES_PER_PULL = 1 << 20;
 /** Ethernet header plus two VLAN tags. */
 const L2_OVERHEAD = 14 + 8;
 /** Data room of the offload pool: a 64 KB IP packet plus L2 headers. */
@@ -252,7 +261,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     const fd = this.#fd;
     const readLen = this.#rxReadLen;
     let budget = out === undefined ? BATCH : Math.min(BATCH, out.writable());
-    while (budget-- > 0) {
+    let bytes = 0;
+    while (budget-- > 0 && bytes < RX_BYTES_PER_PULL) {
       const p = pool.alloc();
       if (p === null) {
         if (this.#readIntoScratch()) continue;
@@ -267,6 +277,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       }
       this.generated++;
       this.rxFrames++;
+      bytes += n;
       // tun returns the frame's full length even when it had to cut it to fit the buffer.
       const frameLen = n - VNET_HDR_LEN;
       if (frameLen < 14) {
