@@ -179,7 +179,7 @@ export class DxrLpm implements LpmTable {
     const c = (addr >>> this.#shift) << 1;
     let i = direct[c]!;
     let n = direct[c + 1]!;
-    if (n === 0) return i >= 0 ? i : i === NO_ROUTE ? this.#hopOf[0]! : this.#control.lookup(addr);
+    if (n === 0) return i >= 0 ? i : this.#notALeafHop(i, addr);
     const ranges = this.#ranges;
     const off = addr & this.#offsetMask;
     const bits = this.directBits;
@@ -224,7 +224,7 @@ export class DxrLpm implements LpmTable {
         let i = base[k]!;
         let left = count[k]!;
         if (left === 0) {
-          out[from + k] = i >= 0 ? i : i === NO_ROUTE ? hopOf[0]! : this.#control.lookup(addrs[from + k]!);
+          out[from + k] = i >= 0 ? i : this.#notALeafHop(i, addrs[from + k]!);
           continue;
         }
         const off = addrs[from + k]! & offMask;
@@ -238,6 +238,11 @@ export class DxrLpm implements LpmTable {
     }
     // Kept so the touching loads are not dropped as unused.
     this.#touched = touched;
+  }
+
+  /** The answer for a leaf without a next hop, kept out of line so the lookup stays small. */
+  #notALeafHop(leaf: number, addr: number): number {
+    return leaf === NO_ROUTE ? this.#hopOf[0]! : this.#control.lookup(addr);
   }
 
   get(prefix: number, len: number): number {
