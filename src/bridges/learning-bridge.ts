@@ -125,6 +125,7 @@ interface PortSettings {
 }
 
 export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf> {
+  override readonly offloadHandling = 'passes-on';
   #fdb: HashMacTable;
   #ageingNs = DEFAULT_AGEING_S * NS_PER_S;
   #vlanFiltering = false;

@@ -15,6 +15,17 @@ import type { Link } from './link.js';
 import type { Packet, PacketPool } from './packet.js';
 import type { Engine } from './engine.js';
 
+/**
+ * What an app does with a packet that carries offload state (`Packet.gsoSize` > 0: one TCP
+ * segment of up to 64 KB; `Packet.csumStart` >= 0: an unfinished L4 checksum):
+ * - 'no': it expects wire-size frames with finished checksums (the default: routers, NAT,
+ *   tunnels and anything not checked).
+ * - 'passes-on': it forwards such a packet unchanged (header bytes may be retagged), so it can
+ *   take one only when every app it sends to can (the learning bridge).
+ * - 'finishes': it delivers such a packet correctly itself (a TAP port: as it came, or segmented).
+ */
+export type OffloadHandling = 'no' | 'passes-on' | 'finishes';
+
 /** A table of drop reasons: name -> one-line description. */
 export type DropTable = Readonly<Record<string, string>>;
 
@@ -39,6 +50,8 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
   generated = 0;
   /** Packets this app terminated (delivered to a local stack, answered, absorbed). */
   consumed = 0;
+  /** How this app treats packets with offload state; ports sending to a 'no' app finish them first. */
+  readonly offloadHandling: OffloadHandling = 'no';
   /** Period of `tick()` in nanoseconds of engine time; 0 means the app has no tick. */
   tickInterval = 0;
   conf: Conf;

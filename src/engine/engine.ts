@@ -97,6 +97,8 @@ export class Engine {
   readonly #tickTimers = new Map<string, Timer>();
   #timerSeq = 0;
   breaths = 0;
+  /** Bumped by every `configure()`: an app that caches something it learnt by walking the graph recomputes it when this changes. */
+  graphVersion = 0;
   /** Packets that were queued on links removed by a reconfiguration. */
   linkRemovalDrops = 0;
   /** Breaths that ended with packets still queued because `maxPushPasses` was reached. */
@@ -190,6 +192,7 @@ export class Engine {
       touched.add(from.app);
       touched.add(to.app);
     }
+    this.graphVersion++;
     for (const name of touched) this.apps.get(name)?.relink?.();
     this.#rebuildSchedule();
   }
