@@ -24,8 +24,12 @@
  * kernel may hand over one TCP segment of up to 64 KB with a partial checksum. It crosses vnet
  * as ONE packet from this port's own pool of 64 KB buffers, its virtio-net header kept in the
  * packet's offload fields. Leaving through a TAP with offloads, it goes out as it came; through
- * one without, it is segmented or its checksum completed here (offload.ts). Without offloads the
- * kernel finishes every checksum itself and the port uses the engine's pool.
+ * one without, it is segmented or its checksum completed here (offload.ts). When the apps behind
+ * the output link cannot all take such packets (a router, a NAT, a VTEP: see `App.offloadHandling`
+ * and rx-offload.ts), the port finishes them on receive instead: a GSO packet becomes wire
+ * segments in the engine's pool, a partial checksum is completed, and nothing behind the port
+ * sees offload state. Without offloads the kernel finishes every checksum itself and the port
+ * uses the engine's pool.
  *
  * Failure: a TAP whose interface is deleted fails its next read or the worker's watch with the
  * errno; the port then reports `error` and drops what it is asked to send ('tap-gone'). Bad
@@ -40,6 +44,7 @@ import { type Packet, PacketPool } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
+import { OffloadFinisher } from './rx-offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_WAKEUPS, CTL_STOP, CTL_TX_DOWN, CTL_WATCHING, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
 import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
@@ -54,6 +59,7 @@ export const TAP_DROPS = {
   'bad-hdr-len': 'virtio-net header: hdr_len beyond the frame',
   'gso-not-tcp': 'GSO packet whose headers are not Ethernet/IP/TCP',
   'gso-bad-headers': 'GSO packet whose TCP header is not where csum_start says, or is cut short',
+  'gso-segment-too-big': 'GSO packet to segment on receive whose gso_size makes segments larger than the MTU or the pool\'s buffers',
   'pool-empty': 'no free packet buffer for a received frame',
   'no-output': 'the port is not linked, frames from the TAP have nowhere to go',
   'tx-ring-full': 'the TAP worker has not caught up: transmit ring full',
@@ -85,6 +91,14 @@ export interface TapPortStats {
   readonly txSegments: number;
   /** Checksums completed by vnet for a port without offloads. */
   readonly txChecksumsCompleted: number;
+  /** GSO packets cut into segments on receive, because an app behind this port cannot take them. */
+  readonly rxSegmented: number;
+  /** Segments those packets became. */
+  readonly rxSegments: number;
+  /** Partial checksums completed on receive, for the same reason. */
+  readonly rxChecksumsCompleted: number;
+  /** Whether received offloaded packets are currently finished before they enter the graph. */
+  readonly rxFinishing: boolean;
   /** Frames written by the engine thread straight from the packet (the TX ring was empty). */
   readonly txDirect: number;
   /** Frames the kernel refused because the interface was down. */
@@ -115,12 +129,20 @@ const L2_OVERHEAD = 14 + 8;
 /** Data room of the offload pool: a 64 KB IP packet plus L2 headers. */
 const GSO_DATA_ROOM = 65536 + 512;
 const GSO_POOL_PACKETS = 256;
+/**
+ * Room a pull keeps on its output link while it segments on receive: a 64 KB packet at the
+ * MSS of a 1500-byte MTU is 46 segments. Smaller MSSs can make more; those beyond the room are
+ * counted as the link's drops.
+ */
+const SEGMENT_RESERVE = 64;
 
 function roundUp8(n: number): number {
   return (n + 7) & ~7;
 }
 
 export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
+  /** Sends offloaded packets to the kernel as they are with offloads on, segmented or completed without. */
+  override readonly offloadHandling = 'finishes';
   readonly ifname: string;
   readonly offloads: boolean;
   readonly mtu: number;
@@ -141,6 +163,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly #rxScratch: Uint8Array;
   readonly #maxFrame: number;
   readonly #segmenter: TsoSegmenter;
+  readonly #finisher: OffloadFinisher;
   readonly #wake = new Uint8Array(8);
   #closed = false;
   #error: string | null = null;
@@ -176,6 +199,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     this.#copier = new ByteCopier(this.#libc);
     this.#rxPoolAddress = this.#copier.address(new Uint8Array(this.#rxPool.backing, 0, 1));
     this.#segmenter = new TsoSegmenter(this.#copier);
+    // Segments go to the engine's pool, unless its buffers are smaller than this port's frames.
+    this.#finisher = new OffloadFinisher(this.#maxFrame <= this.pool.dataRoom ? this.pool : this.#rxPool, this.#maxFrame, this.#copier);
     this.#fd = openTap(this.#libc, { name: conf.ifname, offloads: this.offloads, vnetHeaderSize: VNET_HDR_LEN });
     let eventFd = -1;
     let epollFd = -1;
@@ -243,6 +268,10 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       rxGsoPackets: this.rxGsoPackets,
       txSegments: this.txSegments,
       txChecksumsCompleted: this.txChecksumsCompleted,
+      rxSegmented: this.#finisher.segmented,
+      rxSegments: this.#finisher.segments,
+      rxChecksumsCompleted: this.#finisher.checksumsCompleted,
+      rxFinishing: this.#finisher.finishing,
       txDirect: this.txDirect,
       txLinkDown: Atomics.load(this.#ctl, CTL_TX_DOWN) + this.#txLinkDown,
       rxEmptyReads: this.#rxEmptyReads,
@@ -261,8 +290,11 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     const fd = this.#fd;
     const readLen = this.#rxReadLen;
     let budget = out === undefined ? BATCH : Math.min(BATCH, out.writable());
+    const fin = this.#finisher;
+    const finishing = fin.refresh(this.engine, out, this.offloads);
     let bytes = 0;
     while (budget-- > 0 && bytes < RX_BYTES_PER_PULL) {
+      if (finishing && out !== undefined && out.writable() < SEGMENT_RESERVE) return;
       const p = pool.alloc();
       if (p === null) {
         if (this.#readIntoScratch()) continue;
@@ -299,8 +331,20 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
         this.drop(p, 'oversize');
         continue;
       }
-      if (out === undefined) this.drop(p, 'no-output');
-      else out.transmit(p);
+      if (out === undefined) {
+        this.drop(p, 'no-output');
+        continue;
+      }
+      const r = fin.deliver(p, out);
+      if (r === 'sent') continue;
+      if (r === 'segmented') {
+        // Each segment is a new packet; the received one is used up.
+        this.generated += fin.made;
+        for (let i = 0; i < fin.missed; i++) this.countDrop('pool-empty');
+        this.consume(p);
+      } else {
+        this.drop(p, r);
+      }
     }
   }
 

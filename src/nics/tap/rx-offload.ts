@@ -1,0 +1,144 @@
+/**
+ * Finishing offloaded packets on receive, for a port whose packets would meet an app that
+ * cannot take them.
+ *
+ * A TAP with offloads hands vnet one TCP segment of up to 64 KB with a partial checksum. The
+ * learning bridge passes such a packet on and a TAP port delivers it, but a router would forward
+ * an unfinished checksum and a VTEP refuses it as bigger than the overlay MTU. So a receiving
+ * port asks `offloadsTakenBehind(link)` which case it is in. That question walks the graph from
+ * its output link: an app that 'finishes' such packets ends a branch, one that 'passes-on' is
+ * followed through each of its output links, and any 'no' anywhere means no. The walk allocates,
+ * so the port caches the answer per `engine.graphVersion`.
+ *
+ * The port puts every received packet on its link through `OffloadFinisher.deliver`. When the
+ * answer is no, a GSO packet is cut into wire segments (`TsoSegmenter`), each written straight into a fresh
+ * pool packet and put on the link; the original is then the caller's to consume. A packet with
+ * only a partial checksum has it completed in place. Nothing is allocated per packet.
+ *
+ * Conservation: the caller counts the received packet as generated, then as consumed once it is
+ * segmented; each segment is generated (it is a new packet), and each segment that found no free
+ * buffer is generated and dropped. The caller reads `made` and `missed` to do that.
+ */
+import type { Engine } from '../../engine/engine.js';
+import type { Link } from '../../engine/link.js';
+import type { Packet, PacketPool } from '../../engine/packet.js';
+import { type BytesCopy, completeChecksum, TsoSegmenter, type TsoError } from './offload.js';
+
+/**
+ * True when every app a packet put on `link` can reach takes offloaded packets: the app at its
+ * end 'finishes' them, or 'passes-on' them and every app behind it does too. Control plane only
+ * (it allocates a visited set).
+ */
+export function offloadsTakenBehind(engine: Engine, link: Link): boolean {
+  const seen = new Set<string>();
+  const walk = (l: Link): boolean => {
+    const app = engine.apps.get(l.to.app);
+    if (app === undefined) return false;
+    if (app.offloadHandling === 'finishes') return true;
+    if (app.offloadHandling !== 'passes-on') return false;
+    // A cycle of bridges adds no app that could refuse.
+    if (seen.has(app.name)) return true;
+    seen.add(app.name);
+    for (const out of Object.values(app.output)) if (!walk(out)) return false;
+    return true;
+  };
+  return walk(link);
+}
+
+export type FinishError =
+  | TsoError
+  /** A segment would be larger than the port's frames (gso_size above the MTU) or the pool's buffers. */
+  | 'gso-segment-too-big';
+
+/** What `OffloadFinisher.deliver` did with a packet, or why it refused it (the caller then drops it). */
+export type DeliverResult =
+  /** The packet went on the link (its checksum completed first, when it was partial and the graph needs that). */
+  | 'sent'
+  /** The packet was cut into segments, `made` of them sent and `missed` lost to an empty pool; the packet is the caller's to consume. */
+  | 'segmented'
+  | FinishError;
+
+/** Turns offloaded packets into ordinary frames on the way into the graph, when the graph needs that. One per port. */
+export class OffloadFinisher {
+  readonly #segmenter: TsoSegmenter;
+  readonly #pool: PacketPool;
+  readonly #maxFrame: number;
+  #version = -1;
+  #link: Link | null = null;
+  /** Whether packets put on the current link are finished first (decided by `refresh`). */
+  finishing = false;
+  /** Segments put on the link by the last segmenting `deliver` (including any the full link refused). */
+  made = 0;
+  /** Segments of the last segmenting `deliver` that found no free packet buffer. */
+  missed = 0;
+  /** GSO packets segmented, segments made, partial checksums completed. */
+  segmented = 0;
+  segments = 0;
+  checksumsCompleted = 0;
+
+  /** Segments are written into packets of `pool`, each at most `maxFrame` bytes. */
+  constructor(pool: PacketPool, maxFrame: number, bytes?: BytesCopy) {
+    this.#segmenter = new TsoSegmenter(bytes);
+    this.#pool = pool;
+    this.#maxFrame = maxFrame;
+  }
+
+  /**
+   * Decides again whether to finish packets put on `out`, when the graph changed since the last
+   * call (one comparison otherwise). `offloads` false (the port gets no offloaded packets) means never.
+   */
+  refresh(engine: Engine, out: Link | undefined, offloads: boolean): boolean {
+    if (this.#version !== engine.graphVersion || this.#link !== (out ?? null)) {
+      this.#version = engine.graphVersion;
+      this.#link = out ?? null;
+      this.finishing = offloads && out !== undefined && !offloadsTakenBehind(engine, out);
+    }
+    return this.finishing;
+  }
+
+  /** Puts `p` on `out`: as it is, with its checksum completed, or as segments (see `DeliverResult`). */
+  deliver(p: Packet, out: Link): DeliverResult {
+    if (this.finishing) {
+      if (p.gsoSize > 0) {
+        const bad = this.#segment(p, out);
+        if (bad !== null) return bad;
+        this.segmented++;
+        this.segments += this.made;
+        return 'segmented';
+      }
+      if (p.csumStart >= 0) {
+        completeChecksum(p.buf, p.off, p.len, p.csumStart - p.off, p.csumOffset);
+        p.csumStart = -1;
+        p.csumOffset = 0;
+        this.checksumsCompleted++;
+      }
+    }
+    out.transmit(p);
+    return 'sent';
+  }
+
+  #segment(p: Packet, out: Link): FinishError | null {
+    this.made = 0;
+    this.missed = 0;
+    const seg = this.#segmenter;
+    const bad = seg.begin(p);
+    if (bad !== null) return bad;
+    const pool = this.#pool;
+    const first = seg.segmentLength(0);
+    if (first > this.#maxFrame || first > pool.dataRoom) return 'gso-segment-too-big';
+    const n = seg.count;
+    for (let i = 0; i < n; i++) {
+      const q = pool.alloc();
+      if (q === null) {
+        this.missed++;
+        continue;
+      }
+      q.len = seg.emit(i, q.buf, q.off);
+      q.inPort = p.inPort;
+      q.traceId = p.traceId;
+      this.made++;
+      out.transmit(q);
+    }
+    return null;
+  }
+}
