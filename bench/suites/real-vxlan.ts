@@ -3,16 +3,18 @@
  *   kernel  a Linux vxlan device in each namespace over a veth pair (the baseline)
  *   vnet    the same veth underlay, but in each namespace a vnet process (src/real/vxlan-peer.ts)
  *           whose VTEP sits on a real UDP socket, with a TAP interface as its access port where
- *           the kernel setup has its vxlan device
- *   vnet-no-offloads  the same, with the socket's UDP GSO and GRO off (one trip through the kernel
- *           per datagram)
+ *           the kernel setup has its vxlan device. The socket has UDP GSO and GRO, the TAP has
+ *           checksum and TSO offloads: a sender's TCP comes out of the TAP 64 KB at a time and
+ *           the TAP port cuts it into wire segments in front of the VTEP
+ *   vnet-no-tap-offloads  the same without the TAP offloads (one TAP read per frame)
+ *   vnet-no-offloads  without any offloads (also one trip through the kernel per datagram)
  * Rows: TCP 1 stream (Gbit/s), UDP with 64-byte datagrams (packets/s received), and CPU seconds
  * per GB moved in the TCP run (iperf3's own figures for both of its ends, plus /proc/PID/stat of
  * the two vnet processes, I/O worker threads included). Each vnet row has the kernel row as its
  * baseline; its ratio is vnet / kernel.
  *
  * Optional: needs root, /dev/net/tun and iperf3, and runs only with VNET_BENCH_REAL=1 (about
- * 45 s: 6 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
+ * 60 s: 8 runs of VNET_BENCH_REAL_SECONDS, default 5, times VNET_BENCH_REAL_ROUNDS, default 1).
  * Both setups are built up front and each test visits them in turn (the order rotating every
  * round), so a row and its baseline ran seconds apart under the same load; with several rounds
  * each figure is a median. Otherwise one row says why it skipped.
@@ -25,8 +27,8 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { type BenchContext, repoRoot, type Row, type Suite, round } from '../lib.js';
 
-type Setup = 'kernel' | 'vnet' | 'vnet-no-offloads';
-const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-offloads'];
+type Setup = 'kernel' | 'vnet' | 'vnet-no-tap-offloads' | 'vnet-no-offloads';
+const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-tap-offloads', 'vnet-no-offloads'];
 const UNDER_A = '10.241.0.1';
 const UNDER_B = '10.241.0.2';
 const A = '192.168.241.1';
@@ -146,7 +148,7 @@ async function build(setup: Setup): Promise<Env> {
       if (setup === 'kernel') {
         ip('-n', e.ns, 'link', 'add', ifname, 'type', 'vxlan', 'id', String(VNI), 'dstport', '4789', 'remote', e.remote, 'local', e.under, 'dev', e.dev);
       } else {
-        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450 }, offloads: setup === 'vnet' });
+        const peer = new VnetPeer(e.ns, { local: e.under, remotes: [e.remote], vni: VNI, tap: { ifname, mtu: 1450, offloads: setup === 'vnet' }, offloads: setup !== 'vnet-no-offloads' });
         peers.push(peer);
         const first = await peer.next();
         if (first !== 'ready') throw new Error(`vnet peer in ${e.ns}: ${first}`);
@@ -244,7 +246,7 @@ export const realVxlanSuite: Suite = {
   async run(ctx: BenchContext): Promise<Row[]> {
     const ids = SETUPS.flatMap((s) => [`real-vxlan.${s}.tcp-1`, `real-vxlan.${s}.udp-64B`, `real-vxlan.${s}.tcp-1.cpu`]);
     if (!ids.some((id) => ctx.wants(id))) return [];
-    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 30 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
+    const why = process.env.VNET_BENCH_REAL !== '1' ? 'optional suite: set VNET_BENCH_REAL=1 to run it (about 60 s)' : tapUnavailableReason() ?? (haveCommand('iperf3') ? null : 'iperf3 is not installed');
     if (why !== null) return [{ id: 'real-vxlan', unit: '-', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${why}` }];
     const seconds = Number(process.env.VNET_BENCH_REAL_SECONDS ?? 5);
     const rounds = Number(process.env.VNET_BENCH_REAL_ROUNDS ?? 1);

@@ -5,7 +5,7 @@
  * Run it as `node vxlan-peer.js 'JSON'` (inside a namespace with `ip netns exec`); it prints
  * `ready` once the socket is bound (and the TAP is up), then takes commands on stdin, one a line:
  *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received` (emulated host only)
- *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's counters
+ *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's and the TAP's counters
  *   quit                 ->  stops (so does the end of stdin)
  * Used by the tests to run vnet against vnet across two processes and two namespaces.
  */
@@ -30,9 +30,11 @@ export interface VxlanPeerConf {
   readonly hostMac?: string;
   /**
    * Instead of the emulated host: a TAP interface of this name (MTU `mtu`, default 1450) on the
-   * VTEP's access port. The caller gives it addresses.
+   * VTEP's access port. The caller gives it addresses. With `offloads` (default false) the TAP
+   * takes checksum and TSO offloads: a sending namespace costs one TAP read per 64 KB of TCP,
+   * and the port cuts it into wire segments in front of the VTEP (which takes no offloaded packets).
    */
-  readonly tap?: { readonly ifname: string; readonly mtu?: number };
+  readonly tap?: { readonly ifname: string; readonly mtu?: number; readonly offloads?: boolean };
   /** UDP GSO and GRO on the underlay socket (default true). */
   readonly offloads?: boolean;
 }
@@ -49,7 +51,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
     ...(conf.offloads !== undefined ? { offloads: conf.offloads } : {}),
   });
   if (conf.tap !== undefined) {
-    g.app('h', TapPort, { ifname: conf.tap.ifname, mtu: conf.tap.mtu ?? 1450, doorbell: loop.doorbell });
+    g.app('h', TapPort, { ifname: conf.tap.ifname, mtu: conf.tap.mtu ?? 1450, offloads: conf.tap.offloads ?? false, doorbell: loop.doorbell });
     g.connect('h.port', 'vtep.h');
   } else {
     if (conf.hostIp === undefined) throw new Error('vxlan peer: hostIp is required without tap');
@@ -71,7 +73,8 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
       const udp = engine.app<UdpUnderlay>('vtep/udp');
       const drops: Record<string, number> = {};
       for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
-      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats() }));
+      const tap = conf.tap !== undefined ? engine.app<TapPort>('h').stats() : null;
+      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats(), ...(tap !== null ? { tap } : {}) }));
     }
     if (cmd === 'ping' && addr !== undefined && conf.tap === undefined) {
       const n = Number(count ?? 3);
