@@ -12,11 +12,11 @@
  * guest's own copies, so `vnet compare nics` can show what full emulation costs per packet.
  */
 import { App, type AppContext } from '../../engine/app.js';
-import type { Packet } from '../../engine/packet.js';
 import { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
 import { parseMac } from '../../wire/mac.js';
-import { E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG, type E1000Hooks } from './device.js';
+import { E1000Device, type E1000Hooks } from './device.js';
 import { E1000Driver, type GuestStack } from './driver.js';
+import { GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
 
 const E1000_DROPS = {
   'tx-ring-full': 'the guest driver\'s transmit ring was full',
@@ -30,8 +30,6 @@ const E1000_DROPS = {
   'no-output': 'the port the frame leaves by has no link',
   'pool-empty': 'no packet buffer for a frame',
 } as const;
-
-const RX_REASONS = ['rx-disabled', 'rx-filtered', 'rx-no-descriptors', 'rx-dma-fault', 'rx-too-long'] as const;
 
 export interface E1000NicConf {
   /** The MAC in the NIC's EEPROM. */
@@ -50,7 +48,8 @@ export class E1000Nic extends App<typeof E1000_DROPS, E1000NicConf> {
   readonly device: E1000Device;
   readonly driver: E1000Driver;
   #irq = false;
-  #rxPartial: Packet | null = null;
+  readonly #paths: GuestFramePaths;
+  readonly #hooks: DevicePathHooks;
 
   constructor(ctx: AppContext, conf: E1000NicConf) {
     super(ctx, conf, E1000_DROPS);
@@ -72,7 +71,14 @@ export class E1000Nic extends App<typeof E1000_DROPS, E1000NicConf> {
       interrupt: () => { this.#irq = true; },
     };
     this.device = new E1000Device(this.memory, { mac }, hooks);
-    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#toStack(mem, addr, len, more) };
+    this.#hooks = { drop: (p, reason) => this.drop(p, reason), consume: (p) => this.consume(p) };
+    this.#paths = new GuestFramePaths({
+      alloc: () => this.alloc(),
+      drop: (p, reason) => this.drop(p, reason),
+      countDrop: (reason) => this.countDrop(reason),
+      consume: (p) => this.consume(p),
+    });
+    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#paths.toStack(mem, addr, len, more, this.output.guest) };
     this.driver = new E1000Driver(this.device, this.memory, new GuestAllocator(this.memory), stack, {
       ...(conf.rxRing !== undefined ? { rxRing: conf.rxRing } : {}),
       ...(conf.txRing !== undefined ? { txRing: conf.txRing } : {}),
@@ -86,31 +92,14 @@ export class E1000Nic extends App<typeof E1000_DROPS, E1000NicConf> {
   }
 
   override held(): number {
-    return this.#rxPartial === null ? 0 : 1;
+    return this.#paths.held;
   }
 
   override push(): void {
     const fromGuest = this.input.guest;
-    if (fromGuest !== undefined && !fromGuest.empty()) {
-      const driver = this.driver;
-      while (!fromGuest.empty()) {
-        const p = fromGuest.receive();
-        if (!driver.up) this.drop(p, 'nic-down');
-        else if (driver.transmit(p.buf, p.off, p.len)) this.consume(p);
-        else this.drop(p, 'tx-ring-full');
-      }
-      driver.flush();
-    }
+    if (fromGuest !== undefined) this.#paths.fromStack(fromGuest, this.driver);
     const fromWire = this.input.wire;
-    if (fromWire !== undefined) {
-      const device = this.device;
-      while (!fromWire.empty()) {
-        const p = fromWire.receive();
-        const code = device.receive(p.buf, p.off, p.len);
-        if (code === RX_OK) this.consume(p);
-        else this.drop(p, rxReason(code));
-      }
-    }
+    if (fromWire !== undefined) wireToDevice(fromWire, this.device, this.#hooks);
     this.#serviceInterrupts();
   }
 
@@ -119,42 +108,5 @@ export class E1000Nic extends App<typeof E1000_DROPS, E1000NicConf> {
       this.#irq = false;
       this.driver.interrupt();
     }
-  }
-
-  /** The guest stack takes a received frame out of its RAM. */
-  #toStack(mem: GuestMemory, addr: number, len: number, more: boolean): void {
-    let p = this.#rxPartial;
-    if (p === null) {
-      p = this.alloc();
-      if (p === null) {
-        this.countDrop('pool-empty');
-        return;
-      }
-    }
-    if (p.off + p.len + len > p.buf.length) {
-      this.#rxPartial = null;
-      this.drop(p, 'rx-too-long');
-      return;
-    }
-    p.buf.set(mem.bytes.subarray(addr, addr + len), p.off + p.len);
-    p.len += len;
-    if (more) {
-      this.#rxPartial = p;
-      return;
-    }
-    this.#rxPartial = null;
-    const out = this.output.guest;
-    if (out === undefined) this.drop(p, 'no-output');
-    else out.transmit(p);
-  }
-}
-
-function rxReason(code: number): (typeof RX_REASONS)[number] {
-  switch (code) {
-    case RX_DISABLED: return 'rx-disabled';
-    case RX_FILTERED: return 'rx-filtered';
-    case RX_NO_DESCRIPTORS: return 'rx-no-descriptors';
-    case RX_DMA_FAULT: return 'rx-dma-fault';
-    default: return code === RX_TOO_LONG ? 'rx-too-long' : 'rx-dma-fault';
   }
 }

@@ -7,10 +7,10 @@
  * guests; both run the same device model and driver code.
  */
 import { App, type AppContext } from '../../engine/app.js';
-import type { Packet } from '../../engine/packet.js';
 import type { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
-import { E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
+import { E1000Device } from './device.js';
 import { E1000Driver, type GuestStack, type Mmio } from './driver.js';
+import { GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
 
 const VMM_DROPS = {
   'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
@@ -36,6 +36,7 @@ export class E1000Vmm extends App<typeof VMM_DROPS, E1000VmmConf> {
   readonly device: E1000Device;
   /** Called when the interrupt line goes up: the VMM injects the interrupt into the guest. */
   onInterrupt: (() => void) | null = null;
+  readonly #hooks: DevicePathHooks = { drop: (p, reason) => this.drop(p, reason), consume: (p) => this.consume(p) };
 
   constructor(ctx: AppContext, conf: E1000VmmConf) {
     super(ctx, conf, VMM_DROPS);
@@ -64,26 +65,7 @@ export class E1000Vmm extends App<typeof VMM_DROPS, E1000VmmConf> {
 
   override push(): void {
     const fromWire = this.input.wire;
-    if (fromWire === undefined) return;
-    const device = this.device;
-    while (!fromWire.empty()) {
-      const p = fromWire.receive();
-      const code = device.receive(p.buf, p.off, p.len);
-      if (code === RX_OK) this.consume(p);
-      else this.drop(p, rxReason(code));
-    }
-  }
-}
-
-/** The drop reason of a receive result other than RX_OK (an unknown code is a DMA fault, as E1000Nic counts it). */
-function rxReason(code: number): 'rx-disabled' | 'rx-filtered' | 'rx-no-descriptors' | 'rx-too-long' | 'rx-dma-fault' {
-  switch (code) {
-    case RX_DISABLED: return 'rx-disabled';
-    case RX_FILTERED: return 'rx-filtered';
-    case RX_NO_DESCRIPTORS: return 'rx-no-descriptors';
-    case RX_TOO_LONG: return 'rx-too-long';
-    case RX_DMA_FAULT: return 'rx-dma-fault';
-    default: return 'rx-dma-fault';
+    if (fromWire !== undefined) wireToDevice(fromWire, this.device, this.#hooks);
   }
 }
 
@@ -110,11 +92,16 @@ const MAX_ISR_RUNS = 4;
 /** The guest half: the e1000 driver between the guest's IP stack and its rings. */
 export class E1000GuestDriver extends App<typeof DRIVER_DROPS, E1000GuestDriverConf> {
   readonly driver: E1000Driver;
-  #rxPartial: Packet | null = null;
+  readonly #paths = new GuestFramePaths({
+    alloc: () => this.alloc(),
+    drop: (p, reason) => this.drop(p, reason),
+    countDrop: (reason) => this.countDrop(reason),
+    consume: (p) => this.consume(p),
+  });
 
   constructor(ctx: AppContext, conf: E1000GuestDriverConf) {
     super(ctx, conf, DRIVER_DROPS);
-    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#toStack(mem, addr, len, more) };
+    const stack: GuestStack = { receive: (mem, addr, len, more) => this.#paths.toStack(mem, addr, len, more, this.output.stack) };
     this.driver = new E1000Driver(conf.mmio, conf.memory, conf.allocator, stack);
     this.driver.init();
     this.serviceInterrupts();
@@ -125,52 +112,17 @@ export class E1000GuestDriver extends App<typeof DRIVER_DROPS, E1000GuestDriverC
   }
 
   override held(): number {
-    return this.#rxPartial === null ? 0 : 1;
+    return this.#paths.held;
   }
 
   override push(): void {
     const fromStack = this.input.stack;
-    if (fromStack !== undefined && !fromStack.empty()) {
-      const driver = this.driver;
-      while (!fromStack.empty()) {
-        const p = fromStack.receive();
-        if (!driver.up) this.drop(p, 'nic-down');
-        else if (driver.transmit(p.buf, p.off, p.len)) this.consume(p);
-        else this.drop(p, 'tx-ring-full');
-      }
-      driver.flush();
-    }
+    if (fromStack !== undefined) this.#paths.fromStack(fromStack, this.driver);
     this.serviceInterrupts();
   }
 
   /** Runs the interrupt handler while the VMM has raised the line since the last look. */
   serviceInterrupts(): void {
     for (let i = 0; i < MAX_ISR_RUNS && this.conf.takeInterrupt(); i++) this.driver.interrupt();
-  }
-
-  #toStack(mem: GuestMemory, addr: number, len: number, more: boolean): void {
-    let p = this.#rxPartial;
-    if (p === null) {
-      p = this.alloc();
-      if (p === null) {
-        this.countDrop('pool-empty');
-        return;
-      }
-    }
-    if (p.off + p.len + len > p.buf.length) {
-      this.#rxPartial = null;
-      this.drop(p, 'rx-too-long');
-      return;
-    }
-    p.buf.set(mem.bytes.subarray(addr, addr + len), p.off + p.len);
-    p.len += len;
-    if (more) {
-      this.#rxPartial = p;
-      return;
-    }
-    this.#rxPartial = null;
-    const out = this.output.stack;
-    if (out === undefined) this.drop(p, 'no-output');
-    else out.transmit(p);
   }
 }
