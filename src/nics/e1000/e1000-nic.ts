@@ -16,20 +16,9 @@ import { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
 import { parseMac } from '../../wire/mac.js';
 import { E1000Device, type E1000Hooks } from './device.js';
 import { E1000Driver, type GuestStack } from './driver.js';
-import { GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
+import { E1000_DEVICE_DROPS, E1000_DRIVER_TX_DROPS, GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
 
-const E1000_DROPS = {
-  'tx-ring-full': 'the guest driver\'s transmit ring was full',
-  'nic-down': 'the guest driver has not brought the NIC up',
-  'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
-  'rx-disabled': 'receive is off (RCTL.EN clear) or the link is down',
-  'rx-filtered': 'the receive address filter refused the destination MAC',
-  'rx-no-descriptors': 'no receive descriptor was posted: a missed packet (MPC, RNBC)',
-  'rx-dma-fault': 'a receive descriptor or buffer lies outside guest RAM',
-  'rx-too-long': 'frame longer than the receive limit (RCTL.LPE clear)',
-  'no-output': 'the port the frame leaves by has no link',
-  'pool-empty': 'no packet buffer for a frame',
-} as const;
+const E1000_DROPS = { ...E1000_DRIVER_TX_DROPS, ...E1000_DEVICE_DROPS } as const;
 
 export interface E1000NicConf {
   /** The MAC in the NIC's EEPROM. */

@@ -13,6 +13,24 @@ import type { GuestMemory } from '../../vm/guest-memory.js';
 import { type E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
 import type { E1000Driver } from './driver.js';
 
+/** The device side's drop reasons (the VMM half, and E1000Nic). */
+export const E1000_DEVICE_DROPS = {
+  'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
+  'rx-disabled': 'receive is off (RCTL.EN clear) or the link is down',
+  'rx-filtered': 'the receive address filter refused the destination MAC',
+  'rx-no-descriptors': 'no receive descriptor was posted: a missed packet (MPC, RNBC)',
+  'rx-dma-fault': 'a receive descriptor or buffer lies outside guest RAM',
+  'rx-too-long': 'frame longer than the receive limit (RCTL.LPE clear)',
+  'no-output': 'the port the frame leaves by has no link',
+  'pool-empty': 'no packet buffer for a frame',
+} as const;
+
+/** The guest driver's transmit-side drop reasons. */
+export const E1000_DRIVER_TX_DROPS = {
+  'tx-ring-full': 'the guest driver\'s transmit ring was full',
+  'nic-down': 'the guest driver has not brought the NIC up',
+} as const;
+
 /** Drop reasons of the device's receive results other than RX_OK. */
 export type E1000RxDrop = 'rx-disabled' | 'rx-filtered' | 'rx-no-descriptors' | 'rx-too-long' | 'rx-dma-fault';
 

@@ -10,18 +10,9 @@ import { App, type AppContext } from '../../engine/app.js';
 import type { GuestAllocator, GuestMemory } from '../../vm/guest-memory.js';
 import { E1000Device } from './device.js';
 import { E1000Driver, type GuestStack, type Mmio } from './driver.js';
-import { GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
+import { E1000_DEVICE_DROPS, E1000_DRIVER_TX_DROPS, GuestFramePaths, wireToDevice, type DevicePathHooks } from './frame-paths.js';
 
-const VMM_DROPS = {
-  'tx-bad-frame': 'the device discarded a frame: descriptor outside guest RAM, too long, or a runt',
-  'rx-disabled': 'receive is off (RCTL.EN clear) or the link is down',
-  'rx-filtered': 'the receive address filter refused the destination MAC',
-  'rx-no-descriptors': 'no receive descriptor was posted: a missed packet (MPC, RNBC)',
-  'rx-dma-fault': 'a receive descriptor or buffer lies outside guest RAM',
-  'rx-too-long': 'frame longer than the receive limit (RCTL.LPE clear)',
-  'no-output': 'the port the frame leaves by has no link',
-  'pool-empty': 'no packet buffer for a frame',
-} as const;
+const VMM_DROPS = E1000_DEVICE_DROPS;
 
 /** Register exits of the e1000 BAR. */
 export const E1000_EXIT = { read: 1, write: 2 } as const;
@@ -70,8 +61,7 @@ export class E1000Vmm extends App<typeof VMM_DROPS, E1000VmmConf> {
 }
 
 const DRIVER_DROPS = {
-  'tx-ring-full': 'the guest driver\'s transmit ring was full',
-  'nic-down': 'the guest driver has not brought the NIC up',
+  ...E1000_DRIVER_TX_DROPS,
   'rx-too-long': 'a received frame spanning more buffers than a packet holds',
   'no-output': 'the port the frame leaves by has no link',
   'pool-empty': 'no packet buffer for a frame',
