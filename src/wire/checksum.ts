@@ -16,6 +16,15 @@ export function foldSum(sum: number): number {
   return sum;
 }
 
+/**
+ * Ones'-complement sum, unfolded, of the five 32-bit words of a minimal IPv4 header read as
+ * big-endian numbers (the fast paths read a header this way once and use the words after);
+ * below 2^20, so two folds of `(s & 0xffff) + (s >>> 16)` finish it.
+ */
+export function ipv4HeaderWordsSum(w0: number, w1: number, w2: number, w3: number, w4: number): number {
+  return (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (w3 >>> 16) + (w3 & 0xffff) + (w4 >>> 16) + (w4 & 0xffff);
+}
+
 /** Ones'-complement sum of `len` bytes at `off`, plus `seed`, folded to 16 bits (not complemented). An odd last byte is padded with zero. */
 export function internetSum(buf: Uint8Array, off: number, len: number, seed = 0): number {
   let sum = seed;

@@ -38,7 +38,7 @@
 import { App, type AppContext } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
-import { checksumUpdate16 } from '../../wire/checksum.js';
+import { checksumUpdate16, ipv4HeaderWordsSum } from '../../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
 import {
   ICMP_DEST_UNREACHABLE,
@@ -323,7 +323,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const dst = mem.getUint32(at + 16);
     const total = w0 & 0xffff;
     if (total < IPV4_MIN_HEADER_LEN || total > avail) return this.#receiveIpv4Slow(p, iface);
-    let sum = (w0 >>> 16) + total + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+    let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
     if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');

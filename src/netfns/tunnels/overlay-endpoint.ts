@@ -54,7 +54,7 @@ import type { Packet } from '../../engine/packet.js';
 import { NS_PER_MS, NS_PER_S } from '../../engine/clock.js';
 import { HashMacTable, LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
 import { type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
-import { internetChecksum } from '../../wire/checksum.js';
+import { internetChecksum, ipv4HeaderWordsSum } from '../../wire/checksum.js';
 import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { formatMac } from '../../wire/mac.js';
 import { type OverlaySettings } from './settings.js';
@@ -814,7 +814,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const total = w0 & 0xffff;
     if (total < hlen) return this.drop(p, 'outer-bad-total-length');
     if (total > avail) return this.drop(p, 'outer-truncated');
-    let sum = (w0 >>> 16) + total + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+    let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
     for (let k = IPV4; k < hlen; k += 4) {
       const w = mem.getUint32(ipAt + k);
       sum += (w >>> 16) + (w & 0xffff);
