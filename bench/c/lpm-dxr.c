@@ -17,63 +17,14 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define TBL24 (1u << 24)
-#define ADDRS (1u << 20)
-#define MAX_GROUPS 16384
+#include "lpm-table.h"
+
 #define HOPS 65536
 
-static uint32_t *tbl24, *tbl8;
-static uint32_t groups_used;
-static uint32_t rng_state;
 static int32_t *direct;
 static uint32_t *ranges;
 static int32_t *hop_of;
 static unsigned K, SHIFT;
-
-static uint32_t next_rand(void) {
-  uint32_t s = rng_state;
-  s ^= s << 13;
-  s ^= s >> 17;
-  s ^= s << 5;
-  rng_state = s;
-  return s;
-}
-
-static int random_len(void) {
-  uint32_t r = next_rand() % 1000;
-  if (r < 5) return 8 + (int)(next_rand() % 8);
-  if (r < 350) return 16 + (int)(next_rand() % 8);
-  if (r < 990) return 24;
-  return 25 + (int)(next_rand() % 8);
-}
-
-/* DIR-24-8 insert, as in bench/c/lpm.c: the control plane the ranges are built from. */
-static void insert(uint32_t prefix, int len, uint32_t nh) {
-  uint32_t value = (nh << 6) | (uint32_t)len;
-  if (len <= 24) {
-    uint32_t start = prefix >> 8, end = start + (1u << (24 - len));
-    for (uint32_t i = start; i < end; i++) {
-      uint32_t e = tbl24[i], depth = e & 63;
-      if (depth == 63) {
-        uint32_t base = (e >> 6) << 8;
-        for (uint32_t j = base; j < base + 256; j++) if ((tbl8[j] & 63) <= (uint32_t)len) tbl8[j] = value;
-      } else if (depth <= (uint32_t)len) {
-        tbl24[i] = value;
-      }
-    }
-    return;
-  }
-  uint32_t idx = prefix >> 8, e = tbl24[idx];
-  if ((e & 63) != 63) {
-    if (groups_used == MAX_GROUPS) return;
-    uint32_t g = groups_used++;
-    for (uint32_t j = 0; j < 256; j++) tbl8[(g << 8) + j] = e;
-    e = (g << 6) | 63;
-    tbl24[idx] = e;
-  }
-  uint32_t start = ((e >> 6) << 8) + (prefix & 255), end = start + (1u << (32 - len));
-  for (uint32_t j = start; j < end; j++) if ((tbl8[j] & 63) <= (uint32_t)len) tbl8[j] = value;
-}
 
 /* Hop index of a DIR-24-8 entry: 0 for none, else next hop + 1 (next hops are below 2^16 here). */
 static uint32_t index_of(uint32_t e) { return e == 0 ? 0 : (e >> 6) + 1; }
