@@ -29,7 +29,7 @@ import { App, type AppContext } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
-import { checksumUpdate16 } from '../../wire/checksum.js';
+import { checksumUpdate16, ipv4HeaderWordsSum } from '../../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
 import { formatIpv4Addr, inPrefix, parseCidr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import { Ipv4View } from '../../wire/ipv4.js';
@@ -334,7 +334,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     let src = mem.getUint32(at + 12);
     let dst = mem.getUint32(at + 16);
     if (w0 >>> 24 === 0x45) {
-      let sum = (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+      let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
       sum = (sum & 0xffff) + (sum >>> 16);
       sum = (sum & 0xffff) + (sum >>> 16);
       if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');
