@@ -32,7 +32,11 @@ export interface RealLabOptions {
   readonly nsPrefix?: string;
   /** Prefix of app names, when several labs share one engine (the daemon). */
   readonly appPrefix?: string;
-  /** TAP offloads (checksum, TSO): one 64 KB packet per TCP burst. Safe with bridges; default false. */
+  /**
+   * TAP offloads (checksum, TSO): one 64 KB packet per TCP burst. Safe with any node behind a
+   * port: a TAP port whose packets can meet an app that takes no offloaded packets (a router,
+   * NAT, tunnel, veth) segments them on receive. Default false.
+   */
   readonly offloads?: boolean;
   /** Doorbell of the engine loop, rung by the TAP workers. */
   readonly doorbell?: SharedArrayBuffer;
