@@ -198,8 +198,12 @@ export class TsoSegmenter {
     return this.#hdrEnd - this.#off + Math.min(this.#gsoSize, this.#payloadEnd - start);
   }
 
-  /** Writes segment `i` (0 <= i < count) at `dst[dstOff..]`; returns its length. */
-  emit(i: number, dst: Uint8Array, dstOff: number): number {
+  /**
+   * Writes segment `i` (0 <= i < count) at `dst[dstOff..]`; returns its length. `dstView`, a
+   * DataView over the same bytes with the same offsets (a packet's `view` for its `buf`), lets
+   * the TCP checksum read 32 bits at a time.
+   */
+  emit(i: number, dst: Uint8Array, dstOff: number, dstView?: DataView): number {
     const src = this.#src;
     const hdrBytes = this.#hdrEnd - this.#off;
     const start = this.#hdrEnd + i * this.#gsoSize;
@@ -242,9 +246,32 @@ export class TsoSegmenter {
     dst[l4 + 13] = flags;
     dst[l4 + 16] = 0;
     dst[l4 + 17] = 0;
-    const c = ~internetSum(dst, l4, tcpLen, pseudo) & 0xffff;
+    const c = ~(dstView !== undefined ? wordSum(dstView, l4, tcpLen, pseudo) : internetSum(dst, l4, tcpLen, pseudo)) & 0xffff;
     dst[l4 + 16] = c >>> 8;
     dst[l4 + 17] = c & 0xff;
     return hdrBytes + chunk;
   }
+}
+
+/**
+ * `internetSum` reading 32-bit big-endian words through a DataView: half the loads of the byte
+ * loop. The sum of 16-bit halves stays below 2^53 for any length a packet can have.
+ * Measured on 64 KB in one process, CPU time, 5 interleaved runs on the loaded 2-vCPU machine:
+ * 0.40-1.13 ns per byte against 0.76-1.29 for the byte loop.
+ */
+export function wordSum(view: DataView, off: number, len: number, seed: number): number {
+  let sum = seed;
+  const end = off + len;
+  const end4 = off + (len & ~3);
+  let i = off;
+  for (; i < end4; i += 4) {
+    const w = view.getUint32(i);
+    sum += (w >>> 16) + (w & 0xffff);
+  }
+  if (i + 1 < end) {
+    sum += view.getUint16(i);
+    i += 2;
+  }
+  if (i < end) sum += view.getUint8(i) << 8;
+  return foldSum(sum);
 }

@@ -133,7 +133,7 @@ export class OffloadFinisher {
         this.missed++;
         continue;
       }
-      q.len = seg.emit(i, q.buf, q.off);
+      q.len = seg.emit(i, q.buf, q.off, q.view);
       q.inPort = p.inPort;
       q.traceId = p.traceId;
       this.made++;
