@@ -20,12 +20,13 @@
  * each figure is a median. Otherwise one row says why it skipped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
-import { type BenchContext, repoRoot, type Row, type Suite, round } from '../lib.js';
+import { type BenchContext, repoRoot, type Row, type Suite } from '../lib.js';
+import { baselineRow, median, statCpuSeconds } from './real-common.js';
 
 type Setup = 'kernel' | 'vnet' | 'vnet-no-tap-offloads' | 'vnet-no-offloads';
 const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-tap-offloads', 'vnet-no-offloads'];
@@ -51,21 +52,6 @@ interface Measured {
   readonly cpuIperfPerGB: number;
   readonly cpuSwitchPerGB: number;
   readonly drops: string;
-}
-
-function statCpuSeconds(pid: number): number {
-  // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((x, y) => x - y);
-  return v.length === 0 ? 0 : v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 }
 
 /** One vnet VTEP process in `ns` (`ip netns exec` execs node, so the child's pid is node's). */
@@ -164,7 +150,7 @@ async function build(setup: Setup): Promise<Env> {
   return {
     nsA,
     nsB,
-    switchCpu: () => peers.reduce((s, p) => s + statCpuSeconds(p.pid), 0),
+    switchCpu: () => peers.reduce((s, p) => s + statCpuSeconds(`/proc/${p.pid}/stat`), 0),
     drops: async () => {
       const parts: string[] = [];
       for (const [i, p] of peers.entries()) for (const [k, v] of Object.entries((await p.stats()).drops)) parts.push(`${i === 0 ? 'A' : 'B'} ${k} ${v}`);
@@ -230,15 +216,7 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
 }
 
 function row(id: string, unit: string, value: number, base: number | null, note?: string): Row {
-  return {
-    id,
-    unit,
-    value: round(value),
-    nsPerPacket: null,
-    baseline: base === null ? null : { name: 'kernel-vxlan', value: round(base) },
-    ratio: base === null || base === 0 ? null : round(value / base),
-    ...(note !== undefined && note !== '' ? { note } : {}),
-  };
+  return baselineRow(id, unit, value, 'kernel-vxlan', base, note);
 }
 
 export const realVxlanSuite: Suite = {

@@ -33,7 +33,8 @@ import { TapPort } from '../../src/nics/tap/tap-port.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { RealLoop } from '../../src/real/loop.js';
 import { addNamespace, haveCommand, ip, iperf3, type Iperf3End, nsExec, tryIp, uniqueName, waitForLink } from '../../src/real/netns.js';
-import { type BenchContext, type Row, type Suite, round } from '../lib.js';
+import { type BenchContext, type Row, type Suite } from '../lib.js';
+import { baselineRow, median, statCpuSeconds } from './real-common.js';
 
 type Setup = 'veth' | 'linux-bridge' | 'ovs' | 'vnet' | 'vnet-offloads';
 const SETUPS: readonly Setup[] = ['veth', 'linux-bridge', 'ovs', 'vnet', 'vnet-offloads'];
@@ -60,12 +61,6 @@ interface Env {
   readonly vnetCpu: () => number;
   /** CPU seconds of vnet's engine thread (0 for the other setups). */
   readonly engineCpu: () => number;
-}
-
-function statCpuSeconds(path: string): number {
-  // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function selfCpuSeconds(): number {
@@ -232,11 +227,6 @@ async function iperf(env: Env, seconds: number, args: readonly string[]): Promis
   return iperf3(env.nsA, env.nsB, B, seconds, args);
 }
 
-function median(values: readonly number[]): number {
-  const v = [...values].sort((x, y) => x - y);
-  return v.length === 0 ? 0 : v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-}
-
 /**
  * Builds every setup first, then measures each test in rounds that visit the setups in turn (the
  * order rotating every round), so a row and its baselines ran seconds apart under the same load
@@ -303,19 +293,11 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
 }
 
 function row(id: string, unit: string, value: number, base: number | null, note?: string): Row {
-  return {
-    id,
-    unit,
-    value: round(value),
-    nsPerPacket: null,
-    baseline: base === null ? null : { name: 'linux-bridge', value: round(base) },
-    ratio: base === null || base === 0 ? null : round(value / base),
-    ...(note !== undefined ? { note } : {}),
-  };
+  return baselineRow(id, unit, value, 'linux-bridge', base, note);
 }
 
 function ratioRow(id: string, unit: string, value: number, baseName: string, base: number): Row {
-  return { id, unit, value: round(value), nsPerPacket: null, baseline: { name: baseName, value: round(base) }, ratio: base === 0 ? null : round(value / base) };
+  return baselineRow(id, unit, value, baseName, base);
 }
 
 export const realSuite: Suite = {
