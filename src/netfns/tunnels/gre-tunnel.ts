@@ -120,10 +120,11 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
     if (hlen > len) return this.#reject(p, 'gre-truncated');
     if (!hasKey) return this.#reject(p, 'gre-no-key');
     const keyAt = a + (hasSum ? 8 : 4);
-    const seg = this.segmentIndexOf(mem.getUint32(keyAt));
+    const d = this.dp;
+    const seg = d.segmentOf(mem.getUint32(keyAt));
     if (seg < 0) return this.#reject(p, 'unknown-key');
-    if (!this.mayUse(remote, seg)) return this.#reject(p, 'key-not-allowed');
-    if ((head & 0xffff) !== (this.segmentIsIp(seg) ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
+    if (!d.mayUse(remote, seg)) return this.#reject(p, 'key-not-allowed');
+    if ((head & 0xffff) !== (d.segmentIsIp[seg] === 1 ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
     if (hasSum && internetSum(p.buf, at, len) !== 0xffff) return this.#reject(p, 'gre-bad-checksum');
     if (this.#sequencing) {
       if (!hasSeq) return this.#reject(p, 'gre-no-sequence');
@@ -138,7 +139,7 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
       this.#rxSeq[pair] = seq;
       this.#rxSeen[pair] = 1;
     }
-    this.innerOffset = at + hlen;
+    d.innerOffset = at + hlen;
     return seg;
   }
 

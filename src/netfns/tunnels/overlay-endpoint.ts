@@ -57,6 +57,7 @@ import { type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } 
 import { internetChecksum, ipv4HeaderWordsSum } from '../../wire/checksum.js';
 import { formatIpv4Addr, prefixMask } from '../../wire/ipv4-addr.js';
 import { formatMac } from '../../wire/mac.js';
+import { OUTER_WORDS, OverlayDataPath } from './overlay-data-path.js';
 import { type OverlaySettings } from './settings.js';
 import { U32Index } from './u32-index.js';
 
@@ -144,41 +145,21 @@ const ETHERTYPE_VLAN = 0x8100;
 
 export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> extends App<D, C> {
   protected readonly settings: OverlaySettings;
-  /** IP protocol of the outer datagram: 17 (UDP) for VXLAN, 47 for GRE. */
-  protected readonly ipProtocol: number;
-  /** Bytes of tunnel header after the outer IPv4 header. */
-  protected readonly tunnelLen: number;
-  /** Where the inner frame starts, set by `readTunnel`. */
-  protected innerOffset = 0;
-  /** Where the inner frame ends: the outer datagram's end unless `readTunnel` narrows it. */
-  protected innerEnd = 0;
+  /**
+   * Everything the per-packet paths read, in one object of one class for every tunnel (see
+   * overlay-data-path.ts): load it once per packet, then work on it.
+   */
+  protected readonly dp: OverlayDataPath;
+  /** Segment index -> VNI or key. */
+  protected readonly segmentIds: Uint32Array;
+  /** Remote index -> underlay IP. */
+  protected readonly remoteIps: Uint32Array;
 
   readonly #portNames: string[];
   readonly #portIndex = new Map<string, number>();
-  #outLinks: (Link | null)[];
-  #underlayOut: Link | null = null;
   #inLinks: Link[] = [];
   /** Port index per input link; -1 for the underlay, -2 for an unknown port. */
   #inPorts = new Int32Array(0);
-  /** port -> segment of untagged frames, or -1. */
-  readonly #untagged: Int32Array;
-  /** port * 4096 + vlan -> segment, or -1 (only trunk ports have entries). */
-  readonly #tagged: Int32Array;
-  readonly #trunk: Uint8Array;
-  /**
-   * Ports bound with `flow`: the frame's tunnelId picks the segment. Their members are
-   * port * 4096 + segment index (never more than 4095 segments), in the place of the VLAN.
-   */
-  readonly #flow: Uint8Array;
-  /** Segment index -> VNI or key. */
-  protected readonly segmentIds: Uint32Array;
-  readonly #segmentIndex: U32Index;
-  readonly #segmentIsIp: Uint8Array;
-  /** Per segment: local members as port * 4096 + vlan. */
-  readonly #members: Int32Array[];
-  /** Per segment: remote indices to replicate to. */
-  readonly #floodTo: Int32Array[];
-  readonly #arpSuppress: (ReadonlyMap<number, number> | undefined)[];
   /** IP-over-GRE: per segment, the MAC of the local host (hi16, lo32), learned from what it sends. */
   readonly #ipPeerHi: Int32Array;
   readonly #ipPeerLo: Uint32Array;
@@ -187,91 +168,51 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #ipHeld: (Packet | null)[];
   readonly #ipHeldSince: Float64Array;
   #ipHeldCount = 0;
-  /** Remote index -> underlay IP; its next hop; the next hop's MAC once resolved. */
-  protected readonly remoteIps: Uint32Array;
-  readonly #remoteByIp: U32Index;
-  readonly #remoteNextHop: Uint32Array;
-  readonly #remoteResolved: Uint8Array;
-  /** Ones'-complement sum of the outer IPv4 header words that do not change per packet. */
-  readonly #remoteSum: Int32Array;
-  /**
-   * Per remote, the outer header as big-endian words from the frame start (OUTER_WORDS each):
-   * Ethernet destination and source, then the IPv4 words that never change. Words 4 (length,
-   * id) and 6 (checksum, first half of the source address) are written per packet.
-   */
-  readonly #outer: Int32Array;
-  /** Per segment, the tunnel header words after the outer UDP header (VXLAN) or IPv4 header (GRE), or null when the subclass writes them per packet. */
-  #tunnelWords: Int32Array | null = null;
-  /** Words per segment in `#tunnelWords`. */
-  #tunnelStride = 0;
-  /** The outer UDP destination port when the tunnel rides on UDP (VXLAN), else 0. */
-  readonly #udpPort: number;
-  /** Ethernet + IPv4 + tunnel header bytes. */
-  readonly #encapLen: number;
-  readonly #ip: number;
-  readonly #learning: boolean;
-  /** remote * segments + segment -> 1 when the remote may use the segment. */
-  readonly #allowed: Uint8Array;
   /** Underlay ARP: answers for our address, learns and resolves next hops (hosts/arp-resolver.ts). */
   readonly #arp: ArpResolver<ArpIface>;
   readonly #underlayIface: ArpIface;
-  readonly #fdb: HashMacTable;
   readonly #ageingNs: number;
-  readonly #macHi: number;
-  readonly #macLo: number;
-  readonly #overlayMtu: number;
-  #ipId = 0;
   #ticks = 0;
-  readonly #stats: Omit<OverlayStats, 'arpRequests' | 'neighbourOverflows'> = { encapsulated: 0, decapsulated: 0, floods: 0, arpSuppressed: 0, fragNeeded: 0, learnedRemote: 0, cloneFailures: 0 };
 
   constructor(ctx: AppContext, conf: C, drops: D, settings: OverlaySettings, tunnel: OverlayTunnel) {
     super(ctx, conf, drops);
     const s = settings;
     this.settings = s;
-    this.ipProtocol = tunnel.ipProtocol;
-    this.tunnelLen = tunnel.tunnelLen;
-    this.#udpPort = tunnel.udpPort ?? 0;
-    this.#ip = s.ip >>> 0;
-    this.#learning = s.learning;
+    const ipProtocol = tunnel.ipProtocol;
     const encapLen = ETH + IPV4 + tunnel.tunnelLen;
-    this.#encapLen = encapLen;
-    this.#macLo = s.mac >>> 0;
-    this.#macHi = (s.mac - this.#macLo) / TWO_POW_32;
-    this.#overlayMtu = s.mtu - encapLen;
+    const macLo = s.mac >>> 0;
+    const macHi = (s.mac - macLo) / TWO_POW_32;
     this.#portNames = [...s.ports.keys()];
     this.#portNames.forEach((n, i) => this.#portIndex.set(n, i));
     const nPorts = this.#portNames.length;
     const nSeg = s.segments.length;
-    this.#outLinks = new Array<Link | null>(nPorts).fill(null);
-    this.segmentIds = Uint32Array.from(s.segments);
-    this.#segmentIndex = new U32Index(s.segments);
-    this.#segmentIsIp = Uint8Array.from(s.segments, (id) => (s.segmentPayload.get(id) === 'ip' ? 1 : 0));
-    this.#untagged = new Int32Array(nPorts).fill(-1);
-    this.#trunk = new Uint8Array(nPorts);
-    this.#tagged = new Int32Array(nPorts * VLANS).fill(-1);
-    this.#flow = new Uint8Array(nPorts);
+    const segmentIds = Uint32Array.from(s.segments);
+    this.segmentIds = segmentIds;
+    const segmentIndex = new U32Index(s.segments);
+    const untagged = new Int32Array(nPorts).fill(-1);
+    const trunk = new Uint8Array(nPorts);
+    const tagged = new Int32Array(nPorts * VLANS).fill(-1);
+    const flowPorts = new Uint8Array(nPorts);
     const members: number[][] = s.segments.map(() => []);
     for (const [name, bindings] of s.ports) {
       const port = this.#portIndex.get(name)!;
       const flow = s.flowPorts.has(name);
-      if (flow) this.#flow[port] = 1;
+      if (flow) flowPorts[port] = 1;
       for (const b of bindings) {
-        const seg = this.#segmentIndex.get(b.segment);
+        const seg = segmentIndex.get(b.segment);
         if (flow) {
-          this.#tagged[port * VLANS + seg] = seg;
+          tagged[port * VLANS + seg] = seg;
           members[seg]!.push(port * VLANS + seg);
           continue;
         }
-        if (b.vlan === 0) this.#untagged[port] = seg;
+        if (b.vlan === 0) untagged[port] = seg;
         else {
-          this.#trunk[port] = 1;
-          this.#tagged[port * VLANS + b.vlan] = seg;
+          trunk[port] = 1;
+          tagged[port * VLANS + b.vlan] = seg;
         }
         members[seg]!.push(port * VLANS + b.vlan);
       }
     }
-    this.#members = members.map((m) => Int32Array.from(m));
-    this.#arpSuppress = s.segments.map((id) => s.arpSuppress.get(id));
     this.#ipPeerHi = new Int32Array(nSeg);
     this.#ipPeerLo = new Uint32Array(nSeg);
     this.#ipPeerKnown = new Uint8Array(nSeg);
@@ -285,32 +226,58 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       return r;
     };
     const allowedPairs: [number, number][] = [];
-    for (const [id, ips] of s.flood) for (const ip of ips) allowedPairs.push([remoteOf(ip), this.#segmentIndex.get(id)]);
-    for (const st of s.statics) allowedPairs.push([remoteOf(st.remote), this.#segmentIndex.get(st.segment)]);
+    for (const [id, ips] of s.flood) for (const ip of ips) allowedPairs.push([remoteOf(ip), segmentIndex.get(id)]);
+    for (const st of s.statics) allowedPairs.push([remoteOf(st.remote), segmentIndex.get(st.segment)]);
     const nRem = remotes.length;
     this.remoteIps = Uint32Array.from(remotes);
-    this.#remoteByIp = new U32Index(remotes);
-    this.#allowed = new Uint8Array(Math.max(1, nRem * nSeg));
-    for (const [r, seg] of allowedPairs) this.#allowed[r * nSeg + seg] = 1;
-    this.#floodTo = s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => this.#remoteByIp.get(ip)));
+    const remoteByIp = new U32Index(remotes);
+    const allowed = new Uint8Array(Math.max(1, nRem * nSeg));
+    for (const [r, seg] of allowedPairs) allowed[r * nSeg + seg] = 1;
     const mask = prefixMask(s.prefixLen);
-    this.#remoteNextHop = Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway));
-    this.#remoteResolved = new Uint8Array(nRem);
-    // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
-    this.#remoteSum = Int32Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | this.ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff));
-    this.#outer = new Int32Array(Math.max(1, nRem) * OUTER_WORDS);
+    const outer = new Int32Array(Math.max(1, nRem) * OUTER_WORDS);
     for (let r = 0; r < nRem; r++) {
       const w = r * OUTER_WORDS;
       const ip = remotes[r]!;
       // Words 0 and 1 (the next hop's MAC) are written when it resolves.
-      this.#outer[w + 1] = this.#macHi;
-      this.#outer[w + 2] = this.#macLo;
-      this.#outer[w + 3] = (ETHERTYPE_IPV4 << 16) | 0x4500;
-      this.#outer[w + 5] = (0x4000 << 16) | (64 << 8) | this.ipProtocol;
-      this.#outer[w + 6] = s.ip >>> 16;
-      this.#outer[w + 7] = ((s.ip & 0xffff) << 16) | (ip >>> 16);
-      this.#outer[w + 8] = ip & 0xffff;
+      outer[w + 1] = macHi;
+      outer[w + 2] = macLo;
+      outer[w + 3] = (ETHERTYPE_IPV4 << 16) | 0x4500;
+      outer[w + 5] = (0x4000 << 16) | (64 << 8) | ipProtocol;
+      outer[w + 6] = s.ip >>> 16;
+      outer[w + 7] = ((s.ip & 0xffff) << 16) | (ip >>> 16);
+      outer[w + 8] = ip & 0xffff;
     }
+    const fdb = new HashMacTable(s.fdbMax);
+    for (const st of s.statics) fdb.addStatic(st.mac, segmentIndex.get(st.segment), remoteByIp.get(st.remote) * 2 + 1, 0);
+    this.dp = new OverlayDataPath({
+      ipProtocol,
+      tunnelLen: tunnel.tunnelLen,
+      udpPort: tunnel.udpPort ?? 0,
+      ip: s.ip,
+      macHi,
+      macLo,
+      learning: s.learning,
+      overlayMtu: s.mtu - encapLen,
+      untagged,
+      tagged,
+      trunk,
+      flow: flowPorts,
+      segmentIds,
+      segmentIndex,
+      segmentIsIp: Uint8Array.from(s.segments, (id) => (s.segmentPayload.get(id) === 'ip' ? 1 : 0)),
+      members: members.map((m) => Int32Array.from(m)),
+      floodTo: s.segments.map((id) => Int32Array.from(s.flood.get(id) ?? [], (ip) => remoteByIp.get(ip))),
+      arpSuppress: s.segments.map((id) => s.arpSuppress.get(id)),
+      remoteIps: this.remoteIps,
+      remoteByIp,
+      remoteNextHop: Uint32Array.from(remotes, (ip) => (((ip ^ s.ip) & mask) === 0 ? ip : s.gateway)),
+      allowed,
+      // Version/IHL, flags+DF, TTL/protocol, both addresses: every word but length, id and checksum.
+      remoteSum: Int32Array.from(remotes, (ip) => 0x4500 + 0x4000 + ((64 << 8) | ipProtocol) + (s.ip >>> 16) + (s.ip & 0xffff) + (ip >>> 16) + (ip & 0xffff)),
+      outer,
+      fdb,
+    });
+    this.dp.outLinks = new Array<Link | null>(nPorts).fill(null);
     const ownIp = s.ip >>> 0;
     this.#underlayIface = { index: UNDERLAY_IF, mac: s.mac, owns: (ip) => ip === ownIp, sourceFor: () => ownIp };
     // Learned neighbours never go stale (reachable for ever); frames wait per next hop.
@@ -328,8 +295,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     });
     this.#syncRemotes(ctx.engine.now());
 
-    this.#fdb = new HashMacTable(s.fdbMax);
-    for (const st of s.statics) this.#fdb.addStatic(st.mac, this.#segmentIndex.get(st.segment), this.#remoteByIp.get(st.remote) * 2 + 1, 0);
     this.#ageingNs = s.ageingTime * NS_PER_S;
     this.tickInterval = TICK_NS;
   }
@@ -340,12 +305,12 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
    * `words[segment * stride + i]` for i < stride.
    */
   protected setFixedTunnel(words: Int32Array, stride: number): void {
-    if (words.length !== stride * this.segmentIds.length || (this.#udpPort !== 0 ? 8 : 0) + stride * 4 !== this.tunnelLen) throw new Error(`overlay endpoint ${this.name}: fixed tunnel header of ${stride} words does not match the tunnel length ${this.tunnelLen}`);
-    this.#tunnelWords = words;
-    this.#tunnelStride = stride;
+    if (words.length !== stride * this.segmentIds.length || (this.dp.udpPort !== 0 ? 8 : 0) + stride * 4 !== this.dp.tunnelLen || stride === 0) throw new Error(`overlay endpoint ${this.name}: fixed tunnel header of ${stride} words does not match the tunnel length ${this.dp.tunnelLen}`);
+    this.dp.tunnelWords = words;
+    this.dp.tunnelStride = stride;
   }
 
-  /** Reads the tunnel header at `at` (`len` bytes of outer IP payload) from remote `remote`: returns the segment index and sets `innerOffset`, or drops the packet and returns -1. */
+  /** Reads the tunnel header at `at` (`len` bytes of outer IP payload) from remote `remote`: returns the segment index and sets `dp.innerOffset` (and `dp.innerEnd` when the inner frame ends before the datagram), or drops the packet and returns -1. */
   protected abstract readTunnel(p: Packet, at: number, len: number, remote: number): number;
   /**
    * Writes the tunnel header at `at` (an offset in `p.buf`); the inner payload of `innerLen`
@@ -356,26 +321,29 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** The segment index of a VNI or key, or -1. */
   protected segmentIndexOf(id: number): number {
-    return this.#segmentIndex.get(id);
+    return this.dp.segmentOf(id);
   }
 
   /** Whether `remote` may send and receive on segment `segment`. */
   protected mayUse(remote: number, segment: number): boolean {
-    return this.#allowed[remote * this.segmentIds.length + segment] === 1;
+    return this.dp.mayUse(remote, segment);
   }
 
   /** True when the segment carries IPv4 packets rather than Ethernet frames. */
   protected segmentIsIp(segment: number): boolean {
-    return this.#segmentIsIp[segment] === 1;
+    return this.dp.segmentIsIp[segment] === 1;
   }
 
   /** The overlay MTU: the largest inner L3 packet that fits the underlay MTU once encapsulated. */
   get overlayMtu(): number {
-    return this.#overlayMtu;
+    return this.dp.overlayMtu;
   }
 
   stats(): Readonly<OverlayStats> {
-    return { ...this.#stats, arpRequests: this.#arp.requestsSent, neighbourOverflows: this.#arp.cache.overflow };
+    const d = this.dp;
+    return {
+      encapsulated: d.encapsulated, decapsulated: d.decapsulated, floods: d.floods, arpSuppressed: d.arpSuppressed, fragNeeded: d.fragNeeded,
+      learnedRemote: d.learnedRemote, cloneFailures: d.cloneFailures, arpRequests: this.#arp.requestsSent, neighbourOverflows: this.#arp.cache.overflow };
   }
 
   /** The underlay neighbour cache: entries (the gauge), bound, overflows, evictions, frames waiting. */
@@ -385,11 +353,11 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** FDB size, bound and overflows. */
   fdbStats(): { size: number; capacity: number; overflows: number } {
-    return { size: this.#fdb.size, capacity: this.#fdb.capacity, overflows: this.#fdb.overflows };
+    return { size: this.dp.fdb.size, capacity: this.dp.fdb.capacity, overflows: this.dp.fdb.overflows };
   }
 
   fdbRows(): OverlayFdbRow[] {
-    return this.#fdb.entries().map((e) => ({
+    return this.dp.fdb.entries().map((e) => ({
       segment: this.segmentIds[e.vlan]!,
       mac: formatMac(e.mac),
       where: (e.port & 1) === 1 ? `remote ${formatIpv4Addr(this.remoteIps[e.port >> 1]!)}` : `port ${this.#portNames[e.port >> 1]}`,
@@ -421,8 +389,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }
     this.#inLinks = inLinks;
     this.#inPorts = Int32Array.from(inPorts);
-    this.#underlayOut = this.output[this.settings.underlayPort] ?? null;
-    this.#outLinks = this.#portNames.map((n) => this.output[n] ?? null);
+    this.dp.underlayOut = this.output[this.settings.underlayPort] ?? null;
+    this.dp.outLinks = this.#portNames.map((n) => this.output[n] ?? null);
   }
 
   override stop(): void {
@@ -431,7 +399,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   override tick(now: number): void {
-    if (++this.#ticks % 10 === 0) this.#fdb.age(now, this.#ageingNs);
+    if (++this.#ticks % 10 === 0) this.dp.fdb.age(now, this.#ageingNs);
     if (this.#ipHeldCount > 0) {
       for (let seg = 0; seg < this.#ipHeld.length; seg++) if (this.#ticks - this.#ipHeldSince[seg]! > ARP_TRIES) this.#dropIpHeld(seg);
     }
@@ -453,22 +421,23 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   // ---- access side ----
 
   #fromAccess(p: Packet, port: number, now: number): void {
+    const d = this.dp;
     if (p.len < ETH) return this.drop(p, 'runt');
     let off = p.off;
     let vlan = 0;
-    let seg = this.#untagged[port]!;
-    if (this.#flow[port] === 1) {
+    let seg = d.untagged[port]!;
+    if (d.flow[port] === 1) {
       // The segment index stands in the VLAN's place in the member; the metadata stops here.
-      const bySegment = this.#segmentIndex.get(p.tunnelId);
+      const bySegment = d.segmentIndex.get(p.tunnelId);
       p.tunnelId = 0;
       if (bySegment < 0) return this.drop(p, 'no-segment');
-      seg = this.#tagged[port * VLANS + bySegment]!;
+      seg = d.tagged[port * VLANS + bySegment]!;
       if (seg < 0) return this.drop(p, 'no-segment');
       vlan = seg;
-    } else if (this.#trunk[port] === 1 && p.view.getUint16(off + 12) === ETHERTYPE_VLAN) {
+    } else if (d.trunk[port] === 1 && p.view.getUint16(off + 12) === ETHERTYPE_VLAN) {
       if (p.len < ETH + 4) return this.drop(p, 'runt');
       vlan = p.view.getUint16(off + 14) & 0xfff;
-      seg = this.#tagged[port * VLANS + vlan]!;
+      seg = d.tagged[port * VLANS + vlan]!;
       if (seg < 0) return this.drop(p, 'no-segment');
       // The segment replaces the tag: move the MACs over it.
       p.buf.copyWithin(off + 4, off, off + 12);
@@ -484,19 +453,19 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const srcHi = w1 & 0xffff;
     if ((srcHi & 0x100) !== 0) return this.drop(p, 'multicast-source');
     const portVlan = port * VLANS + vlan;
-    if (this.#segmentIsIp[seg] === 1) return this.#fromIpPort(p, seg, portVlan, srcHi, srcLo);
+    if (d.segmentIsIp[seg] === 1) return this.#fromIpPort(p, seg, portVlan, srcHi, srcLo);
     const dstHi = w0 >>> 16;
     const dstLo = ((w0 << 16) | (w1 >>> 16)) >>> 0;
     const unicast = (dstHi & 0x100) === 0;
     // Known source on this port and unicast destination: one call refreshes and looks up. Any
     // other case learns, then looks up, as the call would have.
-    let where = unicast ? this.#fdb.refreshAndLookup(srcHi, srcLo, dstHi, dstLo, seg, port * 2, now) : -1;
+    let where = unicast ? d.fdb.refreshAndLookup(srcHi, srcLo, dstHi, dstLo, seg, port * 2, now) : -1;
     if (where < 0) {
-      this.#fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
-      if (unicast) where = this.#fdb.lookupWords(dstHi, dstLo, seg);
+      d.fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
+      if (unicast) where = d.fdb.lookupWords(dstHi, dstLo, seg);
     }
-    if (this.#arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
-    if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
+    if (d.arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
+    if (p.len - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
     p.hash = frameFlowHash(mem, at, p.len, w0, w1, srcLo);
     if (where >= 0) {
       if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
@@ -504,21 +473,23 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       if (to === port) return this.drop(p, 'same-port');
       return this.#toAccess(p, this.#memberOn(seg, to));
     }
-    this.#stats.floods++;
+    d.floods++;
     this.#flood(p, seg, port, true);
   }
 
   /** The member entry (port * 4096 + vlan) of `port` in segment `seg`. */
   #memberOn(seg: number, port: number): number {
-    const m = this.#members[seg]!;
+    const d = this.dp;
+    const m = d.members[seg]!;
     for (let i = 0; i < m.length; i++) if ((m[i]! >> 12) === port) return m[i]!;
     return port * VLANS;
   }
 
   /** Copies to every local member but `exceptPort`, and (from access) to every remote of the segment; the last copy is the original. */
   #flood(p: Packet, seg: number, exceptPort: number, toRemotes: boolean): void {
-    const members = this.#members[seg]!;
-    const remotes = toRemotes ? this.#floodTo[seg]! : EMPTY;
+    const d = this.dp;
+    const members = d.members[seg]!;
+    const remotes = toRemotes ? d.floodTo[seg]! : EMPTY;
     let targets = remotes.length;
     for (let i = 0; i < members.length; i++) if ((members[i]! >> 12) !== exceptPort) targets++;
     if (targets === 0) return this.drop(p, 'no-egress');
@@ -529,24 +500,25 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       if ((m >> 12) === exceptPort) continue;
       if (--left === 0) return this.#toAccess(p, m);
       const q = this.clone(p);
-      if (q === null) this.#stats.cloneFailures++;
+      if (q === null) d.cloneFailures++;
       else this.#toAccess(q, m);
     }
     for (let i = 0; i < remotes.length; i++) {
       if (--left === 0) return this.#toRemote(p, remotes[i]!, seg);
       const q = this.clone(p);
-      if (q === null) this.#stats.cloneFailures++;
+      if (q === null) d.cloneFailures++;
       else this.#toRemote(q, remotes[i]!, seg);
     }
   }
 
   /** Sends an untagged inner frame out of an access member, adding the member's VLAN tag. */
   #toAccess(p: Packet, member: number): void {
+    const d = this.dp;
     const port = member >> 12;
     const vlan = member & 0xfff;
-    const out = this.#outLinks[port]!;
+    const out = d.outLinks[port]!;
     if (out === null) return this.drop(p, 'port-unlinked');
-    if (this.#flow[port] === 1) p.tunnelId = this.segmentIds[vlan]!;
+    if (d.flow[port] === 1) p.tunnelId = this.segmentIds[vlan]!;
     else if (vlan !== 0) {
       if (!p.prepend(4)) return this.drop(p, 'no-headroom');
       const o = p.off;
@@ -554,18 +526,19 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       p.view.setUint16(o + 12, ETHERTYPE_VLAN);
       p.view.setUint16(o + 14, vlan);
     }
-    if (p.traceId !== 0) this.note(p, `-> access ${this.#portNames[port]}${this.#flow[port] === 1 ? ` tun_id ${p.tunnelId}` : vlan !== 0 ? ` vlan ${vlan}` : ''}`);
+    if (p.traceId !== 0) this.note(p, `-> access ${this.#portNames[port]}${d.flow[port] === 1 ? ` tun_id ${p.tunnelId}` : vlan !== 0 ? ` vlan ${vlan}` : ''}`);
     out.transmit(p);
   }
 
   /** Answers an ARP request in place from the suppression table; false when it is not one we can answer. */
   #suppressArp(p: Packet, seg: number, portVlan: number): boolean {
+    const d = this.dp;
     const b = p.buf;
     const a = p.off + ETH;
     if (p.len < ETH + 28 || b[a] !== 0 || b[a + 1] !== 1 || b[a + 2] !== 8 || b[a + 3] !== 0 || b[a + 4] !== 6 || b[a + 5] !== 4 || b[a + 7] !== 1 || b[a + 6] !== 0) return false;
     const view = p.view;
     const target = view.getUint32(a + 24);
-    const mac = this.#arpSuppress[seg]!.get(target);
+    const mac = d.arpSuppress[seg]!.get(target);
     if (mac === undefined) return false;
     const sender = view.getUint32(a + 14);
     // Reply: the requester's sender fields become the target fields; the table's MAC is the sender.
@@ -575,7 +548,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     b[a + 7] = 2;
     b.copyWithin(p.off, a + 18, a + 24);
     writeMac48(b, p.off + 6, mac);
-    this.#stats.arpSuppressed++;
+    d.arpSuppressed++;
     if (p.traceId !== 0) this.note(p, `arp suppression: ${formatIpv4Addr(target)} is-at ${formatMac(mac)} (to ${formatIpv4Addr(sender)})`);
     this.#toAccess(p, portVlan);
     return true;
@@ -583,6 +556,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** An inner packet over the overlay MTU: ICMP fragmentation-needed when it is IPv4 with DF, else a drop. */
   #tooBig(p: Packet, portVlan: number): void {
+    const d = this.dp;
     const b = p.buf;
     const o = p.off;
     const ip = o + ETH;
@@ -605,23 +579,24 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       b[o + 6 + i] = t;
     }
     view.setUint32(ip, 0x45000000 | (IPV4 + 8 + quoteLen));
-    view.setUint32(ip + 4, (this.#ipId = (this.#ipId + 1) & 0xffff) << 16);
+    view.setUint32(ip + 4, (d.ipId = (d.ipId + 1) & 0xffff) << 16);
     view.setUint32(ip + 8, (64 << 24) | (1 << 16));
     view.setUint32(ip + 12, origDst);
     view.setUint32(ip + 16, origSrc);
     view.setUint16(ip + 10, internetChecksum(b, ip, IPV4));
     const icmp = ip + IPV4;
     view.setUint32(icmp, (3 << 24) | (4 << 16));
-    view.setUint32(icmp + 4, this.#overlayMtu & 0xffff);
+    view.setUint32(icmp + 4, d.overlayMtu & 0xffff);
     view.setUint16(icmp + 2, internetChecksum(b, icmp, 8 + quoteLen));
     p.len = ETH + IPV4 + 8 + quoteLen;
-    this.#stats.fragNeeded++;
-    if (p.traceId !== 0) this.note(p, `too big for overlay MTU ${this.#overlayMtu}: ICMP fragmentation needed to ${formatIpv4Addr(origSrc)}`);
+    d.fragNeeded++;
+    if (p.traceId !== 0) this.note(p, `too big for overlay MTU ${d.overlayMtu}: ICMP fragmentation needed to ${formatIpv4Addr(origSrc)}`);
     this.#toAccess(p, portVlan);
   }
 
   /** A frame from the host on an IP-over-GRE port: answer its ARP (proxy), tunnel its IPv4 to the port MAC. */
   #fromIpPort(p: Packet, seg: number, portVlan: number, srcHi: number, srcLo: number): void {
+    const d = this.dp;
     const view = p.view;
     const o = p.off;
     const etherType = view.getUint16(o + 12);
@@ -660,10 +635,10 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }
     if (etherType !== ETHERTYPE_IPV4 || view.getUint16(o) !== PORT_MAC_HI || view.getUint32(o + 2) !== portMacLo) return this.drop(p, 'ip-not-for-port');
     this.#learnIpPeer(seg, srcHi, srcLo);
-    if (p.len - ETH > this.#overlayMtu) return this.#tooBig(p, portVlan);
+    if (p.len - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
     p.hash = flowHash(p);
     p.shift(ETH);
-    this.#toRemote(p, this.#floodTo[seg]![0]!, seg);
+    this.#toRemote(p, d.floodTo[seg]![0]!, seg);
   }
 
   #dropIpHeld(seg: number): void {
@@ -688,8 +663,9 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   // ---- overlay side ----
 
   #toRemote(p: Packet, r: number, seg: number): void {
-    if (this.#remoteResolved[r] === 1) return this.#encap(p, r, seg);
-    const nextHop = this.#remoteNextHop[r]!;
+    const d = this.dp;
+    if (d.remoteResolved[r] === 1) return this.#encap(p, r, seg);
+    const nextHop = d.remoteNextHop[r]!;
     if (nextHop === 0) return this.drop(p, 'no-underlay-route');
     // Encapsulated now, with the outer destination MAC left for the resolver's answer.
     if (!this.#writeOuter(p, r, seg)) return this.drop(p, 'no-headroom');
@@ -706,50 +682,54 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
    * underlay ARP packet, a new resolution (which may evict an entry).
    */
   #syncRemotes(now: number): void {
+    const d = this.dp;
     for (let r = 0; r < this.remoteIps.length; r++) {
-      const nextHop = this.#remoteNextHop[r]!;
+      const nextHop = d.remoteNextHop[r]!;
       const fixed = this.settings.neighbours.get(nextHop);
       const mac = fixed ?? this.#arp.lookup(UNDERLAY_IF, nextHop, now)?.mac ?? -1;
       if (mac >= 0) this.#resolve(r, mac);
-      else this.#remoteResolved[r] = 0;
+      else d.remoteResolved[r] = 0;
     }
   }
 
   /** Sends a frame out of the underlay with its Ethernet header written for `dstMac` (ARP and frames that waited for it). */
   #sendUnderlay(p: Packet, dstMac: number, etherType: number): void {
-    const out = this.#underlayOut;
+    const d = this.dp;
+    const out = d.underlayOut;
     if (out === null) return this.drop(p, 'underlay-unlinked');
     const b = p.buf;
     writeMac48(b, p.off, dstMac);
     writeMac48(b, p.off + 6, this.settings.mac);
     b[p.off + 12] = etherType >>> 8;
     b[p.off + 13] = etherType & 0xff;
-    if (etherType === ETHERTYPE_IPV4) this.#stats.encapsulated++;
+    if (etherType === ETHERTYPE_IPV4) d.encapsulated++;
     out.transmit(p);
   }
 
   #encap(p: Packet, r: number, seg: number): void {
-    const out = this.#underlayOut;
+    const d = this.dp;
+    const out = d.underlayOut;
     if (out === null) return this.drop(p, 'underlay-unlinked');
     if (!this.#writeOuter(p, r, seg)) return this.drop(p, 'no-headroom');
-    this.#stats.encapsulated++;
+    d.encapsulated++;
     out.transmit(p);
   }
 
   /** Puts the outer headers for remote `r` and segment `seg` in front of the inner frame; false when the headroom is too small. */
   #writeOuter(p: Packet, r: number, seg: number): boolean {
+    const d = this.dp;
     const innerLen = p.len;
-    const encapLen = this.#encapLen;
+    const encapLen = d.encapLen;
     if (!p.prepend(encapLen)) return false;
     // The outer headers from the remote's template words, through the pool's one DataView: the
     // frame start is 2 bytes off a word boundary of the IPv4 header, so the words straddle fields.
     const mem = p.pool.memory;
     const at = p.base + p.off;
-    const t = this.#outer;
+    const t = d.outer;
     const w = r * OUTER_WORDS;
     const total = encapLen - ETH + innerLen;
-    const id = (this.#ipId = (this.#ipId + 1) & 0xffff);
-    let sum = this.#remoteSum[r]! + total + id;
+    const id = (d.ipId = (d.ipId + 1) & 0xffff);
+    let sum = d.remoteSum[r]! + total + id;
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
     mem.setInt32(at, t[w]!);
@@ -761,24 +741,25 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     mem.setInt32(at + 24, ((~sum & 0xffff) << 16) | t[w + 6]!);
     mem.setInt32(at + 28, t[w + 7]!);
     mem.setUint16(at + 32, t[w + 8]!);
-    const words = this.#tunnelWords;
-    if (words === null) this.writeTunnel!(p, p.off + ETH + IPV4, r, seg, innerLen);
+    const stride = d.tunnelStride;
+    if (stride === 0) this.writeTunnel!(p, p.off + ETH + IPV4, r, seg, innerLen);
     else {
       let o = at + ETH + IPV4;
-      if (this.#udpPort !== 0) {
+      if (d.udpPort !== 0) {
         // Source port from the inner flow hash in 49152-65535 (RFC 7348 section 5), checksum 0.
-        mem.setInt32(o, ((0xc000 | (p.hash & 0x3fff)) << 16) | this.#udpPort);
+        mem.setInt32(o, ((0xc000 | (p.hash & 0x3fff)) << 16) | d.udpPort);
         mem.setInt32(o + 4, (total - IPV4) << 16);
         o += 8;
       }
-      const stride = this.#tunnelStride;
+      const words = d.tunnelWords;
       for (let i = 0, k = seg * stride; i < stride; i++, k++, o += 4) mem.setInt32(o, words[k]!);
     }
-    if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
+    if (p.traceId !== 0) this.note(p, `encapsulated for ${formatIpv4Addr(d.remoteIps[r]!)} segment ${d.segmentIds[seg]}`);
     return true;
   }
 
   #fromUnderlay(p: Packet, now: number): void {
+    const d = this.dp;
     if (p.len < ETH) return this.drop(p, 'underlay-runt');
     const mem = p.pool.memory;
     const o = p.off;
@@ -786,7 +767,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const dstHi = mem.getUint16(at);
     const dstLo = mem.getUint32(at + 2);
     const etherType = mem.getUint16(at + 12);
-    if (dstHi !== this.#macHi || dstLo !== this.#macLo) {
+    if (dstHi !== d.macHi || dstLo !== d.macLo) {
       if (!(dstHi === 0xffff && dstLo === 0xffffffff && etherType === ETHERTYPE_ARP)) return this.drop(p, 'not-my-mac');
     }
     if (etherType === ETHERTYPE_ARP) {
@@ -823,21 +804,21 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
     if (sum !== 0xffff) return this.drop(p, 'outer-bad-checksum');
-    if (dst !== this.#ip) return this.drop(p, 'not-my-ip');
+    if (dst !== d.ip) return this.drop(p, 'not-my-ip');
     if ((w1 & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
-    if (((w2 >>> 16) & 0xff) !== this.ipProtocol) return this.drop(p, 'not-tunnel');
-    const r = this.#remoteByIp.get(src);
+    if (((w2 >>> 16) & 0xff) !== d.ipProtocol) return this.drop(p, 'not-tunnel');
+    const r = d.remoteByIp.get(src);
     if (r < 0) return this.drop(p, 'unknown-vtep');
-    this.innerEnd = ip + total;
+    d.innerEnd = ip + total;
     const seg = this.readTunnel(p, ip + hlen, total - hlen, r);
     if (seg < 0) return;
-    const innerOff = this.innerOffset;
-    const innerLen = this.innerEnd - innerOff;
+    const innerOff = d.innerOffset;
+    const innerLen = d.innerEnd - innerOff;
     p.shift(innerOff - o);
     p.len = innerLen;
-    this.#stats.decapsulated++;
-    if (p.traceId !== 0) this.note(p, `decapsulated from ${formatIpv4Addr(this.remoteIps[r]!)} segment ${this.segmentIds[seg]}`);
-    if (this.#segmentIsIp[seg] === 1) return this.#deliverIp(p, seg);
+    d.decapsulated++;
+    if (p.traceId !== 0) this.note(p, `decapsulated from ${formatIpv4Addr(d.remoteIps[r]!)} segment ${d.segmentIds[seg]}`);
+    if (d.segmentIsIp[seg] === 1) return this.#deliverIp(p, seg);
     if (innerLen < ETH) return this.drop(p, 'inner-truncated');
     const inAt = p.base + innerOff;
     const m0 = mem.getInt32(inAt);
@@ -849,19 +830,19 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const innerDstLo = ((m0 << 16) | (m1 >>> 16)) >>> 0;
     const unicast = (innerDstHi & 0x100) === 0;
     let where = -1;
-    if (this.#learning) {
+    if (d.learning) {
       // Source already learned behind this remote and unicast destination: one call refreshes and
       // looks up; otherwise learn, then look up.
-      if (unicast) where = this.#fdb.refreshAndLookup(srcHi, srcLo, innerDstHi, innerDstLo, seg, r * 2 + 1, now);
+      if (unicast) where = d.fdb.refreshAndLookup(srcHi, srcLo, innerDstHi, innerDstLo, seg, r * 2 + 1, now);
       if (where < 0) {
-        const learned = this.#fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
+        const learned = d.fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
         if (learned === LEARN_NEW || learned === LEARN_MOVED) {
-          this.#stats.learnedRemote++;
-          if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(this.remoteIps[r]!)}`);
+          d.learnedRemote++;
+          if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(d.remoteIps[r]!)}`);
         }
-        if (unicast) where = this.#fdb.lookupWords(innerDstHi, innerDstLo, seg);
+        if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo, seg);
       }
-    } else if (unicast) where = this.#fdb.lookupWords(innerDstHi, innerDstLo, seg);
+    } else if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo, seg);
     if (where >= 0) {
       if ((where & 1) === 1) return this.drop(p, 'hairpin');
       return this.#toAccess(p, this.#memberOn(seg, where >> 1));
@@ -871,7 +852,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
 
   /** An IPv4 packet out of an IP-over-GRE tunnel: frame it for the local host. */
   #deliverIp(p: Packet, seg: number): void {
-    const member = this.#members[seg]![0]!;
+    const d = this.dp;
+    const member = d.members[seg]![0]!;
     if (this.#ipPeerKnown[seg] === 0) return this.#askIpPeer(p, seg, member);
     if (!p.prepend(ETH)) return this.drop(p, 'no-headroom');
     const view = p.view;
@@ -889,7 +871,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
    * it) and ask the host by ARP for the packet's destination, as the far side would.
    */
   #askIpPeer(p: Packet, seg: number, member: number): void {
-    const out = this.#outLinks[member >> 12];
+    const out = this.dp.outLinks[member >> 12];
     if (out === null || out === undefined || p.len < IPV4) return this.drop(p, 'ip-peer-unknown');
     const old = this.#ipHeld[seg];
     if (old !== null && old !== undefined) {
@@ -925,11 +907,12 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   // ---- underlay next hops ----
 
   #resolve(r: number, mac: number): void {
+    const d = this.dp;
     const lo = mac >>> 0;
     const hi = (mac - lo) / TWO_POW_32;
-    this.#outer[r * OUTER_WORDS] = (hi << 16) | (lo >>> 16);
-    this.#outer[r * OUTER_WORDS + 1] = (lo << 16) | this.#macHi;
-    this.#remoteResolved[r] = 1;
+    d.outer[r * OUTER_WORDS] = (hi << 16) | (lo >>> 16);
+    d.outer[r * OUTER_WORDS + 1] = (lo << 16) | d.macHi;
+    d.remoteResolved[r] = 1;
   }
 }
 
@@ -942,8 +925,6 @@ const UNDERLAY_ARP_DROPS: Readonly<Record<ArpDropReason, keyof OverlayDrops>> = 
   'neighbour-table-full': 'underlay-neighbours-full',
   flushed: 'underlay-unresolved',
 };
-/** Words of a remote's outer header template (see `#outer`). */
-const OUTER_WORDS = 9;
 
 /** What a tunnel adds to the overlay endpoint: its outer IP protocol and header. */
 export interface OverlayTunnel {

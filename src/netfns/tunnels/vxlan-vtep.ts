@@ -85,18 +85,19 @@ export class VxlanVtep extends OverlayEndpoint<typeof VXLAN_DROPS, VxlanVtepConf
       this.drop(p, 'vxlan-i-flag-clear');
       return -1;
     }
-    const seg = this.segmentIndexOf(mem.getUint32(a + 12) >>> 8);
+    const d = this.dp;
+    const seg = d.segmentOf(mem.getUint32(a + 12) >>> 8);
     if (seg < 0) {
       this.drop(p, 'unknown-vni');
       return -1;
     }
-    if (!this.mayUse(remote, seg)) {
+    if (!d.mayUse(remote, seg)) {
       this.drop(p, 'vni-not-allowed');
       return -1;
     }
-    this.innerOffset = at + 16;
+    d.innerOffset = at + 16;
     // The inner frame ends where UDP says, which may be before the IP datagram's end.
-    this.innerEnd = at + udpLen;
+    d.innerEnd = at + udpLen;
     return seg;
   }
 }
