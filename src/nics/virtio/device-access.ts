@@ -21,11 +21,8 @@ export interface GuestRam {
   readonly allocator: GuestAllocator;
 }
 
-/** The device as the guest driver sees it. Every method but `live` is a trap to the VMM. */
-export interface VirtioDeviceAccess {
-  readonly vm: GuestRam;
-  /** DRIVER_OK set and no reset needed (the driver's cached view of the status; no exit). */
-  readonly live: boolean;
+/** The virtio transport's register operations (status, features, queue set-up, config, notify). */
+export interface VirtioRegisters {
   readStatus(): number;
   writeStatus(value: number): void;
   readDeviceFeatures(select: 0 | 1): number;
@@ -33,6 +30,13 @@ export interface VirtioDeviceAccess {
   setQueue(queue: number, addrs: VirtqueueAddresses): void;
   readConfig(): { mac: number; status: number };
   notify(queue: number): void;
+}
+
+/** The device as the guest driver sees it. Every method is a trap to the VMM; `live` and `onInterrupt` are not. */
+export interface VirtioDeviceAccess extends VirtioRegisters {
+  readonly vm: GuestRam;
+  /** DRIVER_OK set and no reset needed (the driver's cached view of the status; no exit). */
+  readonly live: boolean;
   /** Set by the driver: the device raised an interrupt for queue `q`. */
   onInterrupt: ((queue: number) => void) | null;
 }
@@ -54,16 +58,9 @@ export interface ExitPort {
 }
 
 /** The device the VMM serves an exit on: the transport half of VirtioNetDevice. */
-export interface VirtioTransport {
+export interface VirtioTransport extends VirtioRegisters {
   readonly mac: number;
   readonly live: boolean;
-  readStatus(): number;
-  writeStatus(value: number): void;
-  readDeviceFeatures(select: 0 | 1): number;
-  writeDriverFeatures(select: 0 | 1, bits: number): void;
-  setQueue(queue: number, addrs: VirtqueueAddresses): void;
-  readConfig(): { mac: number; status: number };
-  notify(queue: number): void;
 }
 
 /**
