@@ -8,7 +8,7 @@ import { assertConserved } from '../../testing/conservation.js';
 import { encodeSpec } from '../../wire/spec.js';
 import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { readVnetHeader, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4, VNET_HDR_LEN } from './offload.js';
-import { OffloadFinisher } from './rx-offload.js';
+import { OffloadFinisher, type FinishBooks } from './rx-offload.js';
 
 const MSS = 1448;
 const MTU_FRAME = 1500 + 14 + 8;
@@ -46,13 +46,19 @@ const RX_DROPS = {
 /**
  * The receive half of a TapPort without the TAP: frames with their virtio-net header, as a read()
  * returns them, come from a queue instead of the fd, into a pool of 64 KB buffers, and go through
- * the same `OffloadFinisher` with the same accounting.
+ * the same `OffloadFinisher.deliverBooked` the port calls.
  */
 class RxPort extends App<typeof RX_DROPS, unknown> {
   override readonly offloadHandling = 'finishes';
   readonly queue: { hdr: Uint8Array; frame: Uint8Array }[] = [];
   readonly rxPool = new PacketPool({ count: 8, dataRoom: 65536 + 512 });
   readonly finisher: OffloadFinisher;
+  readonly books: FinishBooks = {
+    generated: (n) => { this.generated += n; },
+    consume: (p) => this.consume(p),
+    drop: (p, reason) => this.drop(p, reason),
+    poolEmpty: () => this.countDrop('pool-empty'),
+  };
   constructor(ctx: AppContext, conf: unknown) {
     super(ctx, conf, RX_DROPS);
     this.finisher = new OffloadFinisher(this.pool, MTU_FRAME);
@@ -69,15 +75,7 @@ class RxPort extends App<typeof RX_DROPS, unknown> {
         this.drop(p, 'bad-vnet-header');
         continue;
       }
-      const r = fin.deliver(p, out);
-      if (r === 'sent') continue;
-      if (r === 'segmented') {
-        this.generated += fin.made;
-        for (let i = 0; i < fin.missed; i++) this.countDrop('pool-empty');
-        this.consume(p);
-      } else {
-        this.drop(p, r);
-      }
+      fin.deliverBooked(p, out, this.books);
     }
   }
 }

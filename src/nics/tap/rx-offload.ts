@@ -58,6 +58,19 @@ export type DeliverResult =
   | 'segmented'
   | FinishError;
 
+/**
+ * How a port books `deliver`'s answer (built once per port; the app's protected counters behind it):
+ * a cut packet is consumed and each segment made is generated; a segment that found no buffer
+ * is `poolEmpty` (the app's `countDrop('pool-empty')`, which counts it generated and dropped); a
+ * refused packet is dropped with the reason.
+ */
+export interface FinishBooks {
+  generated(n: number): void;
+  consume(p: Packet): void;
+  drop(p: Packet, reason: FinishError): void;
+  poolEmpty(): void;
+}
+
 /** Turns offloaded packets into ordinary frames on the way into the graph, when the graph needs that. One per port. */
 export class OffloadFinisher {
   readonly #segmenter: TsoSegmenter;
@@ -115,6 +128,20 @@ export class OffloadFinisher {
     }
     out.transmit(p);
     return 'sent';
+  }
+
+  /** `deliver`, then books the outcome (see `FinishBooks`), so every port counts it the same way. */
+  deliverBooked(p: Packet, out: Link, books: FinishBooks): void {
+    const r = this.deliver(p, out);
+    if (r === 'sent') return;
+    if (r !== 'segmented') {
+      books.drop(p, r);
+      return;
+    }
+    // Each segment is a new packet; the received one is used up.
+    books.generated(this.made);
+    for (let i = 0; i < this.missed; i++) books.poolEmpty();
+    books.consume(p);
   }
 
   #segment(p: Packet, out: Link): FinishError | null {

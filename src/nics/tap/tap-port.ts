@@ -44,7 +44,7 @@ import { type Packet, PacketPool } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
-import { OffloadFinisher } from './rx-offload.js';
+import { OffloadFinisher, type FinishBooks } from './rx-offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_WAKEUPS, CTL_STOP, CTL_TX_DOWN, CTL_WATCHING, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
 import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
@@ -164,6 +164,12 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly #maxFrame: number;
   readonly #segmenter: TsoSegmenter;
   readonly #finisher: OffloadFinisher;
+  readonly #books: FinishBooks = {
+    generated: (n) => { this.generated += n; },
+    consume: (p) => this.consume(p),
+    drop: (p, reason) => this.drop(p, reason),
+    poolEmpty: () => this.countDrop('pool-empty'),
+  };
   readonly #wake = new Uint8Array(8);
   #closed = false;
   #error: string | null = null;
@@ -335,16 +341,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
         this.drop(p, 'no-output');
         continue;
       }
-      const r = fin.deliver(p, out);
-      if (r === 'sent') continue;
-      if (r === 'segmented') {
-        // Each segment is a new packet; the received one is used up.
-        this.generated += fin.made;
-        for (let i = 0; i < fin.missed; i++) this.countDrop('pool-empty');
-        this.consume(p);
-      } else {
-        this.drop(p, r);
-      }
+      fin.deliverBooked(p, out, this.#books);
     }
   }
 
