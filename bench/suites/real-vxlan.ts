@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { type BenchContext, repoRoot, type Row, type Suite } from '../lib.js';
-import { baselineRow, median, statCpuSeconds } from './real-common.js';
+import { Tally, baselineRow, iperfCpuSeconds, rotation, statCpuSeconds, udpReceivedPps } from './real-common.js';
 
 type Setup = 'kernel' | 'vnet' | 'vnet-no-tap-offloads' | 'vnet-no-offloads';
 const SETUPS: readonly Setup[] = ['kernel', 'vnet', 'vnet-no-tap-offloads', 'vnet-no-offloads'];
@@ -173,39 +173,33 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
       const warm = await nsExec(env.nsA, ['ping', '-c', '3', '-i', '0.2', '-W', '2', B]);
       if (!/[1-3] received/.test(warm.stdout)) throw new Error(`real-vxlan ${s}: ${A} cannot reach ${B}: ${warm.stdout}${warm.stderr}`);
     }
-    const tcp1 = new Map<Setup, number[]>();
-    const udp = new Map<Setup, number[]>();
-    const bytes = new Map<Setup, number>();
-    const iperfCpu = new Map<Setup, number>();
-    const switchCpu = new Map<Setup, number>();
-    const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
-    const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
+    const tally = new Tally<Setup>();
     for (let r = 0; r < rounds; r++) {
-      const order = setups.map((_, i) => setups[(i + r) % setups.length]!);
+      const order = rotation(setups, r);
       for (const s of order) {
         const env = envs.get(s)!;
         progress(`real-vxlan.${s}.tcp-1`);
         const cpu0 = env.switchCpu();
         const t = await iperf3(env.nsA, env.nsB, B, seconds, []);
-        sum(switchCpu, s, env.switchCpu() - cpu0);
-        sum(bytes, s, t.sum_received?.bytes ?? 0);
-        sum(iperfCpu, s, (((t.cpu_utilization_percent?.host_total ?? 0) + (t.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds);
-        add(tcp1, s, (t.sum_received?.bits_per_second ?? 0) / 1e9);
+        tally.add('switch-cpu', s, env.switchCpu() - cpu0);
+        tally.add('bytes', s, t.sum_received?.bytes ?? 0);
+        tally.add('iperf-cpu', s, iperfCpuSeconds(t, seconds));
+        tally.sample('tcp1', s, (t.sum_received?.bits_per_second ?? 0) / 1e9);
       }
       for (const s of order) {
         progress(`real-vxlan.${s}.udp-64B`);
         const u = await iperf3(envs.get(s)!.nsA, envs.get(s)!.nsB, B, seconds, ['-u', '-b', '0', '-l', '64']);
-        add(udp, s, ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / (u.sum?.seconds ?? seconds));
+        tally.sample('udp', s, udpReceivedPps(u, seconds));
       }
     }
     const results = new Map<Setup, Measured>();
     for (const s of setups) {
-      const gb = (bytes.get(s) ?? 0) / 1e9;
+      const gb = tally.sum('bytes', s) / 1e9;
       results.set(s, {
-        tcp1: median(tcp1.get(s) ?? []),
-        udpPps: median(udp.get(s) ?? []),
-        cpuIperfPerGB: gb > 0 ? (iperfCpu.get(s) ?? 0) / gb : 0,
-        cpuSwitchPerGB: gb > 0 ? (switchCpu.get(s) ?? 0) / gb : 0,
+        tcp1: tally.median('tcp1', s),
+        udpPps: tally.median('udp', s),
+        cpuIperfPerGB: gb > 0 ? tally.sum('iperf-cpu', s) / gb : 0,
+        cpuSwitchPerGB: gb > 0 ? tally.sum('switch-cpu', s) / gb : 0,
         drops: await envs.get(s)!.drops(),
       });
     }

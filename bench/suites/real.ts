@@ -34,7 +34,7 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { RealLoop } from '../../src/real/loop.js';
 import { addNamespace, haveCommand, ip, iperf3, type Iperf3End, nsExec, tryIp, uniqueName, waitForLink } from '../../src/real/netns.js';
 import { type BenchContext, type Row, type Suite } from '../lib.js';
-import { baselineRow, median, statCpuSeconds } from './real-common.js';
+import { Tally, baselineRow, iperfCpuSeconds, rotation, statCpuSeconds, udpReceivedPps } from './real-common.js';
 
 type Setup = 'veth' | 'linux-bridge' | 'ovs' | 'vnet' | 'vnet-offloads';
 const SETUPS: readonly Setup[] = ['veth', 'linux-bridge', 'ovs', 'vnet', 'vnet-offloads'];
@@ -240,50 +240,42 @@ async function measureAll(setups: readonly Setup[], seconds: number, rounds: num
       envs.set(s, env);
       await nsExec(env.nsA, ['ping', '-c', '1', '-W', '2', B]);
     }
-    const tcp1 = new Map<Setup, number[]>();
-    const tcp4 = new Map<Setup, number[]>();
-    const udp = new Map<Setup, number[]>();
-    const bytes = new Map<Setup, number>();
-    const iperfCpu = new Map<Setup, number>();
-    const switchCpu = new Map<Setup, number>();
-    const engineCpu = new Map<Setup, number>();
-    const add = (m: Map<Setup, number[]>, s: Setup, v: number): void => void m.set(s, [...(m.get(s) ?? []), v]);
-    const sum = (m: Map<Setup, number>, s: Setup, v: number): void => void m.set(s, (m.get(s) ?? 0) + v);
+    const t = new Tally<Setup>();
     for (let r = 0; r < rounds; r++) {
-      const order = setups.map((_, i) => setups[(i + r) % setups.length]!);
+      const order = rotation(setups, r);
       for (const s of order) {
         const env = envs.get(s)!;
         progress(`real.${s}.tcp-1`);
         const cpu0 = env.vnetCpu();
         const engine0 = env.engineCpu();
         const t1 = await iperf(env, seconds, []);
-        sum(switchCpu, s, env.vnetCpu() - cpu0);
-        sum(engineCpu, s, env.engineCpu() - engine0);
-        sum(bytes, s, t1.sum_received?.bytes ?? 0);
-        sum(iperfCpu, s, (((t1.cpu_utilization_percent?.host_total ?? 0) + (t1.cpu_utilization_percent?.remote_total ?? 0)) / 100) * seconds);
-        add(tcp1, s, (t1.sum_received?.bits_per_second ?? 0) / 1e9);
+        t.add('switch-cpu', s, env.vnetCpu() - cpu0);
+        t.add('engine-cpu', s, env.engineCpu() - engine0);
+        t.add('bytes', s, t1.sum_received?.bytes ?? 0);
+        t.add('iperf-cpu', s, iperfCpuSeconds(t1, seconds));
+        t.sample('tcp1', s, (t1.sum_received?.bits_per_second ?? 0) / 1e9);
       }
       for (const s of order) {
         progress(`real.${s}.tcp-4`);
         const t4 = await iperf(envs.get(s)!, seconds, ['-P', '4']);
-        add(tcp4, s, (t4.sum_received?.bits_per_second ?? 0) / 1e9);
+        t.sample('tcp4', s, (t4.sum_received?.bits_per_second ?? 0) / 1e9);
       }
       for (const s of order) {
         progress(`real.${s}.udp-64B`);
         const u = await iperf(envs.get(s)!, seconds, ['-u', '-b', '0', '-l', '64']);
-        add(udp, s, ((u.sum?.packets ?? 0) - (u.sum?.lost_packets ?? 0)) / (u.sum?.seconds ?? seconds));
+        t.sample('udp', s, udpReceivedPps(u, seconds));
       }
     }
     const results = new Map<Setup, Measured>();
     for (const s of setups) {
-      const gb = (bytes.get(s) ?? 0) / 1e9;
+      const gb = t.sum('bytes', s) / 1e9;
       results.set(s, {
-        tcp1: median(tcp1.get(s) ?? []),
-        tcp4: median(tcp4.get(s) ?? []),
-        udpPps: median(udp.get(s) ?? []),
-        cpuIperfPerGB: gb > 0 ? (iperfCpu.get(s) ?? 0) / gb : 0,
-        cpuVnetPerGB: gb > 0 ? (switchCpu.get(s) ?? 0) / gb : 0,
-        cpuEnginePerGB: gb > 0 ? (engineCpu.get(s) ?? 0) / gb : 0,
+        tcp1: t.median('tcp1', s),
+        tcp4: t.median('tcp4', s),
+        udpPps: t.median('udp', s),
+        cpuIperfPerGB: gb > 0 ? t.sum('iperf-cpu', s) / gb : 0,
+        cpuVnetPerGB: gb > 0 ? t.sum('switch-cpu', s) / gb : 0,
+        cpuEnginePerGB: gb > 0 ? t.sum('engine-cpu', s) / gb : 0,
       });
     }
     return results;
