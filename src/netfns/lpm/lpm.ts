@@ -26,7 +26,11 @@ export type LpmInsertResult =
   /** DXR: the range table has no room for the ranges the prefix splits its chunks into. */
   | 'ranges-full'
   /** DXR: no free next-hop index for a next hop no other prefix uses. */
-  | 'next-hops-full';
+  | 'next-hops-full'
+  /** Poptrie: the node pool has no room for the nodes the prefix's chunks need. */
+  | 'nodes-full'
+  /** Poptrie: the leaf pool has no room for the leaves the prefix's chunks need. */
+  | 'leaves-full';
 
 export interface LpmEntry {
   readonly prefix: number;
