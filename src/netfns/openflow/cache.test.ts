@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExactMatchCache, MegaflowCache } from './cache.js';
+import { ExactMatchCache, MF_PACKETS, MF_SERIAL, MF_STRIDE, MegaflowCache } from './cache.js';
 import { INGRESS_WORD_COUNT } from './flow-key.js';
 import { FLOW_WORDS } from './types.js';
 
@@ -11,8 +11,7 @@ function key(n: number): Int32Array {
   return k;
 }
 
-function entries(n: number): ReturnType<MegaflowCache['insert']>[] {
-  const mf = new MegaflowCache(64);
+function entries(mf: MegaflowCache, n: number): ReturnType<MegaflowCache['insert']>[] {
   const wc = new Uint32Array(FLOW_WORDS);
   wc[0] = 0xffffffff;
   return Array.from({ length: n }, (_, i) => {
@@ -23,8 +22,9 @@ function entries(n: number): ReturnType<MegaflowCache['insert']>[] {
 }
 
 test('the exact-match cache keeps two keys whose first slots collide, and a third replaces one of them', () => {
-  const emc = new ExactMatchCache(16);
-  const [a, b, c] = entries(3);
+  const mf = new MegaflowCache(64);
+  const emc = new ExactMatchCache(mf, 16);
+  const [a, b, c] = entries(mf, 3);
   // Same low bits (first slot 5), different high bits (second slots 1 and 2).
   const ha = 0x0001_0005;
   const hb = 0x0002_0005;
@@ -44,12 +44,53 @@ test('the exact-match cache keeps two keys whose first slots collide, and a thir
 });
 
 test('an exact-match slot whose megaflow left the cache reads as a miss and is reused first', () => {
-  const emc = new ExactMatchCache(16);
-  const [a, b] = entries(2);
+  const mf = new MegaflowCache(64);
+  const emc = new ExactMatchCache(mf, 16);
+  const [a, b] = entries(mf, 2);
   emc.insert(key(1), 0x0001_0003, a!);
-  a!.dead = true;
+  mf.remove(a!);
+  assert.ok(a!.dead);
   assert.equal(emc.lookup(key(1), 0x0001_0003), null);
   emc.insert(key(2), 0x0004_0003, b!);
   assert.equal(emc.lookup(key(2), 0x0004_0003), b);
   assert.equal(emc.replacements, 1, 'the dead slot was taken');
+});
+
+test('an exact-match slot misses once its megaflow is evicted, even when a newer entry takes the same row', () => {
+  const mf = new MegaflowCache(2);
+  const emc = new ExactMatchCache(mf, 16);
+  const [a, b] = entries(mf, 2);
+  emc.insert(key(1), 0x0001_0003, a!);
+  emc.insert(key(2), 0x0002_0004, b!);
+  // A third insert evicts the oldest (a) and takes its row.
+  const [c] = entries(mf, 1);
+  assert.equal(c!.index, a!.index, 'the new entry reuses the evicted row');
+  assert.ok(a!.dead);
+  assert.equal(emc.lookup(key(1), 0x0001_0003), null, 'the slot still names the row, but not its serial');
+  assert.equal(emc.lookup(key(2), 0x0002_0004), b);
+  assert.equal(mf.evictions, 1);
+});
+
+test('when megaflow serials wrap, the exact-match cache is flushed so no slot can meet its old serial again', () => {
+  const mf = new MegaflowCache(8, () => {}, 0x7fff_fffe);
+  const emc = new ExactMatchCache(mf, 16);
+  const [a] = entries(mf, 1);
+  emc.insert(key(1), 0x0001_0003, a!);
+  assert.equal(emc.lookup(key(1), 0x0001_0003), a);
+  const [b] = entries(mf, 1);
+  assert.equal(b!.serial, 1, 'serials start again at 1');
+  assert.equal(emc.size, 0);
+  assert.equal(emc.lookup(key(1), 0x0001_0003), null);
+});
+
+test('a megaflow hit is counted in its stats row, and the row reads zero once the entry is gone', () => {
+  const mf = new MegaflowCache(4);
+  const [a] = entries(mf, 1);
+  a!.pendingPackets += 3;
+  a!.pendingBytes += 192;
+  assert.equal(mf.stats[a!.index * MF_STRIDE + MF_PACKETS], 3);
+  assert.equal(a!.pendingBytes, 192);
+  mf.remove(a!);
+  assert.equal(a!.pendingPackets, 0);
+  assert.equal(mf.stats[a!.index * MF_STRIDE + MF_SERIAL], 0);
 });

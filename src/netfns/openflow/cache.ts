@@ -21,11 +21,32 @@
  *
  * Both caches are bounded: the megaflow cache evicts its oldest entry when full (counted in
  * `evictions`); the EMC overwrites its slot (counted in `replacements`).
+ *
+ * Layout for the hit path: a cache hit should touch as few cache lines as possible, so what a
+ * hit reads and writes lives in two typed arrays rather than in objects. An entry's row in the
+ * megaflow cache (its ring slot, `MegaflowEntry.index`) has one 64-byte line of `stats`: its
+ * serial, the generation it was validated at, and its pending packets, bytes and last use. An
+ * EMC slot is 16 int32 words: the 13 key words, the megaflow's row, its serial and its single
+ * output port. A slot is live while its serial equals its row's serial: every insert gives the
+ * row a new serial and every removal clears it, so a slot left pointing at a removed or evicted
+ * entry, or at a row reused by a newer one, reads as a miss without a search. Serials wrap at
+ * 2^31, and the EMC flushes itself then, so a stale slot can never meet its serial again.
  */
 import { FLOW_WORDS } from './types.js';
 import type { FlowEntry } from './pipeline.js';
 import { OP_OUTPUT } from './datapath.js';
 import { INGRESS_WORD_COUNT } from './flow-key.js';
+
+/** Doubles per megaflow row in `MegaflowCache.stats` (one 64-byte line). */
+export const MF_STRIDE = 8;
+/** Row fields: serial (0 when the row holds no live entry), validated generation, pending hits. */
+export const MF_SERIAL = 0;
+export const MF_VALID_AT = 1;
+export const MF_PACKETS = 2;
+export const MF_BYTES = 3;
+export const MF_USED = 4;
+
+const MAX_SERIAL = 0x7fff_ffff;
 
 export class MegaflowEntry {
   /** The mask group the entry lives in. */
@@ -41,17 +62,14 @@ export class MegaflowEntry {
   readonly rules: readonly FlowEntry[];
   readonly tables: readonly number[];
   readonly hash: number;
+  /** The entry's row in its cache's `stats` (its ring slot) and the serial that row holds while the entry lives. */
+  readonly index: number;
+  readonly serial: number;
   /** The next entry in the same hash chain. */
   next: MegaflowEntry | null = null;
-  /** Hits not yet credited to `rules` and their tables (see `MegaflowCache`'s retire hook). */
-  pendingPackets = 0;
-  pendingBytes = 0;
-  pendingUsed = 0;
-  hits = 0;
   dead = false;
-  /** The pipeline generation at which this entry was built or last revalidated. */
-  validAt = 0;
-  constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[]) {
+  readonly #stats: Float64Array;
+  constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[], stats: Float64Array, index: number, serial: number) {
     this.group = group;
     this.mask = group.mask;
     this.value = value;
@@ -61,6 +79,44 @@ export class MegaflowEntry {
     this.outPort = ops.length === 2 && ops[0] === OP_OUTPUT ? ops[1]! : 0;
     this.rules = rules;
     this.tables = tables;
+    this.#stats = stats;
+    this.index = index;
+    this.serial = serial;
+  }
+
+  #field(f: number): number {
+    return this.dead ? 0 : this.#stats[this.index * MF_STRIDE + f]!;
+  }
+
+  #set(f: number, v: number): void {
+    if (!this.dead) this.#stats[this.index * MF_STRIDE + f] = v;
+  }
+
+  /** Hits not yet credited to `rules` and their tables (see the owner's retire hook), and their bytes and last time. */
+  get pendingPackets(): number {
+    return this.#field(MF_PACKETS);
+  }
+  set pendingPackets(v: number) {
+    this.#set(MF_PACKETS, v);
+  }
+  get pendingBytes(): number {
+    return this.#field(MF_BYTES);
+  }
+  set pendingBytes(v: number) {
+    this.#set(MF_BYTES, v);
+  }
+  get pendingUsed(): number {
+    return this.#field(MF_USED);
+  }
+  set pendingUsed(v: number) {
+    this.#set(MF_USED, v);
+  }
+  /** The pipeline generation at which this entry was built or last revalidated. */
+  get validAt(): number {
+    return this.#field(MF_VALID_AT);
+  }
+  set validAt(v: number) {
+    this.#set(MF_VALID_AT, v);
   }
 }
 
@@ -96,7 +152,12 @@ class MaskGroup {
 
 export class MegaflowCache {
   readonly capacity: number;
+  /** Per ring slot, one row of MF_STRIDE doubles: what a cache hit reads and writes (see the design note). */
+  readonly stats: Float64Array;
   #groups: MaskGroup[] = [];
+  #nextSerial = 1;
+  /** Called when serials wrap, so EMCs drop slots that could otherwise meet their serial again. */
+  onSerialWrap: () => void = () => {};
   /** Entries in insertion order (a ring), for oldest-first eviction. */
   #fifo: (MegaflowEntry | null)[];
   #head = 0;
@@ -115,12 +176,23 @@ export class MegaflowCache {
 
   readonly #retire: (e: MegaflowEntry) => void;
 
-  /** `retire` sees every entry just before it leaves the cache (eviction or flush), to settle its pending counts. */
-  constructor(capacity = 65536, retire: (e: MegaflowEntry) => void = () => {}) {
+  /**
+   * `retire` sees every entry just before it leaves the cache (eviction or flush), to settle its
+   * pending counts. `firstSerial` lets a test start next to the wrap.
+   */
+  constructor(capacity = 65536, retire: (e: MegaflowEntry) => void = () => {}, firstSerial = 1) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`megaflow cache: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.#retire = retire;
     this.#fifo = new Array<MegaflowEntry | null>(capacity).fill(null);
+    this.stats = new Float64Array(capacity * MF_STRIDE);
+    if (!Number.isInteger(firstSerial) || firstSerial < 1 || firstSerial > MAX_SERIAL) throw new RangeError(`megaflow cache: firstSerial must be 1-${MAX_SERIAL}, got ${firstSerial}`);
+    this.#nextSerial = firstSerial;
+  }
+
+  /** The entry in ring slot `index` (a row of `stats`), or null. */
+  entryAt(index: number): MegaflowEntry | null {
+    return this.#fifo[index] ?? null;
   }
 
   /** Entries held (the gauge). */
@@ -151,7 +223,6 @@ export class MegaflowCache {
         }
         if (i === words.length) {
           this.hits++;
-          e.hits++;
           // A group that overtakes the one before it moves up at once, so probes follow hit counts.
           if (++grp.hits > 0 && g > 0 && grp.hits > groups[g - 1]!.hits) {
             groups[g] = groups[g - 1]!;
@@ -186,11 +257,20 @@ export class MegaflowCache {
     const value = new Array<number>(words.length);
     for (let i = 0; i < words.length; i++) value[i] = key[words[i]!]! & mask[words[i]!]!;
     const hash = hashMasked(key, mask, words);
-    const e = new MegaflowEntry(grp, value, hash, ops, refs, rules, tables);
+    const index = (this.#head + this.#count) % this.capacity;
+    if (this.#nextSerial === MAX_SERIAL) {
+      this.#nextSerial = 1;
+      this.onSerialWrap();
+    }
+    const serial = this.#nextSerial++;
+    const row = index * MF_STRIDE;
+    this.stats.fill(0, row, row + MF_STRIDE);
+    this.stats[row + MF_SERIAL] = serial;
+    const e = new MegaflowEntry(grp, value, hash, ops, refs, rules, tables, this.stats, index, serial);
     e.next = grp.table.get(hash) ?? null;
     grp.table.set(hash, e);
     grp.size++;
-    this.#fifo[(this.#head + this.#count) % this.capacity] = e;
+    this.#fifo[index] = e;
     this.#count++;
     this.#live++;
     return e;
@@ -215,7 +295,7 @@ export class MegaflowCache {
 
   #unlink(e: MegaflowEntry): void {
     this.#retire(e);
-    e.dead = true;
+    this.#kill(e);
     this.#live--;
     const grp = e.group as MaskGroup;
     if (!this.#groups.includes(grp)) return;
@@ -234,13 +314,19 @@ export class MegaflowCache {
     if (--grp.size === 0) this.#groups = this.#groups.filter((x) => x !== grp);
   }
 
+  /** Marks an entry dead and clears its row's serial, so EMC slots pointing at it miss. */
+  #kill(e: MegaflowEntry): void {
+    this.stats[e.index * MF_STRIDE + MF_SERIAL] = 0;
+    e.dead = true;
+  }
+
   /** Drops every entry (they become dead, so EMC slots pointing at them miss). */
   flush(): void {
     for (let i = 0; i < this.#count; i++) {
       const e = this.#fifo[(this.#head + i) % this.capacity];
       if (e && !e.dead) {
         this.#retire(e);
-        e.dead = true;
+        this.#kill(e);
       }
     }
     this.#fifo.fill(null);
@@ -276,8 +362,11 @@ export class MegaflowCache {
   }
 }
 
-/** Words of an exact-match cache slot's key: the ingress words, in compare order. */
-const EMC_WORDS = INGRESS_WORD_COUNT;
+/** Int32 words per exact-match slot: the key, then the megaflow's row, its serial and its single output port. */
+export const EMC_STRIDE = 16;
+export const EMC_ROW = INGRESS_WORD_COUNT;
+export const EMC_SERIAL = INGRESS_WORD_COUNT + 1;
+export const EMC_OUT = INGRESS_WORD_COUNT + 2;
 
 /**
  * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, packed into
@@ -288,71 +377,85 @@ const EMC_WORDS = INGRESS_WORD_COUNT;
  * (as Open vSwitch's EMC probes two hash segments), so two flows whose first slots collide do not
  * evict each other on every packet. A lookup tries the first slot, then the second; an insert
  * takes a free or dead slot of the two, else replaces one of them chosen by a hash bit.
+ * A slot points at a megaflow by row and serial (see the design note above), not by reference.
  */
 export class ExactMatchCache {
   readonly slots: number;
-  readonly #keys: Int32Array;
-  readonly #entries: (MegaflowEntry | null)[];
+  /** EMC_STRIDE words per slot; a slot whose serial is 0 is empty. */
+  readonly words: Int32Array;
+  readonly #megaflows: MegaflowCache;
+  readonly #stats: Float64Array;
   lookups = 0;
   hits = 0;
   replacements = 0;
   #used = 0;
 
-  constructor(slots = 8192) {
+  constructor(megaflows: MegaflowCache, slots = 8192) {
     if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two of at least 2, got ${slots}`);
     this.slots = slots;
-    this.#keys = new Int32Array(slots * EMC_WORDS);
-    this.#entries = new Array<MegaflowEntry | null>(slots).fill(null);
+    this.words = new Int32Array(slots * EMC_STRIDE);
+    this.#megaflows = megaflows;
+    this.#stats = megaflows.stats;
+    megaflows.onSerialWrap = () => this.flush();
   }
 
-  /** Slots holding a live entry at last touch (the gauge). */
+  /** Slots filled at last touch, live or not (the gauge). */
   get size(): number {
     return this.#used;
   }
 
-  /** Looks up an ingress key in its two slots. */
-  lookup(ik: Int32Array, hash: number): MegaflowEntry | null {
-    this.lookups++;
+  /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts lookups and hits. */
+  find(ik: Int32Array, hash: number): number {
     const mask = this.slots - 1;
-    let e = this.#probe(ik, hash & mask);
-    if (e === null) e = this.#probe(ik, ((hash >>> 16) | (hash << 16)) & mask);
-    if (e === null) return null;
-    this.hits++;
-    e.hits++;
-    return e;
+    const a = (hash & mask) * EMC_STRIDE;
+    if (this.#matches(ik, a)) return a;
+    const b = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+    return this.#matches(ik, b) ? b : -1;
   }
 
-  /** Compares every word of the slot's key, most variable first, unrolled. */
-  #probe(ik: Int32Array, slot: number): MegaflowEntry | null {
-    const e = this.#entries[slot]!;
-    if (e === null || e.dead) return null;
-    const k = this.#keys;
-    const b = slot * EMC_WORDS;
-    if (k[b] !== ik[0] || k[b + 1] !== ik[1] || k[b + 2] !== ik[2] || k[b + 3] !== ik[3] || k[b + 4] !== ik[4] || k[b + 5] !== ik[5] ||
-      k[b + 6] !== ik[6] || k[b + 7] !== ik[7] || k[b + 8] !== ik[8] || k[b + 9] !== ik[9] || k[b + 10] !== ik[10] || k[b + 11] !== ik[11] ||
-      k[b + 12] !== ik[12]) return null;
-    return e;
+  /** Whether the slot at `at` holds a live megaflow. */
+  #isLive(at: number): boolean {
+    const k = this.words;
+    return k[at + EMC_SERIAL] !== 0 && this.#stats[k[at + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[at + EMC_SERIAL];
+  }
+
+  /** Looks up an ingress key in its two slots; returns its megaflow or null (counted). */
+  lookup(ik: Int32Array, hash: number): MegaflowEntry | null {
+    this.lookups++;
+    const at = this.find(ik, hash);
+    if (at < 0) return null;
+    this.hits++;
+    return this.#megaflows.entryAt(this.words[at + EMC_ROW]!);
+  }
+
+  /** Compares every word of the slot's key, most variable first, unrolled, then that the slot is live. */
+  #matches(ik: Int32Array, b: number): boolean {
+    const k = this.words;
+    return k[b] === ik[0] && k[b + 1] === ik[1] && k[b + 2] === ik[2] && k[b + 3] === ik[3] && k[b + 4] === ik[4] && k[b + 5] === ik[5] &&
+      k[b + 6] === ik[6] && k[b + 7] === ik[7] && k[b + 8] === ik[8] && k[b + 9] === ik[9] && k[b + 10] === ik[10] && k[b + 11] === ik[11] &&
+      k[b + 12] === ik[12] && k[b + EMC_SERIAL] !== 0 &&
+      this.#stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];
   }
 
   insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {
     const mask = this.slots - 1;
-    const first = hash & mask;
-    const second = ((hash >>> 16) | (hash << 16)) & mask;
-    const a = this.#entries[first]!;
-    const b = this.#entries[second]!;
-    let slot: number;
-    if (a === null || a.dead) slot = first;
-    else if (b === null || b.dead) slot = second;
-    else slot = (hash & 0x8000) === 0 ? first : second;
-    const old = this.#entries[slot];
-    if (old === null) this.#used++;
+    const first = (hash & mask) * EMC_STRIDE;
+    const second = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+    const k = this.words;
+    let at: number;
+    if (!this.#isLive(first)) at = first;
+    else if (!this.#isLive(second)) at = second;
+    else at = (hash & 0x8000) === 0 ? first : second;
+    if (k[at + EMC_SERIAL] === 0) this.#used++;
     else this.replacements++;
-    this.#entries[slot] = e;
-    this.#keys.set(ik, slot * EMC_WORDS);
+    for (let i = 0; i < INGRESS_WORD_COUNT; i++) k[at + i] = ik[i]!;
+    k[at + EMC_ROW] = e.index;
+    k[at + EMC_SERIAL] = e.serial;
+    k[at + EMC_OUT] = e.outPort;
   }
 
   flush(): void {
-    this.#entries.fill(null);
+    this.words.fill(0);
     this.#used = 0;
   }
 }

@@ -96,10 +96,13 @@ export const INGRESS_WORDS: readonly number[] = [
   W.ETH_TYPE, W.VLAN_TCI, W.NW_PROTO, W.NW_TOS, W.NW_TTL, W.NW_FRAG, W.ARP_SHA_HI, W.ARP_SHA_LO, W.ARP_THA_HI, W.ARP_THA_LO,
 ];
 
-/** The final avalanche: the cache indexes by the low bits. */
+/**
+ * The final avalanche: the cache indexes by the low bits. The result keeps 30 bits so it is a
+ * small integer: a full uint32 would be returned as a heap number, one allocation per packet.
+ */
 function finish(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) >>> 0;
+  return (h ^ (h >>> 12)) & 0x3fff_ffff;
 }
 
 /**
@@ -177,17 +180,19 @@ export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPo
  * big-endian words through the packet's DataView in one pass and written packed into `ik` (as
  * int32, which is what the exact-match cache compares; layout in `scatterIngress`), returning their
  * `ingressHash` computed from the values on the way, or -1 for a runt (`ik` then unspecified).
+ * Every 32-bit read is made int32 at once (`| 0`): a uint32 above 2^31 merged with a 0 default
+ * would be boxed as a heap number on every packet.
  */
 export function extractIngressHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, ik: Int32Array): number {
   if (len < 14) return -1;
-  const port = inPort >>> 0;
-  const tun = tunId >>> 0;
-  const w0 = v.getUint32(off);
-  const w1 = v.getUint32(off + 4);
+  const port = inPort | 0;
+  const tun = tunId | 0;
+  const w0 = (v.getUint32(off) | 0);
+  const w1 = (v.getUint32(off + 4) | 0);
   const dstHi = w0 >>> 16;
-  const dstLo = ((w0 << 16) | (w1 >>> 16)) >>> 0;
+  const dstLo = (w0 << 16) | (w1 >>> 16);
   const srcHi = w1 & 0xffff;
-  const srcLo = v.getUint32(off + 8);
+  const srcLo = (v.getUint32(off + 8) | 0);
   let type = v.getUint16(off + 12);
   let l3 = off + 14;
   const end = off + len;
@@ -216,18 +221,18 @@ export function extractIngressHashed(v: DataView, off: number, len: number, inPo
       if (vihl >> 4 === 4 && ihl >= 20 && l3 + ihl <= end) {
         tos = v.getUint8(l3 + 1);
         const fragField = v.getUint16(l3 + 6) & 0x3fff;
-        const w2 = v.getUint32(l3 + 8);
+        const w2 = (v.getUint32(l3 + 8) | 0);
         ttl = w2 >>> 24;
         proto = (w2 >>> 16) & 0xff;
-        nwSrc = v.getUint32(l3 + 12);
-        nwDst = v.getUint32(l3 + 16);
+        nwSrc = (v.getUint32(l3 + 12) | 0);
+        nwDst = (v.getUint32(l3 + 16) | 0);
         const later = (fragField & 0x1fff) !== 0;
         if (fragField !== 0) frag = later ? FRAG_ANY | FRAG_LATER : FRAG_ANY;
         if (!later) {
           const l4 = l3 + ihl;
           if (proto === 6 || proto === 17) {
             if (l4 + 4 <= end) {
-              const ports = v.getUint32(l4);
+              const ports = (v.getUint32(l4) | 0);
               tpSrc = ports >>> 16;
               tpDst = ports & 0xffff;
             }
@@ -238,14 +243,14 @@ export function extractIngressHashed(v: DataView, off: number, len: number, inPo
         }
       }
     }
-  } else if (type === 0x0806 && l3 + 28 <= end && v.getUint32(l3) === 0x00010800 && v.getUint16(l3 + 4) === 0x0604) {
+  } else if (type === 0x0806 && l3 + 28 <= end && (v.getUint32(l3) | 0) === 0x00010800 && v.getUint16(l3 + 4) === 0x0604) {
     proto = v.getUint16(l3 + 6);
     shaHi = v.getUint16(l3 + 8);
-    shaLo = v.getUint32(l3 + 10);
-    nwSrc = v.getUint32(l3 + 14);
+    shaLo = (v.getUint32(l3 + 10) | 0);
+    nwSrc = (v.getUint32(l3 + 14) | 0);
     thaHi = v.getUint16(l3 + 18);
-    thaLo = v.getUint32(l3 + 20);
-    nwDst = v.getUint32(l3 + 24);
+    thaLo = (v.getUint32(l3 + 20) | 0);
+    nwDst = (v.getUint32(l3 + 24) | 0);
   }
   // Packed, most variable words first (see scatterIngress for the layout).
   ik[0] = nwDst;

@@ -24,7 +24,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { ExactMatchCache, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { EMC_OUT, EMC_ROW, ExactMatchCache, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
@@ -135,7 +135,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     this.datapathId = conf.datapathId ?? 1n;
     this.#cacheOn = conf.cache ?? true;
     this.megaflows = new MegaflowCache(conf.megaflowCapacity ?? 65536, (e) => this.#credit(e));
-    this.emc = new ExactMatchCache(conf.emcSlots ?? 8192);
+    this.emc = new ExactMatchCache(this.megaflows, conf.emcSlots ?? 8192);
     this.#createdAt = ctx.engine.now();
     this.pipeline = new Pipeline({
       now: () => this.engine.now(),
@@ -245,19 +245,11 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     }
   }
 
-  /** Runs one packet that arrived on OpenFlow port `inPort` through the switch. */
-  receive(p: Packet, inPort: number): void {
-    this.#rxPackets[inPort]!++;
-    this.#rxBytes[inPort]! += p.len;
-    this.#now = this.engine.now();
-    this.#process(p, inPort);
-  }
-
   /**
    * The fast path: one pass over the headers gives the key and its hash, the exact-match cache
-   * compares ingress words with an early exit, and a hit whose program is a single output goes
-   * straight to that port's link. Everything else falls through to the megaflow cache and then
-   * the pipeline.
+   * compares ingress words with an early exit, and a hit reads the EMC slot and its megaflow's
+   * stats row and nothing else; a hit whose program is a single output goes straight to that
+   * port's link. Everything else falls through to the megaflow cache and then the pipeline.
    */
   #process(p: Packet, inPort: number): void {
     p.inPort = inPort;
@@ -265,38 +257,50 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     const ik = this.#ikey;
     const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
     if (hash < 0) return this.drop(p, 'runt');
-    const pl = this.pipeline;
-    const gen = pl.generation;
-    let e = null;
+    const gen = this.pipeline.generation;
     if (p.traceId === 0 && this.#cacheOn) {
-      e = this.emc.lookup(ik, hash);
-      if (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = null;
-    }
-    if (e === null) {
-      const key = this.#key;
-      scatterIngress(ik, key);
-      if (p.traceId !== 0) return this.#traced(p);
-      if (!this.#cacheOn) return this.#slowPath(p, false);
-      e = this.megaflows.lookup(key);
-      // A stale entry that fails revalidation leaves the cache; another may still cover the key.
-      while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
-      if (e === null) return this.#slowPath(p, true, hash);
-      this.emc.insert(ik, hash, e);
-    }
-    const len = p.len;
-    e.pendingPackets++;
-    e.pendingBytes += len;
-    e.pendingUsed = this.#now;
-    const out = e.outPort;
-    if (out > 0) {
-      const link = this.#outLinks[out];
-      if (link !== null && link !== undefined) {
-        this.#txPackets[out]!++;
-        this.#txBytes[out]! += len;
-        link.transmit(p);
-        return;
+      const emc = this.emc;
+      emc.lookups++;
+      const at = emc.find(ik, hash);
+      if (at >= 0) {
+        const words = emc.words;
+        const index = words[at + EMC_ROW]!;
+        const stats = this.megaflows.stats;
+        const row = index * MF_STRIDE;
+        if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index)!, gen)) {
+          emc.hits++;
+          const len = p.len;
+          stats[row + MF_PACKETS]!++;
+          stats[row + MF_BYTES]! += len;
+          stats[row + MF_USED] = this.#now;
+          const out = words[at + EMC_OUT]!;
+          if (out > 0) {
+            const link = this.#outLinks[out];
+            if (link !== null && link !== undefined) {
+              this.#txPackets[out]!++;
+              this.#txBytes[out]! += len;
+              link.transmit(p);
+              return;
+            }
+          }
+          const e = this.megaflows.entryAt(index)!;
+          runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+          return;
+        }
       }
     }
+    const key = this.#key;
+    scatterIngress(ik, key);
+    if (p.traceId !== 0) return this.#traced(p);
+    if (!this.#cacheOn) return this.#slowPath(p, false);
+    let e = this.megaflows.lookup(key);
+    // A stale entry that fails revalidation leaves the cache; another may still cover the key.
+    while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
+    if (e === null) return this.#slowPath(p, true, hash);
+    this.emc.insert(ik, hash, e);
+    e.pendingPackets++;
+    e.pendingBytes += p.len;
+    e.pendingUsed = this.#now;
     runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
   }
 
