@@ -141,6 +141,8 @@ export interface TupleInfo {
 }
 
 export class Conntrack {
+  /** The time (engine ns) of the packets being processed, for `track` calls that pass none. */
+  clock = 0;
   readonly capacity: number;
   readonly zoneLimit: number;
   readonly timeouts: ConntrackTimeouts;
@@ -322,9 +324,10 @@ export class Conntrack {
   /**
    * Accounts a packet of `ref`'s direction: moves the TCP state (flags are the 9-bit TCP flags,
    * ignored for other protocols), sets SEEN_REPLY and ASSURED, and pushes the expiry out.
-   * Returns CT_ACCEPT, CT_IGNORED or CT_INVALID.
+   * Returns CT_ACCEPT, CT_IGNORED or CT_INVALID. Without `now`, the time is `clock`: a data path
+   * sets that once per batch, so no packet passes a time (a float) into a call, which would box it.
    */
-  track(ref: number, tcpFlags: number, now: number): number {
+  track(ref: number, tcpFlags: number, now = this.clock): number {
     const e = ref >> 1;
     const dir = ref & 1;
     const tuples = this.#tuples;

@@ -291,6 +291,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
 
   override push(): void {
     this.#now = this.engine.now();
+    this.conntrack.clock = this.#now;
     for (let s = 0; s < 2; s++) {
       const link = this.#in[s];
       if (link === undefined) continue;
@@ -344,7 +345,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     const outsideIp = this.#sides[1].ip;
     if (!this.#translate) {
       if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
-      return this.#forward(p, ipOff, dst);
+      return this.#forward(p, ipOff, dst | 0);
     }
     const proto = (w2 >>> 16) & 0xff;
     const headerLen = (w0 >>> 22) & 0x3c;
@@ -380,7 +381,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
         }
         const to = mem.getUint32(at + 16);
         this.note(p, `icmp error of a tracked connection, sent on to ${formatIpv4Addr(to)}`);
-        return this.#forward(p, ipOff, to);
+        return this.#forward(p, ipOff, to | 0);
       } else {
         if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
         return this.drop(p, 'icmp-untracked');
@@ -427,7 +428,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       if (e < 0) return this.drop(p, e === CT_CLASH ? 'conntrack-clash' : 'conntrack-full');
       ref = 2 * e;
     }
-    if (ct.track(ref, flags, now) === CT_INVALID) return this.drop(p, 'tcp-invalid');
+    if (ct.track(ref, flags) === CT_INVALID) return this.drop(p, 'tcp-invalid');
     if (ct.translated(ref >> 1)) {
       if (proto === IPPROTO_ICMP) translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
       else translatePortsView(ct, ref, mem, at, p.base + l4, l4Len, proto);
@@ -437,7 +438,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
       if (p.traceId !== 0) this.note(p, `nat: ${formatIpv4Addr(src)} -> ${formatIpv4Addr(dst)} (conntrack entry ${ref >> 1}, ${(ref & 1) === 0 ? 'original' : 'reply'})`);
     }
     if (dst === insideIp || dst === outsideIp) return this.#local(p, s, ipOff);
-    this.#forward(p, ipOff, dst);
+    this.#forward(p, ipOff, dst | 0);
   }
 
   #findForward(proto: number, port: number): Forward | null {
@@ -472,7 +473,9 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     this.consume(p);
   }
 
-  #forward(p: Packet, ipOff: number, dst: number): void {
+  /** `dst` may come as int32 (a uint32 above 2^30 passed into a call is boxed as a heap number). */
+  #forward(p: Packet, ipOff: number, dstBits: number): void {
+    const dst = dstBits >>> 0;
     const ip = this.#ip;
     let s: number;
     let nextHop = dst;
