@@ -1,16 +1,18 @@
 /**
- * LPM lookups per second on the DIR-24-8 and DXR tables with 1k and 800k prefixes, random addresses.
+ * LPM lookups per second on the DIR-24-8, DXR and Poptrie tables with 1k and 800k prefixes, random addresses.
  * Prefix lengths follow a routing-table-like mix: 60% /24, 35% /16-/23, 0.5% /8-/15 and 1%
  * longer than /24 (each of those takes a second-level group). Addresses are uniform over the
  * whole IPv4 space, so most lookups miss every cache: this measures memory latency as much as
- * code. Baselines: bench/c/lpm.c (DIR-24-8) and bench/c/lpm-dxr.c (DXR, one at a time and in
- * batches), the same layout, encoding, prefixes and addresses in C; both sides sum one pass of
- * lookups, and a different sum is reported as a note. The DXR rows note the bytes the lookup
- * reads and how fast the table was built by single inserts.
+ * code. Baselines: bench/c/lpm.c (DIR-24-8), bench/c/lpm-dxr.c (DXR) and bench/c/lpm-poptrie.c
+ * (Poptrie), the last two one at a time and in batches, the same layout, encoding, prefixes and
+ * addresses in C; both sides sum one pass of lookups, and a different sum is reported as a note.
+ * The DXR and Poptrie rows note the bytes the lookup reads, how fast the table was built by
+ * single inserts, and (at 800k) the update rate and the time of a /8 insert and delete.
  */
 import { Dir248Lpm } from '../../src/netfns/lpm/dir24-8.js';
 import { DxrLpm } from '../../src/netfns/lpm/dxr.js';
 import type { LpmTable } from '../../src/netfns/lpm/lpm.js';
+import { PoptrieLpm } from '../../src/netfns/lpm/poptrie.js';
 import { type BenchContext, type Row, type Suite, measure, round } from '../lib.js';
 
 const ADDRS = 1 << 20;
@@ -79,15 +81,23 @@ function dxrLookups(t: DxrLpm, addrs: Uint32Array, from: number, n: number): num
   return sum;
 }
 
-function lookups(t: Dir248Lpm | DxrLpm, addrs: Uint32Array, from: number, n: number): number {
-  return t instanceof DxrLpm ? dxrLookups(t, addrs, from, n) : dirLookups(t, addrs, from, n);
+function poptrieLookups(t: PoptrieLpm, addrs: Uint32Array, from: number, n: number): number {
+  let sum = 0;
+  for (let i = from; i < from + n; i++) sum += t.lookup(addrs[i]!);
+  return sum;
+}
+
+function lookups(t: Dir248Lpm | DxrLpm | PoptrieLpm, addrs: Uint32Array, from: number, n: number): number {
+  if (t instanceof DxrLpm) return dxrLookups(t, addrs, from, n);
+  if (t instanceof PoptrieLpm) return poptrieLookups(t, addrs, from, n);
+  return dirLookups(t, addrs, from, n);
 }
 
 /**
  * Update rates on a filled table: the first `n` prefixes of the fill deleted and inserted again
  * (each a delete and an insert), and a /8 over the table inserted and deleted.
  */
-function updateRates(t: DxrLpm, n: number): string {
+function updateRates(t: LpmTable, n: number): string {
   const r = new XorShift(0x12345678);
   const prefixes = new Uint32Array(n);
   const lens = new Uint8Array(n);
@@ -116,14 +126,25 @@ function updateRates(t: DxrLpm, n: number): string {
   return `${Math.round(perSecond / 1000)}k updates/s (delete and re-insert of ${n} held prefixes), a /8 inserted and deleted in ${slash8Ms.toFixed(0)} ms${broken}`;
 }
 
-function batchLookups(t: DxrLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
+function dxrBatchLookups(t: DxrLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
   t.lookupBatch(views[view]!, out, STEP);
   let sum = 0;
   for (let i = 0; i < STEP; i++) sum += out[i]!;
   return sum;
 }
 
-type Kind = 'dir24-8' | 'dxr' | 'dxr-batch';
+function poptrieBatchLookups(t: PoptrieLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
+  t.lookupBatch(views[view]!, out, STEP);
+  let sum = 0;
+  for (let i = 0; i < STEP; i++) sum += out[i]!;
+  return sum;
+}
+
+function batchLookups(t: DxrLpm | PoptrieLpm, views: readonly Uint32Array[], view: number, out: Int32Array): number {
+  return t instanceof DxrLpm ? dxrBatchLookups(t, views, view, out) : poptrieBatchLookups(t, views, view, out);
+}
+
+type Kind = 'dir24-8' | 'dxr' | 'dxr-batch' | 'poptrie' | 'poptrie-batch';
 
 const ROWS: readonly (readonly [string, Kind, number])[] = [
   ['lpm.dir24-8.lookup.1k-prefixes', 'dir24-8', 1000],
@@ -131,7 +152,14 @@ const ROWS: readonly (readonly [string, Kind, number])[] = [
   ['lpm.dxr.lookup.1k-prefixes', 'dxr', 1000],
   ['lpm.dxr.lookup.800k-prefixes', 'dxr', 800_000],
   ['lpm.dxr.batch.800k-prefixes', 'dxr-batch', 800_000],
+  ['lpm.poptrie.lookup.1k-prefixes', 'poptrie', 1000],
+  ['lpm.poptrie.lookup.800k-prefixes', 'poptrie', 800_000],
+  ['lpm.poptrie.batch.800k-prefixes', 'poptrie-batch', 800_000],
 ];
+
+/** The Poptrie shape the rows measure (and pass to the C baseline): 18 direct bits, stride 6. */
+const POPTRIE_DIRECT_BITS = 18;
+const POPTRIE_STRIDE = 6;
 
 export const lpmSuite: Suite = {
   name: 'lpm',
@@ -142,15 +170,28 @@ export const lpmSuite: Suite = {
     const views = Array.from({ length: ADDRS / STEP }, (_, i) => addrs.subarray(i * STEP, (i + 1) * STEP));
     const out = new Int32Array(STEP);
     const dxrTables = new Map<number, { table: DxrLpm; insertsPerSecond: number }>();
+    const poptrieTables = new Map<number, { table: PoptrieLpm; insertsPerSecond: number }>();
     for (const [id, kind, prefixes] of ROWS) {
       if (!ctx.wants(id)) continue;
       ctx.progress(id);
-      let t: Dir248Lpm | DxrLpm;
+      let t: Dir248Lpm | DxrLpm | PoptrieLpm;
       let about: string;
       if (kind === 'dir24-8') {
         const d = benchTable(prefixes);
         t = d;
         about = `${d.size} prefixes, ${d.tbl8GroupsInUse} tbl8 groups`;
+      } else if (kind === 'poptrie' || kind === 'poptrie-batch') {
+        let built = poptrieTables.get(prefixes);
+        if (built === undefined) {
+          const started = performance.now();
+          const table = fill(new PoptrieLpm({ maxPrefixes: prefixes, maxTbl8Groups: MAX_GROUPS, directBits: POPTRIE_DIRECT_BITS, stride: POPTRIE_STRIDE }), prefixes);
+          built = { table, insertsPerSecond: prefixes / ((performance.now() - started) / 1000) };
+          poptrieTables.set(prefixes, built);
+        }
+        const p = built.table;
+        t = p;
+        about = `${p.size} prefixes, s=${p.directBits} k=${p.stride}, ${p.nodesInUse} nodes, ${p.leavesInUse} leaves, lookup reads ${(p.lookupBytes / 2 ** 20).toFixed(1)} MiB (${((p.lookupBytes - 4 * p.poolWordsInUse) / 2 ** 20).toFixed(1)} MiB direct array and holes)`;
+        if (kind === 'poptrie' && prefixes > 1000) about += `; filled by single inserts at ${Math.round(built.insertsPerSecond / 1000)}k/s; ${updateRates(p, 20_000)}`;
       } else {
         let built = dxrTables.get(prefixes);
         if (built === undefined) {
@@ -168,7 +209,7 @@ export const lpmSuite: Suite = {
       let cursor = 0;
       // The sums go to a captured variable, so the lookups cannot be optimised away.
       let sink = 0;
-      const batched = kind === 'dxr-batch' ? (t as DxrLpm) : null;
+      const batched = kind === 'dxr-batch' || kind === 'poptrie-batch' ? (t as DxrLpm | PoptrieLpm) : null;
       const r = measure(
         batched === null
           ? () => {
@@ -189,7 +230,12 @@ export const lpmSuite: Suite = {
         batchSum = 0;
         for (let v = 0; v < views.length; v++) batchSum += batchLookups(batched, views, v, out);
       }
-      const c = kind === 'dir24-8' ? ctx.runC('lpm', [prefixes, ctx.seconds, ctx.warmupSeconds]) : ctx.runC('lpm-dxr', [prefixes, ctx.seconds, ctx.warmupSeconds, kind === 'dxr' ? 'lookup' : 'batch']);
+      const c =
+        kind === 'dir24-8'
+          ? ctx.runC('lpm', [prefixes, ctx.seconds, ctx.warmupSeconds])
+          : kind === 'dxr' || kind === 'dxr-batch'
+            ? ctx.runC('lpm-dxr', [prefixes, ctx.seconds, ctx.warmupSeconds, kind === 'dxr' ? 'lookup' : 'batch'])
+            : ctx.runC('lpm-poptrie', [prefixes, ctx.seconds, ctx.warmupSeconds, kind === 'poptrie' ? 'lookup' : 'batch', POPTRIE_DIRECT_BITS, POPTRIE_STRIDE]);
       const value = r.pps / 1e6;
       const base = c.ok && typeof c.value.mlookups === 'number' ? c.value.mlookups : null;
       const notes = [

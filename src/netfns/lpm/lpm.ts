@@ -27,10 +27,8 @@ export type LpmInsertResult =
   | 'ranges-full'
   /** DXR: no free next-hop index for a next hop no other prefix uses. */
   | 'next-hops-full'
-  /** Poptrie: the node pool has no room for the nodes the prefix's chunks need. */
-  | 'nodes-full'
-  /** Poptrie: the leaf pool has no room for the leaves the prefix's chunks need. */
-  | 'leaves-full';
+  /** Poptrie: the pool has no room for the nodes and leaves the prefix's chunks need. */
+  | 'pool-full';
 
 export interface LpmEntry {
   readonly prefix: number;

@@ -6,18 +6,18 @@ import { lpmConformance, lpmDifferential } from '../../testing/lpm-suite.js';
 import { parseIpv4Addr as a } from '../../wire/ipv4-addr.js';
 import { rng } from '../../wire/spec-fixtures.js';
 
-lpmConformance('PoptrieLpm', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, maxNodes: 4096, maxLeaves: 16384 }));
-lpmConformance('PoptrieLpm with 19 direct bits and stride 5', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, directBits: 19, stride: 5, maxNodes: 4096, maxLeaves: 16384 }));
+lpmConformance('PoptrieLpm', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, maxPoolWords: 1 << 16 }));
+lpmConformance('PoptrieLpm with 19 direct bits and stride 5', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, directBits: 19, stride: 5, maxPoolWords: 1 << 16 }));
 
 test('Poptrie agrees with the linear reference over random tables with deletes, default routes and /32s', () => {
-  for (let seed = 1; seed <= 10; seed++) lpmDifferential(new PoptrieLpm({ maxPrefixes: 400, maxTbl8Groups: 512, maxNodes: 8192, maxLeaves: 32768 }), seed, 600);
+  for (let seed = 1; seed <= 10; seed++) lpmDifferential(new PoptrieLpm({ maxPrefixes: 400, maxTbl8Groups: 512, maxPoolWords: 1 << 17 }), seed, 600);
 });
 
 test('Poptrie agrees with the linear reference at every direct width and both strides', () => {
   let seed = 20;
   for (const directBits of [16, 18, 19, 20]) {
     for (const stride of [5, 6]) {
-      lpmDifferential(new PoptrieLpm({ maxPrefixes: 400, maxTbl8Groups: 512, directBits, stride, maxNodes: 8192, maxLeaves: 32768 }), seed++, 500);
+      lpmDifferential(new PoptrieLpm({ maxPrefixes: 400, maxTbl8Groups: 512, directBits, stride, maxPoolWords: 1 << 17 }), seed++, 500);
     }
   }
 });
@@ -60,8 +60,8 @@ test('a dense table answers like DIR-24-8, one at a time and in batches', () => 
     assert.equal(pop.size, dir.size);
     assert.deepEqual(pop.entries(), dir.entries());
     assert.equal(pop.fallbackChunks, 0);
-    // A /12 is 64 /18 chunks (128 /19s, 16 /16s): the lookup arrays stay far below DIR-24-8's 64 MB.
-    assert.ok(pop.nodesInUse > 0 && pop.lookupBytes < 8 << 20, `nodes ${pop.nodesInUse}, bytes ${pop.lookupBytes}`);
+    // A /12 is 64 /18 chunks (128 /19s, 16 /16s): their blocks hold well under a megabyte.
+    assert.ok(pop.nodesInUse > 0 && pop.poolWordsInUse * 4 < 1 << 20, `nodes ${pop.nodesInUse}, words ${pop.poolWordsInUse}`);
   }
 });
 
@@ -87,6 +87,7 @@ test('a /8 over many longer prefixes, then deleted, restores the previous answer
   for (let i = 0; i < addrs.length; i++) addrs[i] = (a('10.0.0.0') | (next() & 0x00ff_ffff)) >>> 0;
   const before = new Int32Array(addrs.length);
   t.lookupBatch(addrs, before, addrs.length);
+  const words = t.poolWordsInUse;
   const nodes = t.nodesInUse;
   const leaves = t.leavesInUse;
   assert.ok(before.some((x) => x === -1), 'some addresses are covered by nothing');
@@ -94,59 +95,62 @@ test('a /8 over many longer prefixes, then deleted, restores the previous answer
   for (let i = 0; i < addrs.length; i++) assert.equal(t.lookup(addrs[i]!), before[i] === -1 ? 4242 : before[i], `address ${addrs[i]} under the /8`);
   assert.equal(t.delete(a('10.0.0.0'), 8), true);
   for (let i = 0; i < addrs.length; i++) assert.equal(t.lookup(addrs[i]!), before[i], `address ${addrs[i]} after the /8 went`);
+  assert.equal(t.poolWordsInUse, words);
   assert.equal(t.nodesInUse, nodes);
   assert.equal(t.leavesInUse, leaves);
 });
 
-test('a full node pool refuses the insert, counts it, and leaves the table as it was', () => {
-  // Stride 6 over 18 direct bits: a /24 makes its /18 chunk one node with three leaves.
-  const t = new PoptrieLpm({ maxNodes: 2, maxLeaves: 100 });
+test('a full pool refuses the insert, counts it, and leaves the table as it was', () => {
+  // Stride 6 over 18 direct bits: a /24 makes its /18 chunk a flat root, two words of leafvec and three leaves.
+  const t = new PoptrieLpm({ maxPoolWords: 10 });
   assert.equal(t.insert(a('10.0.1.0'), 24, 1), 'added');
   assert.equal(t.insert(a('10.1.1.0'), 24, 2), 'added');
+  assert.equal(t.poolWordsInUse, 10);
   assert.equal(t.nodesInUse, 2);
   assert.equal(t.leavesInUse, 6);
-  assert.equal(t.insert(a('10.2.1.0'), 24, 3), 'nodes-full');
+  assert.equal(t.insert(a('10.2.1.0'), 24, 3), 'pool-full');
   assert.equal(t.overflow, 1);
-  assert.equal(t.nodesOverflow, 1);
+  assert.equal(t.poolOverflow, 1);
   assert.equal(t.size, 2);
   assert.equal(t.get(a('10.2.1.0'), 24), -1);
   assert.equal(t.lookup(a('10.2.1.1')), -1);
-  // A prefix over a whole chunk needs no node, and a replaced next hop rebuilds in place.
+  // A prefix over whole chunks needs no block, and a replaced next hop rebuilds in place.
   assert.equal(t.insert(a('10.3.0.0'), 16, 4), 'added');
   assert.equal(t.lookup(a('10.3.200.1')), 4);
   assert.equal(t.insert(a('10.0.1.0'), 24, 7), 'replaced');
   assert.equal(t.lookup(a('10.0.1.9')), 7);
-  assert.equal(t.insert(a('10.0.1.0'), 25, 8), 'nodes-full', 'a second level needs a second node in the chunk');
+  // A second level turns the flat root into a node (8 words), its leaf and a child with two.
+  assert.equal(t.insert(a('10.0.1.0'), 25, 8), 'pool-full');
   assert.equal(t.lookup(a('10.0.1.9')), 7);
   assert.equal(t.get(a('10.0.1.0'), 25), -1);
+  assert.equal(t.overflow, 2);
   t.delete(a('10.1.1.0'), 24);
-  assert.equal(t.nodesInUse, 1);
+  assert.equal(t.poolWordsInUse, 5);
   assert.equal(t.insert(a('10.2.1.0'), 24, 3), 'added');
+  assert.equal(t.compactions, 1, 'the freed block is reclaimed by sliding the live ones down');
   assert.equal(t.lookup(a('10.2.1.1')), 3);
+  assert.equal(t.lookup(a('10.0.1.1')), 7);
   assert.equal(t.overflow, 2);
 });
 
-test('a full leaf pool refuses the insert the same way', () => {
-  const t = new PoptrieLpm({ maxNodes: 100, maxLeaves: 5 });
-  assert.equal(t.insert(a('10.0.1.0'), 24, 1), 'added');
-  assert.equal(t.insert(a('10.1.1.0'), 24, 2), 'leaves-full');
-  assert.equal(t.leavesOverflow, 1);
-  assert.equal(t.overflow, 1);
-  assert.equal(t.lookup(a('10.1.1.1')), -1);
-  assert.equal(t.leavesInUse, 3);
-  // The shorter prefix fills the chunk's gaps with its own hop, still three leaves.
-  assert.equal(t.insert(a('10.0.0.0'), 16, 3), 'added');
-  assert.equal(t.lookup(a('10.0.0.1')), 3);
-  assert.equal(t.lookup(a('10.0.1.1')), 1);
+test('a chunk with a second level answers through its nodes and leaves', () => {
+  const t = new PoptrieLpm({ maxPoolWords: 64 });
+  t.insert(a('10.0.1.0'), 24, 7);
+  t.insert(a('10.0.1.0'), 25, 8);
+  t.insert(a('10.0.1.255'), 32, 9);
+  assert.equal(t.nodesInUse, 3, 'the root, 10.0.1.0/24 and 10.0.1.252/30');
+  for (const [x, hop] of [['10.0.0.255', -1], ['10.0.1.0', 8], ['10.0.1.127', 8], ['10.0.1.128', 7], ['10.0.1.254', 7], ['10.0.1.255', 9], ['10.0.2.0', -1], ['10.0.63.255', -1]] as const) {
+    assert.equal(t.lookup(a(x)), hop, x);
+  }
 });
 
 test('a delete that needs more room than is left falls back to the control plane, and recovers', () => {
-  const t = new PoptrieLpm({ maxNodes: 100, maxLeaves: 4 });
+  const t = new PoptrieLpm({ maxPoolWords: 8 });
   t.insert(a('10.0.0.0'), 17, 1);
   t.insert(a('10.0.1.0'), 24, 1);
   t.insert(a('10.0.65.0'), 24, 1);
-  assert.equal(t.leavesInUse, 0, 'both /18 chunks under the /17 are all hop 1: direct leaves');
-  // Without the /17 each chunk is none, hop 1, none: three leaves each, room for four.
+  assert.equal(t.poolWordsInUse, 0, 'both /18 chunks under the /17 are all hop 1: direct leaves');
+  // Without the /17 each chunk is none, hop 1, none: a flat root of five words each, room for eight.
   assert.equal(t.delete(a('10.0.0.0'), 17), true);
   assert.equal(t.fallbackChunks, 1);
   for (const [x, hop] of [['10.0.0.1', -1], ['10.0.1.1', 1], ['10.0.2.0', -1], ['10.0.64.255', -1], ['10.0.65.1', 1], ['10.0.66.0', -1]] as const) {
@@ -158,13 +162,13 @@ test('a delete that needs more room than is left falls back to the control plane
   // Deleting a /24 frees its chunk's leaves; the chunk on the control plane is rebuilt into them.
   t.delete(a('10.0.1.0'), 24);
   assert.equal(t.fallbackChunks, 0);
-  assert.equal(t.leavesInUse, 3);
+  assert.equal(t.poolWordsInUse, 5);
   assert.equal(t.lookup(a('10.0.65.1')), 1);
   assert.equal(t.lookup(a('10.0.1.1')), -1);
 });
 
 test('pools are compacted when their end is reached, and every answer survives', () => {
-  const t = new PoptrieLpm({ maxNodes: 64, maxLeaves: 400, directBits: 18 });
+  const t = new PoptrieLpm({ maxPoolWords: 600, directBits: 18 });
   const next = rng(3);
   const held: [number, number, number][] = [];
   for (let i = 0; i < 3000; i++) {
@@ -187,9 +191,9 @@ test('pools are compacted when their end is reached, and every answer survives',
 test('the default route and its changes touch no node', () => {
   const t = new PoptrieLpm();
   t.insert(a('10.1.0.0'), 24, 1);
-  const nodes = t.nodesInUse;
+  const words = t.poolWordsInUse;
   t.insert(0, 0, 5);
-  assert.equal(t.nodesInUse, nodes);
+  assert.equal(t.poolWordsInUse, words);
   assert.equal(t.lookup(a('10.1.0.3')), 1);
   assert.equal(t.lookup(a('10.1.1.0')), 5);
   assert.equal(t.lookup(a('10.2.0.0')), 5);
@@ -200,7 +204,7 @@ test('the default route and its changes touch no node', () => {
 test('the options are checked', () => {
   assert.throws(() => new PoptrieLpm({ directBits: 21 }), /directBits/);
   assert.throws(() => new PoptrieLpm({ stride: 4 }), /stride/);
-  assert.throws(() => new PoptrieLpm({ maxNodes: 0 }), /maxNodes/);
-  assert.throws(() => new PoptrieLpm({ maxLeaves: 2 ** 29 }), /maxLeaves/);
+  assert.throws(() => new PoptrieLpm({ maxPoolWords: 0 }), /maxPoolWords/);
+  assert.throws(() => new PoptrieLpm({ maxPoolWords: 2 ** 28 }), /maxPoolWords/);
   assert.throws(() => new PoptrieLpm({ maxPrefixes: -1 }), /maxPrefixes/);
 });

@@ -5,50 +5,56 @@
  *
  * Why: DIR-24-8 answers in one load, but from a 64 MB tbl24, so with many prefixes nearly every
  * random lookup misses the caches and the TLB. Poptrie keeps the same answers in a few MB of
- * small arrays: a trie whose nodes hold no pointers, only bit vectors and two base indexes.
+ * typed arrays: a trie whose nodes hold no pointers, only bit vectors and base offsets.
  *
- * Layout (every array typed, no object per node):
- *   `direct`   Int32Array, one entry per chunk of the top s bits (`directBits`):
- *              hop << 1 (even, >= 0)  the whole chunk has one answer;
- *              NO_ROUTE (-2)          no prefix of length 1-32 covers it: the default route answers;
- *              FALL_BACK (-4)         ask the control plane (see Updates);
- *              node << 1 | 1          the chunk's root node.
- *   `nodes`    Int32Array, 4H words per node (k = `stride`, 5 or 6; H = 2^k / 32 words per
- *              vector): [vector(H), leafvec(H), child base(H), leaf base(H)]. Bit v of `vector`
- *              says slot v (the next k address bits) holds a child node; otherwise it holds a
- *              leaf. `leafvec` has a bit at a leaf slot whose answer differs from the previous
- *              leaf slot's (leaf compression), so runs of equal leaves are stored once.
- *   `leaves`   Int32Array of next hops, -1 for "no prefix of length 1-32".
- * The children of a node, and its leaves, are contiguous: slot v's child is
- * `childBase + popcount(vector bits 0..v)`, its leaf `leafBase + popcount(leafvec bits 0..v)`.
- * Bases are stored minus one, and for the high half of a 64-bit vector plus the population of
- * the low half, so the lookup picks the half by the slot's top bit and needs no branch for it.
- * A node at bit offset o reads `(addr << o) >>> (32 - k)`; past bit 31 that pads with zeros, so
- * a last-level node only uses slots whose pad bits are zero (the others are never read).
+ * Layout (no object per node; every value below 2^30, so V8 keeps them small integers):
+ *   `direct`  Int32Array, one entry per chunk of the top s bits (`directBits`):
+ *             hop << 2 (>= 0)   the whole chunk has one answer;
+ *             NO_ROUTE (-4)     no prefix of length 1-32 covers it: the default route answers;
+ *             FALL_BACK (-8)    ask the control plane (see Updates);
+ *             block << 2 | 1    a root with children (TREE) at pool offset `block`;
+ *             block << 2 | 3    a root without children (FLAT).
+ *   `pool`    Int32Array holding one block per chunk. A node is 4H words (k = `stride`, 5 or
+ *             6; H = 2^k / 32 words per vector): [vector(H), leafvec(H), child base(H), leaf
+ *             base(H)]. Bit v of `vector` says slot v (the next k address bits) holds a child
+ *             node, else a leaf; `leafvec` has a bit at each leaf slot whose answer differs from
+ *             the previous leaf slot's (leaf compression: a run of equal leaves is stored once).
+ *             A leaf is a next hop, or -1 for "no prefix of length 1-32".
+ *   A TREE block is [root][root's leaves][deeper nodes, breadth first][their leaves]; the
+ *   children of a node are contiguous, so slot v's child is at
+ *   `block + childBase + popcount(vector bits 0..v) * 4H` and its leaf at
+ *   `block + leafBase + popcount(leafvec bits 0..v)`, bases relative to the block, stored minus
+ *   one child or leaf, the high half's counting the low half's bits, so no branch picks a half.
+ *   A FLAT block is [leafvec(H)][leaves]: a chunk with no prefix longer than s + k (most of them:
+ *   with s = 18 and k = 6, every chunk whose prefixes stop at /24) costs 4H bytes plus its leaves.
+ *   A lookup is one direct load and, for most addresses, one or two adjacent lines of one block:
+ *   keeping a root's leaves next to it is this implementation's change to the paper's layout,
+ *   which keeps all leaves in a separate array (one more dependent cache miss per lookup).
+ *   A node at bit offset o reads `(addr << o) >>> (32 - k)`; past bit 31 that pads with zeros, so
+ *   a last-level node only uses slots whose pad bits are zero (the others are never read).
  *
- * Invariants: a chunk's nodes are one contiguous block in breadth-first order, its leaves one
- * block; bases are absolute indexes into `nodes` and `leaves`; a node's first leaf slot always
- * has its leafvec bit; a slot is a child only when its address range holds more than one answer,
- * so nodes exist only below bit 32; every chunk answers exactly as the control plane does.
- * Values stay below 2^30 so V8 keeps them small integers.
+ * Invariants: a slot is a child only when its address range holds more than one answer, so
+ * nodes exist only above bit 32; a node's first leaf slot always has its leafvec bit; the blocks
+ * of live chunks do not overlap and lie below `#poolTop`; `#wordsInUse` is the sum of their
+ * sizes; every chunk answers exactly as the control plane does.
  *
- * Updates: the DIR-24-8 table takes the insert or delete, then every chunk the prefix overlaps
- * (one for /s and longer, 2^(s-len) for shorter) is rebuilt from that table's runs (the answer as
- * a step function over the chunk) into scratch arrays, then copied into its blocks: in place when
- * it fits in the old ones, else at the end of the pool; when the end is reached the live blocks
- * are slid down in address order (compaction, relocating their bases). An insert first counts
- * the nodes and leaves the new chunks need; when they would not fit, the control plane is put
- * back and the insert refused ('nodes-full', 'leaves-full'), so a refused insert leaves the
- * table as it was. A delete must apply: a chunk it leaves without room falls back to the control
- * plane (exact, slower) until a later update makes room for it. The default route changes only
- * `#defaultHop`.
+ * Updates (as in the paper, a subtree per direct entry is rebuilt): the DIR-24-8 table takes the
+ * insert or delete, then every chunk the prefix overlaps (one for /s and longer, 2^(s-len) for
+ * shorter) is rebuilt from that table's runs (the answer as a step function over the chunk) into
+ * scratch arrays and copied to its block: in place when it fits in the old one, else at the end
+ * of the pool. When the end is reached, or the holes left behind pass a quarter of the live
+ * words, the live blocks are slid down in address order (compaction). An insert first counts
+ * the words its chunks need; when they would not fit, the control plane is put back and the
+ * insert refused ('pool-full'), so a refused insert leaves the table as it was. A delete must
+ * apply: a chunk it leaves without room falls back to the control plane (exact, slower) until a
+ * later update makes room for it. The default route changes only `#defaultHop`.
  *
- * Bounds: `maxPrefixes`, `maxTbl8Groups` (the control plane's), `maxNodes`, `maxLeaves`; gauges
- * `size`, `nodesInUse`, `leavesInUse`, `fallbackChunks`, `lookupBytes`; `overflow` counts every
- * refused insert, `nodesOverflow` and `leavesOverflow` those refused for their own reason.
- * Memory: the lookup reads `direct` (4 * 2^s bytes), 16H bytes per node and 4 bytes per leaf in
- * use; the pools are allocated at their maximum (`maxNodes * 16H + maxLeaves * 4` bytes), plus
- * 16 bytes per chunk of bookkeeping, the build scratch and the control plane.
+ * Bounds: `maxPrefixes`, `maxTbl8Groups` (the control plane's), `maxPoolWords` (nodes and leaves
+ * together); gauges `size`, `poolWordsInUse`, `nodesInUse`, `leavesInUse`, `fallbackChunks`,
+ * `lookupBytes`; `overflow` counts every refused insert, `poolOverflow` those refused for room.
+ * Memory: the lookup reads `direct` (4 * 2^s bytes) and the pool below `#poolTop` (at most 5/4
+ * of the live words plus 256 KB); the pool is allocated at `maxPoolWords * 4` bytes; 16 bytes per
+ * chunk of bookkeeping, the build scratch and the control plane come on top.
  */
 import { Dir248Lpm } from './dir24-8.js';
 import { type LpmEntry, type LpmInsertResult, type LpmTable, checkMaxPrefixes, checkNextHop, checkPrefix } from './lpm.js';
@@ -62,18 +68,22 @@ export interface PoptrieOptions {
   readonly directBits?: number;
   /** k: address bits each node resolves, 5 (one 32-bit vector) or 6 (two halves); default 6. */
   readonly stride?: number;
-  /** Nodes the pool holds (default 1,048,576). */
-  readonly maxNodes?: number;
-  /** Leaves the pool holds (default 4,194,304). */
-  readonly maxLeaves?: number;
+  /** 32-bit words of the pool that holds every chunk's nodes and leaves (default 8,388,608: 32 MB). */
+  readonly maxPoolWords?: number;
 }
 
 const MIN_DIRECT_BITS = 16;
 const MAX_DIRECT_BITS = 20;
-const NO_ROUTE = -2;
-const FALL_BACK = -4;
-/** Node and leaf indexes stay below 2^28 so every stored value stays a small integer. */
-const MAX_POOL = 1 << 28;
+/** Direct entries: a next hop is hop << 2; these two are the other leaves. */
+const NO_ROUTE = -4;
+const FALL_BACK = -8;
+/** Low bits of a direct entry that points to a block: a root with children, or a flat root. */
+const TREE = 1;
+const FLAT = 3;
+/** Pool offsets stay below 2^27 so `offset << 2 | kind` stays a small integer. */
+const MAX_POOL_WORDS = 1 << 27;
+/** Pool words of holes tolerated beyond the live words before a compaction. */
+const COMPACT_SLACK = 1 << 16;
 /** Lookups per group in `lookupBatch`. */
 const BATCH = 64;
 
@@ -87,26 +97,24 @@ function popcount(x: number): number {
 
 export class PoptrieLpm implements LpmTable {
   readonly maxPrefixes: number;
-  readonly maxNodes: number;
-  readonly maxLeaves: number;
+  readonly maxPoolWords: number;
   readonly directBits: number;
   readonly stride: number;
   readonly #control: Dir248Lpm;
   readonly #direct: Int32Array;
-  readonly #nodes: Int32Array;
-  readonly #leaves: Int32Array;
-  /** Words per vector (1 or 2), words per node (4H) and log2 of the latter. */
+  readonly #pool: Int32Array;
+  /** Words per vector (H: 1 or 2), words per node (4H) and log2 of the latter. */
   readonly #halves: number;
   readonly #nodeWords: number;
   readonly #nodeShift: number;
-  /** Per chunk: its node and leaf blocks (start, length); length 0 when it has none. */
-  readonly #nodeStart: Int32Array;
-  readonly #nodeLen: Int32Array;
-  readonly #leafStart: Int32Array;
-  readonly #leafLen: Int32Array;
-  #nodeTop = 0;
+  /** Per chunk: its block in the pool (start, words; 0 words when it has none), nodes and leaves. */
+  readonly #blockStart: Int32Array;
+  readonly #blockWords: Int32Array;
+  readonly #blockNodes: Int32Array;
+  readonly #blockLeaves: Int32Array;
+  #poolTop = 0;
+  #wordsInUse = 0;
   #nodesInUse = 0;
-  #leafTop = 0;
   #leavesInUse = 0;
   /** Next hop of the default route, or -1. */
   #defaultHop = -1;
@@ -115,39 +123,38 @@ export class PoptrieLpm implements LpmTable {
   /** Control-plane runs of the chunk being built. */
   readonly #runStarts: Uint32Array;
   readonly #runHops: Int32Array;
-  /** The chunk being built: nodes (bases relative to the chunk), their address and first run, leaves. */
+  /** The chunk being built, breadth first: per node its words (bases relative), address, first run, bit offset; the leaves. */
   #buildNodes: Int32Array;
   #buildLo: Float64Array;
   #buildRun: Int32Array;
   #buildOffset: Int32Array;
   #buildLeaves: Int32Array;
+  /** The chunk just built, laid out as its block: `#builtWords` words of `#block`, or one answer (`#builtWords` 0). */
+  #block: Int32Array;
+  #builtWords = 0;
   #builtNodes = 0;
   #builtLeaves = 0;
-  /** The direct entry of a chunk built as a single answer. */
+  /** The direct entry's kind (TREE or FLAT), or the whole entry when the chunk is one answer. */
   #builtEntry = 0;
-  /** `lookupBatch` state: per address, the node (or -1 once answered) and its bit offset. */
-  readonly #batchNode = new Int32Array(BATCH);
-  readonly #batchOffset = new Int32Array(BATCH);
+  /** `lookupBatch` state per address: its direct entry, then its root's vector word. */
+  readonly #batchEntry = new Int32Array(BATCH);
+  readonly #batchWord = new Int32Array(BATCH);
   overflow = 0;
-  nodesOverflow = 0;
-  leavesOverflow = 0;
-  /** Times a pool was compacted. */
+  poolOverflow = 0;
+  /** Times the pool was compacted. */
   compactions = 0;
 
   constructor(options: PoptrieOptions = {}) {
     const maxPrefixes = options.maxPrefixes ?? 1 << 20;
     const bits = options.directBits ?? 18;
     const stride = options.stride ?? 6;
-    const maxNodes = options.maxNodes ?? 1 << 20;
-    const maxLeaves = options.maxLeaves ?? 1 << 22;
+    const maxPoolWords = options.maxPoolWords ?? 1 << 23;
     checkMaxPrefixes('poptrie lpm', maxPrefixes);
     if (!Number.isInteger(bits) || bits < MIN_DIRECT_BITS || bits > MAX_DIRECT_BITS) throw new RangeError(`poptrie lpm: directBits must be an integer ${MIN_DIRECT_BITS}-${MAX_DIRECT_BITS}, got ${bits}`);
     if (stride !== 5 && stride !== 6) throw new RangeError(`poptrie lpm: stride must be 5 or 6, got ${stride}`);
-    if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAX_POOL) throw new RangeError(`poptrie lpm: maxNodes must be an integer 1-${MAX_POOL}, got ${maxNodes}`);
-    if (!Number.isInteger(maxLeaves) || maxLeaves < 1 || maxLeaves > MAX_POOL) throw new RangeError(`poptrie lpm: maxLeaves must be an integer 1-${MAX_POOL}, got ${maxLeaves}`);
+    if (!Number.isInteger(maxPoolWords) || maxPoolWords < 1 || maxPoolWords > MAX_POOL_WORDS) throw new RangeError(`poptrie lpm: maxPoolWords must be an integer 1-${MAX_POOL_WORDS}, got ${maxPoolWords}`);
     this.maxPrefixes = maxPrefixes;
-    this.maxNodes = maxNodes;
-    this.maxLeaves = maxLeaves;
+    this.maxPoolWords = maxPoolWords;
     this.directBits = bits;
     this.stride = stride;
     this.#halves = stride === 6 ? 2 : 1;
@@ -155,12 +162,11 @@ export class PoptrieLpm implements LpmTable {
     this.#nodeShift = stride === 6 ? 3 : 2;
     this.#control = new Dir248Lpm({ maxPrefixes, maxTbl8Groups: options.maxTbl8Groups ?? 16384 });
     this.#direct = new Int32Array(1 << bits).fill(NO_ROUTE);
-    this.#nodes = new Int32Array(maxNodes * this.#nodeWords);
-    this.#leaves = new Int32Array(maxLeaves);
-    this.#nodeStart = new Int32Array(1 << bits);
-    this.#nodeLen = new Int32Array(1 << bits);
-    this.#leafStart = new Int32Array(1 << bits);
-    this.#leafLen = new Int32Array(1 << bits);
+    this.#pool = new Int32Array(maxPoolWords);
+    this.#blockStart = new Int32Array(1 << bits);
+    this.#blockWords = new Int32Array(1 << bits);
+    this.#blockNodes = new Int32Array(1 << bits);
+    this.#blockLeaves = new Int32Array(1 << bits);
     this.#runStarts = new Uint32Array(2 ** (32 - bits));
     this.#runHops = new Int32Array(2 ** (32 - bits));
     this.#buildNodes = new Int32Array(64 * this.#nodeWords);
@@ -168,18 +174,24 @@ export class PoptrieLpm implements LpmTable {
     this.#buildRun = new Int32Array(64);
     this.#buildOffset = new Int32Array(64);
     this.#buildLeaves = new Int32Array(256);
+    this.#block = new Int32Array(1024);
   }
 
   get size(): number {
     return this.#control.size;
   }
 
-  /** Nodes in the blocks of live chunks (a gauge). */
+  /** Pool words in the blocks of live chunks (a gauge). */
+  get poolWordsInUse(): number {
+    return this.#wordsInUse;
+  }
+
+  /** Nodes in live blocks, flat roots included (a gauge). */
   get nodesInUse(): number {
     return this.#nodesInUse;
   }
 
-  /** Leaves in the blocks of live chunks (a gauge). */
+  /** Leaves in live blocks (a gauge). */
   get leavesInUse(): number {
     return this.#leavesInUse;
   }
@@ -189,91 +201,87 @@ export class PoptrieLpm implements LpmTable {
     return this.#fallbacks.size;
   }
 
-  /** Bytes the lookup reads from: the direct array and the node and leaf pools up to their ends. */
+  /** Bytes the lookup reads from: the direct array and the pool up to its end. */
   get lookupBytes(): number {
-    return this.#direct.byteLength + 4 * this.#nodeWords * this.#nodeTop + 4 * this.#leafTop;
+    return this.#direct.byteLength + 4 * this.#poolTop;
   }
 
   lookup(addr: number): number {
     const d = this.#direct[addr >>> (32 - this.directBits)]!;
-    if ((d & 1) === 0) return d >= 0 ? d >> 1 : this.#notALeafHop(d, addr);
-    const nodes = this.#nodes;
+    if ((d & 1) === 0) return d >= 0 ? d >> 2 : this.#notALeafHop(d, addr);
+    const pool = this.#pool;
+    const block = d >> 2;
     const k = this.stride;
     const keep = 32 - k;
-    const h = this.#halves;
-    const shift = this.#nodeShift;
-    let node = d >> 1;
     let offset = this.directBits;
-    for (;;) {
-      const v = (addr << offset) >>> keep;
-      // Slot v's bit moved to bit 31: negative when set, and its popcount counts bits 0..v.
-      const up = 31 - (v & 31);
-      const at = (node << shift) + (v >>> 5);
-      const bits = nodes[at]! << up;
-      if (bits < 0) {
-        node = nodes[at + 2 * h]! + popcount(bits);
-        offset += k;
-        continue;
-      }
-      const hop = this.#leaves[nodes[at + 3 * h]! + popcount(nodes[at + h]! << up)]!;
+    let v = (addr << offset) >>> keep;
+    // Slot v's bit moved to bit 31: negative when set, and its popcount counts bits 0..v.
+    let up = 31 - (v & 31);
+    let half = v >>> 5;
+    const h = this.#halves;
+    if ((d & 2) !== 0) {
+      // A flat root: [leafvec][leaves]; the high half's leaves come after the low half's.
+      const hop = pool[block + h - 1 + popcount(pool[block + half]! << up) + popcount(pool[block]! & (0 - half))]!;
       return hop >= 0 ? hop : this.#defaultHop;
+    }
+    const shift = this.#nodeShift;
+    let at = block;
+    for (;;) {
+      const x = at + half;
+      const bits = pool[x]! << up;
+      if (bits >= 0) {
+        const hop = pool[block + pool[x + 3 * h]! + popcount(pool[x + h]! << up)]!;
+        return hop >= 0 ? hop : this.#defaultHop;
+      }
+      at = block + pool[x + 2 * h]! + (popcount(bits) << shift);
+      offset += k;
+      v = (addr << offset) >>> keep;
+      up = 31 - (v & 31);
+      half = v >>> 5;
     }
   }
 
   /**
-   * Looks up `addrs[0..n)` into `out`, in groups of `BATCH`, one trie level per pass: the direct
-   * entries for the whole group, then each pass moves every address still on a node one level
-   * down (or onto its leaf). Within a pass the loads of different addresses are independent, so
-   * their cache misses overlap instead of waiting on one another.
+   * Looks up `addrs[0..n)` into `out`, in groups of `BATCH`, in passes that each issue one kind
+   * of load for the whole group: the direct entries, then each root's vector word for its slot,
+   * then the leaves (mostly in the line just loaded) and, for the few addresses under a deeper
+   * node, the rest of the walk. A pass's loads are independent of one another and little work
+   * hangs on each, so many cache misses are in flight at once instead of one lookup's chain.
    */
   lookupBatch(addrs: Uint32Array, out: Int32Array, n: number): void {
     if (!Number.isInteger(n) || n < 0 || n > addrs.length || n > out.length) throw new RangeError(`poptrie lpm lookupBatch: n must be an integer 0-${Math.min(addrs.length, out.length)}, got ${n}`);
     const direct = this.#direct;
-    const nodes = this.#nodes;
-    const leaves = this.#leaves;
-    const dshift = 32 - this.directBits;
-    const k = this.stride;
-    const keep = 32 - k;
+    const pool = this.#pool;
+    const s = this.directBits;
+    const dshift = 32 - s;
+    const keep = 32 - this.stride;
     const h = this.#halves;
-    const shift = this.#nodeShift;
-    const defaultHop = this.#defaultHop;
-    const node = this.#batchNode;
-    const offset = this.#batchOffset;
+    const entries = this.#batchEntry;
+    const words = this.#batchWord;
     for (let from = 0; from < n; from += BATCH) {
-      const m = Math.min(BATCH, n - from);
-      let pending = 0;
+      const m = n - from < BATCH ? n - from : BATCH;
+      for (let j = 0; j < m; j++) entries[j] = direct[addrs[from + j]! >>> dshift]!;
       for (let j = 0; j < m; j++) {
-        const addr = addrs[from + j]!;
-        const d = direct[addr >>> dshift]!;
-        if ((d & 1) === 1) {
-          node[j] = d >> 1;
-          offset[j] = this.directBits;
-          pending++;
-        } else {
-          node[j] = -1;
-          out[from + j] = d >= 0 ? d >> 1 : this.#notALeafHop(d, addr);
-        }
+        const d = entries[j]!;
+        // A leaf entry reads nothing here; its word is never used.
+        words[j] = (d & 1) === 0 ? 0 : pool[(d >> 2) + (((addrs[from + j]! << s) >>> keep) >>> 5)]!;
       }
-      while (pending > 0) {
-        pending = 0;
-        for (let j = 0; j < m; j++) {
-          const at0 = node[j]!;
-          if (at0 < 0) continue;
-          const o = offset[j]!;
-          const v = (addrs[from + j]! << o) >>> keep;
-          const up = 31 - (v & 31);
-          const at = (at0 << shift) + (v >>> 5);
-          const bits = nodes[at]! << up;
-          if (bits < 0) {
-            node[j] = nodes[at + 2 * h]! + popcount(bits);
-            offset[j] = o + k;
-            pending++;
-          } else {
-            node[j] = -1;
-            const hop = leaves[nodes[at + 3 * h]! + popcount(nodes[at + h]! << up)]!;
-            out[from + j] = hop >= 0 ? hop : defaultHop;
-          }
+      for (let j = 0; j < m; j++) {
+        const d = entries[j]!;
+        const addr = addrs[from + j]!;
+        if ((d & 1) === 0) {
+          out[from + j] = d >= 0 ? d >> 2 : this.#notALeafHop(d, addr);
+          continue;
         }
+        if ((d & 2) === 0) {
+          out[from + j] = this.lookup(addr);
+          continue;
+        }
+        const block = d >> 2;
+        const v = (addr << s) >>> keep;
+        const half = v >>> 5;
+        const hop = pool[block + h - 1 + popcount(words[j]! << (31 - (v & 31))) + popcount(pool[block]! & (0 - half))]!;
+        out[from + j] = hop >= 0 ? hop : this.#defaultHop;
       }
     }
   }
@@ -297,24 +305,17 @@ export class PoptrieLpm implements LpmTable {
     }
     const [first, count] = this.#chunksOf(p, len);
     // Count before writing anything, so a refused insert has nothing to undo but the control plane.
-    let needNodes = 0;
-    let needLeaves = 0;
+    let need = 0;
     for (let c = first; c < first + count; c++) {
       this.#build(c);
-      needNodes += this.#builtNodes - this.#nodeLen[c]!;
-      needLeaves += this.#builtLeaves - this.#leafLen[c]!;
+      need += this.#builtWords - this.#blockWords[c]!;
     }
-    const nodesShort = this.#nodesInUse + needNodes > this.maxNodes;
-    if (nodesShort || this.#leavesInUse + needLeaves > this.maxLeaves) {
+    if (this.#wordsInUse + need > this.maxPoolWords) {
       if (previous < 0) this.#control.delete(p, len);
       else this.#control.insert(p, len, previous);
       this.overflow++;
-      if (nodesShort) {
-        this.nodesOverflow++;
-        return 'nodes-full';
-      }
-      this.leavesOverflow++;
-      return 'leaves-full';
+      this.poolOverflow++;
+      return 'pool-full';
     }
     for (let c = first; c < first + count; c++) {
       // One chunk is still in the scratch arrays from counting.
@@ -346,11 +347,12 @@ export class PoptrieLpm implements LpmTable {
   clear(): void {
     this.#control.clear();
     this.#direct.fill(NO_ROUTE);
-    this.#nodeLen.fill(0);
-    this.#leafLen.fill(0);
-    this.#nodeTop = 0;
+    this.#blockWords.fill(0);
+    this.#blockNodes.fill(0);
+    this.#blockLeaves.fill(0);
+    this.#poolTop = 0;
+    this.#wordsInUse = 0;
     this.#nodesInUse = 0;
-    this.#leafTop = 0;
     this.#leavesInUse = 0;
     this.#defaultHop = -1;
     this.#fallbacks.clear();
@@ -368,7 +370,7 @@ export class PoptrieLpm implements LpmTable {
 
   #rebuildOrFallBack(c: number): void {
     this.#build(c);
-    if (this.#nodesInUse - this.#nodeLen[c]! + this.#builtNodes <= this.maxNodes && this.#leavesInUse - this.#leafLen[c]! + this.#builtLeaves <= this.maxLeaves) {
+    if (this.#wordsInUse - this.#blockWords[c]! + this.#builtWords <= this.maxPoolWords) {
       this.#place(c);
       this.#fallbacks.delete(c);
       return;
@@ -383,17 +385,21 @@ export class PoptrieLpm implements LpmTable {
     for (const c of [...this.#fallbacks]) this.#rebuildOrFallBack(c);
   }
 
+  /** Forgets chunk `c`'s block; its words are reclaimed by the next compaction. */
   #free(c: number): void {
-    this.#nodesInUse -= this.#nodeLen[c]!;
-    this.#leavesInUse -= this.#leafLen[c]!;
-    this.#nodeLen[c] = 0;
-    this.#leafLen[c] = 0;
+    this.#wordsInUse -= this.#blockWords[c]!;
+    this.#nodesInUse -= this.#blockNodes[c]!;
+    this.#leavesInUse -= this.#blockLeaves[c]!;
+    this.#blockWords[c] = 0;
+    this.#blockNodes[c] = 0;
+    this.#blockLeaves[c] = 0;
   }
 
   /**
-   * Builds chunk `c` from the control plane's runs into the scratch arrays: breadth first, so
-   * each node's children are appended together and node i's index is its place in the order.
-   * Sets `#builtNodes`, `#builtLeaves`, and `#builtEntry` when the chunk is one answer.
+   * Builds chunk `c` from the control plane's runs: first its nodes breadth first into the
+   * scratch arrays (so each node's children are appended together and node i's index is its
+   * place in the order), then laid out as its block in `#block`. Sets `#builtWords` (0 when the
+   * chunk is one answer), `#builtEntry`, `#builtNodes` and `#builtLeaves`.
    */
   #build(c: number): void {
     const s = this.directBits;
@@ -403,10 +409,11 @@ export class PoptrieLpm implements LpmTable {
     const starts = this.#runStarts;
     const hops = this.#runHops;
     const runs = this.#control.runs(c << (24 - s), 1 << (24 - s), starts, hops);
+    this.#builtWords = 0;
     this.#builtNodes = 0;
     this.#builtLeaves = 0;
     if (runs === 1) {
-      this.#builtEntry = hops[0]! >= 0 ? hops[0]! << 1 : NO_ROUTE;
+      this.#builtEntry = hops[0]! >= 0 ? hops[0]! << 2 : NO_ROUTE;
       return;
     }
     let count = 1;
@@ -455,21 +462,74 @@ export class PoptrieLpm implements LpmTable {
           anyLeaf = true;
         }
       }
+      // Indexes for now: first child node, first leaf; `#layout` turns them into offsets.
       const nodes = this.#buildNodes;
       const at = i * w;
       nodes[at] = vec0;
       nodes[at + h] = leaf0;
-      nodes[at + 2 * h] = childBase - 1;
-      nodes[at + 3 * h] = leafBase - 1;
+      nodes[at + 2 * h] = childBase;
+      nodes[at + 3 * h] = leafBase;
       if (h === 2) {
         nodes[at + 1] = vec1;
         nodes[at + 3] = leaf1;
-        nodes[at + 5] = childBase - 1 + popcount(vec0);
-        nodes[at + 7] = leafBase - 1 + popcount(leaf0);
       }
     }
     this.#builtNodes = count;
     this.#builtLeaves = leaves;
+    this.#layout(count, leaves);
+  }
+
+  /**
+   * Lays the built nodes and leaves out as a block, offsets relative to its start. A root
+   * without children is flat: [leafvec][leaves]. Otherwise: the root, the root's leaves (so a
+   * lookup that ends at the root reads one stretch of words), nodes 1.., then their leaves.
+   * Bases are stored as (offset of first child - node words) and (offset of first leaf - 1), the
+   * high half's plus the low half's population.
+   */
+  #layout(count: number, leaves: number): void {
+    const h = this.#halves;
+    const w = this.#nodeWords;
+    const nodes = this.#buildNodes;
+    const src = this.#buildLeaves;
+    if (count === 1) {
+      const words = h + leaves;
+      this.#ensureBlock(words);
+      const block = this.#block;
+      block[0] = nodes[h]!;
+      if (h === 2) block[1] = nodes[3]!;
+      block.set(src.subarray(0, leaves), h);
+      this.#builtWords = words;
+      this.#builtEntry = FLAT;
+      return;
+    }
+    const rootLeaves = nodes[w + 3 * h]!;
+    const words = w * count + leaves;
+    this.#ensureBlock(words);
+    const block = this.#block;
+    const node1 = w + rootLeaves;
+    const deepLeaves = node1 + (count - 1) * w;
+    for (let i = 0; i < count; i++) {
+      const from = i * w;
+      const to = i === 0 ? 0 : node1 + (i - 1) * w;
+      const firstChild = nodes[from + 2 * h]!;
+      const firstLeaf = nodes[from + 3 * h]!;
+      const childBase = node1 + (firstChild - 1) * w - w;
+      const leafBase = (firstLeaf < rootLeaves ? w + firstLeaf : deepLeaves + firstLeaf - rootLeaves) - 1;
+      block[to] = nodes[from]!;
+      block[to + h] = nodes[from + h]!;
+      block[to + 2 * h] = childBase;
+      block[to + 3 * h] = leafBase;
+      if (h === 2) {
+        block[to + 1] = nodes[from + 1]!;
+        block[to + 3] = nodes[from + 3]!;
+        block[to + 5] = childBase + popcount(nodes[from]!) * w;
+        block[to + 7] = leafBase + popcount(nodes[from + 2]!);
+      }
+    }
+    block.set(src.subarray(0, rootLeaves), w);
+    block.set(src.subarray(rootLeaves, leaves), deepLeaves);
+    this.#builtWords = words;
+    this.#builtEntry = TREE;
   }
 
   #ensureBuildNodes(count: number): void {
@@ -496,121 +556,65 @@ export class PoptrieLpm implements LpmTable {
     this.#buildLeaves = leaves;
   }
 
+  #ensureBlock(words: number): void {
+    if (words > this.#block.length) this.#block = new Int32Array(Math.max(words, this.#block.length * 2));
+  }
+
   /**
-   * Writes the chunk just built into its blocks, in place when they are large enough, else at
-   * the end of each pool (compacting the pool first when the end is reached). The caller has
-   * checked that the pools hold enough in all.
+   * Writes the chunk just built into its block: in place when the old one is large enough, else
+   * at the end of the pool (compacting it first when the end is reached). The caller has checked
+   * that the pool holds enough in all.
    */
   #place(c: number): void {
-    const nodeCount = this.#builtNodes;
-    const leafCount = this.#builtLeaves;
-    if (nodeCount === 0) {
+    const words = this.#builtWords;
+    if (words === 0) {
       this.#free(c);
       this.#direct[c] = this.#builtEntry;
       return;
     }
-    const w = this.#nodeWords;
-    const h = this.#halves;
-    // The chunk's old blocks are dead from here: a compaction must not move or relocate them.
-    let nodeAt = this.#nodeStart[c]!;
-    if (nodeCount > this.#nodeLen[c]!) {
-      this.#nodesInUse -= this.#nodeLen[c]!;
-      this.#nodeLen[c] = 0;
-      if (this.#nodeTop + nodeCount > this.maxNodes) this.#compactNodes();
-      nodeAt = this.#nodeTop;
-      this.#nodeTop += nodeCount;
-      this.#nodesInUse += nodeCount;
-    } else {
-      this.#nodesInUse -= this.#nodeLen[c]! - nodeCount;
+    let start = this.#blockStart[c]!;
+    const old = this.#blockWords[c]!;
+    // From here the old block is dead: a compaction must not keep it.
+    this.#free(c);
+    if (words > old) {
+      // Holes left by moved blocks spread the lookup over more pages: keep them below a quarter of the live words.
+      if (this.#poolTop + words > this.maxPoolWords || 4 * (this.#poolTop + words) > 5 * (this.#wordsInUse + words) + COMPACT_SLACK) this.#compact();
+      start = this.#poolTop;
+      this.#poolTop += words;
     }
-    this.#nodeStart[c] = nodeAt;
-    this.#nodeLen[c] = 0;
-    let leafAt = this.#leafStart[c]!;
-    if (leafCount > this.#leafLen[c]!) {
-      this.#leavesInUse -= this.#leafLen[c]!;
-      this.#leafLen[c] = 0;
-      if (this.#leafTop + leafCount > this.maxLeaves) this.#compactLeaves();
-      leafAt = this.#leafTop;
-      this.#leafTop += leafCount;
-      this.#leavesInUse += leafCount;
-    } else {
-      this.#leavesInUse -= this.#leafLen[c]! - leafCount;
-    }
-    this.#leafStart[c] = leafAt;
-    this.#leafLen[c] = leafCount;
-    this.#nodeLen[c] = nodeCount;
-    const nodes = this.#nodes;
-    nodes.set(this.#buildNodes.subarray(0, nodeCount * w), nodeAt * w);
-    for (let i = nodeAt * w; i < (nodeAt + nodeCount) * w; i += w) {
-      for (let half = 0; half < h; half++) {
-        nodes[i + 2 * h + half] = nodes[i + 2 * h + half]! + nodeAt;
-        nodes[i + 3 * h + half] = nodes[i + 3 * h + half]! + leafAt;
-      }
-    }
-    this.#leaves.set(this.#buildLeaves.subarray(0, leafCount), leafAt);
-    this.#direct[c] = (nodeAt << 1) | 1;
+    this.#pool.set(this.#block.subarray(0, words), start);
+    this.#blockStart[c] = start;
+    this.#blockWords[c] = words;
+    this.#blockNodes[c] = this.#builtNodes;
+    this.#blockLeaves[c] = this.#builtLeaves;
+    this.#wordsInUse += words;
+    this.#nodesInUse += this.#builtNodes;
+    this.#leavesInUse += this.#builtLeaves;
+    this.#direct[c] = (start << 2) | this.#builtEntry;
   }
 
-  /** Chunks holding a block in the pool (by `lengths`), in the order of their block starts. */
-  #chunksByStart(starts: Int32Array, lengths: Int32Array): Float64Array {
+  /** Slides the live blocks down to the start of the pool, in address order. */
+  #compact(): void {
+    this.compactions++;
+    const chunks = 2 ** this.directBits;
     let n = 0;
-    for (let c = 0; c < lengths.length; c++) if (lengths[c]! > 0) n++;
+    for (let c = 0; c < chunks; c++) if (this.#blockWords[c]! > 0) n++;
     const keys = new Float64Array(n);
-    const chunkBits = 2 ** this.directBits;
     n = 0;
-    for (let c = 0; c < lengths.length; c++) if (lengths[c]! > 0) keys[n++] = starts[c]! * chunkBits + c;
-    return keys.sort();
-  }
-
-  /** Slides the live node blocks down to the start of the pool, relocating child bases and roots. */
-  #compactNodes(): void {
-    this.compactions++;
-    const w = this.#nodeWords;
-    const h = this.#halves;
-    const nodes = this.#nodes;
-    const chunkBits = 2 ** this.directBits;
+    for (let c = 0; c < chunks; c++) if (this.#blockWords[c]! > 0) keys[n++] = this.#blockStart[c]! * chunks + c;
+    keys.sort();
     let to = 0;
-    for (const key of this.#chunksByStart(this.#nodeStart, this.#nodeLen)) {
-      const c = key % chunkBits;
-      const from = this.#nodeStart[c]!;
-      const len = this.#nodeLen[c]!;
+    for (const key of keys) {
+      const c = key % chunks;
+      const from = this.#blockStart[c]!;
+      const words = this.#blockWords[c]!;
       if (from !== to) {
-        nodes.copyWithin(to * w, from * w, (from + len) * w);
-        const delta = to - from;
-        for (let i = to * w; i < (to + len) * w; i += w) {
-          for (let half = 0; half < h; half++) nodes[i + 2 * h + half] = nodes[i + 2 * h + half]! + delta;
-        }
-        this.#nodeStart[c] = to;
-        this.#direct[c] = (to << 1) | 1;
+        this.#pool.copyWithin(to, from, from + words);
+        this.#blockStart[c] = to;
+        this.#direct[c] = (to << 2) | (this.#direct[c]! & 3);
       }
-      to += len;
+      to += words;
     }
-    this.#nodeTop = to;
-  }
-
-  /** Slides the live leaf blocks down to the start of the pool, relocating the leaf bases of their nodes. */
-  #compactLeaves(): void {
-    this.compactions++;
-    const w = this.#nodeWords;
-    const h = this.#halves;
-    const nodes = this.#nodes;
-    const chunkBits = 2 ** this.directBits;
-    let to = 0;
-    for (const key of this.#chunksByStart(this.#leafStart, this.#leafLen)) {
-      const c = key % chunkBits;
-      const from = this.#leafStart[c]!;
-      const len = this.#leafLen[c]!;
-      if (from !== to) {
-        this.#leaves.copyWithin(to, from, from + len);
-        const delta = to - from;
-        const first = this.#nodeStart[c]! * w;
-        for (let i = first; i < first + this.#nodeLen[c]! * w; i += w) {
-          for (let half = 0; half < h; half++) nodes[i + 3 * h + half] = nodes[i + 3 * h + half]! + delta;
-        }
-        this.#leafStart[c] = to;
-      }
-      to += len;
-    }
-    this.#leafTop = to;
+    this.#poolTop = to;
   }
 }
