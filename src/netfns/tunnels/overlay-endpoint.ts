@@ -807,7 +807,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (dst !== d.ip) return this.drop(p, 'not-my-ip');
     if ((w1 & 0x3fff) !== 0) return this.drop(p, 'outer-fragment');
     if (((w2 >>> 16) & 0xff) !== d.ipProtocol) return this.drop(p, 'not-tunnel');
-    const r = d.remoteByIp.get(src);
+    const r = d.remoteByIp.get(src | 0);
     if (r < 0) return this.drop(p, 'unknown-vtep');
     d.innerEnd = ip + total;
     const seg = this.readTunnel(p, ip + hlen, total - hlen, r);
@@ -950,7 +950,7 @@ function writeMac48(b: Uint8Array, off: number, mac: number): void {
 }
 
 /**
- * A 32-bit hash of the inner flow, for the outer UDP source port (RFC 7348 section 5): the MACs,
+ * A 30-bit hash of the inner flow, for the outer UDP source port (RFC 7348 section 5): the MACs,
  * and for IPv4 the addresses and, for TCP/UDP first fragments, the ports. Equal flows hash equal.
  */
 export function flowHash(p: Packet): number {
@@ -987,9 +987,10 @@ function frameFlowHash(mem: DataView, at: number, len: number, w0: number, w1: n
   return avalanche(h);
 }
 
+/** The last mix; 30 bits are kept so the hash is a small integer (a wider one is boxed when returned). */
 function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h >>> 0;
+  return h & 0x3fff_ffff;
 }
