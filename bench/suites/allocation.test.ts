@@ -12,6 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { prepareBridge } from './bridge.js';
 import { prepareNat } from './nat.js';
 import { prepareOpenflowHit } from './openflow.js';
 import { type Prepared, prepareRouterForwarding } from './router.js';
@@ -40,6 +41,8 @@ function bytesPerPacket(prepared: Prepared): number {
 }
 
 const PATHS: readonly (readonly [string, () => Prepared])[] = [
+  ['learning bridge, 1k MACs', () => prepareBridge(1024, true)],
+  ['learning bridge, MACs whose low words pass 2^30', () => prepareBridge(1024, true, 0xc0)],
   ['router, one hop', () => prepareRouterForwarding(1)],
   ['router, two hops', () => prepareRouterForwarding(2)],
   ['NAT, established flows', () => prepareNat(true, 1000, false)],

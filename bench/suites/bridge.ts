@@ -11,12 +11,17 @@ import { Engine, Graph } from '../../src/engine/engine.js';
 import { PacketPool } from '../../src/engine/packet.js';
 import { HeaderSource, preformPool } from '../apps.js';
 import { type BenchContext, type Row, type Suite, measure, mppsRow } from '../lib.js';
+import type { Prepared } from './router.js';
 
 const PORTS = 4;
 const BATCH = 64;
 
-/** Frame headers for each port: 12 bytes (dst, src) per frame as three words, covering every MAC as source and destination. */
-export function headersFor(macCount: number): Uint32Array[] {
+/**
+ * Frame headers for each port: 12 bytes (dst, src) per frame as three words, covering every MAC
+ * as source and destination. `high` is ORed into the third byte of every MAC (the allocation test
+ * sets it so the MACs' low words are above 2^30, as random MACs' often are).
+ */
+export function headersFor(macCount: number, high = 0): Uint32Array[] {
   const perPort = macCount / PORTS;
   const out: Uint32Array[] = [];
   for (let port = 0; port < PORTS; port++) {
@@ -26,8 +31,8 @@ export function headersFor(macCount: number): Uint32Array[] {
       const src = port + PORTS * i;
       const dstPort = (port + 1 + (i % (PORTS - 1))) % PORTS;
       const dst = dstPort + PORTS * ((i * 7919) % perPort);
-      writeBenchMac(h, i * 12, dst);
-      writeBenchMac(h, i * 12 + 6, src);
+      writeBenchMac(h, i * 12, dst, high);
+      writeBenchMac(h, i * 12 + 6, src, high);
     }
     const view = new DataView(bytes.buffer);
     out.push(Uint32Array.from({ length: perPort * 3 }, (_, w) => view.getUint32(w * 4)));
@@ -35,21 +40,22 @@ export function headersFor(macCount: number): Uint32Array[] {
   return out;
 }
 
-/** MAC number m as 02:00:00:xx:xx:xx (locally administered, unicast). */
-function writeBenchMac(buf: Uint8Array, off: number, m: number): void {
+/** MAC number m as 02:00:00:xx:xx:xx (locally administered, unicast), `high` ORed into the third byte. */
+function writeBenchMac(buf: Uint8Array, off: number, m: number, high: number): void {
   buf[off] = 0x02;
   buf[off + 1] = 0;
-  buf[off + 2] = (m >>> 24) & 0xff;
+  buf[off + 2] = high | ((m >>> 24) & 0xff);
   buf[off + 3] = (m >>> 16) & 0xff;
   buf[off + 4] = (m >>> 8) & 0xff;
   buf[off + 5] = m & 0xff;
 }
 
-function run(ctx: BenchContext, macCount: number, withBridge: boolean): { pps: number; note?: string } {
+/** The bridge (or just the harness) with every source learned, ready to measure (exported for the allocation test). */
+export function prepareBridge(macCount: number, withBridge: boolean, high = 0): Prepared {
   const pool = new PacketPool({ count: 8192, dataRoom: 256 });
   preformPool(pool);
   const e = new Engine({ pool });
-  const headers = headersFor(macCount);
+  const headers = headersFor(macCount, high);
   const g = new Graph();
   if (withBridge) g.app('br', LearningBridge, { fdbMax: Math.max(4096, macCount) });
   for (let p = 0; p < PORTS; p++) {
@@ -61,29 +67,37 @@ function run(ctx: BenchContext, macCount: number, withBridge: boolean): { pps: n
   const sinks = Array.from({ length: PORTS }, (_, p) => e.app<Sink>(`snk${p}`));
   const delivered = (): number => {
     let n = 0;
-    for (const s of sinks) n += s.consumed;
+    for (let i = 0; i < sinks.length; i++) n += sinks[i]!.consumed;
     return n;
   };
   // Learn every source before measuring: one full round of each port's frame list.
   if (withBridge) e.runBreaths(Math.ceil(macCount / PORTS / BATCH) + 2);
   const br = withBridge ? e.app<LearningBridge>('br') : null;
-  const floodsBefore = br === null ? 0 : [0, 1, 2, 3].reduce((n, p) => n + br.portCounters(`p${p}`).floods, 0);
-  const r = measure(
-    () => {
+  const floods = (): number => (br === null ? 0 : [0, 1, 2, 3].reduce((n, p) => n + br.portCounters(`p${p}`).floods, 0));
+  const floodsBefore = floods();
+  return {
+    step: () => {
       const before = delivered();
       e.runBreaths(64);
       return delivered() - before;
     },
-    ctx.seconds,
-    ctx.warmupSeconds,
-  );
-  let note: string | undefined;
-  if (br !== null) {
-    const floods = [0, 1, 2, 3].reduce((n, p) => n + br.portCounters(`p${p}`).floods, 0) - floodsBefore;
-    const size = br.fdbStats().size;
-    if (floods !== 0 || size !== macCount) note = `unexpected: ${floods} floods while measuring, fdb holds ${size} of ${macCount}`;
-  }
-  e.stop();
+    finish: () => {
+      let note: string | undefined;
+      if (br !== null) {
+        const flooded = floods() - floodsBefore;
+        const size = br.fdbStats().size;
+        if (flooded !== 0 || size !== macCount) note = `unexpected: ${flooded} floods while measuring, fdb holds ${size} of ${macCount}`;
+      }
+      e.stop();
+      return note;
+    },
+  };
+}
+
+function run(ctx: BenchContext, macCount: number, withBridge: boolean): { pps: number; note?: string } {
+  const prepared = prepareBridge(macCount, withBridge);
+  const r = measure(() => prepared.step(), ctx.seconds, ctx.warmupSeconds);
+  const note = prepared.finish();
   return note === undefined ? { pps: r.pps } : { pps: r.pps, note };
 }
 
