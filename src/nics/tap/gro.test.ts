@@ -1,0 +1,389 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { type Packet, PacketPool } from '../../engine/packet.js';
+import { encodeSpec } from '../../wire/spec.js';
+import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import { TcpCoalescer } from './gro.js';
+import { completeChecksum, TsoSegmenter, VIRTIO_NET_HDR_GSO_TCPV4 } from './offload.js';
+
+/** Segments arrive in the engine's ordinary 2 KB buffers; merged frames are built in 64 KB ones. */
+const segPool = new PacketPool({ count: 128 });
+const bigPool = new PacketPool({ count: 4, dataRoom: 65536 + 512 });
+const MSS = 1448;
+const SEQ0 = 4294960000;
+
+interface Seg {
+  readonly seq?: number;
+  readonly id?: number;
+  readonly payload?: number;
+  readonly flags?: string;
+  /** Extra fields for the layers, spliced into the spec. */
+  readonly eth?: string;
+  readonly ip?: string;
+  readonly tcp?: string;
+  /** Payload fill seed, so each segment's bytes differ. */
+  readonly fill?: number;
+}
+
+/** One wire segment of the test flow with correct checksums: payload bytes follow the sequence number, so a merged payload is checkable. */
+function segment(s: Seg = {}): Uint8Array {
+  const seq = s.seq ?? SEQ0;
+  const len = s.payload ?? MSS;
+  const bytes = encodeSpec(
+    `eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02${s.eth ?? ''}),` +
+      `ipv4(src=10.0.0.1,dst=10.0.0.2,id=${s.id ?? 100},df${s.ip ?? ''}),` +
+      `tcp(src=40000,dst=5201,seq=${seq},ack=7,flags=${s.flags ?? 'A'},win=500,nop,nop,ts=1000/2000${s.tcp ?? ''}),payload(len=${len})`,
+  );
+  const l3 = 14;
+  const l4 = l3 + (bytes[l3]! & 0x0f) * 4;
+  const payloadStart = bytes.length - len;
+  for (let i = 0; i < len; i++) bytes[payloadStart + i] = (((seq + i) >>> 0) * 31 + (s.fill ?? 0)) & 0xff;
+  fixTcpChecksum(bytes, l3, l4);
+  return bytes;
+}
+
+function fixTcpChecksum(bytes: Uint8Array, l3: number, l4: number): void {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tcpLen = v.getUint16(l3 + 2) - (l4 - l3);
+  v.setUint16(l4 + 16, 0);
+  v.setUint16(l4 + 16, internetChecksum(bytes, l4, tcpLen, ipv4PseudoHeaderSum(v.getUint32(l3 + 12), v.getUint32(l3 + 16), 6, tcpLen)));
+}
+
+/** The flow's segments i = 0..n-1: ids 100 + i, contiguous sequence numbers, the last one `lastPayload` long with `lastFlags`. */
+function flow(n: number, lastPayload = MSS, lastFlags = 'A'): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const last = i === n - 1;
+    out.push(segment({ seq: (SEQ0 + i * MSS) >>> 0, id: 100 + i, payload: last ? lastPayload : MSS, flags: last ? lastFlags : 'A' }));
+  }
+  return out;
+}
+
+function packet(bytes: Uint8Array): Packet {
+  const p = segPool.fromBytes(bytes);
+  assert.ok(p !== null, 'segment pool exhausted');
+  return p;
+}
+
+/**
+ * Runs frames through a coalescer as TapPort.push does: a run is extended while segments
+ * continue it and finished (its packet "sent") when one does not. Returns the sent packets' bytes
+ * with their offload fields, and frees every packet, so each test ends with empty pools.
+ */
+function coalesce(frames: readonly Uint8Array[], gro = new TcpCoalescer({ pool: bigPool })): { bytes: Uint8Array; gsoSize: number; gsoType: number; csumStart: number; csumOffset: number }[] {
+  const sent: { bytes: Uint8Array; gsoSize: number; gsoType: number; csumStart: number; csumOffset: number }[] = [];
+  const send = (p: Packet): void => {
+    sent.push({ bytes: p.bytes(), gsoSize: p.gsoSize, gsoType: p.gsoType, csumStart: p.csumStart < 0 ? -1 : p.csumStart - p.off, csumOffset: p.csumOffset });
+    p.pool.free(p);
+  };
+  for (const f of frames) {
+    const p = packet(f);
+    if (gro.segments > 0) {
+      const first = gro.head;
+      if (gro.append(p)) {
+        if (first !== null) first.pool.free(first);
+        p.pool.free(p);
+        if (gro.complete) send(gro.finish());
+        continue;
+      }
+      send(gro.finish());
+    }
+    if (gro.begin(p)) continue;
+    send(p);
+  }
+  if (gro.segments > 0) send(gro.finish());
+  assert.equal(segPool.inUse, 0, 'segments left in the pool');
+  assert.equal(bigPool.inUse, 0, 'merged frames left in the pool');
+  return sent;
+}
+
+/** Cuts a merged frame back into wire segments with vnet's TSO segmenter. */
+function resegment(m: { bytes: Uint8Array; gsoSize: number; gsoType: number; csumStart: number; csumOffset: number }): Uint8Array[] {
+  const p = bigPool.fromBytes(m.bytes)!;
+  p.gsoSize = m.gsoSize;
+  p.gsoType = m.gsoType;
+  p.csumStart = p.off + m.csumStart;
+  p.csumOffset = m.csumOffset;
+  const seg = new TsoSegmenter();
+  assert.equal(seg.begin(p), null);
+  const out: Uint8Array[] = [];
+  const dst = new Uint8Array(2048);
+  for (let i = 0; i < seg.count; i++) out.push(dst.slice(0, seg.emit(i, dst, 0)));
+  bigPool.free(p);
+  return out;
+}
+
+test('ten segments of one flow become one GSO frame: first headers, new length and checksums, payloads in order, TSO offload fields', () => {
+  const frames = flow(10, 700, 'PA');
+  const sent = coalesce(frames);
+  assert.equal(sent.length, 1);
+  const m = sent[0]!;
+  const hdr = 14 + 20 + 32;
+  const payload = 9 * MSS + 700;
+  assert.equal(m.bytes.length, hdr + payload);
+  const v = new DataView(m.bytes.buffer);
+  assert.equal(v.getUint16(16), 20 + 32 + payload, 'IPv4 total length');
+  assert.equal(internetChecksum(m.bytes, 14, 20), 0, 'IPv4 header checksum');
+  assert.equal(v.getUint16(18), 100, 'the first segment\'s IP id');
+  assert.equal(v.getUint32(38), SEQ0, 'the first segment\'s sequence number');
+  assert.equal(m.bytes[47], 0x18, 'ACK and the last segment\'s PSH');
+  // Everything else in the headers is the first segment's.
+  const first = frames[0]!;
+  for (const i of [...Array(hdr).keys()].filter((i) => ![16, 17, 24, 25, 47, 50, 51].includes(i))) assert.equal(m.bytes[i], first[i], `header byte ${i}`);
+  let at = hdr;
+  for (const f of frames) {
+    const part = f.subarray(hdr);
+    assert.deepEqual(m.bytes.subarray(at, at + part.length), part);
+    at += part.length;
+  }
+  assert.equal(m.gsoType, VIRTIO_NET_HDR_GSO_TCPV4);
+  assert.equal(m.gsoSize, MSS);
+  assert.equal(m.csumStart, 34);
+  assert.equal(m.csumOffset, 16);
+  const tcpLen = 32 + payload;
+  assert.equal(v.getUint16(50), ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen), 'the TCP checksum field holds the pseudo-header sum');
+  // Finishing the partial checksum gives the checksum of the whole merged segment.
+  const done = m.bytes.slice();
+  completeChecksum(done, 0, done.length, 34, 16);
+  assert.equal(internetChecksum(done, 34, tcpLen, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen)), 0);
+});
+
+test('a merged frame cut again by the TSO segmenter gives back the original segments byte for byte', () => {
+  for (const [n, last, flags] of [[10, 700, 'PA'], [45, MSS, 'A'], [2, 1, 'A'], [7, MSS, 'PA']] as const) {
+    const frames = flow(n, last, flags);
+    const sent = coalesce(frames);
+    assert.equal(sent.length, 1, `${n} segments`);
+    const again = resegment(sent[0]!);
+    assert.equal(again.length, n);
+    for (let i = 0; i < n; i++) assert.deepEqual(again[i], frames[i], `segment ${i} of ${n}: ids, sequence numbers, PSH, checksums and payload`);
+  }
+});
+
+test('segments with equal IP ids merge when DF is set, and not without it', () => {
+  const same = [0, 1, 2].map((i) => segment({ seq: SEQ0 + i * MSS, id: 7 }));
+  const merged = coalesce(same);
+  assert.equal(merged.length, 1);
+  assert.equal(merged[0]!.bytes.length, 66 + 3 * MSS);
+  const noDf = [0, 1].map((i) => {
+    const b = segment({ seq: SEQ0 + i * MSS, id: 7 });
+    b[20] = 0;
+    b[24] = 0;
+    b[25] = 0;
+    new DataView(b.buffer).setUint16(24, internetChecksum(b, 14, 20));
+    return b;
+  });
+  assert.equal(coalesce(noDf).length, 2);
+  // Once ids incremented, an equal one breaks the run.
+  const mixed = [segment({ seq: SEQ0, id: 7 }), segment({ seq: SEQ0 + MSS, id: 8 }), segment({ seq: SEQ0 + 2 * MSS, id: 8 })];
+  assert.equal(coalesce(mixed).length, 2);
+});
+
+/** The second segment of a two-segment flow, changed in one way that must keep it out of the run. */
+const refusals: Record<string, () => Uint8Array> = {
+  'another source MAC': () => segment({ seq: SEQ0 + MSS, id: 101, eth: '' }).map((x, i) => (i === 11 ? 9 : x)),
+  'another destination address': () => withIp(segment({ seq: SEQ0 + MSS, id: 101 }), 19, 3),
+  'another source port': () => withTcp(segment({ seq: SEQ0 + MSS, id: 101 }), 1, 0x41),
+  'another TTL': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',ttl=63' }),
+  'another TOS': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',dscp=10' }),
+  'an ECN mark': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',ecn=3' }),
+  'another ACK number': () => withTcp(segment({ seq: SEQ0 + MSS, id: 101 }), 11, 8),
+  'another window': () => withTcp(segment({ seq: SEQ0 + MSS, id: 101 }), 15, 0x44),
+  'another timestamp value': () => withTcp(segment({ seq: SEQ0 + MSS, id: 101 }), 27, 0xe9),
+  'other options (a SACK block)': () => sackSegment(),
+  FIN: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'FA' }),
+  SYN: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'SA' }),
+  RST: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'RA' }),
+  URG: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'UA' }),
+  CWR: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'CA' }),
+  ECE: () => segment({ seq: SEQ0 + MSS, id: 101, flags: 'EA' }),
+  'no ACK': () => segment({ seq: SEQ0 + MSS, id: 101, flags: '' }),
+  'a sequence gap': () => segment({ seq: SEQ0 + MSS + 1, id: 101 }),
+  'a retransmission (sequence number back)': () => segment({ seq: SEQ0, id: 101 }),
+  'a payload larger than the first': () => segment({ seq: SEQ0 + MSS, id: 101, payload: MSS + 1 }),
+  'no payload (a pure ACK)': () => segment({ seq: SEQ0 + MSS, id: 101, payload: 0 }),
+  'IP options (IHL 6)': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',opts=01010101' }),
+  'more fragments': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',mf' }),
+  'a fragment offset': () => segment({ seq: SEQ0 + MSS, id: 101, ip: ',frag=8' }),
+  'no DF': () => withIp(segment({ seq: SEQ0 + MSS, id: 101 }), 6, 0),
+  'an IP id that jumps': () => segment({ seq: SEQ0 + MSS, id: 102 }),
+  'a VLAN tag': () => encodeSpec(`eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),vlan(vid=5),ipv4(src=10.0.0.1,dst=10.0.0.2,id=101,df),tcp(src=40000,dst=5201,seq=${SEQ0 + MSS},ack=7,flags=A,win=500,nop,nop,ts=1000/2000),payload(len=${MSS})`),
+  'a bad TCP checksum': () => withTcp(segment({ seq: SEQ0 + MSS, id: 101 }), 16, 0, false),
+  'a bad IPv4 header checksum': () => withIp(segment({ seq: SEQ0 + MSS, id: 101 }), 10, 0, false),
+  'an IP total length beyond the frame': () => withIp(segment({ seq: SEQ0 + MSS, id: 101 }), 2, 0x0f),
+};
+
+/** Sets byte `i` of the IPv4 header, then fixes the header (and TCP) checksum unless `fix` is false. */
+function withIp(b: Uint8Array, i: number, value: number, fix = true): Uint8Array {
+  b[14 + i] = value;
+  if (fix) {
+    const v = new DataView(b.buffer);
+    v.setUint16(24, 0);
+    v.setUint16(24, internetChecksum(b, 14, 20));
+    if (i !== 2) fixTcpChecksum(b, 14, 34);
+  }
+  return b;
+}
+
+/** Sets byte `i` of the TCP header, then fixes the TCP checksum unless `fix` is false. */
+function withTcp(b: Uint8Array, i: number, value: number, fix = true): Uint8Array {
+  b[34 + i] = value;
+  if (fix) fixTcpChecksum(b, 14, 34);
+  return b;
+}
+
+function sackSegment(): Uint8Array {
+  const bytes = encodeSpec(`eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2,id=101,df),tcp(src=40000,dst=5201,seq=${SEQ0 + MSS},ack=7,flags=A,win=500,nop,nop,sack=1-2),payload(len=${MSS - 4})`);
+  fixTcpChecksum(bytes, 14, 34);
+  return bytes;
+}
+
+for (const [why, make] of Object.entries(refusals)) {
+  test(`a segment with ${why} is not merged: the run is sent as it was and the segment after it`, () => {
+    const first = segment({ seq: SEQ0, id: 100 });
+    const second = make();
+    const sent = coalesce([first, second]);
+    assert.equal(sent.length, 2);
+    assert.deepEqual(sent[0]!.bytes, first, 'the first segment goes out untouched');
+    assert.equal(sent[0]!.gsoSize, 0);
+    assert.equal(sent[0]!.csumStart, -1);
+    assert.deepEqual(sent[1]!.bytes, second);
+  });
+}
+
+test('the same refused segments merge once the change is undone: the refusal tests test the change alone', () => {
+  assert.equal(coalesce([segment({ seq: SEQ0, id: 100 }), segment({ seq: SEQ0 + MSS, id: 101 })]).length, 1);
+});
+
+test('a first segment with PSH, a partial checksum or GSO state starts no run', () => {
+  const gro = new TcpCoalescer({ pool: bigPool });
+  const psh = packet(segment({ flags: 'PA' }));
+  assert.equal(gro.begin(psh), false);
+  const partial = packet(segment());
+  partial.csumStart = partial.off + 34;
+  partial.csumOffset = 16;
+  assert.equal(gro.begin(partial), false);
+  const gso = packet(segment());
+  gso.gsoSize = 1000;
+  gso.gsoType = VIRTIO_NET_HDR_GSO_TCPV4;
+  assert.equal(gro.begin(gso), false);
+  assert.equal(gro.segments, 0);
+  for (const p of [psh, partial, gso]) segPool.free(p);
+  // A later segment with such state does not join a run either.
+  const head = packet(segment());
+  assert.equal(gro.begin(head), true);
+  const next = packet(segment({ seq: SEQ0 + MSS, id: 101 }));
+  next.csumStart = next.off + 34;
+  assert.equal(gro.append(next), false);
+  assert.equal(gro.finish(), head);
+  segPool.free(head);
+  segPool.free(next);
+});
+
+test('a first segment whose checksum is bad is sent alone and counted, and the next one starts the run', () => {
+  const gro = new TcpCoalescer({ pool: bigPool });
+  const bad = withTcp(segment({ seq: SEQ0, id: 100 }), 17, 0x55, false);
+  const sent = coalesce([bad, segment({ seq: SEQ0 + MSS, id: 101 }), segment({ seq: SEQ0 + 2 * MSS, id: 102 })], gro);
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[0]!.bytes, bad);
+  assert.equal(sent[1]!.gsoSize, MSS);
+  assert.equal(gro.badChecksums, 1);
+  // Without verification a bad segment is merged (for callers that computed the checksums themselves).
+  const trusting = coalesce([bad, segment({ seq: SEQ0 + MSS, id: 101 })], new TcpCoalescer({ pool: bigPool, verifyChecksums: false }));
+  assert.equal(trusting.length, 1);
+});
+
+test('a short segment or one with PSH ends the run: the next segment starts a new one', () => {
+  const short = [segment({ seq: SEQ0, id: 1 }), segment({ seq: SEQ0 + MSS, id: 2, payload: 100 }), segment({ seq: SEQ0 + MSS + 100, id: 3 }), segment({ seq: SEQ0 + 2 * MSS + 100, id: 4 })];
+  const a = coalesce(short);
+  assert.equal(a.length, 2);
+  assert.equal(a[0]!.bytes.length, 66 + MSS + 100);
+  assert.equal(a[1]!.bytes.length, 66 + 2 * MSS);
+  const psh = [segment({ seq: SEQ0, id: 1 }), segment({ seq: SEQ0 + MSS, id: 2, flags: 'PA' }), segment({ seq: SEQ0 + 2 * MSS, id: 3 })];
+  const b = coalesce(psh);
+  assert.equal(b.length, 2);
+  assert.equal(b[0]!.bytes[47], 0x18);
+  assert.deepEqual(b[1]!.bytes, psh[2]);
+});
+
+test('a merged frame stops at 65535 bytes of IP packet: 46 full segments make a 45-segment frame and a single one', () => {
+  // 45 * 1448 + 52 = 65212 bytes; a 46th segment would pass 65535.
+  const sent = coalesce(flow(46));
+  assert.equal(sent.length, 2);
+  assert.equal(new DataView(sent[0]!.bytes.buffer).getUint16(16), 52 + 45 * MSS);
+  assert.equal(sent[1]!.gsoSize, 0);
+  // With a bigger MSS the byte bound, not the segment count, cuts the run.
+  const big = new PacketPool({ count: 64, dataRoom: 9100 });
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < 9; i++) {
+    const s = encodeSpec(`eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2,id=${i},df),tcp(src=1,dst=2,seq=${i * 8000},ack=1,flags=A,win=9),payload(len=8000)`);
+    frames.push(s);
+  }
+  const gro = new TcpCoalescer({ pool: bigPool });
+  const out: number[] = [];
+  for (const f of frames) {
+    const p = big.fromBytes(f)!;
+    if (gro.segments > 0) {
+      const first = gro.head;
+      if (gro.append(p)) {
+        if (first !== null) big.free(first);
+        big.free(p);
+        continue;
+      }
+      const q = gro.finish();
+      out.push(q.len);
+      q.pool.free(q);
+    }
+    assert.equal(gro.begin(p), true);
+  }
+  const q = gro.finish();
+  out.push(q.len);
+  q.pool.free(q);
+  // 8 * 8000 + 40 = 64040 bytes fit, 9 do not.
+  assert.deepEqual(out, [14 + 40 + 8 * 8000, 14 + 40 + 8000]);
+});
+
+test('maxSegments caps a run, and a frame longer than maxSegmentFrame is never merged', () => {
+  const capped = coalesce(flow(10), new TcpCoalescer({ pool: bigPool, maxSegments: 4 }));
+  assert.deepEqual(capped.map((s) => (s.bytes.length - 66) / MSS), [4, 4, 2]);
+  const mtu = coalesce(flow(3), new TcpCoalescer({ pool: bigPool, maxSegmentFrame: 66 + MSS - 1 }));
+  assert.equal(mtu.length, 3);
+  assert.ok(mtu.every((s) => s.gsoSize === 0));
+  assert.throws(() => new TcpCoalescer({ pool: bigPool, maxSegments: 1 }), /maxSegments must be an integer >= 2/);
+});
+
+test('a run interrupted by another flow is sent, the other flow\'s segment goes out, and the flow starts a new run', () => {
+  const a = flow(4);
+  const other = withTcp(segment({ seq: 5, id: 9 }), 1, 0x42);
+  const sent = coalesce([a[0]!, a[1]!, other, a[2]!, a[3]!]);
+  assert.equal(sent.length, 3);
+  assert.equal(sent[0]!.bytes.length, 66 + 2 * MSS);
+  assert.deepEqual(sent[1]!.bytes, other);
+  assert.equal(sent[2]!.bytes.length, 66 + 2 * MSS);
+  assert.deepEqual(resegment(sent[2]!), [a[2], a[3]]);
+});
+
+test('with the merge pool empty the segments go out one by one, nothing is lost', () => {
+  const tiny = new PacketPool({ count: 1, dataRoom: 65536 + 512 });
+  const held = tiny.alloc()!;
+  const gro = new TcpCoalescer({ pool: tiny });
+  const frames = flow(3);
+  const sent = coalesce(frames, gro);
+  assert.deepEqual(sent.map((s) => s.bytes), frames);
+  assert.equal(gro.poolEmpty, 2);
+  tiny.free(held);
+  assert.equal(coalesce(frames, gro).length, 1);
+  assert.equal(gro.frames, 1);
+  assert.equal(gro.segmentsMerged, 3);
+});
+
+test('Ethernet padding after a short segment is not merged into the payload', () => {
+  const a = segment({ seq: SEQ0, id: 1, payload: 2 });
+  const b = segment({ seq: SEQ0 + 2, id: 2, payload: 2 });
+  const padded = new Uint8Array(b.length + 6);
+  padded.set(b);
+  padded.fill(0xee, b.length);
+  const sent = coalesce([a, padded]);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0]!.bytes.length, 66 + 4);
+  assert.deepEqual(resegment(sent[0]!), [a, b]);
+});

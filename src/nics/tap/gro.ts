@@ -1,0 +1,325 @@
+/**
+ * Receive coalescing (GRO) for frames vnet writes into a TAP: consecutive TCPv4 segments of one
+ * flow become one GSO frame, so the kernel's TCP stack behind the TAP handles one 64 KB packet
+ * where it would have handled forty wire segments (Linux does the same for a NIC's frames in
+ * net/core/gro.c, net/ipv4/af_inet.c inet_gro_receive and net/ipv4/tcp_offload.c).
+ *
+ * How: a run starts with a segment that could be merged (`begin`); the caller keeps it. Each
+ * following segment either extends the run (`append`: its payload is copied behind the run's)
+ * or does not (the caller then `finish`es the run and sends what it returns). The first append
+ * copies the first segment into a packet of the coalescer's pool (buffers of 64 KB), so a run
+ * of one segment costs no copy at all. `finish` writes the merged frame's headers: the first
+ * segment's, with the IPv4 total length and header checksum rewritten, PSH from the last
+ * segment, and the offload state of a TSO packet (virtio-net gso_type TCPV4, gso_size the first
+ * payload, NEEDS_CSUM at the TCP checksum, which holds the pseudo-header sum).
+ *
+ * Merge rules, all conservative; a refusal only ends the run, never drops:
+ * - Ethernet (no VLAN tag) + IPv4 with IHL 5, not a fragment, same MACs, addresses, TOS, TTL and
+ *   DF; IP ids incrementing by one, or all equal when DF is set (Linux's rule for atomic datagrams).
+ * - TCP with the same ports, ACK number, window and options bytes (a timestamp value that moved
+ *   ends the run, as in Linux); flags exactly ACK, PSH allowed on the last segment; contiguous
+ *   sequence numbers; a payload never larger than the first one, and a smaller one ends the run.
+ * - No offload state already (a partial checksum or a GSO packet), a frame no longer than
+ *   `maxSegmentFrame`, at most `maxSegments` segments and 65535 bytes of IP packet per run.
+ * - Checksums: a merged frame goes to the kernel as CHECKSUM_PARTIAL, which the receiving stack
+ *   takes as already verified. So every segment's IPv4 header and TCP checksums are verified
+ *   before it joins a run, as Linux's GRO does, and a segment that fails goes to the kernel on
+ *   its own, where TCP drops and counts it (TcpInCsumErrors). vnet has no "checksum known good"
+ *   mark on packets to trust instead; `verifyChecksums: false` skips the check for callers that
+ *   know their segments were checksummed by vnet itself.
+ *
+ * Invariants: between `begin` and `finish` the run's header bytes are the first segment's (in
+ * the kept first segment, then in the merged packet); the coalescer holds at most one pool
+ * packet; nothing is allocated per packet.
+ */
+import type { Packet, PacketPool } from '../../engine/packet.js';
+import { ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import { type BytesCopy, VIRTIO_NET_HDR_GSO_TCPV4, wordSum } from './offload.js';
+
+const ETH_LEN = 14;
+const IP_LEN = 20;
+/** Offsets from the frame's first byte. */
+const IP = ETH_LEN;
+const TCP = ETH_LEN + IP_LEN;
+const ETHERTYPE_IPV4 = 0x0800;
+const IPPROTO_TCP = 6;
+const IP_DF = 0x4000;
+const TCP_PSH = 0x08;
+const TCP_ACK = 0x10;
+/** Offset of the checksum field in the TCP header. */
+const TCP_CHECKSUM = 16;
+const MAX_IP_PACKET = 65535;
+
+/** Default cap on segments per merged frame: a 64 KB frame at a 1500-byte MTU is 45 segments. */
+export const DEFAULT_MAX_SEGMENTS = 64;
+
+export interface TcpCoalescerOptions {
+  /** Pool the merged frames are built in; its data room bounds a frame (with 65535 bytes of IP packet). */
+  readonly pool: PacketPool;
+  /** Segments per merged frame at most (default 64). */
+  readonly maxSegments?: number;
+  /** Frames longer than this are never merged (the port's MTU frame; default: no limit but the pool's). */
+  readonly maxSegmentFrame?: number;
+  /** How payloads are copied (default: TypedArray set, which allocates a view per copy; ports pass their ByteCopier). */
+  readonly copy?: BytesCopy;
+  /** Verify each segment's IPv4 header and TCP checksums before merging it (default true). */
+  readonly verifyChecksums?: boolean;
+}
+
+const SET_COPY: BytesCopy = {
+  copy(dst, dstOff, src, srcOff, len) {
+    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+  },
+};
+
+/** Merges consecutive segments of one TCPv4 flow into GSO frames. One per port; allocates nothing per packet. */
+export class TcpCoalescer {
+  readonly #pool: PacketPool;
+  readonly #maxSegments: number;
+  readonly #maxSegmentFrame: number;
+  readonly #maxIpLen: number;
+  readonly #bytes: BytesCopy;
+  readonly #verify: boolean;
+  /** The run's first segment, kept by the caller while the run has one segment. */
+  #head: Packet | null = null;
+  /** The merged frame, once a second segment joined. */
+  #merged: Packet | null = null;
+  /** Where the run's header bytes are: the head's, then the merged packet's. */
+  #runView: DataView | null = null;
+  #runOff = 0;
+  /** Segments in the current run (0: no run). */
+  #segments = 0;
+  /** The run takes no more segments (the last one was short or had PSH). */
+  #complete = false;
+  #gsoSize = 0;
+  #tcpHdrLen = 0;
+  /** IP packet length of the run so far. */
+  #ipLen = 0;
+  #nextSeq = 0;
+  #lastId = 0;
+  /** -1 until the second segment says; then 1 (ids increment) or 0 (ids equal, DF set). */
+  #idStep = -1;
+  #psh = 0;
+  // The segment `#parse` last read.
+  #segIpLen = 0;
+  #segTcpHdrLen = 0;
+  #segPayload = 0;
+  #segFlags = 0;
+  #segSeq = 0;
+  #segId = 0;
+  #segDf = 0;
+  /** Merged frames finished, and the segments they held. */
+  frames = 0;
+  segmentsMerged = 0;
+  /** Segments kept out of a run because a checksum did not verify. */
+  badChecksums = 0;
+  /** Runs cut short because the pool had no packet for the merged frame. */
+  poolEmpty = 0;
+
+  constructor(options: TcpCoalescerOptions) {
+    const maxSegments = options.maxSegments ?? DEFAULT_MAX_SEGMENTS;
+    if (!Number.isInteger(maxSegments) || maxSegments < 2) throw new RangeError(`tcp coalescer: maxSegments must be an integer >= 2, got ${maxSegments}`);
+    if (options.pool.dataRoom < ETH_LEN + IP_LEN + 20 + 2) throw new RangeError(`tcp coalescer: the pool's ${options.pool.dataRoom}-byte buffers cannot hold two segments`);
+    this.#pool = options.pool;
+    this.#maxSegments = maxSegments;
+    this.#maxSegmentFrame = options.maxSegmentFrame ?? options.pool.dataRoom;
+    this.#maxIpLen = Math.min(MAX_IP_PACKET, options.pool.dataRoom - ETH_LEN);
+    this.#bytes = options.copy ?? SET_COPY;
+    this.#verify = options.verifyChecksums ?? true;
+  }
+
+  /** Segments in the current run; 0 when there is none. */
+  get segments(): number {
+    return this.#segments;
+  }
+
+  /** True when the run can take no more segments: finish it now. */
+  get complete(): boolean {
+    return this.#complete;
+  }
+
+  /** The run's first segment while the run has exactly one (the caller consumes it once a second one joins). */
+  get head(): Packet | null {
+    return this.#segments === 1 ? this.#head : null;
+  }
+
+  /**
+   * Starts a run with `p` when it could be merged with what follows; false leaves `p` alone
+   * (send it as it is). Only without a run (`segments` 0). The caller keeps `p` until `append`
+   * copies it or `finish` returns it.
+   */
+  begin(p: Packet): boolean {
+    if (this.#segments !== 0) throw new Error('tcp coalescer: begin while a run is open (finish it first)');
+    if (!this.#parse(p) || this.#segFlags !== TCP_ACK) return false;
+    this.#head = p;
+    this.#runView = p.view;
+    this.#runOff = p.off;
+    this.#segments = 1;
+    this.#complete = false;
+    this.#gsoSize = this.#segPayload;
+    this.#tcpHdrLen = this.#segTcpHdrLen;
+    this.#ipLen = this.#segIpLen;
+    this.#nextSeq = (this.#segSeq + this.#segPayload) >>> 0;
+    this.#lastId = this.#segId;
+    this.#idStep = -1;
+    this.#psh = 0;
+    return true;
+  }
+
+  /**
+   * Adds `p` to the run when it continues it: its payload is copied behind the run's and `p` is
+   * the caller's to consume (and, when this made `segments` 2, the former `head` too). False
+   * when it does not continue the run (or the pool is empty): finish the run, then `begin` or
+   * send `p`.
+   */
+  append(p: Packet): boolean {
+    if (this.#segments === 0 || this.#complete) return false;
+    if (!this.#parse(p)) return false;
+    const flags = this.#segFlags;
+    if ((flags & ~TCP_PSH) !== TCP_ACK) return false;
+    const payload = this.#segPayload;
+    if (payload > this.#gsoSize || this.#segSeq !== this.#nextSeq) return false;
+    if (this.#segTcpHdrLen !== this.#tcpHdrLen || this.#segments >= this.#maxSegments) return false;
+    if (this.#ipLen + payload > this.#maxIpLen) return false;
+    if (!this.#sameFlow(p)) return false;
+    const id = this.#segId;
+    let step = this.#idStep;
+    if (step < 0) {
+      if (id === ((this.#lastId + 1) & 0xffff)) step = 1;
+      else if (id === this.#lastId && this.#segDf !== 0) step = 0;
+      else return false;
+    } else if (id !== ((this.#lastId + step) & 0xffff)) return false;
+    if (this.#verify) {
+      if (this.#segments === 1 && !this.#checksumsGood(this.#head!)) {
+        this.badChecksums++;
+        return false;
+      }
+      if (!this.#checksumsGood(p)) {
+        this.badChecksums++;
+        return false;
+      }
+    }
+    let q = this.#merged;
+    if (this.#segments === 1) {
+      q = this.#pool.alloc();
+      if (q === null) {
+        this.poolEmpty++;
+        return false;
+      }
+      const head = this.#head!;
+      q.len = ETH_LEN + this.#ipLen;
+      this.#bytes.copy(q.buf, q.off, head.buf, head.off, q.len);
+      q.traceId = head.traceId;
+      q.inPort = head.inPort;
+      q.vlan = head.vlan;
+      q.tunnelId = head.tunnelId;
+      q.hash = head.hash;
+      this.#merged = q;
+      this.#runView = q.view;
+      this.#runOff = q.off;
+    }
+    this.#bytes.copy(q!.buf, q!.off + q!.len, p.buf, p.off + TCP + this.#tcpHdrLen, payload);
+    q!.len += payload;
+    this.#segments++;
+    this.#ipLen += payload;
+    this.#nextSeq = (this.#nextSeq + payload) >>> 0;
+    this.#lastId = id;
+    this.#idStep = step;
+    if ((flags & TCP_PSH) !== 0) {
+      this.#psh = TCP_PSH;
+      this.#complete = true;
+    }
+    if (payload < this.#gsoSize) this.#complete = true;
+    return true;
+  }
+
+  /**
+   * Ends the run and returns the packet to send: the first segment untouched when nothing
+   * joined it, or the merged frame with its headers and offload state written (a new packet
+   * from the pool, the caller's to send).
+   */
+  finish(): Packet {
+    const n = this.#segments;
+    if (n === 0) throw new Error('tcp coalescer: finish without a run');
+    const head = this.#head!;
+    const q = this.#merged;
+    this.#head = null;
+    this.#merged = null;
+    this.#runView = null;
+    this.#segments = 0;
+    this.#complete = false;
+    if (q === null) return head;
+    const b = q.buf;
+    const o = q.off;
+    const v = q.view;
+    const ipLen = this.#ipLen;
+    v.setUint16(o + IP + 2, ipLen);
+    v.setUint16(o + IP + 10, 0);
+    v.setUint16(o + IP + 10, ~wordSum(v, o + IP, IP_LEN, 0) & 0xffff);
+    b[o + TCP + 13] = TCP_ACK | this.#psh;
+    const tcpLen = ipLen - IP_LEN;
+    // CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum, not complemented; whoever
+    // finishes the checksum sums from the TCP header on and stores the complement.
+    v.setUint16(o + TCP + TCP_CHECKSUM, ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, tcpLen));
+    q.csumStart = o + TCP;
+    q.csumOffset = TCP_CHECKSUM;
+    q.gsoType = VIRTIO_NET_HDR_GSO_TCPV4;
+    q.gsoSize = this.#gsoSize;
+    this.frames++;
+    this.segmentsMerged += n;
+    return q;
+  }
+
+  /** Reads `p`'s headers into the `#seg` fields; false when `p` is not a segment this coalescer merges. */
+  #parse(p: Packet): boolean {
+    if (p.csumStart >= 0 || p.gsoSize > 0 || p.len > this.#maxSegmentFrame || p.len < TCP + 20) return false;
+    const b = p.buf;
+    const o = p.off;
+    const v = p.view;
+    if (v.getUint16(o + 12) !== ETHERTYPE_IPV4 || b[o + IP] !== 0x45 || b[o + IP + 9] !== IPPROTO_TCP) return false;
+    const frag = v.getUint16(o + IP + 6);
+    // MF, the fragment offset and the reserved bit must all be clear.
+    if ((frag & ~IP_DF) !== 0) return false;
+    const ipLen = v.getUint16(o + IP + 2);
+    const tcpHdrLen = (b[o + TCP + 12]! >>> 4) * 4;
+    // Ethernet padding may follow the IP packet, so the frame only has to hold it.
+    if (ipLen > p.len - ETH_LEN || tcpHdrLen < 20 || IP_LEN + tcpHdrLen >= ipLen) return false;
+    this.#segIpLen = ipLen;
+    this.#segTcpHdrLen = tcpHdrLen;
+    this.#segPayload = ipLen - IP_LEN - tcpHdrLen;
+    this.#segFlags = b[o + TCP + 13]!;
+    this.#segSeq = v.getUint32(o + TCP + 4);
+    this.#segId = v.getUint16(o + IP + 4);
+    this.#segDf = frag & IP_DF;
+    return true;
+  }
+
+  /** Same MACs, TOS, DF, TTL, addresses, ports, ACK number, data offset, window and options as the run. */
+  #sameFlow(p: Packet): boolean {
+    const r = this.#runView!;
+    const ro = this.#runOff;
+    const v = p.view;
+    const o = p.off;
+    if (v.getUint32(o) !== r.getUint32(ro) || v.getUint32(o + 4) !== r.getUint32(ro + 4) || v.getUint32(o + 8) !== r.getUint32(ro + 8)) return false;
+    if (v.getUint8(o + IP + 1) !== r.getUint8(ro + IP + 1)) return false;
+    if ((v.getUint16(o + IP + 6) & IP_DF) !== (r.getUint16(ro + IP + 6) & IP_DF)) return false;
+    if (v.getUint8(o + IP + 8) !== r.getUint8(ro + IP + 8)) return false;
+    if (v.getUint32(o + IP + 12) !== r.getUint32(ro + IP + 12) || v.getUint32(o + IP + 16) !== r.getUint32(ro + IP + 16)) return false;
+    if (v.getUint32(o + TCP) !== r.getUint32(ro + TCP) || v.getUint32(o + TCP + 8) !== r.getUint32(ro + TCP + 8)) return false;
+    // Data offset byte, and the window (the flags byte between them was checked already).
+    if (v.getUint8(o + TCP + 12) !== r.getUint8(ro + TCP + 12) || v.getUint16(o + TCP + 14) !== r.getUint16(ro + TCP + 14)) return false;
+    const end = TCP + this.#tcpHdrLen;
+    for (let i = TCP + 20; i < end; i += 4) if (v.getUint32(o + i) !== r.getUint32(ro + i)) return false;
+    return true;
+  }
+
+  /** The IPv4 header checksum and the TCP checksum of a segment `#parse` accepted verify. */
+  #checksumsGood(p: Packet): boolean {
+    const v = p.view;
+    const o = p.off;
+    if (wordSum(v, o + IP, IP_LEN, 0) !== 0xffff) return false;
+    const ipLen = v.getUint16(o + IP + 2);
+    const pseudo = ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, ipLen - IP_LEN);
+    return wordSum(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
+  }
+}
