@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { App, type AppContext } from '../../engine/app.js';
 import { Engine, Graph } from '../../engine/engine.js';
 import { RealClock } from '../../engine/clock.js';
+import { Wire } from '../../engine/basic.js';
 import type { Packet } from '../../engine/packet.js';
 import { PacketPool } from '../../engine/packet.js';
 import { assertConserved } from '../../testing/conservation.js';
@@ -10,6 +11,8 @@ import { RealLoop } from '../../real/loop.js';
 import { addNamespace, haveCommand, ip, iperf3, namespaceExists, nsExec, tryIp, uniqueName } from '../../real/netns.js';
 import { TapPort, type TapPortConf } from './tap-port.js';
 import { tapUnavailableReason } from './tun.js';
+import { encodeSpec } from '../../wire/spec.js';
+import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 
 const skip = tapUnavailableReason();
 if (skip !== null) console.log(`# skipping TAP port tests: ${skip}`);
@@ -18,7 +21,7 @@ if (skip !== null) console.log(`# skipping TAP port tests: ${skip}`);
  * Two namespaces, each with a TAP interface that is a vnet TapPort, the two ports cabled
  * directly in one engine: every frame between the namespaces crosses vnet.
  */
-async function withPair(confA: Partial<TapPortConf>, confB: Partial<TapPortConf>, body: (ctx: { nsA: string; nsB: string; a: TapPort; b: TapPort; engine: Engine }) => Promise<void>): Promise<void> {
+async function withPair(confA: Partial<TapPortConf>, confB: Partial<TapPortConf>, body: (ctx: { nsA: string; nsB: string; a: TapPort; b: TapPort; engine: Engine }) => Promise<void>, cable: 'direct' | 'wires' = 'direct'): Promise<void> {
   const nsA = uniqueName('vn');
   const nsB = uniqueName('vn');
   const tapA = uniqueName('vnt');
@@ -30,8 +33,11 @@ async function withPair(confA: Partial<TapPortConf>, confB: Partial<TapPortConf>
     addNamespace(nsB);
     const g = new Graph()
       .app('a', TapPort, { ifname: tapA, ...confA, doorbell: loop.doorbell })
-      .app('b', TapPort, { ifname: tapB, ...confB, doorbell: loop.doorbell })
-      .connect('a.port', 'b.port');
+      .app('b', TapPort, { ifname: tapB, ...confB, doorbell: loop.doorbell });
+    // Wires take no offloaded packets, so with them in between the ports exchange wire segments.
+    if (cable === 'wires') {
+      g.app('ab', Wire).app('ba', Wire).link('a.port -> ab.input').link('ab.output -> b.port').link('b.port -> ba.input').link('ba.output -> a.port');
+    } else g.connect('a.port', 'b.port');
     engine.configure(g);
     ip('link', 'set', tapA, 'netns', nsA);
     ip('link', 'set', tapB, 'netns', nsB);
@@ -169,4 +175,130 @@ test('a TAP whose interface is deleted reports the error and drops what it is as
     assert.ok(b.dropCounts['tap-gone'] > 0, 'nothing counted as tap-gone');
     assert.equal(a.error, null);
   });
+});
+
+/** Sends a list of frames once, all in its first pull (so the port gets them in one push). */
+class FrameList extends App<{ 'pool-empty': string }, { frames: readonly Uint8Array[] }> {
+  #sent = false;
+  constructor(ctx: AppContext, conf: { frames: readonly Uint8Array[] }) {
+    super(ctx, conf, { 'pool-empty': 'no packet buffer for a frame' });
+  }
+  override pull(): void {
+    const out = this.output.output;
+    if (this.#sent || out === undefined) return;
+    this.#sent = true;
+    for (const f of this.conf.frames) {
+      const p = this.alloc();
+      if (p === null) this.countDrop('pool-empty');
+      else if (p.setData(f)) out.transmit(p);
+    }
+  }
+}
+
+/** Consumes what it receives and counts the TCP segments with RST among them. */
+class RstCounter extends App<Record<string, never>, unknown> {
+  resets = 0;
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, {});
+  }
+  override push(): void {
+    const l = this.input.input;
+    while (l !== undefined && !l.empty()) {
+      const p = l.receive();
+      const b = p.buf;
+      const o = p.off;
+      if (p.len >= 54 && b[o + 12] === 0x08 && b[o + 13] === 0x00 && b[o + 23] === 6 && (b[o + 14 + (b[o + 14]! & 0x0f) * 4 + 13]! & 0x04) !== 0) this.resets++;
+      this.consume(p);
+    }
+  }
+}
+
+/** `n` full 1448-byte TCP segments of one flow from 10.233.0.2:40000 to 10.233.0.1:9 (where nothing listens), checksums correct. */
+function tcpSegments(n: number, dstMac: string): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = encodeSpec(`eth(src=02:00:00:00:00:09,dst=${dstMac}),ipv4(src=10.233.0.2,dst=10.233.0.1,id=${i},df),tcp(src=40000,dst=9,seq=${1000 + i * 1448},ack=1,flags=A,win=500),payload(len=1448)`);
+    for (let j = 54; j < f.length; j++) f[j] = (i + j) & 0xff;
+    const v = new DataView(f.buffer);
+    v.setUint16(50, 0);
+    v.setUint16(50, internetChecksum(f, 34, f.length - 34, ipv4PseudoHeaderSum(0x0ae90002, 0x0ae90001, 6, f.length - 34)));
+    frames.push(f);
+  }
+  return frames;
+}
+
+/** Frames the kernel took in on `ifname` in `ns` (what vnet wrote to the TAP). */
+function rxPackets(ns: string, ifname: string): number {
+  const j = JSON.parse(ip('-n', ns, '-s', '-j', 'link', 'show', 'dev', ifname)) as { stats64: { rx: { packets: number } } }[];
+  return j[0]!.stats64.rx.packets;
+}
+
+for (const gro of [true, false]) {
+  test(`90 TCP segments written into a TAP with offloads ${gro ? 'arrive as 2 GSO frames, and the kernel answers each frame with one RST' : 'and gro: false arrive as 90 frames'}`, { skip: skip ?? false, timeout: 30_000 }, async () => {
+    const ns = uniqueName('vn');
+    const tap = uniqueName('vnt');
+    const mac = '02:00:00:00:e9:01';
+    const engine = new Engine({ clock: new RealClock() });
+    const loop = new RealLoop(engine);
+    try {
+      addNamespace(ns);
+      engine.configure(new Graph().app('t', TapPort, { ifname: tap, offloads: true, gro, doorbell: loop.doorbell }).app('count', RstCounter).link('t.port -> count.input'));
+      const t = engine.app<TapPort>('t');
+      await t.ready();
+      ip('link', 'set', tap, 'netns', ns);
+      ip('-n', ns, 'link', 'set', tap, 'address', mac);
+      ip('-n', ns, 'addr', 'add', '10.233.0.1/24', 'dev', tap);
+      ip('-n', ns, 'link', 'set', tap, 'up');
+      ip('-n', ns, 'neigh', 'add', '10.233.0.2', 'lladdr', '02:00:00:00:00:09', 'dev', tap);
+      loop.start();
+      const before = rxPackets(ns, tap);
+      const frames = tcpSegments(90, mac);
+      engine.configure(new Graph().app('t', TapPort, { ifname: tap, offloads: true, gro, doorbell: loop.doorbell }).app('count', RstCounter).app('src', FrameList, { frames }).link('t.port -> count.input').link('src.output -> t.port'));
+      loop.wake();
+      const frameCount = gro ? 2 : 90;
+      const counter = engine.app<RstCounter>('count');
+      const deadline = Date.now() + 5000;
+      while ((rxPackets(ns, tap) - before < frameCount || counter.resets < frameCount) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const s = t.stats();
+      assert.equal(rxPackets(ns, tap) - before, frameCount, JSON.stringify(s));
+      assert.equal(s.txFrames, frameCount);
+      assert.equal(s.txCoalesced, gro ? 2 : 0);
+      assert.equal(s.txCoalescedSegments, gro ? 90 : 0);
+      assert.equal(s.gro, gro);
+      // The kernel's TCP took each frame as one segment: one RST each, for the first sequence number it carried.
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(counter.resets, frameCount);
+      assert.equal(t.totalDrops(), 0);
+      assertConserved(engine);
+    } finally {
+      await loop.stop();
+      const t = engine.app<TapPort>('t');
+      engine.stop();
+      await t.closed();
+      tryIp('netns', 'del', ns);
+    }
+  });
+}
+
+test('gro without offloads is a configuration error naming the port', { skip: skip ?? false }, () => {
+  const engine = new Engine({ clock: new RealClock() });
+  assert.throws(() => engine.configure(new Graph().app('t', TapPort, { ifname: uniqueName('vnt'), gro: true })), /tap port t: gro needs offloads: true/);
+  assert.throws(() => engine.configure(new Graph().app('t', TapPort, { ifname: uniqueName('vnt'), offloads: true, gro: 'yes' as unknown as boolean })), /tap port t: gro must be true or false/);
+});
+
+test('a TCP stream cut into wire segments in front of a TAP with offloads reaches it merged again, with every packet accounted for', { skip: skip ?? (haveCommand('iperf3') ? false : 'iperf3 is not installed'), timeout: 40_000 }, async () => {
+  await withPair({ offloads: true }, { offloads: true }, async ({ nsA, nsB, a, b, engine }) => {
+    const bps = (await iperf3(nsA, nsB, '10.231.0.2', 1)).sum_received?.bits_per_second ?? 0;
+    assert.ok(bps > 1e6, `only ${bps} bit/s`);
+    // Port a cut the sender's GSO packets for the wires; port b merged the segments again.
+    assert.ok(a.stats().rxSegmented > 0, 'a segmented nothing');
+    const s = b.stats();
+    assert.ok(s.txCoalesced > 0, JSON.stringify(s));
+    const ratio = s.txCoalescedSegments / s.txCoalesced;
+    assert.ok(ratio > 2, `only ${ratio.toFixed(1)} segments per merged frame`);
+    assert.equal(s.txCoalesceBadChecksums, 0);
+    assert.equal(b.totalDrops(), 0, JSON.stringify(b.dropCounts));
+    assertConserved(engine);
+    console.log(`# wires between offload ports, gro on: ${(bps / 1e9).toFixed(2)} Gbit/s, ${s.txCoalesced} merged frames of ${ratio.toFixed(1)} segments, ${s.txFrames} frames written`);
+  }, 'wires');
 });

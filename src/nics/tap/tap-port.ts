@@ -20,6 +20,12 @@
  * it sleeps. Order holds because the direct path is taken only with an empty ring. Copies into
  * the ring use libc memcpy (../sys/copy.ts): V8 copies shared memory element by element.
  *
+ * Coalescing (GRO, on with offloads unless `gro: false`): consecutive TCPv4 segments of one flow
+ * taken from the input link in one push are merged into one GSO frame before they are written
+ * (gro.ts), so the kernel's TCP stack behind the TAP takes 64 KB at a time instead of one wire
+ * segment. A run never outlives the push that started it, so nothing is held across breaths and
+ * frames keep their order: a run is written before any frame that does not join it.
+ *
  * Offloads (`offloads: true`): the TAP is opened with TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, so the
  * kernel may hand over one TCP segment of up to 64 KB with a partial checksum. It crosses vnet
  * as ONE packet from this port's own pool of 64 KB buffers, its virtio-net header kept in the
@@ -43,6 +49,7 @@ import { App, type AppContext } from '../../engine/app.js';
 import { type Packet, PacketPool } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
+import { TcpCoalescer } from './gro.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
 import { OffloadFinisher, type FinishBooks } from './rx-offload.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_WAKEUPS, CTL_STOP, CTL_TX_DOWN, CTL_WATCHING, CTL_WORDS, type TapWorkerData } from './tap-worker.js';
@@ -78,6 +85,11 @@ export interface TapPortConf {
   readonly ringSlots?: number;
   /** Doorbell word 0 of this SharedArrayBuffer is bumped when frames arrive after `armWakeup()`. */
   readonly doorbell?: SharedArrayBuffer;
+  /**
+   * Merge consecutive TCPv4 segments of one flow into one GSO frame before writing them (gro.ts);
+   * needs `offloads` (default: on with offloads, off without).
+   */
+  readonly gro?: boolean;
 }
 
 export interface TapPortStats {
@@ -111,6 +123,14 @@ export interface TapPortStats {
   readonly rxWakeups: number;
   /** Frames waiting in the TX backlog ring (the ring's gauge). */
   readonly txRingQueued: number;
+  /** Whether TCP segments are merged into GSO frames before they are written. */
+  readonly gro: boolean;
+  /** GSO frames written that vnet merged from several TCP segments. */
+  readonly txCoalesced: number;
+  /** Segments those frames were merged from (their ratio to `txCoalesced` is the merge ratio). */
+  readonly txCoalescedSegments: number;
+  /** Segments not merged because their IPv4 or TCP checksum was wrong (written alone, for the kernel to drop). */
+  readonly txCoalesceBadChecksums: number;
   /** Why the TAP stopped working, or null. */
   readonly error: string | null;
 }
@@ -164,6 +184,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly #maxFrame: number;
   readonly #segmenter: TsoSegmenter;
   readonly #finisher: OffloadFinisher;
+  /** Merges TCP segments into GSO frames on transmit, or null when `gro` is off. */
+  readonly #gro: TcpCoalescer | null;
   readonly #books: FinishBooks = {
     generated: (n) => { this.generated += n; },
     consume: (p) => this.consume(p),
@@ -180,6 +202,9 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   txChecksumsCompleted = 0;
   /** Frames written to the TAP by the engine thread itself (the TX ring was empty). */
   txDirect = 0;
+  /** GSO frames written that were merged from several segments, and those segments. */
+  txCoalesced = 0;
+  txCoalescedSegments = 0;
   #txLinkDown = 0;
   #rxEmptyReads = 0;
   #rxArms = 0;
@@ -207,6 +232,10 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     this.#segmenter = new TsoSegmenter(this.#copier);
     // Segments go to the engine's pool, unless its buffers are smaller than this port's frames.
     this.#finisher = new OffloadFinisher(this.#maxFrame <= this.pool.dataRoom ? this.pool : this.#rxPool, this.#maxFrame, this.#copier);
+    if (conf.gro !== undefined && typeof conf.gro !== 'boolean') throw new Error(`tap port ${ctx.name}: gro must be true or false, got ${JSON.stringify(conf.gro)}`);
+    if (conf.gro === true && !this.offloads) throw new Error(`tap port ${ctx.name}: gro needs offloads: true (the kernel must accept GSO frames from this TAP)`);
+    // Merged frames are built in the offload pool's 64 KB buffers, one at a time.
+    this.#gro = this.offloads && conf.gro !== false ? new TcpCoalescer({ pool: this.#rxPool, maxSegmentFrame: this.#maxFrame, copy: this.#copier }) : null;
     this.#fd = openTap(this.#libc, { name: conf.ifname, offloads: this.offloads, vnetHeaderSize: VNET_HDR_LEN });
     let eventFd = -1;
     let epollFd = -1;
@@ -284,6 +313,10 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       rxArms: this.#rxArms,
       rxWakeups: Atomics.load(this.#ctl, CTL_RX_WAKEUPS),
       txRingQueued: this.#tx.queued,
+      gro: this.#gro !== null,
+      txCoalesced: this.txCoalesced,
+      txCoalescedSegments: this.txCoalescedSegments,
+      txCoalesceBadChecksums: this.#gro?.badChecksums ?? 0,
       error: this.error,
     };
   }
@@ -380,65 +413,108 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   override push(): void {
     const input = this.input.port;
     if (input === undefined) return;
-    const tx = this.#tx;
-    const bytes = tx.bytes;
+    // A dead TAP drops everything in #transmit; merging first would only cost time.
+    const gro = this.#closed || this.error !== null ? null : this.#gro;
     let wake = false;
     while (!input.empty()) {
       const p = input.receive();
-      if (this.#closed || this.error !== null) {
-        this.drop(p, 'tap-gone');
-        continue;
-      }
-      if (p.gsoSize > 0 && !this.offloads) {
-        const seg = this.#segmenter;
-        const bad = seg.begin(p);
-        if (bad !== null) {
-          this.drop(p, bad);
-          continue;
+      if (gro !== null) {
+        if (gro.segments > 0) {
+          const first = gro.head;
+          if (gro.append(p)) {
+            // The first segment's bytes were copied into a new merged packet: it is used up, as is `p`.
+            if (first !== null) {
+              this.generated++;
+              this.consume(first);
+            }
+            this.note(p, 'gro: merged into the frame before it');
+            this.consume(p);
+            if (gro.complete && this.#sendRun(gro)) wake = true;
+            continue;
+          }
+          if (this.#sendRun(gro)) wake = true;
         }
-        if (seg.segmentLength(0) > this.#maxFrame) {
-          this.drop(p, 'mtu-exceeded');
-          continue;
-        }
-        if (tx.slots - tx.queued < seg.count) {
-          this.drop(p, 'tx-ring-full');
-          continue;
-        }
-        for (let i = 0; i < seg.count; i++) {
-          const off = tx.nextSlotOffset();
-          bytes.fill(0, off, off + VNET_HDR_LEN);
-          const len = seg.emit(i, bytes, off + VNET_HDR_LEN);
-          if (tx.publish(VNET_HDR_LEN + len)) wake = true;
-        }
-        this.txSegments += seg.count;
-        this.txFrames += seg.count;
-        this.consume(p);
-        continue;
+        if (gro.begin(p)) continue;
       }
-      if (VNET_HDR_LEN + p.len > tx.slotSize || (p.gsoSize === 0 && p.len > this.#maxFrame)) {
-        this.drop(p, 'mtu-exceeded');
-        continue;
-      }
-      if (tx.queued === 0 && p.off >= VNET_HDR_LEN && this.#writeDirect(p)) continue;
-      if (!tx.writable()) {
-        this.drop(p, 'tx-ring-full');
-        continue;
-      }
-      const off = tx.nextSlotOffset();
-      this.#copier.copy(bytes, off + VNET_HDR_LEN, p.buf, p.off, p.len);
-      if (p.csumStart >= 0 && !this.offloads) {
-        bytes.fill(0, off, off + VNET_HDR_LEN);
-        completeChecksum(bytes, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
-        this.txChecksumsCompleted++;
-      } else {
-        const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
-        writeVnetHeader(p, bytes, off, hdrLen);
-      }
-      if (tx.publish(VNET_HDR_LEN + p.len)) wake = true;
-      this.txFrames++;
-      this.consume(p);
+      if (this.#transmit(p)) wake = true;
     }
+    if (gro !== null && gro.segments > 0 && this.#sendRun(gro)) wake = true;
     if (wake) this.#kick();
+  }
+
+  /** Sends the coalescer's run: its first segment as it came, or the merged frame. Returns true when the worker needs a kick. */
+  #sendRun(gro: TcpCoalescer): boolean {
+    const n = gro.segments;
+    const q = gro.finish();
+    if (n > 1) {
+      this.txCoalesced++;
+      this.txCoalescedSegments += n;
+    }
+    return this.#transmit(q);
+  }
+
+  /**
+   * Writes one packet to the TAP: straight from the packet when the TX ring is empty, otherwise
+   * through the ring, segmented or with its checksum completed when this TAP has no offloads.
+   * Returns true when the worker needs a kick.
+   */
+  #transmit(p: Packet): boolean {
+    if (this.#closed || this.error !== null) {
+      this.drop(p, 'tap-gone');
+      return false;
+    }
+    const tx = this.#tx;
+    const bytes = tx.bytes;
+    let wake = false;
+    if (p.gsoSize > 0 && !this.offloads) {
+      const seg = this.#segmenter;
+      const bad = seg.begin(p);
+      if (bad !== null) {
+        this.drop(p, bad);
+        return false;
+      }
+      if (seg.segmentLength(0) > this.#maxFrame) {
+        this.drop(p, 'mtu-exceeded');
+        return false;
+      }
+      if (tx.slots - tx.queued < seg.count) {
+        this.drop(p, 'tx-ring-full');
+        return false;
+      }
+      for (let i = 0; i < seg.count; i++) {
+        const off = tx.nextSlotOffset();
+        bytes.fill(0, off, off + VNET_HDR_LEN);
+        const len = seg.emit(i, bytes, off + VNET_HDR_LEN);
+        if (tx.publish(VNET_HDR_LEN + len)) wake = true;
+      }
+      this.txSegments += seg.count;
+      this.txFrames += seg.count;
+      this.consume(p);
+      return wake;
+    }
+    if (VNET_HDR_LEN + p.len > tx.slotSize || (p.gsoSize === 0 && p.len > this.#maxFrame)) {
+      this.drop(p, 'mtu-exceeded');
+      return false;
+    }
+    if (tx.queued === 0 && p.off >= VNET_HDR_LEN && this.#writeDirect(p)) return false;
+    if (!tx.writable()) {
+      this.drop(p, 'tx-ring-full');
+      return false;
+    }
+    const off = tx.nextSlotOffset();
+    this.#copier.copy(bytes, off + VNET_HDR_LEN, p.buf, p.off, p.len);
+    if (p.csumStart >= 0 && !this.offloads) {
+      bytes.fill(0, off, off + VNET_HDR_LEN);
+      completeChecksum(bytes, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
+      this.txChecksumsCompleted++;
+    } else {
+      const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
+      writeVnetHeader(p, bytes, off, hdrLen);
+    }
+    if (tx.publish(VNET_HDR_LEN + p.len)) wake = true;
+    this.txFrames++;
+    this.consume(p);
+    return wake;
   }
 
   /**
