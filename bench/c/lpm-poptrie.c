@@ -1,7 +1,8 @@
 /*
  * Baseline for the Poptrie rows of bench/suites/lpm.ts: the same structure and layout as
  * src/netfns/lpm/poptrie.ts. An int32 direct array over the top S bits: hop << 2, -4 for no
- * prefix, or block << 2 | 1 (a root with children) or | 3 (a flat root: leafvec, then leaves).
+ * prefix, or block << 2 | 1 (a root node, 32-bit leaves) or | 3 (a flat root: leafvec, then
+ * 16-bit leaves, 0xffff for no prefix; for a chunk without children whose hops fit).
  * Blocks live in one int32 pool, one per chunk: the root node, its leaves, the deeper nodes
  * breadth first, their leaves. A node is 4H words [vector, leafvec, child base, leaf base]
  * (H = 1 for stride 5, 2 for stride 6; the high half's bases already count the low half's bits),
@@ -10,8 +11,8 @@
  * The JS table places blocks in update order (holes between them until it compacts), this one
  * in chunk order; the lookup reads the same words either way. Population counts use the popcnt
  * instruction (JS has none and counts with shifts and masks).
- * Mode "lookup" times one lookup at a time; "batch" walks groups of 64 one level per pass, as
- * PoptrieLpm.lookupBatch.
+ * Mode "lookup" times one lookup at a time; "batch" groups of 64 in passes (direct entries, root
+ * vector words, then leaves and deeper walks), as PoptrieLpm.lookupBatch.
  * Usage: lpm-poptrie PREFIXES SECONDS WARMUP_SECONDS lookup|batch [S [K]];
  * prints {"mlookups": ..., "checksum": ..., "prefixes": ..., "nodes": ..., "leaves": ..., "bytes": ...}.
  */
@@ -24,13 +25,13 @@
 #include "lpm-table.h"
 
 #define NO_ROUTE (-4)
+#define NO_ROUTE_16 0xffff
 #define TREE 1
 #define FLAT 3
 #define BATCH 64
-#define DONE (-1)
-#define AT_FLAT_ROOT (-2)
 
 static int32_t *direct, *pool;
+static uint16_t *pool16;
 static uint32_t S, K, H, W, NODE_SHIFT;
 static uint32_t pool_top, max_words, nodes_built, leaves_built;
 
@@ -113,16 +114,19 @@ __attribute__((target("popcnt"))) static int build(uint32_t c) {
   leaves_built += leaves;
   uint32_t at = pool_top;
   int32_t *block = pool + at;
-  if (count == 1) {
-    if (at + H + leaves > max_words) return 0;
+  int narrow = count == 1;
+  for (uint32_t j = 0; j < leaves && narrow; j++) narrow = scratch_leaves[j] < NO_ROUTE_16;
+  if (narrow) {
+    uint32_t words = H + (leaves + 1) / 2;
+    if (at + words > max_words) return 0;
     block[0] = scratch_nodes[H];
     if (H == 2) block[1] = scratch_nodes[3];
-    for (uint32_t j = 0; j < leaves; j++) block[H + j] = scratch_leaves[j];
-    pool_top = at + H + leaves;
+    for (uint32_t j = 0; j < leaves; j++) pool16[2 * (at + H) + j] = scratch_leaves[j] >= 0 ? (uint16_t)scratch_leaves[j] : NO_ROUTE_16;
+    pool_top = at + words;
     direct[c] = (int32_t)((at << 2) | FLAT);
     return 1;
   }
-  uint32_t root_leaves = (uint32_t)scratch_nodes[W + 3 * H], words = W * count + leaves;
+  uint32_t root_leaves = count == 1 ? leaves : (uint32_t)scratch_nodes[W + 3 * H], words = W * count + leaves;
   if (at + words > max_words) return 0;
   uint32_t node1 = W + root_leaves, deep_leaves = node1 + (count - 1) * W;
   for (uint32_t i = 0; i < count; i++) {
@@ -153,7 +157,10 @@ __attribute__((target("popcnt"))) static inline int32_t lookup(uint32_t addr) {
   if ((d & 1) == 0) return d >= 0 ? d >> 2 : -1;
   uint32_t block = (uint32_t)d >> 2, offset = S, keep = 32 - K;
   uint32_t v = (addr << offset) >> keep, up = 31 - (v & 31), half = v >> 5;
-  if (d & 2) return pool[block + H - 1 + __builtin_popcount((uint32_t)pool[block + half] << up) + __builtin_popcount((uint32_t)pool[block] & -half)];
+  if (d & 2) {
+    int32_t hop = pool16[2 * (block + H) - 1 + __builtin_popcount((uint32_t)pool[block + half] << up) + __builtin_popcount((uint32_t)pool[block] & -half)];
+    return hop != NO_ROUTE_16 ? hop : -1;
+  }
   uint32_t at = block;
   for (;;) {
     uint32_t x = at + half, bits = (uint32_t)pool[x] << up;
@@ -166,45 +173,33 @@ __attribute__((target("popcnt"))) static inline int32_t lookup(uint32_t addr) {
   }
 }
 
+/* The sum of the next hops of addrs[0..count), looked up as PoptrieLpm.lookupBatch does: per group
+ * of 64, the direct entries, then each root's vector word, then leaves and deeper walks. */
 __attribute__((target("popcnt"))) static int64_t batch_sum(const uint32_t *addrs, uint32_t count) {
   int64_t sum = 0;
-  int32_t blocks[BATCH], ats[BATCH];
-  uint32_t offsets[BATCH], keep = 32 - K;
+  int32_t entries[BATCH], words[BATCH];
+  uint32_t keep = 32 - K;
   for (uint32_t from = 0; from < count; from += BATCH) {
-    uint32_t m = count - from < BATCH ? count - from : BATCH, pending = 0;
+    uint32_t m = count - from < BATCH ? count - from : BATCH;
+    for (uint32_t j = 0; j < m; j++) entries[j] = direct[addrs[from + j] >> (32 - S)];
     for (uint32_t j = 0; j < m; j++) {
-      int32_t d = direct[addrs[from + j] >> (32 - S)];
-      if ((d & 1) == 0) {
-        ats[j] = DONE;
-        sum += d >= 0 ? d >> 2 : -1;
-      } else {
-        blocks[j] = d >> 2;
-        ats[j] = (d & 2) == 0 ? d >> 2 : AT_FLAT_ROOT;
-        offsets[j] = S;
-        pending++;
-      }
+      int32_t d = entries[j];
+      words[j] = (d & 1) == 0 ? 0 : pool[(uint32_t)(d >> 2) + (((addrs[from + j] << S) >> keep) >> 5)];
     }
-    while (pending > 0) {
-      pending = 0;
-      for (uint32_t j = 0; j < m; j++) {
-        int32_t at = ats[j];
-        if (at == DONE) continue;
-        uint32_t block = (uint32_t)blocks[j], o = offsets[j], v = (addrs[from + j] << o) >> keep, up = 31 - (v & 31), half = v >> 5;
-        if (at == AT_FLAT_ROOT) {
-          sum += pool[block + H - 1 + __builtin_popcount((uint32_t)pool[block + half] << up) + __builtin_popcount((uint32_t)pool[block] & -half)];
-          ats[j] = DONE;
-          continue;
-        }
-        uint32_t x = (uint32_t)at + half, bits = (uint32_t)pool[x] << up;
-        if (bits >> 31) {
-          ats[j] = (int32_t)(block + (uint32_t)pool[x + 2 * H] + ((uint32_t)__builtin_popcount(bits) << NODE_SHIFT));
-          offsets[j] = o + K;
-          pending++;
-        } else {
-          sum += pool[block + pool[x + 3 * H] + __builtin_popcount((uint32_t)pool[x + H] << up)];
-          ats[j] = DONE;
-        }
+    for (uint32_t j = 0; j < m; j++) {
+      int32_t d = entries[j];
+      uint32_t addr = addrs[from + j];
+      if ((d & 1) == 0) {
+        sum += d >= 0 ? d >> 2 : -1;
+        continue;
       }
+      if ((d & 2) == 0) {
+        sum += lookup(addr);
+        continue;
+      }
+      uint32_t block = (uint32_t)d >> 2, v = (addr << S) >> keep, half = v >> 5;
+      int32_t hop = pool16[2 * (block + H) - 1 + __builtin_popcount((uint32_t)words[j] << (31 - (v & 31))) + __builtin_popcount((uint32_t)pool[block] & -half)];
+      sum += hop != NO_ROUTE_16 ? hop : -1;
     }
   }
   return sum;
@@ -230,8 +225,8 @@ int main(int argc, char **argv) {
   int prefixes = atoi(argv[1]);
   double seconds = atof(argv[2]), warmup = atof(argv[3]);
   int64_t (*run)(const uint32_t *, uint32_t) = argv[4][0] == 'b' ? batch_sum : lookup_sum;
-  S = argc >= 6 ? (uint32_t)atoi(argv[5]) : 18;
-  K = argc >= 7 ? (uint32_t)atoi(argv[6]) : 6;
+  S = argc >= 6 ? (uint32_t)atoi(argv[5]) : 19;
+  K = argc >= 7 ? (uint32_t)atoi(argv[6]) : 5;
   if (S < 16 || S > 20 || (K != 5 && K != 6)) return 2;
   H = K == 6 ? 2 : 1;
   W = 4 * H;
@@ -241,6 +236,7 @@ int main(int argc, char **argv) {
   tbl8 = calloc((size_t)MAX_GROUPS * 256, sizeof(uint32_t));
   direct = calloc(1u << S, sizeof(int32_t));
   pool = calloc(max_words, sizeof(int32_t));
+  pool16 = (uint16_t *)pool;
   /* A chunk has fewer nodes and leaves than addresses, and at most 2^(32-S) runs. */
   run_start = calloc(1u << (32 - S), sizeof(uint32_t));
   run_hop = calloc(1u << (32 - S), sizeof(int32_t));

@@ -7,7 +7,7 @@ import { parseIpv4Addr as a } from '../../wire/ipv4-addr.js';
 import { rng } from '../../wire/spec-fixtures.js';
 
 lpmConformance('PoptrieLpm', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, maxPoolWords: 1 << 16 }));
-lpmConformance('PoptrieLpm with 19 direct bits and stride 5', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, directBits: 19, stride: 5, maxPoolWords: 1 << 16 }));
+lpmConformance('PoptrieLpm with 18 direct bits and stride 6', (maxPrefixes) => new PoptrieLpm({ maxPrefixes, maxTbl8Groups: 64, directBits: 18, stride: 6, maxPoolWords: 1 << 16 }));
 
 test('Poptrie agrees with the linear reference over random tables with deletes, default routes and /32s', () => {
   for (let seed = 1; seed <= 10; seed++) lpmDifferential(new PoptrieLpm({ maxPrefixes: 400, maxTbl8Groups: 512, maxPoolWords: 1 << 17 }), seed, 600);
@@ -45,7 +45,7 @@ function denseTables(seed: number, options: ConstructorParameters<typeof Poptrie
 }
 
 test('a dense table answers like DIR-24-8, one at a time and in batches', () => {
-  for (const [seed, options] of [[99, {}], [98, { directBits: 19, stride: 5 }], [97, { directBits: 16, stride: 6 }]] as const) {
+  for (const [seed, options] of [[99, {}], [98, { directBits: 18, stride: 6 }], [97, { directBits: 16, stride: 6 }]] as const) {
     const [pop, dir] = denseTables(seed, options);
     const next = rng(seed + 1000);
     const addrs = new Uint32Array(100_000);
@@ -101,11 +101,11 @@ test('a /8 over many longer prefixes, then deleted, restores the previous answer
 });
 
 test('a full pool refuses the insert, counts it, and leaves the table as it was', () => {
-  // Stride 6 over 18 direct bits: a /24 makes its /18 chunk a flat root, two words of leafvec and three leaves.
-  const t = new PoptrieLpm({ maxPoolWords: 10 });
+  // Stride 6 over 18 direct bits: a /24 makes its /18 chunk a flat root, two words of leafvec and three 16-bit leaves.
+  const t = new PoptrieLpm({ maxPoolWords: 8, directBits: 18, stride: 6 });
   assert.equal(t.insert(a('10.0.1.0'), 24, 1), 'added');
   assert.equal(t.insert(a('10.1.1.0'), 24, 2), 'added');
-  assert.equal(t.poolWordsInUse, 10);
+  assert.equal(t.poolWordsInUse, 8);
   assert.equal(t.nodesInUse, 2);
   assert.equal(t.leavesInUse, 6);
   assert.equal(t.insert(a('10.2.1.0'), 24, 3), 'pool-full');
@@ -125,7 +125,7 @@ test('a full pool refuses the insert, counts it, and leaves the table as it was'
   assert.equal(t.get(a('10.0.1.0'), 25), -1);
   assert.equal(t.overflow, 2);
   t.delete(a('10.1.1.0'), 24);
-  assert.equal(t.poolWordsInUse, 5);
+  assert.equal(t.poolWordsInUse, 4);
   assert.equal(t.insert(a('10.2.1.0'), 24, 3), 'added');
   assert.equal(t.compactions, 1, 'the freed block is reclaimed by sliding the live ones down');
   assert.equal(t.lookup(a('10.2.1.1')), 3);
@@ -134,7 +134,7 @@ test('a full pool refuses the insert, counts it, and leaves the table as it was'
 });
 
 test('a chunk with a second level answers through its nodes and leaves', () => {
-  const t = new PoptrieLpm({ maxPoolWords: 64 });
+  const t = new PoptrieLpm({ maxPoolWords: 64, directBits: 18, stride: 6 });
   t.insert(a('10.0.1.0'), 24, 7);
   t.insert(a('10.0.1.0'), 25, 8);
   t.insert(a('10.0.1.255'), 32, 9);
@@ -144,13 +144,34 @@ test('a chunk with a second level answers through its nodes and leaves', () => {
   }
 });
 
+test('next hops too wide for 16-bit leaves keep a chunk in 32-bit leaves, and answer the same', () => {
+  const t = new PoptrieLpm({ directBits: 18, stride: 6 });
+  t.insert(a('10.0.1.0'), 24, 0xfffe);
+  assert.equal(t.poolWordsInUse, 4, 'a flat root: 0xfffe fits beside the no-route value');
+  t.insert(a('10.0.2.0'), 24, 0xffff);
+  t.insert(a('10.0.3.0'), 24, 0xff_ffff);
+  assert.equal(t.poolWordsInUse, 8 + 5, 'a root node and five 32-bit leaves: none, the three hops, none');
+  const want = [['10.0.0.1', -1], ['10.0.1.1', 0xfffe], ['10.0.2.1', 0xffff], ['10.0.3.255', 0xff_ffff], ['10.0.4.0', -1]] as const;
+  for (const [x, hop] of want) assert.equal(t.lookup(a(x)), hop, x);
+  const out = new Int32Array(want.length);
+  t.lookupBatch(new Uint32Array(want.map(([x]) => a(x))), out, want.length);
+  assert.deepEqual([...out], want.map(([, hop]) => hop));
+  t.insert(0, 0, 3);
+  assert.equal(t.lookup(a('10.0.4.0')), 3);
+  t.delete(a('10.0.2.0'), 24);
+  t.delete(a('10.0.3.0'), 24);
+  assert.equal(t.poolWordsInUse, 4, 'back to a flat root');
+  assert.equal(t.lookup(a('10.0.2.1')), 3);
+  assert.equal(t.lookup(a('10.0.1.1')), 0xfffe);
+});
+
 test('a delete that needs more room than is left falls back to the control plane, and recovers', () => {
-  const t = new PoptrieLpm({ maxPoolWords: 8 });
+  const t = new PoptrieLpm({ maxPoolWords: 6, directBits: 18, stride: 6 });
   t.insert(a('10.0.0.0'), 17, 1);
   t.insert(a('10.0.1.0'), 24, 1);
   t.insert(a('10.0.65.0'), 24, 1);
   assert.equal(t.poolWordsInUse, 0, 'both /18 chunks under the /17 are all hop 1: direct leaves');
-  // Without the /17 each chunk is none, hop 1, none: a flat root of five words each, room for eight.
+  // Without the /17 each chunk is none, hop 1, none: a flat root of four words each, room for six.
   assert.equal(t.delete(a('10.0.0.0'), 17), true);
   assert.equal(t.fallbackChunks, 1);
   for (const [x, hop] of [['10.0.0.1', -1], ['10.0.1.1', 1], ['10.0.2.0', -1], ['10.0.64.255', -1], ['10.0.65.1', 1], ['10.0.66.0', -1]] as const) {
@@ -162,7 +183,7 @@ test('a delete that needs more room than is left falls back to the control plane
   // Deleting a /24 frees its chunk's leaves; the chunk on the control plane is rebuilt into them.
   t.delete(a('10.0.1.0'), 24);
   assert.equal(t.fallbackChunks, 0);
-  assert.equal(t.poolWordsInUse, 5);
+  assert.equal(t.poolWordsInUse, 4);
   assert.equal(t.lookup(a('10.0.65.1')), 1);
   assert.equal(t.lookup(a('10.0.1.1')), -1);
 });

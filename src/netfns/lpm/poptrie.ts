@@ -64,9 +64,9 @@ export interface PoptrieOptions {
   readonly maxPrefixes?: number;
   /** Second-level groups of the DIR-24-8 control plane, for prefixes longer than /24 (default 16384). */
   readonly maxTbl8Groups?: number;
-  /** s: bits of the address that index the direct array, 16-20 (default 18). */
+  /** s: bits of the address that index the direct array, 16-20 (default 19). */
   readonly directBits?: number;
-  /** k: address bits each node resolves, 5 (one 32-bit vector) or 6 (two halves); default 6. */
+  /** k: address bits each node resolves, 5 (one 32-bit vector, the default) or 6 (two halves). */
   readonly stride?: number;
   /** 32-bit words of the pool that holds every chunk's nodes and leaves (default 8,388,608: 32 MB). */
   readonly maxPoolWords?: number;
@@ -80,6 +80,8 @@ const FALL_BACK = -8;
 /** Low bits of a direct entry that points to a block: a root with children, or a flat root. */
 const TREE = 1;
 const FLAT = 3;
+/** A flat root's 16-bit leaf for "no prefix of length 1-32"; next hops 0-0xfffe fit beside it. */
+const NO_ROUTE_16 = 0xffff;
 /** Pool offsets stay below 2^27 so `offset << 2 | kind` stays a small integer. */
 const MAX_POOL_WORDS = 1 << 27;
 /** Pool words of holes tolerated beyond the live words before a compaction. */
@@ -103,6 +105,10 @@ export class PoptrieLpm implements LpmTable {
   readonly #control: Dir248Lpm;
   readonly #direct: Int32Array;
   readonly #pool: Int32Array;
+  /** The pool's words as 16-bit halves, for the leaves of flat roots. */
+  readonly #pool16: Uint16Array;
+  /** Set bits of every 16-bit value: two loads count a word, fewer instructions than shifts and masks. */
+  readonly #ones: Uint8Array;
   /** Words per vector (H: 1 or 2), words per node (4H) and log2 of the latter. */
   readonly #halves: number;
   readonly #nodeWords: number;
@@ -131,6 +137,7 @@ export class PoptrieLpm implements LpmTable {
   #buildLeaves: Int32Array;
   /** The chunk just built, laid out as its block: `#builtWords` words of `#block`, or one answer (`#builtWords` 0). */
   #block: Int32Array;
+  #block16: Uint16Array;
   #builtWords = 0;
   #builtNodes = 0;
   #builtLeaves = 0;
@@ -146,8 +153,8 @@ export class PoptrieLpm implements LpmTable {
 
   constructor(options: PoptrieOptions = {}) {
     const maxPrefixes = options.maxPrefixes ?? 1 << 20;
-    const bits = options.directBits ?? 18;
-    const stride = options.stride ?? 6;
+    const bits = options.directBits ?? 19;
+    const stride = options.stride ?? 5;
     const maxPoolWords = options.maxPoolWords ?? 1 << 23;
     checkMaxPrefixes('poptrie lpm', maxPrefixes);
     if (!Number.isInteger(bits) || bits < MIN_DIRECT_BITS || bits > MAX_DIRECT_BITS) throw new RangeError(`poptrie lpm: directBits must be an integer ${MIN_DIRECT_BITS}-${MAX_DIRECT_BITS}, got ${bits}`);
@@ -163,6 +170,9 @@ export class PoptrieLpm implements LpmTable {
     this.#control = new Dir248Lpm({ maxPrefixes, maxTbl8Groups: options.maxTbl8Groups ?? 16384 });
     this.#direct = new Int32Array(1 << bits).fill(NO_ROUTE);
     this.#pool = new Int32Array(maxPoolWords);
+    this.#pool16 = new Uint16Array(this.#pool.buffer);
+    this.#ones = new Uint8Array(1 << 16);
+    for (let x = 1; x < 1 << 16; x++) this.#ones[x] = this.#ones[x >>> 1]! + (x & 1);
     this.#blockStart = new Int32Array(1 << bits);
     this.#blockWords = new Int32Array(1 << bits);
     this.#blockNodes = new Int32Array(1 << bits);
@@ -175,6 +185,7 @@ export class PoptrieLpm implements LpmTable {
     this.#buildOffset = new Int32Array(64);
     this.#buildLeaves = new Int32Array(256);
     this.#block = new Int32Array(1024);
+    this.#block16 = new Uint16Array(this.#block.buffer);
   }
 
   get size(): number {
@@ -207,27 +218,43 @@ export class PoptrieLpm implements LpmTable {
   }
 
   lookup(addr: number): number {
-    const d = this.#direct[addr >>> (32 - this.directBits)]!;
+    const s = this.directBits;
+    const d = this.#direct[addr >>> (32 - s)]!;
+    if ((d & 3) === FLAT) {
+      // [leafvec][16-bit leaves]: slot v's bit moved to bit 31, so the popcount counts bits 0..v.
+      const block = d >> 2;
+      const pool = this.#pool;
+      const ones = this.#ones;
+      let hop: number;
+      if (this.#halves === 1) {
+        const bits = pool[block]! << (31 - ((addr << s) >>> 27));
+        hop = this.#pool16[2 * block + 1 + ones[bits & 0xffff]! + ones[bits >>> 16]!]!;
+      } else {
+        // The high half's leaves come after the low half's.
+        const v = (addr << s) >>> 26;
+        const bits = pool[block + (v >>> 5)]! << (31 - (v & 31));
+        const below = pool[block]! & (0 - (v >>> 5));
+        hop = this.#pool16[2 * block + 3 + ones[bits & 0xffff]! + ones[bits >>> 16]! + ones[below & 0xffff]! + ones[below >>> 16]!]!;
+      }
+      return hop !== NO_ROUTE_16 ? hop : this.#defaultHop;
+    }
     if ((d & 1) === 0) return d >= 0 ? d >> 2 : this.#notALeafHop(d, addr);
+    return this.#walk(d >> 2, addr);
+  }
+
+  /** The answer under the root node at `block`, walking down to the leaf. */
+  #walk(block: number, addr: number): number {
     const pool = this.#pool;
-    const block = d >> 2;
     const k = this.stride;
     const keep = 32 - k;
-    let offset = this.directBits;
-    let v = (addr << offset) >>> keep;
-    // Slot v's bit moved to bit 31: negative when set, and its popcount counts bits 0..v.
-    let up = 31 - (v & 31);
-    let half = v >>> 5;
     const h = this.#halves;
-    if ((d & 2) !== 0) {
-      // A flat root: [leafvec][leaves]; the high half's leaves come after the low half's.
-      const hop = pool[block + h - 1 + popcount(pool[block + half]! << up) + popcount(pool[block]! & (0 - half))]!;
-      return hop >= 0 ? hop : this.#defaultHop;
-    }
     const shift = this.#nodeShift;
+    let offset = this.directBits;
     let at = block;
     for (;;) {
-      const x = at + half;
+      const v = (addr << offset) >>> keep;
+      const up = 31 - (v & 31);
+      const x = at + (v >>> 5);
       const bits = pool[x]! << up;
       if (bits >= 0) {
         const hop = pool[block + pool[x + 3 * h]! + popcount(pool[x + h]! << up)]!;
@@ -235,9 +262,6 @@ export class PoptrieLpm implements LpmTable {
       }
       at = block + pool[x + 2 * h]! + (popcount(bits) << shift);
       offset += k;
-      v = (addr << offset) >>> keep;
-      up = 31 - (v & 31);
-      half = v >>> 5;
     }
   }
 
@@ -252,12 +276,14 @@ export class PoptrieLpm implements LpmTable {
     if (!Number.isInteger(n) || n < 0 || n > addrs.length || n > out.length) throw new RangeError(`poptrie lpm lookupBatch: n must be an integer 0-${Math.min(addrs.length, out.length)}, got ${n}`);
     const direct = this.#direct;
     const pool = this.#pool;
+    const pool16 = this.#pool16;
     const s = this.directBits;
     const dshift = 32 - s;
     const keep = 32 - this.stride;
     const h = this.#halves;
     const entries = this.#batchEntry;
     const words = this.#batchWord;
+    const ones = this.#ones;
     for (let from = 0; from < n; from += BATCH) {
       const m = n - from < BATCH ? n - from : BATCH;
       for (let j = 0; j < m; j++) entries[j] = direct[addrs[from + j]! >>> dshift]!;
@@ -274,14 +300,19 @@ export class PoptrieLpm implements LpmTable {
           continue;
         }
         if ((d & 2) === 0) {
-          out[from + j] = this.lookup(addr);
+          out[from + j] = this.#walk(d >> 2, addr);
           continue;
         }
         const block = d >> 2;
         const v = (addr << s) >>> keep;
-        const half = v >>> 5;
-        const hop = pool[block + h - 1 + popcount(words[j]! << (31 - (v & 31))) + popcount(pool[block]! & (0 - half))]!;
-        out[from + j] = hop >= 0 ? hop : this.#defaultHop;
+        const bits = words[j]! << (31 - (v & 31));
+        let leaf = 2 * (block + h) - 1 + ones[bits & 0xffff]! + ones[bits >>> 16]!;
+        if (h === 2) {
+          const below = pool[block]! & (0 - (v >>> 5));
+          leaf += ones[below & 0xffff]! + ones[below >>> 16]!;
+        }
+        const hop = pool16[leaf]!;
+        out[from + j] = hop !== NO_ROUTE_16 ? hop : this.#defaultHop;
       }
     }
   }
@@ -491,18 +522,20 @@ export class PoptrieLpm implements LpmTable {
     const w = this.#nodeWords;
     const nodes = this.#buildNodes;
     const src = this.#buildLeaves;
-    if (count === 1) {
-      const words = h + leaves;
+    if (count === 1 && this.#narrow(leaves)) {
+      const words = h + ((leaves + 1) >>> 1);
       this.#ensureBlock(words);
       const block = this.#block;
       block[0] = nodes[h]!;
       if (h === 2) block[1] = nodes[3]!;
-      block.set(src.subarray(0, leaves), h);
+      block[words - 1] = 0;
+      const block16 = this.#block16;
+      for (let i = 0; i < leaves; i++) block16[2 * h + i] = src[i]! >= 0 ? src[i]! : NO_ROUTE_16;
       this.#builtWords = words;
       this.#builtEntry = FLAT;
       return;
     }
-    const rootLeaves = nodes[w + 3 * h]!;
+    const rootLeaves = count === 1 ? leaves : nodes[w + 3 * h]!;
     const words = w * count + leaves;
     this.#ensureBlock(words);
     const block = this.#block;
@@ -557,7 +590,16 @@ export class PoptrieLpm implements LpmTable {
   }
 
   #ensureBlock(words: number): void {
-    if (words > this.#block.length) this.#block = new Int32Array(Math.max(words, this.#block.length * 2));
+    if (words <= this.#block.length) return;
+    this.#block = new Int32Array(Math.max(words, this.#block.length * 2));
+    this.#block16 = new Uint16Array(this.#block.buffer);
+  }
+
+  /** Whether the `count` leaves just built all fit in 16 bits beside NO_ROUTE_16. */
+  #narrow(count: number): boolean {
+    const leaves = this.#buildLeaves;
+    for (let i = 0; i < count; i++) if (leaves[i]! >= NO_ROUTE_16) return false;
+    return true;
   }
 
   /**
