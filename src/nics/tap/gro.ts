@@ -34,7 +34,7 @@
  */
 import type { Packet, PacketPool } from '../../engine/packet.js';
 import { ipv4PseudoHeaderSum } from '../../wire/checksum.js';
-import { type BytesCopy, VIRTIO_NET_HDR_GSO_TCPV4, wordSum } from './offload.js';
+import { type BytesCopy, VIRTIO_NET_HDR_GSO_TCPV4 } from './offload.js';
 
 const ETH_LEN = 14;
 const IP_LEN = 20;
@@ -255,7 +255,7 @@ export class TcpCoalescer {
     const ipLen = this.#ipLen;
     v.setUint16(o + IP + 2, ipLen);
     v.setUint16(o + IP + 10, 0);
-    v.setUint16(o + IP + 10, ~wordSum(v, o + IP, IP_LEN, 0) & 0xffff);
+    v.setUint16(o + IP + 10, ~onesSum(v, o + IP, IP_LEN, 0) & 0xffff);
     b[o + TCP + 13] = TCP_ACK | this.#psh;
     const tcpLen = ipLen - IP_LEN;
     // CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum, not complemented; whoever
@@ -317,9 +317,40 @@ export class TcpCoalescer {
   #checksumsGood(p: Packet): boolean {
     const v = p.view;
     const o = p.off;
-    if (wordSum(v, o + IP, IP_LEN, 0) !== 0xffff) return false;
+    if (onesSum(v, o + IP, IP_LEN, 0) !== 0xffff) return false;
     const ipLen = v.getUint16(o + IP + 2);
     const pseudo = ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, ipLen - IP_LEN);
-    return wordSum(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
+    return onesSum(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
   }
+}
+
+/**
+ * The Internet checksum's folded sum (not complemented) of `len` bytes at `off` plus `seed`,
+ * adding whole 32-bit words: 2^16 is 1 modulo 0xffff, so folding the sum of 32-bit words gives
+ * the sum of their 16-bit halves, with one add per 4 bytes and two chains to overlap. The sum
+ * stays below 2^53 for any packet. Measured on 1432 bytes, CPU time, same process: 0.34-0.43 ns
+ * per byte against 0.47-0.73 for `wordSum` (which splits each word).
+ */
+function onesSum(view: DataView, off: number, len: number, seed: number): number {
+  let a = seed;
+  let b = 0;
+  const end = off + len;
+  const end8 = off + (len & ~7);
+  let i = off;
+  for (; i < end8; i += 8) {
+    a += view.getUint32(i);
+    b += view.getUint32(i + 4);
+  }
+  let sum = a + b;
+  if (i + 4 <= end) {
+    sum += view.getUint32(i);
+    i += 4;
+  }
+  if (i + 2 <= end) {
+    sum += view.getUint16(i);
+    i += 2;
+  }
+  if (i < end) sum += view.getUint8(i) << 8;
+  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  return sum;
 }
