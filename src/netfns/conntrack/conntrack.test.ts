@@ -226,3 +226,30 @@ test('the table prints like conntrack -L', () => {
   assert.equal(ct.info(u, S).srcNat, true);
   assert.equal(ct.info(u, S).dstNat, false);
 });
+
+test('the index grows with the table and every connection stays findable in both directions, through removals', () => {
+  const ct = new Conntrack({ capacity: 8192 });
+  const n = 3000;
+  const src = (i: number): number => (ip('10.1.0.0') + i) >>> 0;
+  const dst = ip('203.0.113.9');
+  const entries: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = ct.create(0, 17, src(i), dst, 1000 + (i % 50000), 53, dst, src(i), 53, 1000 + (i % 50000), 0);
+    assert.ok(e >= 0, `create ${i}: ${e}`);
+    ct.track(2 * e, 0, 0);
+    entries.push(e);
+  }
+  // 3000 entries at load 1/4 need 32,768 slots: three doublings from 4,096.
+  assert.equal(ct.indexGrowths, 3);
+  for (let i = 0; i < n; i++) {
+    assert.equal(ct.find(0, 17, src(i), dst, 1000 + (i % 50000), 53, 0), 2 * entries[i]!);
+    assert.equal(ct.find(0, 17, dst, src(i), 53, 1000 + (i % 50000), 0), 2 * entries[i]! + 1);
+  }
+  for (let i = 0; i < n; i += 2) ct.remove(entries[i]!);
+  for (let i = 0; i < n; i++) {
+    const want = i % 2 === 0 ? -1 : 2 * entries[i]!;
+    assert.equal(ct.find(0, 17, src(i), dst, 1000 + (i % 50000), 53, 0), want, `after removals, connection ${i}`);
+  }
+  assert.equal(ct.size, n / 2);
+  assert.equal(ct.indexGrowths, 3, 'the index does not shrink');
+});

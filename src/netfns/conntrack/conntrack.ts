@@ -7,8 +7,10 @@
  * the same 64-byte run (see `#tuples`), protocol and zone in side arrays for the control plane. For ICMP the "ports" are the echo identifier and type << 8 | code,
  * so an echo request (type 8) and the reply it expects (type 0) are different keys and a
  * request coming *in* never matches the reply side of a request that went *out*. Both tuples
- * sit in one open-addressing index (linear probing, power-of-two size, load at most 1/2,
- * backward-shift deletion so there are no tombstones); a slot holds `ref + 1`. A lookup hashes
+ * sit in one open-addressing index (linear probing, power-of-two size, load at most 1/4,
+ * backward-shift deletion so there are no tombstones); a slot holds `ref + 1`. The index starts
+ * at 4,096 slots and doubles as the table fills (up to four slots per entry of capacity), so a
+ * small table's lookups stay in the cache. A lookup hashes
  * six integers and compares them: no strings, no allocation.
  *
  * NAT needs nothing more: a translated connection is one whose reply tuple is not the inverse
@@ -46,6 +48,8 @@ import { formatIpv4Addr } from '../../wire/ipv4-addr.js';
 import { TCP_FIN } from '../../wire/tcp.js';
 
 const NS = 1_000_000_000;
+/** Index slots a new table starts with (it doubles as entries come, see `#grow`). */
+const INITIAL_INDEX_SLOTS = 4096;
 const IPPROTO_ICMP = 1;
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
@@ -169,8 +173,12 @@ export class Conntrack {
   readonly #mark: Uint32Array;
   readonly #free: Int32Array;
   #freeTop: number;
-  readonly #index: Int32Array;
-  readonly #mask: number;
+  /** The open-addressing index of refs; it grows by doubling up to `#maxSlots` (see `#grow`). */
+  #index: Int32Array;
+  #mask: number;
+  readonly #maxSlots: number;
+  /** Times the index doubled (its rehash stalls the packet that caused it once per doubling). */
+  indexGrowths = 0;
   readonly #zoneCount = new Uint32Array(65536);
   #sweepCursor = 0;
 
@@ -216,8 +224,10 @@ export class Conntrack {
     this.#freeTop = capacity;
     let slots = 4;
     while (slots < 4 * capacity) slots *= 2;
-    this.#index = new Int32Array(slots);
-    this.#mask = slots - 1;
+    this.#maxSlots = slots;
+    const first = Math.min(slots, INITIAL_INDEX_SLOTS);
+    this.#index = new Int32Array(first);
+    this.#mask = first - 1;
   }
 
   /** Entries in use in `zone` (the per-zone gauge). */
@@ -302,6 +312,9 @@ export class Conntrack {
     if (replySrc !== dst || (proto !== IPPROTO_ICMP && replySport !== dport)) status |= CT_DST_NAT;
     tuples[t + 10] = status;
     this.#times[(e << 3) + 4] = now;
+    // Load at most 1/4, as the full-size index has at capacity: 2 (size + 1) refs after this
+    // insert. Before `e` is marked in use, so the rehash does not index it twice.
+    if (8 * (this.size + 1) > this.#mask + 1) this.#grow();
     this.#inUse[e] = 1;
     this.#insert(o);
     this.#insert(o + 1);
@@ -483,6 +496,24 @@ export class Conntrack {
     let i = hash(this.#zone[e]!, this.#proto[e]!, this.src(ref), this.dst(ref), this.ports(ref)) & mask;
     while (index[i] !== 0) i = (i + 1) & mask;
     index[i] = ref + 1;
+  }
+
+  /**
+   * Doubles the index and puts every live ref in again. The index starts small and follows the
+   * table's size, so a table holding a thousand connections probes a 32 KB index that stays in
+   * the cache instead of one sized for its capacity (2 MB for 131,072 entries); it never shrinks.
+   */
+  #grow(): void {
+    const slots = (this.#mask + 1) * 2;
+    if (slots > this.#maxSlots) return;
+    this.#index = new Int32Array(slots);
+    this.#mask = slots - 1;
+    this.indexGrowths++;
+    for (let e = 0; e < this.capacity; e++) {
+      if (this.#inUse[e] !== 1) continue;
+      this.#insert(2 * e);
+      this.#insert(2 * e + 1);
+    }
   }
 
   #unindex(ref: number): void {
