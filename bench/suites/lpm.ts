@@ -191,7 +191,10 @@ export const lpmSuite: Suite = {
         }
         const p = built.table;
         t = p;
-        about = `${p.size} prefixes, s=${p.directBits} k=${p.stride}, ${p.nodesInUse} nodes, ${p.leavesInUse} leaves, lookup reads ${(p.lookupBytes / 2 ** 20).toFixed(1)} MiB (${((p.lookupBytes - 4 * p.poolWordsInUse) / 2 ** 20).toFixed(1)} MiB direct array and holes)`;
+        const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+        const direct = 4 * 2 ** p.directBits;
+        const live = 4 * p.poolWordsInUse;
+        about = `${p.size} prefixes, s=${p.directBits} k=${p.stride}, ${p.nodesInUse} nodes, ${p.leavesInUse} leaves, lookup reads ${mib(p.lookupBytes)} MiB (direct ${mib(direct)}, blocks ${mib(live)}, holes and count table ${mib(p.lookupBytes - direct - live)})`;
         if (kind === 'poptrie' && prefixes > 1000) about += `; filled by single inserts at ${Math.round(built.insertsPerSecond / 1000)}k/s; ${updateRates(p, 20_000)}`;
       } else {
         let built = dxrTables.get(prefixes);

@@ -219,9 +219,9 @@ export class PoptrieLpm implements LpmTable {
     return this.#fallbacks.size;
   }
 
-  /** Bytes the lookup reads from: the direct array and the pool up to its end. */
+  /** Bytes the lookup reads from: the direct array, the pool up to its end (holes included) and the count table. */
   get lookupBytes(): number {
-    return this.#direct.byteLength + 4 * this.#poolTop;
+    return this.#direct.byteLength + 4 * this.#poolTop + this.#ones.byteLength;
   }
 
   lookup(addr: number): number {
