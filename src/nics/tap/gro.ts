@@ -326,10 +326,11 @@ export class TcpCoalescer {
 
 /**
  * The Internet checksum's folded sum (not complemented) of `len` bytes at `off` plus `seed`,
- * adding whole 32-bit words: 2^16 is 1 modulo 0xffff, so folding the sum of 32-bit words gives
- * the sum of their 16-bit halves, with one add per 4 bytes and two chains to overlap. The sum
- * stays below 2^53 for any packet. Measured on 1432 bytes, CPU time, same process: 0.34-0.43 ns
- * per byte against 0.47-0.73 for `wordSum` (which splits each word).
+ * reading 32-bit words, two per step into two chains that overlap. Each chain adds 16-bit
+ * halves, so for a segment of up to 32 KB it stays a small integer, which V8 keeps unboxed: an
+ * accumulator of whole 32-bit words turns into a double and allocated 24 bytes per segment.
+ * Measured on 1432 bytes, CPU time, same process, three interleaved runs of 7: 0.24-0.41 ns per
+ * byte against 0.37-0.66 for `wordSum` (one chain).
  */
 function onesSum(view: DataView, off: number, len: number, seed: number): number {
   let a = seed;
@@ -338,19 +339,22 @@ function onesSum(view: DataView, off: number, len: number, seed: number): number
   const end8 = off + (len & ~7);
   let i = off;
   for (; i < end8; i += 8) {
-    a += view.getUint32(i);
-    b += view.getUint32(i + 4);
+    const w = view.getUint32(i);
+    const x = view.getUint32(i + 4);
+    a += (w >>> 16) + (w & 0xffff);
+    b += (x >>> 16) + (x & 0xffff);
   }
-  let sum = a + b;
   if (i + 4 <= end) {
-    sum += view.getUint32(i);
+    const w = view.getUint32(i);
+    a += (w >>> 16) + (w & 0xffff);
     i += 4;
   }
   if (i + 2 <= end) {
-    sum += view.getUint16(i);
+    b += view.getUint16(i);
     i += 2;
   }
-  if (i < end) sum += view.getUint8(i) << 8;
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  if (i < end) b += view.getUint8(i) << 8;
+  let sum = a + b;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return sum;
 }
