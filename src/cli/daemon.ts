@@ -184,7 +184,9 @@ export function daemonClientCommand(path: string, argv: string[], out: (line: st
       if (values.json || req.op !== 'show-ports') out(JSON.stringify(r.result, null, 2));
       else {
         const rows = r.result as PortRow[];
-        out(table(['port', 'interface', 'rx', 'tx', 'drops'], rows.map((x) => [x.port, x.ifname ?? '', x.rxPackets, x.txPackets, x.drops])));
+        // offloads: GSO packets taken whole, GSO packets cut into segments, and frames merged by GRO with the segments they held.
+        const offloads = (x: PortRow): string => (x.offloads === undefined ? '' : x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off');
+        out(table(['port', 'interface', 'rx', 'tx', 'drops', 'offloads'], rows.map((x) => [x.port, x.ifname ?? '', x.rxPackets, x.txPackets, x.drops, offloads(x)])));
       }
       process.exitCode = 0;
     },

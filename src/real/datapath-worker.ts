@@ -36,11 +36,21 @@ export interface PortRow {
   /** Frames vnet delivered to this port. */
   readonly txPackets: number;
   readonly drops: number;
+  /**
+   * A TAP port's offload work: GSO packets taken whole from the kernel, GSO packets cut into
+   * segments, and frames merged from segments before writing (GRO) with the segments they held.
+   */
+  readonly offloads?: { readonly on: boolean; readonly rxGsoPackets: number; readonly txSegmented: number; readonly txCoalesced: number; readonly txCoalescedSegments: number };
 }
 
 interface LabEntry {
   readonly lab: RealLab;
   readonly graph: Graph;
+}
+
+function tapOffloads(tap: TapPort): NonNullable<PortRow['offloads']> {
+  const s = tap.stats();
+  return { on: s.offloads, rxGsoPackets: s.rxGsoPackets, txSegmented: s.txSegments, txCoalesced: s.txCoalesced, txCoalescedSegments: s.txCoalescedSegments };
 }
 
 class Datapath {
@@ -108,6 +118,7 @@ class Datapath {
           rxPackets: out?.txPackets ?? 0,
           txPackets: inp?.rxPackets ?? 0,
           drops: (out?.drops ?? 0) + (app instanceof TapPort ? app.totalDrops() : 0),
+          ...(app instanceof TapPort ? { offloads: tapOffloads(app) } : {}),
         });
       }
     }

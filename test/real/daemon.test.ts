@@ -57,8 +57,14 @@ test('the daemon brings labs up and down over its socket without losing a packet
     const inB = await nsExec(`${pb}h2`, ['ping', '-c', '2', '-i', '0.2', '-W', '1', '10.0.0.1']);
     assert.match(inB.stdout, /2 received/, 'lab B forwards too');
     const ports = await daemonRequest(sock, { op: 'show-ports' });
-    const names = (ports.result as { port: string }[]).map((r) => r.port);
+    const rows = ports.result as { port: string; ifname?: string; offloads?: { on: boolean; rxGsoPackets: number; txCoalesced: number } }[];
+    const names = rows.map((r) => r.port);
     assert.ok(names.includes(`${labA}:h1/eth0.port`) && names.includes(`${labB}:br0.p2`), names.join(' '));
+    // TAP ports report their offload work; other ports do not have any.
+    const tapRow = rows.find((r) => r.port === `${labA}:h1/eth0.port`)!;
+    assert.equal(typeof tapRow.offloads?.on, 'boolean', JSON.stringify(tapRow));
+    assert.equal(typeof tapRow.offloads?.txCoalesced, 'number');
+    assert.equal(rows.find((r) => r.port === `${labB}:br0.p2`)!.offloads, undefined);
     const downB = await daemonRequest(sock, { op: 'lab-down', lab: labB });
     assert.equal(downB.ok, true, downB.error);
     assert.equal(namespaceExists(`${pb}h1`), false);
@@ -75,6 +81,7 @@ test('the daemon brings labs up and down over its socket without losing a packet
     const cli = runCli(['--daemon', sock, 'show', 'ports']);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, new RegExp(`${labA}:h1/eth0\\.port\\s+vn`));
+    assert.match(cli.stdout, /offloads/);
 
     const bad = await new Promise<string>((resolve) => {
       const c = net.connect(sock, () => c.write('{"id":7,"op":"fly"}\n'));
