@@ -168,15 +168,30 @@ export interface Prepared {
   finish(): string | undefined;
 }
 
+/** Rates of several benchmarks measured in alternating slices (see `measureInterleavedPaired`). */
+export interface Interleaved {
+  /** Each benchmark's median packets per second of process CPU time. */
+  readonly pps: readonly number[];
+  /** The median over rounds of benchmark a's rate divided by benchmark b's in the same round. */
+  ratio(a: number, b: number): number;
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /**
  * Measures several prepared benchmarks in `rounds` alternating slices of `seconds / rounds`
- * each (after one warmup of each), and returns each one's median packets per second of
- * process CPU time (`process.cpuUsage`, user + system). On a machine shared with other work,
- * wall-clock rates swing with the load from second to second; CPU time leaves out the time
- * the process was descheduled, and alternating puts every benchmark under the same cache
- * interference, so their ratios hold even when absolute rates do not.
+ * each (after one warmup of each) and gives each one's median packets per second of process
+ * CPU time (`process.cpuUsage`, user + system), and ratios paired by round. On this machine the
+ * speed of everything moves by up to 1.6x for seconds at a time (the other vCPU's load, the
+ * host): CPU time leaves out the time the process was descheduled, and a ratio taken within one
+ * round compares two slices measured a fraction of a second apart, so most of such a change
+ * cancels, where a ratio of two medians taken over different moments does not.
  */
-export function measureInterleaved(prepared: readonly Prepared[], seconds: number, warmupSeconds: number, rounds = 5): number[] {
+export function measureInterleavedPaired(prepared: readonly Prepared[], seconds: number, warmupSeconds: number, rounds = 15): Interleaved {
   const samples = prepared.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     prepared.forEach((b, i) => {
@@ -188,11 +203,15 @@ export function measureInterleaved(prepared: readonly Prepared[], seconds: numbe
       samples[i]!.push(m.packets / (cpuSeconds > 0 ? cpuSeconds : m.elapsed));
     });
   }
-  return samples.map((xs) => {
-    const sorted = [...xs].sort((x, y) => x - y);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  });
+  return {
+    pps: samples.map(median),
+    ratio: (a, b) => median(samples[a]!.map((x, r) => x / samples[b]![r]!)),
+  };
+}
+
+/** `measureInterleavedPaired`'s medians alone. */
+export function measureInterleaved(prepared: readonly Prepared[], seconds: number, warmupSeconds: number, rounds = 15): number[] {
+  return [...measureInterleavedPaired(prepared, seconds, warmupSeconds, rounds).pps];
 }
 
 /**

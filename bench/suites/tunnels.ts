@@ -21,8 +21,9 @@
  * inner source MAC, FDB lookup (ep2 learned the destination from one warm-up frame). Nothing
  * floods while measuring. The old comparison (the chain with each endpoint replaced by a Wire
  * app that does nothing) is kept as the `tunnels.two-wires.64B` row and in the notes. All rows
- * are measured in alternating slices (`measureInterleaved`, packets per second of process CPU
- * time), so they share the load of a busy machine.
+ * are measured in alternating slices (`measureInterleavedPaired`, packets per second of process
+ * CPU time), so they share the load of a busy machine; each ratio is the median of the ratios
+ * within a round.
  */
 import { App, type AppContext } from '../../src/engine/app.js';
 import { Sink, Source, Wire } from '../../src/engine/basic.js';
@@ -34,7 +35,7 @@ import type { OverlayEndpoint } from '../../src/netfns/tunnels/overlay-endpoint.
 import type { OverlayConf } from '../../src/netfns/tunnels/settings.js';
 import { VxlanVtep } from '../../src/netfns/tunnels/vxlan-vtep.js';
 import { type BenchContext, type Row, type Suite, round } from '../lib.js';
-import { FrameHeaderSource, type Prepared, forwardingFrames, headerWords, measureInterleaved, prepareRouterForwarding, preformPoolWith } from './router.js';
+import { FrameHeaderSource, type Prepared, forwardingFrames, headerWords, measureInterleavedPaired, prepareRouterForwarding, preformPoolWith } from './router.js';
 
 const SRC_MAC = [2, 0, 0, 0, 0, 1];
 const DST_MAC = [2, 0, 0, 0, 0, 2];
@@ -169,7 +170,8 @@ export const tunnelsSuite: Suite = {
     ctx.progress('tunnels (interleaved with the router baselines)');
     // One process holds them all and measures them in alternating slices, so they share the load.
     const prepared = [prepareRouterForwarding(1), prepareRouterForwarding(2), prepareTunnel('wires', 'encap+decap'), ...wanted.map(([mode, path]) => prepareTunnel(mode, path))];
-    const pps = measureInterleaved(prepared, ctx.seconds, ctx.warmupSeconds);
+    const measured = measureInterleavedPaired(prepared, ctx.seconds, ctx.warmupSeconds);
+    const pps = measured.pps;
     const notes = prepared.map((b) => b.finish());
     await Promise.resolve();
     const [hop1, hop2, wires] = pps as [number, number, number];
@@ -181,14 +183,14 @@ export const tunnelsSuite: Suite = {
     wanted.forEach(([, path, id], i) => {
       const x = pps[3 + i]!;
       const ref = path === 'encap+decap' ? hop2 : hop1;
-      const extra = path === 'encap+decap' ? `${round(x / wires)} of two Wire apps` : undefined;
+      const extra = path === 'encap+decap' ? `${round(measured.ratio(3 + i, 2))} of two Wire apps` : undefined;
       rows.push({
         id,
         unit: 'Mpps',
         value: mpps(x),
         nsPerPacket: round(1e9 / x),
         baseline: { name: path === 'encap+decap' ? 'router forwarding, two hops, same run' : 'router forwarding, one hop, same run', value: mpps(ref) },
-        ratio: round(x / ref),
+        ratio: round(measured.ratio(3 + i, path === 'encap+decap' ? 1 : 0)),
         note: [WHAT[path], extra, notes[3 + i]].filter((n) => n !== undefined).join('; '),
       });
     });
