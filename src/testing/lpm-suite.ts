@@ -222,3 +222,16 @@ export function lpmDifferential(fast: LpmTable, seed: number, steps: number): vo
     for (const x of [e.prefix, last, (e.prefix - 1) >>> 0, (last + 1) >>> 0]) assert.equal(fast.lookup(x), ref.lookup(x), `seed ${seed} boundary ${x}`);
   }
 }
+
+/**
+ * The answers both chunked tables (DXR, Poptrie) must give, one at a time and in a batch, after
+ * their fallback test deletes 10.0.0.0/17 from under 10.0.1.0/24 and 10.0.65.0/24 (next hop 1).
+ */
+export function assertSplitChunkAnswers(t: LpmTable & { lookupBatch(addrs: Uint32Array, out: Int32Array, n: number): void }): void {
+  for (const [x, hop] of [['10.0.0.1', -1], ['10.0.1.1', 1], ['10.0.2.0', -1], ['10.0.64.255', -1], ['10.0.65.1', 1], ['10.0.66.0', -1]] as const) {
+    assert.equal(t.lookup(a(x)), hop, x);
+  }
+  const out = new Int32Array(2);
+  t.lookupBatch(new Uint32Array([a('10.0.1.1'), a('10.0.65.1')]), out, 2);
+  assert.deepEqual([...out], [1, 1]);
+}

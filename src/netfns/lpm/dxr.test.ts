@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DxrLpm } from './dxr.js';
 import { Dir248Lpm } from './dir24-8.js';
-import { lpmConformance, lpmDifferential } from '../../testing/lpm-suite.js';
+import { assertSplitChunkAnswers, lpmConformance, lpmDifferential } from '../../testing/lpm-suite.js';
 import { parseIpv4Addr as a } from '../../wire/ipv4-addr.js';
 import { rng } from '../../wire/spec-fixtures.js';
 
@@ -145,12 +145,7 @@ test('a delete that splits chunks past the room left falls back to the control p
   assert.equal(t.delete(a('10.0.0.0'), 17), true);
   assert.equal(t.fallbackChunks, 1);
   assert.equal(t.rangesInUse, 3);
-  for (const [x, hop] of [['10.0.0.1', -1], ['10.0.1.1', 1], ['10.0.2.0', -1], ['10.0.64.255', -1], ['10.0.65.1', 1], ['10.0.66.0', -1]] as const) {
-    assert.equal(t.lookup(a(x)), hop, x);
-  }
-  const out = new Int32Array(2);
-  t.lookupBatch(new Uint32Array([a('10.0.1.1'), a('10.0.65.1')]), out, 2);
-  assert.deepEqual([...out], [1, 1]);
+  assertSplitChunkAnswers(t);
   // Deleting a /24 frees ranges; the chunk on the control plane is rebuilt into them.
   t.delete(a('10.0.1.0'), 24);
   assert.equal(t.fallbackChunks, 0);
