@@ -12,6 +12,7 @@
  *   `free` of an already free packet is a programming error and throws.
  * - Allocation never grows the pool: an empty pool returns null and counts `allocFailures`.
  */
+import { copyBytes } from './copy-bytes.js';
 
 /** Default room in front of the packet data for headers pushed later (VXLAN needs 50). */
 export const DEFAULT_HEADROOM = 128;
@@ -140,6 +141,8 @@ export class PacketPool {
    * `p.base + p.off`, which saves touching each packet's own `view` object (one cache line less per hop).
    */
   readonly memory: DataView;
+  /** The whole backing as bytes, so a clone within the pool is one `copyWithin` (no view per copy). */
+  readonly #bytes: Uint8Array;
   readonly #packets: Packet[];
   readonly #freeStack: Int32Array;
   #freeTop: number;
@@ -157,6 +160,7 @@ export class PacketPool {
     this.capacity = count;
     this.backing = options.shared ? new SharedArrayBuffer(size * count) : new ArrayBuffer(size * count);
     this.memory = new DataView(this.backing);
+    this.#bytes = new Uint8Array(this.backing);
     this.#packets = new Array<Packet>(count);
     this.#freeStack = new Int32Array(count);
     for (let i = 0; i < count; i++) {
@@ -208,7 +212,8 @@ export class PacketPool {
     if (q === null) return null;
     q.off = p.off;
     q.len = p.len;
-    q.buf.set(p.buf.subarray(p.off, p.off + p.len), p.off);
+    if (p.pool === this) this.#bytes.copyWithin(q.base + p.off, p.base + p.off, p.base + p.off + p.len);
+    else copyBytes(q.buf, p.off, p.buf, p.off, p.len);
     q.traceId = p.traceId;
     q.inPort = p.inPort;
     q.vlan = p.vlan;

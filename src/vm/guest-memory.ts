@@ -25,6 +25,7 @@
  * ranges for a driver's rings and buffers.
  */
 import { endianness } from 'node:os';
+import { copyBytes } from '../engine/copy-bytes.js';
 
 /** Largest guest RAM we model: addresses stay below 2^32, so a u64 address with high bits set is out of range. */
 export const MAX_GUEST_RAM = 0x8000_0000;
@@ -129,19 +130,14 @@ export class GuestMemory {
   /** Copies guest [addr, addr+len) into `dst` at `dstOff`; false (nothing copied) when either side is out of range. */
   copyOut(addr: number, len: number, dst: Uint8Array, dstOff: number): boolean {
     if (!this.#ok(addr, len) || dstOff < 0 || dstOff + len > dst.length) return false;
-    const src = this.bytes;
-    // Small frames by hand: subarray() would allocate a view per packet.
-    if (len <= 128) for (let i = 0; i < len; i++) dst[dstOff + i] = src[addr + i]!;
-    else dst.set(src.subarray(addr, addr + len), dstOff);
+    copyBytes(dst, dstOff, this.bytes, addr, len);
     return true;
   }
 
   /** Copies `src[srcOff, srcOff+len)` into guest memory at `addr`; false (nothing copied) when out of range. */
   copyIn(addr: number, src: Uint8Array, srcOff: number, len: number): boolean {
     if (!this.#ok(addr, len) || srcOff < 0 || srcOff + len > src.length) return false;
-    const dst = this.bytes;
-    if (len <= 128) for (let i = 0; i < len; i++) dst[addr + i] = src[srcOff + i]!;
-    else dst.set(src.subarray(srcOff, srcOff + len), addr);
+    copyBytes(this.bytes, addr, src, srcOff, len);
     return true;
   }
 

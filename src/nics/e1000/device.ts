@@ -33,6 +33,7 @@ import {
   RXD_STAT_DD, RXD_STAT_EOP, STATUS_FD, STATUS_LU, STATUS_SPEED_1000, TCTL_EN, TXD_CMD_DEXT, TXD_CMD_EOP, TXD_CMD_RPS,
   TXD_CMD_RS, TXD_STAT_DD, registerName, rxBufferSize,
 } from './regs.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 
 /** What the device needs from the VMM around it. */
 export interface E1000Hooks {
@@ -433,7 +434,7 @@ export class E1000Device {
           this.dmaFaults++;
           fault = true;
         } else {
-          if (fromFrame > 0) mem.bytes.set(buf.subarray(off + done, off + done + fromFrame), addr);
+          if (fromFrame > 0) copyBytes(mem.bytes, addr, buf, off + done, fromFrame);
           if (fromFrame < chunk) mem.bytes.fill(0, addr + fromFrame, addr + chunk);
           this.copies++;
           this.copiedBytes += chunk;

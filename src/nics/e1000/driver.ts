@@ -20,6 +20,7 @@ import {
   ICR_RXT0, ICR_TXDW, MTA_WORDS, RAH_AV, RCTL_BAM, RCTL_EN, RCTL_SECRC, REG, RXD_STAT_DD, RXD_STAT_EOP, TCTL_EN, TCTL_PSP,
   TXD_CMD_EOP, TXD_CMD_IFCS, TXD_CMD_RS, TXD_STAT_DD,
 } from './regs.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 
 /** The NIC's registers as the guest reaches them: every call is a trap. */
 export interface Mmio {
@@ -154,7 +155,7 @@ export class E1000Driver {
     const mem = this.#mem;
     const i = this.#txNext;
     const bufAddr = this.#txBufs + i * BUFFER;
-    mem.bytes.set(src.subarray(off, off + len), bufAddr);
+    copyBytes(mem.bytes, bufAddr, src, off, len);
     this.guestCopies++;
     const d = this.#txRing + i * DESC_SIZE;
     const v = mem.view;

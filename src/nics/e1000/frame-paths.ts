@@ -12,6 +12,7 @@ import type { Packet } from '../../engine/packet.js';
 import type { GuestMemory } from '../../vm/guest-memory.js';
 import { type E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
 import type { E1000Driver } from './driver.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 
 /** The device side's drop reasons (the VMM half, and E1000Nic). */
 export const E1000_DEVICE_DROPS = {
@@ -112,7 +113,7 @@ export class GuestFramePaths {
       h.drop(p, 'rx-too-long');
       return;
     }
-    p.buf.set(mem.bytes.subarray(addr, addr + len), p.off + p.len);
+    copyBytes(p.buf, p.off + p.len, mem.bytes, addr, len);
     p.len += len;
     if (more) {
       this.#rxPartial = p;

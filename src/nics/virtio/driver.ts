@@ -29,6 +29,7 @@ import { featureSet, hasFeature, DEVICE_FEATURES, HDR_CSUM_OFFSET, HDR_CSUM_STAR
 import { DriverQueue, allocateVirtqueue } from './virtqueue.js';
 import type { VirtioNetDevice } from './device.js';
 import type { VirtioDeviceAccess } from './device-access.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 
 export const VIRTIO_DRIVER_DROPS = {
   'device-not-ready': 'the device refused set-up or needs a reset',
@@ -188,7 +189,7 @@ export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> ext
 
   #append(p: Packet, bytes: Uint8Array, addr: number, n: number): boolean {
     if (n > p.tailroom || n > this.#rxSize) return false;
-    p.buf.set(bytes.subarray(addr, addr + n), p.off + p.len);
+    copyBytes(p.buf, p.off + p.len, bytes, addr, n);
     p.len += n;
     return true;
   }
@@ -211,7 +212,7 @@ export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> ext
       const slot = this.#txFree[--this.#txFreeTop]!;
       const at = this.#txBufs + slot * TX_BUF;
       mem.bytes.fill(0, at, at + VIRTIO_NET_HDR_LEN);
-      mem.bytes.set(p.buf.subarray(p.off, p.off + p.len), at + VIRTIO_NET_HDR_LEN);
+      copyBytes(mem.bytes, at + VIRTIO_NET_HDR_LEN, p.buf, p.off, p.len);
       if (this.#csum) this.#offloadChecksum(at, p.len);
       txq.begin();
       txq.add(at, VIRTIO_NET_HDR_LEN, false);

@@ -8,6 +8,8 @@
  * after an Atomics load of it and frees it with an Atomics store of the read counter. A full ring
  * refuses (the caller counts the drop).
  */
+import { copyBytes } from '../../engine/copy-bytes.js';
+
 export const FRAME_SLOT_BYTES = 2048 + 16;
 /** Offset of the frame inside a slot (the 12 bytes before it hold a virtio_net_hdr when wanted). */
 export const FRAME_DATA_OFFSET = 16;
@@ -62,7 +64,7 @@ export class FrameRing {
     if (len > FRAME_ROOM) return false;
     const at = this.reserve();
     if (at < 0) return false;
-    this.bytes.set(src.subarray(off, off + len), at);
+    copyBytes(this.bytes, at, src, off, len);
     this.commit(len);
     return true;
   }

@@ -1,0 +1,20 @@
+/**
+ * Byte copies between two typed arrays for per-packet paths. `dst.set(src.subarray(...))` is
+ * the obvious way, but `subarray` makes a new view object on every call: a frame crossing a
+ * virtio or e1000 NIC model paid four to five of them, 200 to 480 bytes of garbage per packet.
+ * Frames up to `LOOP_MAX` bytes are copied by a plain loop, which allocates nothing and, at
+ * these sizes, costs no more than the builtin call; longer ones go through `set`, whose one
+ * view is small beside the bytes it moves. The ranges must not overlap; callers check bounds.
+ */
+
+/** Longest copy done by the loop. */
+export const LOOP_MAX = 256;
+
+/** Copies `src[srcOff, srcOff + len)` to `dst[dstOff, dstOff + len)`. */
+export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
+  if (len <= LOOP_MAX) {
+    for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i]!;
+    return;
+  }
+  dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+}
