@@ -66,11 +66,31 @@ export interface EngineOptions {
   maxPushPasses?: number;
 }
 
-interface Timer {
+/** An entry of the engine's timer heap. */
+export interface Timer {
   at: number;
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /** In the heap (a `NextBreath` is pushed again only once it has left it). */
+  queued: boolean;
+}
+
+/**
+ * A callback its owner asks for again and again at the next breath (a virtio kick, an
+ * interrupt): made once, so asking allocates nothing, where `at(now, fn)` makes a timer, a
+ * handle and a closure each time. It runs among the timers due at that breath, in the order it
+ * was asked, as `at(now, fn)` would; asked again while pending, it still runs once.
+ */
+export class NextBreath {
+  readonly timer: Timer;
+  constructor(fn: () => void) {
+    this.timer = { at: 0, seq: 0, fn, cancelled: false, queued: false };
+  }
+
+  get pending(): boolean {
+    return this.timer.queued && !this.timer.cancelled;
+  }
 }
 
 export interface TimerHandle {
@@ -216,9 +236,29 @@ export class Engine {
 
   /** Runs `fn` at engine time `at` (or at the next breath if that is already past). */
   at(at: number, fn: () => void): TimerHandle {
-    const t: Timer = { at, seq: this.#timerSeq++, fn, cancelled: false };
+    const t: Timer = { at, seq: this.#timerSeq++, fn, cancelled: false, queued: true };
     heapPush(this.#timers, t);
     return { cancel: () => { t.cancelled = true; } };
+  }
+
+  /** Runs `task` at the next breath (see `NextBreath`); a no-op while it is pending. */
+  soon(task: NextBreath): void {
+    const t = task.timer;
+    if (t.queued) {
+      // Still in the heap, due now or earlier: it only needs to be wanted again.
+      t.cancelled = false;
+      return;
+    }
+    t.at = this.clock.now();
+    t.seq = this.#timerSeq++;
+    t.cancelled = false;
+    t.queued = true;
+    heapPush(this.#timers, t);
+  }
+
+  /** Withdraws a pending `soon(task)`. */
+  cancelSoon(task: NextBreath): void {
+    task.timer.cancelled = true;
   }
 
   /** Runs `fn` after `delay` nanoseconds of engine time. */
@@ -231,11 +271,11 @@ export class Engine {
     const run = (): void => {
       if (this.apps.get(app.name) !== app) return;
       app.tick!(this.clock.now());
-      const next: Timer = { at: this.clock.now() + app.tickInterval, seq: this.#timerSeq++, fn: run, cancelled: false };
+      const next: Timer = { at: this.clock.now() + app.tickInterval, seq: this.#timerSeq++, fn: run, cancelled: false, queued: true };
       this.#tickTimers.set(app.name, next);
       heapPush(this.#timers, next);
     };
-    const first: Timer = { at: this.clock.now() + app.tickInterval, seq: this.#timerSeq++, fn: run, cancelled: false };
+    const first: Timer = { at: this.clock.now() + app.tickInterval, seq: this.#timerSeq++, fn: run, cancelled: false, queued: true };
     this.#tickTimers.set(app.name, first);
     heapPush(this.#timers, first);
   }
@@ -248,7 +288,7 @@ export class Engine {
 
   /** Time of the next pending timer, or Infinity. */
   nextTimer(): number {
-    while (this.#timers.length > 0 && this.#timers[0]!.cancelled) heapPop(this.#timers);
+    while (this.#timers.length > 0 && this.#timers[0]!.cancelled) heapPop(this.#timers)!.queued = false;
     return this.#timers.length > 0 ? this.#timers[0]!.at : Infinity;
   }
 
@@ -256,6 +296,7 @@ export class Engine {
     let fired = false;
     while (this.#timers.length > 0 && this.#timers[0]!.at <= now) {
       const t = heapPop(this.#timers)!;
+      t.queued = false;
       if (t.cancelled) continue;
       fired = true;
       t.fn();
@@ -349,6 +390,7 @@ export class Engine {
     this.apps.clear();
     this.#specs.clear();
     this.#tickTimers.clear();
+    for (const t of this.#timers) t.queued = false;
     this.#timers.length = 0;
     this.#rebuildSchedule();
   }

@@ -22,7 +22,7 @@
  * re-enables interrupts and re-checks before it stops looking (2.7.10).
  */
 import { App, type AppContext } from '../../engine/app.js';
-import type { TimerHandle } from '../../engine/engine.js';
+import { NextBreath } from '../../engine/engine.js';
 import type { Packet } from '../../engine/packet.js';
 import { foldSum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { featureSet, hasFeature, DEVICE_FEATURES, HDR_CSUM_OFFSET, HDR_CSUM_START, HDR_FLAGS, HDR_NUM_BUFFERS, RX_QUEUE, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED, STATUS_FEATURES_OK, TX_QUEUE, VIRTIO_F_RING_EVENT_IDX, VIRTIO_F_RING_INDIRECT_DESC, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_LEN } from './net.js';
@@ -65,7 +65,7 @@ export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> ext
   #txFreeTop = 0;
   readonly #mergeable: boolean;
   readonly #csum: boolean;
-  #serviceTimer: TimerHandle | null = null;
+  readonly #serviceTask = new NextBreath(() => this.service());
   /** Frames passed up and down. */
   rxFrames = 0;
   txFrames = 0;
@@ -121,11 +121,7 @@ export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> ext
   }
 
   #wake(): void {
-    if (this.#serviceTimer !== null) return;
-    this.#serviceTimer = this.engine.at(this.engine.now(), () => {
-      this.#serviceTimer = null;
-      this.service();
-    });
+    this.engine.soon(this.#serviceTask);
   }
 
   #postRx(i: number): void {
@@ -136,7 +132,7 @@ export class VirtioNetDriver<D extends VirtioDeviceAccess = VirtioNetDevice> ext
   }
 
   override stop(): void {
-    this.#serviceTimer?.cancel();
+    this.engine.cancelSoon(this.#serviceTask);
     if (this.device.onInterrupt !== null) this.device.onInterrupt = null;
   }
 

@@ -28,7 +28,7 @@
  * breath (an engine timer at "now"), so an idle lab stays idle and its virtual clock can jump.
  */
 import { App, type AppContext } from '../../engine/app.js';
-import type { Engine, TimerHandle } from '../../engine/engine.js';
+import { type Engine, NextBreath } from '../../engine/engine.js';
 import type { Link } from '../../engine/link.js';
 import { type VirtioNetDevice, VIRTIO_NET_DROPS } from './device.js';
 
@@ -48,25 +48,19 @@ export interface PlacementCounters {
   hops: number;
 }
 
-/** Runs `fn` at the next breath, once however often it is asked before then. */
+/** Runs `fn` at the next breath, once however often it is asked before then; asking allocates nothing. */
 class Wakeup {
   readonly #engine: Engine;
-  readonly #fn: () => void;
-  #timer: TimerHandle | null = null;
+  readonly #task: NextBreath;
   constructor(engine: Engine, fn: () => void) {
     this.#engine = engine;
-    this.#fn = fn;
+    this.#task = new NextBreath(fn);
   }
   request(): void {
-    if (this.#timer !== null) return;
-    this.#timer = this.#engine.at(this.#engine.now(), () => {
-      this.#timer = null;
-      this.#fn();
-    });
+    this.#engine.soon(this.#task);
   }
   cancel(): void {
-    this.#timer?.cancel();
-    this.#timer = null;
+    this.#engine.cancelSoon(this.#task);
   }
 }
 
@@ -220,7 +214,9 @@ export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
       const st: PortState = { name, conf: pc, lab: undefined, labIn: undefined, sideOut: undefined, sideIn: undefined };
       this.#ports.push(st);
       if (pc.placement === 'vhost-net' && pc.device !== null) {
-        const wake = new Wakeup(this.engine, () => this.#vhostNetTx(st, pc.device!));
+        const dev = pc.device;
+        const take = this.#vhostNetTaker(st, dev);
+        const wake = new Wakeup(this.engine, () => drainTx(dev, take));
         this.#wakes.push(wake);
         pc.device.onKick = () => wake.request();
       }
@@ -243,9 +239,10 @@ export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
   }
 
   /** vhost-net: the switch's datapath reads the guest's transmit ring itself, one copy into a switch packet. */
-  #vhostNetTx(st: PortState, dev: VirtioNetDevice): void {
+  /** vhost-net's transmit: the function `drainTx` calls per frame, made once per port (a kick allocates nothing). */
+  #vhostNetTaker(st: PortState, dev: VirtioNetDevice): () => 'stop' | 'taken' {
     const c = st.conf.counters;
-    drainTx(dev, () => {
+    return () => {
       if (st.lab !== undefined && st.lab.full()) return 'stop';
       const p = this.alloc();
       if (p === null) { this.countDrop('pool-empty'); return 'stop'; }
@@ -257,7 +254,7 @@ export class VmNicPorts extends App<typeof PORT_DROPS, VmNicPortsConf> {
       if (st.lab === undefined) this.drop(p, 'device-not-ready');
       else st.lab.transmit(p);
       return 'taken';
-    });
+    };
   }
 
   /** Moves every frame of `from` to `to`: through the TAP a copy (the kernel copies on write and on read), to a vhost-user ring a reference. */
