@@ -89,9 +89,7 @@ for (const [name, prepare] of PATHS) {
   });
 }
 
-// The virtio placements are not here yet: every interrupt and kick schedules an engine timer
-// (a timer object, a handle and a closure), 18 to 31 bytes per packet at 32 frames a batch.
-for (const kind of ['veth', 'e1000', 'sriov-vf', 'passthrough'] as const) {
+for (const kind of ['veth', 'virtio', 'vhost-net', 'vhost-user', 'e1000', 'sriov-vf', 'passthrough'] as const) {
   test(`frames through the ${kind} NIC path allocate nothing per packet`, () => {
     const bytes = bytesPerPacket(prepareNicPath(kind));
     assert.ok(bytes <= ALLOWED_NIC_BYTES_PER_PACKET, `${bytes.toFixed(1)} bytes allocated per packet`);
