@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, Graph } from './engine.js';
+import { Engine, Graph, NextBreath } from './engine.js';
 import { Sink, Source, Wire } from './basic.js';
 import { PacketPool } from './packet.js';
 import { assertConserved } from '../testing/conservation.js';
@@ -113,4 +113,37 @@ test('a source that finds the pool empty still balances: the lost frame counts a
   assert.equal(src.dropCounts['pool-empty'], 1);
   assert.equal(e.pool.allocFailures, 1);
   assertConserved(e);
+});
+
+test('a NextBreath runs once however often it is asked, in order with at(now) timers, and can be asked again from inside', () => {
+  const e = new Engine();
+  const order: string[] = [];
+  let again = true;
+  const task = new NextBreath(() => {
+    order.push('task');
+    // Asked again while running: it has left the heap, so this is a new request, due now, and
+    // it runs in the same pass over due timers, as at(now) from inside a timer would.
+    if (again) {
+      again = false;
+      e.soon(task);
+    }
+  });
+  e.at(e.now(), () => order.push('before'));
+  e.soon(task);
+  e.soon(task);
+  assert.equal(task.pending, true);
+  e.at(e.now(), () => order.push('after'));
+  e.breathe();
+  assert.deepEqual(order, ['before', 'task', 'after', 'task']);
+  e.breathe();
+  assert.equal(order.length, 4, 'nothing asked, nothing run');
+  e.soon(task);
+  e.cancelSoon(task);
+  assert.equal(task.pending, false);
+  e.breathe();
+  assert.equal(order.length, 4, 'withdrawn before the breath');
+  e.soon(task);
+  e.stop();
+  e.soon(task);
+  assert.equal(task.pending, true, 'a stop empties the heap, and the task can be asked for again');
 });

@@ -79,8 +79,9 @@ export interface Timer {
 /**
  * A callback its owner asks for again and again at the next breath (a virtio kick, an
  * interrupt): made once, so asking allocates nothing, where `at(now, fn)` makes a timer, a
- * handle and a closure each time. It runs among the timers due at that breath, in the order it
- * was asked, as `at(now, fn)` would; asked again while pending, it still runs once.
+ * handle and a closure each time. It behaves as `at(now, fn)` does: it runs among the timers
+ * due, in the order it was asked (asked from inside a timer, in the same pass); asked again
+ * while pending, it still runs once.
  */
 export class NextBreath {
   readonly timer: Timer;
