@@ -119,3 +119,15 @@ test('a driver without EVENT_IDX still suppresses interrupts with flags, and CSU
   const drv = n.engine.app<import('./driver.js').VirtioNetDriver>('a/driver-eth0');
   assert.ok(drv.txCsumOffloaded >= 20);
 });
+
+test('hasFeature reads every bit of a 53-bit feature set, low and high words alike', () => {
+  let seed = 7;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  for (let i = 0; i < 2000; i++) {
+    const bits: number[] = [];
+    for (let b = 0; b < 53; b++) if (next() % 3 === 0) bits.push(b);
+    const f = bits.reduce((sum, b) => sum + 2 ** b, 0);
+    for (let b = 0; b < 53; b++) assert.equal(hasFeature(f, b), bits.includes(b), `bit ${b} of ${f}`);
+    assert.equal(featureSet(...bits), f);
+  }
+});

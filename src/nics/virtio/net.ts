@@ -42,7 +42,9 @@ export function featureSet(...bits: number[]): number {
 }
 
 export function hasFeature(features: number, bit: number): boolean {
-  return Math.floor(features / 2 ** bit) % 2 === 1;
+  // Shifts, not floor and %: this runs per packet, and a double modulo is a call to fmod.
+  // `>>>` takes the value modulo 2^32 (a feature set is below 2^64, exact in a double to 2^53).
+  return bit < 32 ? ((features >>> bit) & 1) === 1 : (((features / 4294967296) >>> (bit - 32)) & 1) === 1;
 }
 
 /** True when every bit of `sub` is in `set`. */
