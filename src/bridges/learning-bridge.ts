@@ -365,7 +365,8 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
             const srcLo = mem.getUint32(at + 8);
             // Unicast source that is not all zeros, unicast destination.
             if ((srcHi & 0x100) === 0 && (srcHi | srcLo) !== 0 && (w0 & 0x1000000) === 0) {
-              const out = fdb.refreshAndLookup(srcHi, srcLo, w0 >>> 16, (w0 << 16) | (w1 >>> 16), 0, port, now);
+              fdb.clock = now;
+              const out = fdb.refreshAndLookup(srcHi, srcLo | 0, w0 >>> 16, (w0 << 16) | (w1 >>> 16), 0, port);
               if (out >= 0 && out !== port) {
                 const link = outLinks[out]!;
                 if (link !== null) {
@@ -419,7 +420,8 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     p.vlan = vlan;
 
     if (this.#learning[inPort] !== 0) {
-      const learned = this.#fdb.learnWords(srcHi, srcLo, vlan, inPort, now);
+      this.#fdb.clock = now;
+      const learned = this.#fdb.learnWords(srcHi, srcLo | 0, vlan, inPort);
       if (learned === LEARN_NEW) {
         this.#learned[inPort]!++;
         if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} on ${this.#portNames[inPort]} vlan ${vlan}`);
@@ -438,7 +440,7 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
       }
       return this.#flood(p, inPort, vlan);
     }
-    const out = this.#fdb.lookupWords(dstHi, dstLo, vlan);
+    const out = this.#fdb.lookupWords(dstHi, dstLo | 0, vlan);
     if (out < 0) return this.#flood(p, inPort, vlan);
     if (out === inPort && this.#hairpin[inPort] === 0) return this.#dropFrom(p, inPort, 'same-port');
     const link = this.#outLinks[out]!;

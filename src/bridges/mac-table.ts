@@ -79,6 +79,12 @@ function checkKey(mac: number, vlan: number, port: number): void {
 }
 
 export class HashMacTable implements MacTable {
+  /**
+   * The time of the packets being processed, for the word methods called without one: a data
+   * path sets it and leaves `now` out, because a float passed into a call that is not inlined
+   * is boxed as a heap number on every packet.
+   */
+  clock = 0;
   readonly capacity: number;
   readonly #mask: number;
   /** 32 - log2(buckets): the home bucket is the top bits of the hash. */
@@ -163,7 +169,7 @@ export class HashMacTable implements MacTable {
    * `learn` for the data path, with the address as two words; returns a LEARN_* code instead of
    * a string so the caller branches on small integers.
    */
-  learnWords(hi16: number, lo32: number, vlan: number, port: number, now: number): number {
+  learnWords(hi16: number, lo32: number, vlan: number, port: number, now = this.clock): number {
     const lo = lo32 | 0;
     const hi = OCCUPIED | (hi16 << 12) | (vlan & 0xfff);
     const i = this.#find(lo, hi);
@@ -198,7 +204,7 @@ export class HashMacTable implements MacTable {
    * the caller can always fall back to `learnWords` + `lookupWords` and get the same result.
    * Addresses come as words (hi16, lo32), as read from a frame.
    */
-  refreshAndLookup(srcHi16: number, srcLo32: number, dstHi16: number, dstLo32: number, vlan: number, port: number, now: number): number {
+  refreshAndLookup(srcHi16: number, srcLo32: number, dstHi16: number, dstLo32: number, vlan: number, port: number, now = this.clock): number {
     const v = vlan & 0xfff;
     const s = this.#find(srcLo32 | 0, OCCUPIED | (srcHi16 << 12) | v);
     if (s < 0) return -1;

@@ -415,7 +415,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     const fdb = this.pipeline.fdb;
     const now = this.engine.now();
     if ((srcHi & 0x100) === 0) {
-      const r = fdb.learnWords(srcHi, srcLo, vlan, inPort, now);
+      fdb.clock = now;
+      const r = fdb.learnWords(srcHi, srcLo | 0, vlan, inPort);
       if (p.traceId !== 0 && (r === LEARN_NEW || r === LEARN_MOVED)) this.note(p, `NORMAL: learned ${(srcHi * TWO_POW_32 + srcLo).toString(16)} on port ${inPort} vlan ${vlan}`);
     }
     const dstHi = v.getUint16(o);

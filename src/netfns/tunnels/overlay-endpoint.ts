@@ -459,10 +459,11 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const unicast = (dstHi & 0x100) === 0;
     // Known source on this port and unicast destination: one call refreshes and looks up. Any
     // other case learns, then looks up, as the call would have.
-    let where = unicast ? d.fdb.refreshAndLookup(srcHi, srcLo, dstHi, dstLo, seg, port * 2, now) : -1;
+    d.fdb.clock = now;
+    let where = unicast ? d.fdb.refreshAndLookup(srcHi, srcLo | 0, dstHi, dstLo | 0, seg, port * 2) : -1;
     if (where < 0) {
-      d.fdb.learnWords(srcHi, srcLo, seg, port * 2, now);
-      if (unicast) where = d.fdb.lookupWords(dstHi, dstLo, seg);
+      d.fdb.learnWords(srcHi, srcLo | 0, seg, port * 2);
+      if (unicast) where = d.fdb.lookupWords(dstHi, dstLo | 0, seg);
     }
     if (d.arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
     if (p.len - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
@@ -833,16 +834,17 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (d.learning) {
       // Source already learned behind this remote and unicast destination: one call refreshes and
       // looks up; otherwise learn, then look up.
-      if (unicast) where = d.fdb.refreshAndLookup(srcHi, srcLo, innerDstHi, innerDstLo, seg, r * 2 + 1, now);
+      d.fdb.clock = now;
+      if (unicast) where = d.fdb.refreshAndLookup(srcHi, srcLo | 0, innerDstHi, innerDstLo | 0, seg, r * 2 + 1);
       if (where < 0) {
-        const learned = d.fdb.learnWords(srcHi, srcLo, seg, r * 2 + 1, now);
+        const learned = d.fdb.learnWords(srcHi, srcLo | 0, seg, r * 2 + 1);
         if (learned === LEARN_NEW || learned === LEARN_MOVED) {
           d.learnedRemote++;
           if (p.traceId !== 0) this.note(p, `learned ${formatMac(srcHi * TWO_POW_32 + srcLo)} behind ${formatIpv4Addr(d.remoteIps[r]!)}`);
         }
-        if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo, seg);
+        if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo | 0, seg);
       }
-    } else if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo, seg);
+    } else if (unicast) where = d.fdb.lookupWords(innerDstHi, innerDstLo | 0, seg);
     if (where >= 0) {
       if ((where & 1) === 1) return this.drop(p, 'hairpin');
       return this.#toAccess(p, this.#memberOn(seg, where >> 1));
