@@ -14,6 +14,7 @@
  */
 import koffi from 'koffi';
 import type { Libc } from './libc.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 
 /** Below this many bytes a JS loop beats the foreign call. */
 const NATIVE_MIN = 256;
@@ -33,7 +34,7 @@ export class ByteCopier {
       throw new RangeError(`byte copy out of bounds: ${len} bytes from ${srcOff}/${src.length} to ${dstOff}/${dst.length}`);
     }
     if (len < NATIVE_MIN) {
-      for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i]!;
+      copyBytes(dst, dstOff, src, srcOff, len);
       return;
     }
     this.#libc.memcpy(this.#address(dst) + dstOff, this.#address(src) + srcOff, len);
