@@ -79,6 +79,12 @@ export class Session {
   messages = 0;
   /** Called when a ring becomes live or stops (the worker re-reads the rings). */
   onRingsChanged: (() => void) | null = null;
+  /**
+   * Called when GET_VRING_BASE is about to stop a running ring, before the base is read: the
+   * worker takes what the front-end already made available on it, so every frame the
+   * front-end counted as sent is accounted for (delivered, or dropped with a reason).
+   */
+  onRingStopping: ((index: number) => void) | null = null;
 
   constructor(sys: Sys, options: SessionOptions) {
     this.#sys = sys;
@@ -203,6 +209,7 @@ export class Session {
         if (!d.ok) return { close: d.reason };
         const ring = this.#ring(name, d.value.index);
         if (typeof ring === 'string') return { close: ring };
+        if (ring.queue !== null) this.onRingStopping?.(ring.index);
         this.#stop(ring);
         ring.started = false;
         this.#replaceFd(ring, 'kickFd', -1);

@@ -138,6 +138,10 @@ class RingWorker {
       this.#path.bind(this.#session);
       this.#setState();
     };
+    session.onRingStopping = (index) => {
+      // The front-end's transmit ring: take what it already queued (bounded by the ring size).
+      if (index === TX_RING) for (let i = 0; i < 64 && this.#path.serviceTx(BUDGET) > 0; i++);
+    };
     this.#session = session;
     this.#path.bind(session);
     this.#setState();
