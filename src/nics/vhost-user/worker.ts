@@ -139,8 +139,7 @@ class RingWorker {
       this.#setState();
     };
     session.onRingStopping = (index) => {
-      // The front-end's transmit ring: take what it already queued (bounded by the ring size).
-      if (index === TX_RING) for (let i = 0; i < 64 && this.#path.serviceTx(BUDGET) > 0; i++);
+      if (index === TX_RING) this.#drainTx();
     };
     this.#session = session;
     this.#path.bind(session);
@@ -257,6 +256,11 @@ class RingWorker {
     writeHeader(out, request, VHOST_USER_VERSION | VHOST_USER_REPLY_FLAG, payload.byteLength);
     out.set(payload, VHOST_USER_HEADER_SIZE);
     return this.#io.send(this.#connFd, out, out.byteLength, []) === out.byteLength;
+  }
+
+  /** Takes what the front-end already made available on its transmit ring (bounded: 64 budgets). */
+  #drainTx(): void {
+    for (let i = 0; i < 64 && this.#path.serviceTx(BUDGET) > 0; i++);
   }
 
   /** Ends the connection: a reason is a protocol error (logged); null is the front-end leaving. */
