@@ -34,7 +34,7 @@
  */
 import type { Packet, PacketPool } from '../../engine/packet.js';
 import { ipv4PseudoHeaderSum } from '../../wire/checksum.js';
-import { type BytesCopy, VIRTIO_NET_HDR_GSO_TCPV4 } from './offload.js';
+import { type BytesCopy, PLAIN_COPY, VIRTIO_NET_HDR_GSO_TCPV4 } from './offload.js';
 
 const ETH_LEN = 14;
 const IP_LEN = 20;
@@ -65,12 +65,6 @@ export interface TcpCoalescerOptions {
   /** Verify each segment's IPv4 header and TCP checksums before merging it (default true). */
   readonly verifyChecksums?: boolean;
 }
-
-const SET_COPY: BytesCopy = {
-  copy(dst, dstOff, src, srcOff, len) {
-    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
-  },
-};
 
 /** Merges consecutive segments of one TCPv4 flow into GSO frames. One per port; allocates nothing per packet. */
 export class TcpCoalescer {
@@ -124,7 +118,7 @@ export class TcpCoalescer {
     this.#maxSegments = maxSegments;
     this.#maxSegmentFrame = options.maxSegmentFrame ?? options.pool.dataRoom;
     this.#maxIpLen = Math.min(MAX_IP_PACKET, options.pool.dataRoom - ETH_LEN);
-    this.#bytes = options.copy ?? SET_COPY;
+    this.#bytes = options.copy ?? PLAIN_COPY;
     this.#verify = options.verifyChecksums ?? true;
   }
 

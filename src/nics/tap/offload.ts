@@ -19,6 +19,7 @@
  * fields claim are refused with a reason, never trusted.
  */
 import type { Packet } from '../../engine/packet.js';
+import { copyBytes } from '../../engine/copy-bytes.js';
 import { foldSum, internetSum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 
 /** Size of `struct virtio_net_hdr_v1` (with num_buffers), the header vnet asks TAPs for. */
@@ -123,11 +124,8 @@ export interface BytesCopy {
   copy(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void;
 }
 
-const PLAIN_COPY: BytesCopy = {
-  copy(dst, dstOff, src, srcOff, len) {
-    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
-  },
-};
+/** Copies between ordinary buffers (`copyBytes`); shared memory wants `ByteCopier`. */
+export const PLAIN_COPY: BytesCopy = { copy: (dst, dstOff, src, srcOff, len) => copyBytes(dst, dstOff, src, srcOff, len) };
 
 /** Cuts one GSO TCP packet into wire segments, one at a time, into caller-owned buffers. One per port; allocates nothing per packet. */
 export class TsoSegmenter {
