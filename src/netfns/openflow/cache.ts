@@ -379,6 +379,13 @@ export const EMC_OUT = INGRESS_WORD_COUNT + 2;
  * takes a free or dead slot of the two, else replaces one of them chosen by a hash bit.
  * A slot points at a megaflow by row and serial (see the design note above), not by reference.
  */
+/** Whether the EMC slot at `b` holds the ingress key `ik`: every key word, most variable first, unrolled (liveness is the caller's check). */
+export function emcSlotHolds(k: Int32Array, b: number, ik: Int32Array): boolean {
+  return k[b] === ik[0] && k[b + 1] === ik[1] && k[b + 2] === ik[2] && k[b + 3] === ik[3] && k[b + 4] === ik[4] && k[b + 5] === ik[5] &&
+    k[b + 6] === ik[6] && k[b + 7] === ik[7] && k[b + 8] === ik[8] && k[b + 9] === ik[9] && k[b + 10] === ik[10] && k[b + 11] === ik[11] &&
+    k[b + 12] === ik[12];
+}
+
 export class ExactMatchCache {
   readonly slots: number;
   /** EMC_STRIDE words per slot; a slot whose serial is 0 is empty. */
@@ -428,13 +435,10 @@ export class ExactMatchCache {
     return this.#megaflows.entryAt(this.words[at + EMC_ROW]!);
   }
 
-  /** Compares every word of the slot's key, most variable first, unrolled, then that the slot is live. */
+  /** Whether the slot at `b` holds `ik` and is live. */
   #matches(ik: Int32Array, b: number): boolean {
     const k = this.words;
-    return k[b] === ik[0] && k[b + 1] === ik[1] && k[b + 2] === ik[2] && k[b + 3] === ik[3] && k[b + 4] === ik[4] && k[b + 5] === ik[5] &&
-      k[b + 6] === ik[6] && k[b + 7] === ik[7] && k[b + 8] === ik[8] && k[b + 9] === ik[9] && k[b + 10] === ik[10] && k[b + 11] === ik[11] &&
-      k[b + 12] === ik[12] && k[b + EMC_SERIAL] !== 0 &&
-      this.#stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];
+    return emcSlotHolds(k, b, ik) && k[b + EMC_SERIAL] !== 0 && this.#stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];
   }
 
   insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {

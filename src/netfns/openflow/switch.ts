@@ -24,7 +24,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { EMC_OUT, EMC_ROW, ExactMatchCache, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { EMC_OUT, EMC_ROW, EMC_SERIAL, EMC_STRIDE, ExactMatchCache, MF_SERIAL, emcSlotHolds, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
@@ -261,11 +261,18 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     if (p.traceId === 0 && this.#cacheOn) {
       const emc = this.emc;
       emc.lookups++;
-      const at = emc.find(ik, hash);
-      if (at >= 0) {
-        const words = emc.words;
+      // The exact-match probe, written out here rather than called (`ExactMatchCache.find`):
+      // a hit then runs in this one function. Slot a, then slot b, as `find` probes them.
+      const words = emc.words;
+      const stats = this.megaflows.stats;
+      const mask = emc.slots - 1;
+      let at = (hash & mask) * EMC_STRIDE;
+      if (!emcSlotHolds(words, at, ik)) {
+        at = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+        if (!emcSlotHolds(words, at, ik)) at = -1;
+      }
+      if (at >= 0 && words[at + EMC_SERIAL] !== 0 && stats[words[at + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === words[at + EMC_SERIAL]) {
         const index = words[at + EMC_ROW]!;
-        const stats = this.megaflows.stats;
         const row = index * MF_STRIDE;
         if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index)!, gen)) {
           emc.hits++;
