@@ -87,6 +87,17 @@ export class NetPath {
     this.fault = null;
   }
 
+  /**
+   * Counts what the front-end left available on its transmit ring (`Stat.TxLeftAtDisconnect`),
+   * read from the still-mapped ring before the connection's memory goes; the frames are not taken.
+   */
+  countTxLeft(): number {
+    const q = this.#txq;
+    const left = q === null ? 0 : q.pending();
+    this.#stats[Stat.TxLeftAtDisconnect]! += left;
+    return left;
+  }
+
   get txQueue(): DeviceQueue | null {
     return this.#txq;
   }

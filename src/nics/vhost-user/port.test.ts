@@ -241,6 +241,72 @@ describe('VhostUserPort with a hand-written front-end', () => {
     }
   });
 
+  it('takes the frames queued on the transmit ring before SET_VRING_ENABLE 0 disables it, as DPDK stops its rings', async () => {
+    const { engine, port, station, socket } = setup('disable');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      // With the worker asleep, nothing takes frames published without a kick but the disable.
+      const sleeps = port.stat(Stat.Sleeps);
+      await until(() => port.stat(Stat.Sleeps) >= sleeps + 2, 'the worker to sleep');
+      for (let i = 0; i < 4; i++) fe.transmit(frame(1, 2, 60, 20 + i));
+      fe.txq!.publish();
+      fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
+      await until(() => port.state === 'connected', 'the transmit ring to stop');
+      const stopped = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+      assert.equal(stopped.readUInt32LE(4), 4, 'the base counts the four frames');
+      await until(() => station.got.length === 4, 'the four frames', engine);
+      assert.deepEqual(station.got.map((f) => f[20]), [20, 21, 22, 23]);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
+  it('counts the frames a front-end leaves on its transmit ring when it closes the connection without stopping the ring', async () => {
+    const { engine, port, station, socket } = setup('left');
+    await port.ready;
+    try {
+      // A scheduling delay of a whole sleep (50 ms) can let the worker take the frames before the
+      // close; the count is exact either way, and a second front-end tries again.
+      let left = 0;
+      for (let attempt = 0; attempt < 3 && left === 0; attempt++) {
+        const takenBefore = port.stat(Stat.FramesFromGuest);
+        const leftBefore = port.stat(Stat.TxLeftAtDisconnect);
+        const got = station.got.length;
+        const fe = new TestFrontend(socket);
+        try {
+          fe.negotiate();
+          fe.startRings();
+          await until(() => port.state === 'running', 'the rings to run');
+          fe.transmit(frame(1, 2, 60, 1));
+          fe.flush();
+          await until(() => station.got.length === got + 1, 'the first frame', engine);
+          // Once the worker sleeps (it polls while busy), frames published without a kick wait on
+          // the ring; closing the socket right after is a front-end killed mid-burst. Its first
+          // sleep ends at once on the kick of the first frame, which it took by polling: wait for
+          // the second.
+          const sleeps = port.stat(Stat.Sleeps);
+          await until(() => port.stat(Stat.Sleeps) >= sleeps + 2, 'the worker to sleep');
+          for (let i = 0; i < 6; i++) assert.ok(fe.transmit(frame(1, 2, 60, 10 + i)));
+          fe.txq!.publish();
+        } finally {
+          fe.close();
+        }
+        await until(() => port.state === 'listening', 'the backend to see the front-end leave', engine);
+        left = port.stat(Stat.TxLeftAtDisconnect) - leftBefore;
+        assert.equal(port.stat(Stat.FramesFromGuest) - takenBefore + left, 7, 'every frame made available was taken or counted as left');
+      }
+      assert.ok(left > 0, 'a sleeping worker took none of the six before the close');
+      assert.ok(port.log.includes(`front-end disconnected, leaving ${left} frames on its transmit ring`));
+    } finally {
+      await port.close();
+    }
+  });
+
   it('sits on a learning bridge: a front-end frame reaches another port and the answer comes back', async () => {
     const socket = join(dir, 'bridge.sock');
     const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });

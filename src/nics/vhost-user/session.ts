@@ -80,9 +80,9 @@ export class Session {
   /** Called when a ring becomes live or stops (the worker re-reads the rings). */
   onRingsChanged: (() => void) | null = null;
   /**
-   * Called when GET_VRING_BASE is about to stop a running ring, before the base is read: the
-   * worker takes what the front-end already made available on it, so every frame the
-   * front-end counted as sent is accounted for (delivered, or dropped with a reason).
+   * Called when GET_VRING_BASE or SET_VRING_ENABLE 0 is about to stop a running ring, before the
+   * base is read: the worker takes what the front-end already made available on it, so every
+   * frame the front-end counted as sent is accounted for (delivered, or dropped with a reason).
    */
   onRingStopping: ((index: number) => void) | null = null;
 
@@ -253,7 +253,12 @@ export class Session {
         if (typeof ring === 'string') return { close: ring };
         if (d.value.num > 1) return { close: `${name}: queue ${ring.index} state ${d.value.num}, expected 0 or 1` };
         ring.enabled = d.value.num === 1;
-        if (!ring.enabled) this.#stop(ring);
+        if (!ring.enabled) {
+          // DPDK's virtio-user disables its rings before GET_VRING_BASE when it stops: what it
+          // made available before the disable is taken first, as GET_VRING_BASE would have.
+          if (ring.queue !== null) this.onRingStopping?.(ring.index);
+          this.#stop(ring);
+        }
         return this.#changed();
       }
       default:

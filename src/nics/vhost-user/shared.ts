@@ -34,6 +34,13 @@ export const enum Stat {
   Calls = 9,
   /** Times the worker went to sleep in poll(). */
   Sleeps = 10,
+  /**
+   * Frames the front-end had made available on its transmit ring but that nobody took, because
+   * the connection closed first (a front-end killed mid-burst): its "sent" counter includes
+   * them, vnet never received them. A front-end that stops the ring with GET_VRING_BASE first
+   * leaves none: the worker takes them before it answers.
+   */
+  TxLeftAtDisconnect = 11,
   /** First drop counter; drop i is at DropBase + i in WORKER_DROP_NAMES order. */
   DropBase = 16,
 }

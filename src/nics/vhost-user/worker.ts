@@ -268,6 +268,7 @@ class RingWorker {
     if (this.#connFd < 0) return;
     const session = this.#session;
     this.#session = null;
+    const left = this.#path.countTxLeft();
     this.#path.bind(null);
     session?.close();
     for (const fd of this.#io.fds.splice(0)) this.#sys.close(fd);
@@ -277,7 +278,7 @@ class RingWorker {
     if (reason !== null) {
       this.#stats[Stat.ProtocolErrors]!++;
       this.#log(`connection closed: ${reason}`);
-    } else this.#log('front-end disconnected');
+    } else this.#log(left === 0 ? 'front-end disconnected' : `front-end disconnected, leaving ${left} frames on its transmit ring`);
     this.#setState();
   }
 }
