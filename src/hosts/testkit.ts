@@ -24,22 +24,41 @@ export interface PeerConf {
 const PEER_DROPS = { 'no-output': 'the peer has no output link', 'pool-empty': 'no packet buffer' } as const;
 
 /** A scriptable neighbour: port `port` in and out. */
+/** A packet's offload fields, `csumStart` counted from the frame's first byte (-1: none). */
+export interface PeerOffload {
+  readonly csumStart: number;
+  readonly csumOffset: number;
+  readonly gsoType: number;
+  readonly gsoSize: number;
+}
+
 export class Peer extends App<typeof PEER_DROPS, PeerConf> {
   /** Every frame received, in order. */
   readonly received: Uint8Array[] = [];
+  /** The offload state each received frame carried, in the same order (`csumStart` relative to the frame). */
+  readonly receivedOffloads: PeerOffload[] = [];
 
   constructor(ctx: AppContext, conf: PeerConf = {}) {
     super(ctx, conf ?? {}, PEER_DROPS);
   }
 
-  /** Sends a frame on `port`; with `trace`, the frame is traced and its trace id returned (else 0). */
-  send(frame: Uint8Array, trace = false): number {
+  /**
+   * Sends a frame on `port`; with `trace`, the frame is traced and its trace id returned (else 0).
+   * `offload` gives it the state a TAP with offloads would (a partial checksum, a TSO packet).
+   */
+  send(frame: Uint8Array, trace = false, offload?: PeerOffload): number {
     const p = this.alloc();
     if (p === null) {
       this.countDrop('pool-empty');
       return 0;
     }
     p.setData(frame);
+    if (offload !== undefined) {
+      p.csumStart = offload.csumStart < 0 ? -1 : p.off + offload.csumStart;
+      p.csumOffset = offload.csumOffset;
+      p.gsoType = offload.gsoType;
+      p.gsoSize = offload.gsoSize;
+    }
     const id = trace ? this.engine.tracer.start(p) : 0;
     const out = this.output.port;
     if (out === undefined) this.drop(p, 'no-output');
@@ -54,6 +73,7 @@ export class Peer extends App<typeof PEER_DROPS, PeerConf> {
       const p = input.receive();
       const frame = p.bytes();
       this.received.push(frame);
+      this.receivedOffloads.push({ csumStart: p.csumStart < 0 ? -1 : p.csumStart - p.off, csumOffset: p.csumOffset, gsoType: p.gsoType, gsoSize: p.gsoSize });
       this.consume(p);
       const replies = this.conf?.onFrame?.(frame);
       if (replies) for (const r of replies) this.send(r);

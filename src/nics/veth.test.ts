@@ -4,6 +4,8 @@ import { Engine, Graph } from '../engine/engine.js';
 import { assertConserved } from '../testing/conservation.js';
 import { Veth, type VethConf } from './veth.js';
 import { FrameEnd } from '../testing/frame-end.js';
+import { Peer, type PeerOffload } from '../hosts/testkit.js';
+import { VIRTIO_NET_HDR_GSO_TCPV4 } from './tap/offload.js';
 
 
 function pair(conf: VethConf = {}): { e: Engine; veth: Veth; a: FrameEnd; b: FrameEnd } {
@@ -97,5 +99,26 @@ test('reconfiguring the MTU applies to the next frame', () => {
   assert.equal(b.received.length, 0);
   assert.equal(veth.dropCounts['mtu-exceeded'], 1);
   assert.throws(() => new Engine().configure(new Graph().app('v', Veth, { mtu: 10 })), /veth v: mtu must be/);
+  assertConserved(e);
+});
+
+test('a TSO packet crosses whole when its wire segments fit the MTU, and is dropped when they do not', () => {
+  const e = new Engine();
+  e.configure(new Graph().app('veth', Veth, { mtu: 600 }).app('pa', Peer).app('pb', Peer).connect('veth.a', 'pa.port').connect('veth.b', 'pb.port'));
+  const veth = e.app<Veth>('veth');
+  const [pa, pb] = [e.app<Peer>('pa'), e.app<Peer>('pb')];
+  // Ethernet, IPv4 (IHL 5), TCP (data offset 5), 1800 payload bytes: 1854 bytes on one packet.
+  const f = new Uint8Array(14 + 20 + 20 + 1800);
+  f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45], 0);
+  f[14 + 9] = 6;
+  f[34 + 12] = 5 << 4;
+  const tso = (gsoSize: number): PeerOffload => ({ csumStart: 34, csumOffset: 16, gsoType: VIRTIO_NET_HDR_GSO_TCPV4, gsoSize });
+  pa.send(f, false, tso(560)); // segments of 20 + 20 + 560 = 600 bytes after the Ethernet header
+  pa.send(f, false, tso(561));
+  pa.send(f); // the same bytes as one plain frame
+  e.runBreaths(2);
+  assert.deepEqual(pb.received.map((r) => r.length), [f.length]);
+  assert.deepEqual(pb.receivedOffloads, [tso(560)]);
+  assert.equal(veth.dropCounts['mtu-exceeded'], 2);
   assertConserved(e);
 });

@@ -4,7 +4,9 @@
  *
  * The MTU is the L3 MTU, as Linux counts it: a frame may carry `mtu` bytes after its 14-byte
  * Ethernet header, plus 4 for each 802.1Q/802.1ad tag it carries. A frame too short to hold an
- * Ethernet header is a runt. A pair that is down drops everything.
+ * Ethernet header is a runt. A pair that is down drops everything. A TSO packet from a TAP with
+ * offloads crosses whole (as a Linux veth passes GSO packets on); its MTU check is on the largest
+ * wire segment it stands for.
  */
 import { App, type AppContext } from '../engine/app.js';
 import type { Link } from '../engine/link.js';
@@ -37,6 +39,8 @@ const DEFAULT_MTU = 1500;
 const ETH_HEADER = 14;
 
 export class Veth extends App<typeof VETH_DROPS, VethConf> {
+  /** Offloaded packets (a TAP's 64 KB TSO segments, partial checksums) cross as they are, as over a Linux veth. */
+  override readonly offloadHandling = 'passes-on';
   #mtu = DEFAULT_MTU;
   #up = true;
   /** Frames that went from `a` to `b`. */
@@ -107,8 +111,10 @@ export class Veth extends App<typeof VETH_DROPS, VethConf> {
 
   #check(p: Packet, limit: number): VethDrop | null {
     if (!this.#up) return 'link-down';
-    const len = p.len;
+    let len = p.len;
     if (len < ETH_HEADER) return 'runt';
+    // A TSO packet is measured by the largest wire segment it stands for.
+    if (p.gsoSize > 0) len = gsoSegmentFrameLength(p);
     if (len <= limit) return null;
     // Allow 4 more bytes per VLAN tag (802.1Q 0x8100, 802.1ad 0x88a8).
     const buf = p.buf;
@@ -122,4 +128,15 @@ export class Veth extends App<typeof VETH_DROPS, VethConf> {
     }
     return len <= limit ? null : 'mtu-exceeded';
   }
+}
+
+/**
+ * The frame length of the largest wire segment a TSO packet stands for: everything up to the
+ * end of its TCP header (at `csumStart`) plus `gsoSize`. When `csumStart` is not inside the
+ * packet, the whole length, so a malformed packet is measured as the big frame it is.
+ */
+function gsoSegmentFrameLength(p: Packet): number {
+  const tcp = p.csumStart;
+  if (tcp < p.off + ETH_HEADER + 20 || tcp + 20 > p.off + p.len) return p.len;
+  return Math.min(p.len, tcp - p.off + (p.buf[tcp + 12]! >>> 4) * 4 + p.gsoSize);
 }

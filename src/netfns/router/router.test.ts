@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../engine/clock.js';
 import { Engine, Graph } from '../../engine/engine.js';
-import { Peer } from '../../hosts/testkit.js';
+import { Peer, type PeerOffload } from '../../hosts/testkit.js';
+import { VIRTIO_NET_HDR_GSO_TCPV4 } from '../../nics/tap/offload.js';
 import { assertConserved } from '../../testing/conservation.js';
 import { ARP_OP_REPLY, ARP_OP_REQUEST, emitArp, parseArp } from '../../wire/arp.js';
 import { internetSum } from '../../wire/checksum.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet } from '../../wire/ethernet.js';
 import { ICMP_DEST_UNREACHABLE, ICMP_ECHO_REPLY, ICMP_TIME_EXCEEDED, emitIcmpv4 } from '../../wire/icmpv4.js';
 import { formatIpv4Addr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
-import { IPPROTO_ICMP, IPPROTO_UDP, emitIpv4, parseIpv4 } from '../../wire/ipv4.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, emitIpv4, parseIpv4 } from '../../wire/ipv4.js';
 import { formatMac, parseMac, readMac } from '../../wire/mac.js';
 import { Router, type RouterConf, flowHash, renderRouterRoutes } from './router.js';
 
@@ -255,6 +256,49 @@ test('too big with DF earns fragmentation needed with the next-hop MTU; without 
   assert.equal(ip(got[0]!).totalLength, 576);
   assert.equal(l.router.dropCounts['frag-needed'], 1);
   assert.equal(l.router.dropCounts['mtu-exceeded'], 1);
+  assertConserved(l.engine);
+});
+
+/** A TSO packet as a TAP with offloads hands it over: TCP, 1800 payload bytes, DF, `gsoSize` per wire segment, partial checksum. */
+function tsoFrame(dst: string, gsoSize: number): { frame: Uint8Array; offload: PeerOffload } {
+  const tcp = new Uint8Array(20 + 1800);
+  tcp[0] = 0x9c; tcp[1] = 0x40; tcp[2] = 0x14; tcp[3] = 0x51; // ports 40000 -> 5201
+  tcp[12] = 5 << 4;
+  tcp[13] = 0x10;
+  for (let i = 20; i < tcp.length; i++) tcp[i] = i & 0xff;
+  const f = frame({ dst, df: true, protocol: IPPROTO_TCP, payload: tcp });
+  return { frame: f, offload: { csumStart: 34, csumOffset: 16, gsoType: VIRTIO_NET_HDR_GSO_TCPV4, gsoSize } };
+}
+
+test('a TSO packet is forwarded whole when its wire segments fit the egress MTU, its offload state kept', () => {
+  const l = lab();
+  // 1840 bytes of IP packet, far above eth2's MTU of 600; its segments are 20 + 20 + 500 = 540.
+  const { frame: sent, offload } = tsoFrame('10.0.2.10', 500);
+  l.peers[0]!.send(sent, false, offload);
+  l.run();
+  assert.equal(l.peers[2]!.received.length, 1);
+  const f = l.peers[2]!.received[0]!;
+  assert.equal(f.length, sent.length);
+  assert.equal(ip(f).ttl, 63);
+  assert.ok(ip(f).checksumOk);
+  assert.deepEqual(f.subarray(34), sent.subarray(34));
+  assert.deepEqual(l.peers[2]!.receivedOffloads[0], offload);
+  assert.equal(l.peers[0]!.received.length, 0);
+  assertConserved(l.engine);
+});
+
+test('a TSO packet whose wire segments would not fit the egress MTU earns fragmentation needed', () => {
+  const l = lab();
+  const { frame: sent, offload } = tsoFrame('10.0.2.10', 700);
+  l.peers[0]!.send(sent, false, offload);
+  l.run();
+  assert.equal(l.peers[2]!.received.length, 0);
+  const got = l.peers[0]!.received;
+  assert.equal(got.length, 1);
+  assert.equal(got[0]![34], ICMP_DEST_UNREACHABLE);
+  assert.equal(got[0]![35], 4);
+  assert.equal((got[0]![40]! << 8) | got[0]![41]!, 600);
+  assert.equal(l.router.dropCounts['frag-needed'], 1);
   assertConserved(l.engine);
 });
 

@@ -12,7 +12,8 @@
  * patch, the Ethernet addresses are rewritten in place and the frame leaves. Routes with
  * several next hops (ECMP) pick one by a hash of the flow (addresses, protocol and, for
  * unfragmented TCP/UDP/SCTP, ports; fragments hash without ports so they stay together), so
- * a flow always takes the same path. Fragments are forwarded as they are.
+ * a flow always takes the same path. Fragments are forwarded as they are, and so are a TAP's
+ * offloaded packets (a 64 KB TSO packet, a partial checksum): see `offloadHandling`.
  *
  * Errors (RFC 1812 4.3.2, RFC 792): no route -> destination net unreachable, TTL -> time
  * exceeded, ARP failure -> host unreachable, DF and too big -> fragmentation needed (RFC 1191).
@@ -129,6 +130,13 @@ const ERROR_HEADERS = ETHERNET_HEADER_LEN + IPV4_MIN_HEADER_LEN + ICMPV4_HEADER_
 const FRONT_CACHE_BITS = 8;
 
 export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
+  /**
+   * A TSO packet from a TAP with offloads (one TCP segment of up to 64 KB, `gsoSize` per wire
+   * segment, L4 checksum partial) is forwarded whole: routing touches only the IPv4 header,
+   * whose checksum is always complete, and the MACs. Its MTU check is on the wire segments it
+   * stands for, as Linux's forwarding checks a GSO packet (skb_gso_validate_network_len).
+   */
+  override readonly offloadHandling = 'passes-on';
   readonly #ifaces: RouterIface[];
   readonly #ifaceByName: Map<string, RouterIface>;
   readonly #tables = new Map<string, RoutingTable>();
@@ -366,7 +374,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const hops = route.hops;
     const hop = hops.length === 1 ? hops[0]! : hops[flowHash(p.buf, ipOff) % hops.length]!;
     const egress = this.#ifaces[hop.ifIndex]!;
-    if (total > egress.mtu) {
+    if ((p.gsoSize > 0 ? gsoSegmentIpLength(p, ipOff, total) : total) > egress.mtu) {
       if (dontFragment) return this.#fail(p, iface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FRAG_NEEDED, egress.mtu, 'frag-needed');
       return this.drop(p, 'mtu-exceeded');
     }
@@ -693,6 +701,19 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 /** ICMP types that are errors (RFC 792, RFC 1812 4.3.2.7): never answered with another error. */
 function isIcmpErrorType(type: number): boolean {
   return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+}
+
+/**
+ * The IPv4 total length of the largest wire segment a TSO packet stands for: its IP and TCP
+ * headers plus `gsoSize` payload bytes. The TCP header is where `csumStart` says (the TAP port
+ * read it from the virtio-net header); when that is not inside the packet the whole IP length is
+ * returned, so a malformed packet fails the MTU check rather than slipping through.
+ */
+function gsoSegmentIpLength(p: Packet, ipOff: number, total: number): number {
+  const tcp = p.csumStart;
+  if (tcp < ipOff + IPV4_MIN_HEADER_LEN || tcp + 20 > p.off + p.len) return total;
+  const headers = tcp - ipOff + (p.buf[tcp + 12]! >>> 4) * 4;
+  return Math.min(total, headers + p.gsoSize);
 }
 
 /**
