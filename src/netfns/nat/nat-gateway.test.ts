@@ -417,3 +417,66 @@ test('ARP is the shared resolver: a bounded queue per neighbour, three requests,
   assert.equal(nat.held(), 0);
   assertConserved(e);
 });
+
+/** Sums a frame's partial L4 checksum (the pseudo-header sum in the field at `l4 + field`) over its segment, as a NIC or the kernel finishes it. */
+function finishChecksum(f: Uint8Array, field: number): void {
+  const c = internetChecksum(f, 34, f.length - 34);
+  f[34 + field] = c >>> 8;
+  f[34 + field + 1] = c & 0xff;
+}
+
+/** Replaces a frame's L4 checksum with the folded pseudo-header sum, as a TAP with offloads hands it over. */
+function makePartial(f: Uint8Array, proto: number, field: number): Uint8Array {
+  const v = new DataView(f.buffer, f.byteOffset);
+  const sum = ipv4PseudoHeaderSum(v.getUint32(26), v.getUint32(30), proto, f.length - 34);
+  v.setUint16(34 + field, sum);
+  return f;
+}
+
+test('a partial checksum (a TAP with offloads) gets only the address change, and verifies once finished, both ways', () => {
+  const { e, nat, inside, outside } = peerLab();
+  const offload = { csumStart: 34, csumOffset: 6, gsoType: 0, gsoSize: 0 };
+  inside.send(makePartial(udpFrom(1111, '203.0.113.2', 7, '10.0.0.2', 'cafe0102'), 17, 6), false, offload);
+  settle(e);
+  const out = ipFrames(outside);
+  assert.equal(out.length, 1);
+  assert.deepEqual(outside.receivedOffloads.at(-1), offload, 'still partial: whoever sends it on finishes it');
+  const f = out[0]!;
+  assert.equal(formatIpv4Addr(new DataView(f.buffer, f.byteOffset).getUint32(26)), '203.0.113.1');
+  finishChecksum(f, 6);
+  assertChecksums(f);
+  const port = (f[34]! << 8) | f[35]!;
+  outside.send(makePartial(encodeSpec(`eth(src=${OUT_PEER},dst=${GW_OUT}),ipv4(src=203.0.113.2,dst=203.0.113.1,id=3),udp(src=7,dst=${port}),payload(hex=beef)`), 17, 6), false, offload);
+  settle(e);
+  const back = ipFrames(inside);
+  assert.equal(back.length, 1);
+  finishChecksum(back[0]!, 6);
+  assertChecksums(back[0]!);
+  assert.equal((back[0]![36]! << 8) | back[0]![37]!, 1111);
+  assert.equal(nat.translatedPackets, 2);
+  assertConserved(e);
+});
+
+test('a TSO packet crosses the gateway whole, translated, its partial checksum right for the new addresses', () => {
+  const { e, inside, outside } = peerLab();
+  const tcp = (flags: string, payload = ''): Uint8Array =>
+    encodeSpec(`eth(src=${IN_PEER},dst=${GW_IN}),ipv4(src=10.0.0.2,dst=203.0.113.2),tcp(src=40000,dst=5201,seq=1,ack=6,flags=${flags})${payload === '' ? '' : `,payload(hex=${payload})`}`);
+  inside.send(tcp('S'));
+  settle(e);
+  const syn = ipFrames(outside)[0]!;
+  const port = (syn[34]! << 8) | syn[35]!;
+  outside.send(encodeSpec(`eth(src=${OUT_PEER},dst=${GW_OUT}),ipv4(src=203.0.113.2,dst=203.0.113.1),tcp(src=5201,dst=${port},seq=5,ack=2,flags=SA)`));
+  settle(e);
+  const data = Array.from({ length: 1800 }, (_, i) => (i * 7) & 0xff).map((x) => x.toString(16).padStart(2, '0')).join('');
+  const tso = { csumStart: 34, csumOffset: 16, gsoType: 1, gsoSize: 600 };
+  inside.send(makePartial(tcp('A', data), 6, 16), false, tso);
+  settle(e);
+  const frames = ipFrames(outside);
+  const f = frames.at(-1)!;
+  assert.equal(f.length, 14 + 20 + 20 + 1800, 'one packet, not segments');
+  assert.deepEqual(outside.receivedOffloads.at(-1), tso);
+  assert.equal((f[34]! << 8) | f[35]!, port);
+  finishChecksum(f, 16);
+  assertChecksums(f);
+  assertConserved(e);
+});

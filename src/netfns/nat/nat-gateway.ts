@@ -185,6 +185,12 @@ function resolve(name: string, conf: NatGatewayConf): { sides: [Side, Side]; gat
 }
 
 export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
+  /**
+   * A TAP's offloaded packets (a partial checksum, a 64 KB TSO packet) are translated and
+   * forwarded whole: the address change goes into the partial checksum's pseudo-header sum
+   * (translate.ts), and the packet's segments get their checksums where it is finished.
+   */
+  override readonly offloadHandling = 'passes-on';
   readonly conntrack: Conntrack;
   /** Port allocation for masquerade (outside address) and hairpin (inside address). */
   readonly outsidePorts: PortAllocator;
@@ -431,7 +437,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     if (ct.track(ref, flags) === CT_INVALID) return this.drop(p, 'tcp-invalid');
     if (ct.translated(ref >> 1)) {
       if (proto === IPPROTO_ICMP) translatePacket(ct, ref, b, ipOff, l4, l4Len, proto);
-      else translatePortsView(ct, ref, mem, at, p.base + l4, l4Len, proto);
+      else translatePortsView(ct, ref, mem, at, p.base + l4, l4Len, proto, p.csumStart >= 0);
       this.translatedPackets++;
       src = mem.getUint32(at + 12);
       dst = mem.getUint32(at + 16);

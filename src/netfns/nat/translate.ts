@@ -11,6 +11,11 @@
  * the addresses, the TCP/UDP checksum for the addresses (pseudo-header) and ports, the ICMP
  * checksum for the echo identifier. A UDP checksum of zero means "none" and stays zero.
  *
+ * A partial L4 checksum (a TAP's offloaded packet: NEEDS_CSUM, or a 64 KB TSO packet) holds the
+ * folded pseudo-header sum, not complemented; whoever finishes the packet sums the L4 header and
+ * payload onto it. So only the address change (the pseudo-header) is added to that field, as a
+ * plain ones'-complement sum; new ports are summed when the packet is finished.
+ *
  * An ICMP error (destination unreachable, time exceeded, parameter problem, source quench,
  * redirect) quotes the header of a packet that went the other way after translation. Its
  * inner tuple, inverted, finds the entry and the direction the error travels; the quoted
@@ -93,6 +98,13 @@ export function rewriteTuple(buf: Uint8Array, ipOff: number, l4Off: number, l4Le
   }
 }
 
+/** A partial checksum field (the folded pseudo-header sum) after adding `delta` (~old + new words, below 2^20) to it. */
+function addToPartial(partial: number, delta: number): number {
+  let sum = partial + delta;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return (sum & 0xffff) + (sum >>> 16);
+}
+
 /** The checksum field after adding `delta` (a sum of ~old + new words, below 2^20) to its complement. */
 function applyDelta(checksum: number, delta: number): number {
   let sum = (~checksum & 0xffff) + delta;
@@ -114,9 +126,11 @@ export function translatePacket(ct: Conntrack, ref: number, buf: Uint8Array, ipO
 /**
  * `translatePacket` for TCP and UDP, through the pool's DataView at absolute offsets: the
  * established fast path. Addresses and both ports are read and written as words, and every
- * changed 16-bit word goes into one RFC 1624 delta applied to both checksums.
+ * changed 16-bit word goes into one RFC 1624 delta applied to both checksums. With `partial`
+ * (the packet's L4 checksum is a partial one, see above) only the address words go into the L4
+ * field, added to it as they are.
  */
-export function translatePortsView(ct: Conntrack, ref: number, mem: DataView, ipAt: number, l4At: number, l4Len: number, proto: number): void {
+export function translatePortsView(ct: Conntrack, ref: number, mem: DataView, ipAt: number, l4At: number, l4Len: number, proto: number, partial: boolean): void {
   const other = ref ^ 1;
   const src = ct.dst(other);
   const dst = ct.src(other);
@@ -138,13 +152,20 @@ export function translatePortsView(ct: Conntrack, ref: number, mem: DataView, ip
     const oldDport = oldPorts & 0xffff;
     const sport = ports >>> 16;
     const dport = ports & 0xffff;
-    if (oldSport !== sport) delta += (~oldSport & 0xffff) + sport;
-    if (oldDport !== dport) delta += (~oldDport & 0xffff) + dport;
+    // A partial checksum covers the ports only when it is finished, from the bytes then.
+    if (!partial) {
+      if (oldSport !== sport) delta += (~oldSport & 0xffff) + sport;
+      if (oldDport !== dport) delta += (~oldDport & 0xffff) + dport;
+    }
     mem.setUint32(l4At, ports);
   }
   if (delta === 0) return;
   const sumAt = proto === IPPROTO_TCP ? l4At + 16 : l4At + 6;
   if (sumAt + 2 > l4At + l4Len) return;
+  if (partial) {
+    mem.setUint16(sumAt, addToPartial(mem.getUint16(sumAt), delta));
+    return;
+  }
   const sum = mem.getUint16(sumAt);
   if (proto === IPPROTO_UDP && sum === 0) return;
   const updated = applyDelta(sum, delta);
