@@ -39,6 +39,7 @@ const D_RX_TOO_SMALL = dropIndex('rx-buffer-too-small');
 const D_RX_CHAIN = dropIndex('rx-chain-fault');
 const D_TX_CHAIN = dropIndex('tx-chain-fault');
 const D_RX_NOT_RUNNING = dropIndex('rx-not-running');
+const D_TX_DISABLED = dropIndex('tx-ring-disabled');
 
 export class NetPath {
   readonly #sys: Sys;
@@ -50,6 +51,8 @@ export class NetPath {
   readonly #rxChains: Chain[] = [];
   readonly #scratch = Buffer.alloc(8);
   #txq: DeviceQueue | null = null;
+  /** The transmit ring is started but disabled: its frames are taken and discarded. */
+  #txDiscard = false;
   #rxq: DeviceQueue | null = null;
   #txCall = -1;
   #rxCall = -1;
@@ -74,7 +77,9 @@ export class NetPath {
     const tx = session?.rings[TX_RING] ?? null;
     const rx = session?.rings[RX_RING] ?? null;
     this.#txq = tx?.queue ?? null;
-    this.#rxq = rx?.queue ?? null;
+    this.#txDiscard = tx !== null && !tx.enabled;
+    // A disabled receive ring is given nothing (the spec's started-but-disabled state).
+    this.#rxq = rx !== null && rx.enabled ? rx.queue : null;
     this.#txCall = tx?.callFd ?? -1;
     this.#rxCall = rx?.callFd ?? -1;
     const mem = session?.mapping?.memory ?? null;
@@ -143,6 +148,11 @@ export class NetPath {
           return n;
         }
         stats[D_TX_CHAIN]!++;
+        continue;
+      }
+      if (this.#txDiscard) {
+        stats[D_TX_DISABLED]!++;
+        q.pushUsed(chain.head, 0);
         continue;
       }
       const frameLen = chain.readableBytes - hdr;

@@ -266,6 +266,34 @@ describe('VhostUserPort with a hand-written front-end', () => {
     }
   });
 
+  it('takes and discards frames on a transmit ring that is started but disabled, and delivers again once it is enabled', async () => {
+    const { engine, port, station, socket } = setup('disabled');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
+      await until(() => port.state === 'connected', 'the transmit ring to be disabled');
+      for (let i = 0; i < 3; i++) assert.ok(fe.transmit(frame(1, 2, 60, 30 + i)));
+      fe.flush();
+      await until(() => port.workerDrops()['tx-ring-disabled'] === 3, 'three discarded frames', engine);
+      // The chains came back, so the front-end can send again; nothing reached the engine.
+      assert.equal(station.got.length, 0);
+      assert.equal(port.stat(Stat.FramesFromGuest), 0);
+      fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 1));
+      await until(() => port.state === 'running', 'the transmit ring to be enabled');
+      assert.ok(fe.transmit(frame(1, 2, 60, 40)));
+      fe.flush();
+      await until(() => station.got.length === 1, 'the frame sent after the enable', engine);
+      assert.equal(station.got[0]![20], 40);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
   it('counts the frames a front-end leaves on its transmit ring when it closes the connection without stopping the ring', async () => {
     const { engine, port, station, socket } = setup('left');
     await port.ready;

@@ -9,9 +9,11 @@
  * Rings (one queue pair: 0 receive, 1 transmit; no MQ): a ring is started by SET_VRING_KICK (the
  * current spec's reading, also what DPDK and QEMU do) and stopped by GET_VRING_BASE, which reports
  * where the backend stopped. It is enabled by SET_VRING_ENABLE when VHOST_USER_F_PROTOCOL_FEATURES was
- * negotiated, otherwise from the start. A ring that is started and enabled is live: its queue
- * (virtio's DeviceQueue, resumed at the ring's base and translating descriptor addresses through the
- * memory's region table) is built over the mapped memory, and the data path serves it.
+ * negotiated, otherwise from the start. A started ring has its queue (virtio's DeviceQueue, resumed
+ * at the ring's base and translating descriptor addresses through the memory's region table) built
+ * over the mapped memory. Started and enabled, it is live and the data path serves it. Started but
+ * disabled, the spec's third state, the data path supplies nothing on a receive ring and takes and
+ * discards what a transmit ring carries (a counted drop).
  *
  * Every check that fails closes the connection with a reason naming the message and the field:
  * payload sizes, queue indices, ring sizes, ring addresses not covered by one region, a memory table
@@ -80,9 +82,9 @@ export class Session {
   /** Called when a ring becomes live or stops (the worker re-reads the rings). */
   onRingsChanged: (() => void) | null = null;
   /**
-   * Called when GET_VRING_BASE or SET_VRING_ENABLE 0 is about to stop a running ring, before the
-   * base is read: the worker takes what the front-end already made available on it, so every
-   * frame the front-end counted as sent is accounted for (delivered, or dropped with a reason).
+   * Called when GET_VRING_BASE is about to stop a started ring, or SET_VRING_ENABLE 0 to disable a
+   * live one: the worker takes what the front-end already made available on it, so every frame
+   * the front-end counted as sent is accounted for (delivered, or dropped with a reason).
    */
   onRingStopping: ((index: number) => void) | null = null;
 
@@ -94,9 +96,14 @@ export class Session {
     for (let i = 0; i < RING_COUNT; i++) this.rings.push(new Vring(i));
   }
 
-  /** True when both rings are live. */
+  /** True when both rings are live (started and enabled). */
   get running(): boolean {
-    return this.rings.every((r) => r.queue !== null);
+    return this.rings.every((r) => r.queue !== null && r.enabled);
+  }
+
+  /** True when a ring is started but disabled: the worker must still take (and discard) what its transmit ring carries. */
+  get anyStartedDisabled(): boolean {
+    return this.rings.some((r) => r.queue !== null && !r.enabled);
   }
 
   /** Applies one message; fds are owned by the session from here on (kept or closed). */
@@ -252,13 +259,11 @@ export class Session {
         const ring = this.#ring(name, d.value.index);
         if (typeof ring === 'string') return { close: ring };
         if (d.value.num > 1) return { close: `${name}: queue ${ring.index} state ${d.value.num}, expected 0 or 1` };
-        ring.enabled = d.value.num === 1;
-        if (!ring.enabled) {
-          // DPDK's virtio-user disables its rings before GET_VRING_BASE when it stops: what it
-          // made available before the disable is taken first, as GET_VRING_BASE would have.
-          if (ring.queue !== null) this.onRingStopping?.(ring.index);
-          this.#stop(ring);
-        }
+        const enable = d.value.num === 1;
+        // DPDK's virtio-user disables its rings before GET_VRING_BASE when it stops: what it made
+        // available while the ring was enabled is delivered first; later frames are discarded.
+        if (!enable && ring.enabled && ring.queue !== null) this.onRingStopping?.(ring.index);
+        ring.enabled = enable;
         return this.#changed();
       }
       default:
@@ -314,7 +319,7 @@ export class Session {
   /** Builds the queues of rings that became live; returns a close reason when one cannot be served. */
   #changed(): HandleResult {
     for (const ring of this.rings) {
-      if (ring.queue !== null || !ring.started || !ring.enabled) continue;
+      if (ring.queue !== null || !ring.started) continue;
       if (!this.featuresSet || this.mapping === null || ring.addr === null || ring.num === 0) continue;
       const at = this.#translateRing(ring);
       if (typeof at === 'string') return { close: `${requestName(Req.SET_VRING_KICK)}: ${at}` };

@@ -14,6 +14,7 @@ export const WORKER_DROPS = {
   'rx-chain-fault': 'a receive chain the queue refused (wrong direction, too long)',
   'tx-chain-fault': 'a transmit chain the queue refused (wrong direction, too long)',
   'rx-not-running': 'a frame for the front-end while its receive ring is not live (dropped after a wait)',
+  'tx-ring-disabled': 'a frame on a transmit ring that is started but disabled: taken and discarded, as the spec asks',
 } as const;
 export type WorkerDrop = keyof typeof WORKER_DROPS;
 export const WORKER_DROP_NAMES = Object.keys(WORKER_DROPS) as WorkerDrop[];

@@ -148,8 +148,17 @@ class RingWorker {
   }
 
   #waitForMessages(): void {
-    this.#poll(this.#connFd, this.#data.wakeFd, -1, -1, 100);
+    // A transmit ring that is started but disabled is still emptied (its frames discarded), on
+    // its kicks and every 100 ms.
+    const session = this.#session;
+    const txKick = session !== null && session.anyStartedDisabled ? session.rings[TX_RING]!.kickFd : -1;
+    this.#poll(this.#connFd, this.#data.wakeFd, txKick, -1, 100);
     if (this.#revents(1) !== 0) this.#sys.drain(this.#data.wakeFd, this.#scratch);
+    if (txKick >= 0) {
+      if (this.#revents(2) !== 0) this.#sys.drain(txKick, this.#scratch);
+      this.#drainTx();
+      if (this.#path.fault !== null) return this.#disconnect(this.#path.fault);
+    }
     // Frames for a front-end that does not run: a NIC with its link down drops them.
     this.#path.dropUndeliverable();
     if (this.#revents(0) !== 0) this.#readMessages();
