@@ -34,8 +34,9 @@ export interface RealLabOptions {
   readonly appPrefix?: string;
   /**
    * TAP offloads (checksum, TSO): one 64 KB packet per TCP burst. Safe with any node behind a
-   * port: bridges, veths, routers and NAT gateways pass them on, and a TAP port whose packets
-   * can meet an app that takes no offloaded packets (a tunnel) segments them on receive. Default false.
+   * port: bridges, veths, routers, NAT gateways and OpenFlow switches pass them on, and a TAP
+   * port whose packets can meet an app that takes no offloaded packets (a tunnel) segments them
+   * on receive. Default false.
    */
   readonly offloads?: boolean;
   /** Doorbell of the engine loop, rung by the TAP workers. */

@@ -2,14 +2,14 @@
  * TAP offloads with L3 apps in the path: the kernel hands the TAPs 64 KB TCP segments with
  * partial checksums, and they cross the bridge, the veth and the router whole (the router checks
  * the egress MTU against the wire segments they stand for), or the NAT gateway (which adds its
- * address changes to the partial checksum), leaving through the far TAP as the kernel handed
+ * address changes to the partial checksum), or an OpenFlow switch, leaving through the far TAP as the kernel handed
  * them over. TCP, ping and the labs' checks work, and nothing was cut into segments on the way.
  * Namespaces are named vn<random>-<host>, the lab gets a unique name.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadLabFile } from '../../src/control/lab/load.js';
+import { loadLabFile, parseLab } from '../../src/control/lab/load.js';
 import { RealLabProcess } from '../../src/cli/real-lab.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { haveCommand, iperf3, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
@@ -79,6 +79,41 @@ test('with offloads on, iperf3 TCP crosses a NAT gateway both ways as 64 KB pack
     // The port-forward checks need the gateway's redirect to know where the datagram lands.
     const results = await proc.lab.runChecks({ serviceTarget: (ip, port) => proc.serviceTarget(ip, port) });
     assert.deepEqual(results.filter((r) => !r.passed), [], JSON.stringify(results, null, 1));
+  } finally {
+    await proc.stop();
+    for (const ns of namespaces) tryIp('netns', 'del', ns);
+  }
+});
+
+test('with offloads on, iperf3 TCP crosses an OpenFlow switch as 64 KB packets, never segmented', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const lab = `
+name: ${uniqueName('vn')}
+topology:
+  nodes:
+    sw1: { kind: openflow-switch, flows: ["priority=10,ip,actions=NORMAL", "priority=5,arp,actions=FLOOD"] }
+    h1: { kind: host, interfaces: { eth0: { ip: 10.0.7.1/24 } } }
+    h2: { kind: host, interfaces: { eth0: { ip: 10.0.7.2/24 } } }
+  links:
+    - endpoints: ["h1:eth0", "sw1:p1"]
+    - endpoints: ["h2:eth0", "sw1:p2"]
+checks:
+  - pingall
+`;
+  const prefix = `${uniqueName('vn', 4)}-`;
+  const proc = new RealLabProcess(parseLab(lab), { nsPrefix: prefix, offloads: true });
+  const namespaces = proc.lab.hosts.map((h) => h.ns);
+  try {
+    await proc.start();
+    const r = await iperf3(`${prefix}h1`, `${prefix}h2`, '10.0.7.2', 2);
+    const gbits = (r.sum_received?.bits_per_second ?? 0) / 1e9;
+    assert.ok((r.sum_received?.bytes ?? 0) > 10_000_000, `${gbits} Gbit/s, ${r.sum_received?.bytes} bytes`);
+    console.log(`h1 -> h2 through the OpenFlow switch with offloads: ${gbits.toFixed(2)} Gbit/s`);
+    const taps = new Map(proc.taps().map((t) => [t.name, t.stats()]));
+    const h1 = taps.get('h1/eth0')!;
+    assert.ok(!h1.rxFinishing && h1.rxGsoPackets > 0, `the switch takes offloaded packets (GSO packets read: ${h1.rxGsoPackets})`);
+    for (const [name, s] of taps) assert.equal(s.rxSegmented + s.txSegments, 0, `${name} cut nothing into segments`);
+    const results = await proc.lab.runChecks();
+    assert.deepEqual(results.filter((c) => !c.passed), [], JSON.stringify(results, null, 1));
   } finally {
     await proc.stop();
     for (const ns of namespaces) tryIp('netns', 'del', ns);

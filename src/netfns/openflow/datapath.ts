@@ -238,12 +238,22 @@ function rewriteL3(ops: ProgramOps, i: number, p: Packet, sink: DatapathSink): n
   return i + 2;
 }
 
+/**
+ * Patches the TCP/UDP checksum after an address (`wide`, a pseudo-header word pair) or a port
+ * changed. A partial checksum (a TAP's offloaded packet, `csumStart` >= 0) holds the folded
+ * pseudo-header sum, not complemented, and is summed over the L4 bytes when the packet is
+ * finished: an address change is added to it as it is, and a port change is left to that sum.
+ */
 function updateL4Checksum(p: Packet, l4: number, end: number, proto: number, old: number, now: number, wide: boolean): void {
   const v = p.view;
   let at = -1;
   if (proto === 6 && l4 + 18 <= end) at = l4 + 16;
   else if (proto === 17 && l4 + 8 <= end) at = l4 + 6;
   if (at < 0) return;
+  if (p.csumStart >= 0) {
+    if (wide) v.setUint16(at, ~checksumUpdate32(~v.getUint16(at) & 0xffff, old, now) & 0xffff);
+    return;
+  }
   const cur = v.getUint16(at);
   if (proto === 17 && cur === 0) return; // UDP without checksum stays without
   let next = wide ? checksumUpdate32(cur, old, now) : checksumUpdate16(cur, old, now);

@@ -5,6 +5,10 @@ import { assertConserved } from '../../testing/conservation.js';
 import { rng } from '../../testing/classifier-suite.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { switchRig } from './testkit.js';
+import { Engine, Graph } from '../../engine/engine.js';
+import { Peer } from '../../hosts/testkit.js';
+import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import { OpenFlowSwitch } from './switch.js';
 import { parseFlow } from './ofctl/parse.js';
 import { formatFlowStats } from './ofctl/format.js';
 import { traceFlow } from './trace.js';
@@ -285,4 +289,40 @@ test('a flow mod revalidates cached megaflows: unrelated ones stay, ones it chan
   assert.deepEqual(r.send(back, 2).map(([port]) => port), [3]);
   assert.equal(r.sw.fastPathStats().revalidationRemovals, 2);
   assertConserved(r.engine);
+});
+
+test('offloaded packets cross the switch whole: a partial checksum stays right through set-field on addresses and ports and a VLAN push', () => {
+  const e = new Engine();
+  e.configure(
+    new Graph()
+      .app('sw', OpenFlowSwitch, { ports: ['p1', 'p2'], flows: ['in_port=1,tcp,actions=set_field:10.9.9.9->ip_dst,mod_tp_dst:8080,push_vlan:0x8100,set_field:4101->vlan_vid,output:2'] })
+      .app('a', Peer)
+      .app('b', Peer)
+      .connect('a.port', 'sw.p1')
+      .connect('b.port', 'sw.p2'),
+  );
+  const [a, b] = [e.app<Peer>('a'), e.app<Peer>('b')];
+  const data = Array.from({ length: 1800 }, (_, i) => ((i * 13) & 0xff).toString(16).padStart(2, '0')).join('');
+  const f = encodeSpec(`eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2),tcp(src=40000,dst=5201,seq=7,flags=A),payload(hex=${data})`);
+  // As a TAP with offloads hands it over: the TCP checksum field holds the pseudo-header sum.
+  const v = new DataView(f.buffer, f.byteOffset);
+  v.setUint16(50, ipv4PseudoHeaderSum(v.getUint32(26), v.getUint32(30), 6, f.length - 34));
+  const tso = { csumStart: 34, csumOffset: 16, gsoType: 1, gsoSize: 600 };
+  a.send(f, false, tso);
+  e.runBreaths(4);
+  assert.equal(b.received.length, 1);
+  const out = b.received[0]!;
+  assert.equal(out.length, f.length + 4, 'one packet, tagged, not segments');
+  // The tag pushed 4 bytes in front of the IPv4 header: csumStart moved with it.
+  assert.deepEqual(b.receivedOffloads[0], { ...tso, csumStart: 38 });
+  const ip = 18;
+  const l4 = ip + 20;
+  const ov = new DataView(out.buffer, out.byteOffset);
+  assert.equal(ov.getUint32(ip + 16), 0x0a090909);
+  assert.equal(ov.getUint16(l4 + 2), 8080);
+  assert.equal(internetChecksum(out, ip, 20), 0, 'IPv4 header checksum');
+  // Finish the partial checksum as the kernel would, then it verifies from scratch.
+  ov.setUint16(l4 + 16, internetChecksum(out, l4, out.length - l4));
+  assert.equal(internetChecksum(out, l4, out.length - l4, ipv4PseudoHeaderSum(ov.getUint32(ip + 12), ov.getUint32(ip + 16), 6, out.length - l4)), 0, 'TCP checksum');
+  assertConserved(e);
 });

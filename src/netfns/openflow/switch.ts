@@ -91,6 +91,13 @@ export interface FastPathStats {
 const TWO_POW_32 = 4294967296;
 
 export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchConf> implements OpenFlowSwitchApi, DatapathSink {
+  /**
+   * A TAP's offloaded packets (a 64 KB TSO packet, a partial checksum) go through the tables and
+   * out whole: VLAN pushes and pops leave the L3/L4 bytes where `csumStart` points, and set-field
+   * on addresses patches a partial checksum's pseudo-header sum (datapath.ts). A packet-in
+   * carries such a packet as it is, as a capture on a TSO device shows it.
+   */
+  override readonly offloadHandling = 'passes-on';
   readonly pipeline: Pipeline;
   readonly datapathId: bigint;
   readonly nTables = 255;

@@ -3,8 +3,8 @@
  * cannot take them.
  *
  * A TAP with offloads hands vnet one TCP segment of up to 64 KB with a partial checksum. The
- * learning bridge, a veth, a router and the NAT gateway pass such a packet on and a TAP port
- * delivers it, but a VTEP refuses it as bigger than the overlay MTU. So a receiving
+ * learning bridge, a veth, a router, the NAT gateway and the OpenFlow switch pass such a packet
+ * on and a TAP port delivers it, but a VTEP refuses it as bigger than the overlay MTU. So a receiving
  * port asks `offloadsTakenBehind(link)` which case it is in. That question walks the graph from
  * its output link: an app that 'finishes' such packets ends a branch, one that 'passes-on' is
  * followed through each of its output links, and any 'no' anywhere means no. The walk allocates,
