@@ -1,28 +1,35 @@
 /**
- * Receive coalescing (GRO) for frames vnet writes into a TAP: consecutive TCPv4 segments of one
- * flow become one GSO frame, so the kernel's TCP stack behind the TAP handles one 64 KB packet
- * where it would have handled forty wire segments (Linux does the same for a NIC's frames in
- * net/core/gro.c, net/ipv4/af_inet.c inet_gro_receive and net/ipv4/tcp_offload.c).
+ * Receive coalescing (GRO) for frames vnet writes into a TAP: consecutive TCP segments of one
+ * flow, over IPv4 or IPv6, become one GSO frame, so the kernel's TCP stack behind the TAP handles
+ * one 64 KB packet where it would have handled forty wire segments (Linux does the same for a
+ * NIC's frames in net/core/gro.c, net/ipv4/af_inet.c inet_gro_receive, net/ipv6/ip6_offload.c
+ * ipv6_gro_receive and net/ipv4/tcp_offload.c).
  *
  * How: a run starts with a segment that could be merged (`begin`); the caller keeps it. Each
  * following segment either extends the run (`append`: its payload is copied behind the run's)
  * or does not (the caller then `finish`es the run and sends what it returns). The first append
  * copies the first segment into a packet of the coalescer's pool (buffers of 64 KB), so a run
  * of one segment costs no copy at all. `finish` writes the merged frame's headers: the first
- * segment's, with the IPv4 total length and header checksum rewritten, PSH from the last
- * segment, and the offload state of a TSO packet (virtio-net gso_type TCPV4, gso_size the first
- * payload, NEEDS_CSUM at the TCP checksum, which holds the pseudo-header sum).
+ * segment's, with the IPv4 total length and header checksum (IPv6: the payload length)
+ * rewritten, PSH from the last segment, and the offload state of a TSO packet (virtio-net
+ * gso_type TCPV4 or TCPV6, gso_size the first payload, NEEDS_CSUM at the TCP checksum, which
+ * holds the pseudo-header sum).
  *
  * Merge rules, all conservative; a refusal only ends the run, never drops:
  * - Ethernet (no VLAN tag) + IPv4 with IHL 5, not a fragment, same MACs, addresses, TOS, TTL and
  *   DF; IP ids incrementing by one, or all equal when DF is set (Linux's rule for atomic datagrams).
+ * - Or Ethernet (no VLAN tag) + IPv6 whose next header is TCP itself (a segment behind any
+ *   extension header goes out alone), same MACs, addresses, traffic class, flow label and hop
+ *   limit; IPv6 has no id. A run holds one family: a segment of the other one ends it.
  * - TCP with the same ports, ACK number, window and options bytes (a timestamp value that moved
  *   ends the run, as in Linux); flags exactly ACK, PSH allowed on the last segment; contiguous
  *   sequence numbers; a payload never larger than the first one, and a smaller one ends the run.
  * - No offload state already (a partial checksum or a GSO packet), a frame no longer than
- *   `maxSegmentFrame`, at most `maxSegments` segments and 65535 bytes of IP packet per run.
+ *   `maxSegmentFrame`, at most `maxSegments` segments per run and 65535 bytes of IPv4 packet
+ *   (IPv6: of payload after the fixed header); never more than the pool's buffers hold.
  * - Checksums: a merged frame goes to the kernel as CHECKSUM_PARTIAL, which the receiving stack
- *   takes as already verified. So every segment's IPv4 header and TCP checksums are verified
+ *   takes as already verified. So every segment's IPv4 header checksum and its TCP checksum
+ *   (over the IPv4 or the IPv6 pseudo-header, RFC 8200 section 8.1) are verified
  *   before it joins a run, as Linux's GRO does, and a segment that fails goes to the kernel on
  *   its own, where TCP drops and counts it (TcpInCsumErrors). vnet has no "checksum known good"
  *   mark on packets to trust instead; `verifyChecksums: false` skips the check for callers that
@@ -31,17 +38,25 @@
  * Invariants: between `begin` and `finish` the run's header bytes are the first segment's (in
  * the kept first segment, then in the merged packet); the coalescer holds at most one pool
  * packet; nothing is allocated per packet.
+ *
+ * Cost: IPv4 and IPv6 each have their own parse, flow comparison and checksum check, so the
+ * IPv4 path carries one branch for IPv6. Measured in one process on CPU time, old and new build
+ * interleaved: IPv4 header work 61-76 ns per segment in both; with checksums and copies, IPv4
+ * and IPv6 segments of 1428 bytes cost the same (about 0.7 us each on the loaded 2-vCPU machine).
  */
 import type { Packet, PacketPool } from '../../engine/packet.js';
 import { ipv4PseudoHeaderSum } from '../../wire/checksum.js';
-import { type BytesCopy, PLAIN_COPY, VIRTIO_NET_HDR_GSO_TCPV4 } from './offload.js';
+import { type BytesCopy, PLAIN_COPY, VIRTIO_NET_HDR_GSO_TCPV4, VIRTIO_NET_HDR_GSO_TCPV6 } from './offload.js';
 
 const ETH_LEN = 14;
 const IP_LEN = 20;
+const IP6_LEN = 40;
 /** Offsets from the frame's first byte. */
 const IP = ETH_LEN;
 const TCP = ETH_LEN + IP_LEN;
+const TCP6 = ETH_LEN + IP6_LEN;
 const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
 const IPPROTO_TCP = 6;
 const IP_DF = 0x4000;
 const TCP_PSH = 0x08;
@@ -49,6 +64,8 @@ const TCP_ACK = 0x10;
 /** Offset of the checksum field in the TCP header. */
 const TCP_CHECKSUM = 16;
 const MAX_IP_PACKET = 65535;
+/** The IPv6 payload length field's limit, with the fixed header in front (no jumbograms). */
+const MAX_IP6_PACKET = IP6_LEN + 65535;
 
 /** Default cap on segments per merged frame: a 64 KB frame at a 1500-byte MTU is 45 segments. */
 export const DEFAULT_MAX_SEGMENTS = 64;
@@ -66,12 +83,13 @@ export interface TcpCoalescerOptions {
   readonly verifyChecksums?: boolean;
 }
 
-/** Merges consecutive segments of one TCPv4 flow into GSO frames. One per port; allocates nothing per packet. */
+/** Merges consecutive segments of one TCP flow (over IPv4 or IPv6) into GSO frames. One per port; allocates nothing per packet. */
 export class TcpCoalescer {
   readonly #pool: PacketPool;
   readonly #maxSegments: number;
   readonly #maxSegmentFrame: number;
   readonly #maxIpLen: number;
+  readonly #maxIp6Len: number;
   readonly #bytes: BytesCopy;
   readonly #verify: boolean;
   /** The run's first segment, kept by the caller while the run has one segment. */
@@ -85,10 +103,15 @@ export class TcpCoalescer {
   #segments = 0;
   /** The run takes no more segments (the last one was short or had PSH). */
   #complete = false;
+  /** 1 when the run is IPv6, 0 when IPv4. */
+  #runV6 = 0;
   #gsoSize = 0;
   #tcpHdrLen = 0;
-  /** IP packet length of the run so far. */
+  /** Frame bytes in front of the payload: Ethernet, IP and TCP headers. */
+  #hdrLen = 0;
+  /** IP packet length of the run so far (IPv6: with the fixed header), and its bound for the run's family. */
   #ipLen = 0;
+  #runMaxIpLen = 0;
   #nextSeq = 0;
   #lastId = 0;
   /** -1 until the second segment says; then 1 (ids increment) or 0 (ids equal, DF set). */
@@ -118,6 +141,7 @@ export class TcpCoalescer {
     this.#maxSegments = maxSegments;
     this.#maxSegmentFrame = options.maxSegmentFrame ?? options.pool.dataRoom;
     this.#maxIpLen = Math.min(MAX_IP_PACKET, options.pool.dataRoom - ETH_LEN);
+    this.#maxIp6Len = Math.min(MAX_IP6_PACKET, options.pool.dataRoom - ETH_LEN);
     this.#bytes = options.copy ?? PLAIN_COPY;
     this.#verify = options.verifyChecksums ?? true;
   }
@@ -144,15 +168,23 @@ export class TcpCoalescer {
    */
   begin(p: Packet): boolean {
     if (this.#segments !== 0) throw new Error('tcp coalescer: begin while a run is open (finish it first)');
-    if (!this.#parse(p) || this.#segFlags !== TCP_ACK) return false;
+    let v6 = 0;
+    if (!this.#parse(p)) {
+      if (!this.#parse6(p)) return false;
+      v6 = 1;
+    }
+    if (this.#segFlags !== TCP_ACK) return false;
     this.#head = p;
     this.#runView = p.view;
     this.#runOff = p.off;
     this.#segments = 1;
     this.#complete = false;
+    this.#runV6 = v6;
     this.#gsoSize = this.#segPayload;
     this.#tcpHdrLen = this.#segTcpHdrLen;
+    this.#hdrLen = (v6 !== 0 ? TCP6 : TCP) + this.#segTcpHdrLen;
     this.#ipLen = this.#segIpLen;
+    this.#runMaxIpLen = v6 !== 0 ? this.#maxIp6Len : this.#maxIpLen;
     this.#nextSeq = (this.#segSeq + this.#segPayload) >>> 0;
     this.#lastId = this.#segId;
     this.#idStep = -1;
@@ -168,13 +200,16 @@ export class TcpCoalescer {
    */
   append(p: Packet): boolean {
     if (this.#segments === 0 || this.#complete) return false;
+    // The IPv4 path stays free of IPv6 branches (it is what most runs are); `#parse` takes
+    // IPv4 only, so a segment of the other family ends the run either way.
+    if (this.#runV6 !== 0) return this.#append6(p);
     if (!this.#parse(p)) return false;
     const flags = this.#segFlags;
     if ((flags & ~TCP_PSH) !== TCP_ACK) return false;
     const payload = this.#segPayload;
     if (payload > this.#gsoSize || this.#segSeq !== this.#nextSeq) return false;
     if (this.#segTcpHdrLen !== this.#tcpHdrLen || this.#segments >= this.#maxSegments) return false;
-    if (this.#ipLen + payload > this.#maxIpLen) return false;
+    if (this.#ipLen + payload > this.#runMaxIpLen) return false;
     if (!this.#sameFlow(p)) return false;
     const id = this.#segId;
     let step = this.#idStep;
@@ -193,6 +228,37 @@ export class TcpCoalescer {
         return false;
       }
     }
+    if (!this.#join(p, payload, flags)) return false;
+    this.#lastId = id;
+    this.#idStep = step;
+    return true;
+  }
+
+  /** `append` for an IPv6 run. */
+  #append6(p: Packet): boolean {
+    if (!this.#parse6(p)) return false;
+    const flags = this.#segFlags;
+    if ((flags & ~TCP_PSH) !== TCP_ACK) return false;
+    const payload = this.#segPayload;
+    if (payload > this.#gsoSize || this.#segSeq !== this.#nextSeq) return false;
+    if (this.#segTcpHdrLen !== this.#tcpHdrLen || this.#segments >= this.#maxSegments) return false;
+    if (this.#ipLen + payload > this.#runMaxIpLen) return false;
+    if (!this.#sameFlow6(p)) return false;
+    if (this.#verify) {
+      if (this.#segments === 1 && !this.#checksumGood6(this.#head!)) {
+        this.badChecksums++;
+        return false;
+      }
+      if (!this.#checksumGood6(p)) {
+        this.badChecksums++;
+        return false;
+      }
+    }
+    return this.#join(p, payload, flags);
+  }
+
+  /** Copies the payload of `p`, which continues the run, behind the run's (the first time, the head's frame too); false when the pool is empty. */
+  #join(p: Packet, payload: number, flags: number): boolean {
     let q = this.#merged;
     if (this.#segments === 1) {
       q = this.#pool.alloc();
@@ -212,13 +278,11 @@ export class TcpCoalescer {
       this.#runView = q.view;
       this.#runOff = q.off;
     }
-    this.#bytes.copy(q!.buf, q!.off + q!.len, p.buf, p.off + TCP + this.#tcpHdrLen, payload);
+    this.#bytes.copy(q!.buf, q!.off + q!.len, p.buf, p.off + this.#hdrLen, payload);
     q!.len += payload;
     this.#segments++;
     this.#ipLen += payload;
     this.#nextSeq = (this.#nextSeq + payload) >>> 0;
-    this.#lastId = id;
-    this.#idStep = step;
     if ((flags & TCP_PSH) !== 0) {
       this.#psh = TCP_PSH;
       this.#complete = true;
@@ -247,6 +311,7 @@ export class TcpCoalescer {
     const o = q.off;
     const v = q.view;
     const ipLen = this.#ipLen;
+    if (this.#runV6 !== 0) return this.#finish6(q, n, ipLen);
     v.setUint16(o + IP + 2, ipLen);
     v.setUint16(o + IP + 10, 0);
     v.setUint16(o + IP + 10, ~onesSum(v, o + IP, IP_LEN, 0) & 0xffff);
@@ -264,7 +329,25 @@ export class TcpCoalescer {
     return q;
   }
 
-  /** Reads `p`'s headers into the `#seg` fields; false when `p` is not a segment this coalescer merges. */
+  /** `finish` for an IPv6 run: the payload length instead of the total length, and no header checksum. */
+  #finish6(q: Packet, n: number, ipLen: number): Packet {
+    const o = q.off;
+    const v = q.view;
+    const tcpLen = ipLen - IP6_LEN;
+    v.setUint16(o + IP + 4, tcpLen);
+    q.buf[o + TCP6 + 13] = TCP_ACK | this.#psh;
+    // CHECKSUM_PARTIAL as for IPv4, over the IPv6 pseudo-header (Linux: tcp6_gro_complete).
+    v.setUint16(o + TCP6 + TCP_CHECKSUM, ipv6PseudoHeaderSum(v, o + IP, tcpLen));
+    q.csumStart = o + TCP6;
+    q.csumOffset = TCP_CHECKSUM;
+    q.gsoType = VIRTIO_NET_HDR_GSO_TCPV6;
+    q.gsoSize = this.#gsoSize;
+    this.frames++;
+    this.segmentsMerged += n;
+    return q;
+  }
+
+  /** Reads `p`'s headers into the `#seg` fields; false when `p` is not an IPv4 segment this coalescer merges. */
   #parse(p: Packet): boolean {
     if (p.csumStart >= 0 || p.gsoSize > 0 || p.len > this.#maxSegmentFrame || p.len < TCP + 20) return false;
     const b = p.buf;
@@ -288,6 +371,27 @@ export class TcpCoalescer {
     return true;
   }
 
+  /** `#parse` for IPv6: TCP right behind the fixed header. */
+  #parse6(p: Packet): boolean {
+    if (p.csumStart >= 0 || p.gsoSize > 0 || p.len > this.#maxSegmentFrame || p.len < TCP6 + 20) return false;
+    const b = p.buf;
+    const o = p.off;
+    const v = p.view;
+    if (v.getUint16(o + 12) !== ETHERTYPE_IPV6 || b[o + IP]! >>> 4 !== 6 || b[o + IP + 6] !== IPPROTO_TCP) return false;
+    const tcpLen = v.getUint16(o + IP + 4);
+    const tcpHdrLen = (b[o + TCP6 + 12]! >>> 4) * 4;
+    // A payload length of 0 (a jumbogram's, RFC 2675) fails here as a pure ACK does.
+    if (IP6_LEN + tcpLen > p.len - ETH_LEN || tcpHdrLen < 20 || tcpHdrLen >= tcpLen) return false;
+    this.#segIpLen = IP6_LEN + tcpLen;
+    this.#segTcpHdrLen = tcpHdrLen;
+    this.#segPayload = tcpLen - tcpHdrLen;
+    this.#segFlags = b[o + TCP6 + 13]!;
+    this.#segSeq = v.getUint32(o + TCP6 + 4);
+    this.#segId = 0;
+    this.#segDf = 0;
+    return true;
+  }
+
   /** Same MACs, TOS, DF, TTL, addresses, ports, ACK number, data offset, window and options as the run. */
   #sameFlow(p: Packet): boolean {
     const r = this.#runView!;
@@ -307,6 +411,34 @@ export class TcpCoalescer {
     return true;
   }
 
+  /**
+   * Same MACs, version, traffic class, flow label, hop limit, addresses, ports, ACK number, data
+   * offset, window and options as the IPv6 run (the next header is TCP in both, `#parse6` saw to it).
+   */
+  #sameFlow6(p: Packet): boolean {
+    const r = this.#runView!;
+    const ro = this.#runOff;
+    const v = p.view;
+    const o = p.off;
+    if (v.getUint32(o) !== r.getUint32(ro) || v.getUint32(o + 4) !== r.getUint32(ro + 4) || v.getUint32(o + 8) !== r.getUint32(ro + 8)) return false;
+    // Linux flushes on a traffic class or hop limit change and sees another flow in another label: here both end the run.
+    if (v.getUint32(o + IP) !== r.getUint32(ro + IP) || v.getUint8(o + IP + 7) !== r.getUint8(ro + IP + 7)) return false;
+    for (let i = IP + 8; i < TCP6; i += 4) if (v.getUint32(o + i) !== r.getUint32(ro + i)) return false;
+    if (v.getUint32(o + TCP6) !== r.getUint32(ro + TCP6) || v.getUint32(o + TCP6 + 8) !== r.getUint32(ro + TCP6 + 8)) return false;
+    if (v.getUint8(o + TCP6 + 12) !== r.getUint8(ro + TCP6 + 12) || v.getUint16(o + TCP6 + 14) !== r.getUint16(ro + TCP6 + 14)) return false;
+    const end = TCP6 + this.#tcpHdrLen;
+    for (let i = TCP6 + 20; i < end; i += 4) if (v.getUint32(o + i) !== r.getUint32(ro + i)) return false;
+    return true;
+  }
+
+  /** The TCP checksum of a segment `#parse6` accepted verifies. */
+  #checksumGood6(p: Packet): boolean {
+    const v = p.view;
+    const o = p.off;
+    const tcpLen = v.getUint16(o + IP + 4);
+    return onesSum(v, o + TCP6, tcpLen, ipv6PseudoHeaderSum(v, o + IP, tcpLen)) === 0xffff;
+  }
+
   /** The IPv4 header checksum and the TCP checksum of a segment `#parse` accepted verify. */
   #checksumsGood(p: Packet): boolean {
     const v = p.view;
@@ -316,6 +448,17 @@ export class TcpCoalescer {
     const pseudo = ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, ipLen - IP_LEN);
     return onesSum(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
   }
+}
+
+/**
+ * Folded sum (not complemented) of the IPv6 pseudo-header (RFC 8200 section 8.1) for a TCP
+ * segment of `tcpLen` bytes behind the fixed header at `ip`: both addresses, the length as 32
+ * bits, three zero bytes and the next header.
+ */
+function ipv6PseudoHeaderSum(view: DataView, ip: number, tcpLen: number): number {
+  let sum = onesSum(view, ip + 8, 32, 0) + (tcpLen >>> 16) + (tcpLen & 0xffff) + IPPROTO_TCP;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
 }
 
 /**
