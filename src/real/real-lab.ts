@@ -23,6 +23,8 @@ import { join } from 'node:path';
 import { Graph } from '../engine/engine.js';
 import { NODE_KINDS } from '../control/lab/kinds/index.js';
 import { isHost, type CheckModel, type HostNodeModel, type LabModel } from '../control/lab/model.js';
+import { deriveMac } from '../hosts/config.js';
+import { formatMac } from '../wire/mac.js';
 import { Veth } from '../nics/veth.js';
 import { TapPort, type TapPortConf } from '../nics/tap/tap-port.js';
 import { ipAsync, namespaceExists, nsExec, tryIp, uniqueName } from './netns.js';
@@ -204,7 +206,9 @@ export class RealLab {
         await ipAsync('link', 'set', i.tap, 'netns', ns);
         await ipAsync('-n', ns, 'link', 'set', i.tap, 'name', i.iface);
         const cfg = h.model.interfaces[i.iface]!;
-        if (cfg.mac !== undefined) await ipAsync('-n', ns, 'link', 'set', i.iface, 'address', cfg.mac);
+        // The MAC the emulated host would have, unless the lab gives one: apps that know a
+        // host's MAC (a port filter's anti-spoofing) then see the same frames in both modes.
+        await ipAsync('-n', ns, 'link', 'set', i.iface, 'address', cfg.mac ?? formatMac(deriveMac(h.node, i.iface)));
         if (cfg.mtu !== undefined) await ipAsync('-n', ns, 'link', 'set', i.iface, 'mtu', String(cfg.mtu));
         await ipAsync('-n', ns, 'link', 'set', i.iface, 'up');
       }

@@ -119,6 +119,28 @@ test('impossible TCP flags and strays are dropped; a SYN opens and its answer co
   assertConserved(e);
 });
 
+test('a TSO packet of an allowed connection passes whole with its offload state; one that is not allowed is dropped', () => {
+  const { e, pf, vm, net } = rawLab(BASE);
+  const data = 'ab'.repeat(1500);
+  const tcp = (sport: number, flags: string, payload = ''): Uint8Array =>
+    encodeSpec(`eth(src=${VM_MAC},dst=02:00:00:00:00:09),ipv4(src=10.0.0.2,dst=10.0.0.9),tcp(src=${sport},dst=443,seq=1,flags=${flags})${payload === '' ? '' : `,payload(hex=${payload})`}`);
+  const tso = { csumStart: 34, csumOffset: 16, gsoType: 1, gsoSize: 500 };
+  vm.send(tcp(40000, 'S'));
+  e.runFor(NS_PER_S / 100);
+  net.send(encodeSpec('eth(src=02:00:00:00:00:09,dst=02:00:00:00:00:02),ipv4(src=10.0.0.9,dst=10.0.0.2),tcp(src=443,dst=40000,seq=9,ack=2,flags=SA)'));
+  e.runFor(NS_PER_S / 100);
+  vm.send(tcp(40000, 'A', data), false, tso);
+  // From the network side, data of no tracked connection is new ingress, denied by default.
+  net.send(encodeSpec(`eth(src=02:00:00:00:00:09,dst=02:00:00:00:00:02),ipv4(src=10.0.0.9,dst=10.0.0.2),tcp(src=443,dst=40009,seq=9,flags=A),payload(hex=${data})`), false, tso);
+  e.runFor(NS_PER_S / 100);
+  assert.equal(net.received.length, 2, 'the SYN, then the TSO packet');
+  assert.equal(net.received[1]!.length, 14 + 20 + 20 + 1500);
+  assert.deepEqual(net.receivedOffloads[1], tso);
+  assert.equal(vm.received.length, 1, 'only the SYN/ACK');
+  assert.equal(pf.dropCounts['ct-invalid'] + pf.dropCounts['sg-ingress-denied'], 1);
+  assertConserved(e);
+});
+
 test('configuration errors name the rule and field', () => {
   const e = new Engine();
   assert.throws(() => e.configure(new Graph().app('pf', PortFilter, { ...BASE, ingress: [{ protocol: 'icmp', ports: 80 }] })), /port filter pf: ingress\[0\]\.ports needs protocol tcp or udp/);

@@ -111,6 +111,12 @@ function parseRule(where: string, r: SecurityRuleConf): Rule {
 }
 
 export class PortFilter extends App<typeof PORT_FILTER_DROPS, PortFilterConf> {
+  /**
+   * A TAP's offloaded packets (a 64 KB TSO packet, a partial checksum) are judged on their
+   * headers and pass unchanged: the filter reads addresses, ports and TCP flags and rewrites only
+   * ICMP errors, which are never offloaded.
+   */
+  override readonly offloadHandling = 'passes-on';
   readonly conntrack: Conntrack;
   readonly #mac: number;
   readonly #ips: number[];
