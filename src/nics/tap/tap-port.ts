@@ -20,7 +20,7 @@
  * it sleeps. Order holds because the direct path is taken only with an empty ring. Copies into
  * the ring use libc memcpy (../sys/copy.ts): V8 copies shared memory element by element.
  *
- * Coalescing (GRO, on with offloads unless `gro: false`): consecutive TCPv4 segments of one flow
+ * Coalescing (GRO, on with offloads unless `gro: false`): consecutive TCP segments (IPv4 or IPv6) of one flow
  * taken from the input link in one push are merged into one GSO frame before they are written
  * (gro.ts), so the kernel's TCP stack behind the TAP takes 64 KB at a time instead of one wire
  * segment. A run never outlives the push that started it, so nothing is held across breaths and
@@ -86,7 +86,7 @@ export interface TapPortConf {
   /** Doorbell word 0 of this SharedArrayBuffer is bumped when frames arrive after `armWakeup()`. */
   readonly doorbell?: SharedArrayBuffer;
   /**
-   * Merge consecutive TCPv4 segments of one flow into one GSO frame before writing them (gro.ts);
+   * Merge consecutive TCP segments (IPv4 or IPv6) of one flow into one GSO frame before writing them (gro.ts);
    * needs `offloads` (default: on with offloads, off without).
    */
   readonly gro?: boolean;
