@@ -79,6 +79,39 @@ describe('VhostUserPort with a hand-written front-end', () => {
     return { engine, port: engine.app<VhostUserPort>('vu'), station: engine.app<Station>('st'), socket };
   }
 
+  interface Running {
+    engine: Engine;
+    port: VhostUserPort;
+    station: Station;
+    fe: TestFrontend;
+  }
+
+  /** A port with a front-end that negotiated and started both rings; closes both after `body`. */
+  async function withRunningFrontend(name: string, body: (r: Running) => Promise<void>): Promise<void> {
+    const { engine, port, station, socket } = setup(name);
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      await body({ engine, port, station, fe });
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  }
+
+  /**
+   * Waits until the worker sleeps (it polls while busy), so that frames published without a kick
+   * wait on the ring. Its first sleep may end at once on a kick whose frame it took by polling:
+   * the second is a real one.
+   */
+  async function untilWorkerSleeps(port: VhostUserPort): Promise<void> {
+    const sleeps = port.stat(Stat.Sleeps);
+    await until(() => port.stat(Stat.Sleeps) >= sleeps + 2, 'the worker to sleep');
+  }
+
   it('negotiates features and carries frames both ways, header stripped and added', async () => {
     const { engine, port, station, socket } = setup('both');
     await port.ready;
@@ -242,16 +275,9 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
 
   it('takes the frames queued on the transmit ring before SET_VRING_ENABLE 0 disables it, as DPDK stops its rings', async () => {
-    const { engine, port, station, socket } = setup('disable');
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('disable', async ({ engine, port, station, fe }) => {
       // With the worker asleep, nothing takes frames published without a kick but the disable.
-      const sleeps = port.stat(Stat.Sleeps);
-      await until(() => port.stat(Stat.Sleeps) >= sleeps + 2, 'the worker to sleep');
+      await untilWorkerSleeps(port);
       for (let i = 0; i < 4; i++) fe.transmit(frame(1, 2, 60, 20 + i));
       fe.txq!.publish();
       fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
@@ -260,20 +286,11 @@ describe('VhostUserPort with a hand-written front-end', () => {
       assert.equal(stopped.readUInt32LE(4), 4, 'the base counts the four frames');
       await until(() => station.got.length === 4, 'the four frames', engine);
       assert.deepEqual(station.got.map((f) => f[20]), [20, 21, 22, 23]);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    });
   });
 
   it('takes and discards frames on a transmit ring that is started but disabled, and delivers again once it is enabled', async () => {
-    const { engine, port, station, socket } = setup('disabled');
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('disabled', async ({ engine, port, station, fe }) => {
       fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
       await until(() => port.state === 'connected', 'the transmit ring to be disabled');
       for (let i = 0; i < 3; i++) assert.ok(fe.transmit(frame(1, 2, 60, 30 + i)));
@@ -288,10 +305,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
       fe.flush();
       await until(() => station.got.length === 1, 'the frame sent after the enable', engine);
       assert.equal(station.got[0]![20], 40);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    });
   });
 
   it('counts the frames a front-end leaves on its transmit ring when it closes the connection without stopping the ring', async () => {
@@ -313,12 +327,8 @@ describe('VhostUserPort with a hand-written front-end', () => {
           fe.transmit(frame(1, 2, 60, 1));
           fe.flush();
           await until(() => station.got.length === got + 1, 'the first frame', engine);
-          // Once the worker sleeps (it polls while busy), frames published without a kick wait on
-          // the ring; closing the socket right after is a front-end killed mid-burst. Its first
-          // sleep ends at once on the kick of the first frame, which it took by polling: wait for
-          // the second.
-          const sleeps = port.stat(Stat.Sleeps);
-          await until(() => port.stat(Stat.Sleeps) >= sleeps + 2, 'the worker to sleep');
+          // Closing the socket right after publishing is a front-end killed mid-burst.
+          await untilWorkerSleeps(port);
           for (let i = 0; i < 6; i++) assert.ok(fe.transmit(frame(1, 2, 60, 10 + i)));
           fe.txq!.publish();
         } finally {
