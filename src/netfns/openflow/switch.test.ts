@@ -6,9 +6,11 @@ import { rng } from '../../testing/classifier-suite.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { switchRig } from './testkit.js';
 import { Engine, Graph } from '../../engine/engine.js';
+import { PacketPool } from '../../engine/packet.js';
 import { Peer } from '../../hosts/testkit.js';
 import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
-import { OpenFlowSwitch } from './switch.js';
+import { MAX_PACKET_IN_DATA, OpenFlowSwitch } from './switch.js';
+import { encodeMessage } from './wire/encode.js';
 import { parseFlow } from './ofctl/parse.js';
 import { formatFlowStats } from './ofctl/format.js';
 import { traceFlow } from './trace.js';
@@ -324,5 +326,26 @@ test('offloaded packets cross the switch whole: a partial checksum stays right t
   // Finish the partial checksum as the kernel would, then it verifies from scratch.
   ov.setUint16(l4 + 16, internetChecksum(out, l4, out.length - l4));
   assert.equal(internetChecksum(out, l4, out.length - l4, ipv4PseudoHeaderSum(ov.getUint32(ip + 12), ov.getUint32(ip + 16), 6, out.length - l4)), 0, 'TCP checksum');
+  assertConserved(e);
+});
+
+test('a packet-in of a frame larger than one OpenFlow message carries what fits, and encodes', () => {
+  const pool = new PacketPool({ count: 64, dataRoom: 65536 + 64 });
+  const e = new Engine({ pool });
+  e.configure(new Graph().app('sw', OpenFlowSwitch, { ports: ['p1'], flows: ['actions=CONTROLLER'] }).app('a', Peer).connect('a.port', 'sw.p1'));
+  const sw = e.app<OpenFlowSwitch>('sw');
+  const events: PacketInEvent[] = [];
+  sw.onPacketIn((ev) => events.push(ev));
+  const big = new Uint8Array(65550);
+  big.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45]);
+  e.app<Peer>('a').send(big, false, { csumStart: 34, csumOffset: 16, gsoType: 1, gsoSize: 1448 });
+  e.runBreaths(2);
+  assert.equal(events.length, 1);
+  const ev = events[0]!;
+  assert.equal(ev.data.length, MAX_PACKET_IN_DATA);
+  assert.equal(ev.totalLen, 0xffff);
+  assert.equal(sw.packetInsTruncated, 1);
+  const wire = encodeMessage({ type: 'packet_in', xid: 1, bufferId: 0xffffffff, totalLen: ev.totalLen, reason: ev.reason, table: ev.table, cookie: ev.cookie, match: ev.match, data: ev.data });
+  assert.ok(wire.length <= 0xffff);
   assertConserved(e);
 });

@@ -90,6 +90,9 @@ export interface FastPathStats {
 
 const TWO_POW_32 = 4294967296;
 
+/** Frame bytes one packet-in carries at most: 65535 less room for its header, fixed fields and match. */
+export const MAX_PACKET_IN_DATA = 0xffff - 512;
+
 export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchConf> implements OpenFlowSwitchApi, DatapathSink {
   /**
    * A TAP's offloaded packets (a 64 KB TSO packet, a partial checksum) go through the tables and
@@ -132,6 +135,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   /** Packet-ins raised with no subscriber listening (counted, then discarded). */
   packetInsUnheard = 0;
   packetIns = 0;
+  /** Packet-ins whose frame was cut to fit one OpenFlow message (`MAX_PACKET_IN_DATA`). */
+  packetInsTruncated = 0;
   /** The engine clock read once per push (a real clock read per packet costs as much as a cache hit). */
   #now = 0;
   /** Current packet's ingress port, for NORMAL (set before running a program). */
@@ -464,11 +469,17 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       this.packetInsUnheard++;
       return;
     }
-    const n = maxLen === OFPCML_NO_BUFFER ? p.len : Math.min(maxLen, p.len);
+    // An OpenFlow message is at most 65535 bytes: a larger frame (a TAP's 64 KB TSO packet) goes
+    // up cut to what fits beside the header and match, its total_len capped at 16 bits too.
+    let n = maxLen === OFPCML_NO_BUFFER ? p.len : Math.min(maxLen, p.len);
+    if (n > MAX_PACKET_IN_DATA) {
+      n = MAX_PACKET_IN_DATA;
+      this.packetInsTruncated++;
+    }
     const match = emptyMatch();
     setMatchField(match, F.in_port, BigInt(p.inPort));
     if (p.tunnelId !== 0) setMatchField(match, F.tun_id, BigInt(p.tunnelId));
-    const ev: PacketInEvent = { reason: reason as PacketInEvent['reason'], table, cookie, match, data: p.buf.slice(p.off, p.off + n), totalLen: p.len };
+    const ev: PacketInEvent = { reason: reason as PacketInEvent['reason'], table, cookie, match, data: p.buf.slice(p.off, p.off + n), totalLen: Math.min(p.len, 0xffff) };
     for (const h of this.#packetIn) h(ev);
   }
 
