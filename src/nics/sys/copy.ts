@@ -8,9 +8,14 @@
  * costs more than it saves, stay in a plain loop.
  *
  * Invariants: an ArrayBuffer's or SharedArrayBuffer's backing store never moves while the buffer
- * lives, so each backing's address is looked up once (WeakMap, no allocation per copy); callers
- * check bounds, as with memcpy (`copy` asserts them anyway, since a wrong length here would
- * corrupt memory rather than throw).
+ * lives, so each view's address is looked up once, the first time it is copied (`view.buffer`
+ * then moves a small on-heap typed array's bytes off the heap for good, so the address stays
+ * valid), and kept in a WeakMap keyed by the view. The view, not its buffer, is the key: reading
+ * `view.buffer` is a runtime call of about 50 ns, twice per copy, and packet views live as long
+ * as their pools. The last view seen on each side is checked first: a segmenter copies from one
+ * packet into many, a coalescer from many into one. No allocation per copy. Callers check
+ * bounds, as with memcpy (`copy` asserts them anyway, since a wrong length here would corrupt
+ * memory rather than throw).
  */
 import koffi from 'koffi';
 import type { Libc } from './libc.js';
@@ -21,7 +26,12 @@ const NATIVE_MIN = 256;
 
 export class ByteCopier {
   readonly #libc: Libc;
-  readonly #addresses = new WeakMap<ArrayBufferLike, number>();
+  /** Native address of each view's first byte. */
+  readonly #addresses = new WeakMap<Uint8Array, number>();
+  #lastDst: Uint8Array | null = null;
+  #lastDstAddress = 0;
+  #lastSrc: Uint8Array | null = null;
+  #lastSrcAddress = 0;
 
   constructor(libc: Libc) {
     this.#libc = libc;
@@ -37,7 +47,21 @@ export class ByteCopier {
       copyBytes(dst, dstOff, src, srcOff, len);
       return;
     }
-    this.#libc.memcpy(this.#address(dst) + dstOff, this.#address(src) + srcOff, len);
+    let d: number;
+    if (dst === this.#lastDst) d = this.#lastDstAddress;
+    else {
+      d = this.#address(dst);
+      this.#lastDst = dst;
+      this.#lastDstAddress = d;
+    }
+    let s: number;
+    if (src === this.#lastSrc) s = this.#lastSrcAddress;
+    else {
+      s = this.#address(src);
+      this.#lastSrc = src;
+      this.#lastSrcAddress = s;
+    }
+    this.#libc.memcpy(d + dstOff, s + srcOff, len);
   }
 
   /** Native address of `view[0]`, as a number (user-space addresses fit in 53 bits). */
@@ -46,12 +70,13 @@ export class ByteCopier {
   }
 
   #address(view: Uint8Array): number {
-    const buffer = view.buffer;
-    let base = this.#addresses.get(buffer);
-    if (base === undefined) {
-      base = Number(koffi.address(view) as bigint) - view.byteOffset;
-      this.#addresses.set(buffer, base);
+    let at = this.#addresses.get(view);
+    if (at === undefined) {
+      // Materializes the backing store off the heap (a no-op for one that already is).
+      void view.buffer;
+      at = Number(koffi.address(view) as bigint);
+      this.#addresses.set(view, at);
     }
-    return base + view.byteOffset;
+    return at;
   }
 }
