@@ -57,6 +57,9 @@ import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
 import { errnoText, openEventFd, openTap, TapWatch } from './tun.js';
 
+/** How long `stop` lets the I/O worker leave on its own before terminating it. */
+const STOP_GRACE_MS = 2000;
+
 export const TAP_DROPS = {
   runt: 'frame from the kernel shorter than an Ethernet header',
   oversize: 'frame larger than the MTU (or than 64 KB with offloads), or than the buffers of this port',
@@ -560,8 +563,11 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     if (this.#closed) return;
     Atomics.store(this.#ctl, CTL_STOP, 1);
     this.#kick();
-    // The worker leaves its loop within one poll timeout; terminate in case it is inside a syscall.
-    void this.#worker.terminate();
+    // Woken, the worker leaves its loop within one poll timeout. It is terminated only if it does
+    // not: terminating it at once could land inside a koffi call of its start-up, where a throw
+    // aborts the whole process.
+    const timer = setTimeout(() => void this.#worker.terminate(), STOP_GRACE_MS);
+    this.#worker.once('exit', () => clearTimeout(timer));
   }
 
   /** Resolves when the worker has exited and the TAP fd is closed (the interface is then gone). */

@@ -32,6 +32,9 @@ import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';
 import { EINVAL, EMSGSIZE, ENOBUFS, MmsgVector, openUdpSocket, SEGMENT_CMSG_SPACE, SegmentCmsgs, SOCKADDR_IN_LEN, UDP_MAX_SEGMENTS, sockaddrInAddress, sockaddrInPort, socketErrnoText, UdpSys, writeSockaddrIn } from './udp-sys.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_SEGMENT, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
 
+/** How long `close` lets the worker leave on its own before terminating it. */
+const STOP_GRACE_MS = 2000;
+
 /** Datagrams one `flush` sends at most; `queue` returns false when the batch is full. */
 export const UDP_BATCH = 64;
 
@@ -428,7 +431,11 @@ export class UdpEndpoint {
     this.#stopping = true;
     Atomics.store(this.#ctl, CTL_STOP, 1);
     this.#kick();
-    void this.#worker.terminate();
+    // Woken, the worker leaves its loop at once (or after its 100 ms poll). It is terminated only
+    // if it does not: terminating it at once could land inside a koffi call of its start-up,
+    // where a throw aborts the whole process.
+    const timer = setTimeout(() => void this.#worker.terminate(), STOP_GRACE_MS);
+    this.#worker.once('exit', () => clearTimeout(timer));
   }
 
   /** Resolves when the worker has exited and the socket is closed. */
