@@ -131,6 +131,18 @@ export interface PacketPoolOptions {
   shared?: boolean;
 }
 
+/**
+ * The frame length of the largest wire segment a TSO packet (`gsoSize` > 0) stands for:
+ * everything up to the end of its TCP header (at `csumStart`) plus `gsoSize`, at most the
+ * packet's length. When `csumStart` does not leave room for an Ethernet, an IPv4 and a TCP header
+ * inside the packet, the packet's length, so a malformed packet is measured as the big frame it is.
+ */
+export function gsoSegmentFrameLength(p: Packet): number {
+  const tcp = p.csumStart;
+  if (tcp < p.off + 34 || tcp + 20 > p.off + p.len) return p.len;
+  return Math.min(p.len, tcp - p.off + (p.buf[tcp + 12]! >>> 4) * 4 + p.gsoSize);
+}
+
 export class PacketPool {
   readonly headroom: number;
   readonly dataRoom: number;

@@ -10,7 +10,7 @@
  */
 import { App, type AppContext } from '../engine/app.js';
 import type { Link } from '../engine/link.js';
-import type { Packet } from '../engine/packet.js';
+import { type Packet, gsoSegmentFrameLength } from '../engine/packet.js';
 
 const VETH_DROPS = {
   'link-down': 'the veth pair is administratively down',
@@ -128,15 +128,4 @@ export class Veth extends App<typeof VETH_DROPS, VethConf> {
     }
     return len <= limit ? null : 'mtu-exceeded';
   }
-}
-
-/**
- * The frame length of the largest wire segment a TSO packet stands for: everything up to the
- * end of its TCP header (at `csumStart`) plus `gsoSize`. When `csumStart` is not inside the
- * packet, the whole length, so a malformed packet is measured as the big frame it is.
- */
-function gsoSegmentFrameLength(p: Packet): number {
-  const tcp = p.csumStart;
-  if (tcp < p.off + ETH_HEADER + 20 || tcp + 20 > p.off + p.len) return p.len;
-  return Math.min(p.len, tcp - p.off + (p.buf[tcp + 12]! >>> 4) * 4 + p.gsoSize);
 }

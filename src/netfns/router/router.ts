@@ -38,7 +38,7 @@
  */
 import { App, type AppContext } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
-import type { Packet } from '../../engine/packet.js';
+import { type Packet, gsoSegmentFrameLength } from '../../engine/packet.js';
 import { checksumUpdate16, ipv4HeaderWordsSum } from '../../wire/checksum.js';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../../wire/ethernet.js';
 import {
@@ -374,7 +374,8 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const hops = route.hops;
     const hop = hops.length === 1 ? hops[0]! : hops[flowHash(p.buf, ipOff) % hops.length]!;
     const egress = this.#ifaces[hop.ifIndex]!;
-    if ((p.gsoSize > 0 ? gsoSegmentIpLength(p, ipOff, total) : total) > egress.mtu) {
+    // A TSO packet is measured by the largest wire segment it stands for.
+    if ((p.gsoSize > 0 ? gsoSegmentFrameLength(p) - (ipOff - p.off) : total) > egress.mtu) {
       if (dontFragment) return this.#fail(p, iface, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FRAG_NEEDED, egress.mtu, 'frag-needed');
       return this.drop(p, 'mtu-exceeded');
     }
@@ -701,19 +702,6 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
 /** ICMP types that are errors (RFC 792, RFC 1812 4.3.2.7): never answered with another error. */
 function isIcmpErrorType(type: number): boolean {
   return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
-}
-
-/**
- * The IPv4 total length of the largest wire segment a TSO packet stands for: its IP and TCP
- * headers plus `gsoSize` payload bytes. The TCP header is where `csumStart` says (the TAP port
- * read it from the virtio-net header); when that is not inside the packet the whole IP length is
- * returned, so a malformed packet fails the MTU check rather than slipping through.
- */
-function gsoSegmentIpLength(p: Packet, ipOff: number, total: number): number {
-  const tcp = p.csumStart;
-  if (tcp < ipOff + IPV4_MIN_HEADER_LEN || tcp + 20 > p.off + p.len) return total;
-  const headers = tcp - ipOff + (p.buf[tcp + 12]! >>> 4) * 4;
-  return Math.min(total, headers + p.gsoSize);
 }
 
 /**
