@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadLabFile } from '../control/lab/load.js';
 import { startWorker } from '../vm/worker.js';
 import type { DatapathReply, DatapathRequest, PortRow } from '../real/datapath-worker.js';
+import { offloadsOption } from './real-lab.js';
 import { table } from './table.js';
 
 const OPS = new Set(['status', 'show-ports', 'shutdown', 'lab-up', 'lab-down']);
@@ -162,7 +163,7 @@ export function daemonRequest(path: string, req: Record<string, unknown>, timeou
 
 /** `vnet --daemon PATH show ports | status | lab up FILE --real | lab down FILE | shutdown`. */
 export function daemonClientCommand(path: string, argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'netns-prefix': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'no-offloads': { type: 'boolean' }, 'netns-prefix': { type: 'string' } } });
   const words = positionals.join(' ');
   let req: Record<string, unknown>;
   if (words === 'show ports') req = { op: 'show-ports' };
@@ -170,7 +171,7 @@ export function daemonClientCommand(path: string, argv: string[], out: (line: st
   else if (words === 'shutdown') req = { op: 'shutdown' };
   else if (positionals[0] === 'lab' && positionals[1] === 'up' && positionals.length === 3) {
     if (!values.real) throw new Error('--daemon: the daemon runs real labs only: lab up FILE --real');
-    req = { op: 'lab-up', file: resolve(positionals[2]!), offloads: values.offloads ?? false, ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) };
+    req = { op: 'lab-up', file: resolve(positionals[2]!), offloads: offloadsOption(values.offloads, values['no-offloads']), ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) };
   } else if (positionals[0] === 'lab' && positionals[1] === 'down' && positionals.length === 3) {
     req = { op: 'lab-down', lab: loadLabFile(positionals[2]!).name };
   } else throw new Error(`--daemon: unknown command ${JSON.stringify(words)} (show ports, status, lab up FILE --real, lab down FILE, shutdown)`);

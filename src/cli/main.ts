@@ -13,7 +13,7 @@ import { COMPARE_USAGE, compareCommand } from './compare.js';
 import { OFCTL_USAGE, ofctlCommand } from './ofctl.js';
 import { runShell } from './shell.js';
 import { labUpDown } from './lab-up.js';
-import { realLabCommand, realLabDownCommand, realLabRecorded } from './real-lab.js';
+import { offloadsOption, realLabCommand, realLabDownCommand, realLabRecorded } from './real-lab.js';
 import { daemonClientCommand, daemonCommand } from './daemon.js';
 import { Progress } from './progress.js';
 import { generateLabYaml } from '../control/lab/generate.js';
@@ -33,9 +33,10 @@ const USAGE = `usage: vnet <command> ...
   lab up FILE             keep the lab running on the wall clock with its OpenFlow channels
                           (listen/controller of openflow-switch nodes) until Ctrl-C
   lab down FILE           stop a lab started with lab up (real labs: also removes their namespaces)
-  lab up|run FILE --real [--offloads] [--netns-prefix P]
+  lab up|run FILE --real [--no-offloads] [--netns-prefix P]
                           (root) hosts become network namespaces on TAP ports, everything else
-                          stays vnet apps; runs the checks with real ping (see docs/real.md)
+                          stays vnet apps; runs the checks with real ping (see docs/real.md);
+                          TAP offloads (checksum, TSO, GRO) are on unless --no-offloads
   daemon --socket PATH    (root) keep real labs running in a daemon; its datapath runs in a
                           worker thread, the control socket speaks newline-delimited JSON
   --daemon PATH show ports | status | lab up FILE --real | lab down FILE | shutdown
@@ -101,7 +102,7 @@ function lab(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { json: { type: 'boolean', short: 'j' }, capture: { type: 'string' }, pcap: { type: 'boolean' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'netns-prefix': { type: 'string' } },
+    options: { json: { type: 'boolean', short: 'j' }, capture: { type: 'string' }, pcap: { type: 'boolean' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'no-offloads': { type: 'boolean' }, 'netns-prefix': { type: 'string' } },
   });
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError(`lab ${sub ?? ''}: expected one lab FILE`);
@@ -114,7 +115,7 @@ function lab(argv: string[]): number {
     }
     return 0;
   }
-  if (values.real && (sub === 'up' || sub === 'run')) return realLabCommand(sub, model, { offloads: values.offloads ?? false, json: values.json ?? false, ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) });
+  if (values.real && (sub === 'up' || sub === 'run')) return realLabCommand(sub, model, { offloads: offloadsOption(values.offloads, values['no-offloads']), json: values.json ?? false, ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) });
   if (sub === 'down' && realLabRecorded(model.name)) {
     realLabDownCommand(model).then((c) => { process.exitCode = c; }, (e: unknown) => { process.stderr.write(`vnet: lab down: ${(e as Error).message}\n`); process.exitCode = 1; });
     return -1;

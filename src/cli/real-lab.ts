@@ -156,3 +156,13 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
   );
   return -1;
 }
+
+/**
+ * TAP offloads for a real lab: on unless `--no-offloads` (since routers, NAT, OpenFlow switches
+ * and port filters pass 64 KB packets on, only a tunnel makes a port segment in front of it).
+ * `--offloads` is still taken, for scripts written when it had to be asked for.
+ */
+export function offloadsOption(on: boolean | undefined, off: boolean | undefined): boolean {
+  if (on === true && off === true) throw new Error('--offloads and --no-offloads contradict each other: give one');
+  return off !== true;
+}
