@@ -379,6 +379,16 @@ export const EMC_OUT = INGRESS_WORD_COUNT + 2;
  * takes a free or dead slot of the two, else replaces one of them chosen by a hash bit.
  * A slot points at a megaflow by row and serial (see the design note above), not by reference.
  */
+/** First word of a key's first EMC slot (`mask` = slots - 1). */
+export function emcFirstSlot(hash: number, mask: number): number {
+  return (hash & mask) * EMC_STRIDE;
+}
+
+/** First word of a key's second EMC slot: the hash's halves swapped, so two keys that share one slot rarely share both. */
+export function emcSecondSlot(hash: number, mask: number): number {
+  return (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+}
+
 /** Whether the EMC slot at `b` holds the ingress key `ik`: every key word, most variable first, unrolled (liveness is the caller's check). */
 export function emcSlotHolds(k: Int32Array, b: number, ik: Int32Array): boolean {
   return k[b] === ik[0] && k[b + 1] === ik[1] && k[b + 2] === ik[2] && k[b + 3] === ik[3] && k[b + 4] === ik[4] && k[b + 5] === ik[5] &&
@@ -414,9 +424,9 @@ export class ExactMatchCache {
   /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts lookups and hits. */
   find(ik: Int32Array, hash: number): number {
     const mask = this.slots - 1;
-    const a = (hash & mask) * EMC_STRIDE;
+    const a = emcFirstSlot(hash, mask);
     if (this.#matches(ik, a)) return a;
-    const b = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+    const b = emcSecondSlot(hash, mask);
     return this.#matches(ik, b) ? b : -1;
   }
 
@@ -443,8 +453,8 @@ export class ExactMatchCache {
 
   insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {
     const mask = this.slots - 1;
-    const first = (hash & mask) * EMC_STRIDE;
-    const second = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+    const first = emcFirstSlot(hash, mask);
+    const second = emcSecondSlot(hash, mask);
     const k = this.words;
     let at: number;
     if (!this.#isLive(first)) at = first;

@@ -24,7 +24,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { EMC_OUT, EMC_ROW, EMC_SERIAL, EMC_STRIDE, ExactMatchCache, MF_SERIAL, emcSlotHolds, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { EMC_OUT, EMC_ROW, EMC_SERIAL, ExactMatchCache, MF_SERIAL, emcFirstSlot, emcSecondSlot, emcSlotHolds, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
@@ -278,9 +278,9 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       const words = emc.words;
       const stats = this.megaflows.stats;
       const mask = emc.slots - 1;
-      let at = (hash & mask) * EMC_STRIDE;
+      let at = emcFirstSlot(hash, mask);
       if (!emcSlotHolds(words, at, ik)) {
-        at = (((hash >>> 16) | (hash << 16)) & mask) * EMC_STRIDE;
+        at = emcSecondSlot(hash, mask);
         if (!emcSlotHolds(words, at, ik)) at = -1;
       }
       if (at >= 0 && words[at + EMC_SERIAL] !== 0 && stats[words[at + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === words[at + EMC_SERIAL]) {
