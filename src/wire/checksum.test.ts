@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checksumUpdate16, checksumUpdate32, foldSum, internetChecksum, internetSum, ipv4PseudoHeaderSum } from './checksum.js';
+import { checksumUpdate16, checksumUpdate32, foldSum, internetChecksum, internetSum, internetSumView, ipv4PseudoHeaderSum } from './checksum.js';
 import { hex, VXLAN_ICMP_FRAME } from './fixtures.js';
 
 test('the RFC 1071 section 3 example sums to 0xddf2 and checksums to 0x220d', () => {
@@ -85,4 +85,20 @@ test('incremental updates agree with full recomputation over random headers and 
     const got32 = checksumUpdate32(before32, old32, new32);
     assert.equal(got32 === 0xffff ? 0 : got32, after32 === 0xffff ? 0 : after32, `round ${round} (32-bit)`);
   }
+});
+
+test('internetSumView agrees with the byte loop at every alignment, length and seed', () => {
+  const bytes = new Uint8Array(3000);
+  let x = 0x12345;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+  const view = new DataView(bytes.buffer);
+  for (let off = 0; off < 8; off++) {
+    for (const len of [0, 1, 2, 3, 4, 5, 15, 16, 17, 31, 33, 63, 64, 65, 1447, 1448, 2990]) {
+      for (const seed of [0, 0xffff, 0x1234]) assert.equal(internetSumView(view, off, len, seed), internetSum(bytes, off, len, seed), `off ${off} len ${len} seed ${seed}`);
+    }
+  }
+  // All-ones words make every chain carry as far as it can.
+  const ones = new Uint8Array(65536).fill(0xff);
+  assert.equal(internetSumView(new DataView(ones.buffer), 0, 65536), 0xffff);
+  assert.equal(internetSumView(new DataView(ones.buffer), 1, 65535, 0xffff), internetSum(ones, 1, 65535, 0xffff));
 });

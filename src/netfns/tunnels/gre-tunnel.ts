@@ -18,7 +18,7 @@
  */
 import type { AppContext } from '../../engine/app.js';
 import type { Packet } from '../../engine/packet.js';
-import { internetChecksum, internetSum } from '../../wire/checksum.js';
+import { internetSumView } from '../../wire/checksum.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_TEB } from '../../wire/ethernet.js';
 import { GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_ROUTING, GRE_FLAG_SEQUENCE } from '../../wire/gre.js';
 import { IPPROTO_GRE } from '../../wire/ipv4.js';
@@ -101,7 +101,7 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
       this.#txSeq[pair] = (this.#txSeq[pair]! + 1) >>> 0;
       o += 4;
     }
-    if (this.#checksum) view.setUint16(at + 4, internetChecksum(p.buf, at, o - at + innerLen));
+    if (this.#checksum) view.setUint16(at + 4, ~internetSumView(view, at, o - at + innerLen) & 0xffff);
   }
 
   protected override readTunnel(p: Packet, at: number, len: number, remote: number): number {
@@ -125,7 +125,7 @@ export class GreTunnel extends OverlayEndpoint<typeof GRE_DROPS, GreTunnelConf> 
     if (seg < 0) return this.#reject(p, 'unknown-key');
     if (!d.mayUse(remote, seg)) return this.#reject(p, 'key-not-allowed');
     if ((head & 0xffff) !== (d.segmentIsIp[seg] === 1 ? ETHERTYPE_IPV4 : ETHERTYPE_TEB)) return this.#reject(p, 'gre-wrong-protocol');
-    if (hasSum && internetSum(p.buf, at, len) !== 0xffff) return this.#reject(p, 'gre-bad-checksum');
+    if (hasSum && internetSumView(mem, a, len) !== 0xffff) return this.#reject(p, 'gre-bad-checksum');
     if (this.#sequencing) {
       if (!hasSeq) return this.#reject(p, 'gre-no-sequence');
       const seq = mem.getUint32(keyAt + 4);

@@ -13,7 +13,7 @@
  */
 import type { AppContext } from '../../engine/app.js';
 import type { Packet } from '../../engine/packet.js';
-import { internetSum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import { internetSumView, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { IPPROTO_UDP } from '../../wire/ipv4.js';
 import { UDP_PORT_VXLAN } from '../../wire/udp.js';
 import { VXLAN_FLAG_I } from '../../wire/vxlan.js';
@@ -72,7 +72,7 @@ export class VxlanVtep extends OverlayEndpoint<typeof VXLAN_DROPS, VxlanVtepConf
     if ((lenSum & 0xffff) !== 0) {
       const ip = a - ((p.buf[p.off + 14]! & 0x0f) << 2);
       const pseudo = ipv4PseudoHeaderSum(mem.getUint32(ip + 12), mem.getUint32(ip + 16), IPPROTO_UDP, udpLen);
-      if (internetSum(p.buf, at, udpLen, pseudo) !== 0xffff) {
+      if (internetSumView(mem, a, udpLen, pseudo) !== 0xffff) {
         this.drop(p, 'udp-bad-checksum');
         return -1;
       }

@@ -32,6 +32,7 @@ export class FrameRing {
   readonly #mask: number;
   readonly #ctl: Int32Array;
   readonly #bytes: Uint8Array;
+  readonly #view: DataView;
 
   /** A new ring, or a view of an existing one (`sab` from the other thread). */
   constructor(layout: FrameRingLayout, sab?: SharedArrayBuffer) {
@@ -47,6 +48,7 @@ export class FrameRing {
     this.#mask = slots - 1;
     this.#ctl = new Int32Array(this.sab, 0, HEADER_WORDS + slots);
     this.#bytes = new Uint8Array(this.sab, ctlBytes);
+    this.#view = new DataView(this.sab, ctlBytes);
   }
 
   /** Frames published and not yet released (the ring's gauge). */
@@ -75,6 +77,11 @@ export class FrameRing {
   /** All slot bytes: frame i of the ring lives at `(i & (slots - 1)) * slotSize`. */
   get bytes(): Uint8Array {
     return this.#bytes;
+  }
+
+  /** The slot bytes as a DataView, at the same offsets as `bytes` (for 32-bit reads). */
+  get view(): DataView {
+    return this.#view;
   }
 
   /** Publishes the frame written into `nextSlot()`; returns true when the consumer was asleep. */

@@ -109,7 +109,7 @@ function resegment(m: { bytes: Uint8Array; gsoSize: number; gsoType: number; csu
   assert.equal(seg.begin(p), null);
   const out: Uint8Array[] = [];
   const dst = new Uint8Array(2048);
-  for (let i = 0; i < seg.count; i++) out.push(dst.slice(0, seg.emit(i, dst, 0)));
+  for (let i = 0; i < seg.count; i++) out.push(dst.slice(0, seg.emit(i, dst, 0, new DataView(dst.buffer))));
   bigPool.free(p);
   return out;
 }
@@ -145,7 +145,7 @@ test('ten segments of one flow become one GSO frame: first headers, new length a
   assert.equal(v.getUint16(50), ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen), 'the TCP checksum field holds the pseudo-header sum');
   // Finishing the partial checksum gives the checksum of the whole merged segment.
   const done = m.bytes.slice();
-  completeChecksum(done, 0, done.length, 34, 16);
+  completeChecksum(done, new DataView(done.buffer), 0, done.length, 34, 16);
   assert.equal(internetChecksum(done, 34, tcpLen, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen)), 0);
 });
 
@@ -539,7 +539,7 @@ test('ten IPv6 segments of one flow become one GSO frame: first headers, new pay
   const tcpLen = 32 + payload;
   assert.equal(v.getUint16(70), pseudo6(m.bytes, tcpLen), 'the TCP checksum field holds the IPv6 pseudo-header sum');
   const done = m.bytes.slice();
-  completeChecksum(done, 0, done.length, 54, 16);
+  completeChecksum(done, new DataView(done.buffer), 0, done.length, 54, 16);
   assert.equal(internetChecksum(done, 54, tcpLen, pseudo6(done, tcpLen)), 0, 'the finished checksum verifies from scratch');
   assert.equal(gro.frames, 1);
   assert.equal(gro.segmentsMerged, 10);

@@ -20,7 +20,7 @@
  */
 import type { Packet } from '../../engine/packet.js';
 import { copyBytes } from '../../engine/copy-bytes.js';
-import { foldSum, internetSum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import { foldSum, internetSum, internetSumView, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 
 /** Size of `struct virtio_net_hdr_v1` (with num_buffers), the header vnet asks TAPs for. */
 export const VNET_HDR_LEN = 12;
@@ -91,12 +91,13 @@ export function writeVnetHeader(p: Packet, dst: Uint8Array, off: number, hdrLen:
 /**
  * Finishes a partial checksum in a copy of a frame: `buf[frameOff, frameOff + frameLen)` holds
  * the frame, the L4 header starts `csumStart` bytes into it. The checksum field already holds
- * the pseudo-header sum, so the sum over the rest is the whole answer.
+ * the pseudo-header sum, so the sum over the rest is the whole answer. `view` is a DataView over
+ * the same bytes at the same offsets.
  */
-export function completeChecksum(buf: Uint8Array, frameOff: number, frameLen: number, csumStart: number, csumOffset: number): void {
+export function completeChecksum(buf: Uint8Array, view: DataView, frameOff: number, frameLen: number, csumStart: number, csumOffset: number): void {
   const start = frameOff + csumStart;
   const field = start + csumOffset;
-  const sum = internetSum(buf, start, frameOff + frameLen - start);
+  const sum = internetSumView(view, start, frameOff + frameLen - start);
   let c = ~sum & 0xffff;
   // UDP sends a computed 0 as 0xffff (RFC 768); for TCP 0 and 0xffff are the same sum.
   if (c === 0) c = 0xffff;
@@ -201,7 +202,7 @@ export class TsoSegmenter {
    * DataView over the same bytes with the same offsets (a packet's `view` for its `buf`), lets
    * the TCP checksum read 32 bits at a time.
    */
-  emit(i: number, dst: Uint8Array, dstOff: number, dstView?: DataView): number {
+  emit(i: number, dst: Uint8Array, dstOff: number, dstView: DataView): number {
     const src = this.#src;
     const hdrBytes = this.#hdrEnd - this.#off;
     const start = this.#hdrEnd + i * this.#gsoSize;
@@ -244,32 +245,9 @@ export class TsoSegmenter {
     dst[l4 + 13] = flags;
     dst[l4 + 16] = 0;
     dst[l4 + 17] = 0;
-    const c = ~(dstView !== undefined ? wordSum(dstView, l4, tcpLen, pseudo) : internetSum(dst, l4, tcpLen, pseudo)) & 0xffff;
+    const c = ~internetSumView(dstView, l4, tcpLen, pseudo) & 0xffff;
     dst[l4 + 16] = c >>> 8;
     dst[l4 + 17] = c & 0xff;
     return hdrBytes + chunk;
   }
-}
-
-/**
- * `internetSum` reading 32-bit big-endian words through a DataView: half the loads of the byte
- * loop. The sum of 16-bit halves stays below 2^53 for any length a packet can have.
- * Measured on 64 KB in one process, CPU time, 5 interleaved runs on the loaded 2-vCPU machine:
- * 0.40-1.13 ns per byte against 0.76-1.29 for the byte loop.
- */
-export function wordSum(view: DataView, off: number, len: number, seed: number): number {
-  let sum = seed;
-  const end = off + len;
-  const end4 = off + (len & ~3);
-  let i = off;
-  for (; i < end4; i += 4) {
-    const w = view.getUint32(i);
-    sum += (w >>> 16) + (w & 0xffff);
-  }
-  if (i + 1 < end) {
-    sum += view.getUint16(i);
-    i += 2;
-  }
-  if (i < end) sum += view.getUint8(i) << 8;
-  return foldSum(sum);
 }

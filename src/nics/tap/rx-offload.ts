@@ -120,7 +120,7 @@ export class OffloadFinisher {
         return 'segmented';
       }
       if (p.csumStart >= 0) {
-        completeChecksum(p.buf, p.off, p.len, p.csumStart - p.off, p.csumOffset);
+        completeChecksum(p.buf, p.view, p.off, p.len, p.csumStart - p.off, p.csumOffset);
         p.csumStart = -1;
         p.csumOffset = 0;
         this.checksumsCompleted++;

@@ -487,7 +487,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       for (let i = 0; i < seg.count; i++) {
         const off = tx.nextSlotOffset();
         bytes.fill(0, off, off + VNET_HDR_LEN);
-        const len = seg.emit(i, bytes, off + VNET_HDR_LEN);
+        const len = seg.emit(i, bytes, off + VNET_HDR_LEN, tx.view);
         if (tx.publish(VNET_HDR_LEN + len)) wake = true;
       }
       this.txSegments += seg.count;
@@ -508,7 +508,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     this.#copier.copy(bytes, off + VNET_HDR_LEN, p.buf, p.off, p.len);
     if (p.csumStart >= 0 && !this.offloads) {
       bytes.fill(0, off, off + VNET_HDR_LEN);
-      completeChecksum(bytes, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
+      completeChecksum(bytes, tx.view, off + VNET_HDR_LEN, p.len, p.csumStart - p.off, p.csumOffset);
       this.txChecksumsCompleted++;
     } else {
       const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
@@ -529,7 +529,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     const hdr = p.off - VNET_HDR_LEN;
     if (p.csumStart >= 0 && !this.offloads) {
       p.buf.fill(0, hdr, p.off);
-      completeChecksum(p.buf, p.off, p.len, p.csumStart - p.off, p.csumOffset);
+      completeChecksum(p.buf, p.view, p.off, p.len, p.csumStart - p.off, p.csumOffset);
       p.csumStart = -1;
       this.txChecksumsCompleted++;
     } else {
