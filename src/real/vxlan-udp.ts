@@ -217,7 +217,7 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
           this.drop(p, 'not-ipv4-udp');
           continue;
         }
-        ep.queue(b, payload, end - payload, p.view.getUint32(o + 14 + 16), this.#remotePort);
+        ep.queuePacket(p, payload, end - payload, p.view.getUint32(o + 14 + 16), this.#remotePort);
         batch[n++] = p;
       }
       if (n === 0) continue;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import koffi from 'koffi';
+import { PacketPool } from '../../engine/packet.js';
 import { ByteCopier } from './copy.js';
 import { Libc } from './libc.js';
 
@@ -39,4 +41,16 @@ test('refuses a copy that would run past either buffer', () => {
   const b = new Uint8Array(new SharedArrayBuffer(4096));
   assert.throws(() => copier.copy(a, 100, b, 0, 4000), /out of bounds/);
   assert.throws(() => copier.copy(a, 0, b, 200, 4000), /out of bounds/);
+});
+
+test('a packet address is the address of its bytes, across three pools taking turns', () => {
+  const copier = new ByteCopier(new Libc());
+  const pools = [new PacketPool({ count: 4 }), new PacketPool({ count: 4, shared: true }), new PacketPool({ count: 4, dataRoom: 256 })];
+  for (let round = 0; round < 3; round++) {
+    for (const pool of pools) {
+      const p = pool.alloc()!;
+      assert.equal(copier.packetAddress(p), Number(koffi.address(p.buf) as bigint), `round ${round}`);
+      pool.free(p);
+    }
+  }
 });

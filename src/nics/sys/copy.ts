@@ -20,6 +20,7 @@
 import koffi from 'koffi';
 import type { Libc } from './libc.js';
 import { copyBytes } from '../../engine/copy-bytes.js';
+import type { Packet, PacketPool } from '../../engine/packet.js';
 
 /** Below this many bytes a JS loop beats the foreign call. */
 const NATIVE_MIN = 256;
@@ -32,6 +33,11 @@ export class ByteCopier {
   #lastDstAddress = 0;
   #lastSrc: Uint8Array | null = null;
   #lastSrcAddress = 0;
+  /** Two pools and the native address of their backing memory, for `packetAddress`. */
+  #poolA: PacketPool | null = null;
+  #poolAAddress = 0;
+  #poolB: PacketPool | null = null;
+  #poolBAddress = 0;
 
   constructor(libc: Libc) {
     this.#libc = libc;
@@ -67,6 +73,23 @@ export class ByteCopier {
   /** Native address of `view[0]`, as a number (user-space addresses fit in 53 bits). */
   address(view: Uint8Array): number {
     return this.#address(view);
+  }
+
+  /**
+   * Native address of `p.buf[0]`: its pool's base address plus `p.base`. The last two pools are
+   * remembered, so a port sending from the packets of one or two pools (its own and the engine's)
+   * makes no WeakMap lookup per packet.
+   */
+  packetAddress(p: Packet): number {
+    const pool = p.pool;
+    if (pool === this.#poolA) return this.#poolAAddress + p.base;
+    if (pool === this.#poolB) return this.#poolBAddress + p.base;
+    const at = this.#address(new Uint8Array(pool.backing, 0, 1));
+    this.#poolB = this.#poolA;
+    this.#poolBAddress = this.#poolAAddress;
+    this.#poolA = pool;
+    this.#poolAAddress = at;
+    return at + p.base;
   }
 
   #address(view: Uint8Array): number {

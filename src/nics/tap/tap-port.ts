@@ -536,7 +536,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
       const hdrLen = p.gsoSize > 0 ? p.csumStart - p.off + ((p.buf[p.csumStart + 12]! >>> 4) * 4) : 0;
       writeVnetHeader(p, p.buf, hdr, hdrLen);
     }
-    const w = this.#libc.writeAt(this.#fd, this.#copier.address(p.buf) + hdr, VNET_HDR_LEN + p.len);
+    const w = this.#libc.writeAt(this.#fd, this.#copier.packetAddress(p) + hdr, VNET_HDR_LEN + p.len);
     if (w < 0) {
       const e = this.#libc.errno();
       if (e === EAGAIN || e === EINTR) return false;

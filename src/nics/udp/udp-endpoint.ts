@@ -25,6 +25,7 @@
  */
 import { closeSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
+import type { Packet } from '../../engine/packet.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
 import { FrameRing } from '../tap/frame-ring.js';
 import { ByteCopier } from '../sys/copy.js';
@@ -267,9 +268,19 @@ export class UdpEndpoint {
    * (flush first). `buf` must stay untouched until `flush` returns.
    */
   queue(buf: Uint8Array, off: number, len: number, address: number, port: number): boolean {
+    return this.queueAt(buf, this.#copier.address(buf), off, len, address, port);
+  }
+
+  /** `queue` for a packet's bytes (`p.buf`), whose native address comes without a lookup. */
+  queuePacket(p: Packet, off: number, len: number, address: number, port: number): boolean {
+    return this.queueAt(p.buf, this.#copier.packetAddress(p), off, len, address, port);
+  }
+
+  /** `queue` with the native address of `buf[0]` already known. */
+  queueAt(buf: Uint8Array, bufAddress: number, off: number, len: number, address: number, port: number): boolean {
     const i = this.#queued;
     if (i === UDP_BATCH) return false;
-    this.#vec.setBuffer(i, this.#copier.address(buf) + off, len);
+    this.#vec.setBuffer(i, bufAddress + off, len);
     writeSockaddrIn(this.#vec.bytes, this.#vec.nameOffset(i), address, port);
     this.#dstAddrs[i] = address;
     this.#dstPorts[i] = port;
