@@ -19,7 +19,9 @@ export function foldSum(sum: number): number {
 /**
  * Ones'-complement sum, unfolded, of the five 32-bit words of a minimal IPv4 header read as
  * big-endian numbers (the fast paths read a header this way once and use the words after);
- * below 2^20, so two folds of `(s & 0xffff) + (s >>> 16)` finish it.
+ * below 2^20, so two folds of `(s & 0xffff) + (s >>> 16)` finish it. Callers pass the words as
+ * int32 (`w | 0`): the halves come out the same, and a word of 2^31 or more passed as a uint32
+ * would be a fresh heap number per call wherever V8 does not inline this function.
  */
 export function ipv4HeaderWordsSum(w0: number, w1: number, w2: number, w3: number, w4: number): number {
   return (w0 >>> 16) + (w0 & 0xffff) + (w1 >>> 16) + (w1 & 0xffff) + (w2 >>> 16) + (w2 & 0xffff) + (w3 >>> 16) + (w3 & 0xffff) + (w4 >>> 16) + (w4 & 0xffff);

@@ -341,7 +341,7 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
     let src = mem.getUint32(at + 12);
     let dst = mem.getUint32(at + 16);
     if (w0 >>> 24 === 0x45) {
-      let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
+      let sum = ipv4HeaderWordsSum(w0 | 0, w1 | 0, w2 | 0, src | 0, dst | 0);
       sum = (sum & 0xffff) + (sum >>> 16);
       sum = (sum & 0xffff) + (sum >>> 16);
       if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');

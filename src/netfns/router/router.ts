@@ -331,7 +331,7 @@ export class Router extends App<typeof ROUTER_DROPS, RouterConf> {
     const dst = mem.getUint32(at + 16);
     const total = w0 & 0xffff;
     if (total < IPV4_MIN_HEADER_LEN || total > avail) return this.#receiveIpv4Slow(p, iface);
-    let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
+    let sum = ipv4HeaderWordsSum(w0 | 0, w1 | 0, w2 | 0, src | 0, dst | 0);
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = (sum & 0xffff) + (sum >>> 16);
     if (sum !== 0xffff) return this.drop(p, 'ip-bad-checksum');

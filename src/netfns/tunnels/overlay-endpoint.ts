@@ -406,21 +406,23 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   override push(): void {
-    const now = this.engine.now();
+    // The clock reaches the per-packet code only through the table's field, set once here: a
+    // float passed into a call that V8 did not inline is a fresh heap number per packet.
+    this.dp.fdb.clock = this.engine.now();
     const links = this.#inLinks;
     const ports = this.#inPorts;
     for (let k = 0; k < links.length; k++) {
       const l = links[k]!;
       const port = ports[k]!;
-      if (port === -1) while (!l.empty()) this.#fromUnderlay(l.receive(), now);
+      if (port === -1) while (!l.empty()) this.#fromUnderlay(l.receive());
       else if (port === -2) while (!l.empty()) this.drop(l.receive(), 'unknown-port');
-      else while (!l.empty()) this.#fromAccess(l.receive(), port, now);
+      else while (!l.empty()) this.#fromAccess(l.receive(), port);
     }
   }
 
   // ---- access side ----
 
-  #fromAccess(p: Packet, port: number, now: number): void {
+  #fromAccess(p: Packet, port: number): void {
     const d = this.dp;
     if (p.len < ETH) return this.drop(p, 'runt');
     let off = p.off;
@@ -459,7 +461,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const unicast = (dstHi & 0x100) === 0;
     // Known source on this port and unicast destination: one call refreshes and looks up. Any
     // other case learns, then looks up, as the call would have.
-    d.fdb.clock = now;
     let where = unicast ? d.fdb.refreshAndLookup(srcHi, srcLo | 0, dstHi, dstLo | 0, seg, port * 2) : -1;
     if (where < 0) {
       d.fdb.learnWords(srcHi, srcLo | 0, seg, port * 2);
@@ -759,7 +760,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     return true;
   }
 
-  #fromUnderlay(p: Packet, now: number): void {
+  #fromUnderlay(p: Packet): void {
     const d = this.dp;
     if (p.len < ETH) return this.drop(p, 'underlay-runt');
     const mem = p.pool.memory;
@@ -772,6 +773,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       if (!(dstHi === 0xffff && dstLo === 0xffffffff && etherType === ETHERTYPE_ARP)) return this.drop(p, 'not-my-mac');
     }
     if (etherType === ETHERTYPE_ARP) {
+      const now = d.fdb.clock;
       this.#arp.receive(p, this.#underlayIface, o + ETH, p.len - ETH, now);
       return this.#syncRemotes(now);
     }
@@ -796,7 +798,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const total = w0 & 0xffff;
     if (total < hlen) return this.drop(p, 'outer-bad-total-length');
     if (total > avail) return this.drop(p, 'outer-truncated');
-    let sum = ipv4HeaderWordsSum(w0, w1, w2, src, dst);
+    let sum = ipv4HeaderWordsSum(w0 | 0, w1 | 0, w2 | 0, src | 0, dst | 0);
     for (let k = IPV4; k < hlen; k += 4) {
       const w = mem.getUint32(ipAt + k);
       sum += (w >>> 16) + (w & 0xffff);
@@ -834,7 +836,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     if (d.learning) {
       // Source already learned behind this remote and unicast destination: one call refreshes and
       // looks up; otherwise learn, then look up.
-      d.fdb.clock = now;
       if (unicast) where = d.fdb.refreshAndLookup(srcHi, srcLo | 0, innerDstHi, innerDstLo | 0, seg, r * 2 + 1);
       if (where < 0) {
         const learned = d.fdb.learnWords(srcHi, srcLo | 0, seg, r * 2 + 1);
