@@ -69,6 +69,13 @@ export class VirtioNetDevice {
   readonly maxFrame: number;
   #status = 0;
   #driverFeatures = 0;
+  /**
+   * The feature bits the per-packet code tests, kept as booleans: the feature word is a float
+   * above 2^32 (VERSION_1 is bit 32), and passing it into a call V8 did not inline boxes it, a
+   * heap number per packet.
+   */
+  #mergeableRx = false;
+  #csumNegotiated = false;
   #queueAddrs: (VirtqueueAddresses | null)[] = [null, null];
   rxq: DeviceQueue | null = null;
   txq: DeviceQueue | null = null;
@@ -156,7 +163,13 @@ export class VirtioNetDevice {
     if ((this.#status & STATUS_FEATURES_OK) !== 0) return this.#fault('features-after-features-ok');
     const lo = select === 0 ? bits >>> 0 : this.#driverFeatures % 0x1_0000_0000;
     const hi = select === 1 ? bits >>> 0 : Math.floor(this.#driverFeatures / 0x1_0000_0000);
-    this.#driverFeatures = hi * 0x1_0000_0000 + lo;
+    this.#setDriverFeatures(hi * 0x1_0000_0000 + lo);
+  }
+
+  #setDriverFeatures(features: number): void {
+    this.#driverFeatures = features;
+    this.#mergeableRx = hasFeature(features, VIRTIO_NET_F_MRG_RXBUF);
+    this.#csumNegotiated = hasFeature(features, VIRTIO_NET_F_CSUM);
   }
 
   /** Queue set-up (queue_desc/driver/device and queue_size); only before DRIVER_OK. */
@@ -183,7 +196,7 @@ export class VirtioNetDevice {
 
   #reset(): void {
     this.#status = 0;
-    this.#driverFeatures = 0;
+    this.#setDriverFeatures(0);
     this.#queueAddrs = [null, null];
     this.rxq = null;
     this.txq = null;
@@ -255,7 +268,7 @@ export class VirtioNetDevice {
     }
     if (buf[base + HDR_GSO_TYPE] !== VIRTIO_NET_HDR_GSO_NONE) { this.lastDrop = 'tx-gso-not-negotiated'; return -2; }
     if ((buf[base + HDR_FLAGS]! & VIRTIO_NET_HDR_F_NEEDS_CSUM) !== 0) {
-      if (!hasFeature(this.#driverFeatures, VIRTIO_NET_F_CSUM)) { this.lastDrop = 'tx-csum-not-negotiated'; return -2; }
+      if (!this.#csumNegotiated) { this.lastDrop = 'tx-csum-not-negotiated'; return -2; }
       const start = buf[base + HDR_CSUM_START]! | (buf[base + HDR_CSUM_START + 1]! << 8);
       const field = start + (buf[base + HDR_CSUM_OFFSET]! | (buf[base + HDR_CSUM_OFFSET + 1]! << 8));
       if (field + 2 > len) { this.lastDrop = 'tx-bad-csum-offset'; return -2; }
@@ -290,7 +303,7 @@ export class VirtioNetDevice {
   deliverRx(buf: Uint8Array, off: number, len: number): VirtioNetDropReason | null {
     const q = this.rxq;
     if (q === null || !this.live) return 'device-not-ready';
-    const mergeable = hasFeature(this.#driverFeatures, VIRTIO_NET_F_MRG_RXBUF);
+    const mergeable = this.#mergeableRx;
     const need = len + VIRTIO_NET_HDR_LEN;
     let have = 0;
     let n = 0;
