@@ -84,10 +84,11 @@ export const PATHS: ReadonlyMap<string, () => Prepared> = new Map<string, () => 
 ]);
 
 /**
- * The NIC models, measured the same way but not asserted yet: each is at the rig's floor (about
- * one byte per packet) in most runs, but one run in six or so shows exactly 16 bytes per packet
- * (one heap number) through one of them, virtio, vhost-net or SR-IOV, even in a process of its
- * own. Run `node dist/bench/suites/allocation-paths.js "virtio NIC model"` to measure one.
+ * The NIC models, 64-byte frames from guest to guest through each (`vnet compare nics`). One
+ * process in six or so used to show exactly 16 bytes per packet through virtio, vhost-net or
+ * SR-IOV: the device passed its 53-bit feature word into `hasFeature`, a heap number wherever V8
+ * did not inline the call. Run `node dist/bench/suites/allocation-paths.js "virtio NIC model"`
+ * to measure one.
  */
 export const NIC_PATHS: ReadonlyMap<string, () => Prepared> = new Map<string, () => Prepared>(
   (['veth', 'virtio', 'vhost-net', 'vhost-user', 'e1000', 'sriov-vf', 'passthrough'] as const).map((kind) => [`${kind} NIC model`, () => prepareNicPath(kind)] as const),

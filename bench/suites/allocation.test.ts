@@ -13,16 +13,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ALLOWED_BYTES_PER_PACKET, PATHS } from './allocation-paths.js';
+import { ALLOWED_BYTES_PER_PACKET, NIC_PATHS, PATHS } from './allocation-paths.js';
 
 const CHILD = fileURLToPath(new URL('./allocation-paths.js', import.meta.url));
 
 /**
  * Processes tried per path. What V8 compiles depends on the timing of its background compiles,
- * and in some processes a path boxes a number per packet that it does not box in others
- * (VXLAN encap+decap: 38 bytes per packet in about one process of five). A path passes when
- * one of its processes reaches a steady state with nothing allocated; an allocation the code
- * makes every time (as the NAT gateway's 16 bytes and the tunnels' 9 did) fails every process.
+ * so a path can box a number per packet in some processes only: VXLAN decap did, 39 bytes per
+ * packet in about one process of eight, until the IPv4 header words crossed into their checksum
+ * helper as int32. A path passes when one of its processes reaches a steady state with nothing
+ * allocated, so a cause of that kind not found yet does not fail CI; an allocation the code makes
+ * every time (as the NAT gateway's 16 bytes and the tunnels' 9 did) fails every process.
  */
 const ATTEMPTS = 4;
 
@@ -32,7 +33,7 @@ function measure(name: string): number {
   return (JSON.parse(r.stdout) as { bytesPerPacket: number }).bytesPerPacket;
 }
 
-for (const name of PATHS.keys()) {
+for (const name of [...PATHS.keys(), ...NIC_PATHS.keys()]) {
   test(`the ${name} path allocates nothing per packet`, () => {
     const seen: number[] = [];
     for (let i = 0; i < ATTEMPTS; i++) {
