@@ -9,29 +9,27 @@ import { RealLoop } from './loop.js';
 const FRAME = new Uint8Array(60).fill(0xab);
 
 interface LateSourceConf {
-  /** Microseconds after the first breath that finds nothing before the frame is there. */
-  readonly afterUs: number;
+  /** Empty breaths before the frame is there. */
+  readonly emptyBreaths: number;
 }
 
 /**
- * Sends one frame, `afterUs` microseconds after the first breath that found nothing to send:
- * input that is "almost there", as a TCP sender's next segment is when a breath comes up empty.
+ * Sends one frame after `emptyBreaths` breaths that found nothing: input that is "almost
+ * there", as a TCP sender's next segment is when a breath comes up empty. Counted in breaths,
+ * not time, so a busy machine cannot change the outcome.
  */
 class LateSource extends App<Record<string, never>, LateSourceConf> {
-  readonly #afterMs: number;
-  #firstEmptyAt = -1;
+  #emptyLeft: number;
   sent = 0;
 
   constructor(ctx: AppContext, conf: LateSourceConf) {
     super(ctx, conf, {});
-    this.#afterMs = conf.afterUs / 1000;
+    this.#emptyLeft = conf.emptyBreaths;
   }
 
   override pull(): void {
     if (this.sent > 0) return;
-    const now = performance.now();
-    if (this.#firstEmptyAt < 0) this.#firstEmptyAt = now;
-    if (now - this.#firstEmptyAt < this.#afterMs) return;
+    if (this.#emptyLeft-- > 0) return;
     const p = this.alloc()!;
     p.setData(FRAME);
     this.output.output!.transmit(p);
@@ -41,7 +39,7 @@ class LateSource extends App<Record<string, never>, LateSourceConf> {
 
 async function runUntilSent(spinUs: number): Promise<{ sleeps: number; consumed: number }> {
   const engine = new Engine({ clock: new RealClock() });
-  engine.configure(new Graph().app('src', LateSource, { afterUs: 100 }).app('sink', Sink).link('src.output -> sink.input'));
+  engine.configure(new Graph().app('src', LateSource, { emptyBreaths: 3 }).app('sink', Sink).link('src.output -> sink.input'));
   const loop = new RealLoop(engine, { spinUs, idleMs: 1 });
   loop.start();
   const source = engine.app<LateSource>('src');
@@ -57,7 +55,7 @@ async function runUntilSent(spinUs: number): Promise<{ sleeps: number; consumed:
 test('input that arrives within the spin after an empty breath is taken without sleeping', async () => {
   const r = await runUntilSent(10_000);
   assert.equal(r.consumed, 1);
-  assert.equal(r.sleeps, 0, 'the frame came 100 µs after the empty breath, inside the 10 ms spin');
+  assert.equal(r.sleeps, 0, 'the frame came three breaths after the first empty one, inside the 10 ms spin');
 });
 
 test('without a spin the loop sleeps as soon as a breath moves nothing', async () => {
