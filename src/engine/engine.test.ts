@@ -37,6 +37,52 @@ test('link transmit on a full ring frees the packet and counts a drop', () => {
   assert.equal(e.pool.inUse, 2);
 });
 
+test('rebasing a link keeps its counters, its queue and the order of its packets', () => {
+  const e = new Engine({ linkCapacity: 4 });
+  e.configure(new Graph().app('a', Sink).app('b', Sink).link('a.out -> b.in'));
+  const l = e.links.get('a.out -> b.in')!;
+  const seen: number[] = [];
+  let next = 0;
+  // 50 rounds of three in, two out, with a rebase of 8 (two capacities) after each: the read
+  // index passes 8 again and again, and two packets stay queued across each rebase.
+  for (let round = 0; round < 50; round++) {
+    for (let k = 0; k < 3 && l.writable() > 0; k++) {
+      const p = e.pool.alloc()!;
+      p.setData(new Uint8Array([next & 0xff, next >> 8]));
+      next++;
+      l.transmit(p);
+    }
+    for (let k = 0; k < 2 && !l.empty(); k++) {
+      const p = l.receive();
+      seen.push(p.buf[p.off]! | (p.buf[p.off + 1]! << 8));
+      e.pool.free(p);
+    }
+    l.rebase(8);
+  }
+  assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => i), 'packets come out in the order they went in');
+  assert.equal(l.txPackets, next);
+  assert.equal(l.rxPackets, seen.length);
+  assert.equal(l.queued, next - seen.length);
+  assert.equal(l.txBytes, 2 * next);
+  assert.equal(l.rxBytes, 2 * seen.length);
+  assert.throws(() => l.rebase(6), /rebase step 6 is not a multiple of the capacity 4/);
+});
+
+test('the engine rebases its links as it breathes, and their counters carry on', () => {
+  const e = new Engine();
+  e.configure(new Graph().app('src', Source, { frame, batch: 4 }).app('w', Wire).app('sink', Sink).link('src.output -> w.input').link('w.output -> sink.input'));
+  e.runBreaths(5000);
+  const l = e.links.get('src.output -> w.input')!;
+  assert.equal(l.txPackets, 20_000);
+  assert.equal(l.rxPackets, 20_000);
+  assert.equal(e.app<Sink>('sink').consumed, 20_000);
+  assertConserved(e);
+});
+
+test('a link longer than 2^24 is refused', () => {
+  assert.throws(() => new Engine({ linkCapacity: 1 << 25 }).configure(new Graph().app('a', Sink).app('b', Sink).link('a.out -> b.in')), /capacity must be a power of two from 2 to 16777216, got 33554432/);
+});
+
 test('reconfiguring keeps unchanged links and their queued packets', () => {
   const e = new Engine();
   const g = new Graph().app('src', Source, { frame, batch: 5, limit: 5 }).app('snk', Sink).link('src.output -> snk.input');

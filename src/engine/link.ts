@@ -7,8 +7,13 @@
  * `txPackets - rxPackets` is what is queued.
  *
  * Cost per packet (the engine's hottest code): the packet counters are the ring indices
- * themselves (`txPackets` is the write index, `rxPackets` the read index), and `rxBytes` is
- * derived as `txBytes` minus the bytes still queued, so `receive` is one load and one increment.
+ * themselves (`txPackets` is the write index, `rxPackets` the read index, both plus `#base`),
+ * and `rxBytes` is derived as `txBytes` minus the bytes still queued, so `receive` is one load
+ * and one increment. The indices stay small integers: past 2^31 V8 would hold them as doubles,
+ * and every link of the process got about 7 % slower once one had carried 2^31 packets (7
+ * minutes at 5 Mpps). The engine calls `rebase` every 1,024 breaths, which moves 2^30 from
+ * both indices into `#base` once the read index passes 2^30; that many breaths move far fewer
+ * than the other 2^30 packets it takes to reach 2^31.
  * The ring is a packed (never holey) array, filled with null by pushes, not `new Array(n)`: a
  * received slot keeps its stale reference instead of being cleared, which is harmless because
  * the pool owns every packet for its whole life, and reading it is guarded by the indices.
@@ -16,6 +21,10 @@
 import type { Packet } from './packet.js';
 
 export const DEFAULT_LINK_CAPACITY = 1024;
+/** Largest link capacity: far above any sensible ring, and a divisor of `REBASE_STEP`. */
+export const MAX_LINK_CAPACITY = 1 << 24;
+/** What `rebase` moves from the ring indices into the counters' base (a multiple of every capacity). */
+export const REBASE_STEP = 2 ** 30;
 
 /** Where a link starts or ends: an app and one of its port names. */
 export interface LinkEnd {
@@ -31,6 +40,8 @@ export class Link {
   readonly #ring: (Packet | null)[];
   #read = 0;
   #write = 0;
+  /** Packets moved out of both indices by `rebase`. */
+  #base = 0;
   txBytes = 0;
   /** Packets refused because the ring was full (the link's overflow counter). */
   drops = 0;
@@ -40,8 +51,8 @@ export class Link {
   tap: ((p: Packet, link: Link) => void) | null = null;
 
   constructor(from: LinkEnd, to: LinkEnd, capacity = DEFAULT_LINK_CAPACITY) {
-    if (!Number.isInteger(capacity) || capacity < 2 || (capacity & (capacity - 1)) !== 0) {
-      throw new RangeError(`link ${from.app}.${from.port} -> ${to.app}.${to.port}: capacity must be a power of two >= 2, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity > MAX_LINK_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`link ${from.app}.${from.port} -> ${to.app}.${to.port}: capacity must be a power of two from 2 to ${MAX_LINK_CAPACITY}, got ${capacity}`);
     }
     this.from = from;
     this.to = to;
@@ -54,12 +65,25 @@ export class Link {
 
   /** Packets the producer put in (the write index). */
   get txPackets(): number {
-    return this.#write;
+    return this.#base + this.#write;
   }
 
   /** Packets the consumer took out (the read index). */
   get rxPackets(): number {
-    return this.#read;
+    return this.#base + this.#read;
+  }
+
+  /**
+   * Moves `step` packets from both ring indices into the counters' base once the read index
+   * has reached it; the counters, the queue and every slot position stay as they were. `step`
+   * must be a multiple of the capacity (tests pass a small one).
+   */
+  rebase(step = REBASE_STEP): void {
+    if (step % this.capacity !== 0) throw new RangeError(`link ${this.name}: rebase step ${step} is not a multiple of the capacity ${this.capacity}`);
+    if (this.#read < step) return;
+    this.#read -= step;
+    this.#write -= step;
+    this.#base += step;
   }
 
   /** Bytes the consumer took out: what went in minus what is still queued. */
