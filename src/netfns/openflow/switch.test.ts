@@ -4,7 +4,8 @@ import { encodeSpec } from '../../wire/spec.js';
 import { assertConserved } from '../../testing/conservation.js';
 import { rng } from '../../testing/classifier-suite.js';
 import { NS_PER_S } from '../../engine/clock.js';
-import { switchRig } from './testkit.js';
+import { Collector, Injector, switchRig } from './testkit.js';
+import { App, type AppContext } from '../../engine/app.js';
 import { Engine, Graph } from '../../engine/engine.js';
 import { PacketPool } from '../../engine/packet.js';
 import { Peer } from '../../hosts/testkit.js';
@@ -349,3 +350,44 @@ test('a packet-in of a frame larger than one OpenFlow message carries what fits,
   assert.ok(wire.length <= 0xffff);
   assertConserved(e);
 });
+
+/** Takes nothing from its input: the link into it fills and then drops. */
+class Stall extends App<Record<string, never>, unknown> {
+  constructor(ctx: AppContext, conf: unknown) {
+    super(ctx, conf, {});
+  }
+}
+
+test('port transmit counters come from the output link, and survive the link being replaced', () => {
+  const engine = new Engine({ linkCapacity: 4 });
+  const frame = encodeSpec('eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=1,dst=2)');
+  const graph = (sink: 'collector' | 'stall'): Graph => {
+    const g = new Graph().app('sw', OpenFlowSwitch, { ports: ['p1', 'p2'], flows: ['priority=1,in_port=1,actions=output:2'] });
+    g.app('in', Injector).link('in.output -> sw.p1');
+    if (sink === 'collector') g.app('out', Collector).link('sw.p2 -> out.input');
+    else g.app('stall', Stall).link('sw.p2 -> stall.input');
+    return g;
+  };
+  engine.configure(graph('collector'));
+  const sw = engine.app<OpenFlowSwitch>('sw');
+  const send = (n: number): void => {
+    for (let i = 0; i < n; i++) engine.app<Injector>('in').inject(frame);
+    engine.breathe();
+  };
+  send(3);
+  assert.deepEqual(txCounts(sw.portStats(2)[0]!), { txPackets: 3, txBytes: 3 * frame.length, txDropped: 0 });
+  // A new consumer on port 2: a new link, whose counts add to the old one's.
+  engine.configure(graph('stall'));
+  send(3);
+  assert.deepEqual(txCounts(sw.portStats(2)[0]!), { txPackets: 6, txBytes: 6 * frame.length, txDropped: 0 });
+  // The stalled link holds 4 and drops the rest: transmit drops, not transmitted packets.
+  send(3);
+  assert.deepEqual(txCounts(sw.portStats(2)[0]!), { txPackets: 7, txBytes: 7 * frame.length, txDropped: 2 });
+  engine.configure(graph('collector'));
+  assert.deepEqual(txCounts(sw.portStats(2)[0]!), { txPackets: 7, txBytes: 7 * frame.length, txDropped: 2 }, 'the removed link still counts');
+  assert.equal(sw.portStats(1)[0]!.rxPackets, 9);
+});
+
+function txCounts(s: { txPackets: number; txBytes: number; txDropped: number }): { txPackets: number; txBytes: number; txDropped: number } {
+  return { txPackets: s.txPackets, txBytes: s.txBytes, txDropped: s.txDropped };
+}

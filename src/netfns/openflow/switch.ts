@@ -121,8 +121,14 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   #inPorts = new Int32Array(0);
   #rxPackets = new Float64Array(0);
   #rxBytes = new Float64Array(0);
-  #txPackets = new Float64Array(0);
-  #txBytes = new Float64Array(0);
+  /**
+   * Transmit counters per port come from the port's output link, which counts what it takes
+   * anyway (one count fewer per packet on the hit path); these hold what earlier links of the
+   * port carried, added when a relink replaces one.
+   */
+  #txPacketsBefore = new Float64Array(0);
+  #txBytesBefore = new Float64Array(0);
+  #txRingDropsBefore = new Float64Array(0);
   #txDropped = new Float64Array(0);
   readonly #createdAt: number;
   readonly #packetIn = new Set<(ev: PacketInEvent) => void>();
@@ -193,8 +199,9 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     };
     this.#rxPackets = grow(this.#rxPackets);
     this.#rxBytes = grow(this.#rxBytes);
-    this.#txPackets = grow(this.#txPackets);
-    this.#txBytes = grow(this.#txBytes);
+    this.#txPacketsBefore = grow(this.#txPacketsBefore);
+    this.#txBytesBefore = grow(this.#txBytesBefore);
+    this.#txRingDropsBefore = grow(this.#txRingDropsBefore);
     this.#txDropped = grow(this.#txDropped);
     this.relink();
     this.pipeline.invalidate();
@@ -216,7 +223,15 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   }
 
   override relink(): void {
-    this.#outLinks = [null, ...this.#portNames.map((n) => this.output[n] ?? null)];
+    const outLinks = [null, ...this.#portNames.map((n) => this.output[n] ?? null)];
+    for (let i = 1; i < outLinks.length; i++) {
+      const old = this.#outLinks[i];
+      if (old === null || old === undefined || old === outLinks[i]) continue;
+      this.#txPacketsBefore[i]! += old.txPackets;
+      this.#txBytesBefore[i]! += old.txBytes;
+      this.#txRingDropsBefore[i]! += old.drops;
+    }
+    this.#outLinks = outLinks;
     const inLinks: Link[] = [];
     const inPorts: number[] = [];
     this.#portNames.forEach((n, i) => {
@@ -296,8 +311,6 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
           if (out > 0) {
             const link = this.#outLinks[out];
             if (link !== null && link !== undefined) {
-              this.#txPackets[out]!++;
-              this.#txBytes[out]! += len;
               link.transmit(p);
               return;
             }
@@ -416,8 +429,6 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       this.#txDropped[port]!++;
       return this.drop(p, 'port-unlinked');
     }
-    this.#txPackets[port]!++;
-    this.#txBytes[port]! += p.len;
     if (p.traceId !== 0) this.note(p, `output to ${this.#portNames[port - 1]} (port ${port})`);
     link.transmit(p);
   }
@@ -533,9 +544,18 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     const out: PortStats[] = [];
     for (let i = 1; i <= this.#portNames.length; i++) {
       if (port !== 0xffffffff && port !== i) continue;
+      const link = this.#outLinks[i] ?? null;
       out.push({
-        port: i, name: this.#portNames[i - 1]!, rxPackets: this.#rxPackets[i]!, txPackets: this.#txPackets[i]!, rxBytes: this.#rxBytes[i]!,
-        txBytes: this.#txBytes[i]!, rxDropped: 0, txDropped: this.#txDropped[i]!, durationNs: now - this.#createdAt,
+        port: i,
+        name: this.#portNames[i - 1]!,
+        rxPackets: this.#rxPackets[i]!,
+        txPackets: this.#txPacketsBefore[i]! + (link?.txPackets ?? 0),
+        rxBytes: this.#rxBytes[i]!,
+        txBytes: this.#txBytesBefore[i]! + (link?.txBytes ?? 0),
+        rxDropped: 0,
+        // Unlinked ports, and a full output link (its overflow counter).
+        txDropped: this.#txDropped[i]! + this.#txRingDropsBefore[i]! + (link?.drops ?? 0),
+        durationNs: now - this.#createdAt,
       });
     }
     return out;
