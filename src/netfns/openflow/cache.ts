@@ -402,8 +402,8 @@ export class ExactMatchCache {
   readonly words: Int32Array;
   readonly #megaflows: MegaflowCache;
   readonly #stats: Float64Array;
-  lookups = 0;
   hits = 0;
+  misses = 0;
   replacements = 0;
   #used = 0;
 
@@ -419,6 +419,11 @@ export class ExactMatchCache {
   /** Slots filled at last touch, live or not (the gauge). */
   get size(): number {
     return this.#used;
+  }
+
+  /** Lookups made: hits and misses are what the hot path counts, one of them per packet. */
+  get lookups(): number {
+    return this.hits + this.misses;
   }
 
   /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts lookups and hits. */
@@ -438,9 +443,11 @@ export class ExactMatchCache {
 
   /** Looks up an ingress key in its two slots; returns its megaflow or null (counted). */
   lookup(ik: Int32Array, hash: number): MegaflowEntry | null {
-    this.lookups++;
     const at = this.find(ik, hash);
-    if (at < 0) return null;
+    if (at < 0) {
+      this.misses++;
+      return null;
+    }
     this.hits++;
     return this.#megaflows.entryAt(this.words[at + EMC_ROW]!);
   }

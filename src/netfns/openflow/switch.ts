@@ -279,15 +279,12 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
    * port's link. Everything else falls through to the megaflow cache and then the pipeline.
    */
   #process(p: Packet, inPort: number): void {
-    p.inPort = inPort;
-    this.#curInPort = inPort;
     const ik = this.#ikey;
     const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
     if (hash < 0) return this.drop(p, 'runt');
     const gen = this.pipeline.generation;
     if (p.traceId === 0 && this.#cacheOn) {
       const emc = this.emc;
-      emc.lookups++;
       // The exact-match probe, written out here rather than called (`ExactMatchCache.find`):
       // a hit then runs in this one function. Slot a, then slot b, as `find` probes them.
       const words = emc.words;
@@ -315,12 +312,18 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
               return;
             }
           }
+          // A program other than a single output may read the ingress port (IN_PORT, NORMAL, learn).
+          p.inPort = inPort;
+          this.#curInPort = inPort;
           const e = this.megaflows.entryAt(index)!;
           runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
           return;
         }
       }
+      emc.misses++;
     }
+    p.inPort = inPort;
+    this.#curInPort = inPort;
     const key = this.#key;
     scatterIngress(ik, key);
     if (p.traceId !== 0) return this.#traced(p);
