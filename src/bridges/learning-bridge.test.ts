@@ -422,3 +422,31 @@ test('bad configuration is refused with the field named', () => {
   assert.throws(make({ ports: { p1: { untagged: [5], tagged: [5] } } }), /both untagged and tagged/);
   assert.throws(make({ static: [{ mac: 'zz', port: 'p1' }] }), /static\[0\]: invalid MAC address "zz"/);
 });
+
+test('transmit counters come from the output links and keep a replaced link\'s counts', () => {
+  const e = new Engine();
+  const graph = (second: string): Graph =>
+    new Graph()
+      .app('br', LearningBridge, {})
+      .app('h1', FrameEnd)
+      .link('h1.tx -> br.p1')
+      .link('br.p1 -> h1.rx')
+      .app(second, FrameEnd)
+      .link(`${second}.tx -> br.p2`)
+      .link(`br.p2 -> ${second}.rx`);
+  e.configure(graph('h2'));
+  const br = e.app<LearningBridge>('br');
+  const frame = eth(mac(9), mac(1));
+  const send = (n: number): void => {
+    for (let i = 0; i < n; i++) e.app<FrameEnd>('h1').send(frame);
+    e.runBreaths(3);
+  };
+  send(2);
+  assert.deepEqual([br.portCounters('p2').txPackets, br.portCounters('p2').txBytes], [2, 2 * frame.length]);
+  // Another host on p2: new links, whose counts add to the old ones'.
+  e.configure(graph('h2b'));
+  send(3);
+  assert.deepEqual([br.portCounters('p2').txPackets, br.portCounters('p2').txBytes], [5, 5 * frame.length]);
+  assert.equal(e.app<FrameEnd>('h2b').take().length, 3);
+  assert.equal(br.portCounters('p1').rxPackets, 5);
+});

@@ -98,6 +98,7 @@ export interface FdbRow {
 export interface BridgePortCounters {
   readonly rxPackets: number;
   readonly rxBytes: number;
+  /** Frames the port's output link took (one it refused as full is that link's `drops`). */
   readonly txPackets: number;
   readonly txBytes: number;
   /** Frames from this port that were flooded. */
@@ -142,8 +143,13 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
   #member = new Uint8Array(0);
   #rxPackets = new Float64Array(0);
   #rxBytes = new Float64Array(0);
-  #txPackets = new Float64Array(0);
-  #txBytes = new Float64Array(0);
+  /**
+   * Transmit counters per port come from the port's output link, which counts what it takes
+   * anyway (a count fewer per frame on the short path); these hold what earlier links of the
+   * port carried, added when a relink replaces one.
+   */
+  #txPacketsBefore = new Float64Array(0);
+  #txBytesBefore = new Float64Array(0);
   #floods = new Float64Array(0);
   #learned = new Float64Array(0);
   #drops = new Float64Array(0);
@@ -287,8 +293,8 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     this.#member = grow(this.#member, n * VLANS);
     this.#rxPackets = grow(this.#rxPackets, n);
     this.#rxBytes = grow(this.#rxBytes, n);
-    this.#txPackets = grow(this.#txPackets, n);
-    this.#txBytes = grow(this.#txBytes, n);
+    this.#txPacketsBefore = grow(this.#txPacketsBefore, n);
+    this.#txBytesBefore = grow(this.#txBytesBefore, n);
     this.#floods = grow(this.#floods, n);
     this.#learned = grow(this.#learned, n);
     this.#drops = grow(this.#drops, n);
@@ -306,6 +312,11 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
       const hadLinks = this.#outLinks[i] !== null || this.#inLinks.some((_, k) => this.#inPorts[k] === i);
       const out = this.output[name] ?? null;
       const inp = this.input[name];
+      const old = this.#outLinks[i];
+      if (old !== null && old !== undefined && old !== out) {
+        this.#txPacketsBefore[i]! += old.txPackets;
+        this.#txBytesBefore[i]! += old.txBytes;
+      }
       this.#outLinks[i] = out;
       if (inp !== undefined) {
         inLinks.push(inp);
@@ -340,9 +351,8 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     const ports = this.#inPorts;
     const short = !this.#vlanFiltering;
     const fdb = this.#fdb;
+    fdb.clock = now;
     const outLinks = this.#outLinks;
-    const txPackets = this.#txPackets;
-    const txBytes = this.#txBytes;
     const pool = this.pool;
     const mem = pool.memory;
     for (let k = 0; k < links.length; k++) {
@@ -365,15 +375,10 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
             const srcLo = mem.getUint32(at + 8);
             // Unicast source that is not all zeros, unicast destination.
             if ((srcHi & 0x100) === 0 && (srcHi | srcLo) !== 0 && (w0 & 0x1000000) === 0) {
-              fdb.clock = now;
               const out = fdb.refreshAndLookup(srcHi, srcLo | 0, w0 >>> 16, (w0 << 16) | (w1 >>> 16), 0, port);
               if (out >= 0 && out !== port) {
                 const link = outLinks[out]!;
                 if (link !== null) {
-                  p.inPort = port;
-                  p.vlan = 0;
-                  txPackets[out]!++;
-                  txBytes[out]! += len;
                   link.transmit(p);
                   continue;
                 }
@@ -490,8 +495,6 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     if (this.#vlanFiltering && !setTag(p, this.#member[port * VLANS + vlan] === UNTAGGED, vlan)) {
       return this.#dropFrom(p, inPort, 'no-headroom');
     }
-    this.#txPackets[port]!++;
-    this.#txBytes[port]! += p.len;
     link.transmit(p);
   }
 
@@ -583,8 +586,8 @@ export class LearningBridge extends App<typeof BRIDGE_DROPS, LearningBridgeConf>
     return {
       rxPackets: this.#rxPackets[i]!,
       rxBytes: this.#rxBytes[i]!,
-      txPackets: this.#txPackets[i]!,
-      txBytes: this.#txBytes[i]!,
+      txPackets: this.#txPacketsBefore[i]! + (this.#outLinks[i]?.txPackets ?? 0),
+      txBytes: this.#txBytesBefore[i]! + (this.#outLinks[i]?.txBytes ?? 0),
       floods: this.#floods[i]!,
       learned: this.#learned[i]!,
       drops: this.#drops[i]!,
