@@ -67,6 +67,23 @@ function packet(bytes: Uint8Array): Packet {
 }
 
 /**
+ * The merged packet `merged` is `frames` joined: its `hdr` header bytes are the first frame's
+ * except at `changed` (lengths, ids, checksums, flags the merge rewrites), and its payload is
+ * every frame's payload in order.
+ */
+function assertMergedFrom(merged: Uint8Array, frames: readonly Uint8Array[], hdr: number, changed: readonly number[]): void {
+  const first = frames[0]!;
+  for (let i = 0; i < hdr; i++) if (!changed.includes(i)) assert.equal(merged[i], first[i], `header byte ${i}`);
+  let at = hdr;
+  for (const f of frames) {
+    const part = f.subarray(hdr);
+    assert.deepEqual(merged.subarray(at, at + part.length), part);
+    at += part.length;
+  }
+  assert.equal(at, merged.length, 'nothing after the last payload');
+}
+
+/**
  * Runs frames through a coalescer as TapPort.push does: a run is extended while segments
  * continue it and finished (its packet "sent") when one does not. Returns the sent packets' bytes
  * with their offload fields, and frees every packet, so each test ends with empty pools.
@@ -129,14 +146,7 @@ test('ten segments of one flow become one GSO frame: first headers, new length a
   assert.equal(v.getUint32(38), SEQ0, 'the first segment\'s sequence number');
   assert.equal(m.bytes[47], 0x18, 'ACK and the last segment\'s PSH');
   // Everything else in the headers is the first segment's.
-  const first = frames[0]!;
-  for (const i of [...Array(hdr).keys()].filter((i) => ![16, 17, 24, 25, 47, 50, 51].includes(i))) assert.equal(m.bytes[i], first[i], `header byte ${i}`);
-  let at = hdr;
-  for (const f of frames) {
-    const part = f.subarray(hdr);
-    assert.deepEqual(m.bytes.subarray(at, at + part.length), part);
-    at += part.length;
-  }
+  assertMergedFrom(m.bytes, frames, hdr, [16, 17, 24, 25, 47, 50, 51]);
   assert.equal(m.gsoType, VIRTIO_NET_HDR_GSO_TCPV4);
   assert.equal(m.gsoSize, MSS);
   assert.equal(m.csumStart, 34);
@@ -524,14 +534,7 @@ test('ten IPv6 segments of one flow become one GSO frame: first headers, new pay
   assert.equal(v.getUint32(14), 0x6b8abcde, 'version, traffic class and flow label');
   assert.equal(v.getUint32(58), SEQ0, 'the first segment\'s sequence number');
   assert.equal(m.bytes[67], 0x18, 'ACK and the last segment\'s PSH');
-  const first = frames[0]!;
-  for (const i of [...Array(hdr).keys()].filter((i) => ![18, 19, 67, 70, 71].includes(i))) assert.equal(m.bytes[i], first[i], `header byte ${i}`);
-  let at = hdr;
-  for (const f of frames) {
-    const part = f.subarray(hdr);
-    assert.deepEqual(m.bytes.subarray(at, at + part.length), part);
-    at += part.length;
-  }
+  assertMergedFrom(m.bytes, frames, hdr, [18, 19, 67, 70, 71]);
   assert.equal(m.gsoType, VIRTIO_NET_HDR_GSO_TCPV6);
   assert.equal(m.gsoSize, MSS6);
   assert.equal(m.csumStart, 54);

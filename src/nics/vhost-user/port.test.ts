@@ -159,13 +159,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
 
   it('splits a frame over several receive buffers with MRG_RXBUF and counts them in num_buffers', async () => {
-    const { engine, port, station, socket } = setup('merge');
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('merge', async ({ engine, station, fe }) => {
       // A 2 KiB buffer cannot hold 12 + 2040 bytes: it takes two.
       fe.postReceive(4);
       const jumbo = frame(2, 1, 2040, 0x33);
@@ -179,10 +173,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
       assert.equal(got.length, 1);
       assert.equal(got[0]!.numBuffers, 2);
       assert.deepEqual(new Uint8Array(got[0]!.frame), jumbo);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    });
   });
 
   it('drops a frame larger than one receive buffer without MRG_RXBUF, returning the buffer unused', async () => {
