@@ -396,6 +396,11 @@ export function emcSlotHolds(k: Int32Array, b: number, ik: Int32Array): boolean 
     k[b + 12] === ik[12];
 }
 
+/** Whether the EMC slot at `b` points at a live megaflow: its serial is set and still its row's. */
+export function emcSlotLive(k: Int32Array, stats: Float64Array, b: number): boolean {
+  return k[b + EMC_SERIAL] !== 0 && stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];
+}
+
 export class ExactMatchCache {
   readonly slots: number;
   /** EMC_STRIDE words per slot; a slot whose serial is 0 is empty. */
@@ -426,7 +431,7 @@ export class ExactMatchCache {
     return this.hits + this.misses;
   }
 
-  /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts lookups and hits. */
+  /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts hits and misses. */
   find(ik: Int32Array, hash: number): number {
     const mask = this.slots - 1;
     const a = emcFirstSlot(hash, mask);
@@ -437,8 +442,7 @@ export class ExactMatchCache {
 
   /** Whether the slot at `at` holds a live megaflow. */
   #isLive(at: number): boolean {
-    const k = this.words;
-    return k[at + EMC_SERIAL] !== 0 && this.#stats[k[at + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[at + EMC_SERIAL];
+    return emcSlotLive(this.words, this.#stats, at);
   }
 
   /** Looks up an ingress key in its two slots; returns its megaflow or null (counted). */
@@ -455,7 +459,7 @@ export class ExactMatchCache {
   /** Whether the slot at `b` holds `ik` and is live. */
   #matches(ik: Int32Array, b: number): boolean {
     const k = this.words;
-    return emcSlotHolds(k, b, ik) && k[b + EMC_SERIAL] !== 0 && this.#stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];
+    return emcSlotHolds(k, b, ik) && emcSlotLive(k, this.#stats, b);
   }
 
   insert(ik: Int32Array, hash: number, e: MegaflowEntry): void {

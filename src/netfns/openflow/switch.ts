@@ -24,7 +24,7 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { EMC_OUT, EMC_ROW, EMC_SERIAL, ExactMatchCache, MF_SERIAL, emcFirstSlot, emcSecondSlot, emcSlotHolds, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
@@ -295,7 +295,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
         at = emcSecondSlot(hash, mask);
         if (!emcSlotHolds(words, at, ik)) at = -1;
       }
-      if (at >= 0 && words[at + EMC_SERIAL] !== 0 && stats[words[at + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === words[at + EMC_SERIAL]) {
+      if (at >= 0 && emcSlotLive(words, stats, at)) {
         const index = words[at + EMC_ROW]!;
         const row = index * MF_STRIDE;
         if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index)!, gen)) {
