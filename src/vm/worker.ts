@@ -24,3 +24,16 @@ export function startWorker(moduleUrl: URL, data: unknown, transfer: NonNullable
   const code = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); }).catch((e) => { setImmediate(() => { throw e; }); });`;
   return new Worker(code, { eval: true, workerData: data, transferList });
 }
+
+/** How long `terminateIfStuck` lets a worker that was told to stop leave on its own. */
+export const WORKER_STOP_GRACE_MS = 2000;
+
+/**
+ * Terminates `worker` only if it has not left `graceMs` after it was told to stop (its stop flag
+ * set and its wait kicked). Terminating an I/O worker at once could land inside a koffi call of
+ * its start-up, where the throw aborts the whole process.
+ */
+export function terminateIfStuck(worker: Worker, graceMs = WORKER_STOP_GRACE_MS): void {
+  const timer = setTimeout(() => void worker.terminate(), graceMs);
+  worker.once('exit', () => clearTimeout(timer));
+}

@@ -47,7 +47,7 @@ import { closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { App, type AppContext } from '../../engine/app.js';
 import { type Packet, PacketPool } from '../../engine/packet.js';
-import { siblingModule, startWorker } from '../../vm/worker.js';
+import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { TcpCoalescer } from './gro.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
@@ -57,8 +57,6 @@ import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
 import { errnoText, openEventFd, openTap, TapWatch } from './tun.js';
 
-/** How long `stop` lets the I/O worker leave on its own before terminating it. */
-const STOP_GRACE_MS = 2000;
 
 export const TAP_DROPS = {
   runt: 'frame from the kernel shorter than an Ethernet header',
@@ -563,11 +561,8 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     if (this.#closed) return;
     Atomics.store(this.#ctl, CTL_STOP, 1);
     this.#kick();
-    // Woken, the worker leaves its loop within one poll timeout. It is terminated only if it does
-    // not: terminating it at once could land inside a koffi call of its start-up, where a throw
-    // aborts the whole process.
-    const timer = setTimeout(() => void this.#worker.terminate(), STOP_GRACE_MS);
-    this.#worker.once('exit', () => clearTimeout(timer));
+    // Woken, the worker leaves its loop within one poll timeout.
+    terminateIfStuck(this.#worker);
   }
 
   /** Resolves when the worker has exited and the TAP fd is closed (the interface is then gone). */

@@ -26,15 +26,13 @@
 import { closeSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Packet } from '../../engine/packet.js';
-import { siblingModule, startWorker } from '../../vm/worker.js';
+import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
 import { FrameRing } from '../tap/frame-ring.js';
 import { ByteCopier } from '../sys/copy.js';
 import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';
 import { EINVAL, EMSGSIZE, ENOBUFS, MmsgVector, openUdpSocket, SEGMENT_CMSG_SPACE, SegmentCmsgs, SOCKADDR_IN_LEN, UDP_MAX_SEGMENTS, sockaddrInAddress, sockaddrInPort, socketErrnoText, UdpSys, writeSockaddrIn } from './udp-sys.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_SEGMENT, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
 
-/** How long `close` lets the worker leave on its own before terminating it. */
-const STOP_GRACE_MS = 2000;
 
 /** Datagrams one `flush` sends at most; `queue` returns false when the batch is full. */
 export const UDP_BATCH = 64;
@@ -442,11 +440,8 @@ export class UdpEndpoint {
     this.#stopping = true;
     Atomics.store(this.#ctl, CTL_STOP, 1);
     this.#kick();
-    // Woken, the worker leaves its loop at once (or after its 100 ms poll). It is terminated only
-    // if it does not: terminating it at once could land inside a koffi call of its start-up,
-    // where a throw aborts the whole process.
-    const timer = setTimeout(() => void this.#worker.terminate(), STOP_GRACE_MS);
-    this.#worker.once('exit', () => clearTimeout(timer));
+    // Woken, the worker leaves its loop within one poll timeout.
+    terminateIfStuck(this.#worker);
   }
 
   /** Resolves when the worker has exited and the socket is closed. */
