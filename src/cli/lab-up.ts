@@ -4,9 +4,11 @@
  * (`controller: tcp:HOST:PORT`), until Ctrl-C or `lab down`.
  *
  * The engine's clock stays the lab's virtual clock, moved forward to real elapsed time before
- * every breath, so timers and per-hop latency keep their meaning. The loop breathes while
- * packets move, yielding to I/O with setImmediate between breaths (OpenFlow messages are handled
- * between two breaths, never during one), and sleeps up to IDLE_MS when nothing is due.
+ * every breath, so timers and per-hop latency keep their meaning. The loop is the real labs'
+ * `RealLoop` (src/real/loop.ts): it breathes while packets move, yielding to I/O between bursts
+ * of breaths (OpenFlow messages are handled between two breaths, never during one), and sleeps
+ * up to IDLE_MS when nothing is due, or until a node on a real socket (a VTEP with a UDP
+ * underlay) rings the doorbell because datagrams arrived.
  * `lab up` writes a state file keyed by the lab name in the temp directory; `lab down` reads
  * the pid from it and sends SIGTERM, and `lab up` removes it on the way out.
  *
@@ -20,7 +22,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
-import { VirtualClock } from '../engine/clock.js';
+import { RealLoop } from '../real/loop.js';
 import { OpenFlowChannel } from '../control/openflow/channel.js';
 import { LabControlServer, labControlPath, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
 import { ofctlOnLab } from './ofctl.js';
@@ -92,7 +94,8 @@ export function labUpDown(sub: 'up' | 'down', file: string, out: (line: string) 
 }
 
 async function runLab(model: ReturnType<typeof loadLabFile>, file: string, statePath: string, out: (line: string) => void): Promise<number> {
-  const rt = new LabRuntime(model);
+  const doorbell = new SharedArrayBuffer(4);
+  const rt = new LabRuntime(model, { clock: 'driven', doorbell });
   const channels: OpenFlowChannel[] = [];
   const described: { node: string; listen: string[]; connect: string[] }[] = [];
   for (const [name, node] of Object.entries(model.nodes)) {
@@ -119,35 +122,16 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   writeFileSync(statePath, JSON.stringify(state, null, 2));
   out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
 
-  const engine = rt.engine;
-  const clock = engine.clock instanceof VirtualClock ? engine.clock : null;
-  const origin = performance.now();
-  const base = engine.now();
-  let stopping = false;
-  const done = new Promise<void>((resolve) => {
-    const step = (): void => {
-      if (stopping) return resolve();
-      if (clock !== null) {
-        const now = base + Math.round((performance.now() - origin) * 1e6);
-        if (now > clock.now()) clock.advanceTo(now);
-      }
-      const busy = engine.breathe();
-      if (busy || engine.queued() > 0) {
-        setImmediate(step);
-        return;
-      }
-      const next = engine.nextTimer();
-      const waitMs = next === Infinity ? IDLE_MS : Math.max(0, Math.min(IDLE_MS, (next - engine.now()) / 1e6));
-      setTimeout(step, waitMs);
-    };
-    step();
+  const loop = new RealLoop(rt.engine, { idleMs: IDLE_MS, spinUs: 0, doorbell });
+  loop.start();
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
   });
-  const stop = (): void => {
-    stopping = true;
-  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await done;
+  await stopped;
+  await loop.stop();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   await Promise.all([control.close(), ...channels.map((c) => c.stop())]);

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LabFileError, labSchema, loadLabFile, nodeKinds } from '../control/lab/load.js';
-import { LabRuntime } from '../control/lab/runtime.js';
+import { LabRuntime, labNeedsWallClock } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
 import { renderReport, renderTrace } from './render.js';
 import { COMPARE_USAGE, compareCommand } from './compare.js';
@@ -128,7 +128,7 @@ function lab(argv: string[]): number {
   if (sub !== 'run') throw new UsageError(`unknown lab command ${JSON.stringify(sub)} (run, validate, shell)`);
   const progress = new Progress();
   progress.update(`building lab ${model.name}: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links`);
-  const rt = new LabRuntime(model);
+  const rt = new LabRuntime(model, { clock: labNeedsWallClock(model) ? 'wall' : 'virtual' });
   const captures = values.capture === undefined ? [] : values.pcap ? rt.ports.map((p) => ({ file: `${model.name}-${p.node}-${p.iface}.pcap`, cap: rt.capture([p.name]) })) : [{ file: `${model.name}.pcapng`, cap: rt.capture() }];
   const report = rt.runChecks((i, n) => progress.update(`running check ${i + 1}/${n}`));
   progress.done();
@@ -144,6 +144,8 @@ function lab(argv: string[]): number {
     print(renderReport(report));
     if (captures.length > 0) print(`capture: ${captures.length === 1 ? join(values.capture!, captures[0]!.file) : `${captures.length} files in ${values.capture}`} (${captures.reduce((n, c) => n + c.cap.packetCount, 0)} packets)`);
   }
+  // Nodes on real sockets have I/O workers that would keep the process alive.
+  rt.stop();
   return report.failed === 0 && report.conservation.ok ? 0 : 1;
 }
 

@@ -5,7 +5,7 @@ import { table } from './table.js';
 
 export function renderReport(r: LabReport): string {
   const lines: string[] = [];
-  lines.push(`lab ${r.lab} (${r.file}): ${r.nodes} nodes, ${r.links} links, emulated on the virtual clock`);
+  lines.push(`lab ${r.lab} (${r.file}): ${r.nodes} nodes, ${r.links} links, emulated on the ${r.clock} clock`);
   const width = Math.max(0, ...r.checks.map((c) => c.check.length));
   for (const c of r.checks) {
     const expect = c.expect === 'failure' ? ' (expected to fail)' : '';

@@ -36,13 +36,15 @@ export interface RealLoopOptions {
   readonly burst?: number;
   /** Microseconds to keep breathing after a breath that moved nothing, before sleeping (default 30; 0 sleeps at once). */
   readonly spinUs?: number;
+  /** The doorbell to wait on (4 bytes), when the apps were given one before the loop existed; default a new one. */
+  readonly doorbell?: SharedArrayBuffer;
 }
 
 export class RealLoop {
   readonly engine: Engine;
   /** Ring word 0 to wake the loop; give it to TAP ports as their `doorbell`. */
-  readonly doorbell = new SharedArrayBuffer(4);
-  readonly #bell = new Int32Array(this.doorbell);
+  readonly doorbell: SharedArrayBuffer;
+  readonly #bell: Int32Array;
   readonly #idleMs: number;
   readonly #burst: number;
   readonly #spinMs: number;
@@ -54,6 +56,9 @@ export class RealLoop {
 
   constructor(engine: Engine, options: RealLoopOptions = {}) {
     this.engine = engine;
+    this.doorbell = options.doorbell ?? new SharedArrayBuffer(4);
+    if (this.doorbell.byteLength < 4) throw new RangeError(`real loop: the doorbell needs 4 bytes, got ${this.doorbell.byteLength}`);
+    this.#bell = new Int32Array(this.doorbell, 0, 1);
     this.#idleMs = options.idleMs ?? 50;
     this.#burst = options.burst ?? 8;
     const spinUs = options.spinUs ?? 30;

@@ -145,7 +145,7 @@ export class RealLab {
       if (isHost(node)) continue;
       const kind = NODE_KINDS.find((k) => k.name === node.kind);
       if (kind === undefined) throw new Error(`${this.model.file}: node ${name}: no node kind ${node.kind}`);
-      kind.build(own, name, node, this.model);
+      kind.build(own, name, node, this.model, { wallClock: true, ...(this.#options.doorbell !== undefined ? { doorbell: this.#options.doorbell } : {}) });
     }
     for (const [name, spec] of own.apps) graph.app(`${prefix}${name}`, spec.app, spec.conf);
     for (const spec of own.links) graph.link(spec.replace(/^(\s*)(\S)/, `$1${prefix}$2`).replace(/->(\s*)(\S)/, `->$1${prefix}$2`));

@@ -11,7 +11,7 @@ import { Engine, Graph } from '../../engine/engine.js';
 import type { App } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import { PacketPool } from '../../engine/packet.js';
-import { NS_PER_S } from '../../engine/clock.js';
+import { NS_PER_S, RealClock } from '../../engine/clock.js';
 import { formatIpv4Addr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import type { LearningBridge } from '../../bridges/learning-bridge.js';
 import type { Host, PingSession } from '../../hosts/host.js';
@@ -22,6 +22,7 @@ import { isWorkerGuest, withWorkerGuests, workerGuestDrops } from '../../vm/work
 import type { IpStack } from '../../vm/remote-stack.js';
 import { isBridge, isHost, type CheckModel, type LabModel, type NodeModel } from './model.js';
 import { NODE_KINDS, type NodeKind } from './kinds/index.js';
+import { VIRTUAL_CLOCK_ENV } from './kinds/kind.js';
 
 function kindOf(node: NodeModel): NodeKind {
   const k = NODE_KINDS.find((x) => x.name === node.kind);
@@ -59,6 +60,8 @@ export interface LabReport {
   readonly lab: string;
   readonly file: string;
   readonly mode: 'emulated';
+  /** The clock the checks ran on: virtual, or the wall clock for a lab with nodes on real sockets. */
+  readonly clock: 'virtual' | 'wall';
   readonly nodes: number;
   readonly links: number;
   readonly checks: readonly CheckResult[];
@@ -97,6 +100,22 @@ export interface TraceStep {
 export interface LabRuntimeOptions {
   /** Packet buffers in the pool (default scales with the lab). */
   readonly packets?: number;
+  /**
+   * The engine's clock (default `virtual`):
+   * - `virtual`: the lab's own time, jumping ahead whenever nothing is due (`lab run`, the shell)
+   * - `driven`: a virtual clock the caller moves to wall-clock time before every breath (`lab up`)
+   * - `wall`: the wall clock itself, so checks take real time (`lab run` of a lab whose nodes talk
+   *   to the real world, see `labNeedsWallClock`)
+   * Nodes that talk to the real world (a VTEP on a UDP socket) are built only with `driven` or `wall`.
+   */
+  readonly clock?: 'virtual' | 'driven' | 'wall';
+  /** Rung by the I/O workers of nodes on real sockets, to wake the caller's sleeping loop (see RealLoop). */
+  readonly doorbell?: SharedArrayBuffer;
+}
+
+/** Whether some node of the lab exchanges packets with the real world, so the lab cannot run on the virtual clock. */
+export function labNeedsWallClock(model: LabModel): boolean {
+  return Object.values(model.nodes).some((n) => kindOf(n).needsWallClock?.(n) === true);
 }
 
 const PING_TIMEOUT = NS_PER_S;
@@ -106,15 +125,20 @@ export class LabRuntime {
   readonly model: LabModel;
   readonly engine: Engine;
   readonly ports: readonly LabPort[];
+  /** What the engine's clock is: the lab's virtual time (also when a caller drives it to wall time) or the wall clock. */
+  readonly clockKind: 'virtual' | 'wall';
   readonly #portsByName = new Map<string, LabPort>();
 
   constructor(model: LabModel, options: LabRuntimeOptions = {}) {
     this.model = model;
     const nodeCount = Object.keys(model.nodes).length;
     const packets = options.packets ?? Math.min(1 << 16, Math.max(16384, 8 * nodeCount));
-    this.engine = new Engine({ pool: new PacketPool({ count: packets }) });
+    const clock = options.clock ?? 'virtual';
+    this.engine = new Engine({ pool: new PacketPool({ count: packets }), ...(clock === 'wall' ? { clock: new RealClock() } : {}) });
+    this.clockKind = clock === 'wall' ? 'wall' : 'virtual';
     const graph = new Graph();
-    for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model);
+    const env = clock === 'virtual' ? VIRTUAL_CLOCK_ENV : { wallClock: true, ...(options.doorbell !== undefined ? { doorbell: options.doorbell } : {}) };
+    for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model, env);
     const ports: LabPort[] = [];
     model.links.forEach((l, i) => {
       const cable = `link${i}`;
@@ -264,6 +288,7 @@ export class LabRuntime {
       lab: this.model.name,
       file: this.model.file,
       mode: 'emulated',
+      clock: this.clockKind,
       nodes: Object.keys(this.model.nodes).length,
       links: this.model.links.length,
       checks,

@@ -22,6 +22,22 @@ export interface NodeKind<M extends NodeModel = NodeModel> {
   checkLinks?(v: Validator, name: string, model: M, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void;
   /** The app holding the node's IP stack (a Host) when the node has one apart from the node app (a VM's guest): checks ping from and to it. */
   ipStackApp?(name: string): string;
+  /** Whether the node exchanges packets with the real world, so its lab must run on the wall clock. */
+  needsWallClock?(model: M): boolean;
   /** Adds the node's apps to the graph; the app named after the node owns its link ports. */
-  build(graph: Graph, name: string, model: M, lab: LabModel): void;
+  build(graph: Graph, name: string, model: M, lab: LabModel, env: BuildEnv): void;
 }
+
+/** What a lab is being built for: nodes that talk to the real world need the wall clock. */
+export interface BuildEnv {
+  /**
+   * The engine runs on the wall clock (`vnet lab up`, real labs, the daemon). False for `lab run`,
+   * the shell and offline commands, whose virtual clock moves only as fast as the lab's work.
+   */
+  readonly wallClock: boolean;
+  /** Rung by I/O workers to wake a sleeping engine loop (real labs); without it the loop polls. */
+  readonly doorbell?: SharedArrayBuffer;
+}
+
+/** The environment of an emulated lab on the virtual clock. */
+export const VIRTUAL_CLOCK_ENV: BuildEnv = { wallClock: false };
