@@ -20,14 +20,27 @@
  * The underlay MTU defaults to the MTU of the underlay port's link. `overlayMtuWarnings` lists
  * links on the underlay path that cannot carry the encapsulated frames, and access links whose
  * hosts can send packets larger than the overlay MTU; `build` prints this node's to stderr.
+ *
+ * A VXLAN VTEP's underlay may instead be the machine's own network, through a real UDP socket
+ * (src/real/vxlan-udp.ts): the lab then has no underlay link, the remotes are real addresses the
+ * kernel routes to, and the far ends are other vnet labs (`vnet lab up` or real labs, on this
+ * machine or another) or Linux vxlan devices:
+ *
+ *     underlay: { udp: 10.241.0.1 }        # bind 10.241.0.1:4789, send to the remotes' 4789
+ *     underlay: { udp: { local: 127.0.0.1, port: 14789, remote_port: 14789, offloads: true }, mtu: 1500 }
+ *
+ * Real datagrams keep wall-clock time, so such a lab runs with `vnet lab up`, with `vnet lab run`
+ * (which then runs its checks on the wall clock) or `--real`; the shell, trace and offline ofctl
+ * (virtual clock) refuse it with a message saying so.
  */
 import type { Graph } from '../../../engine/engine.js';
 import { GreTunnel, type GreTunnelConf } from '../../../netfns/tunnels/gre-tunnel.js';
 import type { OverlayPortBinding } from '../../../netfns/tunnels/settings.js';
 import { VXLAN_OVERHEAD, VxlanVtep } from '../../../netfns/tunnels/vxlan-vtep.js';
+import { addVxlanOverUdp } from '../../../real/vxlan-udp.js';
 import { isHost, type Endpoint, type LabModel, type NodeModel } from '../model.js';
 import { describe, type Path, type Validator } from '../validator.js';
-import type { NodeKind } from './kind.js';
+import type { BuildEnv, NodeKind } from './kind.js';
 
 export interface VtepBindingModel {
   /** `flow`: the port carries every segment of `remotes`, named by the frame's tun_id (OVS `options:key=flow`). */
@@ -36,10 +49,19 @@ export interface VtepBindingModel {
   readonly payload?: 'ethernet' | 'ip';
 }
 
+/** A real UDP socket as the underlay (VXLAN only): `ip` is then `local`/32 and there is no underlay link. */
+export interface UdpUnderlayModel {
+  readonly local: string;
+  readonly port: number;
+  readonly remotePort: number;
+  /** UDP GSO and GRO on the socket. */
+  readonly offloads: boolean;
+}
+
 export interface VtepNodeModel extends NodeModel {
   readonly kind: 'vtep';
   readonly mode: 'vxlan' | 'gre';
-  readonly underlay: { readonly port: string; readonly ip: string; readonly mac?: string; readonly gateway?: string; readonly mtu?: number };
+  readonly underlay: { readonly port: string; readonly ip: string; readonly mac?: string; readonly gateway?: string; readonly mtu?: number; readonly udp?: UdpUnderlayModel };
   readonly ports: Readonly<Record<string, readonly VtepBindingModel[]>>;
   readonly remotes: Readonly<Record<string, readonly string[]>>;
   readonly learning: boolean;
@@ -63,17 +85,33 @@ const binding = {
 export const vtepKind: NodeKind<VtepNodeModel> = {
   name: 'vtep',
   aliases: ['vxlan', 'gre'],
-  description: 'an overlay tunnel endpoint (VXLAN or GRE): tenant segments by VNI or key over the underlay',
+  description: 'an overlay tunnel endpoint (VXLAN or GRE): tenant segments by VNI or key over the underlay (lab links, or for VXLAN a real UDP socket)',
   schemaProperties: {
     mode: { enum: ['vxlan', 'gre'], description: 'encapsulation (default vxlan, or the kind alias)' },
     underlay: {
-      type: 'object', additionalProperties: false, required: ['ip'],
+      type: 'object', additionalProperties: false,
+      anyOf: [{ required: ['ip'] }, { required: ['udp'] }],
       properties: {
         port: { type: 'string', description: 'underlay port name (default underlay)' },
         ip: { $ref: '#/definitions/cidr' },
         mac: { $ref: '#/definitions/mac' },
         gateway: { $ref: '#/definitions/ipv4' },
         mtu: { type: 'integer', minimum: 128, maximum: 65535 },
+        udp: {
+          description: 'instead of ip and an underlay link: a real UDP socket on this local address (VXLAN only; needs vnet lab up or --real)',
+          oneOf: [
+            { $ref: '#/definitions/ipv4' },
+            {
+              type: 'object', additionalProperties: false, required: ['local'],
+              properties: {
+                local: { $ref: '#/definitions/ipv4' },
+                port: { type: 'integer', minimum: 1, maximum: 65535, description: 'local UDP port (default 4789)' },
+                remote_port: { type: 'integer', minimum: 1, maximum: 65535, description: 'UDP port of the remotes (default 4789)' },
+                offloads: { type: 'boolean', description: 'UDP GSO and GRO on the socket (default true)' },
+              },
+            },
+          ],
+        },
       },
     },
     ports: { type: 'object', additionalProperties: { oneOf: [segmentId, binding, { type: 'array', items: binding }] } },
@@ -91,29 +129,50 @@ export const vtepKind: NodeKind<VtepNodeModel> = {
   },
   parse: parseVtep,
   checkLinks(v: Validator, name: string, node: VtepNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
+    const udp = node.underlay.udp !== undefined;
     for (const { endpoint, path: lp } of links) {
-      if (endpoint.iface !== node.underlay.port && node.ports[endpoint.iface] === undefined) {
+      if (udp && endpoint.iface === node.underlay.port) {
+        v.fail(lp, `${name}:${endpoint.iface}: this VTEP's underlay is a UDP socket (underlay.udp), not a lab port`);
+      } else if (endpoint.iface !== node.underlay.port && node.ports[endpoint.iface] === undefined) {
         v.fail(lp, `${name}:${endpoint.iface} is neither the underlay port (${node.underlay.port}) nor one of the ports`);
       }
     }
-    for (const port of [node.underlay.port, ...Object.keys(node.ports)]) {
+    for (const port of [...(udp ? [] : [node.underlay.port]), ...Object.keys(node.ports)]) {
       if (!links.some((l) => l.endpoint.iface === port)) v.fail(port === node.underlay.port ? [...path, 'underlay'] : [...path, 'ports', port], `${name}:${port} is not connected by any link`);
     }
   },
-  build(graph: Graph, name: string, node: VtepNodeModel, lab: LabModel): void {
+  needsWallClock(node: VtepNodeModel): boolean {
+    return node.underlay.udp !== undefined;
+  },
+  build(graph: Graph, name: string, node: VtepNodeModel, lab: LabModel, env: BuildEnv): void {
     const field = node.mode === 'vxlan' ? 'vni' : 'key';
     const ports: Record<string, OverlayPortBinding[]> = {};
     for (const [port, bindings] of Object.entries(node.ports)) {
       ports[port] = bindings.map((b) => ({ [field]: b.segment, ...(b.vlan !== undefined ? { vlan: b.vlan } : {}), ...(b.payload !== undefined ? { payload: b.payload } : {}) }));
     }
     const mtu = underlayMtu(lab, name, node);
-    const conf: GreTunnelConf = {
-      underlay: { port: node.underlay.port, ip: node.underlay.ip, mtu, ...(node.underlay.mac ? { mac: node.underlay.mac } : {}), ...(node.underlay.gateway ? { gateway: node.underlay.gateway } : {}) },
+    const overlay = {
       ports,
       flood: node.remotes,
       learning: node.learning,
       static: node.staticFdb.map((s) => ({ [field]: s.segment, mac: s.mac, remote: s.remote })),
       arpSuppress: node.arpSuppress,
+    };
+    const udp = node.underlay.udp;
+    if (udp !== undefined) {
+      if (!env.wallClock) {
+        throw new Error(`${lab.file}: node ${name}: its underlay is a real UDP socket, which needs the wall clock: use vnet lab up FILE or vnet lab run FILE (or --real); the shell, trace and offline ofctl run on the virtual clock`);
+      }
+      addVxlanOverUdp(graph, name, {
+        local: udp.local, port: udp.port, remotePort: udp.remotePort, offloads: udp.offloads, mtu, overlay,
+        ...(env.doorbell !== undefined ? { doorbell: env.doorbell } : {}),
+      });
+      for (const w of overlayMtuWarnings(lab).filter((x) => x.node === name)) process.stderr.write(`warning: ${w.message}\n`);
+      return;
+    }
+    const conf: GreTunnelConf = {
+      underlay: { port: node.underlay.port, ip: node.underlay.ip, mtu, ...(node.underlay.mac ? { mac: node.underlay.mac } : {}), ...(node.underlay.gateway ? { gateway: node.underlay.gateway } : {}) },
+      ...overlay,
       ...(node.mode === 'gre' ? { sequence: node.sequence, checksum: node.checksum } : {}),
     };
     if (node.mode === 'vxlan') graph.app(name, VxlanVtep, conf);
@@ -207,13 +266,15 @@ function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): Vte
   };
   const up: Path = [...path, 'underlay'];
   const u = v.object(node.underlay, up) ?? {};
-  v.allowOnly(u, up, ['port', 'ip', 'mac', 'gateway', 'mtu']);
+  v.allowOnly(u, up, ['port', 'ip', 'mac', 'gateway', 'mtu', 'udp']);
+  const udp = u.udp === undefined ? undefined : parseUdpUnderlay(v, u, mode, [...up, 'udp']);
   const underlay = {
     port: u.port === undefined ? 'underlay' : v.string(u.port, [...up, 'port']) ?? 'underlay',
-    ip: v.cidr(u.ip, [...up, 'ip']) ?? '0.0.0.0/32',
+    ip: udp !== undefined ? `${udp.local}/32` : v.cidr(u.ip, [...up, 'ip']) ?? '0.0.0.0/32',
     ...(u.mac !== undefined ? { mac: v.mac(u.mac, [...up, 'mac']) } : {}),
     ...(u.gateway !== undefined ? { gateway: v.ip(u.gateway, [...up, 'gateway']) } : {}),
     ...(u.mtu !== undefined ? { mtu: v.int(u.mtu, [...up, 'mtu'], 128, 65535) } : {}),
+    ...(udp !== undefined ? { udp } : {}),
   };
   const ports: Record<string, VtepBindingModel[]> = {};
   const segments = new Set<number>();
@@ -316,4 +377,27 @@ function parseVtep(v: Validator, node: Record<string, unknown>, path: Path): Vte
     if (g.checksum !== undefined) checksum = v.bool(g.checksum, [...gp, 'checksum']) ?? false;
   }
   return { kind: 'vtep', mode, underlay, ports, remotes, learning, staticFdb, arpSuppress, sequence, checksum };
+}
+
+/** `underlay.udp`: an address, or { local, port, remote_port, offloads }; the wire-side fields do not apply to it. */
+function parseUdpUnderlay(v: Validator, u: Record<string, unknown>, mode: 'vxlan' | 'gre', path: Path): UdpUnderlayModel | undefined {
+  const parent = path.slice(0, -1);
+  if (mode !== 'vxlan') v.fail(path, 'a UDP underlay carries VXLAN only (GRE is IP protocol 47, not UDP)');
+  for (const f of ['ip', 'mac', 'gateway', 'port']) {
+    if (u[f] !== undefined) v.fail([...parent, f], `does not apply with udp: the socket's address is udp.local, and the kernel routes and resolves the underlay`);
+  }
+  const raw = u.udp;
+  if (typeof raw === 'string') {
+    const local = v.ip(raw, path);
+    return local === undefined ? undefined : { local, port: 4789, remotePort: 4789, offloads: true };
+  }
+  const o = v.object(raw, path);
+  if (o === undefined) return undefined;
+  v.allowOnly(o, path, ['local', 'port', 'remote_port', 'offloads']);
+  const local = v.ip(o.local, [...path, 'local']);
+  const port = o.port === undefined ? 4789 : v.int(o.port, [...path, 'port'], 1, 65535);
+  const remotePort = o.remote_port === undefined ? 4789 : v.int(o.remote_port, [...path, 'remote_port'], 1, 65535);
+  const offloads = o.offloads === undefined ? true : v.bool(o.offloads, [...path, 'offloads']);
+  if (local === undefined || port === undefined || remotePort === undefined || offloads === undefined) return undefined;
+  return { local, port, remotePort, offloads };
 }

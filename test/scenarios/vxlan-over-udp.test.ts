@@ -1,0 +1,113 @@
+/**
+ * Labs whose VTEP has a real UDP underlay (`underlay: { udp: ... }`), without root: two labs on
+ * loopback (127.0.0.1 and 127.0.0.2, a random high port), one kept up with `vnet lab up`, the
+ * other running its checks with `vnet lab run` on the wall clock. Also what the lab file refuses
+ * and why a virtual-clock runtime cannot build such a node.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabFileError, parseLab } from '../../src/control/lab/load.js';
+import { LabRuntime, labNeedsWallClock } from '../../src/control/lab/runtime.js';
+import { runCli } from '../../src/testing/cli.js';
+
+function lab(name: string, host: string, hostIp: string, peerIp: string, local: string, remote: string, port: number): string {
+  return [
+    `name: ${name}`,
+    'topology:',
+    '  nodes:',
+    '    vtep:',
+    '      kind: vtep',
+    `      underlay: { udp: { local: ${local}, port: ${port}, remote_port: ${port} } }`,
+    '      ports: { h: 42 }',
+    `      remotes: { 42: [${remote}] }`,
+    `    ${host}: { kind: host, interfaces: { eth0: { ip: ${hostIp}/24, mtu: 1450 } } }`,
+    '  links:',
+    `    - endpoints: [${host}:eth0, vtep:h]`,
+    'checks:',
+    `  - ping: { from: ${host}, to: ${peerIp}, expect: success, count: 3 }`,
+    '',
+  ].join('\n');
+}
+
+function problems(text: string): string {
+  try {
+    parseLab(text, 'bad.yml');
+  } catch (e) {
+    assert.ok(e instanceof LabFileError, String(e));
+    return e.message;
+  }
+  return assert.fail('expected the lab to be rejected');
+}
+
+function vnetCommand(...args: string[]): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), ...args];
+  return [process.execPath, fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args];
+}
+
+test('a UDP underlay is refused where it cannot work, with the reason', () => {
+  const ok = lab('u', 'h1', '10.42.0.1', '10.42.0.2', '127.0.0.1', '127.0.0.2', 14789);
+  const model = parseLab(ok, 'u.yml');
+  assert.equal(labNeedsWallClock(model), true);
+  assert.throws(() => new LabRuntime(model), /node vtep: its underlay is a real UDP socket, which needs the wall clock: use vnet lab up FILE or vnet lab run FILE \(or --real\)/);
+
+  assert.match(problems(ok.replace('kind: vtep', 'kind: vtep\n      mode: gre')), /a UDP underlay carries VXLAN only/);
+  assert.match(problems(ok.replace('underlay: { udp:', 'underlay: { ip: 192.168.0.1/24, udp:')), /underlay\.ip.*does not apply with udp/);
+  assert.match(problems(ok.replace('local: 127.0.0.1,', 'local: 127.0.0.300,')), /underlay\.udp\.local/);
+  assert.match(problems(ok.replace('port: 14789,', 'port: 70000,')), /underlay\.udp\.port/);
+  assert.match(problems(ok.replace('remotes: { 42: [127.0.0.2] }', 'remotes: { 42: [127.0.0.1] }')), /lists this endpoint itself/);
+  const linked = ok.replace('    - endpoints: [h1:eth0, vtep:h]', '    - endpoints: [h1:eth0, vtep:h]\n    - endpoints: [sw:p1, vtep:underlay]').replace('    h1:', '    sw: { kind: bridge }\n    h1:');
+  assert.match(problems(linked), /vtep:underlay: this VTEP's underlay is a UDP socket \(underlay\.udp\), not a lab port/);
+  // The same lab with an ordinary underlay still needs its underlay link.
+  assert.match(problems(ok.replace(/underlay: \{ udp: .* \}\n/, 'underlay: { ip: 192.168.0.1/24 }\n')), /vtep:underlay is not connected by any link/);
+});
+
+test('two labs joined over real UDP on loopback: lab run pings through the other lab while it is up, and not after', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-vxu-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const nameA = `vxu-${process.pid}-a`;
+  const nameB = `vxu-${process.pid}-b`;
+  const fileA = join(dir, 'a.yml');
+  const fileB = join(dir, 'b.yml');
+  writeFileSync(fileA, lab(nameA, 'h1', '10.42.0.1', '10.42.0.2', '127.0.0.1', '127.0.0.2', port));
+  writeFileSync(fileB, lab(nameB, 'h2', '10.42.0.2', '10.42.0.1', '127.0.0.2', '127.0.0.1', port));
+
+  const [cmd, ...args] = vnetCommand('lab', 'up', fileB);
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const end = Date.now() + 30_000;
+  while (!output.includes('is up') && child.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  assert.match(output, new RegExp(`lab ${nameB} is up`), output);
+
+  const run = runCli(['lab', 'run', fileA, '--json']);
+  assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { clock: string; passed: number; conservation: { ok: boolean }; checks: { detail: string; rtts?: number[] }[] };
+  assert.equal(report.clock, 'wall');
+  assert.equal(report.passed, 1, report.checks[0]?.detail);
+  assert.equal(report.checks[0]?.rtts?.length, 3);
+  assert.equal(report.conservation.ok, true);
+  const text = runCli(['lab', 'run', fileA]);
+  assert.match(text.stdout, /emulated on the wall clock/);
+  assert.match(text.stdout, /PASS {2}ping h1 -> 10\.42\.0\.2 \(3\) {2}3\/3 received/);
+
+  const down = runCli(['lab', 'down', fileB]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(await exited, 0, output);
+  assert.match(output, new RegExp(`lab ${nameB} is down`));
+  // Nobody answers on 127.0.0.2 any more: the replies above came from lab B.
+  const alone = runCli(['lab', 'run', fileA]);
+  assert.equal(alone.code, 1, alone.stdout);
+  assert.match(alone.stdout, /FAIL {2}ping h1 -> 10\.42\.0\.2 \(3\) {2}0\/3 received/);
+});
