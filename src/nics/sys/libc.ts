@@ -57,8 +57,11 @@ export class Libc {
   readonly munmap: (addr: bigint, len: number) => number;
   readonly memfdCreate: (name: string, flags: number) => number;
   readonly ftruncate: (fd: number, len: number) => number;
-  /** memcpy on raw addresses (JS numbers: user-space addresses fit in 53 bits), see `ByteCopier`. */
-  readonly memcpy: (dst: number, src: number, n: number) => number;
+  /**
+   * memcpy on raw addresses (JS numbers: user-space addresses fit in 53 bits), see `ByteCopier`.
+   * Declared void: the returned pointer would become a heap number on every call.
+   */
+  readonly memcpy: (dst: number, src: number, n: number) => void;
   /** write() from a raw address (see `ByteCopier.address`): no view allocated per call. */
   readonly writeAt: (fd: number, src: number, n: number) => number;
   /** read() into a raw address: no view marshalled per call. */
@@ -90,7 +93,7 @@ export class Libc {
     this.munmap = libc.func('int munmap(void *, size_t)');
     this.memfdCreate = libc.func('int memfd_create(const char *, unsigned int)');
     this.ftruncate = libc.func('int ftruncate(int, int64_t)');
-    this.memcpy = libc.func('intptr_t memcpy(intptr_t dst, intptr_t src, size_t n)');
+    this.memcpy = libc.func('void memcpy(intptr_t dst, intptr_t src, size_t n)');
     this.writeAt = libc.func('intptr_t write(int fd, intptr_t buf, size_t n)');
     this.readAt = libc.func('intptr_t read(int fd, intptr_t buf, size_t n)');
     this.epollCreate1 = libc.func('int epoll_create1(int flags)');
