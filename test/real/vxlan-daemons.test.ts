@@ -145,6 +145,11 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     // With lab B gone, h2 no longer answers: the replies above really came through daemon B.
     const gone = await nsExec(`${prefixA}h1`, ['ping', '-c', '2', '-i', '0.2', '-W', '1', '10.42.0.2']);
     assert.match(gone.stdout, /0 received/, gone.stdout);
+    // Lab down closed B's socket: the same lab comes up again on the same address and port.
+    const again = await daemonRequest(sockB, { op: 'lab-up', file: fileB, nsPrefix: prefixB });
+    assert.equal(again.ok, true, again.error);
+    const back = await nsExec(`${prefixA}h1`, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.42.0.2']);
+    assert.match(back.stdout, /3 received/, `h1 -> h2 after lab B came back: ${back.stdout}`);
 
     for (const sock of [sockA, sockB]) assert.equal((await daemonRequest(sock, { op: 'shutdown' })).ok, true);
     for (const d of daemons) await new Promise((r) => (d.exitCode !== null ? r(null) : d.once('exit', r)));
