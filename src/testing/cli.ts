@@ -1,5 +1,5 @@
 /** Runs the vnet CLI as a user would, from the compiled tree or (under tsx) from source. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
@@ -10,11 +10,57 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
+/** The node arguments that run the CLI: the compiled tree beside this module, or the source through tsx. */
+function cliArgv(args: readonly string[]): string[] {
   const root = repoRoot();
   const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
   const fromSource = !import.meta.url.includes('/dist/') || !existsSync(compiled);
-  const argv = fromSource ? ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args] : [compiled, ...args];
-  const r = spawnSync(process.execPath, argv, { cwd: options.cwd ?? root, input: options.input ?? '', encoding: 'utf8', timeout: 120_000 });
+  return fromSource ? ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args] : [compiled, ...args];
+}
+
+export function runCli(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, cliArgv(args), { cwd: options.cwd ?? repoRoot(), input: options.input ?? '', encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A CLI command left running (`lab up`, `daemon`): its output so far, its exit, and a wait for a line. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they came. */
+  output(): string;
+  readonly exited: Promise<number | null>;
+  /** Resolves once the output matches; rejects, with the output, if the command exits or `ms` pass first. */
+  waitFor(pattern: RegExp, ms?: number): Promise<void>;
+  /** SIGKILL if it still runs (for cleanup). */
+  kill(): void;
+}
+
+/**
+ * Starts the CLI in the background, optionally behind a wrapper command (`prefix`, e.g.
+ * `['nsenter', '--net=/run/netns/NS']`) that ends by running the rest.
+ */
+export function startCli(args: readonly string[], options: { prefix?: readonly string[] } = {}): RunningCli {
+  const prefix = options.prefix ?? [];
+  const argv = [...prefix.slice(1), ...(prefix.length > 0 ? [process.execPath] : []), ...cliArgv(args)];
+  const child = spawn(prefix[0] ?? process.execPath, argv, { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async waitFor(pattern: RegExp, ms = 30_000): Promise<void> {
+      const end = Date.now() + ms;
+      while (!pattern.test(out)) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${args.join(' ')} exited before printing ${pattern}: ${out}`);
+        if (Date.now() > end) throw new Error(`${args.join(' ')} did not print ${pattern} within ${ms} ms: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill(): void {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }

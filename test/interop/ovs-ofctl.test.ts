@@ -14,12 +14,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OpenFlowChannel } from '../../src/control/openflow/channel.js';
 import { switchRig, type SwitchRig } from '../../src/netfns/openflow/testkit.js';
 import type { OpenFlowSwitch } from '../../src/netfns/openflow/switch.js';
 import { OFPR_NO_MATCH } from '../../src/netfns/openflow/types.js';
 import { encodeSpec } from '../../src/wire/spec.js';
+import { runCli, startCli } from '../../src/testing/cli.js';
 
 function ovsOfctlAvailable(): { ok: boolean; reason: string } {
   let r = spawnSync('ovs-ofctl', ['--version'], { encoding: 'utf8', timeout: 20_000 });
@@ -226,13 +226,6 @@ test('a malformed message gets OFPT_ERROR and the connection stays up; packet-in
   }
 });
 
-/** The vnet CLI as a child process: the compiled one beside this compiled test, or the source through tsx. */
-function vnetCommand(...args: string[]): string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), ...args];
-  return [process.execPath, fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args];
-}
-
 test('vnet lab up serves ovs-ofctl on an openflow-switch node until lab down', { skip: !tool.ok && tool.reason, timeout: 120_000 }, async () => {
   const labDir = mkdtempSync(join(tmpdir(), 'vnet-lab-up-'));
   const name = `of-lab-up-${process.pid}`;
@@ -249,18 +242,13 @@ test('vnet lab up serves ovs-ofctl on an openflow-switch node until lab down', {
     '    - endpoints: ["h2:eth0", "br:p2"]',
     '',
   ].join('\n'));
-  const [cmd, ...args] = vnetCommand('lab', 'up', file);
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lab = startCli(['lab', 'up', file]);
   const statePath = join(tmpdir(), `vnet-lab-${name}.json`);
   try {
     // lab up writes its state file, with the port it listens on, once the channel is up.
     let port = 0;
     for (let waited = 0; port === 0; waited += 200) {
-      assert.ok(waited < 90_000 && child.exitCode === null, `lab up did not come up: ${output}`);
+      assert.ok(waited < 90_000 && lab.child.exitCode === null, `lab up did not come up: ${lab.output()}`);
       await new Promise((r) => setTimeout(r, 200));
       if (!existsSync(statePath)) continue;
       const state = JSON.parse(readFileSync(statePath, 'utf8')) as { openflow: { node: string; listen: string[] }[] };
@@ -268,14 +256,13 @@ test('vnet lab up serves ovs-ofctl on an openflow-switch node until lab down', {
     }
     const dump = await ok('--no-stats', 'dump-flows', `tcp:127.0.0.1:${port}`);
     assert.deepEqual(dump.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('OFPST_FLOW')), ['priority=7,ip actions=NORMAL', 'priority=0 actions=drop']);
-    const [downCmd, ...downArgs] = vnetCommand('lab', 'down', file);
-    const down = spawnSync(downCmd!, downArgs, { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(down.status, 0, down.stderr);
-    assert.equal(await exited, 0, output);
-    assert.match(output, /is down/);
+    const down = runCli(['lab', 'down', file]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(await lab.exited, 0, lab.output());
+    assert.match(lab.output(), /is down/);
     assert.equal(existsSync(statePath), false, 'lab up removed its state file');
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    lab.kill();
     rmSync(statePath, { force: true });
     rmSync(labDir, { recursive: true, force: true });
   }

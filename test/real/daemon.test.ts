@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { namespaceExists, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { realLabStatePath } from '../../src/real/real-lab.js';
 import { repoRoot } from '../../src/testing/paths.js';
-import { runCli } from '../../src/testing/cli.js';
+import { runCli, startCli } from '../../src/testing/cli.js';
 
 const skip = tapUnavailableReason();
 if (skip !== null) console.log(`# skipping daemon tests: ${skip}`);
@@ -32,17 +31,9 @@ test('the daemon brings labs up and down over its socket without losing a packet
   writeFileSync(fileA, example.replace(/^name: .*$/m, `name: ${labA}`));
   writeFileSync(fileB, example.replace(/^name: .*$/m, `name: ${labB}`));
   const namespaces = [`${pa}h1`, `${pa}h2`, `${pb}h1`, `${pb}h2`];
-  const compiled = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
-  const fromSource = !import.meta.url.includes('/dist/') || !existsSync(compiled);
-  const argv = [...(fromSource ? ['--import', 'tsx', join(repoRoot(), 'src', 'cli', 'main.ts')] : [compiled]), 'daemon', '--socket', sock];
-  const daemon = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  daemon.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  daemon.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const daemon = startCli(['daemon', '--socket', sock]);
   try {
-    const end = Date.now() + 30_000;
-    while (!log.includes('listening') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    assert.match(log, /listening on/);
+    await daemon.waitFor(/listening on/);
 
     const upA = await daemonRequest(sock, { op: 'lab-up', file: fileA, nsPrefix: pa });
     assert.equal(upA.ok, true, upA.error);
@@ -94,11 +85,11 @@ test('the daemon brings labs up and down over its socket without losing a packet
 
     const stop = await daemonRequest(sock, { op: 'shutdown' });
     assert.equal(stop.ok, true);
-    await new Promise((r) => (daemon.exitCode !== null ? r(null) : daemon.once('exit', r)));
+    await daemon.exited;
     for (const ns of namespaces) assert.equal(namespaceExists(ns), false, `${ns} left behind`);
     assert.equal(existsSync(sock), false);
   } finally {
-    daemon.kill('SIGKILL');
+    daemon.kill();
     for (const ns of namespaces) tryIp('netns', 'del', ns);
     rmSync(realLabStatePath(labA), { force: true });
     rmSync(realLabStatePath(labB), { force: true });

@@ -13,37 +13,21 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonRequest } from '../../src/cli/daemon.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, namespaceExists, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { realLabStatePath } from '../../src/real/real-lab.js';
-import { repoRoot } from '../../src/testing/paths.js';
+import { startCli, type RunningCli } from '../../src/testing/cli.js';
+import { udpOverlayLab } from '../../src/testing/overlay-labs.js';
 
 const skip = tapUnavailableReason() ?? (haveCommand('nsenter') ? null : 'nsenter (util-linux) is not installed');
 if (skip !== null) console.log(`# skipping the two-daemon VXLAN test: ${skip}`);
 
 const VNI = 42;
-
-function labFile(name: string, host: string, hostIp: string, local: string, remotes: string[], port: number): string {
-  return [
-    `name: ${name}`,
-    'topology:',
-    '  nodes:',
-    '    vtep:',
-    '      kind: vtep',
-    `      underlay: { udp: { local: ${local}, port: ${port}, remote_port: ${port} } }`,
-    `      ports: { h: ${VNI} }`,
-    `      remotes: { ${VNI}: [${remotes.join(', ')}] }`,
-    `    ${host}: { kind: host, interfaces: { eth0: { ip: ${hostIp}/24, mtu: 1450 } } }`,
-    '  links:',
-    `    - endpoints: [${host}:eth0, vtep:h]`,
-    '',
-  ].join('\n');
-}
 
 /** `bridge fdb append 00:00:00:00:00:00 dev DEV dst REMOTE` in a namespace: one more flood target for a kernel vxlan device. */
 function bridgeFdbAppend(netns: string, dev: string, remote: string): void {
@@ -51,18 +35,10 @@ function bridgeFdbAppend(netns: string, dev: string, remote: string): void {
   if (r.status !== 0) throw new Error(`bridge fdb append ${dev} ${remote}: ${r.stderr || r.error?.message}`);
 }
 
-async function startDaemon(netns: string, sock: string): Promise<{ child: ChildProcess; log: () => string }> {
-  const compiled = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
-  const fromSource = !import.meta.url.includes('/dist/') || !existsSync(compiled);
-  const node = [process.execPath, ...(fromSource ? ['--import', 'tsx', join(repoRoot(), 'src', 'cli', 'main.ts')] : [compiled])];
-  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, ...node, 'daemon', '--socket', sock], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const end = Date.now() + 30_000;
-  while (!log.includes('listening') && child.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.match(log, /listening on/, `daemon in ${netns}: ${log}`);
-  return { child, log: () => log };
+async function startDaemon(netns: string, sock: string): Promise<RunningCli> {
+  const daemon = startCli(['daemon', '--socket', sock], { prefix: ['nsenter', `--net=/run/netns/${netns}`] });
+  await daemon.waitFor(/listening on/);
+  return daemon;
 }
 
 test('two daemons on two machines and a kernel vxlan device share one VNI over a real UDP underlay', { skip: skip ?? false, timeout: 120_000 }, async () => {
@@ -80,11 +56,11 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
   const hostNs = [`${prefixA}h1`, `${prefixB}h2`];
   const fileA = join(dir, 'a.yml');
   const fileB = join(dir, 'b.yml');
-  writeFileSync(fileA, labFile(labA, 'h1', '10.42.0.1', `${under}.1`, [`${under}.2`, `${under}.3`], port));
-  writeFileSync(fileB, labFile(labB, 'h2', '10.42.0.2', `${under}.2`, [`${under}.1`, `${under}.3`], port));
+  writeFileSync(fileA, udpOverlayLab({ name: labA, host: 'h1', hostIp: '10.42.0.1', local: `${under}.1`, remotes: [`${under}.2`, `${under}.3`], port, vni: VNI }));
+  writeFileSync(fileB, udpOverlayLab({ name: labB, host: 'h2', hostIp: '10.42.0.2', local: `${under}.2`, remotes: [`${under}.1`, `${under}.3`], port, vni: VNI }));
   const sockA = join(dir, 'a.sock');
   const sockB = join(dir, 'b.sock');
-  const daemons: ChildProcess[] = [];
+  const daemons: RunningCli[] = [];
   try {
     for (const ns of [mA, mB, mK, mU]) addNamespace(ns);
     ip('-n', mU, 'link', 'add', br, 'type', 'bridge');
@@ -108,9 +84,9 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     });
 
     const a = await startDaemon(mA, sockA);
-    daemons.push(a.child);
+    daemons.push(a);
     const b = await startDaemon(mB, sockB);
-    daemons.push(b.child);
+    daemons.push(b);
     const upA = await daemonRequest(sockA, { op: 'lab-up', file: fileA, nsPrefix: prefixA });
     assert.equal(upA.ok, true, upA.error);
     const upB = await daemonRequest(sockB, { op: 'lab-up', file: fileB, nsPrefix: prefixB });
@@ -118,7 +94,7 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
 
     // vnet to vnet, across the two daemons; then each daemon to the kernel, and the kernel back.
     const aToB = await nsExec(`${prefixA}h1`, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.42.0.2']);
-    assert.match(aToB.stdout, /3 received/, `h1 -> h2: ${aToB.stdout}${a.log()}${b.log()}`);
+    assert.match(aToB.stdout, /3 received/, `h1 -> h2: ${aToB.stdout}${a.output()}${b.output()}`);
     const bToA = await nsExec(`${prefixB}h2`, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.42.0.1']);
     assert.match(bToA.stdout, /3 received/, `h2 -> h1: ${bToA.stdout}`);
     const aToK = await nsExec(`${prefixA}h1`, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.42.0.3']);
@@ -152,10 +128,10 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     assert.match(back.stdout, /3 received/, `h1 -> h2 after lab B came back: ${back.stdout}`);
 
     for (const sock of [sockA, sockB]) assert.equal((await daemonRequest(sock, { op: 'shutdown' })).ok, true);
-    for (const d of daemons) await new Promise((r) => (d.exitCode !== null ? r(null) : d.once('exit', r)));
+    for (const d of daemons) await d.exited;
     for (const ns of hostNs) assert.equal(namespaceExists(ns), false, `${ns} left behind`);
   } finally {
-    for (const d of daemons) d.kill('SIGKILL');
+    for (const d of daemons) d.kill();
     for (const ns of [...hostNs, mA, mB, mK, mU]) tryIp('netns', 'del', ns);
     rmSync(realLabStatePath(labA), { force: true });
     rmSync(realLabStatePath(labB), { force: true });

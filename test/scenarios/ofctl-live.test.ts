@@ -5,21 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCli } from '../../src/testing/cli.js';
+import { runCli, startCli } from '../../src/testing/cli.js';
 
 const DROP = 'table=0,priority=500,in_port=1,actions=drop';
 const DROP_LINE = /priority=500,in_port="p1" actions=drop/;
-
-function vnetCommand(...args: string[]): string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), ...args];
-  return [process.execPath, fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args];
-}
 
 test('vnet ofctl acts on the running lab: add-flow persists into the next dump-flows, del-flows removes it, errors match offline', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vnet-ofctl-live-'));
@@ -50,21 +42,16 @@ test('vnet ofctl acts on the running lab: add-flow persists into the next dump-f
   assert.equal(runCli(['ofctl', file, 'br', 'add-flow', DROP]).code, 0);
   assert.doesNotMatch(runCli(['ofctl', file, 'br', 'dump-flows']).stdout, DROP_LINE);
 
-  const [cmd, ...args] = vnetCommand('lab', 'up', file);
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lab = startCli(['lab', 'up', file]);
   t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    lab.kill();
     rmSync(statePath, { force: true });
     rmSync(socketPath, { force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
   for (let waited = 0; !existsSync(statePath); waited += 100) {
-    assert.ok(waited < 90_000 && child.exitCode === null, `lab up did not come up: ${output}`);
+    assert.ok(waited < 90_000 && lab.child.exitCode === null, `lab up did not come up: ${lab.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as { control?: string };
@@ -93,7 +80,7 @@ test('vnet ofctl acts on the running lab: add-flow persists into the next dump-f
 
   const down = runCli(['lab', 'down', file]);
   assert.equal(down.code, 0, down.stderr);
-  assert.equal(await exited, 0, output);
+  assert.equal(await lab.exited, 0, lab.output());
   assert.equal(existsSync(statePath), false, 'lab up removed its state file');
   assert.equal(existsSync(socketPath), false, 'lab up removed its control socket');
 });

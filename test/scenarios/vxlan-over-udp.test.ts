@@ -6,32 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LabFileError, parseLab } from '../../src/control/lab/load.js';
 import { LabRuntime, labNeedsWallClock } from '../../src/control/lab/runtime.js';
-import { runCli } from '../../src/testing/cli.js';
+import { runCli, startCli } from '../../src/testing/cli.js';
+import { udpOverlayLab } from '../../src/testing/overlay-labs.js';
 
 function lab(name: string, host: string, hostIp: string, peerIp: string, local: string, remote: string, port: number): string {
-  return [
-    `name: ${name}`,
-    'topology:',
-    '  nodes:',
-    '    vtep:',
-    '      kind: vtep',
-    `      underlay: { udp: { local: ${local}, port: ${port}, remote_port: ${port} } }`,
-    '      ports: { h: 42 }',
-    `      remotes: { 42: [${remote}] }`,
-    `    ${host}: { kind: host, interfaces: { eth0: { ip: ${hostIp}/24, mtu: 1450 } } }`,
-    '  links:',
-    `    - endpoints: [${host}:eth0, vtep:h]`,
-    'checks:',
-    `  - ping: { from: ${host}, to: ${peerIp}, expect: success, count: 3 }`,
-    '',
-  ].join('\n');
+  return udpOverlayLab({ name, host, hostIp, local, remotes: [remote], port, vni: 42, ping: peerIp });
 }
 
 function problems(text: string): string {
@@ -42,12 +26,6 @@ function problems(text: string): string {
     return e.message;
   }
   return assert.fail('expected the lab to be rejected');
-}
-
-function vnetCommand(...args: string[]): string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), ...args];
-  return [process.execPath, fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args];
 }
 
 test('a UDP underlay is refused where it cannot work, with the reason', () => {
@@ -77,19 +55,12 @@ test('two labs joined over real UDP on loopback: lab run pings through the other
   writeFileSync(fileA, lab(nameA, 'h1', '10.42.0.1', '10.42.0.2', '127.0.0.1', '127.0.0.2', port));
   writeFileSync(fileB, lab(nameB, 'h2', '10.42.0.2', '10.42.0.1', '127.0.0.2', '127.0.0.1', port));
 
-  const [cmd, ...args] = vnetCommand('lab', 'up', fileB);
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const labB = startCli(['lab', 'up', fileB]);
   t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    labB.kill();
     rmSync(dir, { recursive: true, force: true });
   });
-  const end = Date.now() + 30_000;
-  while (!output.includes('is up') && child.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.match(output, new RegExp(`lab ${nameB} is up`), output);
+  await labB.waitFor(new RegExp(`lab ${nameB} is up`));
 
   const run = runCli(['lab', 'run', fileA, '--json']);
   assert.equal(run.code, 0, `${run.stdout}${run.stderr}`);
@@ -104,8 +75,8 @@ test('two labs joined over real UDP on loopback: lab run pings through the other
 
   const down = runCli(['lab', 'down', fileB]);
   assert.equal(down.code, 0, down.stderr);
-  assert.equal(await exited, 0, output);
-  assert.match(output, new RegExp(`lab ${nameB} is down`));
+  assert.equal(await labB.exited, 0, labB.output());
+  assert.match(labB.output(), new RegExp(`lab ${nameB} is down`));
   // Nobody answers on 127.0.0.2 any more: the replies above came from lab B.
   const alone = runCli(['lab', 'run', fileA]);
   assert.equal(alone.code, 1, alone.stdout);
