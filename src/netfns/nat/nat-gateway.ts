@@ -482,7 +482,6 @@ export class NatGateway extends App<typeof NAT_GATEWAY_DROPS, NatGatewayConf> {
   /** `dst` may come as int32 (a uint32 above 2^30 passed into a call is boxed as a heap number). */
   #forward(p: Packet, ipOff: number, dstBits: number): void {
     const dst = dstBits >>> 0;
-    const ip = this.#ip;
     let s: number;
     let nextHop = dst;
     const inside = this.#sides[0];

@@ -10,7 +10,7 @@
 import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import type { GuestMemory } from '../../vm/guest-memory.js';
-import { type E1000Device, RX_DISABLED, RX_DMA_FAULT, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
+import { type E1000Device, RX_DISABLED, RX_FILTERED, RX_NO_DESCRIPTORS, RX_OK, RX_TOO_LONG } from './device.js';
 import type { E1000Driver } from './driver.js';
 import { copyBytes } from '../../engine/copy-bytes.js';
 

@@ -4,7 +4,6 @@ import { Vm } from '../../vm/vm.js';
 import { VirtioNetDevice } from './device.js';
 import { DRIVER_FEATURE_PROFILES } from './driver.js';
 import { DEVICE_FEATURES, STATUS_ACKNOWLEDGE, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK, TX_QUEUE, VIRTIO_NET_F_CSUM, featureNames, featureSet, hasFeature } from './net.js';
-import { allocateVirtqueue } from './virtqueue.js';
 import { nicConformance, twoGuestLab } from '../../testing/nic-conformance.js';
 
 const ADS = STATUS_ACKNOWLEDGE | STATUS_DRIVER;

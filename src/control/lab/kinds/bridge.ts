@@ -2,7 +2,7 @@
 import { LearningBridge, type LearningBridgeConf } from '../../../bridges/learning-bridge.js';
 import type { Graph } from '../../../engine/engine.js';
 import type { BridgeNodeModel, BridgePortModel } from '../model.js';
-import { describe, type Path, type Validator } from '../validator.js';
+import { type Path, type Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
 
 const vlan = { $ref: '#/definitions/vlan' };

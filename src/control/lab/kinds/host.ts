@@ -3,7 +3,7 @@ import type { Graph } from '../../../engine/engine.js';
 import { Host, type HostConf } from '../../../hosts/host.js';
 import type { Endpoint, HostInterfaceModel, HostNicModel, HostNodeModel, LabModel } from '../model.js';
 import { adminVfMac } from './sriov-nic.js';
-import { describe, type Path, type Validator } from '../validator.js';
+import { type Path, type Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
 
 export const hostKind: NodeKind<HostNodeModel> = {

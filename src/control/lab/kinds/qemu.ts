@@ -95,7 +95,6 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
   /** Resolves when QEMU has exited (or is known never to start). */
   readonly exited: Promise<QemuExit>;
   #child: ChildProcess | null = null;
-  #stopped = false;
   #boundPort = 0;
   #resolveExit: (e: QemuExit) => void = () => {};
   readonly #killOnExit = (): void => {
@@ -157,7 +156,6 @@ export class QemuGuest extends DgramPort<QemuGuestConf> {
   }
 
   override stop(): void {
-    this.#stopped = true;
     this.#boundPort = 0;
     if (this.#child !== null) this.#child.kill('SIGTERM');
     else this.#resolveExit({ started: false, code: null, signal: null, error: 'stopped before QEMU started' });
