@@ -83,17 +83,26 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     this.#local = parseIpv4Addr(conf.local);
     this.#remotePort = conf.remotePort ?? UDP_PORT_VXLAN;
     this.#vtepMac = parseMac(conf.vtepMac);
-    this.#endpoint = new UdpEndpoint({
-      address: this.#local,
-      port: conf.port ?? UDP_PORT_VXLAN,
-      // A longer datagram could not become a packet anyway: the worker cuts it and it is a 'too-big' drop.
-      maxDatagram: Math.min(65507, this.pool.dataRoom - OUTER_LEN),
-      ...(conf.ringSlots !== undefined ? { ringSlots: conf.ringSlots } : {}),
-      ...(conf.socketBuffer !== undefined ? { socketBuffer: conf.socketBuffer } : {}),
-      ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
-      segmentation: conf.offloads !== false,
-      receiveCoalescing: conf.offloads !== false,
-    });
+    this.#endpoint = this.#open(conf);
+  }
+
+  /** The socket, or an error that names this app (the lab node) beside the socket's own message. */
+  #open(conf: UdpUnderlayConf): UdpEndpoint {
+    try {
+      return new UdpEndpoint({
+        address: this.#local,
+        port: conf.port ?? UDP_PORT_VXLAN,
+        // A longer datagram could not become a packet anyway: the worker cuts it and it is a 'too-big' drop.
+        maxDatagram: Math.min(65507, this.pool.dataRoom - OUTER_LEN),
+        ...(conf.ringSlots !== undefined ? { ringSlots: conf.ringSlots } : {}),
+        ...(conf.socketBuffer !== undefined ? { socketBuffer: conf.socketBuffer } : {}),
+        ...(conf.doorbell !== undefined ? { doorbell: conf.doorbell } : {}),
+        segmentation: conf.offloads !== false,
+        receiveCoalescing: conf.offloads !== false,
+      });
+    } catch (e) {
+      throw new Error(`${this.name}: ${(e as Error).message}`);
+    }
   }
 
   /** Resolves when the socket's I/O worker runs (the socket is bound from the constructor on). */

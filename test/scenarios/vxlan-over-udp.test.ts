@@ -41,6 +41,17 @@ test('a UDP underlay is refused where it cannot work, with the reason', () => {
   assert.match(problems(ok.replace('remotes: { 42: [127.0.0.2] }', 'remotes: { 42: [127.0.0.1] }')), /lists this endpoint itself/);
   const linked = ok.replace('    - endpoints: [h1:eth0, vtep:h]', '    - endpoints: [h1:eth0, vtep:h]\n    - endpoints: [sw:p1, vtep:underlay]').replace('    h1:', '    sw: { kind: bridge }\n    h1:');
   assert.match(problems(linked), /vtep:underlay: this VTEP's underlay is a UDP socket \(underlay\.udp\), not a lab port/);
+  // An address this machine does not have: the run stops with the node and the socket's reason.
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-vxu-bad-'));
+  try {
+    const file = join(dir, 'bad.yml');
+    writeFileSync(file, lab(`vxu-bad-${process.pid}`, 'h1', '10.42.0.1', '10.42.0.2', '192.0.2.77', '192.0.2.78', 14789));
+    const run = runCli(['lab', 'run', file]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /vtep\/udp: udp 192\.0\.2\.77:14789: bind failed: errno 99 EADDRNOTAVAIL/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   // The same lab with an ordinary underlay still needs its underlay link.
   assert.match(problems(ok.replace(/underlay: \{ udp: .* \}\n/, 'underlay: { ip: 192.168.0.1/24 }\n')), /vtep:underlay is not connected by any link/);
 });
