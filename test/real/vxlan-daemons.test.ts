@@ -92,6 +92,9 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     const upB = await daemonRequest(sockB, { op: 'lab-up', file: fileB, nsPrefix: prefixB });
     assert.equal(upB.ok, true, upB.error);
 
+    // A first exchange warms up ARP and both daemons' JIT, which can take longer than one ping's timeout.
+    await nsExec(`${prefixA}h1`, ['ping', '-c', '1', '-W', '5', '10.42.0.2']);
+    await nsExec(`${prefixA}h1`, ['ping', '-c', '1', '-W', '5', '10.42.0.3']);
     // vnet to vnet, across the two daemons; then each daemon to the kernel, and the kernel back.
     const aToB = await nsExec(`${prefixA}h1`, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.42.0.2']);
     assert.match(aToB.stdout, /3 received/, `h1 -> h2: ${aToB.stdout}${a.output()}${b.output()}`);
