@@ -31,8 +31,9 @@ export interface NodeKind<M extends NodeModel = NodeModel> {
 /** What a lab is being built for: nodes that talk to the real world need the wall clock. */
 export interface BuildEnv {
   /**
-   * The engine runs on the wall clock (`vnet lab up`, real labs, the daemon). False for `lab run`,
-   * the shell and offline commands, whose virtual clock moves only as fast as the lab's work.
+   * The engine runs on the wall clock: `vnet lab up`, real labs, the daemon, and `lab run` of a
+   * lab with a node for which `needsWallClock` holds. False for other `lab run`s, the shell and
+   * offline commands, whose virtual clock jumps ahead whenever nothing is due.
    */
   readonly wallClock: boolean;
   /** Rung by I/O workers to wake a sleeping engine loop (real labs); without it the loop polls. */

@@ -98,7 +98,7 @@ export const vtepKind: NodeKind<VtepNodeModel> = {
         gateway: { $ref: '#/definitions/ipv4' },
         mtu: { type: 'integer', minimum: 128, maximum: 65535 },
         udp: {
-          description: 'instead of ip and an underlay link: a real UDP socket on this local address (VXLAN only; needs vnet lab up or --real)',
+          description: 'instead of ip and an underlay link: a real UDP socket on this local address (VXLAN only; the lab then runs on the wall clock: lab up, lab run or --real)',
           oneOf: [
             { $ref: '#/definitions/ipv4' },
             {
