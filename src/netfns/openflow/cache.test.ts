@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExactMatchCache, MF_PACKETS, MF_SERIAL, MF_STRIDE, MegaflowCache } from './cache.js';
+import { EMC_REPLACE_ODDS, ExactMatchCache, MF_PACKETS, MF_SERIAL, MF_STRIDE, MegaflowCache } from './cache.js';
 import { INGRESS_WORD_COUNT } from './flow-key.js';
 import { FLOW_WORDS } from './types.js';
 
@@ -21,7 +21,7 @@ function entries(mf: MegaflowCache, n: number): ReturnType<MegaflowCache['insert
   });
 }
 
-test('the exact-match cache keeps two keys whose first slots collide, and a third replaces one of them', () => {
+test('the exact-match cache keeps two keys whose first slots collide, and a third replaces one of them now and then', () => {
   const mf = new MegaflowCache(64);
   const emc = new ExactMatchCache(mf, 16);
   const [a, b, c] = entries(mf, 3);
@@ -33,10 +33,16 @@ test('the exact-match cache keeps two keys whose first slots collide, and a thir
   assert.equal(emc.lookup(key(1), ha), a);
   assert.equal(emc.lookup(key(2), hb), b);
   assert.equal(emc.size, 2);
-  // A third key whose two slots are the two taken ones (5 and 2) replaces one of them.
-  emc.insert(key(3), hb, c!);
-  assert.equal(emc.lookup(key(3), hb), c);
+  // A third key whose two slots are the two taken ones (5 and 2) replaces one of them, but only
+  // once in about EMC_REPLACE_ODDS tries: the others leave both in place.
+  let tries = 0;
+  while (emc.lookup(key(3), hb) === null) {
+    assert.ok(++tries <= 20 * EMC_REPLACE_ODDS, 'the third key never got in');
+    emc.insert(key(3), hb, c!);
+  }
   assert.equal(emc.replacements, 1);
+  assert.equal(emc.replacementsSkipped, tries - 1);
+  assert.ok(tries > 1, 'a live slot is not replaced at the first try');
   const survivors = [emc.lookup(key(1), ha), emc.lookup(key(2), hb)].filter((x) => x !== null);
   assert.equal(survivors.length, 1, 'exactly one of the first two was replaced');
   // A key that is not in the cache misses even where its hash finds a slot.

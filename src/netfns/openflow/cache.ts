@@ -364,6 +364,8 @@ export class MegaflowCache {
 
 /** Int32 words per exact-match slot: the key, then the megaflow's row, its serial and its single output port. */
 export const EMC_STRIDE = 16;
+/** An insert that would evict a live slot does so once in this many tries (a power of two). */
+export const EMC_REPLACE_ODDS = 64;
 export const EMC_ROW = INGRESS_WORD_COUNT;
 export const EMC_SERIAL = INGRESS_WORD_COUNT + 1;
 export const EMC_OUT = INGRESS_WORD_COUNT + 2;
@@ -376,7 +378,9 @@ export const EMC_OUT = INGRESS_WORD_COUNT + 2;
  * Two-way: a key may live in two slots, one from the hash's low bits and one from its high bits
  * (as Open vSwitch's EMC probes two hash segments), so two flows whose first slots collide do not
  * evict each other on every packet. A lookup tries the first slot, then the second; an insert
- * takes a free or dead slot of the two, else replaces one of them chosen by a hash bit.
+ * takes a free or dead slot of the two, else, once in EMC_REPLACE_ODDS tries, replaces one of
+ * them chosen by a hash bit: with more flows than slots, replacing on every insert would evict
+ * the flows the cache still holds for ones it cannot keep either.
  * A slot points at a megaflow by row and serial (see the design note above), not by reference.
  */
 /** First word of a key's first EMC slot (`mask` = slots - 1). */
@@ -410,7 +414,11 @@ export class ExactMatchCache {
   hits = 0;
   misses = 0;
   replacements = 0;
+  /** Inserts that found both slots live and left them (see `insert`). */
+  replacementsSkipped = 0;
   #used = 0;
+  /** xorshift32 state for the replacement odds: a fixed seed keeps runs reproducible. */
+  #rng = 0x9e3779b9 | 0;
 
   constructor(megaflows: MegaflowCache, slots = 8192) {
     if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) throw new RangeError(`exact-match cache: slots must be a power of two of at least 2, got ${slots}`);
@@ -470,7 +478,20 @@ export class ExactMatchCache {
     let at: number;
     if (!this.#isLive(first)) at = first;
     else if (!this.#isLive(second)) at = second;
-    else at = (hash & 0x8000) === 0 ? first : second;
+    else {
+      // Both slots taken: replace one only now and then, so more flows than slots do not evict
+      // each other on every packet (Open vSwitch's emc-insert-inv-prob, 1 in 100 there).
+      let x = this.#rng;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.#rng = x;
+      if ((x & (EMC_REPLACE_ODDS - 1)) !== 0) {
+        this.replacementsSkipped++;
+        return;
+      }
+      at = (hash & 0x8000) === 0 ? first : second;
+    }
     if (k[at + EMC_SERIAL] === 0) this.#used++;
     else this.replacements++;
     for (let i = 0; i < INGRESS_WORD_COUNT; i++) k[at + i] = ik[i]!;

@@ -72,6 +72,10 @@ export interface FastPathStats {
   readonly emcLookups: number;
   readonly emcHits: number;
   readonly emcEntries: number;
+  /** Inserts that evicted a live EMC slot (the EMC's overflow counter). */
+  readonly emcReplacements: number;
+  /** Inserts that found both of their slots live and left them (see ExactMatchCache.insert). */
+  readonly emcReplacementsSkipped: number;
   readonly megaflowLookups: number;
   readonly megaflowHits: number;
   readonly megaflowEntries: number;
@@ -620,6 +624,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     const m = this.megaflows;
     return {
       emcLookups: this.emc.lookups, emcHits: this.emc.hits, emcEntries: this.emc.size,
+      emcReplacements: this.emc.replacements, emcReplacementsSkipped: this.emc.replacementsSkipped,
       megaflowLookups: m.lookups, megaflowHits: m.hits, megaflowEntries: m.size, megaflowCapacity: m.capacity,
       masks: m.maskCount, masksProbed: m.masksProbed, upcalls: this.upcalls, evictions: m.evictions, flushes: m.flushes,
       revalidations: this.revalidations, revalidationRemovals: m.removals, installsSkipped: this.installsSkipped,
