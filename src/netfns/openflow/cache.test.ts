@@ -49,17 +49,26 @@ test('the exact-match cache keeps two keys whose first slots collide, and a thir
   assert.equal(emc.lookup(key(9), ha), null);
 });
 
-test('an exact-match slot whose megaflow left the cache reads as a miss and is reused first', () => {
+test('an exact-match slot whose megaflow left the cache reads as a miss, and an empty slot is taken before a used one', () => {
   const mf = new MegaflowCache(64);
   const emc = new ExactMatchCache(mf, 16);
-  const [a, b] = entries(mf, 2);
+  const [a, b, c] = entries(mf, 3);
   emc.insert(key(1), 0x0001_0003, a!);
   mf.remove(a!);
   assert.ok(a!.dead);
   assert.equal(emc.lookup(key(1), 0x0001_0003), null);
+  // Slot 3 is used (by a dead entry), slot 4 is empty: the empty one is taken, nothing replaced.
   emc.insert(key(2), 0x0004_0003, b!);
   assert.equal(emc.lookup(key(2), 0x0004_0003), b);
-  assert.equal(emc.replacements, 1, 'the dead slot was taken');
+  assert.equal(emc.replacements, 0);
+  // Both slots used (3 dead, 4 live): when the odds let an insert in, it takes the dead one.
+  let tries = 0;
+  while (emc.lookup(key(3), 0x0004_0003) === null) {
+    assert.ok(++tries <= 20 * EMC_REPLACE_ODDS, 'the third key never got in');
+    emc.insert(key(3), 0x0004_0003, c!);
+  }
+  assert.equal(emc.lookup(key(2), 0x0004_0003), b, 'the live slot was kept');
+  assert.equal(emc.replacements, 1);
 });
 
 test('an exact-match slot misses once its megaflow is evicted, even when a newer entry takes the same row', () => {

@@ -31,6 +31,8 @@
  * row a new serial and every removal clears it, so a slot left pointing at a removed or evicted
  * entry, or at a row reused by a newer one, reads as a miss without a search. Serials wrap at
  * 2^31, and the EMC flushes itself then, so a stale slot can never meet its serial again.
+ * Each mask group keeps its entries' masked keys in an open-addressing table of int32 slots
+ * (`MaskGroup`), so a megaflow lookup reads one or two lines per mask and the entry on a hit.
  */
 import { FLOW_WORDS } from './types.js';
 import type { FlowEntry } from './pipeline.js';
@@ -65,8 +67,6 @@ export class MegaflowEntry {
   /** The entry's row in its cache's `stats` (its ring slot) and the serial that row holds while the entry lives. */
   readonly index: number;
   readonly serial: number;
-  /** The next entry in the same hash chain. */
-  next: MegaflowEntry | null = null;
   dead = false;
   readonly #stats: Float64Array;
   constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[], stats: Float64Array, index: number, serial: number) {
@@ -135,11 +135,20 @@ function hashMasked(key: Uint32Array, mask: Uint32Array, words: Int32Array): num
   return h | 0;
 }
 
+/**
+ * One mask's entries, as an open-addressing table (linear probing, load at most 1/2) of int32
+ * slots of `stride` words: the masked hash, the entry's ring index + 1 (0: an empty slot), then
+ * the masked key on the mask's words. A lookup compares the key in the slots and touches the
+ * entry object only on a hit: one or two cache lines, where a Map of chained entry objects with
+ * their value arrays cost four or five misses on a large cache. Deletion shifts later members of
+ * the probe run back (no tombstones), so lookups do not slow down with churn.
+ */
 class MaskGroup {
   readonly mask: Uint32Array;
   readonly words: Int32Array;
-  /** Chain heads by masked hash. */
-  readonly table = new Map<number, MegaflowEntry>();
+  readonly stride: number;
+  #slots: Int32Array;
+  #slotMask: number;
   size = 0;
   hits = 0;
   constructor(mask: Uint32Array) {
@@ -147,6 +156,97 @@ class MaskGroup {
     const words: number[] = [];
     for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
     this.words = Int32Array.from(words);
+    this.stride = 2 + words.length;
+    this.#slots = new Int32Array(16 * this.stride);
+    this.#slotMask = 15;
+  }
+
+  /** The ring index of the entry holding `key` (whose masked hash is `hash`), or -1. */
+  find(key: Uint32Array, hash: number): number {
+    const slots = this.#slots;
+    const stride = this.stride;
+    const m = this.#slotMask;
+    const words = this.words;
+    const mask = this.mask;
+    const n = words.length;
+    for (let i = hash & m; ; i = (i + 1) & m) {
+      const b = i * stride;
+      const idx = slots[b + 1]!;
+      if (idx === 0) return -1;
+      if (slots[b] === hash) {
+        let j = 0;
+        for (; j < n; j++) {
+          const w = words[j]!;
+          if ((key[w]! & mask[w]!) !== slots[b + 2 + j]) break;
+        }
+        if (j === n) return idx - 1;
+      }
+    }
+  }
+
+  /** Adds the entry at ring `index` for `key`; the caller made sure no entry holds it yet. */
+  add(key: Uint32Array, hash: number, index: number): void {
+    if ((this.size + 1) * 2 > this.#slotMask + 1) this.#grow();
+    const b = this.#freeSlot(this.#slots, this.#slotMask, hash);
+    const slots = this.#slots;
+    slots[b] = hash;
+    slots[b + 1] = index + 1;
+    const words = this.words;
+    for (let j = 0; j < words.length; j++) slots[b + 2 + j] = key[words[j]!]! & this.mask[words[j]!]!;
+    this.size++;
+  }
+
+  /** Takes out the entry at ring `index` (masked hash `hash`); returns whether it was here. */
+  remove(hash: number, index: number): boolean {
+    const slots = this.#slots;
+    const stride = this.stride;
+    const m = this.#slotMask;
+    let hole = hash & m;
+    for (;;) {
+      const idx = slots[hole * stride + 1]!;
+      if (idx === 0) return false;
+      if (idx === index + 1 && slots[hole * stride] === hash) break;
+      hole = (hole + 1) & m;
+    }
+    // Backward shift: a later member of the run may move into the hole when its home slot is not
+    // cyclically after the hole (it would otherwise be cut off from its home by an empty slot).
+    for (let j = (hole + 1) & m; slots[j * stride + 1] !== 0; j = (j + 1) & m) {
+      const home = slots[j * stride]! & m;
+      if (((j - home) & m) >= ((j - hole) & m)) {
+        slots.copyWithin(hole * stride, j * stride, j * stride + stride);
+        hole = j;
+      }
+    }
+    slots.fill(0, hole * stride, hole * stride + stride);
+    this.size--;
+    return true;
+  }
+
+  /** Ring indices of the entries held, in slot order. */
+  indices(): number[] {
+    const out: number[] = [];
+    for (let b = 0; b < this.#slots.length; b += this.stride) if (this.#slots[b + 1] !== 0) out.push(this.#slots[b + 1]! - 1);
+    return out;
+  }
+
+  #freeSlot(slots: Int32Array, m: number, hash: number): number {
+    let i = hash & m;
+    while (slots[i * this.stride + 1] !== 0) i = (i + 1) & m;
+    return i * this.stride;
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const stride = this.stride;
+    const m = ((this.#slotMask + 1) << 1) - 1;
+    const slots = new Int32Array((m + 1) * stride);
+    for (let b = 0; b < old.length; b += stride) {
+      if (old[b + 1] === 0) continue;
+      const to = this.#freeSlot(slots, m, old[b]!);
+      slots.set(old.subarray(b, b + stride), to);
+    }
+    this.#slots = slots;
+    this.#slotMask = m;
   }
 }
 
@@ -211,27 +311,16 @@ export class MegaflowCache {
     for (let g = 0; g < groups.length; g++) {
       const grp = groups[g]!;
       this.masksProbed++;
-      const mask = grp.mask;
-      const words = grp.words;
-      let e: MegaflowEntry | null | undefined = grp.table.get(hashMasked(key, mask, words));
-      while (e !== undefined && e !== null) {
-        const v = e.value;
-        let i = 0;
-        for (; i < words.length; i++) {
-          const w = words[i]!;
-          if ((key[w]! & mask[w]!) !== v[i]) break;
+      const index = grp.find(key, hashMasked(key, grp.mask, grp.words));
+      if (index >= 0) {
+        this.hits++;
+        // A group that overtakes the one before it moves up at once, so probes follow hit counts.
+        if (++grp.hits > 0 && g > 0 && grp.hits > groups[g - 1]!.hits) {
+          groups[g] = groups[g - 1]!;
+          groups[g - 1] = grp;
         }
-        if (i === words.length) {
-          this.hits++;
-          // A group that overtakes the one before it moves up at once, so probes follow hit counts.
-          if (++grp.hits > 0 && g > 0 && grp.hits > groups[g - 1]!.hits) {
-            groups[g] = groups[g - 1]!;
-            groups[g - 1] = grp;
-          }
-          if (++this.#sinceSort >= 65536) this.#decay();
-          return e;
-        }
-        e = e.next;
+        if (++this.#sinceSort >= 65536) this.#decay();
+        return this.#fifo[index]!;
       }
     }
     return null;
@@ -267,9 +356,7 @@ export class MegaflowCache {
     this.stats.fill(0, row, row + MF_STRIDE);
     this.stats[row + MF_SERIAL] = serial;
     const e = new MegaflowEntry(grp, value, hash, ops, refs, rules, tables, this.stats, index, serial);
-    e.next = grp.table.get(hash) ?? null;
-    grp.table.set(hash, e);
-    grp.size++;
+    grp.add(key, hash, index);
     this.#fifo[index] = e;
     this.#count++;
     this.#live++;
@@ -299,19 +386,7 @@ export class MegaflowCache {
     this.#live--;
     const grp = e.group as MaskGroup;
     if (!this.#groups.includes(grp)) return;
-    let cur = grp.table.get(e.hash) ?? null;
-    let prev: MegaflowEntry | null = null;
-    while (cur !== null && cur !== e) {
-      prev = cur;
-      cur = cur.next;
-    }
-    if (cur === e) {
-      if (prev === null) {
-        if (e.next === null) grp.table.delete(e.hash);
-        else grp.table.set(e.hash, e.next);
-      } else prev.next = e.next;
-    }
-    if (--grp.size === 0) this.#groups = this.#groups.filter((x) => x !== grp);
+    if (grp.remove(e.hash, e.index) && grp.size === 0) this.#groups = this.#groups.filter((x) => x !== grp);
   }
 
   /** Marks an entry dead and clears its row's serial, so EMC slots pointing at it miss. */
@@ -348,9 +423,7 @@ export class MegaflowCache {
   /** Entries, for dumps (`dpctl/dump-flows`-style). */
   entries(): MegaflowEntry[] {
     const out: MegaflowEntry[] = [];
-    for (const g of this.#groups) {
-      for (const head of g.table.values()) for (let e: MegaflowEntry | null = head; e !== null; e = e.next) out.push(e);
-    }
+    for (const g of this.#groups) for (const i of g.indices()) out.push(this.#fifo[i]!);
     return out;
   }
 
@@ -476,11 +549,12 @@ export class ExactMatchCache {
     const second = emcSecondSlot(hash, mask);
     const k = this.words;
     let at: number;
-    if (!this.#isLive(first)) at = first;
-    else if (!this.#isLive(second)) at = second;
+    if (k[first + EMC_SERIAL] === 0) at = first;
+    else if (k[second + EMC_SERIAL] === 0) at = second;
     else {
-      // Both slots taken: replace one only now and then, so more flows than slots do not evict
-      // each other on every packet (Open vSwitch's emc-insert-inv-prob, 1 in 100 there).
+      // Both slots used: replace one only now and then, so more flows than slots do not evict
+      // each other on every packet (Open vSwitch's emc-insert-inv-prob, 1 in 100 there). The odds
+      // come first: telling a live slot from a dead one reads its megaflow's row, a cache miss.
       let x = this.#rng;
       x ^= x << 13;
       x ^= x >>> 17;
@@ -490,7 +564,9 @@ export class ExactMatchCache {
         this.replacementsSkipped++;
         return;
       }
-      at = (hash & 0x8000) === 0 ? first : second;
+      if (!this.#isLive(first)) at = first;
+      else if (!this.#isLive(second)) at = second;
+      else at = (hash & 0x8000) === 0 ? first : second;
     }
     if (k[at + EMC_SERIAL] === 0) this.#used++;
     else this.replacements++;
