@@ -109,3 +109,59 @@ test('a megaflow hit is counted in its stats row, and the row reads zero once th
   assert.equal(a!.pendingPackets, 0);
   assert.equal(mf.stats[a!.index * MF_STRIDE + MF_SERIAL], 0);
 });
+
+test('megaflow lookups agree with a reference map through inserts, removals, evictions and growth, in two masks', () => {
+  // A small cache under churn: its mask groups' slot tables grow, probe runs wrap around, and
+  // removals shift later members back. Every lookup is checked against a plain Map. Word 5 of a
+  // key picks its mask (both masks include it), so no key is covered under both masks.
+  const capacity = 200;
+  const mf = new MegaflowCache(capacity);
+  const masks = [new Uint32Array(FLOW_WORDS), new Uint32Array(FLOW_WORDS)];
+  masks[0]![0] = 0xffffffff;
+  masks[0]![5] = 0xffffffff;
+  masks[1]![0] = 0xffff0000;
+  masks[1]![3] = 0x0000ffff;
+  masks[1]![5] = 0xffffffff;
+  type Entry = ReturnType<MegaflowCache['insert']>;
+  const reference = new Map<string, Entry>();
+  const ring: { id: string; e: Entry }[] = [];
+  const masked = (k: Uint32Array): string => {
+    const m = masks[k[5]!]!;
+    return `${k[5]}|${(k[0]! & m[0]!) >>> 0}:${(k[3]! & m[3]!) >>> 0}`;
+  };
+  let seed = 7;
+  const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const keyOf = (): Uint32Array => {
+    const k = new Uint32Array(FLOW_WORDS);
+    // Few distinct values, so keys repeat and probe runs collide often.
+    k[0] = (rnd() % 97) * 0x01010101;
+    k[3] = rnd() % 13;
+    k[5] = rnd() % 2;
+    return k;
+  };
+  let removed = 0;
+  for (let step = 0; step < 20_000; step++) {
+    const k = keyOf();
+    const id = masked(k);
+    const found = mf.lookup(k);
+    assert.equal(found, reference.get(id) ?? null, `step ${step}: lookup of ${id}`);
+    if (found === null) {
+      const e = mf.insert(k, masks[k[5]!]!, [], [], [], []);
+      reference.set(id, e);
+      ring.push({ id, e });
+      // Full, the cache evicts the oldest ring slot (a removed entry's too); the reference follows.
+      if (ring.length > capacity) {
+        const old = ring.shift()!;
+        if (reference.get(old.id) === old.e) reference.delete(old.id);
+      }
+    } else if (rnd() % 5 === 0) {
+      mf.remove(found);
+      reference.delete(id);
+      removed++;
+    }
+    assert.equal(mf.size, reference.size, `step ${step}: size`);
+  }
+  assert.ok(removed > 1000 && mf.evictions > 1000, `removed ${removed}, evicted ${mf.evictions}`);
+  assert.equal(mf.entries().length, mf.size);
+  assert.equal(mf.maskCount, 2);
+});
