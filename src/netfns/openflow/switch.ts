@@ -337,9 +337,20 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
     if (e === null) return this.#slowPath(p, true, hash);
     this.emc.insert(ik, hash, e);
-    e.pendingPackets++;
-    e.pendingBytes += p.len;
-    e.pendingUsed = this.#now;
+    const stats = this.megaflows.stats;
+    const row = e.index * MF_STRIDE;
+    stats[row + MF_PACKETS]!++;
+    stats[row + MF_BYTES]! += p.len;
+    stats[row + MF_USED] = this.#now;
+    // As on an EMC hit, a single output goes straight to its link: the program is not read.
+    const out = e.outPort;
+    if (out > 0) {
+      const link = this.#outLinks[out];
+      if (link !== null && link !== undefined) {
+        link.transmit(p);
+        return;
+      }
+    }
     runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
   }
 
