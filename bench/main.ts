@@ -3,22 +3,23 @@
  * with a row per measurement). Every JS row carries a same-run baseline from a C program of the
  * same algorithm and data layout, and the ratio JS/C.
  *
- *   node dist/bench/main.js [--json] [--only PATTERN] [--seconds S] [--warmup S]
+ *   node dist/bench/main.js [--json] [--only PATTERN]... [--seconds S] [--warmup S]
  *
- * PATTERN is a substring of the row ids, or a glob with * and ? (e.g. 'bridge.*.1k-*').
+ * PATTERN is a substring of the row ids, or a glob with * and ? (e.g. 'bridge.*.1k-*'); given
+ * more than once, a row runs when any of them matches.
  */
 import { CBaselines, type BenchContext, type Row } from './lib.js';
 import { suites } from './suites/index.js';
 
 interface Options {
   json: boolean;
-  only: string | null;
+  only: string[];
   seconds: number;
   warmup: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, only: null, seconds: 1.5, warmup: 0.3 };
+  const o: Options = { json: false, only: [], seconds: 1.5, warmup: 0.3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -27,11 +28,11 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     if (a === '--json') o.json = true;
-    else if (a === '--only') o.only = value();
+    else if (a === '--only') o.only.push(value());
     else if (a === '--seconds') o.seconds = positive(a, value());
     else if (a === '--warmup') o.warmup = positive(a, value());
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: bench [--json] [--only PATTERN] [--seconds S] [--warmup S]\n');
+      process.stdout.write('usage: bench [--json] [--only PATTERN]... [--seconds S] [--warmup S]\n');
       process.exit(0);
     } else throw new Error(`bench: unknown option ${a} (--json, --only PATTERN, --seconds S, --warmup S)`);
   }
@@ -44,11 +45,14 @@ function positive(name: string, text: string): number {
   return n;
 }
 
-function matcher(pattern: string | null): (id: string) => boolean {
-  if (pattern === null) return () => true;
-  if (!/[*?]/.test(pattern)) return (id) => id.includes(pattern);
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return (id) => re.test(id);
+function matcher(patterns: readonly string[]): (id: string) => boolean {
+  if (patterns.length === 0) return () => true;
+  const one = patterns.map((pattern): ((id: string) => boolean) => {
+    if (!/[*?]/.test(pattern)) return (id) => id.includes(pattern);
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    return (id) => re.test(id);
+  });
+  return (id) => one.some((m) => m(id));
 }
 
 function table(rows: Row[]): string {
