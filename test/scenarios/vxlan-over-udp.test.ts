@@ -72,6 +72,7 @@ test('two labs joined over real UDP on loopback: lab run pings through the other
     rmSync(dir, { recursive: true, force: true });
   });
   await labB.waitFor(new RegExp(`lab ${nameB} is up`));
+  await labB.waitFor(new RegExp(`vtep: VXLAN on udp 127\\.0\\.0\\.2:${port}, remotes 127\\.0\\.0\\.1:${port}`));
 
   // A first run warms lab B up (ARP, the JIT); under a loaded test machine its first answer can
   // take longer than a ping's one-second timeout.
