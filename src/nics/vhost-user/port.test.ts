@@ -227,13 +227,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
 
   it('keeps ring positions across GET_VRING_BASE and a restart from that base', async () => {
-    const { engine, port, station, socket } = setup('base');
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('base', async ({ engine, port, station, fe }) => {
       for (let i = 0; i < 3; i++) fe.transmit(frame(1, 2, 60, i));
       fe.flush();
       await until(() => station.got.length === 3, 'three frames', engine);
@@ -259,10 +253,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
       assert.equal(stopped.readUInt32LE(4), 9, 'the base counts the five frames queued without a kick');
       await until(() => station.got.length === 9, 'the five frames', engine);
       assert.deepEqual(station.got.slice(4).map((f) => f[20]), [10, 11, 12, 13, 14]);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    });
   });
 
   it('takes the frames queued on the transmit ring before SET_VRING_ENABLE 0 disables it, as DPDK stops its rings', async () => {
