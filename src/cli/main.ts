@@ -21,8 +21,9 @@ import { generateLabYaml } from '../control/lab/generate.js';
 const USAGE = `usage: vnet <command> ...
 
   lab run FILE [--json] [--capture DIR] [--pcap]
-                          build the lab on the virtual clock, run its checks, report;
-                          exits 1 if a check fails. --capture writes DIR/<lab>.pcapng
+                          build the lab on the virtual clock (the wall clock when a VTEP
+                          has a UDP underlay), run its checks, report; exits 1 if a check
+                          fails. --capture writes DIR/<lab>.pcapng
                           (one interface per port; --pcap: classic pcap, a file per port)
   lab validate FILE       check a lab file and print what it describes
   lab schema              print the JSON schema of lab files
@@ -31,7 +32,8 @@ const USAGE = `usage: vnet <command> ...
   lab kinds               list the node kinds a lab file may use
   lab shell FILE          an interactive shell on the running lab (try "help")
   lab up FILE             keep the lab running on the wall clock with its OpenFlow channels
-                          (listen/controller of openflow-switch nodes) until Ctrl-C
+                          (listen/controller of openflow-switch nodes) and the UDP sockets of
+                          VTEPs with underlay: { udp: ... } until Ctrl-C
   lab down FILE           stop a lab started with lab up (real labs: also removes their namespaces)
   lab up|run FILE --real [--no-offloads] [--netns-prefix P]
                           (root) hosts become network namespaces on TAP ports, everything else
