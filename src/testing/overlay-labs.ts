@@ -1,4 +1,8 @@
 /** Lab files for tests of VXLAN overlays over a real UDP underlay (`underlay: { udp: ... }`). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, startCli, type CliResult } from './cli.js';
+import { repoRoot } from './paths.js';
 
 export interface UdpOverlayLabSpec {
   readonly name: string;
@@ -32,4 +36,41 @@ export function udpOverlayLab(s: UdpOverlayLabSpec): string {
     ...(s.ping !== undefined ? ['checks:', `  - ping: { from: ${s.host}, to: ${s.ping}, expect: success, count: 3 }`] : []),
     '',
   ].join('\n');
+}
+
+/**
+ * Copies an example lab whose VTEP has `underlay: { udp: ADDRESS ... }` into `dir` under its own
+ * name, on `port` instead of 4789 (so a test never meets another user of 4789), with its
+ * `flows_file` paths made absolute. Returns the new file.
+ */
+export function copyExampleLab(example: string, dir: string, name: string, port: number): string {
+  const text = readFileSync(join(repoRoot(), 'examples', example), 'utf8')
+    .replace(/^name: .*$/m, `name: ${name}`)
+    .replace(/underlay: \{ udp: ([0-9.]+)/, `underlay: { udp: { local: $1, port: ${port}, remote_port: ${port} }`)
+    .replace(/flows_file: (\S+?)( |,|\}|$)/gm, (_, f: string, end: string) => `flows_file: ${join(repoRoot(), 'examples', f)}${end}`);
+  if (!text.includes(`port: ${port}`)) throw new Error(`${example}: no underlay: { udp: ADDRESS } to move to port ${port}`);
+  const file = join(dir, `${name}.yml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * `vnet lab run runFile` while `vnet lab up upFile` runs beside it (its far side), then
+ * `lab down upFile`. A first run warms the far side up (ARP, the JIT): under a loaded machine its
+ * first answer can take longer than a ping's timeout. Returns the second run and how the far side
+ * ended.
+ */
+export async function labRunBeside(upFile: string, runFile: string): Promise<{ run: CliResult; upOutput: string; upExit: number | null }> {
+  const up = startCli(['lab', 'up', upFile]);
+  try {
+    await up.waitFor(/ is up/);
+    runCli(['lab', 'run', runFile]);
+    const run = runCli(['lab', 'run', runFile]);
+    const down = runCli(['lab', 'down', upFile]);
+    if (down.code !== 0) throw new Error(`lab down ${upFile}: ${down.stderr}`);
+    const upExit = await up.exited;
+    return { run, upOutput: up.output(), upExit };
+  } finally {
+    up.kill();
+  }
 }

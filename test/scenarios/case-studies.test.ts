@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli } from '../../src/testing/cli.js';
-import { repoRoot } from '../../src/testing/paths.js';
+import { runCli } from '../../src/testing/cli.js';
+import { copyExampleLab, labRunBeside } from '../../src/testing/overlay-labs.js';
 import { compareGolden } from '../../src/testing/golden.js';
 import { tsharkAvailable, tsharkFields, tsharkProblems } from '../interop/tools.js';
 
@@ -55,32 +55,15 @@ test('pod traffic between nodes crosses the host network as VXLAN with VNI 1, an
 });
 
 test('the Flannel case study split into two processes: node 1 reaches node 2\'s pod over VXLAN on real UDP', { timeout: 120_000 }, async (t) => {
-  // The two example nodes as they are, but with their own lab names and a random port, so the
-  // test never meets another user of 4789 on loopback.
   const dir = mkdtempSync(join(tmpdir(), 'vnet-k8s-split-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const files = [1, 2].map((n) => {
-    const text = readFileSync(join(repoRoot(), 'examples', `k8s-flannel-node${n}.yml`), 'utf8')
-      .replace(/^name: .*$/m, `name: k8s-split-${process.pid}-node${n}`)
-      .replace(/underlay: \{ udp: (\S+) \}/, `underlay: { udp: { local: $1, port: ${port}, remote_port: ${port} } }`);
-    assert.match(text, new RegExp(`port: ${port}`));
-    const file = join(dir, `node${n}.yml`);
-    writeFileSync(file, text);
-    return file;
-  });
-  const node2 = startCli(['lab', 'up', files[1]!]);
-  t.after(() => {
-    node2.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await node2.waitFor(/is up/);
-  runCli(['lab', 'run', files[0]!]); // warms node 2 up (ARP, the JIT)
-  const r = runCli(['lab', 'run', files[0]!]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /emulated on the wall clock/);
-  assert.match(r.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.2 \(3\) {2}3\/3 received/);
-  assert.match(r.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.99 +0\/1 received, timeout \(expected to fail\)/);
-  assert.match(r.stdout, /5 passed, 0 failed; .*packets conserved/);
-  assert.equal(runCli(['lab', 'down', files[1]!]).code, 0);
-  assert.equal(await node2.exited, 0, node2.output());
+  const [node1, node2] = [1, 2].map((n) => copyExampleLab(`k8s-flannel-node${n}.yml`, dir, `k8s-split-${process.pid}-node${n}`, port));
+  const { run, upOutput, upExit } = await labRunBeside(node2!, node1!);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /emulated on the wall clock/);
+  assert.match(run.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.2 \(3\) {2}3\/3 received/);
+  assert.match(run.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.99 +0\/1 received, timeout \(expected to fail\)/);
+  assert.match(run.stdout, /5 passed, 0 failed; .*packets conserved/);
+  assert.equal(upExit, 0, upOutput);
 });

@@ -13,6 +13,7 @@ import { runCli } from '../../src/testing/cli.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
 import { exampleLabTests } from '../../src/testing/example-labs.js';
+import { copyExampleLab, labRunBeside } from '../../src/testing/overlay-labs.js';
 import { tsharkAvailable, tsharkFields, tsharkProblems } from '../interop/tools.js';
 
 const LABS = ['neutron-br-tun', 'neutron-vxlan'];
@@ -117,4 +118,19 @@ test('in examples/neutron-vxlan.yml the underlay carries VXLAN with VNI 100 for 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the Neutron case study split into two compute nodes in two processes: br-tun\'s flows pick the VNI on real UDP, and the networks stay apart', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-neutron-split-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const [a, b] = ['a', 'b'].map((n) => copyExampleLab(`neutron-vxlan-node-${n}.yml`, dir, `neutron-split-${process.pid}-${n}`, port));
+  const { run, upOutput, upExit } = await labRunBeside(b!, a!);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /PASS {2}ping vm-a100 -> 10\.0\.0\.2 \(3\) {2}3\/3 received/);
+  assert.match(run.stdout, /PASS {2}ping vm-a200 -> 10\.0\.0\.4 +1\/1 received/);
+  // The other network's VM exists in the other process: only the VNI keeps it out of reach.
+  assert.match(run.stdout, /PASS {2}ping vm-a100 -> 10\.0\.0\.4 +0\/1 received, timeout \(expected to fail\)/);
+  assert.match(run.stdout, /4 passed, 0 failed; .*packets conserved/);
+  assert.equal(upExit, 0, upOutput);
 });
