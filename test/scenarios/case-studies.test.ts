@@ -63,7 +63,8 @@ test('the Flannel case study split into two processes: node 1 reaches node 2\'s 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /emulated on the wall clock/);
   assert.match(run.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.2 \(3\) {2}3\/3 received/);
-  assert.match(run.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.99 +0\/1 received, timeout \(expected to fail\)/);
+  // On the wall clock node 2's router may give up on ARP before the ping does: unreachable or timeout.
+  assert.match(run.stdout, /PASS {2}ping pod-a -> 10\.244\.2\.99 +0\/1 received, (timeout|unreachable) \(expected to fail\)/);
   assert.match(run.stdout, /5 passed, 0 failed; .*packets conserved/);
   assert.equal(upExit, 0, upOutput);
 });
