@@ -24,7 +24,7 @@ import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { RealLoop } from '../real/loop.js';
 import type { UdpUnderlay } from '../real/vxlan-udp.js';
-import { isVtep } from '../control/lab/kinds/vtep.js';
+import { isVtep, udpUnderlaySummary } from '../control/lab/kinds/vtep.js';
 import { OpenFlowChannel } from '../control/openflow/channel.js';
 import { LabControlServer, labControlPath, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
 import { ofctlOnLab } from './ofctl.js';
@@ -124,10 +124,7 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   writeFileSync(statePath, JSON.stringify(state, null, 2));
   out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
   for (const [name, node] of Object.entries(model.nodes)) {
-    if (!isVtep(node) || node.underlay.udp === undefined) continue;
-    const udp = node.underlay.udp;
-    const remotes = [...new Set([...Object.values(node.remotes).flat(), ...node.staticFdb.map((s) => s.remote)])];
-    out(`${name}: VXLAN on udp ${udp.local}:${rt.engine.app<UdpUnderlay>(`${name}/udp`).port}, remotes ${remotes.map((r) => `${r}:${udp.remotePort}`).join(' ') || 'none'}`);
+    if (isVtep(node) && node.underlay.udp !== undefined) out(`${name}: ${udpUnderlaySummary(node, rt.engine.app<UdpUnderlay>(`${name}/udp`).port)}`);
   }
 
   const loop = new RealLoop(rt.engine, { idleMs: IDLE_MS, spinUs: 0, doorbell });

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Graph } from '../engine/engine.js';
 import { NODE_KINDS } from '../control/lab/kinds/index.js';
+import { wallClockEnv } from '../control/lab/kinds/kind.js';
 import { isHost, type CheckModel, type HostNodeModel, type LabModel } from '../control/lab/model.js';
 import { deriveMac } from '../hosts/config.js';
 import { formatMac } from '../wire/mac.js';
@@ -141,11 +142,12 @@ export class RealLab {
   addTo(graph: Graph): void {
     const prefix = this.#options.appPrefix ?? '';
     const own = new Graph();
+    const env = wallClockEnv(this.#options.doorbell);
     for (const [name, node] of Object.entries(this.model.nodes)) {
       if (isHost(node)) continue;
       const kind = NODE_KINDS.find((k) => k.name === node.kind);
       if (kind === undefined) throw new Error(`${this.model.file}: node ${name}: no node kind ${node.kind}`);
-      kind.build(own, name, node, this.model, { wallClock: true, ...(this.#options.doorbell !== undefined ? { doorbell: this.#options.doorbell } : {}) });
+      kind.build(own, name, node, this.model, env);
     }
     for (const [name, spec] of own.apps) graph.app(`${prefix}${name}`, spec.app, spec.conf);
     for (const spec of own.links) graph.link(spec.replace(/^(\s*)(\S)/, `$1${prefix}$2`).replace(/->(\s*)(\S)/, `->$1${prefix}$2`));

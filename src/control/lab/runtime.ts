@@ -22,7 +22,7 @@ import { isWorkerGuest, withWorkerGuests, workerGuestDrops } from '../../vm/work
 import type { IpStack } from '../../vm/remote-stack.js';
 import { isBridge, isHost, type CheckModel, type LabModel, type NodeModel } from './model.js';
 import { NODE_KINDS, type NodeKind } from './kinds/index.js';
-import { VIRTUAL_CLOCK_ENV } from './kinds/kind.js';
+import { VIRTUAL_CLOCK_ENV, wallClockEnv } from './kinds/kind.js';
 
 function kindOf(node: NodeModel): NodeKind {
   const k = NODE_KINDS.find((x) => x.name === node.kind);
@@ -137,7 +137,7 @@ export class LabRuntime {
     this.engine = new Engine({ pool: new PacketPool({ count: packets }), ...(clock === 'wall' ? { clock: new RealClock() } : {}) });
     this.clockKind = clock === 'wall' ? 'wall' : 'virtual';
     const graph = new Graph();
-    const env = clock === 'virtual' ? VIRTUAL_CLOCK_ENV : { wallClock: true, ...(options.doorbell !== undefined ? { doorbell: options.doorbell } : {}) };
+    const env = clock === 'virtual' ? VIRTUAL_CLOCK_ENV : wallClockEnv(options.doorbell);
     for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model, env);
     const ports: LabPort[] = [];
     model.links.forEach((l, i) => {

@@ -42,3 +42,8 @@ export interface BuildEnv {
 
 /** The environment of an emulated lab on the virtual clock. */
 export const VIRTUAL_CLOCK_ENV: BuildEnv = { wallClock: false };
+
+/** The environment of a lab on the wall clock, with the loop's doorbell when there is one. */
+export function wallClockEnv(doorbell: SharedArrayBuffer | undefined): BuildEnv {
+  return doorbell === undefined ? { wallClock: true } : { wallClock: true, doorbell };
+}

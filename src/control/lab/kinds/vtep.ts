@@ -181,6 +181,14 @@ export const vtepKind: NodeKind<VtepNodeModel> = {
   },
 };
 
+/** For people, a VTEP with a UDP underlay: its bound socket and where its datagrams go (null without one). */
+export function udpUnderlaySummary(node: VtepNodeModel, boundPort: number): string | null {
+  const udp = node.underlay.udp;
+  if (udp === undefined) return null;
+  const remotes = [...new Set([...Object.values(node.remotes).flat(), ...node.staticFdb.map((s) => s.remote)])];
+  return `VXLAN on udp ${udp.local}:${boundPort}, remotes ${remotes.map((r) => `${r}:${udp.remotePort}`).join(' ') || 'none'}`;
+}
+
 /** Bytes a VTEP adds in front of an inner frame. */
 export function overlayOverhead(node: VtepNodeModel): number {
   return node.mode === 'vxlan' ? VXLAN_OVERHEAD : 14 + 20 + 8 + (node.sequence ? 4 : 0) + (node.checksum ? 4 : 0);
