@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LabFileError, parseLab } from '../../src/control/lab/load.js';
 import { LabRuntime, labNeedsWallClock } from '../../src/control/lab/runtime.js';
 import { runCli, startCli } from '../../src/testing/cli.js';
-import { udpOverlayLab } from '../../src/testing/overlay-labs.js';
+import { copyExampleLab, udpOverlayLab } from '../../src/testing/overlay-labs.js';
 
 function lab(name: string, host: string, hostIp: string, peerIp: string, local: string, remote: string, port: number): string {
   return udpOverlayLab({ name, host, hostIp, local, remotes: [remote], port, vni: 42, ping: peerIp });
@@ -56,15 +56,13 @@ test('a UDP underlay is refused where it cannot work, with the reason', () => {
   assert.match(problems(ok.replace(/underlay: \{ udp: .* \}\n/, 'underlay: { ip: 192.168.0.1/24 }\n')), /vtep:underlay is not connected by any link/);
 });
 
-test('two labs joined over real UDP on loopback: lab run pings through the other lab while it is up, and not after', { timeout: 120_000 }, async (t) => {
+test('the two example labs joined over real UDP on loopback: lab run pings through the other lab while it is up, and not after', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vnet-vxu-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const nameA = `vxu-${process.pid}-a`;
   const nameB = `vxu-${process.pid}-b`;
-  const fileA = join(dir, 'a.yml');
-  const fileB = join(dir, 'b.yml');
-  writeFileSync(fileA, lab(nameA, 'h1', '10.42.0.1', '10.42.0.2', '127.0.0.1', '127.0.0.2', port));
-  writeFileSync(fileB, lab(nameB, 'h2', '10.42.0.2', '10.42.0.1', '127.0.0.2', '127.0.0.1', port));
+  const fileA = copyExampleLab('vxlan-over-udp-a.yml', dir, nameA, port);
+  const fileB = copyExampleLab('vxlan-over-udp-b.yml', dir, nameB, port);
 
   const labB = startCli(['lab', 'up', fileB]);
   t.after(() => {
