@@ -110,16 +110,17 @@ function finish(h: number): number {
  * checks all of `INGRESS_WORDS`, so flows equal on these ten only share a slot).
  */
 export function ingressHash(key: Uint32Array): number {
-  return hash10(key[W.IN_PORT]!, key[W.TUN_ID_LO]!, key[W.ETH_DST_LO]!, key[W.ETH_SRC_LO]!, key[W.ETH_TYPE]!, key[W.VLAN_TCI]!,
-    key[W.NW_SRC]!, key[W.NW_DST]!, key[W.TP_SRC]!, key[W.TP_DST]!);
+  return hashPacked(key[W.NW_DST]! | 0, (key[W.TP_SRC]! << 16) | key[W.TP_DST]!, key[W.NW_SRC]! | 0, key[W.ETH_DST_LO]! | 0, key[W.ETH_SRC_LO]! | 0,
+    key[W.IN_PORT]! | 0, key[W.TUN_ID_LO]! | 0, (key[W.ETH_TYPE]! << 16) | key[W.VLAN_TCI]!);
 }
 
-function hash10(inPort: number, tun: number, dstLo: number, srcLo: number, type: number, tci: number, nwSrc: number, nwDst: number, tpSrc: number, tpDst: number): number {
-  // Four independent multiplies over the ten words folded in pairs (cheaper than ten chained
+/** The hash of the ten values, given as the packed words they share (ports, eth_type with vlan_tci). */
+function hashPacked(nwDst: number, ports: number, nwSrc: number, dstLo: number, srcLo: number, inPort: number, tun: number, typeTci: number): number {
+  // Four independent multiplies over the ten values folded in pairs (cheaper than ten chained
   // steps, and the compare is exact, so a weaker mix can only cost a collision, never an answer).
   const a = Math.imul(nwDst ^ (inPort << 16) ^ tun, 0x9e3779b1);
-  const b = Math.imul(nwSrc ^ ((type << 16) | tci), 0x85ebca77);
-  const c = Math.imul(((tpSrc << 16) | tpDst) ^ ((dstLo << 7) | (dstLo >>> 25)), 0xc2b2ae3d);
+  const b = Math.imul(nwSrc ^ typeTci, 0x85ebca77);
+  const c = Math.imul(ports ^ ((dstLo << 7) | (dstLo >>> 25)), 0xc2b2ae3d);
   const d = Math.imul(srcLo, 0x27d4eb2f);
   return finish((a ^ ((b << 13) | (b >>> 19))) + (c ^ ((d << 7) | (d >>> 25))));
 }
@@ -180,91 +181,75 @@ export function extractFlowKeyHashed(v: DataView, off: number, len: number, inPo
  * big-endian words through the packet's DataView in one pass and written packed into `ik` (as
  * int32, which is what the exact-match cache compares; layout in `scatterIngress`), returning their
  * `ingressHash` computed from the values on the way, or -1 for a runt (`ik` then unspecified).
- * Every 32-bit read is made int32 at once (`| 0`): a uint32 above 2^31 merged with a 0 default
- * would be boxed as a heap number on every packet.
+ * Every 32-bit read is `getInt32`: a uint32 above 2^31 merged with a 0 default would be boxed
+ * as a heap number on every packet.
  */
 export function extractIngressHashed(v: DataView, off: number, len: number, inPort: number, tunId: number, ik: Int32Array): number {
   if (len < 14) return -1;
+  // Each word is stored as soon as it is known, so few values stay live (fewer spills).
   const port = inPort | 0;
   const tun = tunId | 0;
-  const w0 = (v.getUint32(off) | 0);
-  const w1 = (v.getUint32(off + 4) | 0);
-  const dstHi = w0 >>> 16;
+  const w0 = v.getInt32(off);
+  const w1 = v.getInt32(off + 4);
   const dstLo = (w0 << 16) | (w1 >>> 16);
-  const srcHi = w1 & 0xffff;
-  const srcLo = (v.getUint32(off + 8) | 0);
+  const srcLo = v.getInt32(off + 8);
+  ik[3] = dstLo;
+  ik[4] = srcLo;
+  ik[5] = port;
+  ik[6] = tun;
+  ik[7] = (w0 & 0xffff0000) | (w1 & 0xffff);
+  ik[10] = 0;
+  ik[11] = 0;
+  ik[12] = 0;
   let type = v.getUint16(off + 12);
   let l3 = off + 14;
   const end = off + len;
   let tci = 0;
   if ((type === 0x8100 || type === 0x88a8) && l3 + 4 <= end) {
-    tci = (v.getUint16(l3) | 0x1000) >>> 0;
+    tci = v.getUint16(l3) | 0x1000;
     type = v.getUint16(l3 + 2);
     l3 += 4;
   }
-  let proto = 0;
-  let tos = 0;
-  let ttl = 0;
-  let frag = 0;
+  const typeTci = (type << 16) | tci;
   let nwSrc = 0;
   let nwDst = 0;
-  let tpSrc = 0;
-  let tpDst = 0;
-  let shaHi = 0;
-  let shaLo = 0;
-  let thaHi = 0;
-  let thaLo = 0;
+  let ports = 0;
+  let protoWord = 0;
   if (type === 0x0800) {
     if (l3 + 20 <= end) {
-      const vihl = v.getUint8(l3);
-      const ihl = (vihl & 0x0f) * 4;
-      if (vihl >> 4 === 4 && ihl >= 20 && l3 + ihl <= end) {
-        tos = v.getUint8(l3 + 1);
-        const fragField = v.getUint16(l3 + 6) & 0x3fff;
-        const w2 = (v.getUint32(l3 + 8) | 0);
-        ttl = w2 >>> 24;
-        proto = (w2 >>> 16) & 0xff;
-        nwSrc = (v.getUint32(l3 + 12) | 0);
-        nwDst = (v.getUint32(l3 + 16) | 0);
+      const h0 = v.getInt32(l3); // version, IHL, TOS, total length
+      const ihl = (h0 >>> 22) & 0x3c;
+      if (h0 >>> 28 === 4 && ihl >= 20 && l3 + ihl <= end) {
+        const fragField = v.getUint16(l3 + 6) & 0x3fff; // MF flag and offset
+        const w2 = v.getInt32(l3 + 8); // TTL, protocol, checksum
+        const proto = (w2 >>> 16) & 0xff;
+        nwSrc = v.getInt32(l3 + 12);
+        nwDst = v.getInt32(l3 + 16);
         const later = (fragField & 0x1fff) !== 0;
-        if (fragField !== 0) frag = later ? FRAG_ANY | FRAG_LATER : FRAG_ANY;
+        const frag = fragField === 0 ? 0 : later ? FRAG_ANY | FRAG_LATER : FRAG_ANY;
+        protoWord = (w2 & 0xff000000) | (h0 & 0x00ff0000) | (frag << 8) | proto;
         if (!later) {
           const l4 = l3 + ihl;
           if (proto === 6 || proto === 17) {
-            if (l4 + 4 <= end) {
-              const ports = (v.getUint32(l4) | 0);
-              tpSrc = ports >>> 16;
-              tpDst = ports & 0xffff;
-            }
+            if (l4 + 4 <= end) ports = v.getInt32(l4);
           } else if (proto === 1 && l4 + 2 <= end) {
-            tpSrc = v.getUint8(l4);
-            tpDst = v.getUint8(l4 + 1);
+            ports = (v.getUint8(l4) << 16) | v.getUint8(l4 + 1);
           }
         }
       }
     }
-  } else if (type === 0x0806 && l3 + 28 <= end && (v.getUint32(l3) | 0) === 0x00010800 && v.getUint16(l3 + 4) === 0x0604) {
-    proto = v.getUint16(l3 + 6);
-    shaHi = v.getUint16(l3 + 8);
-    shaLo = (v.getUint32(l3 + 10) | 0);
-    nwSrc = (v.getUint32(l3 + 14) | 0);
-    thaHi = v.getUint16(l3 + 18);
-    thaLo = (v.getUint32(l3 + 20) | 0);
-    nwDst = (v.getUint32(l3 + 24) | 0);
+  } else if (type === 0x0806 && l3 + 28 <= end && v.getInt32(l3) === 0x00010800 && v.getUint16(l3 + 4) === 0x0604) {
+    protoWord = v.getUint16(l3 + 6);
+    nwSrc = v.getInt32(l3 + 14);
+    nwDst = v.getInt32(l3 + 24);
+    ik[10] = (v.getUint16(l3 + 8) << 16) | v.getUint16(l3 + 18);
+    ik[11] = v.getInt32(l3 + 10);
+    ik[12] = v.getInt32(l3 + 20);
   }
-  // Packed, most variable words first (see scatterIngress for the layout).
   ik[0] = nwDst;
-  ik[1] = (tpSrc << 16) | tpDst;
+  ik[1] = ports;
   ik[2] = nwSrc;
-  ik[3] = dstLo;
-  ik[4] = srcLo;
-  ik[5] = port;
-  ik[6] = tun;
-  ik[7] = (dstHi << 16) | srcHi;
-  ik[8] = (type << 16) | tci;
-  ik[9] = proto | (frag << 8) | (tos << 16) | (ttl << 24);
-  ik[10] = (shaHi << 16) | thaHi;
-  ik[11] = shaLo;
-  ik[12] = thaLo;
-  return hash10(port, tun, dstLo, srcLo, type, tci, nwSrc, nwDst, tpSrc, tpDst);
+  ik[8] = typeTci;
+  ik[9] = protoWord;
+  return hashPacked(nwDst, ports, nwSrc, dstLo, srcLo, port, tun, typeTci);
 }
