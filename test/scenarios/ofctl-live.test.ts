@@ -35,7 +35,7 @@ test('vnet ofctl acts on the running lab: add-flow persists into the next dump-f
   // Offline first: the errors the live lab must reproduce, and proof a flow does not outlive a call.
   const offlineBadBridge = runCli(['ofctl', file, 'nope', 'dump-flows']);
   assert.equal(offlineBadBridge.code, 1);
-  assert.match(offlineBadBridge.stderr, /nope is not an openflow-switch node/);
+  assert.match(offlineBadBridge.stderr, /nope is not an openflow-switch node of this lab \(its openflow-switch nodes: br\)/);
   const offlineBadFlow = runCli(['ofctl', file, 'br', 'add-flow', 'table=0,tp_dst=80,actions=drop']);
   assert.equal(offlineBadFlow.code, 1);
   assert.match(offlineBadFlow.stderr, /^ovs-ofctl: /);

@@ -138,15 +138,21 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
 
 /** The ovs-ofctl session on an openflow-switch node of a running lab (for `vnet ofctl`). */
 export function ofctlSession(engine: Engine, node: string): OfctlSession {
+  return new OfctlSession(switchNode(engine, node));
+}
+
+/** The openflow-switch app named `node`, or an error naming the lab's switches. */
+function switchNode(engine: Engine, node: string): OpenFlowSwitch {
   const app = engine.apps.get(node);
-  if (!(app instanceof OpenFlowSwitch)) throw new Error(`${node} is not an openflow-switch node of this lab`);
-  return new OfctlSession(app);
+  if (app instanceof OpenFlowSwitch) return app;
+  const switches = [...engine.apps].filter(([, a]) => a instanceof OpenFlowSwitch).map(([n]) => n);
+  const known = switches.length === 0 ? 'it has none' : `its openflow-switch nodes: ${switches.join(', ')}`;
+  throw new Error(`${node} is not an openflow-switch node of this lab (${known})`);
 }
 
 /** Traces a frame through an openflow-switch node in ofproto/trace layout. */
 export function ofprotoTrace(engine: Engine, node: string, frame: Uint8Array, inPort: string): FlowTrace {
-  const app = engine.apps.get(node);
-  if (!(app instanceof OpenFlowSwitch)) throw new Error(`${node} is not an openflow-switch node of this lab`);
+  const app = switchNode(engine, node);
   const port = app.portNumber(inPort) ?? (/^\d+$/.test(inPort) ? Number(inPort) : undefined);
   if (port === undefined) throw new Error(`${node} has no port ${inPort} (ports: ${app.ports().join(', ')})`);
   return traceFlow(app, frame, port);
