@@ -45,6 +45,8 @@ const USAGE = `usage: vnet <command> ...
                           ask a running daemon
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
+  trace FILE BRIDGE PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+                          on an openflow-switch node: ofproto/trace, as ofctl ... trace below
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
 ${COMPARE_USAGE}${OFCTL_USAGE}  encode SPEC             print the bytes of a packet spec as hex, e.g.
                           vnet encode 'eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),ipv4(src=10.0.0.1,dst=10.0.0.2),udp(src=1,dst=2),payload(len=4)'
@@ -69,7 +71,7 @@ function main(argv: string[]): number {
     case 'decode':
       return decode(rest);
     case 'ofctl':
-      return ofctlCommand(rest, print, (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`));
+      return ofctlCommand(rest, print, printErr);
     case 'compare':
       void compareCommand(rest, print).then((code) => { process.exitCode = code; }, (e: Error) => { process.stderr.write(`vnet: ${e.message}\n`); process.exitCode = 2; });
       return -1;
@@ -152,10 +154,20 @@ function lab(argv: string[]): number {
 }
 
 function trace(argv: string[]): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, hex: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' } } });
   const [file, port, spec] = positionals;
-  if (file === undefined || port === undefined || (spec === undefined) === (values.hex === undefined)) throw new UsageError('trace: expected FILE PORT SPEC, or FILE PORT --hex HEX');
-  const rt = new LabRuntime(loadLabFile(file));
+  if (file === undefined || port === undefined) throw new UsageError('trace: expected FILE PORT SPEC, or FILE PORT --hex HEX');
+  const model = loadLabFile(file);
+  // `vnet trace FILE BRIDGE ...` on an OpenFlow switch is ofproto/trace (`vnet ofctl FILE BRIDGE trace ...`).
+  if (model.nodes[port]?.kind === 'openflow-switch') {
+    const rest = [...argv];
+    rest.splice(rest.indexOf(file), 1);
+    rest.splice(rest.indexOf(port), 1);
+    return ofctlCommand([file, port, 'trace', ...rest], print, printErr);
+  }
+  if (values.pcap !== undefined) throw new UsageError('trace: --pcap traces through an openflow-switch node: vnet trace FILE BRIDGE PORT --pcap CAPTURE');
+  if ((spec === undefined) === (values.hex === undefined)) throw new UsageError('trace: expected FILE PORT SPEC, or FILE PORT --hex HEX');
+  const rt = new LabRuntime(model);
   const bytes = values.hex !== undefined ? parseHex(values.hex) : encodePacket(spec!);
   const steps = rt.trace(port, bytes);
   if (values.json) print(JSON.stringify({ port, packet: decodePacket(bytes), steps }, null, 2));
@@ -182,6 +194,16 @@ function encode(argv: string[]): number {
 function print(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 }
+
+function printErr(s: string): void {
+  process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+}
+
+// `vnet ... | head` closes the pipe early: the rest of the output is dropped quietly, as other
+// Unix tools do, and the command still finishes (a lab up still cleans up what it made).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
 
 try {
   const code = main(process.argv.slice(2));

@@ -8,15 +8,15 @@
  * print the resulting flows.
  *
  *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
- *   dump-flows [FLOW] | dump-ports | trace PORT SPEC [-j]
+ *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
-import { encodePacket } from '../control/packets.js';
-import { OfctlError, ofctlSession, ofprotoTrace } from '../control/lab/kinds/openflow-switch.js';
+import { encodePacket, parseHex } from '../control/packets.js';
+import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText, type FlowTrace } from '../control/lab/kinds/openflow-switch.js';
 import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | del-flows [FLOW] | replace-flows FLOWFILE
@@ -25,11 +25,16 @@ export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFI
                           after the change (counters, learned flows), then prints the flows;
                           on a running \`lab up\` lab the change persists; otherwise the lab
                           is built for this one command
-  ofctl FILE BRIDGE trace PORT SPEC [-j]
-                          ofproto/trace: a frame entering BRIDGE on PORT, table by table
+  ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+                          ofproto/trace: a frame (a packet spec, hex bytes, or each frame
+                          of a pcap/pcapng file) entering BRIDGE on PORT, table by table;
+                          or a flow as ofproto/trace takes it, e.g.
+                          in_port=vxlan,tun_id=0x64,arp,arp_tpa=10.0.0.1 (unset fields zero)
 `;
 
-const OFCTL_OPTIONS = { run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' } } as const;
+const OFCTL_OPTIONS = {
+  run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' },
+} as const;
 
 /** The control socket of the running `lab up` of this lab, if its state file names one. */
 function liveControlPath(labName: string): string | null {
@@ -52,7 +57,9 @@ export function ofctlCommand(argv: readonly string[], print: (s: string) => void
   }
   const model = loadLabFile(file);
   const control = liveControlPath(model.name);
-  const offline = (): number => ofctlOnLab(new LabRuntime(model), bridge, [cmd, ...args, ...flagArgs(values)], print, printErr);
+  // A capture file is read by the lab process, which may run in another directory.
+  const flags = flagArgs({ ...values, ...(values.pcap !== undefined ? { pcap: resolve(values.pcap) } : {}) });
+  const offline = (): number => ofctlOnLab(new LabRuntime(model), bridge, [cmd, ...args, ...flags], print, printErr);
   if (control === null) return offline();
   // A FLOWFILE is read by the lab process, which may run in another directory.
   const sent = cmd === 'add-flows' || cmd === 'replace-flows' ? args.map((a, i) => (i === 0 ? resolve(a) : a)) : args;
@@ -61,7 +68,7 @@ export function ofctlCommand(argv: readonly string[], print: (s: string) => void
     if (r.error !== undefined && r.error !== '') printErr(r.error);
     return r.code;
   };
-  labControlRequest(control, { op: 'ofctl', bridge, args: [cmd, ...sent, ...flagArgs(values)] })
+  labControlRequest(control, { op: 'ofctl', bridge, args: [cmd, ...sent, ...flags] })
     .then((reply) => (reply === null ? offline() : show(reply)))
     .then(
       (code) => {
@@ -75,8 +82,11 @@ export function ofctlCommand(argv: readonly string[], print: (s: string) => void
   return -1;
 }
 
-function flagArgs(values: { run?: boolean; strict?: boolean; json?: boolean }): string[] {
-  return [...(values.run ? ['--run'] : []), ...(values.strict ? ['--strict'] : []), ...(values.json ? ['-j'] : [])];
+function flagArgs(values: { run?: boolean; strict?: boolean; json?: boolean; hex?: string; pcap?: string }): string[] {
+  return [
+    ...(values.run ? ['--run'] : []), ...(values.strict ? ['--strict'] : []), ...(values.json ? ['-j'] : []),
+    ...(values.hex !== undefined ? ['--hex', values.hex] : []), ...(values.pcap !== undefined ? ['--pcap', values.pcap] : []),
+  ];
 }
 
 /**
@@ -126,16 +136,9 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         run();
         for (const l of session.dumpPorts()) print(l);
         return failed > 0 ? 1 : 0;
-      case 'trace': {
-        const [port, ...spec] = args;
-        if (port === undefined || spec.length === 0) throw new OfctlError('trace: expected PORT SPEC');
-        const t = ofprotoTrace(rt.engine, bridge, encodePacket(spec.join(' ')), port);
-        if (values.json) {
-          const { text: _text, ...rest } = t;
-          print(JSON.stringify(rest, null, 2));
-        } else print(t.text);
+      case 'trace':
+        ofprotoTraceCommand(rt, bridge, args, values, print);
         return 0;
-      }
       default:
         printErr(`vnet ofctl: unknown command ${cmd}\n\nusage:\n${OFCTL_USAGE}`);
         return 2;
@@ -150,4 +153,43 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
   run();
   for (const l of session.dumpFlows()) print(l);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * `trace PORT SPEC`, `trace PORT --hex HEX`, `trace PORT --pcap CAPTURE` or `trace FLOW`, as text
+ * in ofproto/trace layout or (-j) as JSON: one trace object, or for a capture an array of
+ * `{ packet, length, trace }` (the frame's number in the file).
+ */
+function ofprotoTraceCommand(rt: LabRuntime, bridge: string, args: readonly string[], values: { json?: boolean; hex?: string; pcap?: string }, print: (s: string) => void): void {
+  const json = (t: FlowTrace) => {
+    const { text: _text, ...rest } = t;
+    return rest;
+  };
+  const [port, ...spec] = args;
+  if (values.hex !== undefined && values.pcap !== undefined) throw new OfctlError('trace: give --hex or --pcap, not both');
+  if (values.pcap !== undefined) {
+    if (port === undefined || spec.length > 0) throw new OfctlError('trace: expected PORT --pcap CAPTURE');
+    const r = ofprotoTraceCapture(rt.engine, bridge, readFileSync(values.pcap), port);
+    if (values.json) {
+      print(JSON.stringify(r.traces.map((c) => ({ packet: c.packet, length: c.length, trace: json(c.trace) })), null, 2));
+      return;
+    }
+    const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes)\n\n${c.trace.text}`);
+    if (r.skipped > 0) parts.push(`${r.skipped} frame${r.skipped === 1 ? '' : 's'} skipped: not Ethernet`);
+    if (r.stopped !== null) parts.push(`capture read stopped: ${r.stopped}`);
+    if (parts.length === 0) parts.push('the capture holds no frames');
+    print(parts.join('\n\n'));
+    return;
+  }
+  let t: FlowTrace;
+  if (values.hex !== undefined) {
+    if (port === undefined || spec.length > 0) throw new OfctlError('trace: expected PORT --hex HEX');
+    t = ofprotoTrace(rt.engine, bridge, parseHex(values.hex), port);
+  } else if (port !== undefined && spec.length === 0 && port.includes('=') && !port.includes('(')) {
+    t = ofprotoTraceText(rt.engine, bridge, port);
+  } else {
+    if (port === undefined || spec.length === 0) throw new OfctlError('trace: expected PORT SPEC, PORT --hex HEX, PORT --pcap CAPTURE or FLOW');
+    t = ofprotoTrace(rt.engine, bridge, encodePacket(spec.join(' ')), port);
+  }
+  print(values.json ? JSON.stringify(json(t), null, 2) : t.text);
 }

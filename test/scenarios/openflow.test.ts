@@ -1,7 +1,8 @@
 /**
  * Scenario tests for the OpenFlow switch: the example labs run through the real CLI against
  * golden output, the isolation check proven able to fail, `vnet trace` and `vnet ofctl`
- * (dump-flows after a run, trace in ofproto/trace layout, replace-flows, errors) as a user runs them,
+ * (dump-flows after a run, trace in ofproto/trace layout of a packet spec, hex, a capture file or a
+ * written-out flow, replace-flows, errors) as a user runs them,
  * and br-tun's tun_id carried as the VNI of real VXLAN in a capture read by tshark.
  */
 import { test } from 'node:test';
@@ -10,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
+import { encodeSpec } from '../../src/wire/spec.js';
+import { writePcap } from '../../src/capture/pcap.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
 import { exampleLabTests } from '../../src/testing/example-labs.js';
@@ -55,6 +58,73 @@ test('vnet ofctl trace prints ofproto/trace layout, and -j the same as JSON', ()
   assert.equal(parsed.datapathActions, 'pop_vlan,set(tunnel(tun_id=0x64)),2');
   assert.deepEqual(parsed.steps.filter((s) => s.table !== undefined).map((s) => s.table), [0, 2, 21, 22]);
   compareGolden('openflow-ofctl-trace-br-tun-a.json', j.stdout);
+});
+
+test('ofproto/trace of a flow written out: a frame from the tunnel with its tun_id, which no packet spec can carry', () => {
+  const FROM_TUNNEL = 'in_port=vxlan,tun_id=0x64,arp,dl_src=02:00:00:00:00:02,dl_dst=02:00:00:00:00:01,arp_op=2,arp_spa=10.0.0.2,arp_tpa=10.0.0.1';
+  const r = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-b', FROM_TUNNEL, '-j']);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout) as { flow: string; datapathActions: string; megaflow: string; steps: { table?: number }[] };
+  assert.deepEqual(t.steps.filter((s) => s.table !== undefined).map((s) => s.table), [0, 4, 10]);
+  assert.equal(t.datapathActions, 'learn,push_vlan(vid=1,pcp=0),2', 'tagged for VLAN 1 out of patch-int, br-tun-b\'s port 2');
+  assert.match(t.flow, /^arp,tun_id=0x64,in_port="vxlan",/);
+  assert.match(t.megaflow, /tun_id=0x64,in_port="vxlan"/);
+  // The same through ofctl, and another network's key stops in table 4.
+  assert.equal(runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'trace', FROM_TUNNEL, '-j']).stdout, r.stdout);
+  const other = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-b', FROM_TUNNEL.replace('0x64', '0x65')]);
+  assert.equal(other.code, 0, other.stderr);
+  assert.match(other.stdout, / 4\. priority 0\n\s+drop\n/);
+  assert.match(other.stdout, /Datapath actions: drop$/m);
+  const refused: [string, RegExp][] = [
+    ['in_port=vxlan,ip,nw_dst=10.0.0.0/24', /^ovs-ofctl: trace: nw_dst=10\.0\.0\.0\/24 has a mask; a trace flow describes one packet/],
+    ['tun_id=0x64,ip', /^ovs-ofctl: trace: the flow needs in_port/],
+    ['table=4,in_port=vxlan,ip', /^ovs-ofctl: trace: table is not a packet field/],
+    ['in_port=vxlan,ip,bogus=1', /^ovs-ofctl: unknown keyword bogus/],
+  ];
+  for (const [flow, message] of refused) {
+    const e = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-b', flow]);
+    assert.equal(e.code, 1, flow);
+    assert.match(e.stderr, message, flow);
+  }
+});
+
+test('ofproto/trace of hex bytes and of every frame of a capture file', () => {
+  const tagged = encodeSpec(TAGGED_ARP);
+  const untagged = encodeSpec(ARP);
+  const bySpec = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', TAGGED_ARP]);
+  const byHex = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', 'patch-int', '--hex', Buffer.from(tagged).toString('hex')]);
+  assert.equal(byHex.code, 0, byHex.stderr);
+  assert.equal(byHex.stdout, bySpec.stdout);
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-of-'));
+  try {
+    const file = join(dir, 'two.pcap');
+    const pcap = writePcap([{ timestampNs: 1, data: tagged }, { timestampNs: 2, data: untagged }]);
+    writeFileSync(file, pcap);
+    const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => /^(Packet|Datapath)/.test(l)), [
+      `Packet 1 (${tagged.length} bytes)`, 'Datapath actions: pop_vlan,set(tunnel(tun_id=0x64)),2',
+      `Packet 2 (${untagged.length} bytes)`, 'Datapath actions: drop',
+    ]);
+    const j = JSON.parse(runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', 'patch-int', '--pcap', file, '-j']).stdout) as { packet: number; trace: { datapathActions: string } }[];
+    assert.deepEqual(j.map((x) => [x.packet, x.trace.datapathActions]), [[1, 'pop_vlan,set(tunnel(tun_id=0x64)),2'], [2, 'drop']]);
+    // A file cut inside its second record is traced as far as it reads, and says where it stopped.
+    writeFileSync(file, pcap.subarray(0, pcap.length - 5));
+    const cut = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.match(cut.stdout, /^Packet 1 /m);
+    assert.doesNotMatch(cut.stdout, /^Packet 2 /m);
+    assert.match(cut.stdout, /^capture read stopped: truncated-record at byte \d+$/m);
+    // Frames of another link type are not Ethernet frames to trace.
+    writeFileSync(file, writePcap([{ timestampNs: 1, data: tagged }], { linktype: 101 }));
+    assert.match(runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]).stdout, /^1 frame skipped: not Ethernet$/m);
+    writeFileSync(file, 'not a capture');
+    const bad = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, 'ovs-ofctl: trace: the capture is neither pcap nor pcapng\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {

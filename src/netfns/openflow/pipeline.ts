@@ -513,6 +513,8 @@ export class Pipeline {
       entry.lastUsed = this.now();
     }
     out.rules.push(entry);
+    // ofproto/trace says `drop` under a rule with no actions (ovs-ofctl's actions=drop).
+    if (ctx.tracer !== null && entry.instructions.every((i) => i.type === 'apply_actions' && i.actions.length === 0)) ctx.tracer.action(ctx.depth, 'drop');
     const savedTable = ctx.table;
     ctx.table = t;
     let gotoTable = -1;

@@ -21,7 +21,7 @@ import { extractFlowKey } from './flow-key.js';
 import { formatProgram } from './datapath.js';
 import { Xlation, type FlowEntry, type XlateTracer } from './pipeline.js';
 import { formatMatch } from './ofctl/format.js';
-import { DEFAULT_PRIORITY } from './ofctl/parse.js';
+import { DEFAULT_PRIORITY, OfctlError, parseFlow, splitTop } from './ofctl/parse.js';
 import { FLOW_WORDS, W, type Match } from './types.js';
 import type { OpenFlowSwitch } from './switch.js';
 
@@ -114,11 +114,43 @@ export function ofprotoTracer(lines: string[], names?: PortName, steps?: TraceSt
 export function traceFlow(sw: OpenFlowSwitch, packet: Uint8Array, inPort: number, tunnelId = 0): FlowTrace {
   const key = new Uint32Array(FLOW_WORDS);
   extractFlowKey(packet, 0, packet.length, inPort, tunnelId, key);
+  return traceKey(sw, key, packet.length);
+}
+
+/** Keywords of a flow mod that say nothing about a packet, refused in a trace flow. */
+const NOT_PACKET_FIELDS = new Set(['table', 'priority', 'cookie', 'idle_timeout', 'hard_timeout', 'importance', 'out_port', 'out_group', 'actions']);
+
+/**
+ * The flow key of a flow written as `ofproto/trace BRIDGE FLOW` takes it, e.g.
+ * `in_port=2,tun_id=0x64,tcp,nw_dst=10.0.0.2,tp_dst=80`: ovs-ofctl match syntax, each field
+ * one value (no masks), in_port required; every field not given is zero, as Open vSwitch
+ * reads such a flow. tun_id, metadata and the registers may be set, which a frame cannot say.
+ * Throws `OfctlError` with ovs-ofctl's wording for a field it does not know.
+ */
+export function flowKeyOfText(text: string, portByName: (name: string) => number | undefined): Uint32Array {
+  for (const item of splitTop(text, true)) {
+    const eq = item.indexOf('=');
+    const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
+    if (NOT_PACKET_FIELDS.has(name)) throw new OfctlError(`trace: ${name} is not a packet field; a trace flow gives the packet's fields only`);
+    if (eq >= 0 && item.slice(eq + 1).includes('/')) throw new OfctlError(`trace: ${item.trim()} has a mask; a trace flow describes one packet, so each field takes one value`);
+  }
+  const { match } = parseFlow(text, { portByName, actions: 'forbidden' });
+  if (match.mask[W.IN_PORT] === 0) throw new OfctlError('trace: the flow needs in_port, the port the packet enters by');
+  const key = new Uint32Array(FLOW_WORDS);
+  for (let i = 0; i < FLOW_WORDS; i++) key[i] = match.value[i]! & match.mask[i]!;
+  return key;
+}
+
+/**
+ * Traces a flow key through `sw`, without side effects. `len` is the frame length the
+ * translation sees (it only feeds counters, which a dry run does not touch).
+ */
+export function traceKey(sw: OpenFlowSwitch, key: Uint32Array, len: number): FlowTrace {
   const names: PortName = (p) => sw.portName(p);
   const lines: string[] = [];
   const steps: TraceStep[] = [];
   const xl = new Xlation();
-  sw.pipeline.xlate(key, packet.length, xl, ofprotoTracer(lines, names, steps), null, true);
+  sw.pipeline.xlate(key, len, xl, ofprotoTracer(lines, names, steps), null, true);
   const bridge = sw.conf.bridge ?? sw.name;
   const flow = formatFlowKey(key, names);
   let changed = false;

@@ -19,9 +19,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Engine, Graph } from '../../../engine/engine.js';
 import { OfctlSession } from '../../../netfns/openflow/ofctl/session.js';
-import { traceFlow, type FlowTrace } from '../../../netfns/openflow/trace.js';
+import { flowKeyOfText, traceFlow, traceKey, type FlowTrace } from '../../../netfns/openflow/trace.js';
+import { readCaptureFile } from '../../../capture/capture.js';
+import { LINKTYPE_ETHERNET } from '../../../capture/pcapng.js';
 import { OpenFlowSwitch, type OpenFlowSwitchConf } from '../../../netfns/openflow/switch.js';
-import { parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
+import { OfctlError, parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
 import type { Endpoint, LabModel, NodeModel } from '../model.js';
 import type { Path, Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
@@ -153,9 +155,47 @@ function switchNode(engine: Engine, node: string): OpenFlowSwitch {
 /** Traces a frame through an openflow-switch node in ofproto/trace layout. */
 export function ofprotoTrace(engine: Engine, node: string, frame: Uint8Array, inPort: string): FlowTrace {
   const app = switchNode(engine, node);
+  return traceFlow(app, frame, switchPort(app, node, inPort));
+}
+
+/** Traces a flow written as ofproto/trace takes it (`in_port=vxlan,tun_id=0x64,arp,...`; see `flowKeyOfText`). */
+export function ofprotoTraceText(engine: Engine, node: string, flow: string): FlowTrace {
+  const app = switchNode(engine, node);
+  // A frame of this flow is at least the Ethernet minimum; the length only feeds counters.
+  return traceKey(app, flowKeyOfText(flow, (name) => app.portNumber(name)), 60);
+}
+
+/** One frame of a capture file traced: its 1-based number in the file and its trace. */
+export interface CapturedTrace {
+  readonly packet: number;
+  readonly length: number;
+  readonly trace: FlowTrace;
+}
+
+/**
+ * Traces every Ethernet frame of a pcap or pcapng file (`bytes`) as if it entered `node` on
+ * `inPort`. Frames of other link types are skipped and counted; a file that is cut short is
+ * traced as far as it reads, and `stopped` says why it stopped.
+ */
+export function ofprotoTraceCapture(engine: Engine, node: string, bytes: Uint8Array, inPort: string): { traces: CapturedTrace[]; skipped: number; stopped: string | null } {
+  const app = switchNode(engine, node);
+  const port = switchPort(app, node, inPort);
+  const file = readCaptureFile(bytes);
+  if (file.format === 'unknown') throw new OfctlError('trace: the capture is neither pcap nor pcapng');
+  const traces: CapturedTrace[] = [];
+  let skipped = 0;
+  file.packets.forEach((p, i) => {
+    if (p.linktype !== LINKTYPE_ETHERNET) skipped++;
+    else traces.push({ packet: i + 1, length: p.data.length, trace: traceFlow(app, p.data, port) });
+  });
+  return { traces, skipped, stopped: file.error === null ? null : `${file.error.reason} at byte ${file.error.offset}` };
+}
+
+function switchPort(app: OpenFlowSwitch, node: string, inPort: string): number {
   const port = app.portNumber(inPort) ?? (/^\d+$/.test(inPort) ? Number(inPort) : undefined);
   if (port === undefined) throw new Error(`${node} has no port ${inPort} (ports: ${app.ports().join(', ')})`);
-  return traceFlow(app, frame, port);
+  return port;
 }
 
 export { OfctlError } from '../../../netfns/openflow/ofctl/parse.js';
+export type { FlowTrace } from '../../../netfns/openflow/trace.js';
