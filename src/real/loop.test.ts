@@ -81,9 +81,57 @@ test('an idle loop spins at most spinUs before each sleep, then sleeps', async (
   assert.ok((cpu.user + cpu.system) / 1000 < wallMs * 0.5, `used ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU in ${wallMs.toFixed(0)} ms`);
 });
 
-test('a spin longer than 10 ms or negative is refused', () => {
+interface BusySourceConf {
+  /** Microseconds of work on each breath that sends a frame. */
+  readonly workUs: number;
+}
+
+/** Sends a frame every other breath and works `workUs` for it: a loop kept busy, with empty breaths between. */
+class BusySource extends App<Record<string, never>, BusySourceConf> {
+  #breaths = 0;
+
+  constructor(ctx: AppContext, conf: BusySourceConf) {
+    super(ctx, conf, {});
+  }
+
+  override pull(): void {
+    if (this.#breaths++ % 2 === 1) return;
+    const until = performance.now() + this.conf.workUs / 1000;
+    while (performance.now() < until);
+    const p = this.alloc()!;
+    p.setData(FRAME);
+    this.output.output!.transmit(p);
+  }
+}
+
+test('a loop busy moving packets spins the longer busySpinUs after an empty breath; an idle one never does', async () => {
+  const busy = new Engine({ clock: new RealClock() });
+  busy.configure(new Graph().app('src', BusySource, { workUs: 200 }).app('sink', Sink).link('src.output -> sink.input'));
+  const loaded = new RealLoop(busy, { spinUs: 30, busySpinUs: 1000, idleMs: 1 });
+  loaded.start();
+  await new Promise((r) => setTimeout(r, 100));
+  await loaded.stop();
+  busy.stop();
+  // The share is a recent average, so a loaded machine moves it; the spins show it passed a half.
+  assert.ok(loaded.busyShare > 0, `busy share ${loaded.busyShare.toFixed(2)}`);
+  assert.ok(loaded.busySpins > 0, `the empty breaths between frames were followed by busy spins (busy share ${loaded.busyShare.toFixed(2)})`);
+
+  const idle = new Engine({ clock: new RealClock() });
+  idle.configure(new Graph().app('sink', Sink));
+  const quiet = new RealLoop(idle, { spinUs: 30, busySpinUs: 1000, idleMs: 1 });
+  quiet.start();
+  await new Promise((r) => setTimeout(r, 50));
+  await quiet.stop();
+  idle.stop();
+  assert.ok(quiet.sleeps > 0);
+  assert.equal(quiet.busySpins, 0);
+  assert.equal(quiet.busyShare, 0);
+});
+
+test('a spin longer than 10 ms or negative is refused, and so is a busy spin shorter than the spin', () => {
   const engine = new Engine({ clock: new RealClock() });
   assert.throws(() => new RealLoop(engine, { spinUs: 20_000 }), /spinUs must be between 0 and 10000, got 20000/);
   assert.throws(() => new RealLoop(engine, { spinUs: -1 }), /spinUs must be between 0 and 10000/);
+  assert.throws(() => new RealLoop(engine, { spinUs: 100, busySpinUs: 50 }), /busySpinUs must be between spinUs \(100\) and 10000, got 50/);
   engine.stop();
 });

@@ -1,0 +1,203 @@
+/**
+ * `vnet daemon --socket PATH` and `vnet --daemon PATH <command>`.
+ *
+ * The daemon keeps real labs running: the datapath (engine, TAP ports) lives in a worker thread
+ * (src/real/datapath-worker.ts) so this thread, which serves the control socket, stays
+ * responsive however busy the datapath is.
+ *
+ * Protocol (a Unix stream socket, newline-delimited JSON, one reply per request, in order):
+ *   request  { "id": N, "op": "status" | "show-ports" | "shutdown" }
+ *            { "id": N, "op": "lab-up", "file": "/abs/lab.yml", "offloads"?: bool, "nsPrefix"?: "p-" }
+ *            { "id": N, "op": "lab-down", "lab": "NAME" }
+ *   reply    { "id": N, "ok": true, "result": ... }  or  { "id": N, "ok": false, "error": "message" }
+ * A line that is not a JSON object with a known op gets an error reply; the connection stays up.
+ * `shutdown` (or SIGINT/SIGTERM) takes every lab down, closes the socket and exits.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadLabFile } from '../control/lab/load.js';
+import { startWorker } from '../vm/worker.js';
+import { offloadsOption } from './real-lab.js';
+import { table } from './table.js';
+const OPS = new Set(['status', 'show-ports', 'shutdown', 'lab-up', 'lab-down']);
+function datapathModule() {
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    return new URL(`../real/datapath-worker${ext}`, import.meta.url);
+}
+/** Is something answering on this Unix socket? */
+function socketAlive(path) {
+    return new Promise((resolvePromise) => {
+        const c = net.connect(path);
+        c.once('connect', () => {
+            c.destroy();
+            resolvePromise(true);
+        });
+        c.once('error', () => resolvePromise(false));
+    });
+}
+/** `vnet daemon --socket PATH`: runs until shutdown; returns -1 (the exit code is set later). */
+export function daemonCommand(argv, out = (l) => process.stdout.write(`${l}\n`)) {
+    const { values } = parseArgs({ args: argv, options: { socket: { type: 'string' } } });
+    if (values.socket === undefined)
+        throw new Error('daemon: --socket PATH is required');
+    const path = resolve(values.socket);
+    void runDaemon(path, out).then((code) => {
+        process.exitCode = code;
+    }, (e) => {
+        process.stderr.write(`vnet daemon: ${e.message}\n`);
+        process.exitCode = 1;
+    });
+    return -1;
+}
+async function runDaemon(path, out) {
+    if (existsSync(path)) {
+        if (await socketAlive(path))
+            throw new Error(`${path}: another daemon is listening there`);
+        rmSync(path, { force: true });
+    }
+    const worker = startWorker(datapathModule(), { socket: path });
+    let nextId = 1;
+    const pending = new Map();
+    worker.on('message', (r) => {
+        const done = pending.get(r.id);
+        pending.delete(r.id);
+        done?.(r);
+    });
+    const call = (req) => new Promise((resolvePromise) => {
+        const id = nextId++;
+        pending.set(id, resolvePromise);
+        worker.postMessage({ ...req, id });
+    });
+    let finish = () => { };
+    const finished = new Promise((r) => (finish = r));
+    let stopping = false;
+    const shutdown = async () => {
+        stopping = true;
+        const r = await call({ op: 'shutdown' });
+        finish();
+        return r;
+    };
+    const server = net.createServer((conn) => {
+        let buffered = '';
+        let queue = Promise.resolve();
+        conn.on('data', (d) => {
+            buffered += d.toString('utf8');
+            let nl;
+            while ((nl = buffered.indexOf('\n')) >= 0) {
+                const line = buffered.slice(0, nl).trim();
+                buffered = buffered.slice(nl + 1);
+                if (line === '')
+                    continue;
+                queue = queue.then(async () => {
+                    let id = null;
+                    let reply;
+                    try {
+                        const req = JSON.parse(line);
+                        id = req.id ?? null;
+                        if (typeof req !== 'object' || req === null || typeof req.op !== 'string' || !OPS.has(req.op))
+                            throw new Error(`unknown op ${JSON.stringify(req?.op)} (expected one of ${[...OPS].join(', ')})`);
+                        if (stopping)
+                            throw new Error('the daemon is shutting down');
+                        const r = req.op === 'shutdown' ? await shutdown() : await call(req);
+                        reply = r.ok ? { id, ok: true, result: r.result } : { id, ok: false, error: r.error };
+                    }
+                    catch (e) {
+                        reply = { id, ok: false, error: e.message };
+                    }
+                    if (!conn.destroyed)
+                        conn.write(`${JSON.stringify(reply)}\n`);
+                });
+            }
+        });
+        conn.on('error', () => { });
+    });
+    await new Promise((resolvePromise, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => resolvePromise());
+    });
+    const onSignal = () => {
+        if (!stopping)
+            void shutdown();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    out(`vnet daemon listening on ${path} (pid ${process.pid})`);
+    await finished;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await new Promise((r) => server.close(() => r()));
+    rmSync(path, { force: true });
+    await worker.terminate();
+    out('vnet daemon stopped');
+    return 0;
+}
+/** Sends one request to a daemon and returns its reply. */
+export function daemonRequest(path, req, timeoutMs = 60_000) {
+    return new Promise((resolvePromise, reject) => {
+        const c = net.connect(path);
+        let buffered = '';
+        const timer = setTimeout(() => {
+            c.destroy();
+            reject(new Error(`daemon at ${path} did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        c.once('error', (e) => {
+            clearTimeout(timer);
+            reject(new Error(`cannot reach the daemon at ${path}: ${e.message}`));
+        });
+        c.on('data', (d) => {
+            buffered += d.toString('utf8');
+            const nl = buffered.indexOf('\n');
+            if (nl < 0)
+                return;
+            clearTimeout(timer);
+            c.end();
+            resolvePromise(JSON.parse(buffered.slice(0, nl)));
+        });
+        c.write(`${JSON.stringify({ id: 1, ...req })}\n`);
+    });
+}
+/** `vnet --daemon PATH show ports | status | lab up FILE --real | lab down FILE | shutdown`. */
+export function daemonClientCommand(path, argv, out = (l) => process.stdout.write(`${l}\n`)) {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', short: 'j' }, real: { type: 'boolean' }, offloads: { type: 'boolean' }, 'no-offloads': { type: 'boolean' }, 'netns-prefix': { type: 'string' } } });
+    const words = positionals.join(' ');
+    let req;
+    if (words === 'show ports')
+        req = { op: 'show-ports' };
+    else if (words === 'status')
+        req = { op: 'status' };
+    else if (words === 'shutdown')
+        req = { op: 'shutdown' };
+    else if (positionals[0] === 'lab' && positionals[1] === 'up' && positionals.length === 3) {
+        if (!values.real)
+            throw new Error('--daemon: the daemon runs real labs only: lab up FILE --real');
+        req = { op: 'lab-up', file: resolve(positionals[2]), offloads: offloadsOption(values.offloads, values['no-offloads']), ...(values['netns-prefix'] !== undefined ? { nsPrefix: values['netns-prefix'] } : {}) };
+    }
+    else if (positionals[0] === 'lab' && positionals[1] === 'down' && positionals.length === 3) {
+        req = { op: 'lab-down', lab: loadLabFile(positionals[2]).name };
+    }
+    else
+        throw new Error(`--daemon: unknown command ${JSON.stringify(words)} (show ports, status, lab up FILE --real, lab down FILE, shutdown)`);
+    void daemonRequest(path, req).then((r) => {
+        if (!r.ok) {
+            process.stderr.write(`vnet: daemon: ${r.error}\n`);
+            process.exitCode = 1;
+            return;
+        }
+        if (values.json || req.op !== 'show-ports')
+            out(JSON.stringify(r.result, null, 2));
+        else {
+            const rows = r.result;
+            // offloads: GSO packets taken whole, GSO packets cut into segments, and frames merged by GRO with the segments they held.
+            const offloads = (x) => (x.offloads === undefined ? '' : x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off');
+            out(table(['port', 'interface', 'rx', 'tx', 'drops', 'offloads'], rows.map((x) => [x.port, x.ifname ?? '', x.rxPackets, x.txPackets, x.drops, offloads(x)])));
+        }
+        process.exitCode = 0;
+    }, (e) => {
+        process.stderr.write(`vnet: ${e.message}\n`);
+        process.exitCode = 1;
+    });
+    return -1;
+}
+//# sourceMappingURL=daemon.js.map

@@ -1,0 +1,147 @@
+/**
+ * `vnet lab up FILE` and `vnet lab down FILE`: keep a lab running on the wall clock, with the
+ * OpenFlow channel of every openflow-switch node listening (`listen: ptcp:6653`) or connecting
+ * (`controller: tcp:HOST:PORT`), until Ctrl-C or `lab down`.
+ *
+ * The engine's clock stays the lab's virtual clock, moved forward to real elapsed time before
+ * every breath, so timers and per-hop latency keep their meaning. The loop is the real labs'
+ * `RealLoop` (src/real/loop.ts): it breathes while packets move, yielding to I/O between bursts
+ * of breaths (OpenFlow messages are handled between two breaths, never during one), and sleeps
+ * up to IDLE_MS when nothing is due, or until a node on a real socket (a VTEP with a UDP
+ * underlay) rings the doorbell because datagrams arrived.
+ * `lab up` writes a state file keyed by the lab name in the temp directory; `lab down` reads
+ * the pid from it and sends SIGTERM, and `lab up` removes it on the way out.
+ *
+ * Control socket: `lab up` also listens on a Unix socket (the state file's `control`, beside it)
+ * so `vnet ofctl FILE BRIDGE ...` acts on the live switches. Newline-delimited JSON, one reply
+ * per request: `{"op":"ofctl","bridge":B,"args":[COMMAND,...ARGS,flags]}` ->
+ * `{"ok":bool,"text":STDOUT,"error"?:STDERR,"code":EXIT}`; the command is `ofctlOnLab`, the
+ * same code the offline `vnet ofctl` runs, so text and exit codes match (details in
+ * src/control/openflow/lab-control.ts). A request runs between two breaths.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadLabFile } from '../control/lab/load.js';
+import { LabRuntime } from '../control/lab/runtime.js';
+import { RealLoop } from '../real/loop.js';
+import { isVtep, udpUnderlaySummary } from '../control/lab/kinds/vtep.js';
+import { OpenFlowChannel } from '../control/openflow/channel.js';
+import { LabControlServer, labControlPath, labStatePath } from '../control/openflow/lab-control.js';
+import { ofctlOnLab } from './ofctl.js';
+const IDLE_MS = 5;
+export { labStatePath };
+function asTargets(v) {
+    if (v === undefined || v === null)
+        return [];
+    return (Array.isArray(v) ? v : [v]).map(String);
+}
+function isSwitchApi(app) {
+    const a = app;
+    return a !== null && typeof a.addFlow === 'function' && typeof a.flowStats === 'function' && typeof a.onPacketIn === 'function' && typeof a.datapathId === 'bigint';
+}
+/** `lab up` / `lab down`; `up` runs until stopped and sets the exit code itself (returns -1). */
+export function labUpDown(sub, file, out = (l) => process.stdout.write(`${l}\n`)) {
+    const model = loadLabFile(file);
+    const statePath = labStatePath(model.name);
+    if (sub === 'down') {
+        if (!existsSync(statePath))
+            throw new Error(`lab ${model.name} is not up (no ${statePath})`);
+        const state = JSON.parse(readFileSync(statePath, 'utf8'));
+        try {
+            process.kill(state.pid, 'SIGTERM');
+        }
+        catch {
+            rmSync(statePath, { force: true });
+            out(`lab ${model.name}: process ${state.pid} was already gone; state file removed`);
+            return 0;
+        }
+        out(`lab ${model.name}: stopping (pid ${state.pid})`);
+        return 0;
+    }
+    if (existsSync(statePath)) {
+        const state = JSON.parse(readFileSync(statePath, 'utf8'));
+        let alive = true;
+        try {
+            process.kill(state.pid, 0);
+        }
+        catch {
+            alive = false;
+        }
+        if (alive)
+            throw new Error(`lab ${model.name} is already up (pid ${state.pid}); run: vnet lab down ${file}`);
+    }
+    void runLab(model, file, statePath, out).then((code) => {
+        process.exitCode = code;
+    }, (e) => {
+        rmSync(statePath, { force: true });
+        process.stderr.write(`vnet: lab up: ${e.message}\n`);
+        process.exitCode = 1;
+    });
+    return -1;
+}
+async function runLab(model, file, statePath, out) {
+    const doorbell = new SharedArrayBuffer(4);
+    const rt = new LabRuntime(model, { clock: 'driven', doorbell });
+    const channels = [];
+    const described = [];
+    for (const [name, node] of Object.entries(model.nodes)) {
+        if (node.kind !== 'openflow-switch')
+            continue;
+        const fields = node;
+        const listen = asTargets(fields['listen']);
+        const connect = asTargets(fields['controller']);
+        if (listen.length + connect.length === 0)
+            continue;
+        const app = rt.engine.app(name);
+        if (!isSwitchApi(app))
+            throw new Error(`node ${name}: its app does not offer the OpenFlow switch API`);
+        const withGroups = app;
+        const channel = new OpenFlowChannel(app, {
+            targets: [...listen, ...connect],
+            desc: { manufacturer: 'vnet', hardware: 'vnet emulated OpenFlow switch', software: 'vnet', serial: 'None', datapath: `${model.name}/${name}` },
+            ...(typeof withGroups.groupDescs === 'function' ? { groupDescs: () => withGroups.groupDescs() } : {}),
+            log: (line) => out(`${name}: ${line}`),
+        });
+        await channel.start();
+        channels.push(channel);
+        described.push({ node: name, listen: channel.listenAddresses().map((a) => `ptcp:${a.port}:${a.host}`), connect });
+    }
+    const control = await LabControlServer.listen(labControlPath(model.name), (req) => ofctlRequest(rt, req));
+    const state = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: described };
+    writeFileSync(statePath, JSON.stringify(state, null, 2));
+    out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
+    for (const [name, node] of Object.entries(model.nodes)) {
+        if (isVtep(node) && node.underlay.udp !== undefined)
+            out(`${name}: ${udpUnderlaySummary(node, rt.engine.app(`${name}/udp`).port)}`);
+    }
+    const loop = new RealLoop(rt.engine, { idleMs: IDLE_MS, spinUs: 0, doorbell });
+    loop.start();
+    let stop = () => undefined;
+    const stopped = new Promise((resolve) => {
+        stop = resolve;
+    });
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await stopped;
+    await loop.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await Promise.all([control.close(), ...channels.map((c) => c.stop())]);
+    rt.stop();
+    rmSync(statePath, { force: true });
+    out(`lab ${model.name} is down`);
+    return 0;
+}
+/** Runs one ofctl request on the live lab, capturing what the offline command would print. */
+function ofctlRequest(rt, req) {
+    const out = [];
+    const err = [];
+    const line = (s) => (s.endsWith('\n') ? s.slice(0, -1) : s);
+    try {
+        const code = ofctlOnLab(rt, req.bridge, req.args, (s) => out.push(line(s)), (s) => err.push(line(s)));
+        return { ok: code === 0, text: out.join('\n'), ...(err.length > 0 ? { error: err.join('\n') } : {}), code };
+    }
+    catch (e) {
+        return { ok: false, text: out.join('\n'), error: `vnet: ${e.message}`, code: 1 };
+    }
+}
+//# sourceMappingURL=lab-up.js.map

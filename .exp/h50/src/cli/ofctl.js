@@ -1,0 +1,207 @@
+/**
+ * `vnet ofctl LABFILE BRIDGE COMMAND ...`: ovs-ofctl on an openflow-switch node of an emulated
+ * lab. When `vnet lab up LABFILE` is running, the command goes over that lab's control socket
+ * (src/control/openflow/lab-control.ts) and acts on the live switch, so changes persist from
+ * one call to the next; otherwise the lab is built on the virtual clock for this one command.
+ * Either way the same `ofctlOnLab` runs and prints the same text with the same exit code.
+ * With --run the lab's checks run afterwards (so counters and learned flows show), and changes
+ * print the resulting flows.
+ *
+ *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
+ *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadLabFile } from '../control/lab/load.js';
+import { LabRuntime } from '../control/lab/runtime.js';
+import { encodePacket, parseHex } from '../control/packets.js';
+import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText } from '../control/lab/kinds/openflow-switch.js';
+import { labControlRequest, labStatePath } from '../control/openflow/lab-control.js';
+export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | del-flows [FLOW] | replace-flows FLOWFILE
+        | dump-flows [FLOW] | dump-ports [--run]
+                          ovs-ofctl on an openflow-switch node; --run runs the lab's checks
+                          after the change (counters, learned flows), then prints the flows;
+                          on a running \`lab up\` lab the change persists; otherwise the lab
+                          is built for this one command
+  ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+                          ofproto/trace: a frame (a packet spec, hex bytes, or each frame
+                          of a pcap/pcapng file) entering BRIDGE on PORT, table by table;
+                          or a flow as ofproto/trace takes it, e.g.
+                          in_port=vxlan,tun_id=0x64,arp,arp_tpa=10.0.0.1 (unset fields zero)
+`;
+const OFCTL_OPTIONS = {
+    run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' },
+};
+/** The control socket of the running `lab up` of this lab, if its state file names one. */
+function liveControlPath(labName) {
+    const statePath = labStatePath(labName);
+    if (!existsSync(statePath))
+        return null;
+    try {
+        const state = JSON.parse(readFileSync(statePath, 'utf8'));
+        return typeof state.control === 'string' ? state.control : null;
+    }
+    catch {
+        return null;
+    }
+}
+export function ofctlCommand(argv, print, printErr) {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
+    const [file, bridge, cmd, ...args] = positionals;
+    if (file === undefined || bridge === undefined || cmd === undefined) {
+        printErr(`vnet ofctl: expected FILE BRIDGE COMMAND\n\nusage:\n${OFCTL_USAGE}`);
+        return 2;
+    }
+    const model = loadLabFile(file);
+    const control = liveControlPath(model.name);
+    // A capture file is read by the lab process, which may run in another directory.
+    const flags = flagArgs({ ...values, ...(values.pcap !== undefined ? { pcap: resolve(values.pcap) } : {}) });
+    const offline = () => ofctlOnLab(new LabRuntime(model), bridge, [cmd, ...args, ...flags], print, printErr);
+    if (control === null)
+        return offline();
+    // A FLOWFILE is read by the lab process, which may run in another directory.
+    const sent = cmd === 'add-flows' || cmd === 'replace-flows' ? args.map((a, i) => (i === 0 ? resolve(a) : a)) : args;
+    const show = (r) => {
+        if (r.text !== '')
+            print(r.text);
+        if (r.error !== undefined && r.error !== '')
+            printErr(r.error);
+        return r.code;
+    };
+    labControlRequest(control, { op: 'ofctl', bridge, args: [cmd, ...sent, ...flags] })
+        .then((reply) => (reply === null ? offline() : show(reply)))
+        .then((code) => {
+        process.exitCode = code;
+    }, (e) => {
+        printErr(`vnet: ${e.message}`);
+        process.exitCode = 1;
+    });
+    return -1;
+}
+function flagArgs(values) {
+    return [
+        ...(values.run ? ['--run'] : []), ...(values.strict ? ['--strict'] : []), ...(values.json ? ['-j'] : []),
+        ...(values.hex !== undefined ? ['--hex', values.hex] : []), ...(values.pcap !== undefined ? ['--pcap', values.pcap] : []),
+    ];
+}
+/**
+ * One ofctl command (`[COMMAND, ...ARGS, flags]`) on BRIDGE of a lab runtime, offline or live.
+ * Prints what ovs-ofctl would and returns the exit code; ofctl errors (a bad flow) print
+ * `ovs-ofctl: ...` and return 1, other errors (no such bridge) throw.
+ */
+export function ofctlOnLab(rt, bridge, argv, print, printErr) {
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
+    const [cmd, ...args] = positionals;
+    if (cmd === undefined) {
+        printErr(`vnet ofctl: expected FILE BRIDGE COMMAND\n\nusage:\n${OFCTL_USAGE}`);
+        return 2;
+    }
+    const session = ofctlSession(rt.engine, bridge);
+    const arg = args.join(' ');
+    const flowsOf = (path) => {
+        if (path === undefined)
+            throw new OfctlError(`${cmd}: missing FLOWFILE`);
+        return session.parseFlows(readFileSync(path, 'utf8').split('\n'), path);
+    };
+    let failed = 0;
+    const run = () => {
+        if (values.run)
+            failed = rt.runChecks().failed;
+    };
+    try {
+        switch (cmd) {
+            case 'add-flow':
+                if (arg === '')
+                    throw new OfctlError('add-flow: missing FLOW');
+                session.addFlows(session.parseFlows([arg]));
+                break;
+            case 'add-flows':
+                session.addFlows(flowsOf(args[0]));
+                break;
+            case 'del-flows':
+                session.delFlows(arg, values.strict ?? false);
+                break;
+            case 'replace-flows': {
+                const r = session.replaceFlows(flowsOf(args[0]));
+                print(`replace-flows: ${r.added} added, ${r.deleted} deleted, ${r.kept} kept`);
+                break;
+            }
+            case 'dump-flows':
+                run();
+                for (const l of session.dumpFlows(arg))
+                    print(l);
+                return failed > 0 ? 1 : 0;
+            case 'dump-ports':
+                run();
+                for (const l of session.dumpPorts())
+                    print(l);
+                return failed > 0 ? 1 : 0;
+            case 'trace':
+                ofprotoTraceCommand(rt, bridge, args, values, print);
+                return 0;
+            default:
+                printErr(`vnet ofctl: unknown command ${cmd}\n\nusage:\n${OFCTL_USAGE}`);
+                return 2;
+        }
+    }
+    catch (e) {
+        if (e instanceof OfctlError) {
+            printErr(`ovs-ofctl: ${e.message}`);
+            return 1;
+        }
+        throw e;
+    }
+    run();
+    for (const l of session.dumpFlows())
+        print(l);
+    return failed > 0 ? 1 : 0;
+}
+/**
+ * `trace PORT SPEC`, `trace PORT --hex HEX`, `trace PORT --pcap CAPTURE` or `trace FLOW`, as text
+ * in ofproto/trace layout or (-j) as JSON: one trace object, or for a capture an array of
+ * `{ packet, length, trace }` (the frame's number in the file).
+ */
+function ofprotoTraceCommand(rt, bridge, args, values, print) {
+    const json = (t) => {
+        const { text: _text, ...rest } = t;
+        return rest;
+    };
+    const [port, ...spec] = args;
+    if (values.hex !== undefined && values.pcap !== undefined)
+        throw new OfctlError('trace: give --hex or --pcap, not both');
+    if (values.pcap !== undefined) {
+        if (port === undefined || spec.length > 0)
+            throw new OfctlError('trace: expected PORT --pcap CAPTURE');
+        const r = ofprotoTraceCapture(rt.engine, bridge, readFileSync(values.pcap), port);
+        if (values.json) {
+            print(JSON.stringify(r.traces.map((c) => ({ packet: c.packet, length: c.length, trace: json(c.trace) })), null, 2));
+            return;
+        }
+        const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes)\n\n${c.trace.text}`);
+        if (r.skipped > 0)
+            parts.push(`${r.skipped} frame${r.skipped === 1 ? '' : 's'} skipped: not Ethernet`);
+        if (r.stopped !== null)
+            parts.push(`capture read stopped: ${r.stopped}`);
+        if (parts.length === 0)
+            parts.push('the capture holds no frames');
+        print(parts.join('\n\n'));
+        return;
+    }
+    let t;
+    if (values.hex !== undefined) {
+        if (port === undefined || spec.length > 0)
+            throw new OfctlError('trace: expected PORT --hex HEX');
+        t = ofprotoTrace(rt.engine, bridge, parseHex(values.hex), port);
+    }
+    else if (port !== undefined && spec.length === 0 && port.includes('=') && !port.includes('(')) {
+        t = ofprotoTraceText(rt.engine, bridge, port);
+    }
+    else {
+        if (port === undefined || spec.length === 0)
+            throw new OfctlError('trace: expected PORT SPEC, PORT --hex HEX, PORT --pcap CAPTURE or FLOW');
+        t = ofprotoTrace(rt.engine, bridge, encodePacket(spec.join(' ')), port);
+    }
+    print(values.json ? JSON.stringify(json(t), null, 2) : t.text);
+}
+//# sourceMappingURL=ofctl.js.map

@@ -1,0 +1,14 @@
+/** The node kinds a lab file may use. A new kind is a file in this folder and a line here. */
+import { bridgeKind } from './bridge.js';
+import { deviceKind } from './device.js';
+import { hostKind } from './host.js';
+import { natKind } from './nat.js';
+import { openflowSwitchKind } from './openflow-switch.js';
+import { portFilterKind } from './port-filter.js';
+import { routerKind } from './router.js';
+import { vtepKind } from './vtep.js';
+import { sriovNicKind } from './sriov-nic.js';
+import { vmKind } from './vm.js';
+import { qemuKind } from './qemu.js';
+export const NODE_KINDS = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind, qemuKind];
+//# sourceMappingURL=index.js.map

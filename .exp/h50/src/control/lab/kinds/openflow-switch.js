@@ -1,0 +1,185 @@
+/**
+ * `kind: openflow-switch` — an OpenFlow 1.3 switch with a multi-table pipeline, programmed with
+ * flows in ovs-ofctl syntax.
+ *
+ *   br-tun:
+ *     kind: openflow-switch
+ *     flows: ["table=0,priority=1,in_port=1,actions=resubmit(,2)", ...]   # or
+ *     flows_file: br-tun.flows           # one flow per line, relative to the lab file
+ *     controller: tcp:127.0.0.1:6653     # kept in the model for the OpenFlow channel
+ *     listen: ptcp:6634
+ *     datapath_id: "0x1"
+ *     cache: true                        # fast path on (default)
+ *
+ * Ports are numbered 1, 2, ... in the order the node's links appear in the lab file; flows may
+ * name them (in_port=patch-int, output:vxlan). The app (an `OpenFlowSwitch`, named after the
+ * node) implements `OpenFlowSwitchApi`, which is what the OpenFlow channel attaches to.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { OfctlSession } from '../../../netfns/openflow/ofctl/session.js';
+import { flowKeyOfText, traceFlow, traceKey } from '../../../netfns/openflow/trace.js';
+import { readCaptureFile } from '../../../capture/capture.js';
+import { LINKTYPE_ETHERNET } from '../../../capture/pcapng.js';
+import { OpenFlowSwitch } from '../../../netfns/openflow/switch.js';
+import { OfctlError, parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
+export function isOpenFlowSwitch(n) {
+    return n?.kind === 'openflow-switch';
+}
+/** The node's port names in OpenFlow port order (the order of the lab's links). */
+export function openflowPorts(lab, node) {
+    const out = [];
+    for (const l of lab.links) {
+        for (const e of [l.a, l.b])
+            if (e.node === node && !out.includes(e.iface))
+                out.push(e.iface);
+    }
+    return out;
+}
+/** Reads the flows of a node: inline flows, then the flows file (resolved next to the lab file). */
+export function openflowFlows(model, labFile) {
+    const flows = [...model.flows];
+    if (model.flowsFile !== undefined) {
+        const file = resolve(dirname(labFile), model.flowsFile);
+        let text;
+        try {
+            text = readFileSync(file, 'utf8');
+        }
+        catch (e) {
+            throw new Error(`${labFile}: flows_file ${model.flowsFile}: cannot read: ${e.message}`);
+        }
+        text.split('\n').forEach((raw) => {
+            const line = raw.replace(/#.*$/, '').trim();
+            if (line !== '')
+                flows.push(line);
+        });
+    }
+    return flows;
+}
+const CONTROLLER_RE = /^(tcp|ssl|unix):.+$/;
+const LISTEN_RE = /^(ptcp|pssl|punix):.+$/;
+export const openflowSwitchKind = {
+    name: 'openflow-switch',
+    aliases: ['ovs-bridge', 'openflow'],
+    description: 'an OpenFlow 1.3 switch: multi-table pipeline, learn/resubmit, megaflow cache, flows in ovs-ofctl syntax',
+    schemaProperties: {
+        flows: { type: 'array', items: { type: 'string' }, description: 'flows in ovs-ofctl add-flow syntax' },
+        flows_file: { type: 'string', description: 'a file of flows, one per line, relative to the lab file' },
+        controller: { type: 'string', pattern: '^(tcp|ssl|unix):.+$', description: 'controller to connect to, e.g. tcp:127.0.0.1:6653' },
+        listen: { type: 'string', pattern: '^(ptcp|pssl|punix):.+$', description: 'passive OpenFlow listener, e.g. ptcp:6634' },
+        datapath_id: { type: 'string', pattern: '^(0x[0-9a-fA-F]{1,16}|[0-9]+)$', description: 'datapath id (default 1)' },
+        cache: { type: 'boolean', description: 'exact-match and megaflow caches in front of the pipeline (default true)' },
+    },
+    parse(v, node, path) {
+        const flows = [];
+        if (node.flows !== undefined) {
+            if (!Array.isArray(node.flows))
+                v.fail([...path, 'flows'], 'must be a list of flows in ovs-ofctl syntax');
+            else
+                node.flows.forEach((f, i) => {
+                    const s = v.string(f, [...path, 'flows', i]);
+                    if (s !== undefined)
+                        flows.push(s);
+                });
+        }
+        const str = (key, re, hint) => {
+            if (node[key] === undefined)
+                return undefined;
+            const s = v.string(typeof node[key] === 'number' ? String(node[key]) : node[key], [...path, key]);
+            if (s !== undefined && re !== undefined && !re.test(s))
+                v.fail([...path, key], `${JSON.stringify(s)} is not ${hint}`);
+            return s;
+        };
+        const flowsFile = str('flows_file');
+        const controller = str('controller', CONTROLLER_RE, 'a controller target like tcp:127.0.0.1:6653');
+        const listen = str('listen', LISTEN_RE, 'a listener like ptcp:6634');
+        const datapathId = str('datapath_id', /^(0x[0-9a-fA-F]{1,16}|[0-9]+)$/, 'a datapath id (decimal or 0x hex)');
+        const cache = node.cache === undefined ? true : v.bool(node.cache, [...path, 'cache']) ?? true;
+        return {
+            kind: 'openflow-switch', flows, cache,
+            ...(flowsFile !== undefined ? { flowsFile } : {}),
+            ...(controller !== undefined ? { controller } : {}),
+            ...(listen !== undefined ? { listen } : {}),
+            ...(datapathId !== undefined ? { datapathId } : {}),
+        };
+    },
+    checkLinks(v, name, model, links, path) {
+        const ports = [];
+        for (const l of links)
+            if (!ports.includes(l.endpoint.iface))
+                ports.push(l.endpoint.iface);
+        model.flows.forEach((f, i) => {
+            try {
+                parseFlow(f, { actions: 'required', portByName: (n) => (ports.includes(n) ? ports.indexOf(n) + 1 : undefined) });
+            }
+            catch (e) {
+                v.fail([...path, 'flows', i], `${name}: ${e.message}`);
+            }
+        });
+    },
+    build(graph, name, model, lab) {
+        const conf = {
+            ports: openflowPorts(lab, name),
+            flows: openflowFlows(model, lab.file),
+            bridge: name,
+            cache: model.cache,
+            ...(model.datapathId !== undefined ? { datapathId: BigInt(model.datapathId) } : {}),
+            ...(model.controller !== undefined ? { controller: model.controller } : {}),
+            ...(model.listen !== undefined ? { listen: model.listen } : {}),
+        };
+        graph.app(name, OpenFlowSwitch, conf);
+    },
+};
+/** The ovs-ofctl session on an openflow-switch node of a running lab (for `vnet ofctl`). */
+export function ofctlSession(engine, node) {
+    return new OfctlSession(switchNode(engine, node));
+}
+/** The openflow-switch app named `node`, or an error naming the lab's switches. */
+function switchNode(engine, node) {
+    const app = engine.apps.get(node);
+    if (app instanceof OpenFlowSwitch)
+        return app;
+    const switches = [...engine.apps].filter(([, a]) => a instanceof OpenFlowSwitch).map(([n]) => n);
+    const known = switches.length === 0 ? 'it has none' : `its openflow-switch nodes: ${switches.join(', ')}`;
+    throw new Error(`${node} is not an openflow-switch node of this lab (${known})`);
+}
+/** Traces a frame through an openflow-switch node in ofproto/trace layout. */
+export function ofprotoTrace(engine, node, frame, inPort) {
+    const app = switchNode(engine, node);
+    return traceFlow(app, frame, switchPort(app, node, inPort));
+}
+/** Traces a flow written as ofproto/trace takes it (`in_port=vxlan,tun_id=0x64,arp,...`; see `flowKeyOfText`). */
+export function ofprotoTraceText(engine, node, flow) {
+    const app = switchNode(engine, node);
+    // A frame of this flow is at least the Ethernet minimum; the length only feeds counters.
+    return traceKey(app, flowKeyOfText(flow, (name) => app.portNumber(name)), 60);
+}
+/**
+ * Traces every Ethernet frame of a pcap or pcapng file (`bytes`) as if it entered `node` on
+ * `inPort`. Frames of other link types are skipped and counted; a file that is cut short is
+ * traced as far as it reads, and `stopped` says why it stopped.
+ */
+export function ofprotoTraceCapture(engine, node, bytes, inPort) {
+    const app = switchNode(engine, node);
+    const port = switchPort(app, node, inPort);
+    const file = readCaptureFile(bytes);
+    if (file.format === 'unknown')
+        throw new OfctlError('trace: the capture is neither pcap nor pcapng');
+    const traces = [];
+    let skipped = 0;
+    file.packets.forEach((p, i) => {
+        if (p.linktype !== LINKTYPE_ETHERNET)
+            skipped++;
+        else
+            traces.push({ packet: i + 1, length: p.data.length, trace: traceFlow(app, p.data, port) });
+    });
+    return { traces, skipped, stopped: file.error === null ? null : `${file.error.reason} at byte ${file.error.offset}` };
+}
+function switchPort(app, node, inPort) {
+    const port = app.portNumber(inPort) ?? (/^\d+$/.test(inPort) ? Number(inPort) : undefined);
+    if (port === undefined)
+        throw new Error(`${node} has no port ${inPort} (ports: ${app.ports().join(', ')})`);
+    return port;
+}
+export { OfctlError } from '../../../netfns/openflow/ofctl/parse.js';
+//# sourceMappingURL=openflow-switch.js.map

@@ -1,0 +1,618 @@
+/**
+ * The OpenFlow switch app: ports numbered 1..N (in the order given), a pipeline (the slow path)
+ * and a fast path of two caches in front of it.
+ *
+ * Per packet: one pass over the headers gives the 20-word ingress key and its hash
+ * (flow-key.ts), the exact-match cache compares it unrolled; on a miss the full flow key is
+ * filled from it for the megaflow cache, and on a miss there (an *upcall*) the pipeline
+ * translates it, the resulting megaflow is installed (unless the flow tables changed during the
+ * translation, as a learn action may do) and its program runs. A hit whose program is one
+ * output goes straight to that port's link; other programs run through `runProgram`. A hit is
+ * counted on its megaflow only and credited to the flow entries and tables the translation went
+ * through before anything reads or changes them (`#credit`), so flow statistics are the same
+ * with or without the cache. When the pipeline generation moves, nothing is flushed: each cached
+ * megaflow is revalidated on its first hit after the change (`#revalidate`, see cache.ts), so a
+ * learned MAC or an unrelated flow mod does not send all traffic back up to the slow path.
+ * The clock is read once per push.
+ *
+ * With `cache: false` every packet takes the slow path: that is the reference the differential
+ * test compares the cached switch with. The switch implements `OpenFlowSwitchApi`, so the
+ * OpenFlow channel and ovs-ofctl drive it the same way.
+ */
+import { App } from '../../engine/app.js';
+import { NS_PER_S } from '../../engine/clock.js';
+import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
+import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache } from './cache.js';
+import { formatProgram, runProgram } from './datapath.js';
+import { ofprotoTracer } from './trace.js';
+import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
+import { Pipeline, Xlation, sameXlateRef } from './pipeline.js';
+import { parseFlow } from './ofctl/parse.js';
+import { FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch, ofError, setMatchField, F, } from './types.js';
+const OPENFLOW_DROPS = {
+    runt: 'frame shorter than the 14-byte Ethernet header',
+    'no-output': 'the pipeline decided no output (drop action, table miss, or nothing matched)',
+    'same-port': 'NORMAL: the destination was learned on the ingress port',
+    'port-unlinked': 'output to a port with no link',
+    'no-such-port': 'output to a port number the switch does not have',
+    'no-egress': 'NORMAL: nothing to flood to',
+    'pool-empty': 'packet-out could not get a buffer',
+};
+const TWO_POW_32 = 4294967296;
+/** Frame bytes one packet-in carries at most: 65535 less room for its header, fixed fields and match. */
+export const MAX_PACKET_IN_DATA = 0xffff - 512;
+export class OpenFlowSwitch extends App {
+    /**
+     * A TAP's offloaded packets (a 64 KB TSO packet, a partial checksum) go through the tables and
+     * out whole: VLAN pushes and pops leave the L3/L4 bytes where `csumStart` points, and set-field
+     * on addresses patches a partial checksum's pseudo-header sum (datapath.ts). A packet-in
+     * carries such a packet as it is, as a capture on a TSO device shows it.
+     */
+    offloadHandling = 'passes-on';
+    pipeline;
+    datapathId;
+    nTables = 255;
+    megaflows;
+    emc;
+    #cacheOn;
+    /** The current packet's flow key; only the extractors write it, so words a packet cannot set stay zero. */
+    #key = new Uint32Array(FLOW_WORDS);
+    /** The current packet's ingress key (what the exact-match cache compares). */
+    #ikey = new Int32Array(INGRESS_WORD_COUNT);
+    #xl = new Xlation();
+    #revalXl = new Xlation();
+    #revalKey = new Uint32Array(FLOW_WORDS);
+    #portNames = [];
+    #portNumbers = [];
+    #outLinks = [];
+    #inLinks = [];
+    #inPorts = new Int32Array(0);
+    #rxPackets = new Float64Array(0);
+    #rxBytes = new Float64Array(0);
+    /**
+     * Transmit counters per port come from the port's output link, which counts what it takes
+     * anyway (one count fewer per packet on the hit path); these hold what earlier links of the
+     * port carried, added when a relink replaces one.
+     */
+    #txPacketsBefore = new Float64Array(0);
+    #txBytesBefore = new Float64Array(0);
+    #txRingDropsBefore = new Float64Array(0);
+    #txDropped = new Float64Array(0);
+    #createdAt;
+    #packetIn = new Set();
+    upcalls = 0;
+    installsSkipped = 0;
+    /** Cached megaflows checked again after a flow table change (each at most once per change). */
+    revalidations = 0;
+    cloneFailures = 0;
+    rewritesSkipped = 0;
+    /** Packet-ins raised with no subscriber listening (counted, then discarded). */
+    packetInsUnheard = 0;
+    packetIns = 0;
+    /** Packet-ins whose frame was cut to fit one OpenFlow message (`MAX_PACKET_IN_DATA`). */
+    packetInsTruncated = 0;
+    /** The engine clock read once per push (a real clock read per packet costs as much as a cache hit). */
+    #now = 0;
+    /** Current packet's ingress port, for NORMAL (set before running a program). */
+    #curInPort = 0;
+    constructor(ctx, conf) {
+        super(ctx, conf, OPENFLOW_DROPS);
+        this.datapathId = conf.datapathId ?? 1n;
+        this.#cacheOn = conf.cache ?? true;
+        this.megaflows = new MegaflowCache(conf.megaflowCapacity ?? 65536, (e) => this.#credit(e));
+        this.emc = new ExactMatchCache(this.megaflows, conf.emcSlots ?? 8192);
+        this.#createdAt = ctx.engine.now();
+        this.pipeline = new Pipeline({
+            now: () => this.engine.now(),
+            ports: () => this.#portNumbers,
+            ...(conf.maxFlowsPerTable !== undefined ? { maxFlowsPerTable: conf.maxFlowsPerTable } : {}),
+            ...(conf.classifier !== undefined ? { classifier: conf.classifier } : {}),
+        });
+        this.tickInterval = NS_PER_S;
+        this.#setPorts(conf.ports ?? []);
+        this.#installFlows(conf.flows ?? []);
+    }
+    reconfig(conf) {
+        this.conf = conf;
+        this.#cacheOn = conf.cache ?? true;
+        this.#setPorts(conf.ports ?? []);
+        this.settleStats();
+        this.pipeline.deleteFlows({ ...allSelector() });
+        this.#installFlows(conf.flows ?? []);
+    }
+    #installFlows(flows) {
+        flows.forEach((text, i) => {
+            let parsed;
+            try {
+                parsed = parseFlow(text, { actions: 'required', portByName: (n) => this.portNumber(n) });
+            }
+            catch (e) {
+                throw new Error(`openflow switch ${this.name}: flows[${i}]: ${e.message}`);
+            }
+            const err = this.addFlow(parsed);
+            if (err !== null)
+                throw new Error(`openflow switch ${this.name}: flows[${i}]: ${err.message} (OpenFlow error type ${err.type} code ${err.code})`);
+        });
+    }
+    #setPorts(names) {
+        const n = names.length;
+        this.#portNames = [...names];
+        this.#portNumbers = names.map((_, i) => i + 1);
+        const grow = (a) => {
+            const b = new Float64Array(n + 1);
+            b.set(a.subarray(0, Math.min(a.length, n + 1)));
+            return b;
+        };
+        this.#rxPackets = grow(this.#rxPackets);
+        this.#rxBytes = grow(this.#rxBytes);
+        this.#txPacketsBefore = grow(this.#txPacketsBefore);
+        this.#txBytesBefore = grow(this.#txBytesBefore);
+        this.#txRingDropsBefore = grow(this.#txRingDropsBefore);
+        this.#txDropped = grow(this.#txDropped);
+        this.relink();
+        this.pipeline.invalidate();
+    }
+    /** The OpenFlow port number of a port name, or undefined. */
+    portNumber(name) {
+        const i = this.#portNames.indexOf(name);
+        return i < 0 ? undefined : i + 1;
+    }
+    /** The port name of an OpenFlow port number, or undefined. */
+    portName(port) {
+        return this.#portNames[port - 1];
+    }
+    ports() {
+        return this.#portNames;
+    }
+    relink() {
+        const outLinks = [null, ...this.#portNames.map((n) => this.output[n] ?? null)];
+        for (let i = 1; i < outLinks.length; i++) {
+            const old = this.#outLinks[i];
+            if (old === null || old === undefined || old === outLinks[i])
+                continue;
+            this.#txPacketsBefore[i] += old.txPackets;
+            this.#txBytesBefore[i] += old.txBytes;
+            this.#txRingDropsBefore[i] += old.drops;
+        }
+        this.#outLinks = outLinks;
+        const inLinks = [];
+        const inPorts = [];
+        this.#portNames.forEach((n, i) => {
+            const l = this.input[n];
+            if (l !== undefined) {
+                inLinks.push(l);
+                inPorts.push(i + 1);
+            }
+        });
+        this.#inLinks = inLinks;
+        this.#inPorts = Int32Array.from(inPorts);
+    }
+    tick(now) {
+        this.settleStats();
+        this.pipeline.expire(now);
+        this.pipeline.fdb.age(now, 300 * NS_PER_S);
+    }
+    push() {
+        this.#now = this.engine.now();
+        const links = this.#inLinks;
+        const ports = this.#inPorts;
+        for (let k = 0; k < links.length; k++) {
+            const l = links[k];
+            if (l.empty())
+                continue;
+            const port = ports[k];
+            let packets = 0;
+            let bytes = 0;
+            while (!l.empty()) {
+                const p = l.receive();
+                packets++;
+                bytes += p.len;
+                this.#process(p, port);
+            }
+            this.#rxPackets[port] += packets;
+            this.#rxBytes[port] += bytes;
+        }
+    }
+    /**
+     * The fast path: one pass over the headers gives the key and its hash, the exact-match cache
+     * compares ingress words with an early exit, and a hit reads the EMC slot and its megaflow's
+     * stats row and nothing else; a hit whose program is a single output goes straight to that
+     * port's link. Everything else falls through to the megaflow cache and then the pipeline.
+     */
+    #process(p, inPort) {
+        const ik = this.#ikey;
+        const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
+        if (hash < 0)
+            return this.drop(p, 'runt');
+        const gen = this.pipeline.generation;
+        if (p.traceId === 0 && this.#cacheOn) {
+            const emc = this.emc;
+            // The exact-match probe, written out here rather than called (`ExactMatchCache.find`):
+            // a hit then runs in this one function. Slot a, then slot b, as `find` probes them.
+            const words = emc.words;
+            const stats = this.megaflows.stats;
+            const mask = emc.slots - 1;
+            let at = emcFirstSlot(hash, mask);
+            if (!emcSlotHolds(words, at, ik)) {
+                at = emcSecondSlot(hash, mask);
+                if (!emcSlotHolds(words, at, ik))
+                    at = -1;
+            }
+            if (at >= 0 && emcSlotLive(words, stats, at)) {
+                const index = words[at + EMC_ROW];
+                const row = index * MF_STRIDE;
+                if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index), gen)) {
+                    emc.hits++;
+                    const len = p.len;
+                    stats[row + MF_PACKETS]++;
+                    stats[row + MF_BYTES] += len;
+                    stats[row + MF_USED] = this.#now;
+                    const out = words[at + EMC_OUT];
+                    if (out > 0) {
+                        const link = this.#outLinks[out];
+                        if (link !== null && link !== undefined) {
+                            link.transmit(p);
+                            return;
+                        }
+                    }
+                    // A program other than a single output may read the ingress port (IN_PORT, NORMAL, learn).
+                    p.inPort = inPort;
+                    this.#curInPort = inPort;
+                    const e = this.megaflows.entryAt(index);
+                    runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+                    return;
+                }
+            }
+            emc.misses++;
+        }
+        p.inPort = inPort;
+        this.#curInPort = inPort;
+        const key = this.#key;
+        scatterIngress(ik, key);
+        if (p.traceId !== 0)
+            return this.#traced(p);
+        if (!this.#cacheOn)
+            return this.#slowPath(p, false);
+        let e = this.megaflows.lookup(key);
+        // A stale entry that fails revalidation leaves the cache; another may still cover the key.
+        while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen))
+            e = this.megaflows.lookup(key);
+        if (e === null)
+            return this.#slowPath(p, true, hash);
+        this.emc.insert(ik, hash, e);
+        const stats = this.megaflows.stats;
+        const row = e.index * MF_STRIDE;
+        stats[row + MF_PACKETS]++;
+        stats[row + MF_BYTES] += p.len;
+        stats[row + MF_USED] = this.#now;
+        // As on an EMC hit, a single output goes straight to its link: the program is not read.
+        const out = e.outPort;
+        if (out > 0) {
+            const link = this.#outLinks[out];
+            if (link !== null && link !== undefined) {
+                link.transmit(p);
+                return;
+            }
+        }
+        runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+    }
+    /**
+     * Revalidates a cached megaflow built before the flow tables last changed (see cache.ts): its
+     * masked key is translated again without side effects; the entry stays if the translation runs
+     * the same program through the same rules and tables and examines no bit outside its mask.
+     * Otherwise it leaves the cache. Runs at most once per entry per generation, on its first hit.
+     */
+    #revalidate(e, gen) {
+        this.revalidations++;
+        const key = this.#revalKey;
+        key.fill(0);
+        const words = e.group.words;
+        const value = e.value;
+        for (let i = 0; i < words.length; i++)
+            key[words[i]] = value[i];
+        const xl = this.#revalXl;
+        this.pipeline.xlate(key, 0, xl, null, null, true);
+        if (sameTranslation(e, xl)) {
+            e.validAt = gen;
+            return true;
+        }
+        this.megaflows.remove(e);
+        return false;
+    }
+    /**
+     * Credits a megaflow's pending hits to the flow entries and tables its translation went
+     * through. Hits are counted on the megaflow (one object, not one per rule and table) and
+     * settled here: before every read of flow or table statistics, every flow table change, the
+     * timeout scan, and when the megaflow leaves the cache. So counters read the same as if each
+     * hit had been counted on its rules at once (as the uncached switch does).
+     */
+    #credit(e) {
+        const n = e.pendingPackets;
+        if (n === 0)
+            return;
+        const rules = e.rules;
+        for (let i = 0; i < rules.length; i++) {
+            const r = rules[i];
+            r.packetCount += n;
+            r.byteCount += e.pendingBytes;
+            if (e.pendingUsed > r.lastUsed)
+                r.lastUsed = e.pendingUsed;
+        }
+        this.pipeline.countTables(e.tables, n);
+        e.pendingPackets = 0;
+        e.pendingBytes = 0;
+    }
+    /** Empties both caches (their hits credited first), like `ovs-appctl dpctl/del-flows`. */
+    flushCaches() {
+        this.megaflows.flush();
+        this.emc.flush();
+    }
+    /** Settles every cached megaflow's pending hits (see `#credit`). */
+    settleStats() {
+        this.megaflows.forEach((e) => this.#credit(e));
+    }
+    #slowPath(p, install, hash = 0) {
+        this.upcalls++;
+        const pl = this.pipeline;
+        const gen = pl.generation;
+        const xl = this.#xl;
+        pl.xlate(this.#key, p.len, xl);
+        if (install) {
+            if (pl.generation === gen) {
+                const e = this.megaflows.insert(this.#key, xl.wc, xl.ops.slice(), xl.refs.slice(), xl.rules.slice(), xl.tables.slice());
+                e.validAt = gen;
+                this.emc.insert(this.#ikey, hash, e);
+            }
+            else
+                this.installsSkipped++;
+        }
+        runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+    }
+    /** A traced packet takes the slow path with the tracer on, noting each step in the engine trace. */
+    #traced(p) {
+        const lines = [];
+        const tracer = ofprotoTracer(lines, (port) => this.portName(port));
+        const xl = new Xlation();
+        this.upcalls++;
+        this.pipeline.xlate(this.#key, p.len, xl, tracer);
+        for (const l of lines)
+            this.note(p, l);
+        this.note(p, `Datapath actions: ${formatDatapath(xl, this)}`);
+        runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+    }
+    // ---- DatapathSink ----
+    toPort(p, port) {
+        if (port < 1 || port > this.#portNames.length)
+            return this.drop(p, 'no-such-port');
+        const link = this.#outLinks[port];
+        if (link === null || link === undefined) {
+            this.#txDropped[port]++;
+            return this.drop(p, 'port-unlinked');
+        }
+        if (p.traceId !== 0)
+            this.note(p, `output to ${this.#portNames[port - 1]} (port ${port})`);
+        link.transmit(p);
+    }
+    normal(p) {
+        const inPort = this.#curInPort;
+        const b = p.buf;
+        const o = p.off;
+        const v = p.view;
+        const tagged = p.len >= 18 && b[o + 12] === 0x81 && b[o + 13] === 0x00;
+        const vlan = tagged ? v.getUint16(o + 14) & 0xfff : 0;
+        const srcHi = v.getUint16(o + 6);
+        const srcLo = v.getUint32(o + 8);
+        const fdb = this.pipeline.fdb;
+        const now = this.engine.now();
+        if ((srcHi & 0x100) === 0) {
+            fdb.clock = now;
+            const r = fdb.learnWords(srcHi, srcLo | 0, vlan, inPort);
+            if (p.traceId !== 0 && (r === LEARN_NEW || r === LEARN_MOVED))
+                this.note(p, `NORMAL: learned ${(srcHi * TWO_POW_32 + srcLo).toString(16)} on port ${inPort} vlan ${vlan}`);
+        }
+        const dstHi = v.getUint16(o);
+        const dstLo = v.getUint32(o + 2);
+        const out = (dstHi & 0x100) !== 0 ? -1 : fdb.lookupWords(dstHi, dstLo, vlan);
+        if (out === inPort)
+            return this.drop(p, 'same-port');
+        if (out > 0)
+            return this.toPort(p, out);
+        let prev = -1;
+        for (let q = 1; q <= this.#portNames.length; q++) {
+            if (q === inPort || this.#outLinks[q] === null)
+                continue;
+            if (prev > 0) {
+                const c = this.clone(p);
+                if (c === null)
+                    this.cloneFailures++;
+                else
+                    this.toPort(c, prev);
+            }
+            prev = q;
+        }
+        if (prev < 0)
+            return this.drop(p, 'no-egress');
+        this.toPort(p, prev);
+    }
+    clone(p) {
+        const q = super.clone(p);
+        if (q === null)
+            this.cloneFailures++;
+        return q;
+    }
+    controller(p, maxLen, reason, table, cookie) {
+        this.packetIns++;
+        if (this.#packetIn.size === 0) {
+            this.packetInsUnheard++;
+            return;
+        }
+        // An OpenFlow message is at most 65535 bytes: a larger frame (a TAP's 64 KB TSO packet) goes
+        // up cut to what fits beside the header and match, its total_len capped at 16 bits too.
+        let n = maxLen === OFPCML_NO_BUFFER ? p.len : Math.min(maxLen, p.len);
+        if (n > MAX_PACKET_IN_DATA) {
+            n = MAX_PACKET_IN_DATA;
+            this.packetInsTruncated++;
+        }
+        const match = emptyMatch();
+        setMatchField(match, F.in_port, BigInt(p.inPort));
+        if (p.tunnelId !== 0)
+            setMatchField(match, F.tun_id, BigInt(p.tunnelId));
+        const ev = { reason: reason, table, cookie, match, data: p.buf.slice(p.off, p.off + n), totalLen: Math.min(p.len, 0xffff) };
+        for (const h of this.#packetIn)
+            h(ev);
+    }
+    learn(ref) {
+        this.pipeline.learn(ref);
+    }
+    finish(p, delivered) {
+        if (delivered)
+            this.consume(p);
+        else
+            this.drop(p, 'no-output');
+    }
+    rewriteSkipped() {
+        this.rewritesSkipped++;
+    }
+    // ---- Control API ----
+    addFlow(mod) {
+        this.settleStats();
+        return this.pipeline.addFlow(mod);
+    }
+    modifyFlows(filter, instructions, flags) {
+        this.settleStats();
+        return this.pipeline.modifyFlows(filter, instructions, flags);
+    }
+    deleteFlows(filter) {
+        this.settleStats();
+        return this.pipeline.deleteFlows(filter);
+    }
+    flowStats(filter) {
+        this.settleStats();
+        return this.pipeline.flowStats(filter);
+    }
+    aggregateStats(filter) {
+        this.settleStats();
+        return this.pipeline.aggregateStats(filter);
+    }
+    tableStats() {
+        this.settleStats();
+        return this.pipeline.tableStats();
+    }
+    portStats(port) {
+        const now = this.engine.now();
+        const out = [];
+        for (let i = 1; i <= this.#portNames.length; i++) {
+            if (port !== 0xffffffff && port !== i)
+                continue;
+            const link = this.#outLinks[i] ?? null;
+            out.push({
+                port: i,
+                name: this.#portNames[i - 1],
+                rxPackets: this.#rxPackets[i],
+                txPackets: this.#txPacketsBefore[i] + (link?.txPackets ?? 0),
+                rxBytes: this.#rxBytes[i],
+                txBytes: this.#txBytesBefore[i] + (link?.txBytes ?? 0),
+                rxDropped: 0,
+                // Unlinked ports, and a full output link (its overflow counter).
+                txDropped: this.#txDropped[i] + this.#txRingDropsBefore[i] + (link?.drops ?? 0),
+                durationNs: now - this.#createdAt,
+            });
+        }
+        return out;
+    }
+    portDescs() {
+        return this.#portNames.map((name, i) => ({ port: i + 1, name, hwAddr: 0x020000000000 + Number(this.datapathId & 0xffffn) * 0x100 + i + 1 }));
+    }
+    groupMod(mod) {
+        this.settleStats();
+        return this.pipeline.groupMod(mod);
+    }
+    groupStats(groupId) {
+        return this.pipeline.groupStats(groupId);
+    }
+    /** Group descriptions for OFPMP_GROUP_DESC (ovs-ofctl dump-groups), by group id. */
+    groupDescs() {
+        return this.pipeline.groups().map((g) => ({ groupId: g.id, type: g.type, buckets: g.buckets }));
+    }
+    packetOut(inPort, actions, data) {
+        if (!(inPort >= 1 && inPort <= this.#portNames.length) && inPort !== OFPP_CONTROLLER && inPort !== OFPP_LOCAL) {
+            return ofError(OFPET_BAD_REQUEST, OFPBRC_BAD_PORT, `packet-out in_port ${inPort} is not a port of this switch`);
+        }
+        const bad = this.pipeline.validateActions(actions);
+        if (bad !== null)
+            return bad;
+        const p = this.alloc();
+        if (p === null) {
+            this.countDrop('pool-empty');
+            return null;
+        }
+        if (!p.setData(data)) {
+            this.drop(p, 'pool-empty');
+            return null;
+        }
+        const port = inPort > OFPP_MAX ? 0 : inPort;
+        p.inPort = port;
+        extractFlowKey(p.buf, p.off, p.len, inPort, 0, this.#key);
+        this.#curInPort = port;
+        const xl = new Xlation();
+        this.pipeline.xlate(this.#key, p.len, xl, null, actions);
+        runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
+        return null;
+    }
+    onPacketIn(handler) {
+        this.#packetIn.add(handler);
+        return () => this.#packetIn.delete(handler);
+    }
+    onFlowRemoved(handler) {
+        return this.pipeline.onFlowRemoved(handler);
+    }
+    fastPathStats() {
+        const m = this.megaflows;
+        return {
+            emcLookups: this.emc.lookups, emcHits: this.emc.hits, emcEntries: this.emc.size,
+            emcReplacements: this.emc.replacements, emcReplacementsSkipped: this.emc.replacementsSkipped,
+            megaflowLookups: m.lookups, megaflowHits: m.hits, megaflowEntries: m.size, megaflowCapacity: m.capacity,
+            masks: m.maskCount, masksProbed: m.masksProbed, upcalls: this.upcalls, evictions: m.evictions, flushes: m.flushes,
+            revalidations: this.revalidations, revalidationRemovals: m.removals, installsSkipped: this.installsSkipped,
+        };
+    }
+    /** Flow entries, for dumps. */
+    entries() {
+        this.settleStats();
+        return this.pipeline.entries();
+    }
+}
+/** Whether a new translation of a cached entry's key gives the entry's answer, within its mask. */
+function sameTranslation(e, xl) {
+    const mask = e.mask;
+    const wc = xl.wc;
+    for (let i = 0; i < FLOW_WORDS; i++)
+        if ((wc[i] & ~mask[i]) !== 0)
+            return false;
+    if (!sameNumbers(e.ops, xl.ops) || !sameNumbers(e.tables, xl.tables))
+        return false;
+    if (e.rules.length !== xl.rules.length || e.refs.length !== xl.refs.length)
+        return false;
+    for (let i = 0; i < e.rules.length; i++)
+        if (e.rules[i] !== xl.rules[i])
+            return false;
+    for (let i = 0; i < e.refs.length; i++)
+        if (!sameXlateRef(e.refs[i], xl.refs[i]))
+            return false;
+    return true;
+}
+function sameNumbers(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+function allSelector() {
+    return { table: 0xff, match: emptyMatch(), outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, strict: false, priority: 0 };
+}
+function formatDatapath(xl, sw) {
+    return formatProgram(xl.ops, xl.refs, (port) => sw.portName(port) ?? String(port));
+}
+//# sourceMappingURL=switch.js.map

@@ -1,0 +1,128 @@
+/**
+ * A single-producer single-consumer ring of frames in a SharedArrayBuffer, between the engine
+ * thread and a TAP I/O worker.
+ *
+ * Design: `slots` fixed-size byte slots (a power of two) plus a small Int32 header. The producer
+ * copies a frame into the slot at `head`, stores its length, then publishes it by storing
+ * `head + 1`; the consumer reads the slot at `tail` and releases it by storing `tail + 1`.
+ * Both indices only grow (wrapping at 2^31 is harmless: only their difference is used), each
+ * is written by one side only, and Atomics.store/load order the slot bytes before the index.
+ * A full ring is the producer's decision (drop or wait), never an overwrite.
+ *
+ * `SLEEPING` is the consumer's "I am about to block" flag: a consumer sets it, re-checks the
+ * ring, then waits; a producer that finds it set clears it and wakes the consumer. So a batch
+ * costs one wakeup at most, and none while the consumer is busy.
+ */
+const HEAD = 0;
+const TAIL = 1;
+const SLEEPING = 2;
+/** Slot lengths start after the header words. */
+const HEADER_WORDS = 4;
+export class FrameRing {
+    sab;
+    slots;
+    slotSize;
+    #mask;
+    #ctl;
+    #bytes;
+    #view;
+    /** A new ring, or a view of an existing one (`sab` from the other thread). */
+    constructor(layout, sab) {
+        const { slots, slotSize } = layout;
+        if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0)
+            throw new RangeError(`frame ring: slots must be a power of two >= 2, got ${slots}`);
+        if (!Number.isInteger(slotSize) || slotSize < 64 || slotSize % 8 !== 0)
+            throw new RangeError(`frame ring: slotSize must be a multiple of 8 >= 64, got ${slotSize}`);
+        const ctlBytes = (HEADER_WORDS + slots) * 4;
+        const total = ctlBytes + slots * slotSize;
+        if (sab !== undefined && sab.byteLength !== total)
+            throw new RangeError(`frame ring: shared buffer holds ${sab.byteLength} bytes, layout needs ${total}`);
+        this.sab = sab ?? new SharedArrayBuffer(total);
+        this.slots = slots;
+        this.slotSize = slotSize;
+        this.#mask = slots - 1;
+        this.#ctl = new Int32Array(this.sab, 0, HEADER_WORDS + slots);
+        this.#bytes = new Uint8Array(this.sab, ctlBytes);
+        this.#view = new DataView(this.sab, ctlBytes);
+    }
+    /** Frames published and not yet released (the ring's gauge). */
+    get queued() {
+        return (Atomics.load(this.#ctl, HEAD) - Atomics.load(this.#ctl, TAIL)) | 0;
+    }
+    // Producer side.
+    /** Room for one more frame? */
+    writable() {
+        return ((Atomics.load(this.#ctl, HEAD) - Atomics.load(this.#ctl, TAIL)) | 0) < this.slots;
+    }
+    /** The slot the next frame goes into (check `writable()` first); write at most `slotSize` bytes. */
+    nextSlot() {
+        const i = Atomics.load(this.#ctl, HEAD) & this.#mask;
+        return this.#bytes.subarray(i * this.slotSize, (i + 1) * this.slotSize);
+    }
+    /** Byte offset of the next slot inside `bytes` (no view allocated). */
+    nextSlotOffset() {
+        return (Atomics.load(this.#ctl, HEAD) & this.#mask) * this.slotSize;
+    }
+    /** All slot bytes: frame i of the ring lives at `(i & (slots - 1)) * slotSize`. */
+    get bytes() {
+        return this.#bytes;
+    }
+    /** The slot bytes as a DataView, at the same offsets as `bytes` (for 32-bit reads). */
+    get view() {
+        return this.#view;
+    }
+    /** Publishes the frame written into `nextSlot()`; returns true when the consumer was asleep. */
+    publish(len) {
+        const head = Atomics.load(this.#ctl, HEAD);
+        this.#ctl[HEADER_WORDS + (head & this.#mask)] = len;
+        Atomics.store(this.#ctl, HEAD, (head + 1) | 0);
+        if (Atomics.load(this.#ctl, SLEEPING) !== 0 && Atomics.exchange(this.#ctl, SLEEPING, 0) !== 0) {
+            Atomics.notify(this.#ctl, SLEEPING);
+            return true;
+        }
+        return false;
+    }
+    // Consumer side.
+    /** Is a frame waiting? */
+    readable() {
+        return Atomics.load(this.#ctl, HEAD) !== Atomics.load(this.#ctl, TAIL);
+    }
+    /** Byte offset (in `bytes`) of the oldest frame; check `readable()` first. */
+    peekOffset() {
+        return (Atomics.load(this.#ctl, TAIL) & this.#mask) * this.slotSize;
+    }
+    /** Length of the oldest frame. */
+    peekLength() {
+        return this.#ctl[HEADER_WORDS + (Atomics.load(this.#ctl, TAIL) & this.#mask)];
+    }
+    /** Releases the oldest frame's slot to the producer. */
+    release() {
+        Atomics.store(this.#ctl, TAIL, (Atomics.load(this.#ctl, TAIL) + 1) | 0);
+    }
+    /**
+     * Consumer: announce sleep, and return false if a frame arrived meanwhile (then do not sleep).
+     * After true, block until the producer clears the flag (`waitWhileSleeping`) or use another wakeup.
+     */
+    prepareSleep() {
+        Atomics.store(this.#ctl, SLEEPING, 1);
+        if (this.readable()) {
+            Atomics.store(this.#ctl, SLEEPING, 0);
+            return false;
+        }
+        return true;
+    }
+    /** Consumer in a worker: blocks up to `timeoutMs` while the sleeping flag is set. */
+    waitWhileSleeping(timeoutMs) {
+        Atomics.wait(this.#ctl, SLEEPING, 1, timeoutMs);
+        Atomics.store(this.#ctl, SLEEPING, 0);
+    }
+    /** Is the consumer announced as sleeping? */
+    consumerSleeping() {
+        return Atomics.load(this.#ctl, SLEEPING) !== 0;
+    }
+    /** Clears the sleeping flag; true if it was set (the caller then wakes the consumer its own way). */
+    takeSleeper() {
+        return Atomics.load(this.#ctl, SLEEPING) !== 0 && Atomics.exchange(this.#ctl, SLEEPING, 0) !== 0;
+    }
+}
+//# sourceMappingURL=frame-ring.js.map

@@ -1,0 +1,220 @@
+import { copyBytes } from '../../engine/copy-bytes.js';
+import { foldSum, internetSum, internetSumView, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+/** Size of `struct virtio_net_hdr_v1` (with num_buffers), the header vnet asks TAPs for. */
+export const VNET_HDR_LEN = 12;
+export const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+export const VIRTIO_NET_HDR_F_DATA_VALID = 2;
+export const VIRTIO_NET_HDR_GSO_NONE = 0;
+export const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+export const VIRTIO_NET_HDR_GSO_UDP = 3;
+export const VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+export const VIRTIO_NET_HDR_GSO_ECN = 0x80;
+/** Largest IP packet a GSO segment can describe. */
+export const GSO_MAX_BYTES = 65535 + 14 + 8;
+/** Reads a virtio-net header at `hdrOff` into the offload fields of `p`, whose frame is already at `p.off`, `p.len`. */
+export function readVnetHeader(src, hdrOff, p) {
+    const flags = src[hdrOff];
+    const gsoType = src[hdrOff + 1];
+    const hdrLen = src[hdrOff + 2] | (src[hdrOff + 3] << 8);
+    const gsoSize = src[hdrOff + 4] | (src[hdrOff + 5] << 8);
+    const csumStart = src[hdrOff + 6] | (src[hdrOff + 7] << 8);
+    const csumOffset = src[hdrOff + 8] | (src[hdrOff + 9] << 8);
+    const needsCsum = (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) !== 0;
+    if (needsCsum) {
+        if (csumStart + csumOffset + 2 > p.len)
+            return 'bad-csum-offsets';
+        p.csumStart = p.off + csumStart;
+        p.csumOffset = csumOffset;
+    }
+    const type = gsoType & ~VIRTIO_NET_HDR_GSO_ECN;
+    if (type === VIRTIO_NET_HDR_GSO_NONE)
+        return null;
+    if (type !== VIRTIO_NET_HDR_GSO_TCPV4 && type !== VIRTIO_NET_HDR_GSO_TCPV6)
+        return 'unsupported-gso';
+    if (gsoSize === 0 || !needsCsum)
+        return 'bad-gso';
+    if (hdrLen > p.len)
+        return 'bad-hdr-len';
+    p.gsoType = gsoType;
+    p.gsoSize = gsoSize;
+    return null;
+}
+/** Writes the virtio-net header describing `p`'s offload state at `dst[off..off+12)`. */
+export function writeVnetHeader(p, dst, off, hdrLen) {
+    const partial = p.csumStart >= 0;
+    const start = partial ? p.csumStart - p.off : 0;
+    dst[off] = partial ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0;
+    dst[off + 1] = p.gsoSize > 0 ? p.gsoType : VIRTIO_NET_HDR_GSO_NONE;
+    dst[off + 2] = hdrLen & 0xff;
+    dst[off + 3] = hdrLen >>> 8;
+    const gso = p.gsoSize > 0 ? p.gsoSize : 0;
+    dst[off + 4] = gso & 0xff;
+    dst[off + 5] = gso >>> 8;
+    dst[off + 6] = start & 0xff;
+    dst[off + 7] = start >>> 8;
+    const co = partial ? p.csumOffset : 0;
+    dst[off + 8] = co & 0xff;
+    dst[off + 9] = co >>> 8;
+    dst[off + 10] = 0;
+    dst[off + 11] = 0;
+}
+/**
+ * Finishes a partial checksum in a copy of a frame: `buf[frameOff, frameOff + frameLen)` holds
+ * the frame, the L4 header starts `csumStart` bytes into it. The checksum field already holds
+ * the pseudo-header sum, so the sum over the rest is the whole answer. `view` is a DataView over
+ * the same bytes at the same offsets.
+ */
+export function completeChecksum(buf, view, frameOff, frameLen, csumStart, csumOffset) {
+    const start = frameOff + csumStart;
+    const field = start + csumOffset;
+    const sum = internetSumView(view, start, frameOff + frameLen - start);
+    let c = ~sum & 0xffff;
+    // UDP sends a computed 0 as 0xffff (RFC 768); for TCP 0 and 0xffff are the same sum.
+    if (c === 0)
+        c = 0xffff;
+    buf[field] = c >>> 8;
+    buf[field + 1] = c & 0xff;
+}
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = 0x8100;
+const ETHERTYPE_QINQ = 0x88a8;
+const IPPROTO_TCP = 6;
+const TCP_FIN = 0x01;
+const TCP_PSH = 0x08;
+const TCP_CWR = 0x80;
+/** Copies between ordinary buffers (`copyBytes`); shared memory wants `ByteCopier`. */
+export const PLAIN_COPY = { copy: (dst, dstOff, src, srcOff, len) => copyBytes(dst, dstOff, src, srcOff, len) };
+/** Cuts one GSO TCP packet into wire segments, one at a time, into caller-owned buffers. One per port; allocates nothing per packet. */
+export class TsoSegmenter {
+    #bytes;
+    #src = new Uint8Array(0);
+    #off = 0;
+    #l3 = 0;
+    #l4 = 0;
+    #hdrEnd = 0;
+    #payloadEnd = 0;
+    #gsoSize = 0;
+    #v4 = true;
+    #seq = 0;
+    #ipId = 0;
+    /** Segments the current packet yields. */
+    count = 0;
+    constructor(bytes = PLAIN_COPY) {
+        this.#bytes = bytes;
+    }
+    /** Parses the headers of `p` against its offload fields; returns a reason when they do not fit. */
+    begin(p) {
+        const b = p.buf;
+        const end = p.off + p.len;
+        let l3 = p.off + 12;
+        if (l3 + 2 > end)
+            return 'gso-bad-headers';
+        let type = (b[l3] << 8) | b[l3 + 1];
+        for (let tags = 0; (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) && tags < 2; tags++) {
+            l3 += 4;
+            if (l3 + 2 > end)
+                return 'gso-bad-headers';
+            type = (b[l3] << 8) | b[l3 + 1];
+        }
+        l3 += 2;
+        let l4;
+        if (type === ETHERTYPE_IPV4) {
+            if (l3 + 20 > end || b[l3] >>> 4 !== 4)
+                return 'gso-bad-headers';
+            if (b[l3 + 9] !== IPPROTO_TCP)
+                return 'gso-not-tcp';
+            l4 = l3 + (b[l3] & 0x0f) * 4;
+            this.#v4 = true;
+            this.#ipId = (b[l3 + 4] << 8) | b[l3 + 5];
+        }
+        else if (type === ETHERTYPE_IPV6) {
+            if (l3 + 40 > end || b[l3] >>> 4 !== 6)
+                return 'gso-bad-headers';
+            if (b[l3 + 6] !== IPPROTO_TCP)
+                return 'gso-not-tcp';
+            l4 = l3 + 40;
+            this.#v4 = false;
+        }
+        else {
+            return 'gso-not-tcp';
+        }
+        if (l4 !== p.csumStart || l4 + 20 > end)
+            return 'gso-bad-headers';
+        const hdrEnd = l4 + (b[l4 + 12] >>> 4) * 4;
+        if (hdrEnd > end || hdrEnd < l4 + 20)
+            return 'gso-bad-headers';
+        this.#src = b;
+        this.#off = p.off;
+        this.#l3 = l3;
+        this.#l4 = l4;
+        this.#hdrEnd = hdrEnd;
+        this.#payloadEnd = end;
+        this.#gsoSize = p.gsoSize;
+        this.#seq = ((b[l4 + 4] << 24) | (b[l4 + 5] << 16) | (b[l4 + 6] << 8) | b[l4 + 7]) >>> 0;
+        this.count = Math.max(1, Math.ceil((end - hdrEnd) / p.gsoSize));
+        return null;
+    }
+    /** Length segment `i` will have. */
+    segmentLength(i) {
+        const start = this.#hdrEnd + i * this.#gsoSize;
+        return this.#hdrEnd - this.#off + Math.min(this.#gsoSize, this.#payloadEnd - start);
+    }
+    /**
+     * Writes segment `i` (0 <= i < count) at `dst[dstOff..]`; returns its length. `dstView`, a
+     * DataView over the same bytes with the same offsets (a packet's `view` for its `buf`), lets
+     * the TCP checksum read 32 bits at a time.
+     */
+    emit(i, dst, dstOff, dstView) {
+        const src = this.#src;
+        const hdrBytes = this.#hdrEnd - this.#off;
+        const start = this.#hdrEnd + i * this.#gsoSize;
+        const chunk = Math.min(this.#gsoSize, this.#payloadEnd - start);
+        this.#bytes.copy(dst, dstOff, src, this.#off, hdrBytes);
+        this.#bytes.copy(dst, dstOff + hdrBytes, src, start, chunk);
+        const l3 = dstOff + (this.#l3 - this.#off);
+        const l4 = dstOff + (this.#l4 - this.#off);
+        const tcpLen = this.#hdrEnd - this.#l4 + chunk;
+        let pseudo;
+        if (this.#v4) {
+            const ipHdr = l4 - l3;
+            const total = ipHdr + tcpLen;
+            dst[l3 + 2] = total >>> 8;
+            dst[l3 + 3] = total & 0xff;
+            const id = (this.#ipId + i) & 0xffff;
+            dst[l3 + 4] = id >>> 8;
+            dst[l3 + 5] = id & 0xff;
+            dst[l3 + 10] = 0;
+            dst[l3 + 11] = 0;
+            const hc = ~internetSum(dst, l3, ipHdr) & 0xffff;
+            dst[l3 + 10] = hc >>> 8;
+            dst[l3 + 11] = hc & 0xff;
+            const srcIp = ((dst[l3 + 12] << 24) | (dst[l3 + 13] << 16) | (dst[l3 + 14] << 8) | dst[l3 + 15]) >>> 0;
+            const dstIp = ((dst[l3 + 16] << 24) | (dst[l3 + 17] << 16) | (dst[l3 + 18] << 8) | dst[l3 + 19]) >>> 0;
+            pseudo = ipv4PseudoHeaderSum(srcIp, dstIp, IPPROTO_TCP, tcpLen);
+        }
+        else {
+            dst[l3 + 4] = tcpLen >>> 8;
+            dst[l3 + 5] = tcpLen & 0xff;
+            pseudo = foldSum(internetSum(dst, l3 + 8, 32) + (tcpLen >>> 16) + (tcpLen & 0xffff) + IPPROTO_TCP);
+        }
+        const seq = (this.#seq + i * this.#gsoSize) >>> 0;
+        dst[l4 + 4] = seq >>> 24;
+        dst[l4 + 5] = (seq >>> 16) & 0xff;
+        dst[l4 + 6] = (seq >>> 8) & 0xff;
+        dst[l4 + 7] = seq & 0xff;
+        let flags = dst[l4 + 13];
+        if (i !== this.count - 1)
+            flags &= ~(TCP_FIN | TCP_PSH);
+        if (i !== 0)
+            flags &= ~TCP_CWR;
+        dst[l4 + 13] = flags;
+        dst[l4 + 16] = 0;
+        dst[l4 + 17] = 0;
+        const c = ~internetSumView(dstView, l4, tcpLen, pseudo) & 0xffff;
+        dst[l4 + 16] = c >>> 8;
+        dst[l4 + 17] = c & 0xff;
+        return hdrBytes + chunk;
+    }
+}
+//# sourceMappingURL=offload.js.map

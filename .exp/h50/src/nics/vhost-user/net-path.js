@@ -1,0 +1,318 @@
+/**
+ * The vhost-user net data path, run by the ring worker: frames from the front-end's transmit ring
+ * (queue 1) into the frame ring toward the engine, and frames from the engine's frame ring into the
+ * front-end's receive ring (queue 0).
+ *
+ * Transmit: a chain is [virtio_net_hdr | frame], split across readable descriptors any way the
+ * front-end likes; the header is skipped and the frame gathered into one frame-ring slot (one copy).
+ * The chain goes back with length 0. We offer no offloads, so a header asking for a checksum or GSO
+ * is a counted drop.
+ * Receive: a frame is scattered with a zeroed header into one chain, or with MRG_RXBUF into as many as
+ * it needs (`num_buffers` says how many). With too few buffers posted the frame waits in its frame
+ * ring for the front-end to post more (the chains taken so far are given back with `unpop`).
+ *
+ * Faults: the queue (virtio's DeviceQueue) reports ring faults (the queue is broken) and chain faults (the chain was
+ * returned unused). A broken queue or a descriptor outside the mapped memory ends the connection:
+ * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
+ * Nothing is allocated per frame.
+ */
+import { FRAME_ROOM } from '../virtio/frame-ring.js';
+import { CHAIN_FAULTS, Chain, RING_FAULTS } from '../virtio/virtqueue.js';
+import { RX_RING, TX_RING } from './session.js';
+import { WORKER_DROP_NAMES, copyBytes } from './shared.js';
+const MAX_MERGE = 64;
+const MAX_SEGMENTS = 64;
+const ETH_HEADER = 14;
+const HDR_F_NEEDS_CSUM = 1;
+function dropIndex(name) {
+    return 16 /* Stat.DropBase */ + WORKER_DROP_NAMES.indexOf(name);
+}
+const D_TX_RUNT = dropIndex('tx-runt');
+const D_TX_TOO_BIG = dropIndex('tx-too-big');
+const D_TX_OFFLOAD = dropIndex('tx-offload-not-negotiated');
+const D_TO_ENGINE_FULL = dropIndex('to-engine-ring-full');
+const D_RX_TOO_SMALL = dropIndex('rx-buffer-too-small');
+const D_RX_CHAIN = dropIndex('rx-chain-fault');
+const D_TX_CHAIN = dropIndex('tx-chain-fault');
+const D_RX_NOT_RUNNING = dropIndex('rx-not-running');
+const D_TX_DISABLED = dropIndex('tx-ring-disabled');
+export class NetPath {
+    #sys;
+    #stats;
+    #toEngine;
+    #fromEngine;
+    #fromEngineBuf;
+    #txChain = new Chain(MAX_SEGMENTS);
+    #rxChains = [];
+    #scratch = Buffer.alloc(8);
+    #txq = null;
+    /** The transmit ring is started but disabled: its frames are taken and discarded. */
+    #txDiscard = false;
+    #rxq = null;
+    #txCall = -1;
+    #rxCall = -1;
+    #mem = null;
+    #memBuf = null;
+    #hdrLen = 12;
+    #mergeable = false;
+    /** Set when the front-end broke a ring: the reason to close the connection. */
+    fault = null;
+    constructor(sys, stats, toEngine, fromEngine) {
+        this.#sys = sys;
+        this.#stats = stats;
+        this.#toEngine = toEngine;
+        this.#fromEngine = fromEngine;
+        this.#fromEngineBuf = Buffer.from(fromEngine.bytes.buffer, fromEngine.bytes.byteOffset, fromEngine.bytes.byteLength);
+        for (let i = 0; i < MAX_MERGE; i++)
+            this.#rxChains.push(new Chain(MAX_SEGMENTS));
+    }
+    /** Re-reads the session's live rings (after a message changed them). */
+    bind(session) {
+        const tx = session?.rings[TX_RING] ?? null;
+        const rx = session?.rings[RX_RING] ?? null;
+        this.#txq = tx?.queue ?? null;
+        this.#txDiscard = tx !== null && !tx.enabled;
+        // A disabled receive ring is given nothing (the spec's started-but-disabled state).
+        this.#rxq = rx !== null && rx.enabled ? rx.queue : null;
+        this.#txCall = tx?.callFd ?? -1;
+        this.#rxCall = rx?.callFd ?? -1;
+        const mem = session?.mapping?.memory ?? null;
+        if (mem !== this.#mem) {
+            this.#mem = mem;
+            this.#memBuf = mem === null ? null : Buffer.from(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength);
+        }
+        this.#hdrLen = session?.hdrLen ?? 12;
+        this.#mergeable = session?.mergeable ?? false;
+        this.fault = null;
+    }
+    /**
+     * Counts what the front-end left available on its transmit ring (`Stat.TxLeftAtDisconnect`),
+     * read from the still-mapped ring before the connection's memory goes; the frames are not taken.
+     */
+    countTxLeft() {
+        const q = this.#txq;
+        const left = q === null ? 0 : q.pending();
+        this.#stats[11 /* Stat.TxLeftAtDisconnect */] += left;
+        return left;
+    }
+    get txQueue() {
+        return this.#txq;
+    }
+    get rxQueue() {
+        return this.#rxq;
+    }
+    #queueFault(q, index) {
+        if (q.broken !== null)
+            this.fault = `queue ${index}: ${RING_FAULTS[q.broken]}`;
+        else if (q.lastFault === 'desc-out-of-ram')
+            this.fault = `queue ${index}: ${CHAIN_FAULTS['desc-out-of-ram']}`;
+    }
+    #call(fd) {
+        if (fd >= 0 && this.#sys.signal(fd, this.#scratch))
+            this.#stats[9 /* Stat.Calls */]++;
+    }
+    /** Moves up to `budget` frames from the front-end's transmit ring to the engine; returns chains taken. */
+    serviceTx(budget) {
+        const q = this.#txq;
+        if (q === null)
+            return 0;
+        const mem = this.#mem;
+        const src = this.#memBuf;
+        const bytes = mem.bytes;
+        const ring = this.#toEngine;
+        const dst = ring.bytes;
+        const chain = this.#txChain;
+        const hdr = this.#hdrLen;
+        const stats = this.#stats;
+        let n = 0;
+        let frames = 0;
+        let octets = 0;
+        for (; n < budget; n++) {
+            const r = q.pop(chain, 'read');
+            if (r === 'empty')
+                break;
+            if (r === 'broken') {
+                this.#queueFault(q, TX_RING);
+                return n;
+            }
+            if (r === 'fault') {
+                if (q.lastFault === 'desc-out-of-ram') {
+                    this.#queueFault(q, TX_RING);
+                    return n;
+                }
+                stats[D_TX_CHAIN]++;
+                continue;
+            }
+            if (this.#txDiscard) {
+                stats[D_TX_DISABLED]++;
+                q.pushUsed(chain.head, 0);
+                continue;
+            }
+            const frameLen = chain.readableBytes - hdr;
+            if (frameLen < ETH_HEADER) {
+                stats[D_TX_RUNT]++;
+                q.pushUsed(chain.head, 0);
+                continue;
+            }
+            if (frameLen > FRAME_ROOM) {
+                stats[D_TX_TOO_BIG]++;
+                q.pushUsed(chain.head, 0);
+                continue;
+            }
+            // flags and gso_type are the header's first two bytes (the first segment may be shorter than that).
+            const a0 = chain.addr[0];
+            const flags = bytes[a0];
+            const gso = chain.len[0] >= 2 ? bytes[a0 + 1] : mem.read8(chain.addr[1]);
+            if ((flags & HDR_F_NEEDS_CSUM) !== 0 || gso !== 0) {
+                stats[D_TX_OFFLOAD]++;
+                q.pushUsed(chain.head, 0);
+                continue;
+            }
+            const at = ring.reserve();
+            if (at < 0) {
+                stats[D_TO_ENGINE_FULL]++;
+                q.pushUsed(chain.head, 0);
+                continue;
+            }
+            let skip = hdr;
+            let w = at;
+            for (let k = 0; k < chain.count; k++) {
+                if (chain.writable[k] !== 0)
+                    break;
+                let a = chain.addr[k];
+                let l = chain.len[k];
+                if (skip > 0) {
+                    const s = skip < l ? skip : l;
+                    a += s;
+                    l -= s;
+                    skip -= s;
+                }
+                if (l > 0) {
+                    copyBytes(src, a, dst, w, l);
+                    w += l;
+                }
+            }
+            ring.commit(frameLen);
+            q.pushUsed(chain.head, 0);
+            frames++;
+            octets += frameLen;
+        }
+        stats[4 /* Stat.FramesFromGuest */] += frames;
+        stats[5 /* Stat.BytesFromGuest */] += octets;
+        if (q.publishUsed())
+            this.#call(this.#txCall);
+        return n;
+    }
+    /** Drops what waits for a receive ring that is not live (a NIC whose link is down). */
+    dropUndeliverable() {
+        const ring = this.#fromEngine;
+        let n = 0;
+        while (ring.peek() >= 0) {
+            ring.release();
+            n++;
+        }
+        this.#stats[D_RX_NOT_RUNNING] += n;
+        return n;
+    }
+    /** True when frames wait for the front-end. */
+    rxWaiting() {
+        return this.#fromEngine.peek() >= 0;
+    }
+    /**
+     * Moves up to `budget` frames from the engine to the front-end's receive ring; returns frames
+     * delivered or dropped. Stops early when the front-end has posted too few buffers.
+     */
+    serviceRx(budget) {
+        const q = this.#rxq;
+        if (q === null)
+            return 0;
+        const ring = this.#fromEngine;
+        const src = this.#fromEngineBuf;
+        const mem = this.#mem;
+        const bytes = mem.bytes;
+        const chains = this.#rxChains;
+        const hdr = this.#hdrLen;
+        const mergeable = this.#mergeable;
+        const stats = this.#stats;
+        let n = 0;
+        let frames = 0;
+        let octets = 0;
+        for (; n < budget; n++) {
+            const at = ring.peek();
+            if (at < 0)
+                break;
+            const len = ring.peekLength();
+            const need = hdr + len;
+            let used = 0;
+            let room = 0;
+            let outcome = 'ok';
+            while (room < need && used < MAX_MERGE && (used === 0 || mergeable)) {
+                const c = chains[used];
+                const r = q.pop(c, 'write');
+                if (r === 'empty') {
+                    outcome = 'wait';
+                    break;
+                }
+                if (r === 'broken' || (r === 'fault' && q.lastFault === 'desc-out-of-ram')) {
+                    this.#queueFault(q, RX_RING);
+                    for (let i = 0; i < used; i++)
+                        q.pushUsed(chains[i].head, 0);
+                    q.publishUsed();
+                    return n;
+                }
+                if (r === 'fault') {
+                    outcome = 'fault';
+                    break;
+                }
+                room += c.writableBytes;
+                used++;
+            }
+            if (outcome === 'wait') {
+                q.unpop(used);
+                break;
+            }
+            if (outcome === 'fault' || room < need) {
+                for (let i = 0; i < used; i++)
+                    q.pushUsed(chains[i].head, 0);
+                stats[outcome === 'fault' ? D_RX_CHAIN : D_RX_TOO_SMALL]++;
+                ring.release();
+                continue;
+            }
+            // Scatter: the header (zeros, then num_buffers) and the frame, segment by segment.
+            let left = need;
+            let fromFrame = at - hdr;
+            for (let i = 0; i < used; i++) {
+                const c = chains[i];
+                let written = 0;
+                for (let k = 0; k < c.count && left > 0; k++) {
+                    if (c.writable[k] === 0)
+                        continue;
+                    const a = c.addr[k];
+                    const l = c.len[k] < left ? c.len[k] : left;
+                    let j = 0;
+                    // Header bytes (positions before the frame) are zeros, except num_buffers at 10..11.
+                    while (j < l && fromFrame + j < at) {
+                        const h = fromFrame + j - (at - hdr);
+                        bytes[a + j] = hdr === 12 && h === 10 ? used & 0xff : hdr === 12 && h === 11 ? used >>> 8 : 0;
+                        j++;
+                    }
+                    if (j < l)
+                        copyBytes(src, fromFrame + j, bytes, a + j, l - j);
+                    fromFrame += l;
+                    written += l;
+                    left -= l;
+                }
+                q.pushUsed(c.head, written);
+            }
+            ring.release();
+            frames++;
+            octets += len;
+        }
+        stats[6 /* Stat.FramesToGuest */] += frames;
+        stats[7 /* Stat.BytesToGuest */] += octets;
+        if (q.publishUsed())
+            this.#call(this.#rxCall);
+        return n;
+    }
+}
+//# sourceMappingURL=net-path.js.map

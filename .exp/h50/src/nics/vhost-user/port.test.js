@@ -1,0 +1,357 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { App } from '../../engine/app.js';
+import { Engine, Graph } from '../../engine/engine.js';
+import { PacketPool } from '../../engine/packet.js';
+import { LearningBridge } from '../../bridges/learning-bridge.js';
+import { assertConserved } from '../../testing/conservation.js';
+import { TestFrontend } from './frontend.js';
+import { VhostUserPort } from './port.js';
+import { Req, VIRTIO_NET_F_MRG_RXBUF, VHOST_USER_F_PROTOCOL_FEATURES, VIRTIO_F_VERSION_1, bit, encodeU64, encodeVringAddr, encodeVringState } from './protocol.js';
+/** Collects what reaches it and can send frames it is given. */
+class Station extends App {
+    got = [];
+    #queue = [];
+    constructor(ctx, conf) {
+        super(ctx, conf, {});
+    }
+    send(frame) {
+        this.#queue.push(frame);
+    }
+    pull() {
+        const out = this.output.output;
+        while (out !== undefined && this.#queue.length > 0) {
+            const p = this.alloc();
+            if (p === null)
+                return;
+            p.setData(this.#queue.shift());
+            out.transmit(p);
+        }
+    }
+    push() {
+        const i = this.input.input;
+        while (i !== undefined && !i.empty()) {
+            const p = i.receive();
+            this.got.push(p.bytes());
+            this.consume(p);
+        }
+    }
+}
+function frame(dst, src, len, fill) {
+    const f = new Uint8Array(len);
+    f.fill(fill);
+    f.set([0x02, 0, 0, 0, 0, dst], 0);
+    f.set([0x02, 0, 0, 0, 0, src], 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    return f;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(cond, what, engine, ms = 3000) {
+    const end = Date.now() + ms;
+    while (!cond()) {
+        if (Date.now() > end)
+            throw new Error(`timed out waiting for ${what}`);
+        engine?.runBreaths(4);
+        await sleep(2);
+    }
+}
+describe('VhostUserPort with a hand-written front-end', () => {
+    let dir = '';
+    before(() => {
+        dir = mkdtempSync(join(tmpdir(), 'vnet-vu-'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    function setup(name, conf = {}) {
+        const socket = join(dir, `${name}.sock`);
+        const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+        const g = new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000, ...conf }).app('st', Station, {});
+        g.link('vu.wire -> st.input').link('st.output -> vu.wire');
+        engine.configure(g);
+        return { engine, port: engine.app('vu'), station: engine.app('st'), socket };
+    }
+    /** A port with a front-end that negotiated and started both rings; closes both after `body`. */
+    async function withRunningFrontend(name, body) {
+        const { engine, port, station, socket } = setup(name);
+        await port.ready;
+        const fe = new TestFrontend(socket);
+        try {
+            fe.negotiate();
+            fe.startRings();
+            await until(() => port.state === 'running', 'the rings to run');
+            await body({ engine, port, station, fe });
+        }
+        finally {
+            fe.close();
+            await port.close();
+        }
+    }
+    /**
+     * Waits until the worker sleeps (it polls while busy), so that frames published without a kick
+     * wait on the ring. Its first sleep may end at once on a kick whose frame it took by polling:
+     * the second is a real one.
+     */
+    async function untilWorkerSleeps(port) {
+        const sleeps = port.stat(10 /* Stat.Sleeps */);
+        await until(() => port.stat(10 /* Stat.Sleeps */) >= sleeps + 2, 'the worker to sleep');
+    }
+    it('negotiates features and carries frames both ways, header stripped and added', async () => {
+        const { engine, port, station, socket } = setup('both');
+        await port.ready;
+        const fe = new TestFrontend(socket);
+        try {
+            const offered = fe.negotiate();
+            assert.ok((offered.features & bit(VIRTIO_F_VERSION_1)) !== 0n);
+            assert.ok((offered.features & bit(VHOST_USER_F_PROTOCOL_FEATURES)) !== 0n);
+            assert.equal(offered.protocol & 1n, 0n, 'MQ is not offered');
+            fe.startRings();
+            await until(() => port.state === 'running', 'the rings to run');
+            // Front-end -> engine: 60- and 1514-byte frames, the big one split over three descriptors.
+            const small = frame(1, 2, 60, 0xaa);
+            const big = frame(1, 2, 1514, 0x5c);
+            assert.ok(fe.transmit(small));
+            assert.ok(fe.transmit(big, 3));
+            fe.flush();
+            await until(() => station.got.length === 2, 'two frames at the station', engine);
+            assert.deepEqual(station.got[0], small);
+            assert.deepEqual(station.got[1], big);
+            // Engine -> front-end: posted 2 KiB buffers receive frames with a 12-byte header, num_buffers 1.
+            fe.postReceive(8);
+            const back = frame(2, 1, 98, 0x11);
+            station.send(back);
+            station.send(frame(2, 1, 1200, 0x22));
+            let got = [];
+            await until(() => {
+                got = got.concat(fe.receive());
+                return got.length === 2;
+            }, 'two frames at the front-end', engine);
+            assert.deepEqual(got[0].frame, back);
+            assert.equal(got[0].numBuffers, 1);
+            assert.equal(got[1].frame.length, 1200);
+            assert.equal(port.stat(4 /* Stat.FramesFromGuest */), 2);
+            assert.equal(port.stat(6 /* Stat.FramesToGuest */), 2);
+            engine.runBreaths(2);
+            assertConserved(engine);
+        }
+        finally {
+            fe.close();
+            await port.close();
+        }
+        assert.equal(existsSync(socket), false, 'the socket is removed on close');
+    });
+    it('splits a frame over several receive buffers with MRG_RXBUF and counts them in num_buffers', async () => {
+        await withRunningFrontend('merge', async ({ engine, station, fe }) => {
+            // A 2 KiB buffer cannot hold 12 + 2040 bytes: it takes two.
+            fe.postReceive(4);
+            const jumbo = frame(2, 1, 2040, 0x33);
+            station.send(jumbo);
+            let got = [];
+            await until(() => {
+                got = got.concat(fe.receive());
+                return got.length >= 1;
+            }, 'the frame', engine);
+            // The first buffer holds the header and 2036 bytes, the second the last 4.
+            assert.equal(got.length, 1);
+            assert.equal(got[0].numBuffers, 2);
+            assert.deepEqual(new Uint8Array(got[0].frame), jumbo);
+        });
+    });
+    it('drops a frame larger than one receive buffer without MRG_RXBUF, returning the buffer unused', async () => {
+        const { engine, port, station, socket } = setup('nomerge', { mergeable: false });
+        await port.ready;
+        const fe = new TestFrontend(socket);
+        try {
+            const { features } = fe.negotiate();
+            assert.equal(features & bit(VIRTIO_NET_F_MRG_RXBUF), 0n);
+            fe.startRings();
+            await until(() => port.state === 'running', 'the rings to run');
+            fe.postReceive(2);
+            station.send(frame(2, 1, 2040, 0x44));
+            station.send(frame(2, 1, 64, 0x45));
+            await until(() => port.workerDrops()['rx-buffer-too-small'] === 1 && port.stat(6 /* Stat.FramesToGuest */) === 1, 'one drop and one delivery', engine);
+            const got = fe.receive();
+            assert.equal(got.length, 1);
+            assert.equal(got[0].frame.length, 64);
+        }
+        finally {
+            fe.close();
+            await port.close();
+        }
+    });
+    it('serves a new front-end after the first one goes away, with its memory unmapped and fds closed', async () => {
+        const { engine, port, station, socket } = setup('reconnect');
+        await port.ready;
+        const first = new TestFrontend(socket);
+        first.negotiate();
+        first.startRings();
+        await until(() => port.state === 'running', 'the first front-end to run');
+        const fdsBefore = countFds();
+        first.close();
+        await until(() => port.state === 'listening', 'the backend to listen again');
+        assert.ok(port.log.includes('front-end disconnected'));
+        // The backend's copies of the memfd and the eventfds are gone too (ours were closed by close()).
+        assert.ok(countFds() <= fdsBefore - 6, `fds before ${fdsBefore}, after ${countFds()}`);
+        const second = new TestFrontend(socket);
+        try {
+            second.negotiate();
+            second.startRings();
+            await until(() => port.state === 'running', 'the second front-end to run');
+            assert.ok(second.transmit(frame(1, 2, 60, 0x77)));
+            second.flush();
+            await until(() => station.got.length === 1, 'a frame from the second front-end', engine);
+            assert.equal(port.stat(1 /* Stat.Connections */), 2);
+        }
+        finally {
+            second.close();
+            await port.close();
+        }
+    });
+    it('keeps ring positions across GET_VRING_BASE and a restart from that base', async () => {
+        await withRunningFrontend('base', async ({ engine, port, station, fe }) => {
+            for (let i = 0; i < 3; i++)
+                fe.transmit(frame(1, 2, 60, i));
+            fe.flush();
+            await until(() => station.got.length === 3, 'three frames', engine);
+            const state = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+            assert.equal(state.readUInt32LE(0), 1);
+            assert.equal(state.readUInt32LE(4), 3, 'the backend stopped after three chains');
+            await until(() => port.state === 'connected', 'the ring to stop');
+            // Restart at the reported base: the next frame is taken, not the old ones again.
+            fe.send(Req.SET_VRING_BASE, encodeVringState(1, 3));
+            const r = fe.rings[1];
+            fe.send(Req.SET_VRING_ADDR, encodeVringAddr({ index: 1, flags: 0, desc: fe.va(r.desc), used: fe.va(r.used), avail: fe.va(r.avail), log: 0n }));
+            fe.send(Req.SET_VRING_KICK, encodeU64(1n), [fe.kick[1]]);
+            await until(() => port.state === 'running', 'the ring to restart');
+            fe.transmit(frame(1, 2, 60, 9));
+            fe.flush();
+            await until(() => station.got.length === 4, 'the fourth frame', engine);
+            assert.equal(station.got[3][20], 9);
+            // Frames made available without a kick, then the ring stopped at once: the backend takes
+            // them before it reports the base, so none that the front-end counted as sent is lost.
+            for (let i = 10; i < 15; i++)
+                fe.transmit(frame(1, 2, 60, i));
+            fe.txq.publish();
+            const stopped = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+            assert.equal(stopped.readUInt32LE(4), 9, 'the base counts the five frames queued without a kick');
+            await until(() => station.got.length === 9, 'the five frames', engine);
+            assert.deepEqual(station.got.slice(4).map((f) => f[20]), [10, 11, 12, 13, 14]);
+        });
+    });
+    it('takes the frames queued on the transmit ring before SET_VRING_ENABLE 0 disables it, as DPDK stops its rings', async () => {
+        await withRunningFrontend('disable', async ({ engine, port, station, fe }) => {
+            // With the worker asleep, nothing takes frames published without a kick but the disable.
+            await untilWorkerSleeps(port);
+            for (let i = 0; i < 4; i++)
+                fe.transmit(frame(1, 2, 60, 20 + i));
+            fe.txq.publish();
+            fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
+            await until(() => port.state === 'connected', 'the transmit ring to stop');
+            const stopped = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+            assert.equal(stopped.readUInt32LE(4), 4, 'the base counts the four frames');
+            await until(() => station.got.length === 4, 'the four frames', engine);
+            assert.deepEqual(station.got.map((f) => f[20]), [20, 21, 22, 23]);
+        });
+    });
+    it('takes and discards frames on a transmit ring that is started but disabled, and delivers again once it is enabled', async () => {
+        await withRunningFrontend('disabled', async ({ engine, port, station, fe }) => {
+            fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 0));
+            await until(() => port.state === 'connected', 'the transmit ring to be disabled');
+            for (let i = 0; i < 3; i++)
+                assert.ok(fe.transmit(frame(1, 2, 60, 30 + i)));
+            fe.flush();
+            await until(() => port.workerDrops()['tx-ring-disabled'] === 3, 'three discarded frames', engine);
+            // The chains came back, so the front-end can send again; nothing reached the engine.
+            assert.equal(station.got.length, 0);
+            assert.equal(port.stat(4 /* Stat.FramesFromGuest */), 0);
+            fe.send(Req.SET_VRING_ENABLE, encodeVringState(1, 1));
+            await until(() => port.state === 'running', 'the transmit ring to be enabled');
+            assert.ok(fe.transmit(frame(1, 2, 60, 40)));
+            fe.flush();
+            await until(() => station.got.length === 1, 'the frame sent after the enable', engine);
+            assert.equal(station.got[0][20], 40);
+        });
+    });
+    it('counts the frames a front-end leaves on its transmit ring when it closes the connection without stopping the ring', async () => {
+        const { engine, port, station, socket } = setup('left');
+        await port.ready;
+        try {
+            // A scheduling delay of a whole sleep (50 ms) can let the worker take the frames before the
+            // close; the count is exact either way, and a second front-end tries again.
+            let left = 0;
+            for (let attempt = 0; attempt < 3 && left === 0; attempt++) {
+                const takenBefore = port.stat(4 /* Stat.FramesFromGuest */);
+                const leftBefore = port.stat(11 /* Stat.TxLeftAtDisconnect */);
+                const got = station.got.length;
+                const fe = new TestFrontend(socket);
+                try {
+                    fe.negotiate();
+                    fe.startRings();
+                    await until(() => port.state === 'running', 'the rings to run');
+                    fe.transmit(frame(1, 2, 60, 1));
+                    fe.flush();
+                    await until(() => station.got.length === got + 1, 'the first frame', engine);
+                    // Closing the socket right after publishing is a front-end killed mid-burst.
+                    await untilWorkerSleeps(port);
+                    for (let i = 0; i < 6; i++)
+                        assert.ok(fe.transmit(frame(1, 2, 60, 10 + i)));
+                    fe.txq.publish();
+                }
+                finally {
+                    fe.close();
+                }
+                await until(() => port.state === 'listening', 'the backend to see the front-end leave', engine);
+                left = port.stat(11 /* Stat.TxLeftAtDisconnect */) - leftBefore;
+                assert.equal(port.stat(4 /* Stat.FramesFromGuest */) - takenBefore + left, 7, 'every frame made available was taken or counted as left');
+            }
+            assert.ok(left > 0, 'a sleeping worker took none of the six before the close');
+            assert.ok(port.log.includes(`front-end disconnected, leaving ${left} frames on its transmit ring`));
+        }
+        finally {
+            await port.close();
+        }
+    });
+    it('sits on a learning bridge: a front-end frame reaches another port and the answer comes back', async () => {
+        const socket = join(dir, 'bridge.sock');
+        const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+        const g = new Graph()
+            .app('vu', VhostUserPort, { socket, idleRounds: 2000 })
+            .app('br', LearningBridge, { ports: { p1: {}, p2: {} } })
+            .app('host', Station, {});
+        g.connect('vu.wire', 'br.p1');
+        g.link('br.p2 -> host.input').link('host.output -> br.p2');
+        engine.configure(g);
+        const port = engine.app('vu');
+        const host = engine.app('host');
+        await port.ready;
+        const fe = new TestFrontend(socket);
+        try {
+            fe.negotiate();
+            fe.startRings();
+            fe.postReceive(4);
+            await until(() => port.state === 'running', 'the rings to run');
+            const broadcast = frame(0xff, 0x0a, 60, 1);
+            broadcast.fill(0xff, 0, 6);
+            fe.transmit(broadcast);
+            fe.flush();
+            await until(() => host.got.length === 1, 'the flooded frame at the host', engine);
+            host.send(frame(0x0a, 0x0b, 60, 2));
+            let got = [];
+            await until(() => {
+                got = got.concat(fe.receive());
+                return got.length === 1;
+            }, 'the unicast answer at the front-end', engine);
+            assert.equal(got[0].frame[5], 0x0a);
+        }
+        finally {
+            fe.close();
+            await port.close();
+        }
+    });
+});
+function countFds() {
+    return readdirSync('/proc/self/fd').length;
+}
+//# sourceMappingURL=port.test.js.map

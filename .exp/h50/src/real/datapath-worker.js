@@ -1,0 +1,159 @@
+/**
+ * The daemon's datapath thread: one engine on the wall clock running every real lab the daemon
+ * was asked to bring up, reconfigured by difference as labs come and go.
+ *
+ * The control thread sends requests with postMessage ({ id, op, ...args }) and gets one reply
+ * each ({ id, ok, result } or { id, ok: false, error }); packets never cross this channel.
+ * Requests are handled one at a time, between breaths. Labs share the engine under app-name
+ * prefixes (`<lab>:<node>`); bringing a lab up or down configures the union of the remaining
+ * labs' graphs, so the engine keeps every unchanged app and link with its queued packets:
+ * traffic of the labs that stay is not interrupted.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine, Graph } from '../engine/engine.js';
+import { RealClock } from '../engine/clock.js';
+import { PacketPool } from '../engine/packet.js';
+import { loadLabFile } from '../control/lab/load.js';
+import { TapPort } from '../nics/tap/tap-port.js';
+import { RealLoop } from './loop.js';
+import { readRealLabState, RealLab, realLabStatePath } from './real-lab.js';
+function tapOffloads(tap) {
+    const s = tap.stats();
+    return { on: s.offloads, rxGsoPackets: s.rxGsoPackets, txSegmented: s.txSegments, txCoalesced: s.txCoalesced, txCoalescedSegments: s.txCoalescedSegments };
+}
+class Datapath {
+    engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 32768 }) });
+    loop = new RealLoop(this.engine);
+    labs = new Map();
+    socket;
+    constructor(socket) {
+        this.socket = socket;
+        this.loop.start();
+    }
+    #union() {
+        const g = new Graph();
+        for (const { graph } of this.labs.values()) {
+            for (const [name, spec] of graph.apps)
+                g.app(name, spec.app, spec.conf);
+            for (const l of graph.links)
+                g.link(l);
+        }
+        return g;
+    }
+    async labUp(file, offloads, nsPrefix) {
+        const model = loadLabFile(file);
+        if (this.labs.has(model.name))
+            throw new Error(`lab ${model.name} is already up in this daemon`);
+        if (readRealLabState(realLabStatePath(model.name)) !== null)
+            throw new Error(`lab ${model.name} is already up elsewhere, or a crashed run left ${realLabStatePath(model.name)}; run: vnet lab down ${file}`);
+        const lab = new RealLab(model, { appPrefix: `${model.name}:`, offloads, doorbell: this.loop.doorbell, ...(this.socket !== undefined ? { daemonSocket: this.socket } : {}), ...(nsPrefix !== undefined ? { nsPrefix } : {}) });
+        const graph = new Graph();
+        lab.addTo(graph);
+        lab.prepare();
+        this.labs.set(model.name, { lab, graph });
+        try {
+            this.engine.configure(this.#union());
+            await Promise.all(lab.hosts.flatMap((h) => h.ifaces.map((i) => this.engine.app(i.app).ready())));
+            await lab.setup();
+        }
+        catch (e) {
+            await this.labDown(model.name).catch(() => { });
+            throw e;
+        }
+        this.loop.wake();
+        return { lab: model.name, hosts: lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })) };
+    }
+    async labDown(name) {
+        const entry = this.labs.get(name);
+        if (entry === undefined)
+            throw new Error(`lab ${name} is not up in this daemon (up: ${[...this.labs.keys()].join(', ') || 'none'})`);
+        const taps = [...entry.graph.apps.keys()].map((a) => this.engine.apps.get(a)).filter((a) => a instanceof TapPort);
+        this.labs.delete(name);
+        this.engine.configure(this.#union());
+        await Promise.all(taps.map((t) => t.closed()));
+        await entry.lab.teardown();
+        return { lab: name, down: true };
+    }
+    showPorts() {
+        const rows = [];
+        for (const app of this.engine.apps.values()) {
+            const names = new Set([...Object.keys(app.input), ...Object.keys(app.output)]);
+            for (const port of names) {
+                const out = app.output[port];
+                const inp = app.input[port];
+                rows.push({
+                    port: `${app.name}.${port}`,
+                    ...(app instanceof TapPort ? { ifname: app.ifname } : {}),
+                    rxPackets: out?.txPackets ?? 0,
+                    txPackets: inp?.rxPackets ?? 0,
+                    drops: (out?.drops ?? 0) + (app instanceof TapPort ? app.totalDrops() : 0),
+                    ...(app instanceof TapPort ? { offloads: tapOffloads(app) } : {}),
+                });
+            }
+        }
+        return rows;
+    }
+    status() {
+        return {
+            labs: [...this.labs.entries()].map(([name, e]) => ({ lab: name, file: e.lab.model.file, hosts: e.lab.hosts.map((h) => h.ns) })),
+            apps: this.engine.apps.size,
+            links: this.engine.links.size,
+            breaths: this.engine.breaths,
+            poolInUse: this.engine.pool.inUse,
+            drops: this.dropRows(),
+        };
+    }
+    /** Every non-zero drop counter: per app and reason, and full links. */
+    dropRows() {
+        const rows = [];
+        for (const app of this.engine.apps.values())
+            for (const [reason, count] of Object.entries(app.dropCounts))
+                if (count > 0)
+                    rows.push({ where: app.name, reason, count });
+        for (const l of this.engine.links.values())
+            if (l.drops > 0)
+                rows.push({ where: l.name, reason: 'link-full', count: l.drops });
+        if (this.engine.linkRemovalDrops > 0)
+            rows.push({ where: 'engine', reason: 'link-removed', count: this.engine.linkRemovalDrops });
+        return rows;
+    }
+    async shutdown() {
+        for (const name of [...this.labs.keys()])
+            await this.labDown(name);
+        await this.loop.stop();
+        this.engine.stop();
+        return { stopped: true };
+    }
+}
+async function handle(dp, req) {
+    switch (req.op) {
+        case 'lab-up':
+            return dp.labUp(req.file, req.offloads ?? false, req.nsPrefix);
+        case 'lab-down':
+            return dp.labDown(req.lab);
+        case 'show-ports':
+            return dp.showPorts();
+        case 'status':
+            return dp.status();
+        case 'shutdown':
+            return dp.shutdown();
+    }
+}
+if (parentPort !== null) {
+    const port = parentPort;
+    const dp = new Datapath(workerData?.socket);
+    let chain = Promise.resolve();
+    port.on('message', (req) => {
+        chain = chain.then(async () => {
+            try {
+                port.postMessage({ id: req.id, ok: true, result: await handle(dp, req) });
+            }
+            catch (e) {
+                port.postMessage({ id: req.id, ok: false, error: e.message });
+            }
+            if (req.op === 'shutdown')
+                port.close();
+        });
+    });
+}
+//# sourceMappingURL=datapath-worker.js.map
