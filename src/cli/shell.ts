@@ -11,6 +11,7 @@ import { LabRuntime, fmtMs } from '../control/lab/runtime.js';
 import { showRouterRoutes } from '../control/lab/kinds/router.js';
 import { decodeText, encodePacket } from '../control/packets.js';
 import { renderDrops, renderFdb, renderNet, renderPorts, renderReport, renderTrace } from './render.js';
+import { ofctlOnLab } from './ofctl.js';
 
 const HELP = `commands:
   net                          nodes and their links
@@ -25,6 +26,9 @@ const HELP = `commands:
   show routes ROUTER [-j]      a router's tables, as ip route
   flush BRIDGE                 empty a bridge's learned entries
   trace PORT SPEC              send a frame out of PORT (h1:eth0) and explain its path
+  ofctl BRIDGE COMMAND ...     ovs-ofctl on an openflow-switch node, as vnet ofctl: add-flow,
+                               add-flows, del-flows, replace-flows, dump-flows, dump-ports,
+                               trace PORT SPEC | trace FLOW (changes stay for the session)
   run SECONDS                  let engine time pass (ageing, timeouts)
   capture start [PORT...]      record frames on all (or the given) ports
   capture save FILE.pcapng     write what was recorded
@@ -105,6 +109,12 @@ export function execute(rt: LabRuntime, line: string, capture: CaptureSlot = { g
       const bytes = encodePacket(spec);
       const steps = rt.trace(a1, bytes);
       return json ? JSON.stringify(steps, null, 2) : renderTrace(a1, steps, decodeText(bytes));
+    }
+    case 'ofctl': {
+      if (a1 === undefined || a2 === undefined) throw new Error('ofctl BRIDGE COMMAND ..., e.g. ofctl br0 dump-flows');
+      const lines: string[] = [];
+      ofctlOnLab(rt, a1, [a2, ...more, ...(json ? ['-j'] : [])], (s) => lines.push(s), (s) => lines.push(s));
+      return lines.map((l) => l.replace(/\n$/, '')).join('\n');
     }
     case 'capture': {
       if (a1 === 'start') {

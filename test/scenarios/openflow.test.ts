@@ -127,6 +127,29 @@ test('ofproto/trace of hex bytes and of every frame of a capture file', () => {
   }
 });
 
+test('the lab shell runs ofctl on the live lab: learned flows after a check, a trace, a flow mod that breaks the next check', () => {
+  const script = [
+    'check',
+    'ofctl br-tun-b dump-flows table=20',
+    'ofctl br-tun-a trace in_port=vxlan,tun_id=0x65,ip',
+    'ofctl br-tun-a add-flow table=0,tp_dst=80,actions=drop',
+    'ofctl br-tun-a add-flow table=0,priority=10,in_port=vxlan,actions=drop',
+    'check',
+    'ofctl nope dump-flows',
+  ].join('\n');
+  const r = runCli(['lab', 'shell', 'examples/neutron-br-tun.yml'], { input: `${script}\n` });
+  assert.equal(r.code, 0, r.stderr);
+  const parts = r.stdout.split(/^vnet> /m).slice(1);
+  assert.equal(parts.length, 7, r.stdout);
+  assert.match(parts[0]!, /checks: 3 passed, 0 failed/);
+  assert.match(parts[1]!, /cookie=0x9f3e, duration=[\d.]+s, table=20, n_packets=[1-9]\d*, .*priority=1,vlan_tci=0x0001\/0x0fff,dl_dst=/);
+  assert.match(parts[2]!, / 4\. priority 0\n\s+drop\n[\s\S]*Datapath actions: drop/);
+  assert.match(parts[3]!, /^ofctl br-tun-a add-flow table=0,tp_dst=80,actions=drop\novs-ofctl: prerequisites not met/);
+  assert.match(parts[4]!, /priority=10,in_port="vxlan" actions=drop/);
+  assert.match(parts[5]!, /FAIL {2}ping h1 -> 10\.0\.0\.2[\s\S]*checks: 1 passed, 2 failed/);
+  assert.match(parts[6]!, /error: nope is not an openflow-switch node of this lab \(its openflow-switch nodes: br-tun-a, br-tun-b\)/);
+});
+
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-flows', '--run']);
   assert.equal(r.code, 0, r.stderr);
