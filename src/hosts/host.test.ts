@@ -103,6 +103,25 @@ test('the echo reply on the wire swaps addresses and carries valid checksums', (
   assertConserved(e);
 });
 
+test('a reply written into the frame that asked leaves without the datapath metadata that frame came in with', () => {
+  const { e, h1, h2 } = twoHosts();
+  // What switches and tunnels note on a frame on its way to h2: ingress port, VLAN, tunnel key, flow hash.
+  e.links.get('h1.eth0 -> h2.eth0')!.tap = (p) => {
+    p.inPort = 7;
+    p.vlan = 3;
+    p.tunnelId = 0x64;
+    p.hash = 99;
+  };
+  const back: number[][] = [];
+  e.links.get('h2.eth0 -> h1.eth0')!.tap = (p) => back.push([p.inPort, p.vlan, p.tunnelId, p.hash]);
+  const s = h1.ping('10.0.0.2', { count: 2, interval: S });
+  e.runUntil(() => s.done, 10 * S);
+  assert.equal(s.received, 2);
+  assert.equal(h2.stats().arp.repliesSent, 1);
+  assert.equal(back.length, 3, 'the ARP reply and two echo replies, each written into a frame that asked');
+  for (const m of back) assert.deepEqual(m, [0, 0, 0, 0]);
+});
+
 test('a ping to an address nobody has times out and the queued request is a counted arp-timeout drop', () => {
   const { e, h1 } = twoHosts();
   const s = h1.ping('10.0.0.99', { count: 1, timeout: S });

@@ -644,6 +644,12 @@ export class Host extends App<typeof HOST_DROPS, HostConf> {
 
   /** Puts the link-layer header (with the interface's VLAN tag) in front and hands the frame to the port. */
   #frame(p: Packet, iface: Iface, dstMac: number, etherType: number): SendResult {
+    // A reply is written into the frame that asked: what the datapath noted about that frame on
+    // its way in (ingress port, VLAN, tunnel key, flow hash) does not belong to the new one.
+    p.inPort = 0;
+    p.vlan = 0;
+    p.tunnelId = 0;
+    p.hash = 0;
     const tagged = iface.vlan !== 0;
     if (!p.prepend(tagged ? ETHERNET_HEADER_LEN + VLAN_TAG_LEN : ETHERNET_HEADER_LEN)) {
       this.drop(p, 'buffer-too-small');
