@@ -9,6 +9,7 @@
  *
  *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
  *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+ *   dpctl/dump-flows | dpif-netdev/pmd-stats-show (ovs-appctl's views of the caches)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,6 +26,9 @@ export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFI
                           after the change (counters, learned flows), then prints the flows;
                           on a running \`lab up\` lab the change persists; otherwise the lab
                           is built for this one command
+  ofctl FILE BRIDGE dpctl/dump-flows | dpif-netdev/pmd-stats-show [--run] [-j]
+                          the datapath under the tables, as ovs-appctl shows it: the cached
+                          megaflows, and how packets were answered (EMC, megaflow, upcall)
   ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
                           ofproto/trace: a frame (a packet spec, hex bytes, or each frame
                           of a pcap/pcapng file) entering BRIDGE on PORT, table by table;
@@ -135,6 +139,16 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
       case 'dump-ports':
         run();
         for (const l of session.dumpPorts()) print(l);
+        return failed > 0 ? 1 : 0;
+      case 'dpctl/dump-flows':
+        run();
+        if (values.json) print(JSON.stringify(session.datapathFlowsJson(), null, 2));
+        else for (const l of session.dumpDatapathFlows()) print(l);
+        return failed > 0 ? 1 : 0;
+      case 'dpif-netdev/pmd-stats-show':
+        run();
+        if (values.json) print(JSON.stringify(session.fastPathStats(), null, 2));
+        else for (const l of session.pmdStats()) print(l);
         return failed > 0 ? 1 : 0;
       case 'trace':
         ofprotoTraceCommand(rt, bridge, args, values, print);

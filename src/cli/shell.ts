@@ -28,7 +28,8 @@ const HELP = `commands:
   trace PORT SPEC              send a frame out of PORT (h1:eth0) and explain its path
   ofctl BRIDGE COMMAND ...     ovs-ofctl on an openflow-switch node, as vnet ofctl: add-flow,
                                add-flows, del-flows, replace-flows, dump-flows, dump-ports,
-                               trace PORT SPEC | trace FLOW (changes stay for the session)
+                               trace PORT SPEC | trace FLOW, dpctl/dump-flows,
+                               dpif-netdev/pmd-stats-show (changes stay for the session)
   run SECONDS                  let engine time pass (ageing, timeouts)
   capture start [PORT...]      record frames on all (or the given) ports
   capture save FILE.pcapng     write what was recorded

@@ -150,6 +150,24 @@ test('the lab shell runs ofctl on the live lab: learned flows after a check, a t
   assert.match(parts[6]!, /error: nope is not an openflow-switch node of this lab \(its openflow-switch nodes: br-tun-a, br-tun-b\)/);
 });
 
+test('ovs-appctl\'s views of the datapath: the cached megaflows with their hits, and how packets were answered', () => {
+  const text = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dpctl/dump-flows', '--run']);
+  assert.equal(text.code, 0, text.stderr);
+  const lines = text.stdout.trim().split('\n');
+  for (const l of lines) assert.match(l, /^.+, packets:\d+, bytes:\d+, used:(never|\d+\.\d{3}s), actions:.+$/);
+  assert.ok(lines.some((l) => /^tun_id=0x64,in_port="vxlan",.*, packets:[1-9]\d*, .*actions:learn,push_vlan\(vid=1,pcp=0\),2$/.test(l)), text.stdout);
+  const flows = JSON.parse(runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dpctl/dump-flows', '--run', '-j']).stdout) as { packets: number }[];
+  const stats = JSON.parse(runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dpif-netdev/pmd-stats-show', '--run', '-j']).stdout) as Record<string, number>;
+  assert.equal(flows.length, stats.megaflowEntries);
+  // Every packet was answered at one level, and every cache hit was counted on a megaflow still there.
+  assert.equal(stats.emcHits! + stats.megaflowHits! + stats.upcalls!, stats.emcLookups);
+  assert.equal(stats.evictions! + stats.revalidationRemovals!, 0);
+  assert.equal(flows.reduce((n, f) => n + f.packets, 0), stats.emcHits! + stats.megaflowHits!);
+  const pmd = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dpif-netdev/pmd-stats-show', '--run']);
+  assert.match(pmd.stdout, new RegExp(`^  packets received: ${stats.emcLookups}\n  emc hits: ${stats.emcHits} \\(`));
+  assert.match(pmd.stdout, new RegExp(`  megaflows: ${stats.megaflowEntries} of 65536 in ${stats.masks} masks, 0 evicted, 0 flushes`));
+});
+
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-flows', '--run']);
   assert.equal(r.code, 0, r.stderr);

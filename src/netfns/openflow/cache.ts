@@ -68,6 +68,9 @@ export class MegaflowEntry {
   readonly index: number;
   readonly serial: number;
   dead = false;
+  /** Hits already credited to `rules` (for dumps: with the pending ones, every hit since install). */
+  creditedPackets = 0;
+  creditedBytes = 0;
   readonly #stats: Float64Array;
   constructor(group: { readonly mask: Uint32Array; readonly words: Int32Array }, value: number[], hash: number, ops: readonly number[], refs: readonly unknown[], rules: readonly FlowEntry[], tables: readonly number[], stats: Float64Array, index: number, serial: number) {
     this.group = group;

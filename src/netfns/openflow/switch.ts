@@ -35,7 +35,7 @@ import {
   FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch,
   ofError, setMatchField, F,
   type Action, type AggregateStats, type FlowFilter, type FlowMod, type FlowRemovedEvent, type FlowStats, type GroupMod,
-  type GroupStats, type Instruction, type OfError, type OpenFlowSwitchApi, type PacketInEvent, type PortDesc,
+  type GroupStats, type Instruction, type Match, type OfError, type OpenFlowSwitchApi, type PacketInEvent, type PortDesc,
   type PortStats, type TableStats,
 } from './types.js';
 
@@ -90,6 +90,15 @@ export interface FastPathStats {
   readonly revalidationRemovals: number;
   /** Upcalls whose result was not installed because a flow table changed meanwhile. */
   readonly installsSkipped: number;
+}
+
+/** A cached megaflow: its masked key, its hits since install, its last hit (engine ns) and its datapath actions. */
+export interface DatapathFlow {
+  readonly match: Match;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly usedNs: number | null;
+  readonly actions: string;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -395,6 +404,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       if (e.pendingUsed > r.lastUsed) r.lastUsed = e.pendingUsed;
     }
     this.pipeline.countTables(e.tables, n);
+    e.creditedPackets += n;
+    e.creditedBytes += e.pendingBytes;
     e.pendingPackets = 0;
     e.pendingBytes = 0;
   }
@@ -640,6 +651,23 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       masks: m.maskCount, masksProbed: m.masksProbed, upcalls: this.upcalls, evictions: m.evictions, flushes: m.flushes,
       revalidations: this.revalidations, revalidationRemovals: m.removals, installsSkipped: this.installsSkipped,
     };
+  }
+
+  /** The cached megaflows, as `ovs-appctl dpctl/dump-flows` lists a datapath's flows. */
+  datapathFlows(): DatapathFlow[] {
+    this.settleStats();
+    return this.megaflows.entries().map((e) => {
+      const value = new Uint32Array(FLOW_WORDS);
+      const words = e.group.words;
+      for (let i = 0; i < words.length; i++) value[words[i]!] = e.value[i]!;
+      return {
+        match: { value, mask: Uint32Array.from(e.mask) },
+        packets: e.creditedPackets,
+        bytes: e.creditedBytes,
+        usedNs: e.pendingUsed > 0 ? e.pendingUsed : null,
+        actions: formatProgram(e.ops, e.refs, (p) => String(p)),
+      };
+    });
   }
 
   /** Flow entries, for dumps. */

@@ -1,6 +1,8 @@
 /**
  * ovs-ofctl's commands on one switch: add-flow(s), del-flows, replace-flows, dump-flows,
- * dump-ports, with ovs-ofctl's output layout. Works on any `OpenFlowSwitch`.
+ * dump-ports, with ovs-ofctl's output layout; and two of ovs-appctl's views of the datapath
+ * below the tables: dpctl/dump-flows (the cached megaflows) and dpif-netdev/pmd-stats-show (how
+ * packets were answered: exact-match cache, megaflow cache, upcall). Works on any `OpenFlowSwitch`.
  *
  * replace-flows is atomic: every flow is parsed and checked before anything changes; then flows
  * that are identical (table, priority, match, cookie, timeouts, actions) are kept with their
@@ -9,9 +11,10 @@
  */
 import { matchEquals } from '../match.js';
 import type { FlowEntry } from '../pipeline.js';
-import type { OpenFlowSwitch } from '../switch.js';
+import type { FastPathStats, OpenFlowSwitch } from '../switch.js';
 import { OFPP_ANY, type FlowFilter, type FlowMod } from '../types.js';
-import { formatFlow, formatFlowStats, formatInstructions } from './format.js';
+import { formatFlow, formatFlowStats, formatInstructions, formatMatch } from './format.js';
+import { DEFAULT_PRIORITY } from './parse.js';
 import { OfctlError, parseFlow, type ParsedFlow } from './parse.js';
 
 export class OfctlSession {
@@ -100,6 +103,49 @@ export class OfctlSession {
   }
 
   /** `ovs-ofctl dump-ports` lines. */
+  /**
+   * The cached megaflows, one per line as `ovs-appctl dpctl/dump-flows` prints them, with the
+   * match in ovs-ofctl syntax: `ip,in_port="p1",nw_dst=10.0.0.2, packets:3, bytes:294,
+   * used:0.250s, actions:2` (`used` is the time since the last hit, or never).
+   */
+  dumpDatapathFlows(): string[] {
+    return this.datapathFlowsJson().map((f) => `${f.match || '(everything)'}, packets:${f.packets}, bytes:${f.bytes}, used:${f.used === null ? 'never' : `${f.used.toFixed(3)}s`}, actions:${f.actions}`);
+  }
+
+  /** `dumpDatapathFlows` as data: the match in ovs-ofctl syntax, `used` in seconds ago (null: never). */
+  datapathFlowsJson(): { match: string; packets: number; bytes: number; used: number | null; actions: string }[] {
+    const now = this.#sw.engine.now();
+    return this.#sw.datapathFlows().map((f) => ({
+      match: formatMatch(f.match, DEFAULT_PRIORITY, this.#names),
+      packets: f.packets,
+      bytes: f.bytes,
+      used: f.usedNs === null ? null : Math.max(0, now - f.usedNs) / 1e9,
+      actions: f.actions,
+    }));
+  }
+
+  /** The fast path's counters and gauges (`OpenFlowSwitch.fastPathStats`). */
+  fastPathStats(): FastPathStats {
+    return this.#sw.fastPathStats();
+  }
+
+  /** How the fast path answered packets, in the spirit of `ovs-appctl dpif-netdev/pmd-stats-show`. */
+  pmdStats(): string[] {
+    const s = this.#sw.fastPathStats();
+    const share = (n: number): string => (s.emcLookups === 0 ? '' : ` (${((100 * n) / s.emcLookups).toFixed(1)}%)`);
+    const perLookup = s.megaflowLookups === 0 ? 0 : s.masksProbed / s.megaflowLookups;
+    return [
+      `  packets received: ${s.emcLookups}`,
+      `  emc hits: ${s.emcHits}${share(s.emcHits)}`,
+      `  megaflow hits: ${s.megaflowHits}${share(s.megaflowHits)}`,
+      `  avg. masks probed per megaflow lookup: ${perLookup.toFixed(2)}`,
+      `  miss with success upcall: ${s.upcalls}${share(s.upcalls)}`,
+      `  emc entries: ${s.emcEntries} of ${this.#sw.emc.slots} slots, ${s.emcReplacements} replaced, ${s.emcReplacementsSkipped} inserts skipped`,
+      `  megaflows: ${s.megaflowEntries} of ${s.megaflowCapacity} in ${s.masks} masks, ${s.evictions} evicted, ${s.flushes} flushes`,
+      `  revalidations: ${s.revalidations} (${s.revalidationRemovals} removed), installs skipped: ${s.installsSkipped}`,
+    ];
+  }
+
   dumpPorts(): string[] {
     const stats = this.#sw.portStats(0xffffffff);
     const out = [`OFPST_PORT reply (OF1.3): ${stats.length} ports`];
