@@ -9,7 +9,7 @@
  *
  *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
  *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
- *   dpctl/dump-flows | dpif-netdev/pmd-stats-show (ovs-appctl's views of the caches)
+ *   dpctl/dump-flows | dpif-netdev/pmd-stats-show | dpctl/del-flows | fdb/show (ovs-appctl's views)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,9 +26,11 @@ export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFI
                           after the change (counters, learned flows), then prints the flows;
                           on a running \`lab up\` lab the change persists; otherwise the lab
                           is built for this one command
-  ofctl FILE BRIDGE dpctl/dump-flows | dpif-netdev/pmd-stats-show [--run] [-j]
+  ofctl FILE BRIDGE dpctl/dump-flows | dpif-netdev/pmd-stats-show [--run] [-j] | dpctl/del-flows
+        | fdb/show [--run]
                           the datapath under the tables, as ovs-appctl shows it: the cached
-                          megaflows, and how packets were answered (EMC, megaflow, upcall)
+                          megaflows, how packets were answered (EMC, megaflow, upcall), emptying
+                          the caches; the addresses the NORMAL action learned
   ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
                           ofproto/trace: a frame (a packet spec, hex bytes, or each frame
                           of a pcap/pcapng file) entering BRIDGE on PORT, table by table;
@@ -144,6 +146,13 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         run();
         if (values.json) print(JSON.stringify(session.datapathFlowsJson(), null, 2));
         else for (const l of session.dumpDatapathFlows()) print(l);
+        return failed > 0 ? 1 : 0;
+      case 'dpctl/del-flows':
+        session.delDatapathFlows();
+        return 0;
+      case 'fdb/show':
+        run();
+        for (const l of session.fdbShow()) print(l);
         return failed > 0 ? 1 : 0;
       case 'dpif-netdev/pmd-stats-show':
         run();

@@ -168,6 +168,39 @@ test('ovs-appctl\'s views of the datapath: the cached megaflows with their hits,
   assert.match(pmd.stdout, new RegExp(`  megaflows: ${stats.megaflowEntries} of 65536 in ${stats.masks} masks, 0 evicted, 0 flushes`));
 });
 
+test('fdb/show lists what the NORMAL action learned; dpctl/del-flows empties the caches and traffic fills them again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-of-'));
+  try {
+    const file = join(dir, 'normal.yml');
+    writeFileSync(file, [
+      'name: of-normal',
+      'topology:',
+      '  nodes:',
+      '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24, mac: "02:00:00:00:00:01" } } }',
+      '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24, mac: "02:00:00:00:00:02" } } }',
+      '    s1: { kind: openflow-switch, flows: ["priority=0,actions=NORMAL"] }',
+      '  links:',
+      '    - endpoints: [h1:eth0, s1:p1]',
+      '    - endpoints: [h2:eth0, s1:p2]',
+      'checks:',
+      '  - pingall: {}',
+      '',
+    ].join('\n'));
+    const script = ['check', 'ofctl s1 fdb/show', 'ofctl s1 dpctl/del-flows', 'ofctl s1 dpctl/dump-flows', 'ofctl s1 dpif-netdev/pmd-stats-show -j', 'check', 'ofctl s1 dpctl/dump-flows'].join('\n');
+    const r = runCli(['lab', 'shell', file], { input: `${script}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    const parts = r.stdout.split(/^vnet> /m).slice(1);
+    assert.equal(parts[1], 'ofctl s1 fdb/show\n port  VLAN  MAC                Age\n    1     0  02:00:00:00:00:01     0\n    2     0  02:00:00:00:00:02     0\n');
+    assert.equal(parts[3], 'ofctl s1 dpctl/dump-flows\n', 'no megaflow left after del-flows');
+    const stats = JSON.parse(parts[4]!.slice(parts[4]!.indexOf('\n') + 1)) as { megaflowEntries: number; emcEntries: number; flushes: number };
+    assert.deepEqual([stats.megaflowEntries, stats.emcEntries, stats.flushes], [0, 0, 1]);
+    assert.match(parts[5]!, /checks: 1 passed, 0 failed/);
+    assert.match(parts[6]!, /^ofctl s1 dpctl\/dump-flows\n.+, packets:\d+, bytes:\d+, used:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-flows', '--run']);
   assert.equal(r.code, 0, r.stderr);

@@ -15,6 +15,7 @@ import type { FastPathStats, OpenFlowSwitch } from '../switch.js';
 import { OFPP_ANY, type FlowFilter, type FlowMod } from '../types.js';
 import { formatFlow, formatFlowStats, formatInstructions, formatMatch } from './format.js';
 import { DEFAULT_PRIORITY } from './parse.js';
+import { formatMac } from '../../../wire/mac.js';
 import { OfctlError, parseFlow, type ParsedFlow } from './parse.js';
 
 export class OfctlSession {
@@ -144,6 +145,18 @@ export class OfctlSession {
       `  megaflows: ${s.megaflowEntries} of ${s.megaflowCapacity} in ${s.masks} masks, ${s.evictions} evicted, ${s.flushes} flushes`,
       `  revalidations: ${s.revalidations} (${s.revalidationRemovals} removed), installs skipped: ${s.installsSkipped}`,
     ];
+  }
+
+  /** The NORMAL action's learned addresses, as `ovs-appctl fdb/show` prints them (age in whole seconds). */
+  fdbShow(): string[] {
+    const now = this.#sw.engine.now();
+    const rows = this.#sw.pipeline.fdb.entries().sort((a, b) => a.port - b.port || a.vlan - b.vlan || a.mac - b.mac);
+    return [' port  VLAN  MAC                Age', ...rows.map((e) => `${String(e.port).padStart(5)}  ${String(e.vlan).padStart(4)}  ${formatMac(e.mac)}  ${e.isStatic ? 'static' : String(Math.floor(Math.max(0, now - e.lastSeen) / 1e9)).padStart(4)}`)];
+  }
+
+  /** Empties the exact-match and megaflow caches (their hits credited first), as `ovs-appctl dpctl/del-flows`. */
+  delDatapathFlows(): void {
+    this.#sw.flushCaches();
   }
 
   dumpPorts(): string[] {
