@@ -7,7 +7,7 @@
  * With --run the lab's checks run afterwards (so counters and learned flows show), and changes
  * print the resulting flows.
  *
- *   add-flow FLOW | add-flows FILE | del-flows [FLOW] | replace-flows FILE
+ *   add-flow FLOW | add-flows FILE | mod-flows FLOW [--strict] | del-flows [FLOW] | replace-flows FILE
  *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
  *   dpctl/dump-flows | dpif-netdev/pmd-stats-show | dpctl/del-flows | fdb/show (ovs-appctl's views)
  */
@@ -20,7 +20,7 @@ import { encodePacket, parseHex } from '../control/packets.js';
 import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText, type FlowTrace } from '../control/lab/kinds/openflow-switch.js';
 import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
 
-export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | del-flows [FLOW] | replace-flows FLOWFILE
+export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
         | dump-flows [FLOW] | dump-ports [--run]
                           ovs-ofctl on an openflow-switch node; --run runs the lab's checks
                           after the change (counters, learned flows), then prints the flows;
@@ -125,6 +125,10 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         break;
       case 'add-flows':
         session.addFlows(flowsOf(args[0]));
+        break;
+      case 'mod-flows':
+        if (arg === '') throw new OfctlError('mod-flows: missing FLOW');
+        session.modFlows(arg, values.strict ?? false);
         break;
       case 'del-flows':
         session.delFlows(arg, values.strict ?? false);

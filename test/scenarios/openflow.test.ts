@@ -229,6 +229,27 @@ test('vnet ofctl replace-flows swaps the tables atomically, and a bad flow chang
   }
 });
 
+test('vnet ofctl mod-flows changes the actions of what it selects, all matching flows or --strict only one, and keeps counters', () => {
+  const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'mod-flows', 'table=0,in_port=vxlan,actions=drop', '--run']);
+  assert.equal(r.code, 1, 'the lab checks fail with the tunnel dropped');
+  assert.match(r.stdout, /table=0, n_packets=[1-9]\d*, n_bytes=\d+, priority=1,in_port="vxlan" actions=drop/);
+  const loose = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'mod-flows', 'table=22,actions=resubmit(,21)']);
+  assert.equal(loose.code, 0, loose.stderr);
+  assert.deepEqual(loose.stdout.split('\n').filter((l) => l.includes('table=22')).map((l) => l.replace(/^.*(priority=)/, '$1')), [
+    'priority=1,dl_vlan=1 actions=resubmit(,21)',
+    'priority=0 actions=resubmit(,21)',
+  ]);
+  const strict = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'mod-flows', '--strict', 'table=22,priority=0,actions=resubmit(,21)']);
+  assert.equal(strict.code, 0, strict.stderr);
+  assert.deepEqual(strict.stdout.split('\n').filter((l) => l.includes('table=22')).map((l) => l.replace(/^.*(priority=)/, '$1')), [
+    'priority=1,dl_vlan=1 actions=strip_vlan,load:0x64->NXM_NX_TUN_ID[],output:"vxlan"',
+    'priority=0 actions=resubmit(,21)',
+  ]);
+  const bad = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'mod-flows', 'table=22,priority=0']);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, 'ovs-ofctl: must specify an action\n');
+});
+
 test('vnet ofctl add-flow then --run: a higher-priority drop in table 0 breaks the pings', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'add-flow', 'table=0,priority=10,in_port=vxlan,actions=drop', '--run']);
   assert.equal(r.code, 1, 'the lab checks fail with the tunnel dropped');

@@ -1,5 +1,5 @@
 /**
- * ovs-ofctl's commands on one switch: add-flow(s), del-flows, replace-flows, dump-flows,
+ * ovs-ofctl's commands on one switch: add-flow(s), mod-flows, del-flows, replace-flows, dump-flows,
  * dump-ports, with ovs-ofctl's output layout; and two of ovs-appctl's views of the datapath
  * below the tables: dpctl/dump-flows (the cached megaflows) and dpif-netdev/pmd-stats-show (how
  * packets were answered: exact-match cache, megaflow cache, upcall). Works on any `OpenFlowSwitch`.
@@ -12,7 +12,7 @@
 import { matchEquals } from '../match.js';
 import type { FlowEntry } from '../pipeline.js';
 import type { FastPathStats, OpenFlowSwitch } from '../switch.js';
-import { OFPP_ANY, type FlowFilter, type FlowMod } from '../types.js';
+import { OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowFilter, type FlowMod } from '../types.js';
 import { formatFlow, formatFlowStats, formatInstructions, formatMatch } from './format.js';
 import { DEFAULT_PRIORITY } from './parse.js';
 import { formatMac } from '../../../wire/mac.js';
@@ -56,6 +56,18 @@ export class OfctlSession {
   #selector(text: string, strict = false): FlowFilter {
     const s = parseFlow(text, this.#opts('forbidden'));
     return { table: s.tableGiven ? s.table : 0xff, match: s.match, outPort: s.outPort, outGroup: s.outGroup, cookie: s.cookie, cookieMask: s.cookieMask, strict, priority: s.priority };
+  }
+
+  /**
+   * ovs-ofctl mod-flows: the flows FLOW's match selects (in every table unless `table=` is given;
+   * with `strict`, only the one with exactly that match and priority) get FLOW's actions and keep
+   * their counters and timeouts. Selecting nothing changes nothing.
+   */
+  modFlows(text: string, strict = false): void {
+    const f = parseFlow(text, this.#opts('required'));
+    const filter: FlowFilter = { table: f.tableGiven ? f.table : OFPTT_ALL, match: f.match, outPort: OFPP_ANY, outGroup: OFPG_ANY, cookie: f.cookie, cookieMask: f.cookieMask, strict, priority: f.priority };
+    const err = this.#sw.modifyFlows(filter, f.instructions, f.flags);
+    if (err !== null) throw new OfctlError(`OFPT_ERROR (type ${err.type}, code ${err.code}): ${err.message}`);
   }
 
   delFlows(selector = '', strict = false): void {
