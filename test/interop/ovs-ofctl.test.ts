@@ -118,6 +118,17 @@ test('del-flows removes what it selects, strictly or not', { skip: !tool.ok && t
   assert.deepEqual(await flows(), []);
 });
 
+test('mod-flows gives the flows it selects new actions (OFPFC_MODIFY and, with --strict, OFPFC_MODIFY_STRICT)', { skip: !tool.ok && tool.reason }, async () => {
+  await ok('del-flows', target);
+  await ok('add-flow', target, 'table=3,priority=7,reg0=5,actions=output:1');
+  await ok('add-flow', target, 'table=3,priority=8,reg0=5,reg1=1,actions=output:1');
+  await ok('mod-flows', target, 'table=3,reg0=5,actions=output:2');
+  assert.deepEqual(await flows(), ['table=3, priority=8,reg0=0x5,reg1=0x1 actions=output:2', 'table=3, priority=7,reg0=0x5 actions=output:2']);
+  await ok('--strict', 'mod-flows', target, 'table=3,priority=7,reg0=5,actions=drop');
+  assert.deepEqual(await flows(), ['table=3, priority=8,reg0=0x5,reg1=0x1 actions=output:2', 'table=3, priority=7,reg0=0x5 actions=drop']);
+  await ok('del-flows', target);
+});
+
 const UDP_2_TO_1 = 'eth(src=02:00:00:00:00:02,dst=02:00:00:00:00:01),ipv4(src=10.0.0.2,dst=10.0.0.1),udp(src=7,dst=9)';
 const ARP_REQUEST = 'ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002';
 
