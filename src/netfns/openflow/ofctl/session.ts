@@ -1,8 +1,9 @@
 /**
  * ovs-ofctl's commands on one switch: add-flow(s), mod-flows, del-flows, replace-flows, dump-flows,
- * dump-ports, with ovs-ofctl's output layout; and two of ovs-appctl's views of the datapath
- * below the tables: dpctl/dump-flows (the cached megaflows) and dpif-netdev/pmd-stats-show (how
- * packets were answered: exact-match cache, megaflow cache, upcall). Works on any `OpenFlowSwitch`.
+ * dump-ports, with ovs-ofctl's output layout; and ovs-appctl's views of the datapath below the
+ * tables: dpctl/dump-flows (the cached megaflows), dpctl/del-flows, dpif-netdev/pmd-stats-show
+ * (how packets were answered: exact-match cache, megaflow cache, upcall) and fdb/show (what the
+ * NORMAL action learned). Works on any `OpenFlowSwitch`.
  *
  * replace-flows is atomic: every flow is parsed and checked before anything changes; then flows
  * that are identical (table, priority, match, cookie, timeouts, actions) are kept with their
@@ -14,9 +15,8 @@ import type { FlowEntry } from '../pipeline.js';
 import type { FastPathStats, OpenFlowSwitch } from '../switch.js';
 import { OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowFilter, type FlowMod } from '../types.js';
 import { formatFlow, formatFlowStats, formatInstructions, formatMatch } from './format.js';
-import { DEFAULT_PRIORITY } from './parse.js';
+import { DEFAULT_PRIORITY, OfctlError, parseFlow, type ParsedFlow } from './parse.js';
 import { formatMac } from '../../../wire/mac.js';
-import { OfctlError, parseFlow, type ParsedFlow } from './parse.js';
 
 export class OfctlSession {
   readonly #sw: OpenFlowSwitch;
@@ -115,7 +115,6 @@ export class OfctlSession {
     return this.#sw.entries().map((e) => formatFlow(e, this.#names));
   }
 
-  /** `ovs-ofctl dump-ports` lines. */
   /**
    * The cached megaflows, one per line as `ovs-appctl dpctl/dump-flows` prints them, with the
    * match in ovs-ofctl syntax: `ip,in_port="p1",nw_dst=10.0.0.2, packets:3, bytes:294,
@@ -171,6 +170,7 @@ export class OfctlSession {
     this.#sw.flushCaches();
   }
 
+  /** `ovs-ofctl dump-ports` lines. */
   dumpPorts(): string[] {
     const stats = this.#sw.portStats(0xffffffff);
     const out = [`OFPST_PORT reply (OF1.3): ${stats.length} ports`];
