@@ -117,6 +117,13 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
   const run = () => {
     if (values.run) failed = rt.runChecks().failed;
   };
+  // A dump: after the checks with --run (whose failure is the exit status), as text or with -j as JSON.
+  const report = (lines: () => string[], json?: () => unknown): number => {
+    run();
+    if (values.json && json !== undefined) print(JSON.stringify(json(), null, 2));
+    else for (const l of lines()) print(l);
+    return failed > 0 ? 1 : 0;
+  };
   try {
     switch (cmd) {
       case 'add-flow':
@@ -139,30 +146,18 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         break;
       }
       case 'dump-flows':
-        run();
-        for (const l of session.dumpFlows(arg)) print(l);
-        return failed > 0 ? 1 : 0;
+        return report(() => session.dumpFlows(arg));
       case 'dump-ports':
-        run();
-        for (const l of session.dumpPorts()) print(l);
-        return failed > 0 ? 1 : 0;
+        return report(() => session.dumpPorts());
       case 'dpctl/dump-flows':
-        run();
-        if (values.json) print(JSON.stringify(session.datapathFlowsJson(), null, 2));
-        else for (const l of session.dumpDatapathFlows()) print(l);
-        return failed > 0 ? 1 : 0;
+        return report(() => session.dumpDatapathFlows(), () => session.datapathFlowsJson());
       case 'dpctl/del-flows':
         session.delDatapathFlows();
         return 0;
       case 'fdb/show':
-        run();
-        for (const l of session.fdbShow()) print(l);
-        return failed > 0 ? 1 : 0;
+        return report(() => session.fdbShow());
       case 'dpif-netdev/pmd-stats-show':
-        run();
-        if (values.json) print(JSON.stringify(session.fastPathStats(), null, 2));
-        else for (const l of session.pmdStats()) print(l);
-        return failed > 0 ? 1 : 0;
+        return report(() => session.pmdStats(), () => session.fastPathStats());
       case 'trace':
         ofprotoTraceCommand(rt, bridge, args, values, print);
         return 0;
