@@ -21,7 +21,7 @@ import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTra
 import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
-        | dump-flows [FLOW] | dump-ports [--run]
+        | dump-flows [FLOW] | dump-ports | add-group GROUP | del-groups [group_id=N] | dump-groups [--run]
                           ovs-ofctl on an openflow-switch node; --run runs the lab's checks
                           after the change (counters, learned flows), then prints the flows;
                           on a running \`lab up\` lab the change persists; otherwise the lab
@@ -145,6 +145,15 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         print(`replace-flows: ${r.added} added, ${r.deleted} deleted, ${r.kept} kept`);
         break;
       }
+      case 'add-group':
+        if (arg === '') throw new OfctlError('add-group: missing GROUP');
+        session.addGroup(arg);
+        return report(() => session.dumpGroups());
+      case 'del-groups':
+        session.delGroups(arg);
+        return report(() => session.dumpGroups());
+      case 'dump-groups':
+        return report(() => session.dumpGroups());
       case 'dump-flows':
         return report(() => session.dumpFlows(arg));
       case 'dump-ports':

@@ -201,6 +201,62 @@ test('fdb/show lists what the NORMAL action learned; dpctl/del-flows empties the
   }
 });
 
+test('groups in a lab file and through vnet ofctl: an ALL group copies h1\'s frames to two ports; add-group, del-groups, dump-groups', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-of-'));
+  try {
+    const lab = (groups: string) => [
+      'name: of-groups',
+      'topology:',
+      '  nodes:',
+      '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
+      '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
+      '    h3: { kind: host, interfaces: { eth0: { ip: 10.0.0.3/24 } } }',
+      `    s1: { kind: openflow-switch, groups: [${groups}], flows: ["priority=10,in_port=p1,actions=group:1", "priority=0,actions=NORMAL"] }`,
+      '  links:',
+      '    - endpoints: [h1:eth0, s1:p1]',
+      '    - endpoints: [h2:eth0, s1:p2]',
+      '    - endpoints: [h3:eth0, s1:p3]',
+      'checks:',
+      '  - ping: { from: h1, to: 10.0.0.2, expect: success }',
+      '  - ping: { from: h1, to: 10.0.0.3, expect: success }',
+      '',
+    ].join('\n');
+    const file = join(dir, 'groups.yml');
+    writeFileSync(file, lab('"group_id=1,type=all,bucket=output:p2,bucket=output:p3"'));
+    const run = runCli(['lab', 'run', file]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /checks: 2 passed, 0 failed; .*packets conserved/);
+    assert.equal(runCli(['ofctl', file, 's1', 'dump-groups']).stdout, ' group_id=1,type=all,bucket=actions=output:"p2",bucket=actions=output:"p3"\n');
+    const added = runCli(['ofctl', file, 's1', 'add-group', 'group_id=2,type=select,bucket=weight:50,actions=output:p2,bucket=output:p3']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /^ group_id=2,type=select,bucket=weight:50,actions=output:"p2",bucket=weight:100,actions=output:"p3"$/m);
+    // Deleting a group deletes the flows that use it: h1's pings then go through NORMAL, and still pass.
+    const shell = runCli(['lab', 'shell', file], { input: 'ofctl s1 del-groups group_id=1\nofctl s1 dump-flows\ncheck\n' });
+    assert.equal(shell.code, 0, shell.stderr);
+    const parts = shell.stdout.split(/^vnet> /m).slice(1);
+    assert.equal(parts[0], 'ofctl s1 del-groups group_id=1\n');
+    assert.match(parts[1]!, /^ofctl s1 dump-flows\n cookie=0x0, duration=[\d.]+s, table=0, n_packets=0, n_bytes=0, priority=0 actions=NORMAL\n$/);
+    assert.match(parts[2]!, /checks: 2 passed, 0 failed/);
+    const refused: [string, string][] = [
+      ['group_id=3,type=ff,bucket=output:1', "ovs-ofctl: type: 'ff' is not all, select or indirect (fast failover groups are not supported)\n"],
+      ['type=all,bucket=output:1', 'ovs-ofctl: must specify group_id\n'],
+      ['group_id=1,type=all,bucket=output:1', 'ovs-ofctl: OFPT_ERROR (type 6, code 0): group 1 exists\n'],
+      ['group_id=4,type=indirect,bucket=output:1,bucket=output:2', 'ovs-ofctl: indirect groups must have exactly one bucket\n'],
+    ];
+    for (const [group, message] of refused) {
+      const e = runCli(['ofctl', file, 's1', 'add-group', group]);
+      assert.equal(e.code, 1, group);
+      assert.equal(e.stderr, message, group);
+    }
+    writeFileSync(file, lab('"group_id=1,type=all,bucket=output:p9"'));
+    const invalid = runCli(['lab', 'validate', file]);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /topology\.nodes\.s1\.groups\.0: s1: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-flows', '--run']);
   assert.equal(r.code, 0, r.stderr);

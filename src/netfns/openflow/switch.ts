@@ -29,10 +29,10 @@ import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
 import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, sameXlateRef, type FlowEntry } from './pipeline.js';
-import { parseFlow } from './ofctl/parse.js';
+import { parseFlow, parseGroup } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
 import {
-  FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch,
+  FLOW_WORDS, OFPBRC_BAD_PORT, OFPCML_NO_BUFFER, OFPET_BAD_REQUEST, OFPG_ALL, OFPGT_ALL, OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, emptyMatch,
   ofError, setMatchField, F,
   type Action, type AggregateStats, type FlowFilter, type FlowMod, type FlowRemovedEvent, type FlowStats, type GroupMod,
   type GroupStats, type Instruction, type Match, type OfError, type OpenFlowSwitchApi, type PacketInEvent, type PortDesc,
@@ -54,6 +54,8 @@ export interface OpenFlowSwitchConf {
   readonly ports: readonly string[];
   /** Flows in ovs-ofctl add-flow syntax, installed at start. */
   readonly flows?: readonly string[];
+  /** Groups in ovs-ofctl add-group syntax, installed at start before the flows (which may use them). */
+  readonly groups?: readonly string[];
   readonly datapathId?: bigint;
   /** The bridge name shown by traces (defaults to the app name). */
   readonly bridge?: string;
@@ -176,6 +178,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     });
     this.tickInterval = NS_PER_S;
     this.#setPorts(conf.ports ?? []);
+    this.#installGroups(conf.groups ?? []);
     this.#installFlows(conf.flows ?? []);
   }
 
@@ -185,7 +188,22 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     this.#setPorts(conf.ports ?? []);
     this.settleStats();
     this.pipeline.deleteFlows({ ...allSelector() });
+    this.pipeline.groupMod({ command: 'delete', groupId: OFPG_ALL, type: OFPGT_ALL, buckets: [] });
+    this.#installGroups(conf.groups ?? []);
     this.#installFlows(conf.flows ?? []);
+  }
+
+  #installGroups(groups: readonly string[]): void {
+    groups.forEach((text, i) => {
+      let parsed;
+      try {
+        parsed = parseGroup(text, { portByName: (n) => this.portNumber(n) });
+      } catch (e) {
+        throw new Error(`openflow switch ${this.name}: groups[${i}]: ${(e as Error).message}`);
+      }
+      const err = this.groupMod(parsed);
+      if (err !== null) throw new Error(`openflow switch ${this.name}: groups[${i}]: ${err.message} (OpenFlow error type ${err.type} code ${err.code})`);
+    });
   }
 
   #installFlows(flows: readonly string[]): void {

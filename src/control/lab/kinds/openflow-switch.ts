@@ -6,6 +6,7 @@
  *     kind: openflow-switch
  *     flows: ["table=0,priority=1,in_port=1,actions=resubmit(,2)", ...]   # or
  *     flows_file: br-tun.flows           # one flow per line, relative to the lab file
+ *     groups: ["group_id=1,type=select,bucket=output:1,bucket=output:2"]   # before the flows
  *     controller: tcp:127.0.0.1:6653     # kept in the model for the OpenFlow channel
  *     listen: ptcp:6634
  *     datapath_id: "0x1"
@@ -23,7 +24,7 @@ import { flowKeyOfText, traceFlow, traceKey, type FlowTrace } from '../../../net
 import { readCaptureFile } from '../../../capture/capture.js';
 import { LINKTYPE_ETHERNET } from '../../../capture/pcapng.js';
 import { OpenFlowSwitch, type OpenFlowSwitchConf } from '../../../netfns/openflow/switch.js';
-import { OfctlError, parseFlow } from '../../../netfns/openflow/ofctl/parse.js';
+import { OfctlError, parseFlow, parseGroup } from '../../../netfns/openflow/ofctl/parse.js';
 import type { Endpoint, LabModel, NodeModel } from '../model.js';
 import type { Path, Validator } from '../validator.js';
 import type { NodeKind } from './kind.js';
@@ -31,6 +32,8 @@ import type { NodeKind } from './kind.js';
 export interface OpenFlowSwitchNodeModel extends NodeModel {
   readonly kind: 'openflow-switch';
   readonly flows: readonly string[];
+  /** Groups in ovs-ofctl add-group syntax, installed before the flows. */
+  readonly groups: readonly string[];
   readonly flowsFile?: string;
   readonly controller?: string;
   readonly listen?: string;
@@ -80,20 +83,26 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
   schemaProperties: {
     flows: { type: 'array', items: { type: 'string' }, description: 'flows in ovs-ofctl add-flow syntax' },
     flows_file: { type: 'string', description: 'a file of flows, one per line, relative to the lab file' },
+    groups: { type: 'array', items: { type: 'string' }, description: 'groups in ovs-ofctl add-group syntax, installed before the flows' },
     controller: { type: 'string', pattern: '^(tcp|ssl|unix):.+$', description: 'controller to connect to, e.g. tcp:127.0.0.1:6653' },
     listen: { type: 'string', pattern: '^(ptcp|pssl|punix):.+$', description: 'passive OpenFlow listener, e.g. ptcp:6634' },
     datapath_id: { type: 'string', pattern: '^(0x[0-9a-fA-F]{1,16}|[0-9]+)$', description: 'datapath id (default 1)' },
     cache: { type: 'boolean', description: 'exact-match and megaflow caches in front of the pipeline (default true)' },
   },
   parse(v: Validator, node: Record<string, unknown>, path: Path): OpenFlowSwitchNodeModel {
-    const flows: string[] = [];
-    if (node.flows !== undefined) {
-      if (!Array.isArray(node.flows)) v.fail([...path, 'flows'], 'must be a list of flows in ovs-ofctl syntax');
-      else node.flows.forEach((f, i) => {
-        const s = v.string(f, [...path, 'flows', i]);
-        if (s !== undefined) flows.push(s);
+    const strings = (key: 'flows' | 'groups', what: string): string[] => {
+      const out: string[] = [];
+      const list = node[key];
+      if (list === undefined) return out;
+      if (!Array.isArray(list)) v.fail([...path, key], `must be a list of ${what} in ovs-ofctl syntax`);
+      else list.forEach((f, i) => {
+        const s = v.string(f, [...path, key, i]);
+        if (s !== undefined) out.push(s);
       });
-    }
+      return out;
+    };
+    const flows = strings('flows', 'flows');
+    const groups = strings('groups', 'groups');
     const str = (key: string, re?: RegExp, hint?: string): string | undefined => {
       if (node[key] === undefined) return undefined;
       const s = v.string(typeof node[key] === 'number' ? String(node[key]) : node[key], [...path, key]);
@@ -106,7 +115,7 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
     const datapathId = str('datapath_id', /^(0x[0-9a-fA-F]{1,16}|[0-9]+)$/, 'a datapath id (decimal or 0x hex)');
     const cache = node.cache === undefined ? true : v.bool(node.cache, [...path, 'cache']) ?? true;
     return {
-      kind: 'openflow-switch', flows, cache,
+      kind: 'openflow-switch', flows, groups, cache,
       ...(flowsFile !== undefined ? { flowsFile } : {}),
       ...(controller !== undefined ? { controller } : {}),
       ...(listen !== undefined ? { listen } : {}),
@@ -116,11 +125,19 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
   checkLinks(v: Validator, name: string, model: OpenFlowSwitchNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
     const ports: string[] = [];
     for (const l of links) if (!ports.includes(l.endpoint.iface)) ports.push(l.endpoint.iface);
+    const portByName = (n: string) => (ports.includes(n) ? ports.indexOf(n) + 1 : undefined);
     model.flows.forEach((f, i) => {
       try {
-        parseFlow(f, { actions: 'required', portByName: (n) => (ports.includes(n) ? ports.indexOf(n) + 1 : undefined) });
+        parseFlow(f, { actions: 'required', portByName });
       } catch (e) {
         v.fail([...path, 'flows', i], `${name}: ${(e as Error).message}`);
+      }
+    });
+    model.groups.forEach((g, i) => {
+      try {
+        parseGroup(g, { portByName });
+      } catch (e) {
+        v.fail([...path, 'groups', i], `${name}: ${(e as Error).message}`);
       }
     });
   },
@@ -128,6 +145,7 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
     const conf: OpenFlowSwitchConf = {
       ports: openflowPorts(lab, name),
       flows: openflowFlows(model, lab.file),
+      groups: model.groups,
       bridge: name,
       cache: model.cache,
       ...(model.datapathId !== undefined ? { datapathId: BigInt(model.datapathId) } : {}),

@@ -11,7 +11,7 @@ import { NS_PER_S } from '../../../engine/clock.js';
 import {
   F, OFPCML_NO_BUFFER, OFPFF_CHECK_OVERLAP, OFPFF_NO_BYT_COUNTS, OFPFF_NO_PKT_COUNTS, OFPFF_RESET_COUNTS, OFPFF_SEND_FLOW_REM,
   OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NORMAL, OFPP_TABLE, OFPTT_ALL, W, fieldInfo, getMatchField,
-  type Action, type FieldId, type FlowStats, type Instruction, type Match,
+  OFPGT_INDIRECT, OFPGT_SELECT, type Action, type Bucket, type FieldId, type FlowStats, type Instruction, type Match,
 } from '../types.js';
 import { formatRef } from './fields.js';
 import { DEFAULT_PRIORITY } from './parse.js';
@@ -223,3 +223,10 @@ export function formatFlowStats(s: FlowStats, names?: PortNamer): string {
   return ` ${head.join(', ')}, ${flagWords(s.flags)}${m}${m === '' ? '' : ' '}actions=${formatInstructions(s.instructions, names)}`;
 }
 
+
+/** A group as `ovs-ofctl dump-groups` prints it: `group_id=1,type=select,bucket=weight:100,actions=output:1,...`. */
+export function formatGroup(g: { readonly groupId: number; readonly type: number; readonly buckets: readonly Bucket[] }, names?: PortNamer): string {
+  const type = g.type === OFPGT_SELECT ? 'select' : g.type === OFPGT_INDIRECT ? 'indirect' : 'all';
+  const buckets = g.buckets.map((b) => `bucket=${g.type === OFPGT_SELECT ? `weight:${b.weight},` : ''}actions=${b.actions.length === 0 ? 'drop' : b.actions.map((a) => formatAction(a, names)).join(',')}`);
+  return [`group_id=${g.groupId}`, `type=${type}`, ...buckets].join(',');
+}

@@ -18,8 +18,8 @@ import { parseIpv4Addr, prefixMask } from '../../../wire/ipv4-addr.js';
 import {
   F, OFPCML_NO_BUFFER, OFPFF_CHECK_OVERLAP, OFPFF_NO_BYT_COUNTS, OFPFF_NO_PKT_COUNTS, OFPFF_RESET_COUNTS, OFPFF_SEND_FLOW_REM,
   OFPG_ANY, OFPP_ALL, OFPP_ANY, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NORMAL, OFPP_TABLE, OFPTT_ALL,
-  emptyMatch, fieldInfo, getMatchField, setMatchField,
-  type Action, type FieldId, type FieldRef, type Instruction, type LearnSpecItem, type Match,
+  OFPG_MAX, OFPGT_ALL, OFPGT_INDIRECT, OFPGT_SELECT, emptyMatch, fieldInfo, getMatchField, setMatchField,
+  type Action, type Bucket, type FieldId, type FieldRef, type GroupMod, type Instruction, type LearnSpecItem, type Match,
 } from '../types.js';
 import { W } from '../types.js';
 import { fieldByName, parseRef } from './fields.js';
@@ -261,6 +261,52 @@ export function parseFlow(text: string, opts: ParseOptions = {}): ParsedFlow {
   }
   const instructions = actionsPart === null ? [] : parseInstructions(actionsPart, opts);
   return { table, priority, match, instructions, cookie, cookieMask, idleTimeout, hardTimeout, flags, outPort, outGroup, tableGiven, hasActions: actionsPart !== null };
+}
+
+const GROUP_TYPES: Record<string, GroupMod['type']> = { all: OFPGT_ALL, select: OFPGT_SELECT, indirect: OFPGT_INDIRECT };
+
+/**
+ * Parses a group as `ovs-ofctl add-group` takes it: `group_id=1,type=select,bucket=output:1,
+ * bucket=weight:50,actions=mod_vlan_vid:5,output:2`. A bucket runs from its `bucket=` to the
+ * next one; `weight:N` (select groups, default 100) and `actions=` may open it. Fast-failover
+ * groups and watch ports are refused (vnet has no port liveness to watch).
+ */
+export function parseGroup(text: string, opts: ParseOptions = {}): GroupMod {
+  let groupId: number | null = null;
+  let type: GroupMod['type'] = OFPGT_ALL;
+  const buckets: { weight: number; actions: Action[] }[] = [];
+  for (const raw of splitTop(text.trim())) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? '' : item.slice(0, eq).trim().toLowerCase();
+    const value = eq < 0 ? '' : item.slice(eq + 1).trim();
+    if (key === 'group_id') {
+      groupId = int(value, 'group_id', OFPG_MAX);
+      continue;
+    }
+    if (key === 'type') {
+      const t = GROUP_TYPES[value.toLowerCase()];
+      if (t === undefined) fail(`type: '${value}' is not all, select or indirect${value.toLowerCase() === 'ff' || value.toLowerCase() === 'fast_failover' ? ' (fast failover groups are not supported)' : ''}`);
+      type = t!;
+      continue;
+    }
+    let rest = item;
+    if (key === 'bucket') {
+      buckets.push({ weight: 100, actions: [] });
+      rest = value;
+    } else if (buckets.length === 0) fail(`unknown keyword ${eq < 0 ? item : item.slice(0, eq)}`);
+    const bucket = buckets[buckets.length - 1]!;
+    const lower = rest.toLowerCase();
+    if (lower.startsWith('weight:') || lower.startsWith('weight=')) bucket.weight = int(rest.slice(7), 'weight', 0xffff);
+    else if (lower.startsWith('watch_port') || lower.startsWith('watch_group')) fail(`${rest}: watch ports and groups are not supported`);
+    else if (lower.startsWith('bucket_id')) continue;
+    else if (rest !== '') bucket.actions.push(parseAction(lower.startsWith('actions=') ? rest.slice(8) : rest, opts));
+  }
+  if (groupId === null) fail('must specify group_id');
+  if (type === OFPGT_INDIRECT && buckets.length !== 1) fail('indirect groups must have exactly one bucket');
+  const out: Bucket[] = buckets.map((b) => ({ weight: type === OFPGT_SELECT ? b.weight : 0, actions: b.actions }));
+  return { command: 'add', groupId: groupId!, type, buckets: out };
 }
 
 /** Parses an `actions=` value into instructions (apply-actions unless written otherwise). */

@@ -1,6 +1,6 @@
 /**
  * ovs-ofctl's commands on one switch: add-flow(s), mod-flows, del-flows, replace-flows, dump-flows,
- * dump-ports, with ovs-ofctl's output layout; and ovs-appctl's views of the datapath below the
+ * dump-ports, add-group, del-groups, dump-groups, with ovs-ofctl's output layout; and ovs-appctl's views of the datapath below the
  * tables: dpctl/dump-flows (the cached megaflows), dpctl/del-flows, dpif-netdev/pmd-stats-show
  * (how packets were answered: exact-match cache, megaflow cache, upcall) and fdb/show (what the
  * NORMAL action learned). Works on any `OpenFlowSwitch`.
@@ -13,9 +13,9 @@
 import { matchEquals } from '../match.js';
 import type { FlowEntry } from '../pipeline.js';
 import type { FastPathStats, OpenFlowSwitch } from '../switch.js';
-import { OFPG_ANY, OFPP_ANY, OFPTT_ALL, type FlowFilter, type FlowMod } from '../types.js';
-import { formatFlow, formatFlowStats, formatInstructions, formatMatch } from './format.js';
-import { DEFAULT_PRIORITY, OfctlError, parseFlow, type ParsedFlow } from './parse.js';
+import { OFPG_ALL, OFPG_ANY, OFPGT_ALL, OFPP_ANY, OFPTT_ALL, type FlowFilter, type FlowMod } from '../types.js';
+import { formatFlow, formatFlowStats, formatGroup, formatInstructions, formatMatch } from './format.js';
+import { DEFAULT_PRIORITY, OfctlError, parseFlow, parseGroup, type ParsedFlow } from './parse.js';
 import { formatMac } from '../../../wire/mac.js';
 
 export class OfctlSession {
@@ -113,6 +113,27 @@ export class OfctlSession {
   /** The flows as add-flow text (for saving and replace-flows). */
   flowTexts(): string[] {
     return this.#sw.entries().map((e) => formatFlow(e, this.#names));
+  }
+
+  /** ovs-ofctl add-group (syntax in `parseGroup`); a group that exists already is an error, as OFPGMFC_GROUP_EXISTS. */
+  addGroup(text: string): void {
+    const err = this.#sw.groupMod(parseGroup(text, this.#opts('required')));
+    if (err !== null) throw new OfctlError(`OFPT_ERROR (type ${err.type}, code ${err.code}): ${err.message}`);
+  }
+
+  /** ovs-ofctl del-groups [group_id=N]: one group, or every group; flows that use a deleted group go too. */
+  delGroups(text = ''): void {
+    const m = /^\s*group_id\s*=\s*(\w+)\s*$/i.exec(text);
+    if (text.trim() !== '' && m === null) throw new OfctlError(`del-groups: expected group_id=N, got ${text}`);
+    const groupId = m === null ? OFPG_ALL : m[1]!.toLowerCase() === 'all' ? OFPG_ALL : Number(m[1]);
+    if (!Number.isInteger(groupId)) throw new OfctlError(`del-groups: ${m![1]} is not a group id`);
+    const err = this.#sw.groupMod({ command: 'delete', groupId, type: OFPGT_ALL, buckets: [] });
+    if (err !== null) throw new OfctlError(`OFPT_ERROR (type ${err.type}, code ${err.code}): ${err.message}`);
+  }
+
+  /** ovs-ofctl dump-groups lines, by group id. */
+  dumpGroups(): string[] {
+    return this.#sw.groupDescs().map((g) => ` ${formatGroup(g, this.#names)}`);
   }
 
   /**
