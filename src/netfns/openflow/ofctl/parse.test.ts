@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OfctlError, parseFlow, parseFlowsFile } from './parse.js';
-import { formatFlow } from './format.js';
+import { OfctlError, parseFlow, parseFlowsFile, parseGroup } from './parse.js';
+import { formatFlow, formatGroup } from './format.js';
 import { F, OFPP_IN_PORT, OFPTT_ALL, getMatchField } from '../types.js';
 
 const add = (t: string) => parseFlow(t, { actions: 'required' });
@@ -70,4 +70,27 @@ test('bad flows are rejected with messages like ovs-ofctl', () => {
 test('a flows file skips comments and names the line of an error', () => {
   assert.equal(parseFlowsFile('# c\n\npriority=1,actions=drop\n').length, 1);
   assert.throws(() => parseFlowsFile('priority=1,actions=drop\nbogus\n', {}, 'x.flows'), /x\.flows:2: must specify an action/);
+});
+
+test('groups parse as ovs-ofctl add-group takes them and print back as dump-groups does', () => {
+  const cases: [string, string][] = [
+    ['group_id=1,type=all,bucket=output:1,bucket=output:2', 'group_id=1,type=all,bucket=actions=output:1,bucket=actions=output:2'],
+    ['group_id=7,type=select,bucket=weight:30,mod_vlan_vid:5,output:1,bucket=weight=70,actions=strip_vlan,output:2', 'group_id=7,type=select,bucket=weight:30,actions=mod_vlan_vid:5,output:1,bucket=weight:70,actions=strip_vlan,output:2'],
+    ['group_id=2,type=select,bucket=output:1,bucket=bucket_id:4,output:2', 'group_id=2,type=select,bucket=weight:100,actions=output:1,bucket=weight:100,actions=output:2'],
+    ['group_id=3,type=indirect,bucket=actions=resubmit(,2)', 'group_id=3,type=indirect,bucket=actions=resubmit(,2)'],
+    ['group_id=4,type=all,bucket=', 'group_id=4,type=all,bucket=actions=drop'],
+  ];
+  for (const [text, printed] of cases) {
+    const g = parseGroup(text);
+    assert.equal(formatGroup(g), printed, text);
+    assert.equal(formatGroup(parseGroup(printed)), printed, `round trip of ${printed}`);
+  }
+  const bad: [string, RegExp][] = [
+    ['group_id=1,type=fast_failover,bucket=output:1', /fast failover groups are not supported/],
+    ['group_id=1,type=all,bucket=watch_port:1,output:1', /watch ports and groups are not supported/],
+    ['group_id=1,bogus=2', /unknown keyword bogus/],
+    ['group_id=1,type=all,bucket=output:1,frobnicate:3', /frobnicate/],
+    ['group_id=0x1ffffffff,type=all', /group_id/],
+  ];
+  for (const [text, message] of bad) assert.throws(() => parseGroup(text), (e: unknown) => e instanceof OfctlError && message.test(e.message), text);
 });

@@ -301,7 +301,11 @@ export function parseGroup(text: string, opts: ParseOptions = {}): GroupMod {
     if (lower.startsWith('weight:') || lower.startsWith('weight=')) bucket.weight = int(rest.slice(7), 'weight', 0xffff);
     else if (lower.startsWith('watch_port') || lower.startsWith('watch_group')) fail(`${rest}: watch ports and groups are not supported`);
     else if (lower.startsWith('bucket_id')) continue;
-    else if (rest !== '') bucket.actions.push(parseAction(lower.startsWith('actions=') ? rest.slice(8) : rest, opts));
+    else {
+      const action = lower.startsWith('actions=') ? rest.slice(8).trim() : rest;
+      // An empty bucket prints as actions=drop and reads back as no actions.
+      if (action !== '' && action.toLowerCase() !== 'drop') bucket.actions.push(parseAction(action, opts));
+    }
   }
   if (groupId === null) fail('must specify group_id');
   if (type === OFPGT_INDIRECT && buckets.length !== 1) fail('indirect groups must have exactly one bucket');
