@@ -21,7 +21,8 @@ import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTra
 import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
-        | dump-flows [FLOW] | dump-ports | add-group GROUP | del-groups [group_id=N] | dump-groups [--run]
+        | dump-flows [FLOW] | dump-aggregate [FLOW] | dump-tables | dump-ports
+        | add-group GROUP | del-groups [group_id=N] | dump-groups [--run]
                           ovs-ofctl on an openflow-switch node; --run runs the lab's checks
                           after the change (counters, learned flows), then prints the flows;
                           on a running \`lab up\` lab the change persists; otherwise the lab
@@ -158,6 +159,10 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
         return report(() => session.dumpFlows(arg));
       case 'dump-ports':
         return report(() => session.dumpPorts());
+      case 'dump-aggregate':
+        return report(() => session.dumpAggregate(arg));
+      case 'dump-tables':
+        return report(() => session.dumpTables());
       case 'dpctl/dump-flows':
         return report(() => session.dumpDatapathFlows(), () => session.datapathFlowsJson());
       case 'dpctl/del-flows':

@@ -257,6 +257,18 @@ test('groups in a lab file and through vnet ofctl: an ALL group copies h1\'s fra
   }
 });
 
+test('vnet ofctl dump-tables and dump-aggregate agree with the flows: every packet is looked up in table 0 and matched there once', () => {
+  const tables = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-tables', '--run']);
+  assert.equal(tables.code, 0, tables.stderr);
+  const t0 = /^ {2}table 0:\n {4}active=3, lookup=(\d+), matched=(\d+)$/m.exec(tables.stdout);
+  assert.ok(t0, tables.stdout);
+  assert.equal(t0[1], t0[2], 'table 0 ends in a table-miss flow, so every lookup matches');
+  assert.match(tables.stdout, /^ {2}table 20:\n {4}active=2, /m);
+  const agg = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-aggregate', 'table=0', '--run']);
+  assert.equal(agg.code, 0, agg.stderr);
+  assert.match(agg.stdout, new RegExp(`^OFPST_AGGREGATE reply \\(OF1\\.3\\): packet_count=${t0[1]} byte_count=\\d+ flow_count=3\n$`));
+});
+
 test('vnet ofctl dump-flows --run shows counters and the flow learned in table 20', () => {
   const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-b', 'dump-flows', '--run']);
   assert.equal(r.code, 0, r.stderr);

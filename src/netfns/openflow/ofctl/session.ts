@@ -191,6 +191,18 @@ export class OfctlSession {
     this.#sw.flushCaches();
   }
 
+  /** `ovs-ofctl dump-aggregate [FLOW]`: packets, bytes and flows of what the selector selects. */
+  dumpAggregate(selector = ''): string[] {
+    const a = this.#sw.aggregateStats(this.#selector(selector));
+    return [`OFPST_AGGREGATE reply (OF1.3): packet_count=${a.packetCount} byte_count=${a.byteCount} flow_count=${a.flowCount}`];
+  }
+
+  /** `ovs-ofctl dump-tables`: each table that holds flows or has been looked up (the others are empty). */
+  dumpTables(): string[] {
+    const used = this.#sw.tableStats().filter((t) => t.activeCount > 0 || t.lookupCount > 0);
+    return ['OFPST_TABLE reply (OF1.3):', ...used.flatMap((t) => [`  table ${t.table}:`, `    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`])];
+  }
+
   /** `ovs-ofctl dump-ports` lines. */
   dumpPorts(): string[] {
     const stats = this.#sw.portStats(0xffffffff);
