@@ -64,7 +64,25 @@ export interface EngineOptions {
   /** Virtual nanoseconds each push pass that moved packets costs: a model of per-hop latency. */
   passCost?: number;
   maxPushPasses?: number;
+  /**
+   * On a clock that is not virtual, how `runUntil` waits when a breath moved nothing and nothing
+   * is queued, instead of breathing again at once (see `IdleWait`). Without it, it breathes on.
+   */
+  idleWait?: IdleWait;
 }
+
+/**
+ * A way for `runUntil` on the wall clock to sleep until input arrives: `arm` is called before
+ * each breath (it notes the state of whatever signals new input, so input that arrives during
+ * the breath is not missed) and `wait` after a breath that moved nothing, for at most `maxNs`.
+ */
+export interface IdleWait {
+  arm(): void;
+  wait(maxNs: number): void;
+}
+
+/** Longest single idle wait in `runUntil`: input that does not signal is still seen this soon. */
+const MAX_IDLE_WAIT_NS = 1_000_000;
 
 /** An entry of the engine's timer heap. */
 export interface Timer {
@@ -116,6 +134,7 @@ export class Engine {
   #linkList: Link[] = [];
   readonly #timers: Timer[] = [];
   readonly #tickTimers = new Map<string, Timer>();
+  readonly #idleWait: IdleWait | null;
   #timerSeq = 0;
   breaths = 0;
   /** Bumped by every `configure()`: an app that caches something it learnt by walking the graph recomputes it when this changes. */
@@ -133,6 +152,7 @@ export class Engine {
     this.passCost = options.passCost ?? 1000;
     this.#virtualClock = this.clock instanceof VirtualClock ? this.clock : null;
     this.maxPushPasses = options.maxPushPasses ?? 64;
+    this.#idleWait = options.idleWait ?? null;
     this.tracer = new Tracer(() => this.clock.now());
   }
 
@@ -357,8 +377,10 @@ export class Engine {
   runUntil(done: () => boolean, maxTime: number): boolean {
     const clock = this.clock;
     const end = clock.now() + maxTime;
+    const idle = clock instanceof VirtualClock ? null : this.#idleWait;
     while (!done()) {
       if (clock.now() >= end) return false;
+      idle?.arm();
       const busy = this.breathe();
       if (clock instanceof VirtualClock) {
         if (busy || this.#anyQueued() || this.#pullApps.length > 0) {
@@ -368,6 +390,9 @@ export class Engine {
           if (next === Infinity) return done();
           clock.advanceTo(Math.min(end, Math.max(next, clock.now())));
         }
+      } else if (idle !== null && !busy && !this.#anyQueued()) {
+        const wait = Math.min(MAX_IDLE_WAIT_NS, Math.min(end, this.nextTimer()) - clock.now());
+        if (wait > 0) idle.wait(wait);
       }
     }
     return true;

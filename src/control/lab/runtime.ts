@@ -12,6 +12,7 @@ import type { App } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
 import { PacketPool } from '../../engine/packet.js';
 import { NS_PER_S, RealClock } from '../../engine/clock.js';
+import { DoorbellIdleWait } from '../../engine/doorbell-wait.js';
 import { formatIpv4Addr, parseIpv4Addr } from '../../wire/ipv4-addr.js';
 import type { LearningBridge } from '../../bridges/learning-bridge.js';
 import type { Host, PingSession } from '../../hosts/host.js';
@@ -134,10 +135,16 @@ export class LabRuntime {
     const nodeCount = Object.keys(model.nodes).length;
     const packets = options.packets ?? Math.min(1 << 16, Math.max(16384, 8 * nodeCount));
     const clock = options.clock ?? 'virtual';
-    this.engine = new Engine({ pool: new PacketPool({ count: packets }), ...(clock === 'wall' ? { clock: new RealClock() } : {}) });
+    // On the wall clock the checks' runs sleep between breaths until a worker rings the doorbell
+    // (a datagram came) or the next timer is due, instead of breathing without pause.
+    const doorbell = clock === 'wall' ? (options.doorbell ?? new SharedArrayBuffer(4)) : options.doorbell;
+    this.engine = new Engine({
+      pool: new PacketPool({ count: packets }),
+      ...(clock === 'wall' ? { clock: new RealClock(), idleWait: new DoorbellIdleWait(doorbell!) } : {}),
+    });
     this.clockKind = clock === 'wall' ? 'wall' : 'virtual';
     const graph = new Graph();
-    const env = clock === 'virtual' ? VIRTUAL_CLOCK_ENV : wallClockEnv(options.doorbell);
+    const env = clock === 'virtual' ? VIRTUAL_CLOCK_ENV : wallClockEnv(doorbell);
     for (const [name, node] of Object.entries(model.nodes)) kindOf(node).build(graph, name, node, model, env);
     const ports: LabPort[] = [];
     model.links.forEach((l, i) => {
