@@ -45,7 +45,7 @@ const USAGE = `usage: vnet <command> ...
                           ask a running daemon
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
-  trace FILE BRIDGE PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+  trace FILE BRIDGE PORT SPEC | PORT --hex HEX | [PORT] --pcap CAPTURE | FLOW [-j]
                           on an openflow-switch node: ofproto/trace, as ofctl ... trace below
   decode HEX|-            print any bytes layer by layer [-j]; - reads hex from stdin
 ${COMPARE_USAGE}${OFCTL_USAGE}  encode SPEC             print the bytes of a packet spec as hex, e.g.
@@ -165,7 +165,7 @@ function trace(argv: string[]): number {
     rest.splice(rest.indexOf(port), 1);
     return ofctlCommand([file, port, 'trace', ...rest], print, printErr);
   }
-  if (values.pcap !== undefined) throw new UsageError('trace: --pcap traces through an openflow-switch node: vnet trace FILE BRIDGE PORT --pcap CAPTURE');
+  if (values.pcap !== undefined) throw new UsageError('trace: --pcap traces through an openflow-switch node: vnet trace FILE BRIDGE [PORT] --pcap CAPTURE');
   if ((spec === undefined) === (values.hex === undefined)) throw new UsageError('trace: expected FILE PORT SPEC, or FILE PORT --hex HEX');
   const rt = new LabRuntime(model);
   const bytes = values.hex !== undefined ? parseHex(values.hex) : encodePacket(spec!);

@@ -8,7 +8,7 @@
  * print the resulting flows.
  *
  *   add-flow FLOW | add-flows FILE | mod-flows FLOW [--strict] | del-flows [FLOW] | replace-flows FILE
- *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+ *   dump-flows [FLOW] | dump-ports | trace PORT SPEC | PORT --hex HEX | [PORT] --pcap CAPTURE | FLOW [-j]
  *   dpctl/dump-flows | dpif-netdev/pmd-stats-show | dpctl/del-flows | fdb/show (ovs-appctl's views)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,9 +32,10 @@ export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFI
                           the datapath under the tables, as ovs-appctl shows it: the cached
                           megaflows, how packets were answered (EMC, megaflow, upcall), emptying
                           the caches; the addresses the NORMAL action learned
-  ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | PORT --pcap CAPTURE | FLOW [-j]
+  ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | [PORT] --pcap CAPTURE | FLOW [-j]
                           ofproto/trace: a frame (a packet spec, hex bytes, or each frame
-                          of a pcap/pcapng file) entering BRIDGE on PORT, table by table;
+                          of a pcap/pcapng file) entering BRIDGE on PORT, table by table
+                          (without PORT: the frames a lab run --capture saw enter BRIDGE);
                           or a flow as ofproto/trace takes it, e.g.
                           in_port=vxlan,tun_id=0x64,arp,arp_tpa=10.0.0.1 (unset fields zero)
 `;
@@ -192,7 +193,7 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
 }
 
 /**
- * `trace PORT SPEC`, `trace PORT --hex HEX`, `trace PORT --pcap CAPTURE` or `trace FLOW`, as text
+ * `trace PORT SPEC`, `trace PORT --hex HEX`, `trace [PORT] --pcap CAPTURE` or `trace FLOW`, as text
  * in ofproto/trace layout or (-j) as JSON: one trace object, or for a capture an array of
  * `{ packet, length, trace }` (the frame's number in the file).
  */
@@ -204,14 +205,15 @@ function ofprotoTraceCommand(rt: LabRuntime, bridge: string, args: readonly stri
   const [port, ...spec] = args;
   if (values.hex !== undefined && values.pcap !== undefined) throw new OfctlError('trace: give --hex or --pcap, not both');
   if (values.pcap !== undefined) {
-    if (port === undefined || spec.length > 0) throw new OfctlError('trace: expected PORT --pcap CAPTURE');
+    if (spec.length > 0) throw new OfctlError('trace: expected [PORT] --pcap CAPTURE');
     const r = ofprotoTraceCapture(rt.engine, bridge, readFileSync(values.pcap), port);
     if (values.json) {
-      print(JSON.stringify(r.traces.map((c) => ({ packet: c.packet, length: c.length, trace: json(c.trace) })), null, 2));
+      print(JSON.stringify(r.traces.map((c) => ({ packet: c.packet, length: c.length, port: c.port, trace: json(c.trace) })), null, 2));
       return;
     }
-    const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes)\n\n${c.trace.text}`);
-    if (r.skipped > 0) parts.push(`${r.skipped} frame${r.skipped === 1 ? '' : 's'} skipped: not Ethernet`);
+    const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes, in_port ${c.port})\n\n${c.trace.text}`);
+    if (r.notEthernet > 0) parts.push(`${r.notEthernet} frame${r.notEthernet === 1 ? '' : 's'} skipped: not Ethernet`);
+    if (r.notEntering > 0) parts.push(`${r.notEntering} frame${r.notEntering === 1 ? '' : 's'} skipped: not captured entering ${bridge}`);
     if (r.stopped !== null) parts.push(`capture read stopped: ${r.stopped}`);
     if (parts.length === 0) parts.push('the capture holds no frames');
     print(parts.join('\n\n'));

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { runCli } from '../../src/testing/cli.js';
 import { encodeSpec } from '../../src/wire/spec.js';
 import { writePcap } from '../../src/capture/pcap.js';
+import { readCaptureFile } from '../../src/capture/capture.js';
 import { repoRoot } from '../../src/testing/paths.js';
 import { compareGolden } from '../../src/testing/golden.js';
 import { exampleLabTests } from '../../src/testing/example-labs.js';
@@ -103,11 +104,11 @@ test('ofproto/trace of hex bytes and of every frame of a capture file', () => {
     const r = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n').filter((l) => /^(Packet|Datapath)/.test(l)), [
-      `Packet 1 (${tagged.length} bytes)`, 'Datapath actions: pop_vlan,set(tunnel(tun_id=0x64)),2',
-      `Packet 2 (${untagged.length} bytes)`, 'Datapath actions: drop',
+      `Packet 1 (${tagged.length} bytes, in_port patch-int)`, 'Datapath actions: pop_vlan,set(tunnel(tun_id=0x64)),2',
+      `Packet 2 (${untagged.length} bytes, in_port patch-int)`, 'Datapath actions: drop',
     ]);
-    const j = JSON.parse(runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', 'patch-int', '--pcap', file, '-j']).stdout) as { packet: number; trace: { datapathActions: string } }[];
-    assert.deepEqual(j.map((x) => [x.packet, x.trace.datapathActions]), [[1, 'pop_vlan,set(tunnel(tun_id=0x64)),2'], [2, 'drop']]);
+    const j = JSON.parse(runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', 'patch-int', '--pcap', file, '-j']).stdout) as { packet: number; port: string; trace: { datapathActions: string } }[];
+    assert.deepEqual(j.map((x) => [x.packet, x.port, x.trace.datapathActions]), [[1, 'patch-int', 'pop_vlan,set(tunnel(tun_id=0x64)),2'], [2, 'patch-int', 'drop']]);
     // A file cut inside its second record is traced as far as it reads, and says where it stopped.
     writeFileSync(file, pcap.subarray(0, pcap.length - 5));
     const cut = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
@@ -122,6 +123,24 @@ test('ofproto/trace of hex bytes and of every frame of a capture file', () => {
     const bad = runCli(['ofctl', 'examples/neutron-br-tun.yml', 'br-tun-a', 'trace', 'patch-int', '--pcap', file]);
     assert.equal(bad.code, 1);
     assert.equal(bad.stderr, 'ovs-ofctl: trace: the capture is neither pcap nor pcapng\n');
+    // A classic pcap does not say where a frame entered, so it needs PORT.
+    writeFileSync(file, pcap);
+    const noPort = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', '--pcap', file]);
+    assert.equal(noPort.code, 1);
+    assert.equal(noPort.stderr, 'ovs-ofctl: trace: a classic pcap file does not say which port a frame entered by: give PORT\n');
+    // Without PORT, a lab run's pcapng is replayed: each frame captured entering br-tun-a, on its own port.
+    const run = runCli(['lab', 'run', 'examples/neutron-br-tun.yml', '--capture', dir]);
+    assert.equal(run.code, 0, run.stderr);
+    const capFile = join(dir, 'neutron-br-tun.pcapng');
+    const entering = readCaptureFile(readFileSync(capFile)).packets.map((p, i) => ({ n: i + 1, p }))
+      .filter(({ p }) => p.direction === 'inbound' && p.port !== undefined && p.port.startsWith('br-tun-a/'));
+    assert.ok(entering.length > 0);
+    const replay = runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', '--pcap', capFile]);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.deepEqual(replay.stdout.split('\n').filter((l) => l.startsWith('Packet ')),
+      entering.map(({ n, p }) => `Packet ${n} (${p.data.length} bytes, in_port ${p.port!.slice('br-tun-a/'.length)})`));
+    const total = readCaptureFile(readFileSync(capFile)).packets.length;
+    assert.match(replay.stdout, new RegExp(`^${total - entering.length} frames skipped: not captured entering br-tun-a$`, 'm'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -183,30 +183,47 @@ export function ofprotoTraceText(engine: Engine, node: string, flow: string): Fl
   return traceKey(app, flowKeyOfText(flow, (name) => app.portNumber(name)), 60);
 }
 
-/** One frame of a capture file traced: its 1-based number in the file and its trace. */
+/** One frame of a capture file traced: its 1-based number in the file, the port it entered by, and its trace. */
 export interface CapturedTrace {
   readonly packet: number;
   readonly length: number;
+  readonly port: string;
   readonly trace: FlowTrace;
 }
 
 /**
- * Traces every Ethernet frame of a pcap or pcapng file (`bytes`) as if it entered `node` on
- * `inPort`. Frames of other link types are skipped and counted; a file that is cut short is
- * traced as far as it reads, and `stopped` says why it stopped.
+ * Traces Ethernet frames of a pcap or pcapng file (`bytes`) through `node`. With `inPort`, every
+ * frame, as if it entered on that port. Without, the frames the capture recorded entering `node`
+ * (pcapng interface `node/PORT`, direction inbound, as `vnet lab run --capture` writes them),
+ * each on its own port: the switch's traffic replayed. Other frames are skipped and counted; a
+ * file that is cut short is traced as far as it reads, and `stopped` says why it stopped.
  */
-export function ofprotoTraceCapture(engine: Engine, node: string, bytes: Uint8Array, inPort: string): { traces: CapturedTrace[]; skipped: number; stopped: string | null } {
+export function ofprotoTraceCapture(engine: Engine, node: string, bytes: Uint8Array, inPort: string | undefined): { traces: CapturedTrace[]; notEthernet: number; notEntering: number; stopped: string | null } {
   const app = switchNode(engine, node);
-  const port = switchPort(app, node, inPort);
+  const fixed = inPort === undefined ? null : switchPort(app, node, inPort);
   const file = readCaptureFile(bytes);
   if (file.format === 'unknown') throw new OfctlError('trace: the capture is neither pcap nor pcapng');
+  if (inPort === undefined && file.format !== 'pcapng') throw new OfctlError('trace: a classic pcap file does not say which port a frame entered by: give PORT');
   const traces: CapturedTrace[] = [];
-  let skipped = 0;
+  let notEthernet = 0;
+  let notEntering = 0;
+  const prefix = `${node}/`;
   file.packets.forEach((p, i) => {
-    if (p.linktype !== LINKTYPE_ETHERNET) skipped++;
-    else traces.push({ packet: i + 1, length: p.data.length, trace: traceFlow(app, p.data, port) });
+    if (p.linktype !== LINKTYPE_ETHERNET) {
+      notEthernet++;
+      return;
+    }
+    let portName = inPort;
+    let port = fixed;
+    if (port === null) {
+      const own = p.port !== undefined && p.port.startsWith(prefix) && p.direction === 'inbound' ? p.port.slice(prefix.length) : undefined;
+      port = own === undefined ? null : (app.portNumber(own) ?? null);
+      portName = own;
+    }
+    if (port === null || portName === undefined) notEntering++;
+    else traces.push({ packet: i + 1, length: p.data.length, port: portName, trace: traceFlow(app, p.data, port) });
   });
-  return { traces, skipped, stopped: file.error === null ? null : `${file.error.reason} at byte ${file.error.offset}` };
+  return { traces, notEthernet, notEntering, stopped: file.error === null ? null : `${file.error.reason} at byte ${file.error.offset}` };
 }
 
 function switchPort(app: OpenFlowSwitch, node: string, inPort: string): number {
