@@ -76,6 +76,23 @@ test('bytes are copied when the packet enters the link, not when the file is wri
   assert.equal(rec.time, 100);
 });
 
+test('a packet\'s tunnel key is kept, written as a pcapng packet comment and read back', () => {
+  const pool = new PacketPool({ count: 4 });
+  const link = new Link({ app: 'a', port: 'out' }, { app: 'b', port: 'in' });
+  const capture = new Capture({ now: () => 0 });
+  capture.addPort('a/eth0', { outbound: link });
+  const tunnelled = pool.fromBytes(UDP_H1_TO_H2)!;
+  tunnelled.tunnelId = 0x64;
+  link.transmit(tunnelled);
+  link.transmit(pool.fromBytes(UDP_H1_TO_H2)!);
+  assert.deepEqual(capture.records().map((r) => r.tunnelId), [0x64, 0]);
+  const file = capture.toPcapng();
+  assert.deepEqual(readPcapng(file).packets.map((p) => p.comments), [['tun_id=0x64'], []]);
+  assert.deepEqual(readCaptureFile(file).packets.map((p) => p.tunnelId), [0x64, 0]);
+  // A classic pcap has no comments, so no tunnel key.
+  assert.equal(readCaptureFile(capture.toPcap()).packets[0]!.tunnelId, 0);
+});
+
 test('a packet refused by a full link is not recorded', () => {
   const pool = new PacketPool({ count: 4 });
   const link = new Link({ app: 'a', port: 'out' }, { app: 'b', port: 'in' }, 2);

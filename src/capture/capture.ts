@@ -13,6 +13,9 @@
  * `maxPackets`. Once either bound is reached further packets are not recorded and are counted in
  * `overflowPackets` (first packets are kept, which is what a capture filter user expects).
  * Timestamps are the engine clock in nanoseconds, plus `epochNs` when written to a file.
+ * A packet's tunnel key (`tunnelId` metadata, which no header in its bytes holds) is kept too and
+ * written as the pcapng packet comment `tun_id=0x..`, which Wireshark shows and
+ * `readCaptureFile` reads back.
  */
 import type { Link } from '../engine/link.js';
 import type { Packet } from '../engine/packet.js';
@@ -46,6 +49,8 @@ export interface CaptureRecord {
   readonly time: number;
   readonly data: Uint8Array;
   readonly originalLength: number;
+  /** The packet's tunnel key metadata when it was recorded (0: none). */
+  readonly tunnelId: number;
 }
 
 /** Anything with the engine clock's `now()` in nanoseconds (an Engine or a Clock). */
@@ -76,6 +81,7 @@ export class Capture {
   #origlen = new Uint32Array(0);
   #iface = new Uint16Array(0);
   #dir = new Uint8Array(0);
+  #tun = new Float64Array(0);
   #count = 0;
   #used = 0;
   #detached = false;
@@ -157,6 +163,7 @@ export class Capture {
     this.#origlen[n] = p.len;
     this.#iface[n] = e.iface;
     this.#dir[n] = e.dir;
+    this.#tun[n] = p.tunnelId;
     this.#used += caplen;
     this.#count = n + 1;
   }
@@ -174,6 +181,7 @@ export class Capture {
     this.#origlen = grow(this.#origlen, (k) => new Uint32Array(k));
     this.#iface = grow(this.#iface, (k) => new Uint16Array(k));
     this.#dir = grow(this.#dir, (k) => new Uint8Array(k));
+    this.#tun = grow(this.#tun, (k) => new Float64Array(k));
   }
 
   #growArena(need: number): void {
@@ -211,6 +219,7 @@ export class Capture {
         time: this.#time[i]!,
         data: this.#arena.slice(start, start + this.#caplen[i]!),
         originalLength: this.#origlen[i]!,
+        tunnelId: this.#tun[i]!,
       });
     }
     return out;
@@ -228,6 +237,7 @@ export class Capture {
         data: this.#arena.subarray(start, start + this.#caplen[i]!),
         originalLength: this.#origlen[i]!,
         direction: this.#dir[i] === DIR_INBOUND ? 'inbound' : 'outbound',
+        ...(this.#tun[i] !== 0 ? { comment: tunnelComment(this.#tun[i]!) } : {}),
       });
     }
     return w.toBytes();
@@ -248,6 +258,13 @@ export class Capture {
   }
 }
 
+/** The pcapng packet comment that carries a packet's tunnel key. */
+export function tunnelComment(tunnelId: number): string {
+  return `tun_id=0x${tunnelId.toString(16)}`;
+}
+
+const TUNNEL_COMMENT = /^tun_id=0x([0-9a-f]{1,13})$/;
+
 /** A packet of a capture file read back, whatever its format. */
 export interface CaptureFilePacket {
   /** Interface name (pcapng `if_name`), or undefined when the file has none. */
@@ -257,6 +274,8 @@ export interface CaptureFilePacket {
   readonly data: Uint8Array;
   readonly originalLength: number;
   readonly linktype: number;
+  /** The tunnel key from a `tun_id=0x..` packet comment (pcapng), else 0. */
+  readonly tunnelId: number;
 }
 
 export interface CaptureFile {
@@ -278,7 +297,9 @@ export function readCaptureFile(bytes: Uint8Array): CaptureFile {
         format: 'pcapng',
         packets: r.packets.map((p) => {
           const ifc = r.interfaces[p.interfaceId]!;
-          return { port: ifc.name, direction: p.direction, timestampNs: p.timestampNs, data: p.data, originalLength: p.originalLength, linktype: ifc.linktype };
+          const tun = p.comments.map((c) => TUNNEL_COMMENT.exec(c)).find((m) => m !== null);
+          const tunnelId = tun === undefined ? 0 : parseInt(tun[1]!, 16);
+          return { port: ifc.name, direction: p.direction, timestampNs: p.timestampNs, data: p.data, originalLength: p.originalLength, linktype: ifc.linktype, tunnelId };
         }),
         error: r.error,
       };
@@ -288,7 +309,7 @@ export function readCaptureFile(bytes: Uint8Array): CaptureFile {
       const linktype = r.header?.linktype ?? LINKTYPE_ETHERNET;
       return {
         format: 'pcap',
-        packets: r.packets.map((p) => ({ port: undefined, direction: 'unknown' as const, timestampNs: p.timestampNs, data: p.data, originalLength: p.originalLength, linktype })),
+        packets: r.packets.map((p) => ({ port: undefined, direction: 'unknown' as const, timestampNs: p.timestampNs, data: p.data, originalLength: p.originalLength, linktype, tunnelId: 0 })),
         error: r.error,
       };
     }

@@ -139,6 +139,15 @@ test('ofproto/trace of hex bytes and of every frame of a capture file', () => {
     assert.equal(replay.code, 0, replay.stderr);
     assert.deepEqual(replay.stdout.split('\n').filter((l) => l.startsWith('Packet ')),
       entering.map(({ n, p }) => `Packet ${n} (${p.data.length} bytes, in_port ${p.port!.slice('br-tun-a/'.length)})`));
+    // The tunnel key each frame carried comes back from its packet comment: frames from the tunnel
+    // port reach table 4 with tun_id 0x64 and are learned, as in the run.
+    const fromTunnel = JSON.parse(runCli(['trace', 'examples/neutron-br-tun.yml', 'br-tun-a', '--pcap', capFile, '-j']).stdout) as { port: string; trace: { flow: string; datapathActions: string } }[];
+    const vxlan = fromTunnel.filter((t) => t.port === 'vxlan');
+    assert.ok(vxlan.length > 0);
+    for (const t of vxlan) {
+      assert.match(t.trace.flow, /tun_id=0x64,in_port="vxlan"/);
+      assert.match(t.trace.datapathActions, /^learn,push_vlan\(vid=1,pcp=0\),1$/);
+    }
     const total = readCaptureFile(readFileSync(capFile)).packets.length;
     assert.match(replay.stdout, new RegExp(`^${total - entering.length} frames skipped: not captured entering br-tun-a$`, 'm'));
   } finally {

@@ -221,7 +221,7 @@ export function ofprotoTraceCapture(engine: Engine, node: string, bytes: Uint8Ar
       portName = own;
     }
     if (port === null || portName === undefined) notEntering++;
-    else traces.push({ packet: i + 1, length: p.data.length, port: portName, trace: traceFlow(app, p.data, port) });
+    else traces.push({ packet: i + 1, length: p.data.length, port: portName, trace: traceFlow(app, p.data, port, p.tunnelId) });
   });
   return { traces, notEthernet, notEntering, stopped: file.error === null ? null : `${file.error.reason} at byte ${file.error.offset}` };
 }
