@@ -115,7 +115,8 @@ function lab(argv: string[]): number {
     if (values.json) print(JSON.stringify(model, null, 2));
     else {
       const kinds = Object.values(model.nodes).reduce<Record<string, number>>((a, n) => ({ ...a, [n.kind]: (a[n.kind] ?? 0) + 1 }), {});
-      print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}, ${model.links.length} links, ${model.checks.length} checks`);
+      const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : /(s|sh|ch|x)$/.test(noun) ? 'es' : 's'}`;
+      print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => count(n, k)).join(', ')}, ${count(model.links.length, 'link')}, ${count(model.checks.length, 'check')}`);
     }
     return 0;
   }
