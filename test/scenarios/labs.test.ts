@@ -29,6 +29,13 @@ test('the tenant-crossing check really fails when asked to succeed', () => {
   assert.match(r.stdout, /checks: 3 passed, 1 failed/);
 });
 
+test('lab validate says what a valid lab file describes, node kinds counted in English', () => {
+  const r = runCli(['lab', 'validate', 'examples/neutron-br-tun.yml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'examples/neutron-br-tun.yml: lab neutron-br-tun is valid: 3 hosts, 2 bridges, 2 openflow-switches, 6 links, 3 checks\n');
+  assert.match(runCli(['lab', 'validate', 'examples/vxlan-over-udp-a.yml']).stdout, /is valid: 1 vtep, 1 host, 1 link, 1 check\n$/);
+});
+
 test('a broken lab file exits 2 with file:line:col messages', () => {
   const file = join(repoRoot(), 'dist', 'broken-lab.yml');
   writeFileSync(file, 'name: broken\ntopology:\n  nodes:\n    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.300/24 } } }\n  links: []\n');
