@@ -23,6 +23,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { RealLoop } from '../real/loop.js';
+import { countOf } from './render.js';
 import type { UdpUnderlay } from '../real/vxlan-udp.js';
 import { isVtep, udpUnderlaySummary } from '../control/lab/kinds/vtep.js';
 import { OpenFlowChannel } from '../control/openflow/channel.js';
@@ -122,7 +123,7 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   const control = await LabControlServer.listen(labControlPath(model.name), (req) => ofctlRequest(rt, req));
   const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: described };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
-  out(`lab ${model.name} is up: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links, ${channels.length} OpenFlow channel${channels.length === 1 ? '' : 's'} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
+  out(`lab ${model.name} is up: ${countOf(Object.keys(model.nodes).length, 'node')}, ${countOf(model.links.length, 'link')}, ${countOf(channels.length, 'OpenFlow channel')} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
   for (const [name, node] of Object.entries(model.nodes)) {
     if (isVtep(node) && node.underlay.udp !== undefined) out(`${name}: ${udpUnderlaySummary(node, rt.engine.app<UdpUnderlay>(`${name}/udp`).port)}`);
   }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { LabFileError, labSchema, loadLabFile, nodeKinds } from '../control/lab/load.js';
 import { LabRuntime, labNeedsWallClock } from '../control/lab/runtime.js';
 import { decodePacket, decodeText, encodePacket, parseHex, toHex } from '../control/packets.js';
-import { renderReport, renderTrace } from './render.js';
+import { countOf, renderReport, renderTrace } from './render.js';
 import { COMPARE_USAGE, compareCommand } from './compare.js';
 import { OFCTL_USAGE, ofctlCommand } from './ofctl.js';
 import { runShell } from './shell.js';
@@ -115,8 +115,7 @@ function lab(argv: string[]): number {
     if (values.json) print(JSON.stringify(model, null, 2));
     else {
       const kinds = Object.values(model.nodes).reduce<Record<string, number>>((a, n) => ({ ...a, [n.kind]: (a[n.kind] ?? 0) + 1 }), {});
-      const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : /(s|sh|ch|x)$/.test(noun) ? 'es' : 's'}`;
-      print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => count(n, k)).join(', ')}, ${count(model.links.length, 'link')}, ${count(model.checks.length, 'check')}`);
+      print(`${file}: lab ${model.name} is valid: ${Object.entries(kinds).map(([k, n]) => countOf(n, k)).join(', ')}, ${countOf(model.links.length, 'link')}, ${countOf(model.checks.length, 'check')}`);
     }
     return 0;
   }
@@ -132,7 +131,7 @@ function lab(argv: string[]): number {
   }
   if (sub !== 'run') throw new UsageError(`unknown lab command ${JSON.stringify(sub)} (run, validate, shell)`);
   const progress = new Progress();
-  progress.update(`building lab ${model.name}: ${Object.keys(model.nodes).length} nodes, ${model.links.length} links`);
+  progress.update(`building lab ${model.name}: ${countOf(Object.keys(model.nodes).length, 'node')}, ${countOf(model.links.length, 'link')}`);
   const rt = new LabRuntime(model, { clock: labNeedsWallClock(model) ? 'wall' : 'virtual' });
   const captures = values.capture === undefined ? [] : values.pcap ? rt.ports.map((p) => ({ file: `${model.name}-${p.node}-${p.iface}.pcap`, cap: rt.capture([p.name]) })) : [{ file: `${model.name}.pcapng`, cap: rt.capture() }];
   const report = rt.runChecks((i, n) => progress.update(`running check ${i + 1}/${n}`));

@@ -3,9 +3,14 @@ import type { LabReport, LabRuntime, TraceStep } from '../control/lab/runtime.js
 import { fmtMs } from '../control/lab/runtime.js';
 import { table } from './table.js';
 
+/** `n` and the noun, plural unless n is 1 (`1 link`, `2 links`, `2 openflow-switches`). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : /(s|sh|ch|x)$/.test(noun) ? 'es' : 's'}`;
+}
+
 export function renderReport(r: LabReport): string {
   const lines: string[] = [];
-  lines.push(`lab ${r.lab} (${r.file}): ${r.nodes} nodes, ${r.links} links, emulated on the ${r.clock} clock`);
+  lines.push(`lab ${r.lab} (${r.file}): ${countOf(r.nodes, 'node')}, ${countOf(r.links, 'link')}, emulated on the ${r.clock} clock`);
   const width = Math.max(0, ...r.checks.map((c) => c.check.length));
   for (const c of r.checks) {
     const expect = c.expect === 'failure' ? ' (expected to fail)' : '';
