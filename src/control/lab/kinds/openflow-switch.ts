@@ -79,7 +79,7 @@ const LISTEN_RE = /^(ptcp|pssl|punix):.+$/;
 export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
   name: 'openflow-switch',
   aliases: ['ovs-bridge', 'openflow'],
-  description: 'an OpenFlow 1.3 switch: multi-table pipeline, learn/resubmit, megaflow cache, flows in ovs-ofctl syntax',
+  description: 'an OpenFlow 1.3 switch: multi-table pipeline, learn/resubmit, groups, megaflow cache, flows and groups in ovs-ofctl syntax',
   schemaProperties: {
     flows: { type: 'array', items: { type: 'string' }, description: 'flows in ovs-ofctl add-flow syntax' },
     flows_file: { type: 'string', description: 'a file of flows, one per line, relative to the lab file' },
