@@ -87,6 +87,14 @@ export class MegaflowEntry {
     this.serial = serial;
   }
 
+  /** Writes the key the entry covers into `key` (zeros outside its mask) and returns it. */
+  maskedKey(key: Uint32Array): Uint32Array {
+    key.fill(0);
+    const words = this.group.words;
+    for (let i = 0; i < words.length; i++) key[words[i]!] = this.value[i]!;
+    return key;
+  }
+
   #field(f: number): number {
     return this.dead ? 0 : this.#stats[this.index * MF_STRIDE + f]!;
   }

@@ -389,11 +389,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
    */
   #revalidate(e: MegaflowEntry, gen: number): boolean {
     this.revalidations++;
-    const key = this.#revalKey;
-    key.fill(0);
-    const words = e.group.words;
-    const value = e.value;
-    for (let i = 0; i < words.length; i++) key[words[i]!] = value[i]!;
+    const key = e.maskedKey(this.#revalKey);
     const xl = this.#revalXl;
     this.pipeline.xlate(key, 0, xl, null, null, true);
     if (sameTranslation(e, xl)) {
@@ -674,18 +670,13 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   /** The cached megaflows, as `ovs-appctl dpctl/dump-flows` lists a datapath's flows. */
   datapathFlows(): DatapathFlow[] {
     this.settleStats();
-    return this.megaflows.entries().map((e) => {
-      const value = new Uint32Array(FLOW_WORDS);
-      const words = e.group.words;
-      for (let i = 0; i < words.length; i++) value[words[i]!] = e.value[i]!;
-      return {
-        match: { value, mask: Uint32Array.from(e.mask) },
-        packets: e.creditedPackets,
-        bytes: e.creditedBytes,
-        usedNs: e.pendingUsed > 0 ? e.pendingUsed : null,
-        actions: formatProgram(e.ops, e.refs, (p) => String(p)),
-      };
-    });
+    return this.megaflows.entries().map((e) => ({
+      match: { value: e.maskedKey(new Uint32Array(FLOW_WORDS)), mask: Uint32Array.from(e.mask) },
+      packets: e.creditedPackets,
+      bytes: e.creditedBytes,
+      usedNs: e.pendingUsed > 0 ? e.pendingUsed : null,
+      actions: formatProgram(e.ops, e.refs, (p) => String(p)),
+    }));
   }
 
   /** Flow entries, for dumps. */
