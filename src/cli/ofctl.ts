@@ -19,6 +19,7 @@ import { LabRuntime } from '../control/lab/runtime.js';
 import { encodePacket, parseHex } from '../control/packets.js';
 import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText, type FlowTrace } from '../control/lab/kinds/openflow-switch.js';
 import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
+import { countOf } from './render.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
         | dump-flows [FLOW] | dump-aggregate [FLOW] | dump-tables | dump-ports
@@ -212,8 +213,8 @@ function ofprotoTraceCommand(rt: LabRuntime, bridge: string, args: readonly stri
       return;
     }
     const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes, in_port ${c.port})\n\n${c.trace.text}`);
-    if (r.notEthernet > 0) parts.push(`${r.notEthernet} frame${r.notEthernet === 1 ? '' : 's'} skipped: not Ethernet`);
-    if (r.notEntering > 0) parts.push(`${r.notEntering} frame${r.notEntering === 1 ? '' : 's'} skipped: not captured entering ${bridge}`);
+    if (r.notEthernet > 0) parts.push(`${countOf(r.notEthernet, 'frame')} skipped: not Ethernet`);
+    if (r.notEntering > 0) parts.push(`${countOf(r.notEntering, 'frame')} skipped: not captured entering ${bridge}`);
     if (r.stopped !== null) parts.push(`capture read stopped: ${r.stopped}`);
     if (parts.length === 0) parts.push('the capture holds no frames');
     print(parts.join('\n\n'));
