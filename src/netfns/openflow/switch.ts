@@ -311,7 +311,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
    */
   #process(p: Packet, inPort: number): void {
     const ik = this.#ikey;
-    const hash = extractIngressHashed(p.view, p.off, p.len, inPort, p.tunnelId, ik);
+    const hash = extractIngressHashed(p.pool.memory, p.base + p.off, p.len, inPort, p.tunnelId, ik);
     if (hash < 0) return this.drop(p, 'runt');
     const gen = this.pipeline.generation;
     if (p.traceId === 0 && this.#cacheOn) {
