@@ -26,11 +26,9 @@ import { RealLoop } from '../real/loop.js';
 import { countOf } from './render.js';
 import type { UdpUnderlay } from '../real/vxlan-udp.js';
 import { isVtep, udpUnderlaySummary } from '../control/lab/kinds/vtep.js';
-import { OpenFlowChannel } from '../control/openflow/channel.js';
-import { LabControlServer, labControlPath, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
-import { ofctlOnLab } from './ofctl.js';
-import type { OpenFlowSwitchApi } from '../netfns/openflow/types.js';
-import type { GroupDesc } from '../netfns/openflow/wire/messages.js';
+import { startLabChannels, type LabChannelDesc } from '../control/openflow/lab-channels.js';
+import { LabControlServer, labControlPath, labStatePath } from '../control/openflow/lab-control.js';
+import { ofctlReply } from './ofctl.js';
 
 const IDLE_MS = 5;
 
@@ -41,20 +39,10 @@ interface LabState {
   readonly started: string;
   /** The control socket (see the header). */
   readonly control: string;
-  readonly openflow: readonly { node: string; listen: readonly string[]; connect: readonly string[] }[];
+  readonly openflow: readonly LabChannelDesc[];
 }
 
 export { labStatePath };
-
-function asTargets(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
-function isSwitchApi(app: unknown): app is OpenFlowSwitchApi {
-  const a = app as Partial<OpenFlowSwitchApi> | null;
-  return a !== null && typeof a.addFlow === 'function' && typeof a.flowStats === 'function' && typeof a.onPacketIn === 'function' && typeof a.datapathId === 'bigint';
-}
 
 /** `lab up` / `lab down`; `up` runs until stopped and sets the exit code itself (returns -1). */
 export function labUpDown(sub: 'up' | 'down', file: string, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
@@ -99,31 +87,11 @@ export function labUpDown(sub: 'up' | 'down', file: string, out: (line: string) 
 async function runLab(model: ReturnType<typeof loadLabFile>, file: string, statePath: string, out: (line: string) => void): Promise<number> {
   const doorbell = new SharedArrayBuffer(4);
   const rt = new LabRuntime(model, { clock: 'driven', doorbell });
-  const channels: OpenFlowChannel[] = [];
-  const described: { node: string; listen: string[]; connect: string[] }[] = [];
-  for (const [name, node] of Object.entries(model.nodes)) {
-    if (node.kind !== 'openflow-switch') continue;
-    const fields = node as unknown as Record<string, unknown>;
-    const listen = asTargets(fields['listen']);
-    const connect = asTargets(fields['controller']);
-    if (listen.length + connect.length === 0) continue;
-    const app = rt.engine.app(name);
-    if (!isSwitchApi(app)) throw new Error(`node ${name}: its app does not offer the OpenFlow switch API`);
-    const withGroups = app as OpenFlowSwitchApi & { groupDescs?: () => readonly GroupDesc[] };
-    const channel = new OpenFlowChannel(app, {
-      targets: [...listen, ...connect],
-      desc: { manufacturer: 'vnet', hardware: 'vnet emulated OpenFlow switch', software: 'vnet', serial: 'None', datapath: `${model.name}/${name}` },
-      ...(typeof withGroups.groupDescs === 'function' ? { groupDescs: () => withGroups.groupDescs!() } : {}),
-      log: (line) => out(`${name}: ${line}`),
-    });
-    await channel.start();
-    channels.push(channel);
-    described.push({ node: name, listen: channel.listenAddresses().map((a) => `ptcp:${a.port}:${a.host}`), connect });
-  }
-  const control = await LabControlServer.listen(labControlPath(model.name), (req) => ofctlRequest(rt, req));
-  const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: described };
+  const openflow = await startLabChannels(model, rt.engine, out);
+  const control = await LabControlServer.listen(labControlPath(model.name), (req) => ofctlReply(rt, req));
+  const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: openflow.described };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
-  out(`lab ${model.name} is up: ${countOf(Object.keys(model.nodes).length, 'node')}, ${countOf(model.links.length, 'link')}, ${countOf(channels.length, 'OpenFlow channel')} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
+  out(`lab ${model.name} is up: ${countOf(Object.keys(model.nodes).length, 'node')}, ${countOf(model.links.length, 'link')}, ${countOf(openflow.channels.length, 'OpenFlow channel')} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
   for (const [name, node] of Object.entries(model.nodes)) {
     if (isVtep(node) && node.underlay.udp !== undefined) out(`${name}: ${udpUnderlaySummary(node, rt.engine.app<UdpUnderlay>(`${name}/udp`).port)}`);
   }
@@ -140,22 +108,9 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   await loop.stop();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
-  await Promise.all([control.close(), ...channels.map((c) => c.stop())]);
+  await Promise.all([control.close(), openflow.stop()]);
   rt.stop();
   rmSync(statePath, { force: true });
   out(`lab ${model.name} is down`);
   return 0;
-}
-
-/** Runs one ofctl request on the live lab, capturing what the offline command would print. */
-function ofctlRequest(rt: LabRuntime, req: LabControlRequest): LabControlReply {
-  const out: string[] = [];
-  const err: string[] = [];
-  const line = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
-  try {
-    const code = ofctlOnLab(rt, req.bridge, req.args, (s) => out.push(line(s)), (s) => err.push(line(s)));
-    return { ok: code === 0, text: out.join('\n'), ...(err.length > 0 ? { error: err.join('\n') } : {}), code };
-  } catch (e) {
-    return { ok: false, text: out.join('\n'), error: `vnet: ${(e as Error).message}`, code: 1 };
-  }
 }

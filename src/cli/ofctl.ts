@@ -18,7 +18,9 @@ import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { encodePacket, parseHex } from '../control/packets.js';
 import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText, type FlowTrace } from '../control/lab/kinds/openflow-switch.js';
-import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
+import { labControlRequest, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
+import { realLabStatePath } from '../real/real-lab.js';
+import type { Engine } from '../engine/engine.js';
 import { countOf } from './render.js';
 
 export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
@@ -45,16 +47,18 @@ const OFCTL_OPTIONS = {
   run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' },
 } as const;
 
-/** The control socket of the running `lab up` of this lab, if its state file names one. */
+/** The control socket of the running `lab up` of this lab (emulated, or real with `--real`), if its state file names one. */
 function liveControlPath(labName: string): string | null {
-  const statePath = labStatePath(labName);
-  if (!existsSync(statePath)) return null;
-  try {
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { control?: unknown };
-    return typeof state.control === 'string' ? state.control : null;
-  } catch {
-    return null;
+  for (const statePath of [labStatePath(labName), realLabStatePath(labName)]) {
+    if (!existsSync(statePath)) continue;
+    try {
+      const state = JSON.parse(readFileSync(statePath, 'utf8')) as { control?: unknown };
+      if (typeof state.control === 'string') return state.control;
+    } catch {
+      // a state file being written, or not ours: the next one, else offline
+    }
   }
+  return null;
 }
 
 export function ofctlCommand(argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
@@ -99,11 +103,35 @@ function flagArgs(values: { run?: boolean; strict?: boolean; json?: boolean; hex
 }
 
 /**
+ * What an ofctl command acts on: the engine holding the lab's switches, and the lab's checks
+ * for --run where this process can run them (a `LabRuntime` can; a real lab's checks are real
+ * pings, run by `lab run --real`, and `noChecks` says so).
+ */
+export interface OfctlTarget {
+  readonly engine: Engine;
+  runChecks?(): { readonly failed: number };
+  readonly noChecks?: string;
+}
+
+/** Runs one control-socket request on a live lab, capturing what the offline command would print. */
+export function ofctlReply(target: OfctlTarget, req: LabControlRequest): LabControlReply {
+  const out: string[] = [];
+  const err: string[] = [];
+  const line = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
+  try {
+    const code = ofctlOnLab(target, req.bridge, req.args, (s) => out.push(line(s)), (s) => err.push(line(s)));
+    return { ok: code === 0, text: out.join('\n'), ...(err.length > 0 ? { error: err.join('\n') } : {}), code };
+  } catch (e) {
+    return { ok: false, text: out.join('\n'), error: `vnet: ${(e as Error).message}`, code: 1 };
+  }
+}
+
+/**
  * One ofctl command (`[COMMAND, ...ARGS, flags]`) on BRIDGE of a lab runtime, offline or live.
  * Prints what ovs-ofctl would and returns the exit code; ofctl errors (a bad flow) print
  * `ovs-ofctl: ...` and return 1, other errors (no such bridge) throw.
  */
-export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
+export function ofctlOnLab(rt: OfctlTarget, bridge: string, argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
   const [cmd, ...args] = positionals;
   if (cmd === undefined) {
@@ -118,7 +146,9 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
   };
   let failed = 0;
   const run = () => {
-    if (values.run) failed = rt.runChecks().failed;
+    if (!values.run) return;
+    if (rt.runChecks === undefined) throw new Error(`--run: ${rt.noChecks ?? 'this lab runs no checks here'}`);
+    failed = rt.runChecks().failed;
   };
   // A dump: after the checks with --run (whose failure is the exit status), as text or with -j as JSON.
   const report = (lines: () => string[], json?: () => unknown): number => {
@@ -198,7 +228,7 @@ export function ofctlOnLab(rt: LabRuntime, bridge: string, argv: readonly string
  * in ofproto/trace layout or (-j) as JSON: one trace object, or for a capture an array of
  * `{ packet, length, trace }` (the frame's number in the file).
  */
-function ofprotoTraceCommand(rt: LabRuntime, bridge: string, args: readonly string[], values: { json?: boolean; hex?: string; pcap?: string }, print: (s: string) => void): void {
+function ofprotoTraceCommand(rt: OfctlTarget, bridge: string, args: readonly string[], values: { json?: boolean; hex?: string; pcap?: string }, print: (s: string) => void): void {
   const json = (t: FlowTrace) => {
     const { text: _text, ...rest } = t;
     return rest;

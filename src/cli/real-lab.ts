@@ -6,6 +6,10 @@
  * Ctrl-C, SIGTERM or `lab down`; `run` does the same but tears the lab down after the checks
  * and exits 1 when one failed. Either way everything created is removed on the way out, and
  * `lab down` also cleans up after a process that crashed (the state file lists it all).
+ * While `up` forwards, the lab is reachable as an emulated `lab up` is: the OpenFlow channels
+ * of its switches (`listen`, `controller`) run, and `vnet ofctl FILE BRIDGE ...` acts on the
+ * live switches through the control socket the state file names (`--run` is refused there:
+ * a real lab's checks are real pings, which `lab run --real` runs).
  */
 import { Engine, Graph } from '../engine/engine.js';
 import { RealClock } from '../engine/clock.js';
@@ -15,7 +19,10 @@ import { TapPort } from '../nics/tap/tap-port.js';
 import { tapUnavailableReason } from '../nics/tap/tun.js';
 import { RealLoop } from '../real/loop.js';
 import { formatIpv4Addr, parseIpv4Addr } from '../wire/ipv4-addr.js';
-import { readRealLabState, RealLab, realLabDown, realLabStatePath, type RealCheckResult } from '../real/real-lab.js';
+import { readRealLabState, RealLab, realLabControlPath, realLabDown, realLabStatePath, type RealCheckResult } from '../real/real-lab.js';
+import { startLabChannels, type LabChannels } from '../control/openflow/lab-channels.js';
+import { LabControlServer } from '../control/openflow/lab-control.js';
+import { ofctlReply } from './ofctl.js';
 
 export interface RealLabCliOptions {
   readonly offloads?: boolean;
@@ -49,7 +56,7 @@ export class RealLabProcess {
   readonly engine: Engine;
   readonly loop: RealLoop;
 
-  constructor(model: LabModel, options: { offloads?: boolean; nsPrefix?: string } = {}) {
+  constructor(model: LabModel, options: { offloads?: boolean; nsPrefix?: string; control?: string } = {}) {
     const why = tapUnavailableReason();
     if (why !== null) throw new Error(`lab ${model.name} --real: ${why}`);
     const state = readRealLabState(realLabStatePath(model.name));
@@ -65,7 +72,12 @@ export class RealLabProcess {
     }
     this.engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 16384 }) });
     this.loop = new RealLoop(this.engine);
-    this.lab = new RealLab(model, { offloads: options.offloads ?? false, doorbell: this.loop.doorbell, ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}) });
+    this.lab = new RealLab(model, {
+      offloads: options.offloads ?? false,
+      doorbell: this.loop.doorbell,
+      ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}),
+      ...(options.control !== undefined ? { control: options.control } : {}),
+    });
   }
 
   /** Opens the TAPs, builds the namespaces, starts forwarding. Cleans up what it made if anything fails. */
@@ -112,7 +124,8 @@ export class RealLabProcess {
 /** `lab up|run FILE --real`; returns -1 (the exit code is set when it finishes). */
 export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: RealLabCliOptions = {}): number {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const proc = new RealLabProcess(model, { offloads: options.offloads ?? false, ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}) });
+  const control = sub === 'up' ? realLabControlPath(model.name) : undefined;
+  const proc = new RealLabProcess(model, { offloads: options.offloads ?? false, ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}), ...(control !== undefined ? { control } : {}) });
   const run = async (): Promise<number> => {
     let stopping = false;
     let wake: () => void = () => {};
@@ -122,10 +135,18 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    let openflow: LabChannels | null = null;
+    let server: LabControlServer | null = null;
     try {
       await proc.start();
       const hosts = proc.lab.hosts.map((h) => `${h.node} (netns ${h.ns}: ${h.ifaces.map((i) => i.iface).join(', ')})`).join(', ');
       if (!options.json) out(`lab ${model.name} is up (real): ${hosts}; pid ${process.pid}`);
+      if (control !== undefined) {
+        // Before the checks, so a controller named in the lab file can program the switches first.
+        openflow = await startLabChannels(model, proc.engine, options.json ? () => undefined : out);
+        proc.lab.recordOpenFlow(openflow.described);
+        server = await LabControlServer.listen(control, (req) => ofctlReply({ engine: proc.engine, noChecks: `lab ${model.name} is up for real; its checks are real pings, which run with: vnet lab run ${model.file} --real` }, req));
+      }
       const results = await proc.lab.runChecks({ serviceTarget: (ip, port) => proc.serviceTarget(ip, port) });
       const failed = results.filter((r) => !r.passed).length;
       if (options.json) out(JSON.stringify({ lab: model.name, mode: 'real', hosts: proc.lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })), checks: results, passed: results.length - failed, failed }, null, 2));
@@ -141,6 +162,7 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      await Promise.all([server?.close(), openflow?.stop()]);
       await proc.stop();
       if (!options.json) out(`lab ${model.name} is down`);
     }

@@ -28,6 +28,7 @@ import { deriveMac } from '../hosts/config.js';
 import { formatMac } from '../wire/mac.js';
 import { Veth } from '../nics/veth.js';
 import { TapPort, type TapPortConf } from '../nics/tap/tap-port.js';
+import type { LabChannelDesc } from '../control/openflow/lab-channels.js';
 import { ipAsync, namespaceExists, nsExec, tryIp, uniqueName } from './netns.js';
 
 export interface RealLabOptions {
@@ -48,6 +49,8 @@ export interface RealLabOptions {
   readonly statePath?: string;
   /** The control socket of the daemon running the lab, recorded so a plain `lab down` can point there. */
   readonly daemonSocket?: string;
+  /** The lab's own control socket (`vnet lab up --real`), recorded so `vnet ofctl FILE ...` reaches the live switches. */
+  readonly control?: string;
 }
 
 export interface RealLabState {
@@ -62,6 +65,10 @@ export interface RealLabState {
   readonly taps: string[];
   /** Set when a daemon runs the lab: its control socket. */
   readonly daemonSocket?: string;
+  /** Set while `vnet lab up --real` serves ofctl requests (see src/control/openflow/lab-control.ts). */
+  readonly control?: string;
+  /** The switches' OpenFlow channels once they run: bound listeners (`ptcp:PORT:HOST`) and controller targets. */
+  readonly openflow?: readonly LabChannelDesc[];
 }
 
 export interface RealHostIface {
@@ -94,6 +101,11 @@ export function realLabStatePath(lab: string): string {
   return join(tmpdir(), `vnet-${lab.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
 }
 
+/** The control socket beside a real lab's state file. */
+export function realLabControlPath(lab: string): string {
+  return realLabStatePath(lab).replace(/\.json$/, '.sock');
+}
+
 export function readRealLabState(path: string): RealLabState | null {
   if (!existsSync(path)) return null;
   try {
@@ -113,7 +125,7 @@ export class RealLab {
   readonly hosts: readonly RealHost[];
   readonly statePath: string;
   readonly #options: RealLabOptions;
-  readonly #state: RealLabState;
+  #state: RealLabState;
   #serviceTarget: RealCheckOptions['serviceTarget'] | null = null;
 
   constructor(model: LabModel, options: RealLabOptions = {}) {
@@ -135,7 +147,7 @@ export class RealLab {
       hosts.push({ node, ns, model: m, ifaces });
     }
     this.hosts = hosts;
-    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [], ...(options.daemonSocket !== undefined ? { daemonSocket: options.daemonSocket } : {}) };
+    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [], ...(options.daemonSocket !== undefined ? { daemonSocket: options.daemonSocket } : {}), ...(options.control !== undefined ? { control: options.control } : {}) };
   }
 
   /** Adds the lab's apps and links to `graph` (app names carry the app prefix). */
@@ -180,6 +192,12 @@ export class RealLab {
         graph.link(`${b} -> ${cable}.b`).link(`${cable}.a -> ${a}`);
       }
     });
+  }
+
+  /** Records where the switches' OpenFlow channels listen, so tools can find a port picked by the kernel (ptcp:0). */
+  recordOpenFlow(openflow: readonly LabChannelDesc[]): void {
+    this.#state = { ...this.#state, openflow };
+    this.#record();
   }
 
   #record(): void {
@@ -333,6 +351,8 @@ export async function realLabDown(statePath: string, waitMs = 5000): Promise<str
   }
   for (const ns of state.namespaces) if (namespaceExists(ns) && tryIp('netns', 'del', ns)) lines.push(`deleted namespace ${ns}`);
   for (const tap of state.taps) if (tryIp('link', 'del', tap)) lines.push(`deleted interface ${tap}`);
+  // A crashed `lab up --real` leaves its control socket file behind.
+  if (state.control !== undefined && state.pid !== process.pid && !alive()) rmSync(state.control, { force: true });
   rmSync(statePath, { force: true });
   lines.push(`lab ${state.lab} is down`);
   return lines;
