@@ -47,15 +47,25 @@ const OFCTL_OPTIONS = {
   run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' },
 } as const;
 
-/** The control socket of the running `lab up` of this lab (emulated, or real with `--real`), if its state file names one. */
+/**
+ * The control socket of the running `lab up` of this lab (emulated, or real with `--real`), if its
+ * state file names one. A lab that a daemon runs has none: the call is refused with where its
+ * switches take OpenFlow instead, rather than answered from a lab built for the call.
+ */
 function liveControlPath(labName: string): string | null {
   for (const statePath of [labStatePath(labName), realLabStatePath(labName)]) {
     if (!existsSync(statePath)) continue;
+    let state: { control?: unknown; daemonSocket?: unknown; openflow?: { node: string; listen: string[] }[] };
     try {
-      const state = JSON.parse(readFileSync(statePath, 'utf8')) as { control?: unknown };
-      if (typeof state.control === 'string') return state.control;
+      state = JSON.parse(readFileSync(statePath, 'utf8')) as typeof state;
     } catch {
-      // a state file being written, or not ours: the next one, else offline
+      continue; // a state file being written, or not ours: the next one, else offline
+    }
+    if (typeof state.control === 'string') return state.control;
+    if (typeof state.daemonSocket === 'string') {
+      const listeners = (state.openflow ?? []).flatMap((o) => o.listen.map((l) => `${o.node} at ${l.replace(/^ptcp:(\d+):(.*)$/, 'tcp:$2:$1')}`));
+      const reach = listeners.length > 0 ? `; its switches take OpenFlow (ovs-ofctl -O OpenFlow13 COMMAND TARGET): ${listeners.join(', ')}` : '; give its switches a listen address (ptcp:PORT) to program them with ovs-ofctl';
+      throw new Error(`lab ${labName} runs in the daemon at ${state.daemonSocket}, which vnet ofctl does not reach${reach}`);
     }
   }
   return null;

@@ -7,7 +7,9 @@
  * Requests are handled one at a time, between breaths. Labs share the engine under app-name
  * prefixes (`<lab>:<node>`); bringing a lab up or down configures the union of the remaining
  * labs' graphs, so the engine keeps every unchanged app and link with its queued packets:
- * traffic of the labs that stay is not interrupted.
+ * traffic of the labs that stay is not interrupted. The OpenFlow channels of a lab's switches
+ * (`listen`, `controller`) run on this thread too, handled between breaths like the requests;
+ * the lab-up reply and the lab's state file say where they listen.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, Graph } from '../engine/engine.js';
@@ -17,6 +19,7 @@ import { loadLabFile } from '../control/lab/load.js';
 import { TapPort } from '../nics/tap/tap-port.js';
 import { RealLoop } from './loop.js';
 import { readRealLabState, RealLab, realLabStatePath } from './real-lab.js';
+import { startLabChannels, type LabChannels } from '../control/openflow/lab-channels.js';
 
 export type DatapathRequest =
   | { readonly id: number; readonly op: 'lab-up'; readonly file: string; readonly offloads?: boolean; readonly nsPrefix?: string }
@@ -46,6 +49,8 @@ export interface PortRow {
 interface LabEntry {
   readonly lab: RealLab;
   readonly graph: Graph;
+  /** The OpenFlow channels of its switches (`listen`, `controller`), once started. */
+  openflow: LabChannels | null;
 }
 
 function tapOffloads(tap: TapPort): NonNullable<PortRow['offloads']> {
@@ -81,17 +86,25 @@ class Datapath {
     const graph = new Graph();
     lab.addTo(graph);
     lab.prepare();
-    this.labs.set(model.name, { lab, graph });
+    const entry: LabEntry = { lab, graph, openflow: null };
+    this.labs.set(model.name, entry);
     try {
       this.engine.configure(this.#union());
       await Promise.all(lab.hosts.flatMap((h) => h.ifaces.map((i) => this.engine.app<TapPort>(i.app).ready())));
       await lab.setup();
+      // The channels run on this thread's event loop, which the loop yields to between breaths.
+      entry.openflow = await startLabChannels(model, this.engine, () => undefined, `${model.name}:`);
+      lab.recordOpenFlow(entry.openflow.described);
     } catch (e) {
       await this.labDown(model.name).catch(() => {});
       throw e;
     }
     this.loop.wake();
-    return { lab: model.name, hosts: lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })) };
+    return {
+      lab: model.name,
+      hosts: lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })),
+      ...(entry.openflow.described.length > 0 ? { openflow: entry.openflow.described } : {}),
+    };
   }
 
   async labDown(name: string): Promise<unknown> {
@@ -99,6 +112,7 @@ class Datapath {
     if (entry === undefined) throw new Error(`lab ${name} is not up in this daemon (up: ${[...this.labs.keys()].join(', ') || 'none'})`);
     const taps = [...entry.graph.apps.keys()].map((a) => this.engine.apps.get(a)).filter((a): a is TapPort => a instanceof TapPort);
     this.labs.delete(name);
+    await entry.openflow?.stop();
     this.engine.configure(this.#union());
     await Promise.all(taps.map((t) => t.closed()));
     await entry.lab.teardown();

@@ -2,7 +2,8 @@
  * An OpenFlow lab under `vnet lab up --real` stays reachable the way an emulated `lab up` is:
  * `vnet ofctl FILE BRIDGE ...` acts on the live switch that real pings cross, and the switch's
  * `listen` address takes the real ovs-ofctl. A drop flow added either way stops the pings, and
- * deleting it lets them through again. The lab has a unique name and namespace prefix.
+ * deleting it lets them through again. A lab in the daemon serves its listener too. Each lab has
+ * a unique name and namespace prefix.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { namespaceExists, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { realLabControlPath, realLabStatePath } from '../../src/real/real-lab.js';
 import { runCli, startCli } from '../../src/testing/cli.js';
+import { daemonRequest } from '../../src/cli/daemon.js';
 
 const skip = tapUnavailableReason();
 if (skip !== null) console.log(`# skipping the real OpenFlow lab test: ${skip}`);
@@ -99,4 +101,55 @@ test('vnet ofctl and the real ovs-ofctl program the live switch of a real lab, w
   for (const ns of namespaces) assert.equal(namespaceExists(ns), false, `${ns} left behind`);
   assert.equal(existsSync(realLabStatePath(lab)), false);
   assert.equal(existsSync(realLabControlPath(lab)), false, 'the control socket is removed');
+});
+
+test('a lab in the daemon serves its switch\'s OpenFlow listener, and vnet ofctl says where it is', { skip: skip ?? ovsOfctlSkip ?? false, timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vnet-of-daemon-'));
+  const sock = join(dir, 'vnet.sock');
+  const lab = uniqueName('vn');
+  const prefix = `${uniqueName('vn', 4)}-`;
+  const file = join(dir, 'lab.yml');
+  writeFileSync(file, [
+    `name: ${lab}`,
+    'topology:',
+    '  nodes:',
+    '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
+    '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
+    '    br: { kind: openflow-switch, flows: ["table=0,priority=7,actions=NORMAL"], listen: "ptcp:0:127.0.0.1" }',
+    '  links:',
+    '    - endpoints: ["h1:eth0", "br:p1"]',
+    '    - endpoints: ["h2:eth0", "br:p2"]',
+    '',
+  ].join('\n'));
+  const namespaces = [`${prefix}h1`, `${prefix}h2`];
+  const daemon = startCli(['daemon', '--socket', sock]);
+  t.after(() => {
+    daemon.kill();
+    for (const ns of namespaces) tryIp('netns', 'del', ns);
+    rmSync(realLabStatePath(lab), { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await daemon.waitFor(/listening on/);
+  const up = await daemonRequest(sock, { op: 'lab-up', file, nsPrefix: prefix });
+  assert.equal(up.ok, true, up.error);
+  const listen = (up.result as { openflow?: { node: string; listen: string[] }[] }).openflow?.[0]?.listen[0] ?? '';
+  assert.match(listen, /^ptcp:\d+:127\.0\.0\.1$/);
+  const target = `tcp:127.0.0.1:${listen.split(':')[1]}`;
+  const h1 = namespaces[0]!;
+  assert.equal(await pings(h1, '10.0.0.2'), 2);
+  const ofctl = (...args: string[]) => spawnSync('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(ofctl('add-flow', target, 'table=0,priority=500,icmp,actions=drop').status, 0);
+  assert.equal(await pings(h1, '10.0.0.2'), 0);
+  assert.match(ofctl('dump-flows', target).stdout, /n_packets=2, n_bytes=196, priority=500,icmp actions=drop/);
+
+  const refused = runCli(['ofctl', file, 'br', 'dump-flows']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`lab ${lab} runs in the daemon at .*, which vnet ofctl does not reach; its switches take OpenFlow .*: br at ${target}`));
+
+  const down = await daemonRequest(sock, { op: 'lab-down', lab });
+  assert.equal(down.ok, true, down.error);
+  assert.notEqual(ofctl('dump-flows', target).status, 0, 'the listener closed with the lab');
+  assert.equal((await daemonRequest(sock, { op: 'shutdown' })).ok, true);
+  await daemon.exited;
+  for (const ns of namespaces) assert.equal(namespaceExists(ns), false, `${ns} left behind`);
 });
