@@ -10,6 +10,8 @@
  *            { "id": N, "op": "lab-up", "file": "/abs/lab.yml", "offloads"?: bool, "nsPrefix"?: "p-" }
  *            { "id": N, "op": "lab-down", "lab": "NAME" }
  *   reply    { "id": N, "ok": true, "result": ... }  or  { "id": N, "ok": false, "error": "message" }
+ * A lab-up result names the lab's namespaces and, for switches with `listen`/`controller`, their
+ * OpenFlow channels (`openflow: [{ node, listen: ["ptcp:PORT:HOST"], connect }]`).
  * A line that is not a JSON object with a known op gets an error reply; the connection stays up.
  * `shutdown` (or SIGINT/SIGTERM) takes every lab down, closes the socket and exits.
  */

@@ -1,6 +1,6 @@
 /**
- * `vnet ofctl LABFILE BRIDGE COMMAND ...`: ovs-ofctl on an openflow-switch node of an emulated
- * lab. When `vnet lab up LABFILE` is running, the command goes over that lab's control socket
+ * `vnet ofctl LABFILE BRIDGE COMMAND ...`: ovs-ofctl on an openflow-switch node of a lab. When
+ * `vnet lab up LABFILE` (emulated or `--real`) is running, the command goes over that lab's control socket
  * (src/control/openflow/lab-control.ts) and acts on the live switch, so changes persist from
  * one call to the next; otherwise the lab is built on the virtual clock for this one command.
  * Either way the same `ofctlOnLab` runs and prints the same text with the same exit code.
