@@ -24,6 +24,22 @@ const ovsOfctlSkip = ovsOfctl.error ? `ovs-ofctl not runnable: ${ovsOfctl.error.
 
 const ICMP_DROP = /priority=500,icmp actions=drop/;
 
+/** Two hosts on an OpenFlow switch doing NORMAL, its listener on a port the kernel picks. */
+function twoHostLab(name: string): string {
+  return [
+    `name: ${name}`,
+    'topology:',
+    '  nodes:',
+    '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
+    '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
+    '    br: { kind: openflow-switch, flows: ["table=0,priority=7,actions=NORMAL"], listen: "ptcp:0:127.0.0.1" }',
+    '  links:',
+    '    - endpoints: ["h1:eth0", "br:p1"]',
+    '    - endpoints: ["h2:eth0", "br:p2"]',
+    '',
+  ].join('\n');
+}
+
 async function pings(ns: string, to: string): Promise<number> {
   const r = await nsExec(ns, ['ping', '-c', '2', '-i', '0.2', '-W', '1', to]);
   return Number(/(\d+) received/.exec(r.stdout)?.[1] ?? -1);
@@ -34,18 +50,7 @@ test('vnet ofctl and the real ovs-ofctl program the live switch of a real lab, w
   const lab = uniqueName('vn');
   const prefix = `${uniqueName('vn', 4)}-`;
   const file = join(dir, 'lab.yml');
-  writeFileSync(file, [
-    `name: ${lab}`,
-    'topology:',
-    '  nodes:',
-    '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
-    '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
-    '    br: { kind: openflow-switch, flows: ["table=0,priority=7,actions=NORMAL"], listen: "ptcp:0:127.0.0.1" }',
-    '  links:',
-    '    - endpoints: ["h1:eth0", "br:p1"]',
-    '    - endpoints: ["h2:eth0", "br:p2"]',
-    '',
-  ].join('\n'));
+  writeFileSync(file, twoHostLab(lab));
   const namespaces = [`${prefix}h1`, `${prefix}h2`];
   const up = startCli(['lab', 'up', file, '--real', '--netns-prefix', prefix]);
   t.after(() => {
@@ -109,18 +114,7 @@ test('a lab in the daemon serves its switch\'s OpenFlow listener, and vnet ofctl
   const lab = uniqueName('vn');
   const prefix = `${uniqueName('vn', 4)}-`;
   const file = join(dir, 'lab.yml');
-  writeFileSync(file, [
-    `name: ${lab}`,
-    'topology:',
-    '  nodes:',
-    '    h1: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }',
-    '    h2: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }',
-    '    br: { kind: openflow-switch, flows: ["table=0,priority=7,actions=NORMAL"], listen: "ptcp:0:127.0.0.1" }',
-    '  links:',
-    '    - endpoints: ["h1:eth0", "br:p1"]',
-    '    - endpoints: ["h2:eth0", "br:p2"]',
-    '',
-  ].join('\n'));
+  writeFileSync(file, twoHostLab(lab));
   const namespaces = [`${prefix}h1`, `${prefix}h2`];
   const daemon = startCli(['daemon', '--socket', sock]);
   t.after(() => {
