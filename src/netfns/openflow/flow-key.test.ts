@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSpec } from '../../wire/spec.js';
 import { rng } from '../../testing/classifier-suite.js';
-import { INGRESS_WORDS, extractFlowKey, extractFlowKeyHashed, ingressHash, newFlowKey, KEY_RUNT } from './flow-key.js';
+import { INGRESS_WORDS, INGRESS_WORD_COUNT, RAW_KEY_TAG, extractFlowKey, extractFlowKeyHashed, extractIngressHashed, extractRawIpv4Hashed, ingressHash, newFlowKey, KEY_RUNT } from './flow-key.js';
 import { FLOW_WORDS, W } from './types.js';
 
 const SPECS = [
@@ -64,4 +64,76 @@ test('the ingress words are every word a packet sets, and nothing a pipeline wri
     const pipelineOnly = w >= W.METADATA_HI && w <= W.TUN_ID_HI;
     assert.equal(INGRESS_WORDS.includes(w), !pipelineOnly, `word ${w}`);
   }
+});
+
+/** The raw exact-match key of `b` placed at byte `at` of a fresh word-backed buffer, or null where the frame takes the ingress key. */
+function rawKey(b: Uint8Array, at: number, inPort: number, tun: number): number[] | null {
+  const mem = new Int32Array(Math.ceil((at + b.length) / 4) + 1);
+  new Uint8Array(mem.buffer).set(b, at);
+  const rk = new Int32Array(INGRESS_WORD_COUNT);
+  return extractRawIpv4Hashed(mem, at, b.length, inPort, tun, rk) < 0 ? null : [...rk];
+}
+
+function ingressKey(b: Uint8Array, inPort: number, tun: number): number[] {
+  const ik = new Int32Array(INGRESS_WORD_COUNT);
+  extractIngressHashed(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length, inPort, tun, ik);
+  return [...ik];
+}
+
+test('a raw key is taken for aligned untagged IPv4 with a 20-byte header of at least 40 bytes, and only there', () => {
+  const udp = encodeSpec('eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.1.1.1,dst=10.2.2.2),udp(src=5353,dst=53),payload(len=8)');
+  assert.notEqual(rawKey(udp, 128, 1, 0), null);
+  assert.equal(rawKey(udp, 130, 1, 0), null, 'not 4-byte aligned');
+  assert.equal(rawKey(udp.slice(0, 39), 128, 1, 0), null, 'shorter than 40 bytes');
+  assert.equal(rawKey(encodeSpec(SPECS[2]!), 128, 1, 0), null, 'VLAN tagged');
+  assert.equal(rawKey(encodeSpec(SPECS[1]!), 128, 1, 0), null, 'ARP');
+  const options = udp.slice();
+  options[14] = 0x46;
+  assert.equal(rawKey(options, 128, 1, 0), null, 'IPv4 options');
+  assert.equal(rawKey(udp, 128, 3, 7)![5], 3 | RAW_KEY_TAG, 'the tagged port');
+  assert.notEqual(ingressKey(udp, 3, 7)[5], rawKey(udp, 128, 3, 7)![5], 'no raw key equals an ingress key');
+});
+
+test('frames with equal raw keys have equal ingress keys, and bytes outside every flow key leave the raw key alone', () => {
+  const r = rng(11);
+  const protos = [6, 17, 1, 0, 47, 6, 17];
+  let equalPairs = 0;
+  let differingPairs = 0;
+  for (let n = 0; n < 30000; n++) {
+    const len = 40 + Math.floor(r() * 24);
+    const a = new Uint8Array(len);
+    for (let i = 0; i < len; i++) a[i] = Math.floor(r() * 256);
+    a.set([0x08, 0x00, 0x45], 12);
+    a[23] = protos[n % protos.length]!;
+    if (n % 4 === 0) {
+      a[20] = a[20]! & 0xe0; // fragment offset 0 more often than chance
+      a[21] = 0;
+    }
+    const b = a.slice();
+    // Change bytes no flow key reads (IP total length, identification, header checksum, beyond the ports) or, sometimes, any byte.
+    const ignorable = [16, 17, 18, 19, 24, 25, 38, 39, ...Array.from({ length: len - 40 }, (_, i) => 40 + i)];
+    const flips = 1 + Math.floor(r() * 3);
+    for (let k = 0; k < flips; k++) {
+      const at = n % 3 === 0 ? Math.floor(r() * len) : ignorable[Math.floor(r() * ignorable.length)]!;
+      if (at === 12 || at === 13 || at === 14) continue;
+      b[at] = Math.floor(r() * 256);
+    }
+    const port = 1 + (n % 3);
+    const ra = rawKey(a, 128, port, n & 0xff);
+    const rb = rawKey(b, 64, port, n & 0xff);
+    assert.ok(ra !== null && rb !== null);
+    const sameRaw = ra.every((w, i) => w === rb[i]);
+    const ib = ingressKey(b, port, n & 0xff);
+    const sameIngress = ingressKey(a, port, n & 0xff).every((w, i) => w === ib[i]);
+    if (sameRaw) {
+      equalPairs++;
+      assert.ok(sameIngress, `frames ${Buffer.from(a).toString('hex')} and ${Buffer.from(b).toString('hex')} share a raw key but not their ingress keys`);
+    } else differingPairs++;
+    if (n % 3 !== 0) {
+      // Only ignorable bytes changed (bytes 36-39 matter to TCP and UDP: their ports are 34-37).
+      const onlyIgnorable = !a.some((x, i) => x !== b[i] && ![16, 17, 18, 19, 24, 25, 38, 39].includes(i) && i < 40);
+      if (onlyIgnorable) assert.ok(sameRaw, `changing only bytes outside the flow key changed the raw key: ${Buffer.from(a).toString('hex')}`);
+    }
+  }
+  assert.ok(equalPairs > 10000 && differingPairs > 2000, `${equalPairs} equal, ${differingPairs} differing pairs`);
 });

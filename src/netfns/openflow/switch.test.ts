@@ -187,7 +187,14 @@ function randomFrame(r: () => number): { bytes: Uint8Array; port: number } {
     default: body = `ipv4(src=${ip},dst=10.0.1.1,ttl=${1 + Math.floor(r() * 3)}),udp(src=${[53, 0][Math.floor(r() * 2)]},dst=${[80, 0][Math.floor(r() * 2)]})`;
   }
   const eth = kind === 3 ? `eth(src=${src},dst=${dst},type=0x88b5)` : `eth(src=${src},dst=${dst})`;
-  return { bytes: encodeSpec(`${eth}${vlan},${body}`), port: 1 + Math.floor(r() * 4) };
+  const frame = encodeSpec(`${eth}${vlan},${body}`);
+  // Half the frames padded to the Ethernet minimum with random bytes, which no flow key reads:
+  // the IP protocol 0 frame then reaches 40 bytes and takes the raw exact-match key too.
+  if (r() < 0.5 || frame.length >= 60) return { bytes: frame, port: 1 + Math.floor(r() * 4) };
+  const padded = new Uint8Array(60);
+  padded.set(frame);
+  for (let i = frame.length; i < 60; i++) padded[i] = Math.floor(r() * 256);
+  return { bytes: padded, port: 1 + Math.floor(r() * 4) };
 }
 
 function randomFlow(r: () => number): string {
@@ -245,6 +252,44 @@ test('the cached switch forwards exactly as the uncached pipeline through random
   assert.ok(fp.revalidationRemovals > 0 && fp.revalidations > fp.revalidationRemovals, `flow mods both kept and removed cached entries (${JSON.stringify(fp)})`);
   assertConserved(cached.engine);
   assertConserved(plain.engine);
+});
+
+test('a cached decision is never taken by a frame that differs in any field a flow can match, raw exact-match keys included', () => {
+  // One rule per matchable field, each with its own output, so a frame that took another's
+  // cache entry (an exact-match key missing a byte the pipeline reads) leaves by the wrong port.
+  const flows = [
+    'priority=20,tcp,tp_dst=22,actions=output:2', 'priority=19,tcp,tp_src=1001,actions=output:3',
+    'priority=18,udp,tp_dst=53,actions=output:4', 'priority=17,udp,tp_src=5353,actions=output:2',
+    'priority=16,icmp,icmp_type=0,actions=output:3', 'priority=15,icmp,icmp_code=1,actions=output:4',
+    'priority=14,ip,nw_src=10.0.0.2,actions=output:2', 'priority=13,ip,nw_dst=10.0.1.2,actions=output:3',
+    'priority=12,ip,nw_tos=32,actions=output:4', 'priority=11,ip,nw_frag=later,actions=output:2',
+    'priority=10,ip,nw_proto=47,actions=output:3', 'priority=9,dl_src=02:00:00:00:00:05,actions=output:4',
+    'priority=8,dl_dst=02:00:00:00:00:06,actions=output:2', 'priority=7,in_port=2,actions=output:3',
+    'priority=6,ip,actions=dec_ttl,output:4', 'priority=0,actions=drop',
+  ];
+  const cached = switchRig(4);
+  const plain = switchRig(4, { cache: false });
+  for (const sw of [cached.sw, plain.sw]) for (const f of flows) sw.addFlow(flow(f));
+  const r = rng(99);
+  const one = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  // 400 frames that differ pairwise in a field or two, each sent many times (so most are exact-match hits), half the time padded with random bytes.
+  const frames = Array.from({ length: 400 }, () => {
+    const ip = `ipv4(src=10.0.0.${one([1, 2])},dst=10.0.1.${one([1, 2])},dscp=${one([0, 8])},df=${one([0, 1])},ttl=${one([1, 64])}${r() < 0.15 ? ',frag=8' : ''}`;
+    const l4 = one([
+      `),tcp(src=${one([1000, 1001])},dst=${one([22, 80])})`, `),udp(src=${one([5353, 5354])},dst=${one([53, 54])})`,
+      `),icmp(type=${one(['echo-request', 'echo-reply'])},code=${one([0, 1])},id=${one([1, 2])},seq=${one([1, 2])})`,
+      `,proto=${one([47, 0])}),payload(hex=${one(['00000000', '01020304'])})`,
+    ]);
+    return { frame: encodeSpec(`eth(src=02:00:00:00:00:0${one([1, 5])},dst=02:00:00:00:00:0${one([2, 6])}),${ip}${l4}`), port: one([1, 2]) };
+  });
+  for (let n = 0; n < 6000; n++) {
+    const { frame, port } = one(frames);
+    const bytes = r() < 0.5 ? frame : Uint8Array.from([...frame, ...Array.from({ length: Math.max(0, 60 - frame.length) }, () => Math.floor(r() * 256))]);
+    assert.deepEqual(cached.send(bytes, port), plain.send(bytes, port), `frame ${n}: ${Buffer.from(bytes).toString('hex')} on port ${port}`);
+  }
+  const fp = cached.sw.fastPathStats();
+  assert.ok(fp.emcHits > 4000, `most frames hit the exact-match cache (${JSON.stringify(fp)})`);
+  assertConserved(cached.engine);
 });
 
 test('cache hits are credited to their flows before any read, timeout scan or flow change', () => {

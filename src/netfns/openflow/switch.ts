@@ -27,7 +27,7 @@ import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
 import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
-import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, scatterIngress } from './flow-key.js';
+import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, extractRawIpv4Hashed, RAW_KEYS, scatterIngress } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, sameXlateRef, type FlowEntry } from './pipeline.js';
 import { parseFlow, parseGroup } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
@@ -124,8 +124,10 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
   #cacheOn: boolean;
   /** The current packet's flow key; only the extractors write it, so words a packet cannot set stay zero. */
   readonly #key = new Uint32Array(FLOW_WORDS);
-  /** The current packet's ingress key (what the exact-match cache compares). */
+  /** The current packet's ingress key (what the exact-match cache compares unless the raw key stands for it). */
   readonly #ikey = new Int32Array(INGRESS_WORD_COUNT);
+  /** The current packet's raw exact-match key, for untagged IPv4 (`extractRawIpv4Hashed`). */
+  readonly #rawKey = new Int32Array(INGRESS_WORD_COUNT);
   readonly #xl = new Xlation();
   readonly #revalXl = new Xlation();
   readonly #revalKey = new Uint32Array(FLOW_WORDS);
@@ -310,9 +312,19 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
    * port's link. Everything else falls through to the megaflow cache and then the pipeline.
    */
   #process(p: Packet, inPort: number): void {
-    const ik = this.#ikey;
-    const hash = extractIngressHashed(p.pool.memory, p.base + p.off, p.len, inPort, p.tunnelId, ik);
-    if (hash < 0) return this.drop(p, 'runt');
+    const pool = p.pool;
+    const at = p.base + p.off;
+    const len = p.len;
+    const tun = p.tunnelId;
+    // The exact-match key: raw header words for untagged IPv4 (cheaper to read), else the ingress key.
+    let ek = this.#rawKey;
+    let hash = RAW_KEYS ? extractRawIpv4Hashed(pool.words, at, len, inPort, tun, ek) : -1;
+    const raw = hash >= 0;
+    if (!raw) {
+      ek = this.#ikey;
+      hash = extractIngressHashed(pool.memory, at, len, inPort, tun, ek);
+      if (hash < 0) return this.drop(p, 'runt');
+    }
     const gen = this.pipeline.generation;
     if (p.traceId === 0 && this.#cacheOn) {
       const emc = this.emc;
@@ -321,21 +333,20 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       const words = emc.words;
       const stats = this.megaflows.stats;
       const mask = emc.slots - 1;
-      let at = emcFirstSlot(hash, mask);
-      if (!emcSlotHolds(words, at, ik)) {
-        at = emcSecondSlot(hash, mask);
-        if (!emcSlotHolds(words, at, ik)) at = -1;
+      let slot = emcFirstSlot(hash, mask);
+      if (!emcSlotHolds(words, slot, ek)) {
+        slot = emcSecondSlot(hash, mask);
+        if (!emcSlotHolds(words, slot, ek)) slot = -1;
       }
-      if (at >= 0 && emcSlotLive(words, stats, at)) {
-        const index = words[at + EMC_ROW]!;
+      if (slot >= 0 && emcSlotLive(words, stats, slot)) {
+        const index = words[slot + EMC_ROW]!;
         const row = index * MF_STRIDE;
         if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index)!, gen)) {
           emc.hits++;
-          const len = p.len;
           stats[row + MF_PACKETS]!++;
           stats[row + MF_BYTES]! += len;
           stats[row + MF_USED] = this.#now;
-          const out = words[at + EMC_OUT]!;
+          const out = words[slot + EMC_OUT]!;
           if (out > 0) {
             const link = this.#outLinks[out];
             if (link !== null && link !== undefined) {
@@ -353,21 +364,23 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       }
       emc.misses++;
     }
+    // Past the exact-match cache everything works on the flow key, so a raw key's frame is read again as fields.
+    if (raw) extractIngressHashed(pool.memory, at, len, inPort, tun, this.#ikey);
     p.inPort = inPort;
     this.#curInPort = inPort;
     const key = this.#key;
-    scatterIngress(ik, key);
+    scatterIngress(this.#ikey, key);
     if (p.traceId !== 0) return this.#traced(p);
-    if (!this.#cacheOn) return this.#slowPath(p, false);
+    if (!this.#cacheOn) return this.#slowPath(p, false, ek, hash);
     let e = this.megaflows.lookup(key);
     // A stale entry that fails revalidation leaves the cache; another may still cover the key.
     while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
-    if (e === null) return this.#slowPath(p, true, hash);
-    this.emc.insert(ik, hash, e);
+    if (e === null) return this.#slowPath(p, true, ek, hash);
+    this.emc.insert(ek, hash, e);
     const stats = this.megaflows.stats;
     const row = e.index * MF_STRIDE;
     stats[row + MF_PACKETS]!++;
-    stats[row + MF_BYTES]! += p.len;
+    stats[row + MF_BYTES]! += len;
     stats[row + MF_USED] = this.#now;
     // As on an EMC hit, a single output goes straight to its link: the program is not read.
     const out = e.outPort;
@@ -435,7 +448,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     this.megaflows.forEach((e) => this.#credit(e));
   }
 
-  #slowPath(p: Packet, install: boolean, hash = 0): void {
+  /** An upcall; with `install`, the megaflow it makes goes into both caches, the EMC under `emcKey` (raw or ingress) and `hash`. */
+  #slowPath(p: Packet, install: boolean, emcKey: Int32Array, hash: number): void {
     this.upcalls++;
     const pl = this.pipeline;
     const gen = pl.generation;
@@ -445,7 +459,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       if (pl.generation === gen) {
         const e = this.megaflows.insert(this.#key, xl.wc, xl.ops.slice(), xl.refs.slice(), xl.rules.slice(), xl.tables.slice());
         e.validAt = gen;
-        this.emc.insert(this.#ikey, hash, e);
+        this.emc.insert(emcKey, hash, e);
       } else this.installsSkipped++;
     }
     runProgram(xl.ops, xl.refs, 0, xl.ops.length, p, this);
