@@ -457,7 +457,9 @@ export const EMC_OUT = INGRESS_WORD_COUNT + 2;
 /**
  * Keyed by an ingress key (`extractIngressHashed`: the 20 words a packet can set, packed into
  * INGRESS_WORD_COUNT int32 words) and its hash. Words outside the ingress key (metadata, registers) are zero
- * for every packet entering the switch, so the ingress key identifies the full flow key.
+ * for every packet entering the switch, so the ingress key identifies the full flow key. An
+ * untagged IPv4 frame is keyed by its raw key instead (`extractRawIpv4Hashed`), which determines
+ * its ingress key and never equals one, so both kinds share the slots.
  *
  * Two-way: a key may live in two slots, one from the hash's low bits and one from its high bits
  * (as Open vSwitch's EMC probes two hash segments), so two flows whose first slots collide do not

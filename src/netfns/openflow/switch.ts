@@ -2,9 +2,11 @@
  * The OpenFlow switch app: ports numbered 1..N (in the order given), a pipeline (the slow path)
  * and a fast path of two caches in front of it.
  *
- * Per packet: one pass over the headers gives the 20-word ingress key and its hash
- * (flow-key.ts), the exact-match cache compares it unrolled; on a miss the full flow key is
- * filled from it for the megaflow cache, and on a miss there (an *upcall*) the pipeline
+ * Per packet: the exact-match key and its hash come from one pass over the headers: for an
+ * untagged IPv4 frame the raw header words with the unread bytes masked (`extractRawIpv4Hashed`),
+ * for any other the packed 20-word ingress key (`extractIngressHashed`), and the exact-match
+ * cache compares it unrolled; on a miss the full flow key is filled from the ingress key (read
+ * then, if the raw key stood for it) for the megaflow cache, and on a miss there (an *upcall*) the pipeline
  * translates it, the resulting megaflow is installed (unless the flow tables changed during the
  * translation, as a learn action may do) and its program runs. A hit whose program is one
  * output goes straight to that port's link; other programs run through `runProgram`. A hit is
