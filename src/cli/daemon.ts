@@ -9,6 +9,9 @@
  *   request  { "id": N, "op": "status" | "show-ports" | "shutdown" }
  *            { "id": N, "op": "lab-up", "file": "/abs/lab.yml", "offloads"?: bool, "nsPrefix"?: "p-" }
  *            { "id": N, "op": "lab-down", "lab": "NAME" }
+ *            { "id": N, "op": "ofctl", "lab": "NAME", "bridge": "br", "args": ["dump-flows", ...] }
+ *              (result: { ok, text, error?, code }, what `vnet ofctl` prints; the CLI sends it
+ *              for a lab the daemon runs)
  *   reply    { "id": N, "ok": true, "result": ... }  or  { "id": N, "ok": false, "error": "message" }
  * A lab-up result names the lab's namespaces and, for switches with `listen`/`controller`, their
  * OpenFlow channels (`openflow: [{ node, listen: ["ptcp:PORT:HOST"], connect }]`).
@@ -25,7 +28,7 @@ import type { DatapathReply, DatapathRequest, PortRow } from '../real/datapath-w
 import { offloadsOption } from './real-lab.js';
 import { table } from './table.js';
 
-const OPS = new Set(['status', 'show-ports', 'shutdown', 'lab-up', 'lab-down']);
+const OPS = new Set(['status', 'show-ports', 'shutdown', 'lab-up', 'lab-down', 'ofctl']);
 
 function datapathModule(): URL {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

@@ -1,8 +1,8 @@
 /**
  * `vnet ofctl LABFILE BRIDGE COMMAND ...`: ovs-ofctl on an openflow-switch node of a lab. When
  * `vnet lab up LABFILE` (emulated or `--real`) is running, the command goes over that lab's control socket
- * (src/control/openflow/lab-control.ts) and acts on the live switch, so changes persist from
- * one call to the next; otherwise the lab is built on the virtual clock for this one command.
+ * (src/control/openflow/lab-control.ts), or for a lab in `vnet daemon` over the daemon's socket,
+ * and acts on the live switch, so changes persist from one call to the next; otherwise the lab is built on the virtual clock for this one command.
  * Either way the same `ofctlOnLab` runs and prints the same text with the same exit code.
  * With --run the lab's checks run afterwards (so counters and learned flows show), and changes
  * print the resulting flows.
@@ -16,57 +16,29 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
-import { encodePacket, parseHex } from '../control/packets.js';
-import { OfctlError, ofctlSession, ofprotoTrace, ofprotoTraceCapture, ofprotoTraceText, type FlowTrace } from '../control/lab/kinds/openflow-switch.js';
-import { labControlRequest, labStatePath, type LabControlReply, type LabControlRequest } from '../control/openflow/lab-control.js';
+import { labControlRequest, labStatePath, type LabControlReply } from '../control/openflow/lab-control.js';
+import { OFCTL_OPTIONS, OFCTL_USAGE, ofctlOnLab } from '../control/openflow/ofctl-command.js';
 import { realLabStatePath } from '../real/real-lab.js';
-import type { Engine } from '../engine/engine.js';
-import { countOf } from './render.js';
+import { daemonRequest } from './daemon.js';
 
-export const OFCTL_USAGE = `  ofctl FILE BRIDGE add-flow FLOW | add-flows FLOWFILE | mod-flows FLOW | del-flows [FLOW] | replace-flows FLOWFILE
-        | dump-flows [FLOW] | dump-aggregate [FLOW] | dump-tables | dump-ports
-        | add-group GROUP | del-groups [group_id=N] | dump-groups [--run]
-                          ovs-ofctl on an openflow-switch node; --run runs the lab's checks
-                          after the change (counters, learned flows), then prints the flows;
-                          on a running \`lab up\` lab the change persists; otherwise the lab
-                          is built for this one command
-  ofctl FILE BRIDGE dpctl/dump-flows | dpif-netdev/pmd-stats-show [--run] [-j] | dpctl/del-flows
-        | fdb/show [--run]
-                          the datapath under the tables, as ovs-appctl shows it: the cached
-                          megaflows, how packets were answered (EMC, megaflow, upcall), emptying
-                          the caches; the addresses the NORMAL action learned
-  ofctl FILE BRIDGE trace PORT SPEC | PORT --hex HEX | [PORT] --pcap CAPTURE | FLOW [-j]
-                          ofproto/trace: a frame (a packet spec, hex bytes, or each frame
-                          of a pcap/pcapng file) entering BRIDGE on PORT, table by table
-                          (without PORT: the frames a lab run --capture saw enter BRIDGE);
-                          or a flow as ofproto/trace takes it, e.g.
-                          in_port=vxlan,tun_id=0x64,arp,arp_tpa=10.0.0.1 (unset fields zero)
-`;
+export { OFCTL_USAGE, ofctlOnLab, ofctlReply, type OfctlTarget } from '../control/openflow/ofctl-command.js';
 
-const OFCTL_OPTIONS = {
-  run: { type: 'boolean' }, strict: { type: 'boolean' }, json: { type: 'boolean', short: 'j' }, hex: { type: 'string' }, pcap: { type: 'string' },
-} as const;
 
-/**
- * The control socket of the running `lab up` of this lab (emulated, or real with `--real`), if its
- * state file names one. A lab that a daemon runs has none: the call is refused with where its
- * switches take OpenFlow instead, rather than answered from a lab built for the call.
- */
-function liveControlPath(labName: string): string | null {
+/** Where a running lab takes ofctl requests: its own control socket, or the daemon that runs it. */
+type LiveLab = { readonly control: string } | { readonly daemon: string };
+
+/** The running `lab up` of this lab (emulated, or real with `--real`, or in a daemon), if a state file names where it listens. */
+function liveLab(labName: string): LiveLab | null {
   for (const statePath of [labStatePath(labName), realLabStatePath(labName)]) {
     if (!existsSync(statePath)) continue;
-    let state: { control?: unknown; daemonSocket?: unknown; openflow?: { node: string; listen: string[] }[] };
+    let state: { control?: unknown; daemonSocket?: unknown };
     try {
       state = JSON.parse(readFileSync(statePath, 'utf8')) as typeof state;
     } catch {
       continue; // a state file being written, or not ours: the next one, else offline
     }
-    if (typeof state.control === 'string') return state.control;
-    if (typeof state.daemonSocket === 'string') {
-      const listeners = (state.openflow ?? []).flatMap((o) => o.listen.map((l) => `${o.node} at ${l.replace(/^ptcp:(\d+):(.*)$/, 'tcp:$2:$1')}`));
-      const reach = listeners.length > 0 ? `; its switches take OpenFlow (ovs-ofctl -O OpenFlow13 COMMAND TARGET): ${listeners.join(', ')}` : '; give its switches a listen address (ptcp:PORT) to program them with ovs-ofctl';
-      throw new Error(`lab ${labName} runs in the daemon at ${state.daemonSocket}, which vnet ofctl does not reach${reach}`);
-    }
+    if (typeof state.control === 'string') return { control: state.control };
+    if (typeof state.daemonSocket === 'string') return { daemon: state.daemonSocket };
   }
   return null;
 }
@@ -79,11 +51,11 @@ export function ofctlCommand(argv: readonly string[], print: (s: string) => void
     return 2;
   }
   const model = loadLabFile(file);
-  const control = liveControlPath(model.name);
+  const live = liveLab(model.name);
   // A capture file is read by the lab process, which may run in another directory.
   const flags = flagArgs({ ...values, ...(values.pcap !== undefined ? { pcap: resolve(values.pcap) } : {}) });
   const offline = (): number => ofctlOnLab(new LabRuntime(model), bridge, [cmd, ...args, ...flags], print, printErr);
-  if (control === null) return offline();
+  if (live === null) return offline();
   // A FLOWFILE is read by the lab process, which may run in another directory.
   const sent = cmd === 'add-flows' || cmd === 'replace-flows' ? args.map((a, i) => (i === 0 ? resolve(a) : a)) : args;
   const show = (r: LabControlReply): number => {
@@ -91,17 +63,22 @@ export function ofctlCommand(argv: readonly string[], print: (s: string) => void
     if (r.error !== undefined && r.error !== '') printErr(r.error);
     return r.code;
   };
-  labControlRequest(control, { op: 'ofctl', bridge, args: [cmd, ...sent, ...flags] })
-    .then((reply) => (reply === null ? offline() : show(reply)))
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (e: unknown) => {
-        printErr(`vnet: ${(e as Error).message}`);
-        process.exitCode = 1;
-      },
-    );
+  const request = { bridge, args: [cmd, ...sent, ...flags] };
+  const answered: Promise<number> = 'control' in live
+    ? labControlRequest(live.control, { op: 'ofctl', ...request }).then((reply) => (reply === null ? offline() : show(reply)))
+    : daemonRequest(live.daemon, { op: 'ofctl', lab: model.name, ...request }).then((r) => {
+      if (!r.ok) throw new Error(`the daemon at ${live.daemon}: ${r.error ?? 'no answer'}`);
+      return show(r.result as LabControlReply);
+    });
+  answered.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      printErr(`vnet: ${(e as Error).message}`);
+      process.exitCode = 1;
+    },
+  );
   return -1;
 }
 
@@ -110,165 +87,4 @@ function flagArgs(values: { run?: boolean; strict?: boolean; json?: boolean; hex
     ...(values.run ? ['--run'] : []), ...(values.strict ? ['--strict'] : []), ...(values.json ? ['-j'] : []),
     ...(values.hex !== undefined ? ['--hex', values.hex] : []), ...(values.pcap !== undefined ? ['--pcap', values.pcap] : []),
   ];
-}
-
-/**
- * What an ofctl command acts on: the engine holding the lab's switches, and the lab's checks
- * for --run where this process can run them (a `LabRuntime` can; a real lab's checks are real
- * pings, run by `lab run --real`, and `noChecks` says so).
- */
-export interface OfctlTarget {
-  readonly engine: Engine;
-  runChecks?(): { readonly failed: number };
-  readonly noChecks?: string;
-}
-
-/** Runs one control-socket request on a live lab, capturing what the offline command would print. */
-export function ofctlReply(target: OfctlTarget, req: LabControlRequest): LabControlReply {
-  const out: string[] = [];
-  const err: string[] = [];
-  const line = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
-  try {
-    const code = ofctlOnLab(target, req.bridge, req.args, (s) => out.push(line(s)), (s) => err.push(line(s)));
-    return { ok: code === 0, text: out.join('\n'), ...(err.length > 0 ? { error: err.join('\n') } : {}), code };
-  } catch (e) {
-    return { ok: false, text: out.join('\n'), error: `vnet: ${(e as Error).message}`, code: 1 };
-  }
-}
-
-/**
- * One ofctl command (`[COMMAND, ...ARGS, flags]`) on BRIDGE of a lab runtime, offline or live.
- * Prints what ovs-ofctl would and returns the exit code; ofctl errors (a bad flow) print
- * `ovs-ofctl: ...` and return 1, other errors (no such bridge) throw.
- */
-export function ofctlOnLab(rt: OfctlTarget, bridge: string, argv: readonly string[], print: (s: string) => void, printErr: (s: string) => void): number {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OFCTL_OPTIONS });
-  const [cmd, ...args] = positionals;
-  if (cmd === undefined) {
-    printErr(`vnet ofctl: expected FILE BRIDGE COMMAND\n\nusage:\n${OFCTL_USAGE}`);
-    return 2;
-  }
-  const session = ofctlSession(rt.engine, bridge);
-  const arg = args.join(' ');
-  const flowsOf = (path: string | undefined) => {
-    if (path === undefined) throw new OfctlError(`${cmd}: missing FLOWFILE`);
-    return session.parseFlows(readFileSync(path, 'utf8').split('\n'), path);
-  };
-  let failed = 0;
-  const run = () => {
-    if (!values.run) return;
-    if (rt.runChecks === undefined) throw new Error(`--run: ${rt.noChecks ?? 'this lab runs no checks here'}`);
-    failed = rt.runChecks().failed;
-  };
-  // A dump: after the checks with --run (whose failure is the exit status), as text or with -j as JSON.
-  const report = (lines: () => string[], json?: () => unknown): number => {
-    run();
-    if (values.json && json !== undefined) print(JSON.stringify(json(), null, 2));
-    else for (const l of lines()) print(l);
-    return failed > 0 ? 1 : 0;
-  };
-  try {
-    switch (cmd) {
-      case 'add-flow':
-        if (arg === '') throw new OfctlError('add-flow: missing FLOW');
-        session.addFlows(session.parseFlows([arg]));
-        break;
-      case 'add-flows':
-        session.addFlows(flowsOf(args[0]));
-        break;
-      case 'mod-flows':
-        if (arg === '') throw new OfctlError('mod-flows: missing FLOW');
-        session.modFlows(arg, values.strict ?? false);
-        break;
-      case 'del-flows':
-        session.delFlows(arg, values.strict ?? false);
-        break;
-      case 'replace-flows': {
-        const r = session.replaceFlows(flowsOf(args[0]));
-        print(`replace-flows: ${r.added} added, ${r.deleted} deleted, ${r.kept} kept`);
-        break;
-      }
-      case 'add-group':
-        if (arg === '') throw new OfctlError('add-group: missing GROUP');
-        session.addGroup(arg);
-        return report(() => session.dumpGroups());
-      case 'del-groups':
-        session.delGroups(arg);
-        return report(() => session.dumpGroups());
-      case 'dump-groups':
-        return report(() => session.dumpGroups());
-      case 'dump-flows':
-        return report(() => session.dumpFlows(arg));
-      case 'dump-ports':
-        return report(() => session.dumpPorts());
-      case 'dump-aggregate':
-        return report(() => session.dumpAggregate(arg));
-      case 'dump-tables':
-        return report(() => session.dumpTables());
-      case 'dpctl/dump-flows':
-        return report(() => session.dumpDatapathFlows(), () => session.datapathFlowsJson());
-      case 'dpctl/del-flows':
-        session.delDatapathFlows();
-        return 0;
-      case 'fdb/show':
-        return report(() => session.fdbShow());
-      case 'dpif-netdev/pmd-stats-show':
-        return report(() => session.pmdStats(), () => session.fastPathStats());
-      case 'trace':
-        ofprotoTraceCommand(rt, bridge, args, values, print);
-        return 0;
-      default:
-        printErr(`vnet ofctl: unknown command ${cmd}\n\nusage:\n${OFCTL_USAGE}`);
-        return 2;
-    }
-  } catch (e) {
-    if (e instanceof OfctlError) {
-      printErr(`ovs-ofctl: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
-  run();
-  for (const l of session.dumpFlows()) print(l);
-  return failed > 0 ? 1 : 0;
-}
-
-/**
- * `trace PORT SPEC`, `trace PORT --hex HEX`, `trace [PORT] --pcap CAPTURE` or `trace FLOW`, as text
- * in ofproto/trace layout or (-j) as JSON: one trace object, or for a capture an array of
- * `{ packet, length, trace }` (the frame's number in the file).
- */
-function ofprotoTraceCommand(rt: OfctlTarget, bridge: string, args: readonly string[], values: { json?: boolean; hex?: string; pcap?: string }, print: (s: string) => void): void {
-  const json = (t: FlowTrace) => {
-    const { text: _text, ...rest } = t;
-    return rest;
-  };
-  const [port, ...spec] = args;
-  if (values.hex !== undefined && values.pcap !== undefined) throw new OfctlError('trace: give --hex or --pcap, not both');
-  if (values.pcap !== undefined) {
-    if (spec.length > 0) throw new OfctlError('trace: expected [PORT] --pcap CAPTURE');
-    const r = ofprotoTraceCapture(rt.engine, bridge, readFileSync(values.pcap), port);
-    if (values.json) {
-      print(JSON.stringify(r.traces.map((c) => ({ packet: c.packet, length: c.length, port: c.port, trace: json(c.trace) })), null, 2));
-      return;
-    }
-    const parts = r.traces.map((c) => `Packet ${c.packet} (${c.length} bytes, in_port ${c.port})\n\n${c.trace.text}`);
-    if (r.notEthernet > 0) parts.push(`${countOf(r.notEthernet, 'frame')} skipped: not Ethernet`);
-    if (r.notEntering > 0) parts.push(`${countOf(r.notEntering, 'frame')} skipped: not captured entering ${bridge}`);
-    if (r.stopped !== null) parts.push(`capture read stopped: ${r.stopped}`);
-    if (parts.length === 0) parts.push('the capture holds no frames');
-    print(parts.join('\n\n'));
-    return;
-  }
-  let t: FlowTrace;
-  if (values.hex !== undefined) {
-    if (port === undefined || spec.length > 0) throw new OfctlError('trace: expected PORT --hex HEX');
-    t = ofprotoTrace(rt.engine, bridge, parseHex(values.hex), port);
-  } else if (port !== undefined && spec.length === 0 && port.includes('=') && !port.includes('(')) {
-    t = ofprotoTraceText(rt.engine, bridge, port);
-  } else {
-    if (port === undefined || spec.length === 0) throw new OfctlError('trace: expected PORT SPEC, PORT --hex HEX, PORT --pcap CAPTURE or FLOW');
-    t = ofprotoTrace(rt.engine, bridge, encodePacket(spec.join(' ')), port);
-  }
-  print(values.json ? JSON.stringify(json(t), null, 2) : t.text);
 }

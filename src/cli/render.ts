@@ -2,11 +2,9 @@
 import type { LabReport, LabRuntime, TraceStep } from '../control/lab/runtime.js';
 import { fmtMs } from '../control/lab/runtime.js';
 import { table } from './table.js';
+import { countOf } from '../control/count.js';
 
-/** `n` and the noun, plural unless n is 1 (`1 link`, `2 links`, `2 openflow-switches`). */
-export function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : /(s|sh|ch|x)$/.test(noun) ? 'es' : 's'}`;
-}
+export { countOf };
 
 export function renderReport(r: LabReport): string {
   const lines: string[] = [];

@@ -9,7 +9,8 @@
  * labs' graphs, so the engine keeps every unchanged app and link with its queued packets:
  * traffic of the labs that stay is not interrupted. The OpenFlow channels of a lab's switches
  * (`listen`, `controller`) run on this thread too, handled between breaths like the requests;
- * the lab-up reply and the lab's state file say where they listen.
+ * the lab-up reply and the lab's state file say where they listen. `ofctl` runs `vnet ofctl`'s
+ * command on a lab's switches here, between breaths, as a lab's own control socket would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, Graph } from '../engine/engine.js';
@@ -20,10 +21,14 @@ import { TapPort } from '../nics/tap/tap-port.js';
 import { RealLoop } from './loop.js';
 import { readRealLabState, RealLab, realLabStatePath } from './real-lab.js';
 import { startLabChannels, type LabChannels } from '../control/openflow/lab-channels.js';
+import { ofctlReply } from '../control/openflow/ofctl-command.js';
+import type { LabControlReply } from '../control/openflow/lab-control.js';
+import { labApps } from '../control/lab/kinds/openflow-switch.js';
 
 export type DatapathRequest =
   | { readonly id: number; readonly op: 'lab-up'; readonly file: string; readonly offloads?: boolean; readonly nsPrefix?: string }
   | { readonly id: number; readonly op: 'lab-down'; readonly lab: string }
+  | { readonly id: number; readonly op: 'ofctl'; readonly lab: string; readonly bridge: string; readonly args: readonly string[] }
   | { readonly id: number; readonly op: 'show-ports' }
   | { readonly id: number; readonly op: 'status' }
   | { readonly id: number; readonly op: 'shutdown' };
@@ -119,6 +124,17 @@ class Datapath {
     return { lab: name, down: true };
   }
 
+  /** `vnet ofctl` on a switch of one of the daemon's labs: what the command prints and its exit code. */
+  ofctl(lab: unknown, bridge: unknown, args: unknown): LabControlReply {
+    if (typeof lab !== 'string' || typeof bridge !== 'string' || !Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+      throw new Error('ofctl: expected { lab: string, bridge: string, args: string[] }');
+    }
+    const entry = this.labs.get(lab);
+    if (entry === undefined) throw new Error(`lab ${lab} is not up in this daemon (up: ${[...this.labs.keys()].join(', ') || 'none'})`);
+    const file = entry.lab.model.file;
+    return ofctlReply({ engine: labApps(this.engine, `${lab}:`), noChecks: `lab ${lab} runs in the daemon; its checks are real pings, which run with: vnet lab run ${file} --real` }, { op: 'ofctl', bridge, args });
+  }
+
   showPorts(): PortRow[] {
     const rows: PortRow[] = [];
     for (const app of this.engine.apps.values()) {
@@ -173,6 +189,8 @@ async function handle(dp: Datapath, req: DatapathRequest): Promise<unknown> {
       return dp.labUp(req.file, req.offloads ?? false, req.nsPrefix);
     case 'lab-down':
       return dp.labDown(req.lab);
+    case 'ofctl':
+      return dp.ofctl(req.lab, req.bridge, req.args);
     case 'show-ports':
       return dp.showPorts();
     case 'status':

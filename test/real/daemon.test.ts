@@ -81,7 +81,7 @@ test('the daemon brings labs up and down over its socket without losing a packet
         resolve(d.toString());
       });
     });
-    assert.deepEqual(JSON.parse(bad), { id: 7, ok: false, error: 'unknown op "fly" (expected one of status, show-ports, shutdown, lab-up, lab-down)' });
+    assert.deepEqual(JSON.parse(bad), { id: 7, ok: false, error: 'unknown op "fly" (expected one of status, show-ports, shutdown, lab-up, lab-down, ofctl)' });
 
     const stop = await daemonRequest(sock, { op: 'shutdown' });
     assert.equal(stop.ok, true);

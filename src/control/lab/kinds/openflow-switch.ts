@@ -156,13 +156,28 @@ export const openflowSwitchKind: NodeKind<OpenFlowSwitchNodeModel> = {
   },
 };
 
+/**
+ * The apps of a lab by node name: an `Engine` running the lab alone, or a lab's share of a
+ * daemon's engine with the app prefix taken off (`labApps`).
+ */
+export interface LabApps {
+  readonly apps: ReadonlyMap<string, unknown>;
+}
+
+/** A lab's apps within an engine shared under app-name prefixes (`<lab>:<node>`), named by node. */
+export function labApps(engine: Engine, prefix: string): LabApps {
+  const apps = new Map<string, unknown>();
+  for (const [name, app] of engine.apps) if (name.startsWith(prefix)) apps.set(name.slice(prefix.length), app);
+  return { apps };
+}
+
 /** The ovs-ofctl session on an openflow-switch node of a running lab (for `vnet ofctl`). */
-export function ofctlSession(engine: Engine, node: string): OfctlSession {
+export function ofctlSession(engine: LabApps, node: string): OfctlSession {
   return new OfctlSession(switchNode(engine, node));
 }
 
 /** The openflow-switch app named `node`, or an error naming the lab's switches. */
-function switchNode(engine: Engine, node: string): OpenFlowSwitch {
+function switchNode(engine: LabApps, node: string): OpenFlowSwitch {
   const app = engine.apps.get(node);
   if (app instanceof OpenFlowSwitch) return app;
   const switches = [...engine.apps].filter(([, a]) => a instanceof OpenFlowSwitch).map(([n]) => n);
@@ -171,13 +186,13 @@ function switchNode(engine: Engine, node: string): OpenFlowSwitch {
 }
 
 /** Traces a frame through an openflow-switch node in ofproto/trace layout. */
-export function ofprotoTrace(engine: Engine, node: string, frame: Uint8Array, inPort: string): FlowTrace {
+export function ofprotoTrace(engine: LabApps, node: string, frame: Uint8Array, inPort: string): FlowTrace {
   const app = switchNode(engine, node);
   return traceFlow(app, frame, switchPort(app, node, inPort));
 }
 
 /** Traces a flow written as ofproto/trace takes it (`in_port=vxlan,tun_id=0x64,arp,...`; see `flowKeyOfText`). */
-export function ofprotoTraceText(engine: Engine, node: string, flow: string): FlowTrace {
+export function ofprotoTraceText(engine: LabApps, node: string, flow: string): FlowTrace {
   const app = switchNode(engine, node);
   // A frame of this flow is at least the Ethernet minimum; the length only feeds counters.
   return traceKey(app, flowKeyOfText(flow, (name) => app.portNumber(name)), 60);
@@ -198,7 +213,7 @@ export interface CapturedTrace {
  * each on its own port: the switch's traffic replayed. Other frames are skipped and counted; a
  * file that is cut short is traced as far as it reads, and `stopped` says why it stopped.
  */
-export function ofprotoTraceCapture(engine: Engine, node: string, bytes: Uint8Array, inPort: string | undefined): { traces: CapturedTrace[]; notEthernet: number; notEntering: number; stopped: string | null } {
+export function ofprotoTraceCapture(engine: LabApps, node: string, bytes: Uint8Array, inPort: string | undefined): { traces: CapturedTrace[]; notEthernet: number; notEntering: number; stopped: string | null } {
   const app = switchNode(engine, node);
   const fixed = inPort === undefined ? null : switchPort(app, node, inPort);
   const file = readCaptureFile(bytes);
