@@ -24,7 +24,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabFile } from '../control/lab/load.js';
 import { startWorker } from '../vm/worker.js';
-import type { DatapathReply, DatapathRequest, PortRow } from '../real/datapath-worker.js';
+import type { DatapathLog, DatapathReply, DatapathRequest, PortRow } from '../real/datapath-worker.js';
 import { offloadsOption } from './real-lab.js';
 import { table } from './table.js';
 
@@ -72,7 +72,8 @@ async function runDaemon(path: string, out: (line: string) => void): Promise<num
   const worker = startWorker(datapathModule(), { socket: path });
   let nextId = 1;
   const pending = new Map<number, (r: DatapathReply) => void>();
-  worker.on('message', (r: DatapathReply) => {
+  worker.on('message', (r: DatapathReply | DatapathLog) => {
+    if ('log' in r) return out(r.log);
     const done = pending.get(r.id);
     pending.delete(r.id);
     done?.(r);

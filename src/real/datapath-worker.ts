@@ -33,6 +33,11 @@ export type DatapathRequest =
   | { readonly id: number; readonly op: 'status' }
   | { readonly id: number; readonly op: 'shutdown' };
 
+/** A line for the daemon's output, sent unasked (a lab's OpenFlow channel: listening, a controller connecting or failing). */
+export interface DatapathLog {
+  readonly log: string;
+}
+
 export type DatapathReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
 export interface PortRow {
@@ -68,9 +73,11 @@ class Datapath {
   readonly loop = new RealLoop(this.engine);
   readonly labs = new Map<string, LabEntry>();
   readonly socket: string | undefined;
+  readonly log: (line: string) => void;
 
-  constructor(socket: string | undefined) {
+  constructor(socket: string | undefined, log: (line: string) => void) {
     this.socket = socket;
+    this.log = log;
     this.loop.start();
   }
 
@@ -98,7 +105,7 @@ class Datapath {
       await Promise.all(lab.hosts.flatMap((h) => h.ifaces.map((i) => this.engine.app<TapPort>(i.app).ready())));
       await lab.setup();
       // The channels run on this thread's event loop, which the loop yields to between breaths.
-      entry.openflow = await startLabChannels(model, this.engine, () => undefined, `${model.name}:`);
+      entry.openflow = await startLabChannels(model, this.engine, (line) => this.log(`lab ${model.name}: ${line}`), `${model.name}:`);
       lab.recordOpenFlow(entry.openflow.described);
     } catch (e) {
       await this.labDown(model.name).catch(() => {});
@@ -202,7 +209,7 @@ async function handle(dp: Datapath, req: DatapathRequest): Promise<unknown> {
 
 if (parentPort !== null) {
   const port = parentPort;
-  const dp = new Datapath((workerData as { socket?: string } | null)?.socket);
+  const dp = new Datapath((workerData as { socket?: string } | null)?.socket, (line) => port.postMessage({ log: line } satisfies DatapathLog));
   let chain = Promise.resolve();
   port.on('message', (req: DatapathRequest) => {
     chain = chain.then(async () => {

@@ -129,6 +129,7 @@ test('a lab in the daemon serves its switch\'s OpenFlow listener, and vnet ofctl
   const listen = (up.result as { openflow?: { node: string; listen: string[] }[] }).openflow?.[0]?.listen[0] ?? '';
   assert.match(listen, /^ptcp:\d+:127\.0\.0\.1$/);
   const target = `tcp:127.0.0.1:${listen.split(':')[1]}`;
+  await daemon.waitFor(new RegExp(`lab ${lab}: br: listening on 127\\.0\\.0\\.1:${listen.split(':')[1]}`), 10_000);
   const h1 = namespaces[0]!;
   assert.equal(await pings(h1, '10.0.0.2'), 2);
   const ofctl = (...args: string[]) => spawnSync('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { encoding: 'utf8', timeout: 20_000 });
