@@ -43,10 +43,16 @@ export async function realLabDownCommand(model: LabModel, out: (line: string) =>
   return 0;
 }
 
+/** Checks that ran and failed (a skipped check did not run). */
+export function failedRealChecks(results: readonly RealCheckResult[]): number {
+  return results.filter((r) => !r.passed && r.skipped !== true).length;
+}
+
 export function renderRealChecks(lab: string, results: readonly RealCheckResult[]): string {
-  const lines = results.map((r) => `${r.passed ? 'PASS' : 'FAIL'}  ${r.check}${r.expect === 'failure' ? ' (expect failure)' : ''}: ${r.detail}`);
-  const failed = results.filter((r) => !r.passed).length;
-  lines.push(`lab ${lab} (real): ${results.length - failed} passed, ${failed} failed`);
+  const lines = results.map((r) => `${r.passed ? 'PASS' : r.skipped ? 'SKIP' : 'FAIL'}  ${r.check}${r.expect === 'failure' ? ' (expect failure)' : ''}: ${r.detail}`);
+  const failed = failedRealChecks(results);
+  const skipped = results.filter((r) => r.skipped === true).length;
+  lines.push(`lab ${lab} (real): ${results.length - failed - skipped} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   return lines.join('\n');
 }
 
@@ -148,8 +154,9 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
         server = await LabControlServer.listen(control, (req) => ofctlReply({ engine: proc.engine, noChecks: `lab ${model.name} is up for real; its checks are real pings, which run with: vnet lab run ${model.file} --real` }, req));
       }
       const results = await proc.lab.runChecks({ serviceTarget: (ip, port) => proc.serviceTarget(ip, port) });
-      const failed = results.filter((r) => !r.passed).length;
-      if (options.json) out(JSON.stringify({ lab: model.name, mode: 'real', hosts: proc.lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })), checks: results, passed: results.length - failed, failed }, null, 2));
+      const failed = failedRealChecks(results);
+      const skipped = results.filter((r) => r.skipped === true).length;
+      if (options.json) out(JSON.stringify({ lab: model.name, mode: 'real', hosts: proc.lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })), checks: results, passed: results.length - failed - skipped, failed, skipped }, null, 2));
       else if (results.length > 0) out(renderRealChecks(model.name, results));
       if (sub === 'up' && !stopping) {
         out(`forwarding; stop with Ctrl-C or: vnet lab down ${model.file}`);

@@ -87,8 +87,15 @@ export interface RealHost {
 export interface RealCheckResult {
   readonly check: string;
   readonly expect: 'success' | 'failure';
+  /** False for a failed check and for one not run (`skipped`). */
   readonly passed: boolean;
   readonly detail: string;
+  /**
+   * Set when the check cannot run for real: it starts from, or its UDP listener would run on, a
+   * node that stays emulated (a `vm`, a `qemu` guest...), since only `host` nodes become
+   * namespaces. The lab's emulated run (`vnet lab run FILE`) runs it.
+   */
+  readonly skipped?: true;
 }
 
 export interface RealCheckOptions {
@@ -283,7 +290,35 @@ export class RealLab {
     return { received, detail: `${received}/${count} received${rtt ? `, avg rtt ${rtt[1]} ms` : ''}${r.code === null ? `: ${r.stderr.trim()}` : ''}` };
   }
 
+  /** Why a check cannot run with real tools here, or null. */
+  #notRunnable(c: CheckModel): string | null {
+    const emulated = (node: string): string | null => {
+      if (this.hosts.some((h) => h.node === node)) return null;
+      const kind = this.model.nodes[node]?.kind ?? 'unknown';
+      return `${node} is a ${kind} node, which stays emulated under --real (only host nodes become namespaces); vnet lab run ${this.model.file} runs this check`;
+    };
+    if (c.kind === 'ping') return emulated(c.from);
+    if (c.kind === 'udp') {
+      const from = emulated(c.from);
+      if (from !== null) return from;
+      const target = this.#serviceTarget?.(c.to, c.port) ?? { ip: c.to, port: c.port };
+      if (this.#ownerOf(target.ip) !== undefined) return null;
+      const node = Object.entries(this.model.nodes).find(([, m]) => Object.values((m as { interfaces?: Record<string, { ips?: string[] }> }).interfaces ?? {}).some((i) => (i.ips ?? []).some((a) => withoutPrefix(a) === target.ip)))?.[0];
+      return node === undefined ? null : `${target.ip} belongs to ${emulated(node) ?? node}`;
+    }
+    return this.hosts.length < 2 ? `pingall needs two host nodes, and ${this.hosts.length === 1 ? 'only one is' : 'none is'} a namespace under --real; vnet lab run ${this.model.file} runs it` : null;
+  }
+
+  #ownerOf(ip: string): RealHost | undefined {
+    return this.hosts.find((h) => Object.values(h.model.interfaces).some((i) => i.ips.some((a) => withoutPrefix(a) === ip)));
+  }
+
   async #check(c: CheckModel): Promise<RealCheckResult> {
+    const skip = this.#notRunnable(c);
+    if (skip !== null) {
+      const name = c.kind === 'ping' ? `ping ${c.from} -> ${c.to}` : c.kind === 'udp' ? `udp ${c.from} -> ${c.to}:${c.port}` : 'pingall';
+      return { check: name, expect: c.kind === 'pingall' ? 'success' : c.expect, passed: false, detail: skip, skipped: true };
+    }
     if (c.kind === 'ping') {
       const r = await this.#ping(c.from, c.to, c.count);
       const ok = r.received === c.count;
@@ -311,7 +346,7 @@ export class RealLab {
   /** A datagram from `from` to `to:port`: a node listener in the namespace owning `to`, a node sender in `from`'s. */
   async #udp(from: string, to: string, port: number): Promise<boolean> {
     const target = this.#serviceTarget?.(to, port) ?? { ip: to, port };
-    const owner = this.hosts.find((h) => Object.values(h.model.interfaces).some((i) => i.ips.some((a) => withoutPrefix(a) === target.ip)));
+    const owner = this.#ownerOf(target.ip);
     if (owner === undefined) return false;
     const listen = `const s=require('dgram').createSocket('udp4');s.on('message',()=>{console.log('got');process.exit(0)});s.bind(${target.port},()=>console.log('ready'));setTimeout(()=>process.exit(1),3000);`;
     const send = `const s=require('dgram').createSocket('udp4');let n=0;const t=setInterval(()=>{s.send('vnet',${port},${JSON.stringify(to)});if(++n===5){clearInterval(t);setTimeout(()=>process.exit(0),50)}},200);`;

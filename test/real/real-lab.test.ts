@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLabFile } from '../../src/control/lab/load.js';
-import { RealLabProcess } from '../../src/cli/real-lab.js';
+import { failedRealChecks, RealLabProcess } from '../../src/cli/real-lab.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { namespaceExists, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { readRealLabState, realLabStatePath } from '../../src/real/real-lab.js';
@@ -91,5 +91,27 @@ test('lab down removes the namespaces of a lab whose process was killed', { skip
     for (const ns of namespaces) tryIp('netns', 'del', ns);
     rmSync(realLabStatePath(lab), { force: true });
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('checks that start from a node staying emulated are skipped with the reason, and a namespace pings an emulated virtio guest', { skip: skip ?? false, timeout: 90_000 }, async () => {
+  const model = exampleModel('nics-virtio');
+  const prefix = `${uniqueName('vn', 4)}-`;
+  const proc = new RealLabProcess(model, { nsPrefix: prefix });
+  try {
+    await proc.start();
+    const results = await proc.lab.runChecks();
+    const skipped = results.filter((r) => r.skipped === true);
+    assert.deepEqual(skipped.map((r) => r.check), [
+      'pingall', 'ping vm1 -> 10.0.0.2', 'ping vm2 -> 10.0.0.3', 'ping vm3 -> 10.0.0.1', 'udp vm1 -> 10.0.0.3:5000', 'udp vm3 -> 10.0.0.10:5001', 'ping vm2 -> 10.0.0.4',
+    ]);
+    assert.match(skipped[1]!.detail, /^vm1 is a vm node, which stays emulated under --real \(only host nodes become namespaces\); vnet lab run \S+ runs this check$/);
+    assert.match(skipped[0]!.detail, /^pingall needs two host nodes, and only one is a namespace under --real/);
+    const ran = results.filter((r) => r.skipped !== true);
+    assert.deepEqual(ran.map((r) => [r.check, r.passed]), [['ping h0 -> 10.0.0.3', true]], JSON.stringify(ran));
+    assert.equal(failedRealChecks(results), 0);
+  } finally {
+    await proc.stop();
+    for (const h of proc.lab.hosts) tryIp('netns', 'del', h.ns);
   }
 });
