@@ -292,10 +292,14 @@ export class RealLab {
 
   /** Why a check cannot run with real tools here, or null. */
   #notRunnable(c: CheckModel): string | null {
-    const emulated = (node: string): string | null => {
+    const staysEmulated = (node: string): string | null => {
       if (this.hosts.some((h) => h.node === node)) return null;
       const kind = this.model.nodes[node]?.kind ?? 'unknown';
-      return `${node} is a ${kind} node, which stays emulated under --real (only host nodes become namespaces); vnet lab run ${this.model.file} runs this check`;
+      return `a ${kind} node, which stays emulated under --real (only host nodes become namespaces); vnet lab run ${this.model.file} runs this check`;
+    };
+    const emulated = (node: string): string | null => {
+      const why = staysEmulated(node);
+      return why === null ? null : `${node} is ${why}`;
     };
     if (c.kind === 'ping') return emulated(c.from);
     if (c.kind === 'udp') {
@@ -304,7 +308,8 @@ export class RealLab {
       const target = this.#serviceTarget?.(c.to, c.port) ?? { ip: c.to, port: c.port };
       if (this.#ownerOf(target.ip) !== undefined) return null;
       const node = Object.entries(this.model.nodes).find(([, m]) => Object.values((m as { interfaces?: Record<string, { ips?: string[] }> }).interfaces ?? {}).some((i) => (i.ips ?? []).some((a) => withoutPrefix(a) === target.ip)))?.[0];
-      return node === undefined ? null : `${target.ip} belongs to ${emulated(node) ?? node}`;
+      const why = node === undefined ? null : staysEmulated(node);
+      return why === null ? null : `${target.ip} belongs to ${node}, ${why}`;
     }
     return this.hosts.length < 2 ? `pingall needs two host nodes, and ${this.hosts.length === 1 ? 'only one is' : 'none is'} a namespace under --real; vnet lab run ${this.model.file} runs it` : null;
   }
