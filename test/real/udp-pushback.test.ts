@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { SEND_OK, SEND_QUEUED, UDP_BATCH, UdpEndpoint } from '../../src/nics/udp/udp-endpoint.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
-import { addNamespace, haveCommand, ip, tryIp, uniqueName } from '../../src/real/netns.js';
+import { addNamespace, haveCommand, ip, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 
 const skip = tapUnavailableReason() ?? (haveCommand('tc') ? null : 'tc (iproute2) is not installed');
 if (skip !== null) console.log(`# skipping the UDP pushback test: ${skip}`);
@@ -55,6 +55,11 @@ test('datagrams the kernel pushes back (EAGAIN) go through the TX ring and the w
     ip('link', 'set', vethRoot, 'up');
     ip('-n', ns, 'addr', 'add', `${remote}/24`, 'dev', vethPeer);
     ip('-n', ns, 'link', 'set', vethPeer, 'up');
+    // The kernel itself may reorder here: the tbf queue is drained on whichever CPU its timer or
+    // a sender runs, and a veth hands each frame to that CPU's backlog, so two CPUs can deliver
+    // out of order. RPS to one CPU gives the peer one backlog, so order is vnet's alone to keep.
+    const rps = await nsExec(ns, ['sh', '-c', `echo 1 > /sys/class/net/${vethPeer}/queues/rx-0/rps_cpus`]);
+    assert.equal(rps.code, 0, `RPS on the receiving veth: ${rps.stderr}`);
     // 3 MB at 40 Mbit/s is 0.6 s; the queue may hold 2 s of it, so the qdisc delays and never drops.
     const tc = spawn('tc', ['qdisc', 'add', 'dev', vethRoot, 'root', 'tbf', 'rate', '40mbit', 'burst', '32kb', 'latency', '2s']);
     assert.equal(await new Promise((r) => tc.on('exit', r)), 0, 'tc qdisc add tbf');
