@@ -187,8 +187,9 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
 }
 
 /**
- * TAP offloads for a real lab: on unless `--no-offloads` (since routers, NAT, OpenFlow switches
- * and port filters pass 64 KB packets on, only a tunnel makes a port segment in front of it).
+ * TAP offloads for a real lab: on unless `--no-offloads` (since routers, NAT, OpenFlow switches,
+ * port filters and tunnels within the lab pass 64 KB packets on, only a tunnel onto a real UDP
+ * socket makes a port segment in front of it).
  * `--offloads` is still taken, for scripts written when it had to be asked for.
  */
 export function offloadsOption(on: boolean | undefined, off: boolean | undefined): boolean {

@@ -23,8 +23,13 @@ import type { Engine } from './engine.js';
  * - 'passes-on': it forwards such a packet unchanged (header bytes may be retagged), so it can
  *   take one only when every app it sends to can (the learning bridge).
  * - 'finishes': it delivers such a packet correctly itself (a TAP port: as it came, or segmented).
+ * - 'tunnels': a tunnel endpoint (VXLAN, GRE). From an access port it carries such a packet
+ *   encapsulated, whole, out of its underlay port (`tunnelUnderlayPort`), and from the underlay
+ *   it delivers a decapsulated one to its access ports. An encapsulated offloaded packet may
+ *   only cross 'passes-on' apps to another endpoint's underlay port: nothing else knows that the
+ *   TCP segment to cut or finish sits inside a tunnel (rx-offload.ts walks the graph that way).
  */
-export type OffloadHandling = 'no' | 'passes-on' | 'finishes';
+export type OffloadHandling = 'no' | 'passes-on' | 'finishes' | 'tunnels';
 
 /** A table of drop reasons: name -> one-line description. */
 export type DropTable = Readonly<Record<string, string>>;
@@ -52,6 +57,10 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
   consumed = 0;
   /** How this app treats packets with offload state; ports sending to a 'no' app finish them first. */
   readonly offloadHandling: OffloadHandling = 'no';
+  /** For a 'tunnels' app: the port its encapsulated frames leave and arrive by. */
+  get tunnelUnderlayPort(): string | null {
+    return null;
+  }
   /** Period of `tick()` in nanoseconds of engine time; 0 means the app has no tick. */
   tickInterval = 0;
   conf: Conf;

@@ -134,3 +134,27 @@ test('with offloads on, a port filter passes 64 KB packets of allowed connection
     await lab.assertWholeAndChecked();
   });
 });
+
+test('with offloads on, iperf3 TCP crosses VXLAN and GRE overlays on an in-process underlay as 64 KB packets, encapsulated whole', options, async () => {
+  for (const file of ['overlay-vxlan.yml', 'overlay-gre.yml']) {
+    await withRealLab(example(file), async (lab) => {
+      await lab.tcp(`a1 -> a2 over ${file}`, 'a1', 'a2', '10.0.0.2');
+      await lab.tcp(`b2 -> b1 over ${file}`, 'b2', 'b1', '10.0.0.1');
+      const taps = lab.taps();
+      assert.ok(taps.get('a1/eth0')!.rxGsoPackets > 100, `a1 handed over 64 KB packets (${JSON.stringify(taps.get('a1/eth0'))})`);
+      // Every frame vtep1 encapsulated came from a1 or b1 whole (one remote, so one copy each).
+      const encapsulated = (lab.proc.engine.apps.get('vtep1') as unknown as { stats(): { encapsulated: number } }).stats().encapsulated;
+      const fromTaps = taps.get('a1/eth0')!.rxFrames + taps.get('b1/eth0')!.rxFrames;
+      assert.ok(encapsulated > 1000 && encapsulated <= fromTaps, `${encapsulated} encapsulations for ${fromTaps} frames from the TAPs: one per packet, not per wire segment`);
+      await lab.assertWholeAndChecked();
+    });
+  }
+});
+
+test('with offloads on, iperf3 TCP crosses the Neutron case study (br-int, br-tun, VXLAN and back) as 64 KB packets', options, async () => {
+  await withRealLab(example('neutron-vxlan.yml'), async (lab) => {
+    await lab.tcp('vm-a100 -> vm-b100 through br-int, br-tun and VXLAN', 'vm-a100', 'vm-b100', '10.0.0.2');
+    await lab.tcp('vm-b200 -> vm-a200 the other way, in the other tenant', 'vm-b200', 'vm-a200', '10.0.0.3');
+    await lab.assertWholeAndChecked();
+  });
+});

@@ -50,7 +50,8 @@
  */
 import { App, type AppContext, type DropTable } from '../../engine/app.js';
 import type { Link } from '../../engine/link.js';
-import type { Packet } from '../../engine/packet.js';
+import { gsoSegmentFrameLength, type Packet } from '../../engine/packet.js';
+import { TsoSegmenter } from '../../nics/tap/offload.js';
 import { NS_PER_MS, NS_PER_S } from '../../engine/clock.js';
 import { HashMacTable, LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
 import { type ArpDropReason, type ArpIface, ArpResolver, type NeighbourCounts } from '../../hosts/arp-resolver.js';
@@ -95,6 +96,10 @@ export const OVERLAY_DROPS = {
   'underlay-unlinked': 'the underlay port has no output link',
   'ip-not-for-port': 'frame on an IP-over-GRE port that is not IPv4 to the port MAC',
   'ip-peer-unknown': 'IP-over-GRE packet for a local host that did not answer ARP (or was replaced by a newer one while waiting)',
+  'gso-not-tcp': 'offloaded (GSO) packet to cut into segments that is not TCP over IPv4 or IPv6',
+  'gso-bad-headers': 'offloaded (GSO) packet to cut into segments whose headers do not add up',
+  'gso-segment-too-big': 'offloaded (GSO) packet whose segments would not fit a packet buffer',
+  'pool-empty': 'no free packet for a segment of an offloaded packet being cut',
 } as const;
 
 export type OverlayDrops = typeof OVERLAY_DROPS;
@@ -144,6 +149,15 @@ const ETHERTYPE_ARP = 0x0806;
 const ETHERTYPE_VLAN = 0x8100;
 
 export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> extends App<D, C> {
+  /**
+   * An offloaded TCP packet (TSO, partial checksum) from an access port is encapsulated whole,
+   * when the ports behind the underlay can take it (rx-offload.ts decides, for the port that
+   * received it): the outer headers say its real length (at most 64 KB), a segment's size is
+   * checked against the overlay MTU, and the far endpoint hands it on decapsulated, offload
+   * state intact, to a TAP that writes it to the kernel as one packet. One too long for a 16-bit
+   * outer length, or on an IP-over-GRE port, is cut into wire segments here first.
+   */
+  override readonly offloadHandling = 'tunnels';
   protected readonly settings: OverlaySettings;
   /**
    * Everything the per-packet paths read, in one object of one class for every tunnel (see
@@ -168,6 +182,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   readonly #ipHeld: (Packet | null)[];
   readonly #ipHeldSince: Float64Array;
   #ipHeldCount = 0;
+  /** Cuts the offloaded packets that cannot cross whole (made on first use). */
+  #segmenter: TsoSegmenter | null = null;
   /** Underlay ARP: answers for our address, learns and resolves next hops (hosts/arp-resolver.ts). */
   readonly #arp: ArpResolver<ArpIface>;
   readonly #underlayIface: ArpIface;
@@ -334,6 +350,10 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     return this.dp.segmentIsIp[segment] === 1;
   }
 
+  override get tunnelUnderlayPort(): string {
+    return this.settings.underlayPort;
+  }
+
   /** The overlay MTU: the largest inner L3 packet that fits the underlay MTU once encapsulated. */
   get overlayMtu(): number {
     return this.dp.overlayMtu;
@@ -425,6 +445,9 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   #fromAccess(p: Packet, port: number): void {
     const d = this.dp;
     if (p.len < ETH) return this.drop(p, 'runt');
+    // An offloaded TCP packet crosses whole (see `offloadHandling`) when its outer IPv4 length
+    // fits 16 bits; a longer one is cut here, before its tag or tunnel key is read.
+    if (p.gsoSize > 0 && p.len + d.encapLen - ETH > 0xffff) return this.#cut(p, port, -1, 0);
     let off = p.off;
     let vlan = 0;
     let seg = d.untagged[port]!;
@@ -467,7 +490,8 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
       if (unicast) where = d.fdb.lookupWords(dstHi, dstLo | 0, seg);
     }
     if (d.arpSuppress[seg] !== undefined && mem.getUint16(at + 12) === ETHERTYPE_ARP && this.#suppressArp(p, seg, portVlan)) return;
-    if (p.len - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
+    // The MTU applies to the wire segments an offloaded TCP packet stands for.
+    if ((p.gsoSize > 0 ? gsoSegmentFrameLength(p) : p.len) - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
     p.hash = frameFlowHash(mem, at, p.len, w0, w1, srcLo);
     if (where >= 0) {
       if ((where & 1) === 1) return this.#toRemote(p, where >> 1, seg);
@@ -557,6 +581,33 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
   }
 
   /** An inner packet over the overlay MTU: ICMP fragmentation-needed when it is IPv4 with DF, else a drop. */
+  /**
+   * Cuts an offloaded TCP packet that cannot cross whole into wire segments in the engine's pool;
+   * the packet is used up. Each segment goes on as if it had arrived so: from access port `port`
+   * through the whole access path, or (port -1) from the IP-over-GRE port of segment `seg` into
+   * the tunnel. Each counts as generated; one that found no buffer as generated and dropped.
+   */
+  #cut(p: Packet, port: number, seg: number, portVlan: number): void {
+    const cutter = (this.#segmenter ??= new TsoSegmenter());
+    const bad = cutter.begin(p);
+    if (bad !== null) return this.drop(p, bad);
+    if (cutter.segmentLength(0) > this.pool.dataRoom) return this.drop(p, 'gso-segment-too-big');
+    for (let i = 0; i < cutter.count; i++) {
+      const q = this.alloc();
+      if (q === null) {
+        this.countDrop('pool-empty');
+        continue;
+      }
+      q.len = cutter.emit(i, q.buf, q.off, q.view);
+      q.inPort = p.inPort;
+      q.tunnelId = p.tunnelId;
+      q.traceId = p.traceId;
+      if (port >= 0) this.#fromAccess(q, port);
+      else this.#ipToRemote(q, seg, portVlan);
+    }
+    this.consume(p);
+  }
+
   #tooBig(p: Packet, portVlan: number): void {
     const d = this.dp;
     const b = p.buf;
@@ -572,6 +623,11 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     const quoteLen = ihl + 8;
     const q = o + ETH + IPV4 + 8;
     b.copyWithin(q, ip, ip + quoteLen);
+    // The reply is a new small packet: whatever the quoted one was offloaded as does not carry over.
+    p.csumStart = -1;
+    p.csumOffset = 0;
+    p.gsoType = 0;
+    p.gsoSize = 0;
     const origSrc = view.getUint32(q + 12);
     const origDst = view.getUint32(q + 16);
     // Swap the MACs.
@@ -637,6 +693,15 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     }
     if (etherType !== ETHERTYPE_IPV4 || view.getUint16(o) !== PORT_MAC_HI || view.getUint32(o + 2) !== portMacLo) return this.drop(p, 'ip-not-for-port');
     this.#learnIpPeer(seg, srcHi, srcLo);
+    // An IP-over-GRE packet leaves without its Ethernet header, and an offloaded one with it would
+    // reach the far side as an IP packet no port could cut: it crosses as wire segments.
+    if (p.gsoSize > 0) return this.#cut(p, -1, seg, portVlan);
+    this.#ipToRemote(p, seg, portVlan);
+  }
+
+  /** An IPv4 packet from an IP-over-GRE port, its Ethernet header checked, into the tunnel. */
+  #ipToRemote(p: Packet, seg: number, portVlan: number): void {
+    const d = this.dp;
     if (p.len - ETH > d.overlayMtu) return this.#tooBig(p, portVlan);
     p.hash = flowHash(p);
     p.shift(ETH);

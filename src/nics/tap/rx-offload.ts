@@ -4,10 +4,12 @@
  *
  * A TAP with offloads hands vnet one TCP segment of up to 64 KB with a partial checksum. The
  * learning bridge, a veth, a router, the NAT gateway and the OpenFlow switch pass such a packet
- * on and a TAP port delivers it, but a VTEP refuses it as bigger than the overlay MTU. So a receiving
+ * on and a TAP port delivers it; a VXLAN or GRE endpoint carries it encapsulated to another
+ * endpoint in the process, but not onto a real socket; an emulated host takes none. So a receiving
  * port asks `offloadsTakenBehind(link)` which case it is in. That question walks the graph from
  * its output link: an app that 'finishes' such packets ends a branch, one that 'passes-on' is
- * followed through each of its output links, and any 'no' anywhere means no. The walk allocates,
+ * followed through each of its output links, a tunnel endpoint as its underlay leads (below),
+ * and any 'no' anywhere means no. The walk allocates,
  * so the port caches the answer per `engine.graphVersion`.
  *
  * The port puts every received packet on its link through `OffloadFinisher.deliver`. When the
@@ -26,23 +28,42 @@ import { type BytesCopy, completeChecksum, TsoSegmenter, type TsoError } from '.
 
 /**
  * True when every app a packet put on `link` can reach takes offloaded packets: the app at its
- * end 'finishes' them, or 'passes-on' them and every app behind it does too. Control plane only
- * (it allocates a visited set).
+ * end 'finishes' them, or 'passes-on' them and every app behind it does too, or 'tunnels' them:
+ * a tunnel endpoint carries one whole when what it reaches through its underlay port is only
+ * 'passes-on' apps and other endpoints' underlay ports, each delivering to access sides that take
+ * offloaded packets too. So an encapsulated 64 KB segment never meets a TAP, a real socket or
+ * anything that would read it as the outer packet it seems. Control plane only (it allocates a
+ * visited set).
  */
 export function offloadsTakenBehind(engine: Engine, link: Link): boolean {
   const seen = new Set<string>();
-  const walk = (l: Link): boolean => {
+  const walk = (l: Link, encapsulated: boolean): boolean => {
     const app = engine.apps.get(l.to.app);
     if (app === undefined) return false;
-    if (app.offloadHandling === 'finishes') return true;
-    if (app.offloadHandling !== 'passes-on') return false;
-    // A cycle of bridges adds no app that could refuse.
-    if (seen.has(app.name)) return true;
-    seen.add(app.name);
-    for (const out of Object.values(app.output)) if (!walk(out)) return false;
+    const handling = app.offloadHandling;
+    // A cycle adds no app that could refuse.
+    const visit = `${encapsulated ? 'encapsulated' : 'plain'}:${app.name}:${handling === 'tunnels' ? l.to.port : ''}`;
+    if (seen.has(visit)) return true;
+    seen.add(visit);
+    if (handling === 'tunnels') {
+      const underlay = app.tunnelUnderlayPort;
+      const outputs = Object.entries(app.output);
+      if (l.to.port === underlay) {
+        // Not a tunnel packet: the endpoint drops it (not for its address, or not its protocol).
+        if (!encapsulated) return true;
+        // Decapsulated, it goes to access ports only (split horizon).
+        return outputs.every(([port, out]) => port === underlay || walk(out, false));
+      }
+      // An encapsulated frame on an access port would be tunnelled twice: not carried.
+      if (encapsulated) return false;
+      return outputs.every(([port, out]) => walk(out, port === underlay));
+    }
+    if (!encapsulated && handling === 'finishes') return true;
+    if (handling !== 'passes-on') return false;
+    for (const out of Object.values(app.output)) if (!walk(out, encapsulated)) return false;
     return true;
   };
-  return walk(link);
+  return walk(link, false);
 }
 
 export type FinishError =
