@@ -25,10 +25,10 @@ type Far = 'offload-capture' | 'capture' | 'underlay-offload-capture';
  * endpoint 1, and behind endpoint 2 an app that takes offloads or one that does not. With
  * 'underlay-offload-capture' an app that takes offloads (a TAP) also sits on the underlay bridge.
  */
-function tunnelLab(mode: Mode, far: Far): { engine: Engine; rx: RxPort; cap: Capture; encapsulated: () => number } {
+function tunnelLab(mode: Mode, far: Far, underlayMtu = 1600): { engine: Engine; rx: RxPort; cap: Capture; encapsulated: () => number } {
   const engine = new Engine({ pool: new PacketPool({ count: 1024 }) });
   const cls: AppClass<OverlayConf> = mode === 'vxlan' ? VxlanVtep : GreTunnel;
-  const mtu = { underlay: { mtu: 1600 } };
+  const mtu = { underlay: { mtu: underlayMtu } };
   const conf = (which: 1 | 2) => {
     const c = endpointConf(mode, which);
     return { ...c, underlay: { ...c.underlay, ...mtu.underlay } };
@@ -99,5 +99,22 @@ for (const mode of ['vxlan', 'gre'] as const) {
     const fits = send(whole.rx, whole.engine, 65_535 + 14 - (mode === 'vxlan' ? 50 : 42) - 54);
     assert.deepEqual(whole.cap.frames.map((f) => [f.bytes.length, f.gsoSize]), [[fits.length, MSS]], 'the longest frame that fits crosses whole');
     assertConserved(whole.engine);
+  });
+
+  test(`${mode}: a GSO packet whose wire segments exceed the overlay MTU gets one ICMP fragmentation-needed back, a plain small packet`, () => {
+    const { engine, rx, cap, encapsulated } = tunnelLab(mode, 'offload-capture', 1500);
+    send(rx, engine, 10 * MSS);
+    assert.equal(cap.frames.length, 0);
+    assert.equal(encapsulated(), 0);
+    const back = engine.links.get('ep1.p_a -> rx.port')!;
+    assert.equal(back.queued, 1, 'one reply toward the sender');
+    const reply = back.receive();
+    assert.equal(reply.gsoSize, 0, 'the reply carries no offload state');
+    assert.equal(reply.csumStart, -1);
+    const v = reply.view;
+    const icmp = reply.off + 14 + 20;
+    assert.deepEqual([v.getUint8(icmp), v.getUint8(icmp + 1), v.getUint16(icmp + 6)], [3, 4, 1500 - (mode === 'vxlan' ? 50 : 42)], 'fragmentation needed, with the overlay MTU');
+    assert.ok(reply.len < 100);
+    reply.pool.free(reply);
   });
 }
