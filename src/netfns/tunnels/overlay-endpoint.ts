@@ -580,7 +580,6 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     return true;
   }
 
-  /** An inner packet over the overlay MTU: ICMP fragmentation-needed when it is IPv4 with DF, else a drop. */
   /**
    * Cuts an offloaded TCP packet that cannot cross whole into wire segments in the engine's pool;
    * the packet is used up. Each segment goes on as if it had arrived so: from access port `port`
@@ -608,6 +607,7 @@ export abstract class OverlayEndpoint<D extends DropTable & OverlayDrops, C> ext
     this.consume(p);
   }
 
+  /** An inner packet over the overlay MTU: ICMP fragmentation-needed when it is IPv4 with DF, else a drop. */
   #tooBig(p: Packet, portVlan: number): void {
     const d = this.dp;
     const b = p.buf;
