@@ -38,11 +38,13 @@ const USAGE = `usage: vnet <command> ...
   lab up|run FILE --real [--no-offloads] [--netns-prefix P]
                           (root) hosts become network namespaces on TAP ports, everything else
                           stays vnet apps; runs the checks with real ping (see docs/real.md);
-                          TAP offloads (checksum, TSO, GRO) are on unless --no-offloads
+                          TAP offloads (checksum, TSO, GRO) are on unless --no-offloads;
+                          under lab up, OpenFlow channels run and vnet ofctl acts on the
+                          live switches, as for an emulated lab
   daemon --socket PATH    (root) keep real labs running in a daemon; its datapath runs in a
                           worker thread, the control socket speaks newline-delimited JSON
   --daemon PATH show ports | status | lab up FILE --real | lab down FILE | shutdown
-                          ask a running daemon
+                          ask a running daemon (vnet ofctl FILE ... finds a daemon's lab itself)
   trace FILE PORT SPEC    send one frame (a packet spec, or --hex HEX) out of PORT (h1:eth0)
                           and explain its path app by app [-j]
   trace FILE BRIDGE PORT SPEC | PORT --hex HEX | [PORT] --pcap CAPTURE | FLOW [-j]
