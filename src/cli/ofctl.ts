@@ -23,7 +23,6 @@ import { daemonRequest } from './daemon.js';
 
 export { OFCTL_USAGE, ofctlOnLab, ofctlReply, type OfctlTarget } from '../control/openflow/ofctl-command.js';
 
-
 /** Where a running lab takes ofctl requests: its own control socket, or the daemon that runs it. */
 type LiveLab = { readonly control: string } | { readonly daemon: string };
 
