@@ -19,7 +19,7 @@ import { TapPort } from '../nics/tap/tap-port.js';
 import { tapUnavailableReason } from '../nics/tap/tun.js';
 import { RealLoop } from '../real/loop.js';
 import { formatIpv4Addr, parseIpv4Addr } from '../wire/ipv4-addr.js';
-import { readRealLabState, RealLab, realLabControlPath, realLabDown, realLabStatePath, type RealCheckResult } from '../real/real-lab.js';
+import { countRealChecks, readRealLabState, RealLab, realLabControlPath, realLabDown, realLabStatePath, type RealCheckResult } from '../real/real-lab.js';
 import { startLabChannels, type LabChannels } from '../control/openflow/lab-channels.js';
 import { LabControlServer } from '../control/openflow/lab-control.js';
 import { ofctlReply } from './ofctl.js';
@@ -43,16 +43,10 @@ export async function realLabDownCommand(model: LabModel, out: (line: string) =>
   return 0;
 }
 
-/** Checks that ran and failed (a skipped check did not run). */
-export function failedRealChecks(results: readonly RealCheckResult[]): number {
-  return results.filter((r) => !r.passed && r.skipped !== true).length;
-}
-
 export function renderRealChecks(lab: string, results: readonly RealCheckResult[]): string {
   const lines = results.map((r) => `${r.passed ? 'PASS' : r.skipped ? 'SKIP' : 'FAIL'}  ${r.check}${r.expect === 'failure' ? ' (expect failure)' : ''}: ${r.detail}`);
-  const failed = failedRealChecks(results);
-  const skipped = results.filter((r) => r.skipped === true).length;
-  lines.push(`lab ${lab} (real): ${results.length - failed - skipped} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  const { passed, failed, skipped } = countRealChecks(results);
+  lines.push(`lab ${lab} (real): ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   return lines.join('\n');
 }
 
@@ -62,7 +56,7 @@ export class RealLabProcess {
   readonly engine: Engine;
   readonly loop: RealLoop;
 
-  constructor(model: LabModel, options: { offloads?: boolean; nsPrefix?: string; control?: string } = {}) {
+  constructor(model: LabModel, options: { offloads?: boolean; nsPrefix?: string } = {}) {
     const why = tapUnavailableReason();
     if (why !== null) throw new Error(`lab ${model.name} --real: ${why}`);
     const state = readRealLabState(realLabStatePath(model.name));
@@ -82,7 +76,6 @@ export class RealLabProcess {
       offloads: options.offloads ?? false,
       doorbell: this.loop.doorbell,
       ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}),
-      ...(options.control !== undefined ? { control: options.control } : {}),
     });
   }
 
@@ -130,8 +123,7 @@ export class RealLabProcess {
 /** `lab up|run FILE --real`; returns -1 (the exit code is set when it finishes). */
 export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: RealLabCliOptions = {}): number {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const control = sub === 'up' ? realLabControlPath(model.name) : undefined;
-  const proc = new RealLabProcess(model, { offloads: options.offloads ?? false, ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}), ...(control !== undefined ? { control } : {}) });
+  const proc = new RealLabProcess(model, { offloads: options.offloads ?? false, ...(options.nsPrefix !== undefined ? { nsPrefix: options.nsPrefix } : {}) });
   const run = async (): Promise<number> => {
     let stopping = false;
     let wake: () => void = () => {};
@@ -147,16 +139,15 @@ export function realLabCommand(sub: 'up' | 'run', model: LabModel, options: Real
       await proc.start();
       const hosts = proc.lab.hosts.map((h) => `${h.node} (netns ${h.ns}: ${h.ifaces.map((i) => i.iface).join(', ')})`).join(', ');
       if (!options.json) out(`lab ${model.name} is up (real): ${hosts}; pid ${process.pid}`);
-      if (control !== undefined) {
+      if (sub === 'up') {
         // Before the checks, so a controller named in the lab file can program the switches first.
         openflow = await startLabChannels(model, proc.engine, options.json ? () => undefined : out);
-        proc.lab.recordOpenFlow(openflow.described);
-        server = await LabControlServer.listen(control, (req) => ofctlReply({ engine: proc.engine, noChecks: `lab ${model.name} is up for real; its checks are real pings, which run with: vnet lab run ${model.file} --real` }, req));
+        server = await LabControlServer.listen(realLabControlPath(model.name), (req) => ofctlReply({ engine: proc.engine, noChecks: `lab ${model.name} is up for real; its checks are real pings, which run with: vnet lab run ${model.file} --real` }, req));
+        proc.lab.recordLive({ openflow: openflow.described, control: server.path });
       }
       const results = await proc.lab.runChecks({ serviceTarget: (ip, port) => proc.serviceTarget(ip, port) });
-      const failed = failedRealChecks(results);
-      const skipped = results.filter((r) => r.skipped === true).length;
-      if (options.json) out(JSON.stringify({ lab: model.name, mode: 'real', hosts: proc.lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })), checks: results, passed: results.length - failed - skipped, failed, skipped }, null, 2));
+      const { passed, failed, skipped } = countRealChecks(results);
+      if (options.json) out(JSON.stringify({ lab: model.name, mode: 'real', hosts: proc.lab.hosts.map((h) => ({ node: h.node, netns: h.ns, interfaces: h.ifaces.map((i) => i.iface) })), checks: results, passed, failed, skipped }, null, 2));
       else if (results.length > 0) out(renderRealChecks(model.name, results));
       if (sub === 'up' && !stopping) {
         out(`forwarding; stop with Ctrl-C or: vnet lab down ${model.file}`);

@@ -106,7 +106,7 @@ class Datapath {
       await lab.setup();
       // The channels run on this thread's event loop, which the loop yields to between breaths.
       entry.openflow = await startLabChannels(model, this.engine, (line) => this.log(`lab ${model.name}: ${line}`), `${model.name}:`);
-      lab.recordOpenFlow(entry.openflow.described);
+      lab.recordLive({ openflow: entry.openflow.described });
     } catch (e) {
       await this.labDown(model.name).catch(() => {});
       throw e;

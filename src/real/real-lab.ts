@@ -49,8 +49,6 @@ export interface RealLabOptions {
   readonly statePath?: string;
   /** The control socket of the daemon running the lab, recorded so a plain `lab down` can point there. */
   readonly daemonSocket?: string;
-  /** The lab's own control socket (`vnet lab up --real`), recorded so `vnet ofctl FILE ...` reaches the live switches. */
-  readonly control?: string;
 }
 
 export interface RealLabState {
@@ -123,6 +121,18 @@ export function readRealLabState(path: string): RealLabState | null {
   }
 }
 
+/** How a check is named in results: `ping h1 -> 10.0.0.2`, `udp h1 -> 10.0.0.2:7000`, `pingall`. */
+function checkName(c: CheckModel): string {
+  return c.kind === 'ping' ? `ping ${c.from} -> ${c.to}` : c.kind === 'udp' ? `udp ${c.from} -> ${c.to}:${c.port}` : 'pingall';
+}
+
+/** Results by outcome; a skipped check did not run, so it is neither passed nor failed. */
+export function countRealChecks(results: readonly RealCheckResult[]): { readonly passed: number; readonly failed: number; readonly skipped: number } {
+  const skipped = results.filter((r) => r.skipped === true).length;
+  const passed = results.filter((r) => r.passed).length;
+  return { passed, failed: results.length - passed - skipped, skipped };
+}
+
 function withoutPrefix(cidr: string): string {
   return cidr.split('/')[0]!;
 }
@@ -154,7 +164,7 @@ export class RealLab {
       hosts.push({ node, ns, model: m, ifaces });
     }
     this.hosts = hosts;
-    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [], ...(options.daemonSocket !== undefined ? { daemonSocket: options.daemonSocket } : {}), ...(options.control !== undefined ? { control: options.control } : {}) };
+    this.#state = { pid: process.pid, lab: model.name, file: model.file, started: new Date().toISOString(), mode: 'real', namespaces: [], taps: [], ...(options.daemonSocket !== undefined ? { daemonSocket: options.daemonSocket } : {}) };
   }
 
   /** Adds the lab's apps and links to `graph` (app names carry the app prefix). */
@@ -201,9 +211,13 @@ export class RealLab {
     });
   }
 
-  /** Records where the switches' OpenFlow channels listen, so tools can find a port picked by the kernel (ptcp:0). */
-  recordOpenFlow(openflow: readonly LabChannelDesc[]): void {
-    this.#state = { ...this.#state, openflow };
+  /**
+   * Records how the running lab is reached, once it is: where the switches' OpenFlow channels
+   * listen (a port picked by the kernel for ptcp:0 included) and, for `lab up --real`, the
+   * control socket `vnet ofctl` talks to, already listening.
+   */
+  recordLive(live: { readonly openflow: readonly LabChannelDesc[]; readonly control?: string }): void {
+    this.#state = { ...this.#state, openflow: live.openflow, ...(live.control !== undefined ? { control: live.control } : {}) };
     this.#record();
   }
 
@@ -320,18 +334,15 @@ export class RealLab {
 
   async #check(c: CheckModel): Promise<RealCheckResult> {
     const skip = this.#notRunnable(c);
-    if (skip !== null) {
-      const name = c.kind === 'ping' ? `ping ${c.from} -> ${c.to}` : c.kind === 'udp' ? `udp ${c.from} -> ${c.to}:${c.port}` : 'pingall';
-      return { check: name, expect: c.kind === 'pingall' ? 'success' : c.expect, passed: false, detail: skip, skipped: true };
-    }
+    if (skip !== null) return { check: checkName(c), expect: c.kind === 'pingall' ? 'success' : c.expect, passed: false, detail: skip, skipped: true };
     if (c.kind === 'ping') {
       const r = await this.#ping(c.from, c.to, c.count);
       const ok = r.received === c.count;
-      return { check: `ping ${c.from} -> ${c.to}`, expect: c.expect, passed: ok === (c.expect === 'success'), detail: r.detail };
+      return { check: checkName(c), expect: c.expect, passed: ok === (c.expect === 'success'), detail: r.detail };
     }
     if (c.kind === 'udp') {
       const ok = await this.#udp(c.from, c.to, c.port);
-      return { check: `udp ${c.from} -> ${c.to}:${c.port}`, expect: c.expect, passed: ok === (c.expect === 'success'), detail: ok ? 'datagram delivered' : 'no datagram arrived within 2 s' };
+      return { check: checkName(c), expect: c.expect, passed: ok === (c.expect === 'success'), detail: ok ? 'datagram delivered' : 'no datagram arrived within 2 s' };
     }
     let ok = 0;
     let total = 0;
@@ -345,7 +356,7 @@ export class RealLab {
       }
     }
     const dropped = total === 0 ? 0 : Math.round((100 * (total - ok)) / total);
-    return { check: 'pingall', expect: 'success', passed: ok === total && total > 0, detail: `${dropped}% dropped (${ok}/${total} received)` };
+    return { check: checkName(c), expect: 'success', passed: ok === total && total > 0, detail: `${dropped}% dropped (${ok}/${total} received)` };
   }
 
   /** A datagram from `from` to `to:port`: a node listener in the namespace owning `to`, a node sender in `from`'s. */
