@@ -114,7 +114,7 @@ describe('vhost-user backend with DPDK testpmd (virtio-user) as the front-end', 
     const left = port.stat(Stat.TxLeftAtDisconnect);
     assert.equal(taken + left, totals.txPackets, `taken ${taken} and left ${left} of ${totals.txPackets} sent; backend log: ${port.log.slice(-6).join("; ")}`);
     assert.ok(left <= 256);
-    assert.ok(port.log.some((l) => l.startsWith('front-end disconnected')));
+    await until(() => port.log.some((l) => l.startsWith('front-end disconnected')), 'the disconnect to be logged (a message from the worker, after the state flips)', 3_000, pmd);
   });
 
   it('delivers frames vnet transmits to testpmd (rxonly), which counts every one', async () => {

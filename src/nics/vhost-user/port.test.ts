@@ -208,7 +208,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
     const fdsBefore = countFds();
     first.close();
     await until(() => port.state === 'listening', 'the backend to listen again');
-    assert.ok(port.log.includes('front-end disconnected'));
+    await until(() => port.log.includes('front-end disconnected'), 'the disconnect to be logged (a message from the worker, after the state flips)');
     // The backend's copies of the memfd and the eventfds are gone too (ours were closed by close()).
     assert.ok(countFds() <= fdsBefore - 6, `fds before ${fdsBefore}, after ${countFds()}`);
     const second = new TestFrontend(socket);
@@ -321,7 +321,9 @@ describe('VhostUserPort with a hand-written front-end', () => {
         assert.equal(port.stat(Stat.FramesFromGuest) - takenBefore + left, 7, 'every frame made available was taken or counted as left');
       }
       assert.ok(left > 0, 'a sleeping worker took none of the six before the close');
-      assert.ok(port.log.includes(`front-end disconnected, leaving ${left} frames on its transmit ring`));
+      // The state is shared memory and flips at once; the log line comes as a message from the worker, later.
+      const line = `front-end disconnected, leaving ${left} frames on its transmit ring`;
+      await until(() => port.log.includes(line), `the log line "${line}"`, engine);
     } finally {
       await port.close();
     }
