@@ -486,6 +486,17 @@ export function emcSlotHolds(k: Int32Array, b: number, ik: Int32Array): boolean 
     k[b + 12] === ik[12];
 }
 
+/**
+ * `emcSlotHolds` for a raw key passed as its words (in `extractRawIpv4Hashed`'s order: key word
+ * 0 is `w8`, 1 `w7`, ... 10 `w6`; words 11 and 12 of a raw key are zero), so the switch compares
+ * the values it has just read without storing them first.
+ */
+export function emcSlotHoldsRaw(k: Int32Array, b: number, w8: number, w7: number, w9: number, w0: number, w2: number, port: number, tunId: number,
+  w1: number, typeVer: number, fragTtlProto: number, w6: number): boolean {
+  return k[b] === w8 && k[b + 1] === w7 && k[b + 2] === w9 && k[b + 3] === w0 && k[b + 4] === w2 && k[b + 5] === port && k[b + 6] === tunId &&
+    k[b + 7] === w1 && k[b + 8] === typeVer && k[b + 9] === fragTtlProto && k[b + 10] === w6 && k[b + 11] === 0 && k[b + 12] === 0;
+}
+
 /** Whether the EMC slot at `b` points at a live megaflow: its serial is set and still its row's. */
 export function emcSlotLive(k: Int32Array, stats: Float64Array, b: number): boolean {
   return k[b + EMC_SERIAL] !== 0 && stats[k[b + EMC_ROW]! * MF_STRIDE + MF_SERIAL] === k[b + EMC_SERIAL];

@@ -215,6 +215,11 @@ export function extractRawIpv4Hashed(mem32: Int32Array, at: number, len: number,
   rk[8] = typeVer;
   rk[9] = fragTtlProto;
   rk[10] = w6;
+  return rawKeyHash(w8, w7, w9, w0, w6, port, tunId, fragTtlProto);
+}
+
+/** A raw key's hash, from the eight of its words that tell flows apart (named as in `extractRawIpv4Hashed`). */
+export function rawKeyHash(w8: number, w7: number, w9: number, w0: number, w6: number, port: number, tunId: number, fragTtlProto: number): number {
   const a = Math.imul(w8 ^ port ^ tunId, 0x9e3779b1);
   const b = Math.imul(w7 ^ w6 ^ fragTtlProto, 0x85ebca77);
   return finish((a ^ ((b << 13) | (b >>> 19))) + Math.imul(w9 ^ w0, 0xc2b2ae3d));

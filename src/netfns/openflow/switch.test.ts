@@ -11,6 +11,7 @@ import { PacketPool } from '../../engine/packet.js';
 import { Peer } from '../../hosts/testkit.js';
 import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { MAX_PACKET_IN_DATA, OpenFlowSwitch } from './switch.js';
+import { INGRESS_WORD_COUNT, extractRawIpv4Hashed } from './flow-key.js';
 import { encodeMessage } from './wire/encode.js';
 import { parseFlow } from './ofctl/parse.js';
 import { formatFlowStats } from './ofctl/format.js';
@@ -290,6 +291,46 @@ test('a cached decision is never taken by a frame that differs in any field a fl
   const fp = cached.sw.fastPathStats();
   assert.ok(fp.emcHits > 4000, `most frames hit the exact-match cache (${JSON.stringify(fp)})`);
   assertConserved(cached.engine);
+});
+
+test('the switch installs exactly the raw exact-match key and hash that extractRawIpv4Hashed defines', () => {
+  // The switch computes raw keys inline (switch.ts #process); this ties that copy to the
+  // definition whose properties flow-key.test.ts checks: after a frame's first pass, the cache
+  // holds the reference key at the reference hash's slots, and the frame's second pass hits.
+  const rig = switchRig(3);
+  const sw = rig.sw;
+  sw.addFlow(flow('priority=10,udp,tp_dst=53,actions=output:2'));
+  sw.addFlow(flow('priority=5,ip,nw_dst=10.0.1.0/24,actions=output:3'));
+  sw.addFlow(flow('priority=0,actions=output:3'));
+  const r = rng(7);
+  const byte = () => Math.floor(r() * 256);
+  const mem = new Int32Array(32);
+  const bytes = new Uint8Array(mem.buffer);
+  const rk = new Int32Array(INGRESS_WORD_COUNT);
+  let checked = 0;
+  for (let n = 0; n < 3000; n++) {
+    const proto = [6, 17, 1, 47, 0][n % 5]!;
+    const frag = r() < 0.1 ? `,frag=${8 * (1 + (n % 7))}` : '';
+    const l4 = proto === 6 ? `tcp(src=${byte()},dst=${byte()})` : proto === 17 ? `udp(src=${byte()},dst=${[53, 54][n & 1]})` : proto === 1 ? `icmp(type=${byte() & 15},code=${byte() & 3},id=${byte()},seq=1)` : 'payload(hex=01020304)';
+    const frame = encodeSpec(`eth(src=02:00:00:00:00:${byte().toString(16).padStart(2, '0')},dst=02:00:00:00:00:02),ipv4(src=10.0.0.${byte()},dst=10.0.${byte() & 1}.${byte()},dscp=${byte() & 63},ttl=${1 + (byte() & 63)},df=${n & 1}${proto > 1 && proto !== 6 && proto !== 17 ? `,proto=${proto}` : ''}${frag}),${l4}`);
+    const padded = Uint8Array.from([...frame, ...Array.from({ length: Math.max(0, 64 - frame.length) }, byte)]);
+    const port = 1 + (n % 2);
+    const tun = n % 3 === 0 ? 0 : ((byte() << 24) | byte()) >>> 0; // ids past 2^31 too
+    bytes.fill(0);
+    bytes.set(padded);
+    const hash = extractRawIpv4Hashed(mem, 0, padded.length, port, tun, rk);
+    assert.ok(hash >= 0, `frame ${n} is one the raw key covers`);
+    sw.flushCaches(); // so the insert finds its slots free (a full pair keeps its entries)
+    const before = sw.fastPathStats();
+    const out = rig.send(padded, port, tun);
+    assert.ok(sw.emc.find(rk, hash) >= 0, `frame ${n}: the cache holds the reference raw key at the reference hash (${Buffer.from(padded).toString('hex')})`);
+    assert.deepEqual(rig.send(padded, port, tun), out, `frame ${n}: its second pass leaves the same way`);
+    const after = sw.fastPathStats();
+    assert.ok(after.emcHits > before.emcHits, `frame ${n}: the second pass is an exact-match hit`);
+    checked++;
+  }
+  assert.equal(checked, 3000);
+  assertConserved(rig.engine);
 });
 
 test('cache hits are credited to their flows before any read, timeout scan or flow change', () => {

@@ -26,10 +26,10 @@ import type { Link } from '../../engine/link.js';
 import type { Packet } from '../../engine/packet.js';
 import { NS_PER_S } from '../../engine/clock.js';
 import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
-import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
+import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotHoldsRaw, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
-import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, extractRawIpv4Hashed, RAW_KEYS, scatterIngress } from './flow-key.js';
+import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, RAW_KEY_TAG, RAW_KEYS, rawKeyHash, scatterIngress } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, sameXlateRef, type FlowEntry } from './pipeline.js';
 import { parseFlow, parseGroup } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
@@ -309,63 +309,98 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
 
   /**
    * The fast path: one pass over the headers gives the key and its hash, the exact-match cache
-   * compares ingress words with an early exit, and a hit reads the EMC slot and its megaflow's
-   * stats row and nothing else; a hit whose program is a single output goes straight to that
-   * port's link. Everything else falls through to the megaflow cache and then the pipeline.
+   * compares it with at most two slots with an early exit, and a hit reads the EMC slot and its
+   * megaflow's stats row and nothing else (`#emcHit`). Everything else falls through to the
+   * megaflow cache and then the pipeline.
+   *
+   * For untagged IPv4 the raw key is computed here, in locals, rather than by calling
+   * `extractRawIpv4Hashed`: the slots are compared with the values as they are read, and the key
+   * is stored into `#rawKey` only on a miss, for the insert. That saves eleven stores and loads
+   * with their bounds checks per packet (1.15-1.18x on the cache-hit bench). `extractRawIpv4Hashed`
+   * stays the definition: a test checks that every key this code installs is the key it gives.
    */
   #process(p: Packet, inPort: number): void {
     const pool = p.pool;
     const at = p.base + p.off;
     const len = p.len;
     const tun = p.tunnelId;
-    // The exact-match key: raw header words for untagged IPv4 (cheaper to read), else the ingress key.
+    const probe = p.traceId === 0 && this.#cacheOn;
+    const emc = this.emc;
+    const words = emc.words;
+    const mask = emc.slots - 1;
+    const m = pool.words;
+    const i = at >> 2;
     let ek = this.#rawKey;
-    let hash = RAW_KEYS ? extractRawIpv4Hashed(pool.words, at, len, inPort, tun, ek) : -1;
-    const raw = hash >= 0;
-    if (!raw) {
-      ek = this.#ikey;
-      hash = extractIngressHashed(pool.memory, at, len, inPort, tun, ek);
-      if (hash < 0) return this.drop(p, 'runt');
-    }
-    const gen = this.pipeline.generation;
-    if (p.traceId === 0 && this.#cacheOn) {
-      const emc = this.emc;
-      // The exact-match probe, written out here rather than called (`ExactMatchCache.find`):
-      // a hit then runs in this one function. Slot a, then slot b, as `find` probes them.
-      const words = emc.words;
-      const stats = this.megaflows.stats;
-      const mask = emc.slots - 1;
-      let slot = emcFirstSlot(hash, mask);
-      if (!emcSlotHolds(words, slot, ek)) {
-        slot = emcSecondSlot(hash, mask);
-        if (!emcSlotHolds(words, slot, ek)) slot = -1;
-      }
-      if (slot >= 0 && emcSlotLive(words, stats, slot)) {
-        const index = words[slot + EMC_ROW]!;
-        const row = index * MF_STRIDE;
-        if (stats[row + MF_VALID_AT] === gen || this.#revalidate(this.megaflows.entryAt(index)!, gen)) {
-          emc.hits++;
-          stats[row + MF_PACKETS]!++;
-          stats[row + MF_BYTES]! += len;
-          stats[row + MF_USED] = this.#now;
+    let hash: number;
+    const raw = RAW_KEYS && (at & 3) === 0 && len >= 40 && (m[i + 3]! & 0x00ff_ffff) === 0x0045_0008;
+    if (raw) {
+      const typeVer = m[i + 3]!;
+      const fragTtlProto = m[i + 5]!;
+      const proto = fragTtlProto >>> 24;
+      let w8 = m[i + 8]!;
+      let w9 = 0;
+      if ((fragTtlProto & 0xff1f) !== 0 || (proto !== 6 && proto !== 17 && proto !== 1)) w8 &= 0xffff;
+      else if (proto !== 1) w9 = m[i + 9]! & 0xffff;
+      const w7 = m[i + 7]!;
+      const w0 = m[i]!;
+      const w1 = m[i + 1]!;
+      const w2 = m[i + 2]!;
+      const w6 = m[i + 6]! & -0x1_0000;
+      const port = inPort | RAW_KEY_TAG;
+      const tunWord = tun | 0; // as an Int32Array slot holds it
+      hash = rawKeyHash(w8, w7, w9, w0, w6, port, tunWord, fragTtlProto);
+      if (probe) {
+        let slot = emcFirstSlot(hash, mask);
+        if (!emcSlotHoldsRaw(words, slot, w8, w7, w9, w0, w2, port, tunWord, w1, typeVer, fragTtlProto, w6)) {
+          slot = emcSecondSlot(hash, mask);
+          if (!emcSlotHoldsRaw(words, slot, w8, w7, w9, w0, w2, port, tunWord, w1, typeVer, fragTtlProto, w6)) slot = -1;
+        }
+        if (slot >= 0) {
+          // The commonest hit, one output from a megaflow valid for the current tables, is taken
+          // here; `#emcHit` takes the rest. Calling it for every hit measured 12 % slower.
+          const stats = this.megaflows.stats;
+          const row = words[slot + EMC_ROW]! * MF_STRIDE;
           const out = words[slot + EMC_OUT]!;
-          if (out > 0) {
+          if (out > 0 && emcSlotLive(words, stats, slot) && stats[row + MF_VALID_AT] === this.pipeline.generation) {
             const link = this.#outLinks[out];
             if (link !== null && link !== undefined) {
+              emc.hits++;
+              stats[row + MF_PACKETS]!++;
+              stats[row + MF_BYTES]! += len;
+              stats[row + MF_USED] = this.#now;
               link.transmit(p);
               return;
             }
           }
-          // A program other than a single output may read the ingress port (IN_PORT, NORMAL, learn).
-          p.inPort = inPort;
-          this.#curInPort = inPort;
-          const e = this.megaflows.entryAt(index)!;
-          runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
-          return;
+          if (this.#emcHit(p, inPort, slot, len)) return;
         }
       }
-      emc.misses++;
+      // A miss: the key is stored for the insert, in the layout `extractRawIpv4Hashed` gives (words 11 and 12 stay zero).
+      ek[0] = w8;
+      ek[1] = w7;
+      ek[2] = w9;
+      ek[3] = w0;
+      ek[4] = w2;
+      ek[5] = port;
+      ek[6] = tunWord;
+      ek[7] = w1;
+      ek[8] = typeVer;
+      ek[9] = fragTtlProto;
+      ek[10] = w6;
+    } else {
+      ek = this.#ikey;
+      hash = extractIngressHashed(pool.memory, at, len, inPort, tun, ek);
+      if (hash < 0) return this.drop(p, 'runt');
+      if (probe) {
+        let slot = emcFirstSlot(hash, mask);
+        if (!emcSlotHolds(words, slot, ek)) {
+          slot = emcSecondSlot(hash, mask);
+          if (!emcSlotHolds(words, slot, ek)) slot = -1;
+        }
+        if (slot >= 0 && this.#emcHit(p, inPort, slot, len)) return;
+      }
     }
+    if (probe) emc.misses++;
     // Past the exact-match cache everything works on the flow key, so a raw key's frame is read again as fields.
     if (raw) extractIngressHashed(pool.memory, at, len, inPort, tun, this.#ikey);
     p.inPort = inPort;
@@ -374,6 +409,7 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
     scatterIngress(this.#ikey, key);
     if (p.traceId !== 0) return this.#traced(p);
     if (!this.#cacheOn) return this.#slowPath(p, false, ek, hash);
+    const gen = this.pipeline.generation;
     let e = this.megaflows.lookup(key);
     // A stale entry that fails revalidation leaves the cache; another may still cover the key.
     while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
@@ -394,6 +430,40 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       }
     }
     runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+  }
+
+  /**
+   * Forwards `p` by the megaflow the EMC slot at `slot` points at, when that megaflow is still
+   * cached and valid for the current flow tables (revalidated here on its first hit after a
+   * change); returns false, having done nothing, when it is not. A single-output program goes
+   * straight to that port's link.
+   */
+  #emcHit(p: Packet, inPort: number, slot: number, len: number): boolean {
+    const words = this.emc.words;
+    const stats = this.megaflows.stats;
+    if (!emcSlotLive(words, stats, slot)) return false;
+    const index = words[slot + EMC_ROW]!;
+    const row = index * MF_STRIDE;
+    const gen = this.pipeline.generation;
+    if (stats[row + MF_VALID_AT] !== gen && !this.#revalidate(this.megaflows.entryAt(index)!, gen)) return false;
+    this.emc.hits++;
+    stats[row + MF_PACKETS]!++;
+    stats[row + MF_BYTES]! += len;
+    stats[row + MF_USED] = this.#now;
+    const out = words[slot + EMC_OUT]!;
+    if (out > 0) {
+      const link = this.#outLinks[out];
+      if (link !== null && link !== undefined) {
+        link.transmit(p);
+        return true;
+      }
+    }
+    // A program other than a single output may read the ingress port (IN_PORT, NORMAL, learn).
+    p.inPort = inPort;
+    this.#curInPort = inPort;
+    const e = this.megaflows.entryAt(index)!;
+    runProgram(e.ops, e.refs, 0, e.ops.length, p, this);
+    return true;
   }
 
   /**
