@@ -488,8 +488,8 @@ export function emcSlotHolds(k: Int32Array, b: number, ik: Int32Array): boolean 
 
 /**
  * `emcSlotHolds` for a raw key passed as its words (in `extractRawIpv4Hashed`'s order: key word
- * 0 is `w8`, 1 `w7`, ... 10 `w6`; words 11 and 12 of a raw key are zero), so the switch compares
- * the values it has just read without storing them first.
+ * 0 is `w8`, 1 `w7`, ... 10 `w6`; words 11 and 12 of a raw key are zero), so the switch can
+ * compare the values it has just read without storing them first.
  */
 export function emcSlotHoldsRaw(k: Int32Array, b: number, w8: number, w7: number, w9: number, w0: number, w2: number, port: number, tunId: number,
   w1: number, typeVer: number, fragTtlProto: number, w6: number): boolean {
@@ -508,7 +508,10 @@ export class ExactMatchCache {
   readonly words: Int32Array;
   readonly #megaflows: MegaflowCache;
   readonly #stats: Float64Array;
+  /** Hits found by `lookup`, or by the switch's general per-packet path. */
   hits = 0;
+  /** Hits taken by the switch's inline raw-key path (OpenFlowSwitch.push), counted apart so a test can tell that path ran. */
+  rawHits = 0;
   misses = 0;
   replacements = 0;
   /** Inserts that found both slots live and left them (see `insert`). */
@@ -533,7 +536,7 @@ export class ExactMatchCache {
 
   /** Lookups made: hits and misses are what the hot path counts, one of them per packet. */
   get lookups(): number {
-    return this.hits + this.misses;
+    return this.hits + this.rawHits + this.misses;
   }
 
   /** The first word of the live slot holding `ik`, or -1. Does not count: the caller counts hits and misses. */
