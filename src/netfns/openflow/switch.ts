@@ -316,7 +316,8 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
         // raw key hits an EMC slot of a valid megaflow with a single output. This is
         // `extractRawIpv4Hashed` and #process's probe written out, the key compared from locals
         // and never stored (a test ties the two; 1.09-1.28x on the cache-hit bench over calling
-        // #process for every packet). Anything else, or any doubt, goes to #process, which starts over.
+        // #process for every packet). A clean miss goes on past the cache with the key it has;
+        // anything else, or any doubt, goes to #process, which starts over.
         const at = p.base + p.off;
         const m = p.pool.words;
         const i = at >> 2;
@@ -340,7 +341,25 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
             s = emcSecondSlot(hash, mask);
             if (!emcSlotHoldsRaw(words, s, w8, w7, w9, w0, w2, rawPort, tun, w1, typeVer, fragTtlProto, w6)) s = -1;
           }
-          if (s >= 0) {
+          if (s < 0) {
+            // A clean miss: the key is stored for the insert (in `extractRawIpv4Hashed`'s layout;
+            // words 11 and 12 stay zero) and the packet goes on from there.
+            const ek = this.#rawKey;
+            ek[0] = w8;
+            ek[1] = w7;
+            ek[2] = w9;
+            ek[3] = w0;
+            ek[4] = w2;
+            ek[5] = rawPort;
+            ek[6] = tun;
+            ek[7] = w1;
+            ek[8] = typeVer;
+            ek[9] = fragTtlProto;
+            ek[10] = w6;
+            emc.misses++;
+            this.#pastExactMatch(p, port, ek, hash, true);
+            continue;
+          } else {
             const row = words[s + EMC_ROW]! * MF_STRIDE;
             const out = words[s + EMC_OUT]!;
             if (out > 0 && emcSlotLive(words, stats, s) && stats[row + MF_VALID_AT] === this.pipeline.generation) {
@@ -422,14 +441,25 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
       }
       emc.misses++;
     }
+    this.#pastExactMatch(p, inPort, ek, hash, raw);
+  }
+
+  /**
+   * A packet the exact-match cache did not answer (or that skips it: traced, or the cache off):
+   * the megaflow cache, then the pipeline. `ek` and `hash` are its exact-match key and hash, for
+   * the insert; `raw` says whether that key is a raw key.
+   */
+  #pastExactMatch(p: Packet, inPort: number, ek: Int32Array, hash: number, raw: boolean): void {
+    const len = p.len;
     // Past the exact-match cache everything works on the flow key, so a raw key's frame is read again as fields.
-    if (raw) extractIngressHashed(pool.memory, at, len, inPort, tun, this.#ikey);
+    if (raw) extractIngressHashed(p.pool.memory, p.base + p.off, len, inPort, p.tunnelId, this.#ikey);
     p.inPort = inPort;
     this.#curInPort = inPort;
     const key = this.#key;
     scatterIngress(this.#ikey, key);
     if (p.traceId !== 0) return this.#traced(p);
     if (!this.#cacheOn) return this.#slowPath(p, false, ek, hash);
+    const gen = this.pipeline.generation;
     let e = this.megaflows.lookup(key);
     // A stale entry that fails revalidation leaves the cache; another may still cover the key.
     while (e !== null && e.validAt !== gen && !this.#revalidate(e, gen)) e = this.megaflows.lookup(key);
