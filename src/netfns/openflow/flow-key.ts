@@ -193,15 +193,13 @@ export function extractRawIpv4Hashed(mem32: Int32Array, at: number, len: number,
   const typeVer = mem32[i + 3]!; // eth_type, version/IHL, TOS (bytes 12-15, byte 12 lowest)
   if ((typeVer & 0x00ff_ffff) !== 0x0045_0008) return -1;
   const fragTtlProto = mem32[i + 5]!; // flags/fragment offset, TTL, protocol (bytes 20-23)
-  const proto = fragTtlProto >>> 24;
   // Bytes 32-35 hold the end of nw_dst, then tp_src or ICMP type and code; bytes 36-37 tp_dst.
-  let w8 = mem32[i + 8]!;
-  let w9 = 0;
-  if ((fragTtlProto & 0xff1f) !== 0 || (proto !== 6 && proto !== 17 && proto !== 1)) w8 &= 0xffff;
-  else if (proto !== 1) w9 = mem32[i + 9]! & 0xffff;
+  const l4 = rawKeyL4Words(fragTtlProto);
+  const w8 = l4 === 0 ? mem32[i + 8]! & 0xffff : mem32[i + 8]!;
+  const w9 = l4 === 2 ? mem32[i + 9]! & 0xffff : 0;
   const w7 = mem32[i + 7]!;
   const w0 = mem32[i]!;
-  const w6 = mem32[i + 6]! & -0x1_0000; // the start of nw_src (bytes 26-27), not the checksum
+  const w6 = rawKeyWord6(mem32, i);
   const port = inPort | 0x4000_0000; // RAW_KEY_TAG
   // The words that tell flows apart first, as in the ingress key, so a compare that misses exits early.
   rk[0] = w8;
@@ -216,6 +214,22 @@ export function extractRawIpv4Hashed(mem32: Int32Array, at: number, len: number,
   rk[9] = fragTtlProto;
   rk[10] = w6;
   return rawKeyHash(w8, w7, w9, w0, w6, port, tunId, fragTtlProto);
+}
+
+/**
+ * Which of the frame's words 8 and 9 a raw key keeps (`fragTtlProto`: the frame's word 5): 2 for
+ * an unfragmented or first-fragment TCP or UDP packet (both ports), 1 for ICMP (type and code in
+ * word 8), 0 otherwise (only the end of nw_dst, the first half of word 8).
+ */
+export function rawKeyL4Words(fragTtlProto: number): number {
+  if ((fragTtlProto & 0xff1f) !== 0) return 0;
+  const proto = fragTtlProto >>> 24;
+  return proto === 6 || proto === 17 ? 2 : proto === 1 ? 1 : 0;
+}
+
+/** A raw key's word 10, from the frame's word 6: the start of nw_src (bytes 26-27), not the IP checksum. */
+export function rawKeyWord6(mem32: Int32Array, i: number): number {
+  return mem32[i + 6]! & -0x1_0000;
 }
 
 /** A raw key's hash, from the eight of its words that tell flows apart (named as in `extractRawIpv4Hashed`). */

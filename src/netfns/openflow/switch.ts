@@ -31,7 +31,7 @@ import { LEARN_MOVED, LEARN_NEW } from '../../bridges/mac-table.js';
 import { EMC_OUT, EMC_ROW, ExactMatchCache, emcFirstSlot, emcSecondSlot, emcSlotHolds, emcSlotHoldsRaw, emcSlotLive, MF_BYTES, MF_PACKETS, MF_STRIDE, MF_USED, MF_VALID_AT, MegaflowCache, type MegaflowEntry } from './cache.js';
 import { formatProgram, runProgram, type DatapathSink } from './datapath.js';
 import { ofprotoTracer } from './trace.js';
-import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, extractRawIpv4Hashed, RAW_KEY_TAG, RAW_KEYS, rawKeyHash, scatterIngress } from './flow-key.js';
+import { INGRESS_WORD_COUNT, extractFlowKey, extractIngressHashed, extractRawIpv4Hashed, RAW_KEY_TAG, RAW_KEYS, rawKeyHash, rawKeyL4Words, rawKeyWord6, scatterIngress } from './flow-key.js';
 import { LearnRef, Pipeline, Xlation, sameXlateRef, type FlowEntry } from './pipeline.js';
 import { parseFlow, parseGroup } from './ofctl/parse.js';
 import type { GroupDesc } from './wire/messages.js';
@@ -324,14 +324,12 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
         if (RAW_KEYS && (at & 3) === 0 && len >= 40 && (m[i + 3]! & 0x00ff_ffff) === 0x0045_0008 && p.traceId === 0 && cacheOn) {
           const typeVer = m[i + 3]!;
           const fragTtlProto = m[i + 5]!;
-          const proto = fragTtlProto >>> 24;
-          let w8 = m[i + 8]!;
-          let w9 = 0;
-          if ((fragTtlProto & 0xff1f) !== 0 || (proto !== 6 && proto !== 17 && proto !== 1)) w8 &= 0xffff;
-          else if (proto !== 1) w9 = m[i + 9]! & 0xffff;
+          const l4 = rawKeyL4Words(fragTtlProto);
+          const w8 = l4 === 0 ? m[i + 8]! & 0xffff : m[i + 8]!;
+          const w9 = l4 === 2 ? m[i + 9]! & 0xffff : 0;
           const w7 = m[i + 7]!;
           const w0 = m[i]!;
-          const w6 = m[i + 6]! & -0x1_0000;
+          const w6 = rawKeyWord6(m, i);
           const tun = p.tunnelId | 0;
           const hash = rawKeyHash(w8, w7, w9, w0, w6, rawPort, tun, fragTtlProto);
           let s = emcFirstSlot(hash, mask);
