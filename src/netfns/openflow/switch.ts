@@ -357,19 +357,18 @@ export class OpenFlowSwitch extends App<typeof OPENFLOW_DROPS, OpenFlowSwitchCon
             emc.misses++;
             this.#pastExactMatch(p, port, ek, hash, true);
             continue;
-          } else {
-            const row = words[s + EMC_ROW]! * MF_STRIDE;
-            const out = words[s + EMC_OUT]!;
-            if (out > 0 && emcSlotLive(words, stats, s) && stats[row + MF_VALID_AT] === this.pipeline.generation) {
-              const link = this.#outLinks[out];
-              if (link !== null && link !== undefined) {
-                emc.rawHits++;
-                stats[row + MF_PACKETS]!++;
-                stats[row + MF_BYTES]! += len;
-                stats[row + MF_USED] = now;
-                link.transmit(p);
-                continue;
-              }
+          }
+          const row = words[s + EMC_ROW]! * MF_STRIDE;
+          const out = words[s + EMC_OUT]!;
+          if (out > 0 && emcSlotLive(words, stats, s) && stats[row + MF_VALID_AT] === this.pipeline.generation) {
+            const link = this.#outLinks[out];
+            if (link !== null && link !== undefined) {
+              emc.rawHits++;
+              stats[row + MF_PACKETS]!++;
+              stats[row + MF_BYTES]! += len;
+              stats[row + MF_USED] = now;
+              link.transmit(p);
+              continue;
             }
           }
         }
