@@ -42,13 +42,18 @@ export function internetSum(buf: Uint8Array, off: number, len: number, seed = 0)
  * `internetSum` for payload-sized ranges, read through a DataView 32 bits at a time into four
  * independent chains (the CPU overlaps them). Each chain adds the two 16-bit halves of its word,
  * so it stays a small integer that V8 keeps unboxed for any length a packet can have (a chain of
- * whole 32-bit words would become a heap number). The data path's long sums go through here:
- * TSO segments, GRO checks, completed partial checksums, tunnel checksums.
- * Measured on 1440 bytes, CPU time, same process: 0.16-0.28 ns per byte against 0.27-0.58 with
- * one chain and about 1 ns with the byte loop of `internetSum`.
+ * whole 32-bit words would become a heap number). The words are read little-endian, which on
+ * x86 and ARM is a plain load where big-endian costs a byte swap per word: the halves are then
+ * the big-endian 16-bit words with their bytes swapped, and since the ones'-complement sum of
+ * byte-swapped words is the byte-swapped sum (RFC 1071 section 2 (B)), one swap of the folded
+ * sum puts it right. The tail and `seed` are added after that swap, in network order.
+ * The data path's long sums go through here: TSO segments, GRO checks, completed partial
+ * checksums, tunnel checksums.
+ * Measured on 1448 bytes, same process: 0.26-0.35 ns per byte against 0.33-0.47 with
+ * big-endian reads, 0.27-0.58 with one chain and about 1 ns with the byte loop of `internetSum`.
  */
 export function internetSumView(view: DataView, off: number, len: number, seed = 0): number {
-  let a = seed;
+  let a = 0;
   let b = 0;
   let c = 0;
   let d = 0;
@@ -56,25 +61,27 @@ export function internetSumView(view: DataView, off: number, len: number, seed =
   const end16 = off + (len & ~15);
   let i = off;
   for (; i < end16; i += 16) {
-    const w = view.getUint32(i);
-    const x = view.getUint32(i + 4);
-    const y = view.getUint32(i + 8);
-    const z = view.getUint32(i + 12);
+    const w = view.getUint32(i, true);
+    const x = view.getUint32(i + 4, true);
+    const y = view.getUint32(i + 8, true);
+    const z = view.getUint32(i + 12, true);
     a += (w >>> 16) + (w & 0xffff);
     b += (x >>> 16) + (x & 0xffff);
     c += (y >>> 16) + (y & 0xffff);
     d += (z >>> 16) + (z & 0xffff);
   }
+  const swapped = foldSum(a + b + c + d);
+  let sum = seed + (((swapped & 0xff) << 8) | (swapped >>> 8));
   for (; i + 4 <= end; i += 4) {
     const w = view.getUint32(i);
-    a += (w >>> 16) + (w & 0xffff);
+    sum += (w >>> 16) + (w & 0xffff);
   }
   if (i + 2 <= end) {
-    b += view.getUint16(i);
+    sum += view.getUint16(i);
     i += 2;
   }
-  if (i < end) c += view.getUint8(i) << 8;
-  return foldSum(a + b + c + d);
+  if (i < end) sum += view.getUint8(i) << 8;
+  return foldSum(sum);
 }
 
 /** The checksum a header carries for `len` bytes at `off` (with `seed` from a pseudo-header): the complement of the folded sum. */
