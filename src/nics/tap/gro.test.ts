@@ -626,6 +626,19 @@ test('IPv6 segments behind a hop-by-hop header are never merged, and nothing of 
   assert.deepEqual(coalesce(mislabeled, new TcpCoalescer({ pool: bigPool, verifyChecksums: false })).map((s) => s.bytes), mislabeled);
 });
 
+test('a bad checksum in the middle of a run is counted once: the segment goes out alone and the next one starts a new run', () => {
+  const gro = new TcpCoalescer({ pool: bigPool });
+  const frames = flow(6);
+  const bad = withTcp(frames[3]!, 17, 0x55, false);
+  const sent = coalesce([...frames.slice(0, 3), bad, ...frames.slice(4)], gro);
+  assert.deepEqual(sent.map((f) => [f.gsoSize, f.bytes.length]), [[MSS, frames[0]!.length + 2 * MSS], [0, bad.length], [MSS, frames[0]!.length + MSS]]);
+  assert.deepEqual(sent[1]!.bytes, bad);
+  assert.equal(gro.badChecksums, 1);
+  // The same bytes again later, after a run of another segment, are checked and counted again.
+  assert.equal(coalesce([frames[2]!, bad], gro).length, 2);
+  assert.equal(gro.badChecksums, 2);
+});
+
 test('a bad IPv6 TCP checksum goes out alone and is counted, first segment or later one, and the rest still merge', () => {
   const bad = (seq: number): Uint8Array => segment6({ seq }).map((x, i) => (i === 100 ? x ^ 1 : x));
   const gro = new TcpCoalescer({ pool: bigPool });

@@ -81,6 +81,11 @@ export interface TcpCoalescerOptions {
   readonly copy?: BytesCopy;
   /** Verify each segment's IPv4 header and TCP checksums before merging it (default true). */
   readonly verifyChecksums?: boolean;
+  /**
+   * Bytes of IP packet a merged frame holds at most (default 65535; IPv6 counts its fixed header
+   * too): a caller that puts headers of its own in front (a tunnel's outer ones) leaves them room.
+   */
+  readonly maxIpPacket?: number;
 }
 
 /** Merges consecutive segments of one TCP flow (over IPv4 or IPv6) into GSO frames. One per port; allocates nothing per packet. */
@@ -128,8 +133,16 @@ export class TcpCoalescer {
   /** Merged frames finished, and the segments they held. */
   frames = 0;
   segmentsMerged = 0;
-  /** Segments kept out of a run because a checksum did not verify. */
+  /** Segments kept out of a run because a checksum did not verify (each counted once). */
   badChecksums = 0;
+  /**
+   * The segment `append` last refused for a bad checksum (its sequence number, IP id and TCP
+   * checksum field), so that `begin`, which the caller calls with that same segment next, does
+   * not start a run with it: it would only be checked, refused and counted again.
+   */
+  #refusedSeq = -1;
+  #refusedId = 0;
+  #refusedCsum = 0;
   /** Runs cut short because the pool had no packet for the merged frame. */
   poolEmpty = 0;
 
@@ -140,8 +153,9 @@ export class TcpCoalescer {
     this.#pool = options.pool;
     this.#maxSegments = maxSegments;
     this.#maxSegmentFrame = options.maxSegmentFrame ?? options.pool.dataRoom;
-    this.#maxIpLen = Math.min(MAX_IP_PACKET, options.pool.dataRoom - ETH_LEN);
-    this.#maxIp6Len = Math.min(MAX_IP6_PACKET, options.pool.dataRoom - ETH_LEN);
+    const cap = options.maxIpPacket ?? MAX_IP6_PACKET;
+    this.#maxIpLen = Math.min(MAX_IP_PACKET, cap, options.pool.dataRoom - ETH_LEN);
+    this.#maxIp6Len = Math.min(MAX_IP6_PACKET, cap, options.pool.dataRoom - ETH_LEN);
     this.#bytes = options.copy ?? PLAIN_COPY;
     this.#verify = options.verifyChecksums ?? true;
   }
@@ -169,11 +183,16 @@ export class TcpCoalescer {
   begin(p: Packet): boolean {
     if (this.#segments !== 0) throw new Error('tcp coalescer: begin while a run is open (finish it first)');
     let v6 = 0;
-    if (!this.#parse(p)) {
-      if (!this.#parse6(p)) return false;
+    const offloaded = p.csumStart >= 0 || p.gsoSize > 0;
+    if (!this.#parse(p.buf, p.view, p.off, p.len, offloaded)) {
+      if (!this.#parse6(p.buf, p.view, p.off, p.len, offloaded)) return false;
       v6 = 1;
     }
     if (this.#segFlags !== TCP_ACK) return false;
+    if (this.#refusedSeq === this.#segSeq) {
+      this.#refusedSeq = -1;
+      if (this.#refusedId === this.#segId && this.#refusedCsum === p.view.getUint16(p.off + (v6 !== 0 ? TCP6 : TCP) + TCP_CHECKSUM)) return false;
+    }
     this.#head = p;
     this.#runView = p.view;
     this.#runOff = p.off;
@@ -199,18 +218,28 @@ export class TcpCoalescer {
    * send `p`.
    */
   append(p: Packet): boolean {
+    return this.appendFrame(p.buf, p.view, p.off, p.len, p.csumStart >= 0 || p.gsoSize > 0);
+  }
+
+  /**
+   * `append` for a frame that is not (yet) a packet: `buf[off, off + len)`, `view` a DataView
+   * over the same bytes at the same offsets, `offloaded` whether it carries offload state. A
+   * tunnel's socket merges received datagrams straight from its ring this way. The bytes are
+   * read and copied during the call only.
+   */
+  appendFrame(buf: Uint8Array, view: DataView, off: number, len: number, offloaded = false): boolean {
     if (this.#segments === 0 || this.#complete) return false;
     // The IPv4 path stays free of IPv6 branches (it is what most runs are); `#parse` takes
     // IPv4 only, so a segment of the other family ends the run either way.
-    if (this.#runV6 !== 0) return this.#append6(p);
-    if (!this.#parse(p)) return false;
+    if (this.#runV6 !== 0) return this.#append6(buf, view, off, len, offloaded);
+    if (!this.#parse(buf, view, off, len, offloaded)) return false;
     const flags = this.#segFlags;
     if ((flags & ~TCP_PSH) !== TCP_ACK) return false;
     const payload = this.#segPayload;
     if (payload > this.#gsoSize || this.#segSeq !== this.#nextSeq) return false;
     if (this.#segTcpHdrLen !== this.#tcpHdrLen || this.#segments >= this.#maxSegments) return false;
     if (this.#ipLen + payload > this.#runMaxIpLen) return false;
-    if (!this.#sameFlow(p)) return false;
+    if (!this.#sameFlow(view, off)) return false;
     const id = this.#segId;
     let step = this.#idStep;
     if (step < 0) {
@@ -219,46 +248,49 @@ export class TcpCoalescer {
       else return false;
     } else if (id !== ((this.#lastId + step) & 0xffff)) return false;
     if (this.#verify) {
-      if (this.#segments === 1 && !this.#checksumsGood(this.#head!)) {
+      if (this.#segments === 1 && !this.#checksumsGood(this.#head!.view, this.#head!.off)) {
         this.badChecksums++;
         return false;
       }
-      if (!this.#checksumsGood(p)) {
-        this.badChecksums++;
-        return false;
-      }
+      if (!this.#checksumsGood(view, off)) return this.#refuse(view, off + TCP);
     }
-    if (!this.#join(p, payload, flags)) return false;
+    if (!this.#join(buf, off, payload, flags)) return false;
     this.#lastId = id;
     this.#idStep = step;
     return true;
   }
 
   /** `append` for an IPv6 run. */
-  #append6(p: Packet): boolean {
-    if (!this.#parse6(p)) return false;
+  #append6(buf: Uint8Array, view: DataView, off: number, len: number, offloaded: boolean): boolean {
+    if (!this.#parse6(buf, view, off, len, offloaded)) return false;
     const flags = this.#segFlags;
     if ((flags & ~TCP_PSH) !== TCP_ACK) return false;
     const payload = this.#segPayload;
     if (payload > this.#gsoSize || this.#segSeq !== this.#nextSeq) return false;
     if (this.#segTcpHdrLen !== this.#tcpHdrLen || this.#segments >= this.#maxSegments) return false;
     if (this.#ipLen + payload > this.#runMaxIpLen) return false;
-    if (!this.#sameFlow6(p)) return false;
+    if (!this.#sameFlow6(view, off)) return false;
     if (this.#verify) {
-      if (this.#segments === 1 && !this.#checksumGood6(this.#head!)) {
+      if (this.#segments === 1 && !this.#checksumGood6(this.#head!.view, this.#head!.off)) {
         this.badChecksums++;
         return false;
       }
-      if (!this.#checksumGood6(p)) {
-        this.badChecksums++;
-        return false;
-      }
+      if (!this.#checksumGood6(view, off)) return this.#refuse(view, off + TCP6);
     }
-    return this.#join(p, payload, flags);
+    return this.#join(buf, off, payload, flags);
   }
 
-  /** Copies the payload of `p`, which continues the run, behind the run's (the first time, the head's frame too); false when the pool is empty. */
-  #join(p: Packet, payload: number, flags: number): boolean {
+  /** Counts the segment just parsed (its TCP header at `tcp` in `view`) as refused for a bad checksum and remembers it for `begin`; returns false. */
+  #refuse(view: DataView, tcp: number): boolean {
+    this.badChecksums++;
+    this.#refusedSeq = this.#segSeq;
+    this.#refusedId = this.#segId;
+    this.#refusedCsum = view.getUint16(tcp + TCP_CHECKSUM);
+    return false;
+  }
+
+  /** Copies the payload of the frame at `buf[off]`, which continues the run, behind the run's (the first time, the head's frame too); false when the pool is empty. */
+  #join(buf: Uint8Array, off: number, payload: number, flags: number): boolean {
     let q = this.#merged;
     if (this.#segments === 1) {
       q = this.#pool.alloc();
@@ -278,7 +310,7 @@ export class TcpCoalescer {
       this.#runView = q.view;
       this.#runOff = q.off;
     }
-    this.#bytes.copy(q!.buf, q!.off + q!.len, p.buf, p.off + this.#hdrLen, payload);
+    this.#bytes.copy(q!.buf, q!.off + q!.len, buf, off + this.#hdrLen, payload);
     q!.len += payload;
     this.#segments++;
     this.#ipLen += payload;
@@ -347,12 +379,9 @@ export class TcpCoalescer {
     return q;
   }
 
-  /** Reads `p`'s headers into the `#seg` fields; false when `p` is not an IPv4 segment this coalescer merges. */
-  #parse(p: Packet): boolean {
-    if (p.csumStart >= 0 || p.gsoSize > 0 || p.len > this.#maxSegmentFrame || p.len < TCP + 20) return false;
-    const b = p.buf;
-    const o = p.off;
-    const v = p.view;
+  /** Reads the headers of the frame at `b[o, o + len)` into the `#seg` fields; false when it is not an IPv4 segment this coalescer merges. */
+  #parse(b: Uint8Array, v: DataView, o: number, len: number, offloaded: boolean): boolean {
+    if (offloaded || len > this.#maxSegmentFrame || len < TCP + 20) return false;
     if (v.getUint16(o + 12) !== ETHERTYPE_IPV4 || b[o + IP] !== 0x45 || b[o + IP + 9] !== IPPROTO_TCP) return false;
     const frag = v.getUint16(o + IP + 6);
     // MF, the fragment offset and the reserved bit must all be clear.
@@ -360,7 +389,7 @@ export class TcpCoalescer {
     const ipLen = v.getUint16(o + IP + 2);
     const tcpHdrLen = (b[o + TCP + 12]! >>> 4) * 4;
     // Ethernet padding may follow the IP packet, so the frame only has to hold it.
-    if (ipLen > p.len - ETH_LEN || tcpHdrLen < 20 || IP_LEN + tcpHdrLen >= ipLen) return false;
+    if (ipLen > len - ETH_LEN || tcpHdrLen < 20 || IP_LEN + tcpHdrLen >= ipLen) return false;
     this.#segIpLen = ipLen;
     this.#segTcpHdrLen = tcpHdrLen;
     this.#segPayload = ipLen - IP_LEN - tcpHdrLen;
@@ -372,16 +401,13 @@ export class TcpCoalescer {
   }
 
   /** `#parse` for IPv6: TCP right behind the fixed header. */
-  #parse6(p: Packet): boolean {
-    if (p.csumStart >= 0 || p.gsoSize > 0 || p.len > this.#maxSegmentFrame || p.len < TCP6 + 20) return false;
-    const b = p.buf;
-    const o = p.off;
-    const v = p.view;
+  #parse6(b: Uint8Array, v: DataView, o: number, len: number, offloaded: boolean): boolean {
+    if (offloaded || len > this.#maxSegmentFrame || len < TCP6 + 20) return false;
     if (v.getUint16(o + 12) !== ETHERTYPE_IPV6 || b[o + IP]! >>> 4 !== 6 || b[o + IP + 6] !== IPPROTO_TCP) return false;
     const tcpLen = v.getUint16(o + IP + 4);
     const tcpHdrLen = (b[o + TCP6 + 12]! >>> 4) * 4;
     // A payload length of 0 (a jumbogram's, RFC 2675) fails here as a pure ACK does.
-    if (IP6_LEN + tcpLen > p.len - ETH_LEN || tcpHdrLen < 20 || tcpHdrLen >= tcpLen) return false;
+    if (IP6_LEN + tcpLen > len - ETH_LEN || tcpHdrLen < 20 || tcpHdrLen >= tcpLen) return false;
     this.#segIpLen = IP6_LEN + tcpLen;
     this.#segTcpHdrLen = tcpHdrLen;
     this.#segPayload = tcpLen - tcpHdrLen;
@@ -393,11 +419,9 @@ export class TcpCoalescer {
   }
 
   /** Same MACs, TOS, DF, TTL, addresses, ports, ACK number, data offset, window and options as the run. */
-  #sameFlow(p: Packet): boolean {
+  #sameFlow(v: DataView, o: number): boolean {
     const r = this.#runView!;
     const ro = this.#runOff;
-    const v = p.view;
-    const o = p.off;
     if (v.getUint32(o) !== r.getUint32(ro) || v.getUint32(o + 4) !== r.getUint32(ro + 4) || v.getUint32(o + 8) !== r.getUint32(ro + 8)) return false;
     if (v.getUint8(o + IP + 1) !== r.getUint8(ro + IP + 1)) return false;
     if ((v.getUint16(o + IP + 6) & IP_DF) !== (r.getUint16(ro + IP + 6) & IP_DF)) return false;
@@ -415,11 +439,9 @@ export class TcpCoalescer {
    * Same MACs, version, traffic class, flow label, hop limit, addresses, ports, ACK number, data
    * offset, window and options as the IPv6 run (the next header is TCP in both, `#parse6` saw to it).
    */
-  #sameFlow6(p: Packet): boolean {
+  #sameFlow6(v: DataView, o: number): boolean {
     const r = this.#runView!;
     const ro = this.#runOff;
-    const v = p.view;
-    const o = p.off;
     if (v.getUint32(o) !== r.getUint32(ro) || v.getUint32(o + 4) !== r.getUint32(ro + 4) || v.getUint32(o + 8) !== r.getUint32(ro + 8)) return false;
     // Linux flushes on a traffic class or hop limit change and sees another flow in another label: here both end the run.
     if (v.getUint32(o + IP) !== r.getUint32(ro + IP) || v.getUint8(o + IP + 7) !== r.getUint8(ro + IP + 7)) return false;
@@ -431,18 +453,14 @@ export class TcpCoalescer {
     return true;
   }
 
-  /** The TCP checksum of a segment `#parse6` accepted verifies. */
-  #checksumGood6(p: Packet): boolean {
-    const v = p.view;
-    const o = p.off;
+  /** The TCP checksum of a segment `#parse6` accepted (its frame at `o` in `v`) verifies. */
+  #checksumGood6(v: DataView, o: number): boolean {
     const tcpLen = v.getUint16(o + IP + 4);
     return internetSumView(v, o + TCP6, tcpLen, ipv6PseudoHeaderSum(v, o + IP, tcpLen)) === 0xffff;
   }
 
-  /** The IPv4 header checksum and the TCP checksum of a segment `#parse` accepted verify. */
-  #checksumsGood(p: Packet): boolean {
-    const v = p.view;
-    const o = p.off;
+  /** The IPv4 header checksum and the TCP checksum of a segment `#parse` accepted (its frame at `o` in `v`) verify. */
+  #checksumsGood(v: DataView, o: number): boolean {
     if (internetSumView(v, o + IP, IP_LEN, 0) !== 0xffff) return false;
     const ipLen = v.getUint16(o + IP + 2);
     const pseudo = ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, ipLen - IP_LEN);
