@@ -28,8 +28,11 @@ import type { Engine } from './engine.js';
  *   it delivers a decapsulated one to its access ports. An encapsulated offloaded packet may
  *   only cross 'passes-on' apps to another endpoint's underlay port: nothing else knows that the
  *   TCP segment to cut or finish sits inside a tunnel (rx-offload.ts walks the graph that way).
+ * - 'segments-tunnelled': a tunnel endpoint's underlay socket (VXLAN over a real UDP socket). It
+ *   takes an encapsulated offloaded packet and sends it as the wire datagrams it stands for,
+ *   cutting the inner TCP segment and finishing its checksums itself; a plain one it cannot take.
  */
-export type OffloadHandling = 'no' | 'passes-on' | 'finishes' | 'tunnels';
+export type OffloadHandling = 'no' | 'passes-on' | 'finishes' | 'tunnels' | 'segments-tunnelled';
 
 /** A table of drop reasons: name -> one-line description. */
 export type DropTable = Readonly<Record<string, string>>;

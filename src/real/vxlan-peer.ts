@@ -5,7 +5,8 @@
  * Run it as `node vxlan-peer.js 'JSON'` (inside a namespace with `ip netns exec`); it prints
  * `ready` once the socket is bound (and the TAP is up), then takes commands on stdin, one a line:
  *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received` (emulated host only)
- *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's and the TAP's counters
+ *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's counters, its
+ *                            receive coalescing (frames merged, datagrams in them, segments kept out for a bad checksum) and the TAP's counters
  *   quit                 ->  stops (so does the end of stdin)
  * Used by the tests to run vnet against vnet across two processes and two namespaces.
  */
@@ -32,7 +33,8 @@ export interface VxlanPeerConf {
    * Instead of the emulated host: a TAP interface of this name (MTU `mtu`, default 1450) on the
    * VTEP's access port. The caller gives it addresses. With `offloads` (default false) the TAP
    * takes checksum and TSO offloads: a sending namespace costs one TAP read per 64 KB of TCP,
-   * and the port cuts it into wire segments in front of the VTEP (which takes no offloaded packets).
+   * which crosses the VTEP whole and is cut into VXLAN datagrams by the UDP underlay; received
+   * datagrams of one TCP flow are merged back into 64 KB packets for the TAP.
    */
   readonly tap?: { readonly ifname: string; readonly mtu?: number; readonly offloads?: boolean };
   /** UDP GSO and GRO on the underlay socket (default true). */
@@ -74,7 +76,8 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
       const drops: Record<string, number> = {};
       for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
       const tap = conf.tap !== undefined ? engine.app<TapPort>('h').stats() : null;
-      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats(), ...(tap !== null ? { tap } : {}) }));
+      const merged = { frames: udp.rxMerged, datagrams: udp.rxMergedDatagrams, badChecksums: udp.rxMergeBadChecksums };
+      out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats(), merged, ...(tap !== null ? { tap } : {}) }));
     }
     if (cmd === 'ping' && addr !== undefined && conf.tap === undefined) {
       const n = Number(count ?? 3);

@@ -9,7 +9,12 @@ import { Engine, Graph } from '../engine/engine.js';
 import { RealClock } from '../engine/clock.js';
 import { Host } from '../hosts/host.js';
 import type { VxlanVtep } from '../netfns/tunnels/vxlan-vtep.js';
-import { conservation } from '../testing/conservation.js';
+import { assertConserved, conservation } from '../testing/conservation.js';
+import { PacketPool } from '../engine/packet.js';
+import { completeChecksum, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4 } from '../nics/tap/offload.js';
+import { assertSegment, Capture, gsoFrame, MSS, OffloadCapture, RxPort, vnetHeader } from '../nics/tap/testkit.js';
+import { encodeSpec } from '../wire/spec.js';
+import { internetChecksum, ipv4PseudoHeaderSum } from '../wire/checksum.js';
 import { RealLoop } from './loop.js';
 import { addVxlanOverUdp, UdpUnderlay } from './vxlan-udp.js';
 
@@ -151,5 +156,216 @@ test('a VTEP whose address and port are taken fails at configure time, naming th
   } finally {
     taken.close();
     engine.stop();
+  }
+});
+
+/**
+ * rx (a TAP's receive half) -> VTEP on 127.0.0.1 -> its UDP socket -> a plain socket on
+ * 127.0.0.2 that collects the datagrams. The inner destination MAC is a static entry behind
+ * 127.0.0.2; the underlay MTU leaves room for a 1448-byte segment.
+ */
+async function offloadSender(): Promise<{ engine: Engine; rx: RxPort; udp: UdpUnderlay; datagrams: Buffer[]; stop: () => Promise<void> }> {
+  const sink = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.2', r));
+  const datagrams: Buffer[] = [];
+  sink.on('message', (m) => datagrams.push(m));
+  const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 1024 }) });
+  const g = new Graph();
+  addVxlanOverUdp(g, 'vtep', { local: '127.0.0.1', port: 0, remotePort: sink.address().port, mtu: 1600, overlay: { ports: { h: VNI }, static: [{ vni: VNI, mac: '02:00:00:00:00:02', remote: '127.0.0.2' }] } });
+  g.app('rx', RxPort, {});
+  g.connect('rx.port', 'vtep.h');
+  engine.configure(g);
+  const udp = engine.app<UdpUnderlay>('vtep/udp');
+  await udp.ready();
+  return {
+    engine,
+    rx: engine.app<RxPort>('rx'),
+    udp,
+    datagrams,
+    stop: async () => {
+      engine.stop();
+      await udp.closed();
+      sink.close();
+    },
+  };
+}
+
+async function until(what: () => boolean): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}
+
+test('a TAP\'s 64 KB TCP packet crosses the VTEP whole and leaves the socket as VXLAN datagrams, one per wire segment, in one segmented send', async () => {
+  const { engine, rx, udp, datagrams, stop } = await offloadSender();
+  try {
+    const frame = gsoFrame(30 * MSS + 100, 'FPA');
+    rx.queue.push({ hdr: vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, MSS), frame });
+    engine.runBreaths(2);
+    assert.equal(rx.finisher.finishing, false, 'the TAP side leaves the packet whole');
+    await until(() => datagrams.length >= 31);
+    assert.equal(datagrams.length, 31);
+    // Loopback keeps the order; sorting by sequence number only makes a reordering show as itself.
+    const segs = datagrams.map((d) => d.subarray(8)).sort((a, b) => a.readUInt32BE(38) - b.readUInt32BE(38));
+    for (const d of datagrams) assert.deepEqual([...d.subarray(0, 8)], [0x08, 0, 0, 0, (VNI >>> 16) & 0xff, (VNI >>> 8) & 0xff, VNI & 0xff, 0], 'VXLAN header: I flag and VNI');
+    segs.forEach((seg, i) => assertSegment(new Uint8Array(seg), i, 31, frame));
+    const stats = udp.stats();
+    assert.equal(stats.txDatagrams, 31);
+    assert.ok(stats.txSegmentedSends >= 1, JSON.stringify(stats));
+    assert.equal(udp.totalDrops(), 0, JSON.stringify(udp.dropCounts));
+    // The packet is consumed here and each datagram is a packet of its own, made and sent here.
+    assert.equal(udp.generated, 31);
+    assert.equal(udp.consumed, 32);
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+test('a packet with only a partial checksum leaves the socket with its TCP checksum finished', async () => {
+  const { engine, rx, udp, datagrams, stop } = await offloadSender();
+  try {
+    const frame = gsoFrame(600, 'PA');
+    rx.queue.push({ hdr: vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, 0), frame });
+    engine.runBreaths(2);
+    await until(() => datagrams.length >= 1);
+    assert.equal(datagrams.length, 1);
+    const inner = new Uint8Array(datagrams[0]!.subarray(8));
+    assert.equal(inner.length, frame.length);
+    const tcpLen = inner.length - 34;
+    assert.equal(internetChecksum(inner, 34, tcpLen, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen)), 0, 'TCP checksum');
+    assert.deepEqual(inner.subarray(54), frame.subarray(54), 'payload');
+    assert.equal(udp.totalDrops(), 0, JSON.stringify(udp.dropCounts));
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+test('an offloaded packet whose inner headers do not add up, or whose inner frame is not TCP, is a counted drop', async () => {
+  const { engine, rx, udp, datagrams, stop } = await offloadSender();
+  try {
+    // csum_start says the TCP header is 4 bytes further than it is.
+    const shifted = vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, MSS);
+    shifted[6] = 38;
+    rx.queue.push({ hdr: shifted, frame: gsoFrame(4 * MSS, 'A') });
+    // UDP inside, but the header claims TCP segmentation.
+    const udpFrame = gsoFrame(4 * MSS, 'A');
+    udpFrame[23] = 17;
+    rx.queue.push({ hdr: vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, MSS), frame: udpFrame });
+    engine.runBreaths(2);
+    assert.equal(udp.dropCounts['gso-bad-headers'], 1, JSON.stringify(udp.dropCounts));
+    assert.equal(udp.dropCounts['gso-not-tcp'], 1, JSON.stringify(udp.dropCounts));
+    assert.equal(datagrams.length, 0);
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+/** Inner wire segment i of one TCP flow (sequence numbers contiguous, payload bytes a function of the sequence number), with correct checksums. */
+function innerSegment(i: number, payload = MSS, flags = 'A'): Uint8Array {
+  const seq = 1000 + i * MSS;
+  const bytes = encodeSpec(`eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),ipv4(src=10.0.0.1,dst=10.0.0.2,id=${100 + i},df),tcp(src=40000,dst=5201,seq=${seq},ack=7,flags=${flags},win=500),payload(len=${payload})`);
+  for (let k = 0; k < payload; k++) bytes[54 + k] = ((seq + k) * 31) & 0xff;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  v.setUint16(50, 0);
+  v.setUint16(50, internetChecksum(bytes, 34, bytes.length - 34, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, bytes.length - 34)));
+  return bytes;
+}
+
+const VXLAN_HEADER = Buffer.from([0x08, 0, 0, 0, (VNI >>> 16) & 0xff, (VNI >>> 8) & 0xff, VNI & 0xff, 0]);
+
+/**
+ * A VTEP on 127.0.0.1 with a capture behind it that takes offloaded packets (as a TAP port does)
+ * or one that does not, and a plain socket on 127.0.0.2 that sends it VXLAN datagrams.
+ */
+async function offloadReceiver(behind: 'offloads' | 'plain'): Promise<{ engine: Engine; udp: UdpUnderlay; cap: Capture; send: (inner: Uint8Array[]) => Promise<void>; stop: () => Promise<void> }> {
+  const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 1024 }) });
+  const g = new Graph();
+  addVxlanOverUdp(g, 'vtep', { local: '127.0.0.1', port: 0, mtu: 1600, overlay: { ports: { h: VNI }, flood: { [String(VNI)]: ['127.0.0.2'] } } });
+  g.app('cap', behind === 'offloads' ? OffloadCapture : Capture, {});
+  g.connect('cap.in', 'vtep.h');
+  engine.configure(g);
+  const udp = engine.app<UdpUnderlay>('vtep/udp');
+  await udp.ready();
+  const peer = dgram.createSocket('udp4');
+  await new Promise<void>((r) => peer.bind(0, '127.0.0.2', r));
+  const send = async (inner: Uint8Array[]): Promise<void> => {
+    const before = udp.rxDatagrams;
+    for (const f of inner) await new Promise<void>((r) => peer.send(Buffer.concat([VXLAN_HEADER, f]), udp.port, '127.0.0.1', () => r()));
+    // Let the socket's worker put every datagram in the ring before one breath takes them all.
+    await new Promise((r) => setTimeout(r, 200));
+    engine.runBreaths(1);
+    await until(() => udp.rxDatagrams >= before + inner.length);
+  };
+  return {
+    engine,
+    udp,
+    cap: engine.app<Capture>('cap'),
+    send,
+    stop: async () => {
+      engine.stop();
+      await udp.closed();
+      peer.close();
+    },
+  };
+}
+
+test('received datagrams of one TCP flow reach an app that takes offloads as one 64 KB packet, every segment\'s checksum checked on the way', async () => {
+  const { engine, udp, cap, send, stop } = await offloadReceiver('offloads');
+  try {
+    const segs = Array.from({ length: 20 }, (_, i) => innerSegment(i, i === 19 ? 700 : MSS, i === 19 ? 'PA' : 'A'));
+    await send(segs);
+    assert.equal(udp.rxDatagrams, 20);
+    assert.equal(cap.frames.length, 1, 'one merged frame');
+    const f = cap.frames[0]!;
+    assert.equal(f.gsoSize, MSS);
+    assert.equal(f.csumStart, 34, 'partial checksum at the TCP header');
+    const payload = 19 * MSS + 700;
+    assert.equal(f.bytes.length, 54 + payload);
+    const v = new DataView(f.bytes.buffer, f.bytes.byteOffset);
+    assert.equal(v.getUint16(16), 40 + payload, 'inner IPv4 total length');
+    assert.equal(internetChecksum(f.bytes, 14, 20), 0, 'inner IPv4 header checksum');
+    assert.equal(f.bytes[47], 0x18, 'ACK and the last segment\'s PSH');
+    for (let k = 0; k < payload; k++) if (f.bytes[54 + k] !== ((1000 + k) * 31 & 0xff)) assert.fail(`payload byte ${k}`);
+    // Finished as the kernel behind a TAP finishes it, the checksum verifies.
+    const done = new Uint8Array(f.bytes);
+    completeChecksum(done, new DataView(done.buffer), 0, done.length, 34, 16);
+    assert.equal(internetChecksum(done, 34, 20 + payload, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, 20 + payload)), 0, 'the partial checksum completes to a valid one');
+    assert.equal(udp.rxMerged, 1);
+    assert.equal(udp.rxMergedDatagrams, 20);
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+test('a segment whose TCP checksum is wrong is kept out of merged frames and goes on alone, as it came', async () => {
+  const { engine, udp, cap, send, stop } = await offloadReceiver('offloads');
+  try {
+    const segs = Array.from({ length: 10 }, (_, i) => innerSegment(i));
+    segs[5]![60]! ^= 0xff;
+    await send(segs);
+    assert.deepEqual(cap.frames.map((f) => [f.gsoSize, f.bytes.length]), [[MSS, 54 + 5 * MSS], [0, 54 + MSS], [MSS, 54 + 4 * MSS]]);
+    assert.deepEqual(cap.frames[1]!.bytes, segs[5], 'the bad segment untouched');
+    assert.equal(udp.rxMergeBadChecksums, 1);
+    assert.equal(udp.rxMerged, 2);
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+test('behind an app that takes no offloads, received datagrams are never merged', async () => {
+  const { engine, udp, cap, send, stop } = await offloadReceiver('plain');
+  try {
+    const segs = Array.from({ length: 6 }, (_, i) => innerSegment(i));
+    await send(segs);
+    assert.equal(cap.frames.length, 6);
+    assert.ok(cap.frames.every((f, i) => f.gsoSize === 0 && f.csumStart < 0 && Buffer.from(f.bytes).equals(segs[i]!)));
+    assert.equal(udp.rxMerged, 0);
+    assertConserved(engine);
+  } finally {
+    await stop();
   }
 });

@@ -148,11 +148,17 @@ export class TsoSegmenter {
     this.#bytes = bytes;
   }
 
-  /** Parses the headers of `p` against its offload fields; returns a reason when they do not fit. */
-  begin(p: Packet): TsoError | null {
+  /**
+   * Parses the headers of `p` against its offload fields; returns a reason when they do not fit.
+   * The frame to cut starts at `frameOff` (default `p.off`) and runs to the packet's end: a
+   * tunnel's underlay socket cuts the inner frame of an encapsulated packet, its outer headers
+   * left out of the segments.
+   */
+  begin(p: Packet, frameOff = p.off): TsoError | null {
     const b = p.buf;
     const end = p.off + p.len;
-    let l3 = p.off + 12;
+    if (frameOff < p.off || frameOff > end) return 'gso-bad-headers';
+    let l3 = frameOff + 12;
     if (l3 + 2 > end) return 'gso-bad-headers';
     let type = (b[l3]! << 8) | b[l3 + 1]!;
     for (let tags = 0; (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) && tags < 2; tags++) {
@@ -180,7 +186,7 @@ export class TsoSegmenter {
     const hdrEnd = l4 + (b[l4 + 12]! >>> 4) * 4;
     if (hdrEnd > end || hdrEnd < l4 + 20) return 'gso-bad-headers';
     this.#src = b;
-    this.#off = p.off;
+    this.#off = frameOff;
     this.#l3 = l3;
     this.#l4 = l4;
     this.#hdrEnd = hdrEnd;

@@ -5,7 +5,8 @@
  * A TAP with offloads hands vnet one TCP segment of up to 64 KB with a partial checksum. The
  * learning bridge, a veth, a router, the NAT gateway and the OpenFlow switch pass such a packet
  * on and a TAP port delivers it; a VXLAN or GRE endpoint carries it encapsulated to another
- * endpoint in the process, but not onto a real socket; an emulated host takes none. So a receiving
+ * endpoint in the process, or to a VXLAN endpoint's real UDP socket, which cuts it into
+ * datagrams itself; an emulated host takes none. So a receiving
  * port asks `offloadsTakenBehind(link)` which case it is in. That question walks the graph from
  * its output link: an app that 'finishes' such packets ends a branch, one that 'passes-on' is
  * followed through each of its output links, a tunnel endpoint as its underlay leads (below),
@@ -30,12 +31,14 @@ import { type BytesCopy, completeChecksum, TsoSegmenter, type TsoError } from '.
  * True when every app a packet put on `link` can reach takes offloaded packets: the app at its
  * end 'finishes' them, or 'passes-on' them and every app behind it does too, or 'tunnels' them:
  * a tunnel endpoint carries one whole when what it reaches through its underlay port is only
- * 'passes-on' apps and other endpoints' underlay ports, each delivering to access sides that take
- * offloaded packets too. So an encapsulated 64 KB segment never meets a TAP, a real socket or
+ * 'passes-on' apps, other endpoints' underlay ports, each delivering to access sides that take
+ * offloaded packets too, and underlay sockets that cut such packets themselves
+ * ('segments-tunnelled'). So an encapsulated 64 KB segment never meets a TAP, a plain socket or
  * anything that would read it as the outer packet it seems. Control plane only (it allocates a
- * visited set).
+ * visited set). With `encapsulated`, the packets put on `link` are tunnel packets already (a
+ * tunnel's underlay socket asks this for the frames it merged on receive).
  */
-export function offloadsTakenBehind(engine: Engine, link: Link): boolean {
+export function offloadsTakenBehind(engine: Engine, link: Link, encapsulated = false): boolean {
   const seen = new Set<string>();
   const walk = (l: Link, encapsulated: boolean): boolean => {
     const app = engine.apps.get(l.to.app);
@@ -58,12 +61,13 @@ export function offloadsTakenBehind(engine: Engine, link: Link): boolean {
       if (encapsulated) return false;
       return outputs.every(([port, out]) => walk(out, port === underlay));
     }
+    if (handling === 'segments-tunnelled') return encapsulated;
     if (!encapsulated && handling === 'finishes') return true;
     if (handling !== 'passes-on') return false;
     for (const out of Object.values(app.output)) if (!walk(out, encapsulated)) return false;
     return true;
   };
-  return walk(link, false);
+  return walk(link, encapsulated);
 }
 
 export type FinishError =

@@ -81,7 +81,7 @@ export class RxPort extends App<typeof RX_DROPS, unknown> {
   }
 }
 
-/** Keeps a copy of every frame and its offload fields, then frees it; takes no offloads (like a router). */
+/** Keeps a copy of every frame and its offload fields (`csumStart` from the frame's start, -1 for none), then frees it; takes no offloads (like a router). */
 export class Capture extends App<Record<string, never>, unknown> {
   readonly frames: { bytes: Uint8Array; gsoSize: number; csumStart: number }[] = [];
   constructor(ctx: AppContext, conf: unknown) {
@@ -91,7 +91,7 @@ export class Capture extends App<Record<string, never>, unknown> {
     for (const l of Object.values(this.input)) {
       while (!l.empty()) {
         const p = l.receive();
-        this.frames.push({ bytes: p.bytes(), gsoSize: p.gsoSize, csumStart: p.csumStart });
+        this.frames.push({ bytes: p.bytes(), gsoSize: p.gsoSize, csumStart: p.csumStart < 0 ? -1 : p.csumStart - p.off });
         this.consume(p);
       }
     }

@@ -238,6 +238,21 @@ export class UdpEndpoint {
     return sockaddrInPort(this.#rx.bytes, this.#rx.peekOffset() + SLOT_NAME);
   }
 
+  /** The receive ring's bytes, for reading the oldest datagram in place (`peekPayloadOffset`) before `release`. */
+  get rxBytes(): Uint8Array {
+    return this.#rx.bytes;
+  }
+
+  /** A DataView over `rxBytes`, at the same offsets. */
+  get rxView(): DataView {
+    return this.#rxView;
+  }
+
+  /** Where the oldest datagram's payload (`peekLength()` bytes) starts in `rxBytes`; valid until `release`. */
+  peekPayloadOffset(): number {
+    return this.#rx.peekOffset() + SLOT_PAYLOAD + this.#rxSub;
+  }
+
   /** Copies the oldest datagram's payload (`peekLength()` bytes) to `dst[dstOff...]`. */
   copyPayload(dst: Uint8Array, dstOff: number): void {
     this.#copier.copy(dst, dstOff, this.#rx.bytes, this.#rx.peekOffset() + SLOT_PAYLOAD + this.#rxSub, this.peekLength());
