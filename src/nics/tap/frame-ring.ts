@@ -34,14 +34,15 @@ export class FrameRing {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
 
-  /** A new ring, or a view of an existing one (`sab` from the other thread). */
+  /** A new ring, or a view of an existing one (`sab` from the other thread), or a new one in a buffer of at least the layout's size (a WebAssembly memory's). */
   constructor(layout: FrameRingLayout, sab?: SharedArrayBuffer) {
     const { slots, slotSize } = layout;
     if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) throw new RangeError(`frame ring: slots must be a power of two >= 2, got ${slots}`);
     if (!Number.isInteger(slotSize) || slotSize < 64 || slotSize % 8 !== 0) throw new RangeError(`frame ring: slotSize must be a multiple of 8 >= 64, got ${slotSize}`);
     const ctlBytes = (HEADER_WORDS + slots) * 4;
     const total = ctlBytes + slots * slotSize;
-    if (sab !== undefined && sab.byteLength !== total) throw new RangeError(`frame ring: shared buffer holds ${sab.byteLength} bytes, layout needs ${total}`);
+    // A WebAssembly memory's buffer comes in whole pages: a longer buffer is fine.
+    if (sab !== undefined && sab.byteLength < total) throw new RangeError(`frame ring: shared buffer holds ${sab.byteLength} bytes, layout needs ${total}`);
     this.sab = sab ?? new SharedArrayBuffer(total);
     this.slots = slots;
     this.slotSize = slotSize;
@@ -49,6 +50,11 @@ export class FrameRing {
     this.#ctl = new Int32Array(this.sab, 0, HEADER_WORDS + slots);
     this.#bytes = new Uint8Array(this.sab, ctlBytes);
     this.#view = new DataView(this.sab, ctlBytes);
+  }
+
+  /** Bytes of shared buffer a ring of this layout takes. */
+  static bytesNeeded(layout: FrameRingLayout): number {
+    return (HEADER_WORDS + layout.slots) * 4 + layout.slots * layout.slotSize;
   }
 
   /** Frames published and not yet released (the ring's gauge). */

@@ -46,6 +46,7 @@
  */
 import type { Packet, PacketPool } from '../../engine/packet.js';
 import { internetSumView, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import type { OnesSum } from '../../wire/checksum-wasm.js';
 import { type BytesCopy, PLAIN_COPY, VIRTIO_NET_HDR_GSO_TCPV4, VIRTIO_NET_HDR_GSO_TCPV6 } from './offload.js';
 
 const ETH_LEN = 14;
@@ -86,6 +87,8 @@ export interface TcpCoalescerOptions {
    * too): a caller that puts headers of its own in front (a tunnel's outer ones) leaves them room.
    */
   readonly maxIpPacket?: number;
+  /** How segments' TCP bytes are summed for the check (default `internetSumView`; a caller reading frames from WebAssembly memory passes a faster one, checksum-wasm.ts). */
+  readonly sum?: OnesSum;
 }
 
 /** Merges consecutive segments of one TCP flow (over IPv4 or IPv6) into GSO frames. One per port; allocates nothing per packet. */
@@ -97,6 +100,7 @@ export class TcpCoalescer {
   readonly #maxIp6Len: number;
   readonly #bytes: BytesCopy;
   readonly #verify: boolean;
+  readonly #sum: OnesSum;
   /** The run's first segment, kept by the caller while the run has one segment. */
   #head: Packet | null = null;
   /** The merged frame, once a second segment joined. */
@@ -158,6 +162,7 @@ export class TcpCoalescer {
     this.#maxIp6Len = Math.min(MAX_IP6_PACKET, cap, options.pool.dataRoom - ETH_LEN);
     this.#bytes = options.copy ?? PLAIN_COPY;
     this.#verify = options.verifyChecksums ?? true;
+    this.#sum = options.sum ?? internetSumView;
   }
 
   /** Segments in the current run; 0 when there is none. */
@@ -456,7 +461,7 @@ export class TcpCoalescer {
   /** The TCP checksum of a segment `#parse6` accepted (its frame at `o` in `v`) verifies. */
   #checksumGood6(v: DataView, o: number): boolean {
     const tcpLen = v.getUint16(o + IP + 4);
-    return internetSumView(v, o + TCP6, tcpLen, ipv6PseudoHeaderSum(v, o + IP, tcpLen)) === 0xffff;
+    return this.#sum(v, o + TCP6, tcpLen, ipv6PseudoHeaderSum(v, o + IP, tcpLen)) === 0xffff;
   }
 
   /** The IPv4 header checksum and the TCP checksum of a segment `#parse` accepted (its frame at `o` in `v`) verify. */
@@ -464,7 +469,7 @@ export class TcpCoalescer {
     if (internetSumView(v, o + IP, IP_LEN, 0) !== 0xffff) return false;
     const ipLen = v.getUint16(o + IP + 2);
     const pseudo = ipv4PseudoHeaderSum(v.getUint32(o + IP + 12), v.getUint32(o + IP + 16), IPPROTO_TCP, ipLen - IP_LEN);
-    return internetSumView(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
+    return this.#sum(v, o + TCP, ipLen - IP_LEN, pseudo) === 0xffff;
   }
 }
 

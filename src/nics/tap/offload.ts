@@ -21,6 +21,7 @@
 import type { Packet } from '../../engine/packet.js';
 import { copyBytes } from '../../engine/copy-bytes.js';
 import { foldSum, internetSum, internetSumView, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
+import type { OnesSum } from '../../wire/checksum-wasm.js';
 
 /** Size of `struct virtio_net_hdr_v1` (with num_buffers), the header vnet asks TAPs for. */
 export const VNET_HDR_LEN = 12;
@@ -131,6 +132,7 @@ export const PLAIN_COPY: BytesCopy = { copy: (dst, dstOff, src, srcOff, len) => 
 /** Cuts one GSO TCP packet into wire segments, one at a time, into caller-owned buffers. One per port; allocates nothing per packet. */
 export class TsoSegmenter {
   readonly #bytes: BytesCopy;
+  readonly #sum: OnesSum;
   #src: Uint8Array = new Uint8Array(0);
   #off = 0;
   #l3 = 0;
@@ -144,8 +146,10 @@ export class TsoSegmenter {
   /** Segments the current packet yields. */
   count = 0;
 
-  constructor(bytes: BytesCopy = PLAIN_COPY) {
+  /** `sum` sums the TCP segments written (default `internetSumView`; a caller writing into WebAssembly memory passes a faster one, checksum-wasm.ts). */
+  constructor(bytes: BytesCopy = PLAIN_COPY, sum: OnesSum = internetSumView) {
     this.#bytes = bytes;
+    this.#sum = sum;
   }
 
   /**
@@ -251,7 +255,7 @@ export class TsoSegmenter {
     dst[l4 + 13] = flags;
     dst[l4 + 16] = 0;
     dst[l4 + 17] = 0;
-    const c = ~internetSumView(dstView, l4, tcpLen, pseudo) & 0xffff;
+    const c = ~this.#sum(dstView, l4, tcpLen, pseudo) & 0xffff;
     dst[l4 + 16] = c >>> 8;
     dst[l4 + 17] = c & 0xff;
     return hdrBytes + chunk;

@@ -29,6 +29,7 @@ import type { Packet } from '../../engine/packet.js';
 import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
 import { FrameRing } from '../tap/frame-ring.js';
 import { ByteCopier } from '../sys/copy.js';
+import { checksumMemory, MemoryChecksum, type OnesSum } from '../../wire/checksum-wasm.js';
 import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';
 import { EINVAL, EMSGSIZE, ENOBUFS, MmsgVector, openUdpSocket, SEGMENT_CMSG_SPACE, SegmentCmsgs, SOCKADDR_IN_LEN, UDP_MAX_SEGMENTS, sockaddrInAddress, sockaddrInPort, socketErrnoText, UdpSys, writeSockaddrIn } from './udp-sys.js';
 import { CTL_ERRNO, CTL_RUNNING, CTL_RX_RING_FULL, CTL_STOP, CTL_TX_ERRORS, CTL_TX_LAST_ERRNO, CTL_TX_SENT, CTL_WORDS, SLOT_NAME, SLOT_PAYLOAD, SLOT_SEGMENT, SLOT_TX_LENGTH, type UdpWorkerData } from './udp-worker.js';
@@ -154,8 +155,11 @@ export class UdpEndpoint {
     const rxSlotPayload = coalescing ? GRO_MAX_PAYLOAD : maxDatagram;
     const rxLayout = { slots: conf.ringSlots ?? (coalescing ? 128 : 1024), slotSize: roundUp8(SLOT_PAYLOAD + rxSlotPayload) };
     const txLayout = { slots: conf.ringSlots ?? 1024, slotSize: roundUp8(SLOT_PAYLOAD + maxDatagram) };
-    this.#rx = new FrameRing(rxLayout);
+    // The receive ring lives in a WebAssembly memory, so that datagrams can be summed in place fast (`rxSum`).
+    const rxMemory = checksumMemory(FrameRing.bytesNeeded(rxLayout), true);
+    this.#rx = new FrameRing(rxLayout, rxMemory.buffer as SharedArrayBuffer);
     this.#rxView = new DataView(this.#rx.bytes.buffer, this.#rx.bytes.byteOffset, this.#rx.bytes.byteLength);
+    this.rxSum = new MemoryChecksum(rxMemory).sumFor(this.#rxView);
     this.#tx = new FrameRing(txLayout);
     this.#txView = new DataView(this.#tx.bytes.buffer, this.#tx.bytes.byteOffset, this.#tx.bytes.byteLength);
     this.#ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
@@ -247,6 +251,9 @@ export class UdpEndpoint {
   get rxView(): DataView {
     return this.#rxView;
   }
+
+  /** Sums ranges of `rxView` in WebAssembly (and of any other view in JS): `internetSumView`'s contract, for checks of received datagrams in place. */
+  readonly rxSum: OnesSum;
 
   /** Where the oldest datagram's payload (`peekLength()` bytes) starts in `rxBytes`; valid until `release`. */
   peekPayloadOffset(): number {
