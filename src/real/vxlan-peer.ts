@@ -6,7 +6,8 @@
  * `ready` once the socket is bound (and the TAP is up), then takes commands on stdin, one a line:
  *   ping ADDRESS COUNT   ->  `ping ADDRESS: N/COUNT received` (emulated host only)
  *   stats                ->  one JSON line: datagrams in and out, every non-zero drop counter, the socket's counters, its
- *                            receive coalescing (frames merged, datagrams in them, segments kept out for a bad checksum) and the TAP's counters
+ *                            receive coalescing (frames merged, datagrams in them, segments kept out for a bad checksum,
+ *                            runs ended by an empty merge pool, merged frames in use) and the TAP's counters
  *   quit                 ->  stops (so does the end of stdin)
  * Used by the tests to run vnet against vnet across two processes and two namespaces.
  */
@@ -76,7 +77,7 @@ export async function runVxlanPeer(conf: VxlanPeerConf, out: (line: string) => v
       const drops: Record<string, number> = {};
       for (const app of engine.apps.values()) for (const [k, v] of Object.entries(app.dropCounts)) if (v > 0) drops[`${app.name}:${k}`] = v;
       const tap = conf.tap !== undefined ? engine.app<TapPort>('h').stats() : null;
-      const merged = { frames: udp.rxMerged, datagrams: udp.rxMergedDatagrams, badChecksums: udp.rxMergeBadChecksums };
+      const merged = { frames: udp.rxMerged, datagrams: udp.rxMergedDatagrams, badChecksums: udp.rxMergeBadChecksums, poolEmpty: udp.rxMergePoolEmpty, inUse: udp.rxMergeFramesInUse };
       out(JSON.stringify({ rxDatagrams: udp.rxDatagrams, txDatagrams: udp.txDatagrams, drops, socket: udp.stats(), merged, ...(tap !== null ? { tap } : {}) }));
     }
     if (cmd === 'ping' && addr !== undefined && conf.tap === undefined) {

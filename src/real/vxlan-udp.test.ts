@@ -334,6 +334,8 @@ test('received datagrams of one TCP flow reach an app that takes offloads as one
     assert.equal(internetChecksum(done, 34, 20 + payload, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, 20 + payload)), 0, 'the partial checksum completes to a valid one');
     assert.equal(udp.rxMerged, 1);
     assert.equal(udp.rxMergedDatagrams, 20);
+    assert.equal(udp.rxMergePoolEmpty, 0);
+    assert.equal(udp.rxMergeFramesInUse, 0, 'the merged frame went back to its pool');
     assertConserved(engine);
   } finally {
     await stop();

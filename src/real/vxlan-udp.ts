@@ -15,10 +15,10 @@
  *
  * The socket is a `UdpEndpoint` (nics/udp/): an I/O worker receives with recvmmsg into a shared
  * ring whose slots keep each sender's address and port, and `push` sends whole batches with one
- * sendmmsg straight from the packets' payloads. Per datagram: one memcpy into a packet on the
- * way in, nothing allocated either way. With `offloads` (the default) runs of datagrams to or
- * from one remote cross the kernel as one (UDP GSO out, UDP GRO in); the VTEP still sees one
- * frame per datagram on the way in.
+ * sendmmsg straight from the packets' payloads. Per datagram: one memcpy into a packet (or into
+ * a merged frame, below) on the way in, nothing allocated either way. With `offloads` (the
+ * default) runs of datagrams to or from one remote cross the kernel as one (UDP GSO out, UDP GRO
+ * in).
  * Offloaded packets (a TAP's 64 KB TCP segments, `offloadHandling` 'segments-tunnelled'): the
  * VTEP encapsulates such a packet whole, and this app cuts its inner frame into the datagrams it
  * stands for, each the VXLAN header and one inner wire segment with its TCP checksum finished,
@@ -33,7 +33,10 @@
  * checksums verified first), read straight from the socket's ring. The VTEP then decapsulates it
  * once and the TAP writes it as one 64 KB packet, where each datagram used to be a packet of its
  * own through the VTEP. The merged frame is capped so its outer IPv4 length fits 16 bits.
- * Bounds: the endpoint's rings (`ringSlots`); a full receive ring leaves datagrams in the
+ * Both directions sum TCP checksums over WebAssembly memories (the staging buffer, the
+ * endpoint's receive ring) with the SIMD sum of wire/checksum-wasm.ts.
+ * Bounds: merged frames come from a pool of MERGE_POOL_PACKETS (an empty pool ends a run early,
+ * `rxMergePoolEmpty`); the endpoint's rings (`ringSlots`); a full receive ring leaves datagrams in the
  * socket buffer and then the kernel drops (`stats().kernelDrops`); garbage datagrams become
  * frames the VTEP refuses with its own reasons (bad VXLAN header, unknown VNI, unknown sender).
  */
@@ -116,6 +119,7 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
   readonly #segmenter: TsoSegmenter;
   /** Receive coalescing (null with offloads off), and whether the graph behind the output takes its merged frames. */
   readonly #gro: TcpCoalescer | null;
+  readonly #mergePool: PacketPool | null;
   #groVersion = -1;
   #groLink: Link | null = null;
   #groOn = false;
@@ -142,11 +146,12 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     this.#stagingView = new DataView(stagingMemory.buffer, 0, stagingBytes);
     this.#segmenter = new TsoSegmenter(copier, new MemoryChecksum(stagingMemory).sumFor(this.#stagingView));
     this.#stagingAddress = copier.address(this.#staging);
+    this.#mergePool = conf.offloads === false ? null : new PacketPool({ count: MERGE_POOL_PACKETS, dataRoom: ENCAP_LEN + 14 + MERGED_MAX_INNER_IP });
     this.#gro =
-      conf.offloads === false
+      this.#mergePool === null
         ? null
         : new TcpCoalescer({
-            pool: new PacketPool({ count: MERGE_POOL_PACKETS, dataRoom: ENCAP_LEN + 14 + MERGED_MAX_INNER_IP }),
+            pool: this.#mergePool,
             copy: copier,
             maxIpPacket: MERGED_MAX_INNER_IP,
             sum: this.#endpoint.rxSum,
@@ -156,6 +161,16 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
   /** Segments kept out of a merged frame because a checksum did not verify (they went on alone). */
   get rxMergeBadChecksums(): number {
     return this.#gro?.badChecksums ?? 0;
+  }
+
+  /** Runs ended early because the merge pool had no free frame. */
+  get rxMergePoolEmpty(): number {
+    return this.#gro?.poolEmpty ?? 0;
+  }
+
+  /** Merged frames not yet freed (the merge pool's gauge; at most MERGE_POOL_PACKETS). */
+  get rxMergeFramesInUse(): number {
+    return this.#mergePool?.inUse ?? 0;
   }
 
   override readonly offloadHandling = 'segments-tunnelled';
