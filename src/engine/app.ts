@@ -60,6 +60,14 @@ export abstract class App<D extends DropTable = DropTable, Conf = unknown> {
   consumed = 0;
   /** How this app treats packets with offload state; ports sending to a 'no' app finish them first. */
   readonly offloadHandling: OffloadHandling = 'no';
+  /**
+   * For a 'finishes' app: true when it hands offloaded packets on as they are (a TAP with
+   * offloads), false when it segments them or completes their checksums itself. Merging received
+   * segments into one offloaded packet (GRO) pays only in front of the first kind.
+   */
+  get keepsOffloads(): boolean {
+    return false;
+  }
   /** For a 'tunnels' app: the port its encapsulated frames leave and arrive by. */
   get tunnelUnderlayPort(): string | null {
     return null;

@@ -12,7 +12,7 @@ import type { VxlanVtep } from '../netfns/tunnels/vxlan-vtep.js';
 import { assertConserved, conservation } from '../testing/conservation.js';
 import { PacketPool } from '../engine/packet.js';
 import { completeChecksum, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4 } from '../nics/tap/offload.js';
-import { assertSegment, Capture, gsoFrame, MSS, OffloadCapture, RxPort, vnetHeader } from '../nics/tap/testkit.js';
+import { assertSegment, Capture, FinishingCapture, gsoFrame, MSS, OffloadCapture, RxPort, vnetHeader } from '../nics/tap/testkit.js';
 import { encodeSpec } from '../wire/spec.js';
 import { internetChecksum, ipv4PseudoHeaderSum } from '../wire/checksum.js';
 import { RealLoop } from './loop.js';
@@ -276,14 +276,15 @@ function innerSegment(i: number, payload = MSS, flags = 'A'): Uint8Array {
 const VXLAN_HEADER = Buffer.from([0x08, 0, 0, 0, (VNI >>> 16) & 0xff, (VNI >>> 8) & 0xff, VNI & 0xff, 0]);
 
 /**
- * A VTEP on 127.0.0.1 with a capture behind it that takes offloaded packets (as a TAP port does)
- * or one that does not, and a plain socket on 127.0.0.2 that sends it VXLAN datagrams.
+ * A VTEP on 127.0.0.1 with a capture behind it that takes offloaded packets and keeps them (as a
+ * TAP port with offloads does), one that takes them but cuts them itself (a TAP without), or one
+ * that takes none; and a plain socket on 127.0.0.2 that sends it VXLAN datagrams.
  */
-async function offloadReceiver(behind: 'offloads' | 'plain'): Promise<{ engine: Engine; udp: UdpUnderlay; cap: Capture; send: (inner: Uint8Array[]) => Promise<void>; stop: () => Promise<void> }> {
+async function offloadReceiver(behind: 'offloads' | 'finishing' | 'plain'): Promise<{ engine: Engine; udp: UdpUnderlay; cap: Capture; send: (inner: Uint8Array[]) => Promise<void>; stop: () => Promise<void> }> {
   const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 1024 }) });
   const g = new Graph();
   addVxlanOverUdp(g, 'vtep', { local: '127.0.0.1', port: 0, mtu: 1600, overlay: { ports: { h: VNI }, flood: { [String(VNI)]: ['127.0.0.2'] } } });
-  g.app('cap', behind === 'offloads' ? OffloadCapture : Capture, {});
+  g.app('cap', behind === 'offloads' ? OffloadCapture : behind === 'finishing' ? FinishingCapture : Capture, {});
   g.connect('cap.in', 'vtep.h');
   engine.configure(g);
   const udp = engine.app<UdpUnderlay>('vtep/udp');
@@ -358,8 +359,8 @@ test('a segment whose TCP checksum is wrong is kept out of merged frames and goe
   }
 });
 
-test('behind an app that takes no offloads, received datagrams are never merged', async () => {
-  const { engine, udp, cap, send, stop } = await offloadReceiver('plain');
+for (const behind of ['plain', 'finishing'] as const) test(`behind an app that ${behind === 'plain' ? 'takes no offloads' : 'would cut merged packets again'}, received datagrams are never merged`, async () => {
+  const { engine, udp, cap, send, stop } = await offloadReceiver(behind);
   try {
     const segs = Array.from({ length: 6 }, (_, i) => innerSegment(i));
     await send(segs);

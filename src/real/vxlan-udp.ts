@@ -26,8 +26,8 @@
  * send for the run). The packet is consumed and each datagram counts as a packet generated here,
  * then consumed when sent or dropped for the reason the socket gives. A packet with only a
  * partial checksum has it finished in place.
- * Receive coalescing (GRO), when the apps behind the VTEP take offloaded packets (a TAP port;
- * rx-offload.ts walks the graph, once per graph version): consecutive datagrams from one sender
+ * Receive coalescing (GRO), when the apps behind the VTEP take offloaded packets and hand them
+ * on as they are (a TAP port with offloads; rx-offload.ts walks the graph, once per graph version): consecutive datagrams from one sender
  * with the same VXLAN header whose inner frames are consecutive TCP segments of one flow become
  * ONE encapsulated packet (gro.ts's `TcpCoalescer` over the inner frames, every segment's
  * checksums verified first), read straight from the socket's ring. The VTEP then decapsulates it
@@ -275,13 +275,13 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     if (gro !== null && gro.segments > 0) this.#sendRun(gro, out!);
   }
 
-  /** Whether merged frames may go on `out`: the apps behind it take offloaded tunnel packets (asked again when the graph changes). */
+  /** Whether merged frames may go on `out`: the apps behind it take offloaded tunnel packets and hand them on whole (asked again when the graph changes). */
   #merging(out: Link): boolean {
     if (this.#gro === null) return false;
     if (this.#groVersion !== this.engine.graphVersion || this.#groLink !== out) {
       this.#groVersion = this.engine.graphVersion;
       this.#groLink = out;
-      this.#groOn = offloadsTakenBehind(this.engine, out, true);
+      this.#groOn = offloadsTakenBehind(this.engine, out, true, true);
     }
     return this.#groOn;
   }

@@ -36,9 +36,11 @@ import { type BytesCopy, completeChecksum, TsoSegmenter, type TsoError } from '.
  * ('segments-tunnelled'). So an encapsulated 64 KB segment never meets a TAP, a plain socket or
  * anything that would read it as the outer packet it seems. Control plane only (it allocates a
  * visited set). With `encapsulated`, the packets put on `link` are tunnel packets already (a
- * tunnel's underlay socket asks this for the frames it merged on receive).
+ * tunnel's underlay socket asks this for the frames it merged on receive). With `whole`, a
+ * 'finishes' app counts only when it hands such packets on as they are (`keepsOffloads`): what
+ * a merger asks, since merging in front of a port that cuts the packet again only costs.
  */
-export function offloadsTakenBehind(engine: Engine, link: Link, encapsulated = false): boolean {
+export function offloadsTakenBehind(engine: Engine, link: Link, encapsulated = false, whole = false): boolean {
   const seen = new Set<string>();
   const walk = (l: Link, encapsulated: boolean): boolean => {
     const app = engine.apps.get(l.to.app);
@@ -62,7 +64,7 @@ export function offloadsTakenBehind(engine: Engine, link: Link, encapsulated = f
       return outputs.every(([port, out]) => walk(out, port === underlay));
     }
     if (handling === 'segments-tunnelled') return encapsulated;
-    if (!encapsulated && handling === 'finishes') return true;
+    if (!encapsulated && handling === 'finishes') return !whole || app.keepsOffloads;
     if (handling !== 'passes-on') return false;
     for (const out of Object.values(app.output)) if (!walk(out, encapsulated)) return false;
     return true;

@@ -168,6 +168,10 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   readonly offloads: boolean;
   readonly mtu: number;
   readonly #libc: Libc;
+
+  override get keepsOffloads(): boolean {
+    return this.offloads;
+  }
   readonly #copier: ByteCopier;
   readonly #fd: number;
   readonly #eventFd: number;

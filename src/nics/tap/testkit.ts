@@ -98,8 +98,16 @@ export class Capture extends App<Record<string, never>, unknown> {
   }
 }
 
-/** The same, for an app that delivers offloaded packets itself (like a TAP port with offloads). */
+/** The same, for an app that delivers offloaded packets itself, as they are (like a TAP port with offloads). */
 export class OffloadCapture extends Capture {
+  override readonly offloadHandling = 'finishes';
+  override get keepsOffloads(): boolean {
+    return true;
+  }
+}
+
+/** One that takes offloaded packets but finishes them itself (like a TAP port without offloads, which cuts them). */
+export class FinishingCapture extends Capture {
   override readonly offloadHandling = 'finishes';
 }
 
