@@ -37,3 +37,24 @@ test('a ring refuses layouts it cannot index and buffers of the wrong size', () 
   assert.throws(() => new FrameRing({ slots: 4, slotSize: 63 }), /multiple of 8/);
   assert.throws(() => new FrameRing({ slots: 4, slotSize: 64 }, new SharedArrayBuffer(8)), /layout needs/);
 });
+
+test('a consumer that has caught up sees frames published afterwards, in order, and none twice', () => {
+  const producer = new FrameRing({ slots: 4, slotSize: 64 });
+  const consumer = new FrameRing({ slots: 4, slotSize: 64 }, producer.sab);
+  assert.equal(consumer.readable(), false);
+  let next = 1;
+  const seen: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (let k = 0; k < round % 4 + 1; k++) {
+      producer.nextSlot()[0] = next;
+      producer.publish(next++);
+    }
+    while (consumer.readable()) {
+      assert.equal(consumer.peekLength(), consumer.bytes[consumer.peekOffset()]);
+      seen.push(consumer.peekLength());
+      consumer.release();
+    }
+    assert.equal(producer.queued, 0);
+  }
+  assert.deepEqual(seen, Array.from({ length: next - 1 }, (_, i) => i + 1));
+});

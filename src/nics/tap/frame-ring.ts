@@ -9,6 +9,12 @@
  * is written by one side only, and Atomics.store/load order the slot bytes before the index.
  * A full ring is the producer's decision (drop or wait), never an overwrite.
  *
+ * The consumer keeps its own copy of `tail` (only it writes the index) and the last `head` it
+ * loaded, which it loads again only when it has caught up with it: a consumer taking a batch
+ * then costs one atomic load of `head` per batch and one store of `tail` per frame, where every
+ * `readable`, `peek*` and `release` used to load both. A ring object plays one role: the
+ * consumer's methods are called from one thread, on one object.
+ *
  * `SLEEPING` is the consumer's "I am about to block" flag: a consumer sets it, re-checks the
  * ring, then waits; a producer that finds it set clears it and wakes the consumer. So a batch
  * costs one wakeup at most, and none while the consumer is busy.
@@ -33,6 +39,9 @@ export class FrameRing {
   readonly #ctl: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
+  /** Consumer side: its own tail index, and the head index last loaded. */
+  #tail: number;
+  #headSeen: number;
 
   /** A new ring, or a view of an existing one (`sab` from the other thread), or a new one in a buffer of at least the layout's size (a WebAssembly memory's). */
   constructor(layout: FrameRingLayout, sab?: SharedArrayBuffer) {
@@ -50,6 +59,8 @@ export class FrameRing {
     this.#ctl = new Int32Array(this.sab, 0, HEADER_WORDS + slots);
     this.#bytes = new Uint8Array(this.sab, ctlBytes);
     this.#view = new DataView(this.sab, ctlBytes);
+    this.#tail = Atomics.load(this.#ctl, TAIL);
+    this.#headSeen = Atomics.load(this.#ctl, HEAD);
   }
 
   /** Bytes of shared buffer a ring of this layout takes. */
@@ -106,22 +117,26 @@ export class FrameRing {
 
   /** Is a frame waiting? */
   readable(): boolean {
-    return Atomics.load(this.#ctl, HEAD) !== Atomics.load(this.#ctl, TAIL);
+    if (((this.#headSeen - this.#tail) | 0) > 0) return true;
+    // The seq-cst load of head orders the slot's bytes and length, written before it, for the reads after.
+    this.#headSeen = Atomics.load(this.#ctl, HEAD);
+    return this.#headSeen !== this.#tail;
   }
 
   /** Byte offset (in `bytes`) of the oldest frame; check `readable()` first. */
   peekOffset(): number {
-    return (Atomics.load(this.#ctl, TAIL) & this.#mask) * this.slotSize;
+    return (this.#tail & this.#mask) * this.slotSize;
   }
 
   /** Length of the oldest frame. */
   peekLength(): number {
-    return this.#ctl[HEADER_WORDS + (Atomics.load(this.#ctl, TAIL) & this.#mask)]!;
+    return this.#ctl[HEADER_WORDS + (this.#tail & this.#mask)]!;
   }
 
   /** Releases the oldest frame's slot to the producer. */
   release(): void {
-    Atomics.store(this.#ctl, TAIL, (Atomics.load(this.#ctl, TAIL) + 1) | 0);
+    this.#tail = (this.#tail + 1) | 0;
+    Atomics.store(this.#ctl, TAIL, this.#tail);
   }
 
   /**
