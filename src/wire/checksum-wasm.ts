@@ -18,7 +18,9 @@
  * `internetSumView`'s contract that takes the WebAssembly path for that one view (compared by
  * identity: `view.buffer` would cost a runtime call) and the JS one for any other, so a caller
  * whose frames sometimes live elsewhere (a packet of the engine's pool) stays correct. Where
- * WebAssembly SIMD is missing, `sumFor` returns `internetSumView` itself.
+ * WebAssembly SIMD is missing, `sumFor` returns `internetSumView` itself. `checksumMemory`
+ * makes memories whose maximum is their initial size: they never grow, so their buffer is never
+ * detached, and views of it (and native addresses taken of them, ../nics/sys/copy.ts) stay valid.
  *
  * The module, as text (locals: 0 off, 1 len, 2 end, 3 end16, 4 acc v128, 5 s i64):
  *   end = off + len; end16 = off + (len & -16)
