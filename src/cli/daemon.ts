@@ -191,9 +191,15 @@ export function daemonClientCommand(path: string, argv: string[], out: (line: st
       if (values.json || req.op !== 'show-ports') out(JSON.stringify(r.result, null, 2));
       else {
         const rows = r.result as PortRow[];
-        // offloads: GSO packets taken whole, GSO packets cut into segments, and frames merged by GRO with the segments they held.
-        const offloads = (x: PortRow): string => (x.offloads === undefined ? '' : x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off');
-        out(table(['port', 'interface', 'rx', 'tx', 'drops', 'offloads'], rows.map((x) => [x.port, x.ifname ?? '', x.rxPackets, x.txPackets, x.drops, offloads(x)])));
+        // offloads: GSO packets taken whole, GSO packets cut into segments, and frames merged by GRO with the segments they held;
+        // for a tunnel's UDP socket: GSO sends, GRO runs, frames merged before the VTEP with their datagrams, kernel drops.
+        const offloads = (x: PortRow): string => {
+          if (x.socket !== undefined) return `udp gso sends ${x.socket.gsoSends}, gro runs ${x.socket.groRuns}, merged ${x.socket.merged}/${x.socket.mergedDatagrams}, kernel drops ${x.socket.kernelDrops}`;
+          if (x.offloads === undefined) return '';
+          return x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off';
+        };
+        const where = (x: PortRow): string => x.ifname ?? (x.socket !== undefined ? `udp ${x.socket.local}` : '');
+        out(table(['port', 'interface', 'rx', 'tx', 'drops', 'offloads'], rows.map((x) => [x.port, where(x), x.rxPackets, x.txPackets, x.drops, offloads(x)])));
       }
       process.exitCode = 0;
     },

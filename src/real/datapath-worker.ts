@@ -18,6 +18,7 @@ import { RealClock } from '../engine/clock.js';
 import { PacketPool } from '../engine/packet.js';
 import { loadLabFile } from '../control/lab/load.js';
 import { TapPort } from '../nics/tap/tap-port.js';
+import { UdpUnderlay } from './vxlan-udp.js';
 import { RealLoop } from './loop.js';
 import { readRealLabState, RealLab, realLabStatePath } from './real-lab.js';
 import { startLabChannels, type LabChannels } from '../control/openflow/lab-channels.js';
@@ -54,6 +55,13 @@ export interface PortRow {
    * segments, and frames merged from segments before writing (GRO) with the segments they held.
    */
   readonly offloads?: { readonly on: boolean; readonly rxGsoPackets: number; readonly txSegmented: number; readonly txCoalesced: number; readonly txCoalescedSegments: number };
+  /**
+   * A tunnel's real UDP socket: its address, datagrams in and out, sends that carried a run cut
+   * by the kernel (UDP GSO), slots that held a run coalesced by the kernel (UDP GRO), frames
+   * merged from datagrams before the VTEP with the datagrams they held, and what the kernel
+   * dropped on the socket (-1: unknown).
+   */
+  readonly socket?: { readonly local: string; readonly rxDatagrams: number; readonly txDatagrams: number; readonly gsoSends: number; readonly groRuns: number; readonly merged: number; readonly mergedDatagrams: number; readonly kernelDrops: number };
 }
 
 interface LabEntry {
@@ -61,6 +69,20 @@ interface LabEntry {
   readonly graph: Graph;
   /** The OpenFlow channels of its switches (`listen`, `controller`), once started. */
   openflow: LabChannels | null;
+}
+
+function socketCounters(udp: UdpUnderlay): NonNullable<PortRow['socket']> {
+  const s = udp.stats();
+  return {
+    local: `${udp.conf.local}:${udp.port}`,
+    rxDatagrams: s.rxDatagrams,
+    txDatagrams: s.txDatagrams,
+    gsoSends: s.txSegmentedSends,
+    groRuns: s.rxCoalescedRuns,
+    merged: udp.rxMerged,
+    mergedDatagrams: udp.rxMergedDatagrams,
+    kernelDrops: s.kernelDrops,
+  };
 }
 
 function tapOffloads(tap: TapPort): NonNullable<PortRow['offloads']> {
@@ -154,8 +176,9 @@ class Datapath {
           ...(app instanceof TapPort ? { ifname: app.ifname } : {}),
           rxPackets: out?.txPackets ?? 0,
           txPackets: inp?.rxPackets ?? 0,
-          drops: (out?.drops ?? 0) + (app instanceof TapPort ? app.totalDrops() : 0),
+          drops: (out?.drops ?? 0) + (app instanceof TapPort || app instanceof UdpUnderlay ? app.totalDrops() : 0),
           ...(app instanceof TapPort ? { offloads: tapOffloads(app) } : {}),
+          ...(app instanceof UdpUnderlay ? { socket: socketCounters(app) } : {}),
         });
       }
     }

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonRequest } from '../../src/cli/daemon.js';
+import type { PortRow } from '../../src/real/datapath-worker.js';
 import { tapUnavailableReason } from '../../src/nics/tap/tun.js';
 import { addNamespace, haveCommand, ip, iperf3, namespaceExists, nsExec, tryIp, uniqueName } from '../../src/real/netns.js';
 import { realLabStatePath } from '../../src/real/real-lab.js';
@@ -106,8 +107,8 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     assert.match(kToB.stdout, /3 received/, `kernel -> h2: ${kToB.stdout}`);
 
     if (haveCommand('iperf3')) {
-      // TCP across the two daemons: the TAPs' 64 KB packets are cut into wire segments in front
-      // of VTEP A and merged again behind VTEP B.
+      // TCP across the two daemons: the TAPs' 64 KB packets cross VTEP A whole, its socket cuts
+      // them into datagrams, and VTEP B's socket merges them again.
       const bps = (await iperf3(`${prefixA}h1`, `${prefixB}h2`, '10.42.0.2', 1)).sum_received?.bits_per_second ?? 0;
       assert.ok(bps > 1e6, `TCP h1 -> h2 over both daemons: ${bps} bit/s`);
       console.log(`TCP h1 -> h2 across the two daemons (1 s): ${(bps / 1e9).toFixed(2)} Gbit/s`);
@@ -118,6 +119,11 @@ test('two daemons on two machines and a kernel vxlan device share one VNI over a
     const names = (ports.result as { port: string }[]).map((r) => r.port);
     assert.ok(names.includes(`${labA}:h1/eth0.port`), names.join(' '));
     assert.ok(names.some((n) => n.startsWith(`${labA}:vtep/udp.`)), names.join(' '));
+    // The socket's own counters: its address, and the datagrams of the pings (and of TCP) both ways.
+    const udpRow = (ports.result as PortRow[]).find((r) => r.port.startsWith(`${labA}:vtep/udp.`))!;
+    assert.ok(udpRow.socket !== undefined && /^\d+\.\d+\.\d+\.\d+:\d+$/.test(udpRow.socket.local), JSON.stringify(udpRow));
+    assert.ok(udpRow.socket.rxDatagrams >= 6 && udpRow.socket.txDatagrams >= 6, JSON.stringify(udpRow));
+    if (haveCommand('iperf3')) assert.ok(udpRow.socket.gsoSends > 0, `TCP went out in GSO runs: ${JSON.stringify(udpRow)}`);
 
     const downB = await daemonRequest(sockB, { op: 'lab-down', lab: labB });
     assert.equal(downB.ok, true, downB.error);
