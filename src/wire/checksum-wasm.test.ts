@@ -43,11 +43,9 @@ test('another view, a range past the view or a very long range take the JS path 
   assert.equal(sumWhole(whole, 1, MAX_LEN + 10, 0), internetSumView(whole, 1, MAX_LEN + 10, 0));
 });
 
-test('a view outside the memory is refused when the sum is made', () => {
+test('a view that reaches past the memory is refused when the sum is made', () => {
   const memory = checksumMemory(65536, false);
-  const elsewhere = new DataView(new ArrayBuffer(10));
   const sums = new MemoryChecksum(memory);
   assert.doesNotThrow(() => sums.sumFor(new DataView(memory.buffer, 65000)));
   assert.throws(() => sums.sumFor(new DataView(new ArrayBuffer(70000))), /outside the memory/);
-  assert.ok(elsewhere);
 });
