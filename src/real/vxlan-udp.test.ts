@@ -378,3 +378,35 @@ for (const behind of ['plain', 'finishing'] as const) test(`behind an app that $
     await stop();
   }
 });
+
+test('garbage between and inside runs never throws: each datagram is merged, delivered as it came, or a counted drop', async () => {
+  const { engine, udp, cap, send, stop } = await offloadReceiver('offloads');
+  try {
+    const good = Array.from({ length: 6 }, (_, i) => innerSegment(i));
+    // Headers that lie: IPv4 total length past the datagram, a TCP data offset past it, IHL 15,
+    // a frame cut inside the TCP header, a non-TCP protocol, and random bytes.
+    const longIp = innerSegment(2).slice();
+    longIp[16] = 0xff;
+    const longTcp = innerSegment(2).slice();
+    longTcp[46] = 0xf0;
+    const bigIhl = innerSegment(2).slice();
+    bigIhl[14] = 0x4f;
+    const cut = innerSegment(2).slice(0, 40);
+    const udpInside = innerSegment(2).slice();
+    udpInside[23] = 17;
+    let seed = 7;
+    const random = Uint8Array.from({ length: 300 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
+    const junk = [longIp, longTcp, bigIhl, cut, udpInside, random];
+    await send([good[0]!, good[1]!, ...junk, good[2]!, good[3]!, good[4]!, good[5]!]);
+    assert.equal(udp.rxDatagrams, 12);
+    // The good segments still arrive merged, in order, in the two runs the garbage split them into.
+    const merged = cap.frames.filter((f) => f.gsoSize === MSS);
+    assert.deepEqual(merged.map((f) => f.bytes.length), [54 + 2 * MSS, 54 + 4 * MSS]);
+    // Every datagram is accounted for: the VTEP or the capture took each piece of garbage as it came.
+    const vtep = engine.app<VxlanVtep>('vtep');
+    assert.equal(cap.frames.length - merged.length + vtep.totalDrops(), junk.length, JSON.stringify(vtep.dropCounts));
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
