@@ -39,8 +39,8 @@ export interface RealLabOptions {
   /**
    * TAP offloads (checksum, TSO): one 64 KB packet per TCP burst. Safe with any node behind a
    * port: bridges, veths, routers, NAT gateways and OpenFlow switches pass them on, and a TAP
-   * port whose packets can meet an app that takes no offloaded packets (a tunnel) segments them
-   * on receive. Default false.
+   * port whose packets can meet an app that takes no offloaded packets (an emulated host)
+   * segments them on receive. Default false.
    */
   readonly offloads?: boolean;
   /** Doorbell of the engine loop, rung by the TAP workers. */

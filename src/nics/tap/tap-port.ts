@@ -31,8 +31,8 @@
  * as ONE packet from this port's own pool of 64 KB buffers, its virtio-net header kept in the
  * packet's offload fields. Leaving through a TAP with offloads, it goes out as it came; through
  * one without, it is segmented or its checksum completed here (offload.ts). When the apps behind
- * the output link cannot all take such packets (an emulated host, a tunnel whose underlay is a
- * real socket: see `App.offloadHandling` and rx-offload.ts), the port finishes them on receive instead: a GSO packet becomes wire
+ * the output link cannot all take such packets (an emulated host, for one: see
+ * `App.offloadHandling` and rx-offload.ts), the port finishes them on receive instead: a GSO packet becomes wire
  * segments in the engine's pool, a partial checksum is completed, and nothing behind the port
  * sees offload state. Without offloads the kernel finishes every checksum itself and the port
  * uses the engine's pool.
