@@ -111,11 +111,16 @@ export class UdpEndpoint {
   readonly #txView: DataView;
   readonly #ctl: Int32Array;
   readonly #worker: Worker;
-  readonly #vec = new MmsgVector(UDP_BATCH);
-  /** Per queued entry: where its payload is (buffer, offset, length), for the copy into the TX ring. */
+  /** Two iovecs per entry: a datagram may be sent from two places (`queueTwoAt`). */
+  readonly #vec = new MmsgVector(UDP_BATCH, 2);
+  /** Per queued entry: where its payload is (buffer, offset, length), for the copy into the TX ring; `#lens` is the whole datagram. */
   readonly #bufs: (Uint8Array | null)[] = new Array<Uint8Array | null>(UDP_BATCH).fill(null);
   readonly #offs = new Int32Array(UDP_BATCH);
   readonly #lens = new Int32Array(UDP_BATCH);
+  /** The second part of a two-part entry (length 0 for one part). */
+  readonly #bufs2: (Uint8Array | null)[] = new Array<Uint8Array | null>(UDP_BATCH).fill(null);
+  readonly #offs2 = new Int32Array(UDP_BATCH);
+  readonly #lens2 = new Int32Array(UDP_BATCH);
   readonly #outcomes = new Uint8Array(UDP_BATCH);
   readonly #dstAddrs = new Uint32Array(UDP_BATCH);
   readonly #dstPorts = new Uint16Array(UDP_BATCH);
@@ -307,6 +312,29 @@ export class UdpEndpoint {
     this.#bufs[i] = buf;
     this.#offs[i] = off;
     this.#lens[i] = len;
+    this.#lens2[i] = 0;
+    this.#queued = i + 1;
+    return true;
+  }
+
+  /**
+   * `queueAt` for a datagram in two parts: `buf[off, off + len)` then `buf2[off2, off2 + len2)`,
+   * sent as one datagram (a header written in one place, a payload left in another). Both
+   * buffers must stay untouched until `flush` returns.
+   */
+  queueTwoAt(buf: Uint8Array, bufAddress: number, off: number, len: number, buf2: Uint8Array, buf2Address: number, off2: number, len2: number, address: number, port: number): boolean {
+    const i = this.#queued;
+    if (i === UDP_BATCH) return false;
+    this.#vec.setBuffers(i, bufAddress + off, len, buf2Address + off2, len2);
+    writeSockaddrIn(this.#vec.bytes, this.#vec.nameOffset(i), address, port);
+    this.#dstAddrs[i] = address;
+    this.#dstPorts[i] = port;
+    this.#bufs[i] = buf;
+    this.#offs[i] = off;
+    this.#lens[i] = len + len2;
+    this.#bufs2[i] = buf2;
+    this.#offs2[i] = off2;
+    this.#lens2[i] = len2;
     this.#queued = i + 1;
     return true;
   }
@@ -361,12 +389,15 @@ export class UdpEndpoint {
       const name = this.#vec.nameOffset(i);
       for (let k = 0; k < SOCKADDR_IN_LEN; k++) this.#tx.bytes[slot + SLOT_NAME + k] = this.#vec.bytes[name + k]!;
       this.#txView.setUint32(slot + SLOT_TX_LENGTH, len, true);
-      this.#copier.copy(this.#tx.bytes, slot + SLOT_PAYLOAD, this.#bufs[i]!, this.#offs[i]!, len);
+      const len2 = this.#lens2[i]!;
+      this.#copier.copy(this.#tx.bytes, slot + SLOT_PAYLOAD, this.#bufs[i]!, this.#offs[i]!, len - len2);
+      if (len2 > 0) this.#copier.copy(this.#tx.bytes, slot + SLOT_PAYLOAD + len - len2, this.#bufs2[i]!, this.#offs2[i]!, len2);
       if (this.#tx.publish(len)) wake = true;
       this.#outcomes[i] = SEND_QUEUED;
       this.txDatagrams++;
     }
     this.#bufs.fill(null, 0, count);
+    this.#bufs2.fill(null, 0, count);
     if (wake) this.#kick();
     return count;
   }
@@ -397,7 +428,7 @@ export class UdpEndpoint {
         }
       }
       groups.pointName(g, this.#vec.nameAddress(i));
-      groups.pointIovecs(g, this.#vec.iovecAddress(i), n);
+      groups.pointIovecs(g, this.#vec.iovecAddress(i), n * this.#vec.parts);
       if (n > 1) {
         groups.setControl(g, this.#cmsgs.prepare(g, size), SEGMENT_CMSG_SPACE);
         this.txSegmentedSends++;

@@ -146,31 +146,35 @@ export function openUdpSocket(libc: Libc, sys: UdpSys, options: UdpSocketOptions
 }
 
 /**
- * `count` mmsghdr entries, each with one iovec and (unless pointed elsewhere) its own
- * sockaddr_in, in one ArrayBuffer whose address is looked up once. Entry i's iovec and name
- * can point anywhere (a ring slot, a packet buffer): only raw addresses are stored.
+ * `count` mmsghdr entries, each with `parts` iovecs (one by default) and (unless pointed
+ * elsewhere) its own sockaddr_in, in one ArrayBuffer whose address is looked up once. Entry i's
+ * iovecs and name can point anywhere (a ring slot, a packet buffer): only raw addresses are
+ * stored. With two parts, a datagram can be sent from two places at once (headers written here,
+ * a payload left where it is); an entry of one buffer leaves its second iovec empty.
  */
 export class MmsgVector {
   readonly count: number;
+  readonly parts: number;
   readonly bytes: Uint8Array;
   readonly #view: DataView;
   readonly #base: number;
   readonly #iovecs: number;
   readonly #names: number;
 
-  constructor(count: number) {
+  constructor(count: number, parts = 1) {
     this.count = count;
-    const buf = new ArrayBuffer(count * (MMSGHDR_LEN + IOVEC_LEN + SOCKADDR_IN_LEN));
+    this.parts = parts;
+    const buf = new ArrayBuffer(count * (MMSGHDR_LEN + parts * IOVEC_LEN + SOCKADDR_IN_LEN));
     this.bytes = new Uint8Array(buf);
     this.#view = new DataView(buf);
     this.#base = Number(koffi.address(this.bytes) as bigint);
     this.#iovecs = count * MMSGHDR_LEN;
-    this.#names = this.#iovecs + count * IOVEC_LEN;
+    this.#names = this.#iovecs + count * parts * IOVEC_LEN;
     for (let i = 0; i < count; i++) {
       this.#setPointer(i * MMSGHDR_LEN, this.#base + this.#names + i * SOCKADDR_IN_LEN);
       this.#view.setUint32(i * MMSGHDR_LEN + 8, SOCKADDR_IN_LEN, true);
-      this.#setPointer(i * MMSGHDR_LEN + 16, this.#base + this.#iovecs + i * IOVEC_LEN);
-      this.#view.setUint32(i * MMSGHDR_LEN + 24, 1, true);
+      this.#setPointer(i * MMSGHDR_LEN + 16, this.#base + this.#iovecs + i * parts * IOVEC_LEN);
+      this.#view.setUint32(i * MMSGHDR_LEN + 24, parts, true);
     }
   }
 
@@ -184,9 +188,9 @@ export class MmsgVector {
     return this.#base + this.#names + i * SOCKADDR_IN_LEN;
   }
 
-  /** Raw address of entry i's own iovec (entries' iovecs are contiguous: a run is an iovec array). */
+  /** Raw address of entry i's own iovecs (entries' iovecs are contiguous: a run of n entries is an array of n * parts iovecs). */
   iovecAddress(i: number): number {
-    return this.#base + this.#iovecs + i * IOVEC_LEN;
+    return this.#base + this.#iovecs + i * this.parts * IOVEC_LEN;
   }
 
   /** Points entry i at `count` iovecs starting at raw address `address`. */
@@ -218,12 +222,28 @@ export class MmsgVector {
     this.#view.setUint32(i * MMSGHDR_LEN + 8, SOCKADDR_IN_LEN, true);
   }
 
-  /** Entry i's buffer: `len` bytes at raw address `base`. */
+  /** Entry i's buffer: `len` bytes at raw address `base` (its other iovecs, if any, empty). */
   setBuffer(i: number, base: number, len: number): void {
-    const at = this.#iovecs + i * IOVEC_LEN;
+    const at = this.#iovecs + i * this.parts * IOVEC_LEN;
     this.#setPointer(at, base);
     this.#view.setUint32(at + 8, len, true);
     this.#view.setUint32(at + 12, 0, true);
+    for (let k = 1; k < this.parts; k++) {
+      this.#view.setUint32(at + k * IOVEC_LEN + 8, 0, true);
+      this.#view.setUint32(at + k * IOVEC_LEN + 12, 0, true);
+    }
+  }
+
+  /** Entry i's two buffers (a vector of two parts): `len1` bytes at `base1`, then `len2` at `base2`. */
+  setBuffers(i: number, base1: number, len1: number, base2: number, len2: number): void {
+    if (this.parts !== 2) throw new RangeError('mmsg vector: setBuffers needs two parts per entry');
+    const at = this.#iovecs + i * 2 * IOVEC_LEN;
+    this.#setPointer(at, base1);
+    this.#view.setUint32(at + 8, len1, true);
+    this.#view.setUint32(at + 12, 0, true);
+    this.#setPointer(at + IOVEC_LEN, base2);
+    this.#view.setUint32(at + IOVEC_LEN + 8, len2, true);
+    this.#view.setUint32(at + IOVEC_LEN + 12, 0, true);
   }
 
   /** Entry i's msg_controllen back to `len` (recvmmsg shrinks it to what it wrote). */
@@ -238,7 +258,7 @@ export class MmsgVector {
 
   /** Entry i's buffer length only (the base stays). */
   setLength(i: number, len: number): void {
-    this.#view.setUint32(this.#iovecs + i * IOVEC_LEN + 8, len, true);
+    this.#view.setUint32(this.#iovecs + i * this.parts * IOVEC_LEN + 8, len, true);
   }
 
   /** Bytes received into (or sent from) entry i by the last call. */
