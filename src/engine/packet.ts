@@ -129,6 +129,14 @@ export interface PacketPoolOptions {
   dataRoom?: number;
   /** Back the pool with a SharedArrayBuffer so workers can map it. */
   shared?: boolean;
+  /**
+   * Back the pool with this buffer (at least count x (headroom + dataRoom) bytes, packets from
+   * offset 0) instead of a new one: a WebAssembly memory's, so that its bytes can be summed fast
+   * (`sum`). Overrides `shared`.
+   */
+  backing?: ArrayBuffer | SharedArrayBuffer;
+  /** Makes the pool's `sum` for its `memory` (a `MemoryChecksum` of wire/checksum-wasm.ts over the backing's WebAssembly memory). */
+  checksum?: { sumFor(view: DataView): (view: DataView, off: number, len: number, seed: number) => number };
 }
 
 /**
@@ -159,6 +167,11 @@ export class PacketPool {
    * without a DataView's byte swap and checks.
    */
   readonly words: Int32Array;
+  /**
+   * Sums ranges of `memory` at WebAssembly speed when the pool's owner backed it with a
+   * WebAssembly memory (`PacketPoolOptions.checksum`); null otherwise. Offsets are `p.base + ...`.
+   */
+  readonly sum: ((view: DataView, off: number, len: number, seed: number) => number) | null;
   /** The whole backing as bytes, so a clone within the pool is one `copyWithin` (no view per copy). */
   readonly #bytes: Uint8Array;
   readonly #packets: Packet[];
@@ -176,8 +189,11 @@ export class PacketPool {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`packet pool: count must be a positive integer, got ${count}`);
     const size = this.headroom + this.dataRoom;
     this.capacity = count;
-    this.backing = options.shared ? new SharedArrayBuffer(size * count) : new ArrayBuffer(size * count);
+    if (options.backing !== undefined && options.backing.byteLength < size * count) throw new RangeError(`packet pool: the backing holds ${options.backing.byteLength} bytes, ${count} packets need ${size * count}`);
+    this.backing = options.backing ?? (options.shared ? new SharedArrayBuffer(size * count) : new ArrayBuffer(size * count));
+
     this.memory = new DataView(this.backing);
+    this.sum = options.checksum?.sumFor(this.memory) ?? null;
     this.words = new Int32Array(this.backing, 0, this.backing.byteLength >> 2);
     this.#bytes = new Uint8Array(this.backing);
     this.#packets = new Array<Packet>(count);

@@ -46,7 +46,8 @@
 import { closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { App, type AppContext } from '../../engine/app.js';
-import { type Packet, PacketPool } from '../../engine/packet.js';
+import { DEFAULT_HEADROOM, type Packet, PacketPool } from '../../engine/packet.js';
+import { checksumMemory, MemoryChecksum } from '../../wire/checksum-wasm.js';
 import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
 import { FrameRing } from './frame-ring.js';
 import { TcpCoalescer } from './gro.js';
@@ -161,6 +162,17 @@ function roundUp8(n: number): number {
   return (n + 7) & ~7;
 }
 
+/**
+ * The pool of 64 KB buffers a TAP with offloads reads into, in a WebAssembly memory: whoever
+ * cuts its packets into segments further on (a VXLAN socket) sums their payloads in place, fast
+ * (`PacketPool.sum`, wire/checksum-wasm.ts).
+ */
+function gsoPool(): PacketPool {
+  const bytes = GSO_POOL_PACKETS * (DEFAULT_HEADROOM + GSO_DATA_ROOM);
+  const memory = checksumMemory(bytes, false);
+  return new PacketPool({ count: GSO_POOL_PACKETS, dataRoom: GSO_DATA_ROOM, backing: memory.buffer, checksum: new MemoryChecksum(memory) });
+}
+
 export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
   /** Sends offloaded packets to the kernel as they are with offloads on, segmented or completed without. */
   override readonly offloadHandling = 'finishes';
@@ -224,7 +236,7 @@ export class TapPort extends App<typeof TAP_DROPS, TapPortConf> {
     this.#maxFrame = mtu + L2_OVERHEAD;
     const slots = conf.ringSlots ?? (this.offloads ? 128 : 1024);
     const slotSize = roundUp8(VNET_HDR_LEN + (this.offloads ? Math.max(GSO_DATA_ROOM, this.#maxFrame) : this.#maxFrame));
-    this.#rxPool = this.offloads ? new PacketPool({ count: GSO_POOL_PACKETS, dataRoom: GSO_DATA_ROOM }) : this.pool;
+    this.#rxPool = this.offloads ? gsoPool() : this.pool;
     if (!this.offloads && this.#maxFrame > this.pool.dataRoom) throw new Error(`tap port ${ctx.name}: mtu ${mtu} does not fit the engine's ${this.pool.dataRoom}-byte packet buffers`);
     if (this.#rxPool.headroom < VNET_HDR_LEN) throw new Error(`tap port ${ctx.name}: the engine's packet headroom (${this.#rxPool.headroom}) is smaller than the ${VNET_HDR_LEN}-byte virtio-net header`);
     this.#rxReadLen = VNET_HDR_LEN + this.#rxPool.dataRoom;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { App, type AppContext } from '../../engine/app.js';
-import { PacketPool } from '../../engine/packet.js';
+import { DEFAULT_HEADROOM, PacketPool } from '../../engine/packet.js';
+import { checksumMemory, MemoryChecksum } from '../../wire/checksum-wasm.js';
 import { encodeSpec } from '../../wire/spec.js';
 import { internetChecksum, ipv4PseudoHeaderSum } from '../../wire/checksum.js';
 import { readVnetHeader, VNET_HDR_LEN } from './offload.js';
@@ -47,12 +48,13 @@ const RX_DROPS = {
 /**
  * The receive half of a TapPort without the TAP: frames with their virtio-net header, as a read()
  * returns them, come from a queue instead of the fd, into a pool of 64 KB buffers, and go through
- * the same `OffloadFinisher.deliverBooked` the port calls.
+ * the same `OffloadFinisher.deliverBooked` the port calls. With `{ wasmPool: true }` the pool is
+ * in a WebAssembly memory and sums in WebAssembly, as a TapPort's with offloads is.
  */
-export class RxPort extends App<typeof RX_DROPS, unknown> {
+export class RxPort extends App<typeof RX_DROPS, { wasmPool?: boolean } | undefined> {
   override readonly offloadHandling = 'finishes';
   readonly queue: { hdr: Uint8Array; frame: Uint8Array }[] = [];
-  readonly rxPool = new PacketPool({ count: 8, dataRoom: 65536 + 512 });
+  readonly rxPool: PacketPool;
   readonly finisher: OffloadFinisher;
   readonly books: FinishBooks = {
     generated: (n) => { this.generated += n; },
@@ -60,8 +62,14 @@ export class RxPort extends App<typeof RX_DROPS, unknown> {
     drop: (p, reason) => this.drop(p, reason),
     poolEmpty: () => this.countDrop('pool-empty'),
   };
-  constructor(ctx: AppContext, conf: unknown) {
+  constructor(ctx: AppContext, conf: { wasmPool?: boolean } | undefined) {
     super(ctx, conf, RX_DROPS);
+    const count = 8;
+    const dataRoom = 65536 + 512;
+    if (conf?.wasmPool === true) {
+      const memory = checksumMemory(count * (DEFAULT_HEADROOM + dataRoom), false);
+      this.rxPool = new PacketPool({ count, dataRoom, backing: memory.buffer, checksum: new MemoryChecksum(memory) });
+    } else this.rxPool = new PacketPool({ count, dataRoom });
     this.finisher = new OffloadFinisher(this.pool, MTU_FRAME);
   }
   override pull(): void {
