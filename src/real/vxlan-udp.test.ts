@@ -164,7 +164,7 @@ test('a VTEP whose address and port are taken fails at configure time, naming th
  * 127.0.0.2 that collects the datagrams. The inner destination MAC is a static entry behind
  * 127.0.0.2; the underlay MTU leaves room for a 1448-byte segment.
  */
-async function offloadSender(): Promise<{ engine: Engine; rx: RxPort; udp: UdpUnderlay; datagrams: Buffer[]; stop: () => Promise<void> }> {
+async function offloadSender(wasmPool = false): Promise<{ engine: Engine; rx: RxPort; udp: UdpUnderlay; datagrams: Buffer[]; stop: () => Promise<void> }> {
   const sink = dgram.createSocket('udp4');
   await new Promise<void>((r) => sink.bind(0, '127.0.0.2', r));
   const datagrams: Buffer[] = [];
@@ -172,7 +172,7 @@ async function offloadSender(): Promise<{ engine: Engine; rx: RxPort; udp: UdpUn
   const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 1024 }) });
   const g = new Graph();
   addVxlanOverUdp(g, 'vtep', { local: '127.0.0.1', port: 0, remotePort: sink.address().port, mtu: 1600, overlay: { ports: { h: VNI }, static: [{ vni: VNI, mac: '02:00:00:00:00:02', remote: '127.0.0.2' }] } });
-  g.app('rx', RxPort, {});
+  g.app('rx', RxPort, { wasmPool });
   g.connect('rx.port', 'vtep.h');
   engine.configure(g);
   const udp = engine.app<UdpUnderlay>('vtep/udp');
@@ -195,8 +195,8 @@ async function until(what: () => boolean): Promise<void> {
   while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
 
-test('a TAP\'s 64 KB TCP packet crosses the VTEP whole and leaves the socket as VXLAN datagrams, one per wire segment, in one segmented send', async () => {
-  const { engine, rx, udp, datagrams, stop } = await offloadSender();
+for (const wasmPool of [false, true]) test(`a TAP's 64 KB TCP packet crosses the VTEP whole and leaves the socket as VXLAN datagrams, one per wire segment, in one segmented send (${wasmPool ? 'payloads sent in place from a WebAssembly pool' : 'copied from a plain pool'})`, async () => {
+  const { engine, rx, udp, datagrams, stop } = await offloadSender(wasmPool);
   try {
     const frame = gsoFrame(30 * MSS + 100, 'FPA');
     rx.queue.push({ hdr: vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, MSS), frame });
@@ -405,6 +405,33 @@ test('garbage between and inside runs never throws: each datagram is merged, del
     // Every datagram is accounted for: the VTEP or the capture took each piece of garbage as it came.
     const vtep = engine.app<VxlanVtep>('vtep');
     assert.equal(cap.frames.length - merged.length + vtep.totalDrops(), junk.length, JSON.stringify(vtep.dropCounts));
+    assertConserved(engine);
+  } finally {
+    await stop();
+  }
+});
+
+test('a packet cut in place into more datagrams than one batch holds stays whole until its last datagram is sent', async () => {
+  const { engine, rx, udp, datagrams, stop } = await offloadSender(true);
+  try {
+    const gso = 500;
+    const frame = gsoFrame(30 * MSS + 100, 'PA');
+    const count = Math.ceil((frame.length - 54) / gso);
+    assert.ok(count > 64, 'more datagrams than a batch');
+    rx.queue.push({ hdr: vnetHeader(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, gso), frame });
+    engine.runBreaths(2);
+    await until(() => datagrams.length >= count);
+    assert.equal(datagrams.length, count);
+    const segs = datagrams.map((d) => new Uint8Array(d.subarray(8))).sort((a, b) => new DataView(a.buffer, a.byteOffset).getUint32(38) - new DataView(b.buffer, b.byteOffset).getUint32(38));
+    segs.forEach((seg, i) => {
+      const v = new DataView(seg.buffer, seg.byteOffset, seg.byteLength);
+      assert.equal(v.getUint32(38), 1000 + i * gso, `segment ${i}: sequence number`);
+      const tcpLen = seg.length - 34;
+      assert.equal(internetChecksum(seg, 34, tcpLen, ipv4PseudoHeaderSum(0x0a000001, 0x0a000002, 6, tcpLen)), 0, `segment ${i}: TCP checksum`);
+      assert.deepEqual(seg.subarray(54), frame.subarray(54 + i * gso, 54 + i * gso + seg.length - 54), `segment ${i}: payload`);
+    });
+    assert.equal(udp.totalDrops(), 0, JSON.stringify(udp.dropCounts));
+    assert.equal(rx.rxPool.inUse, 0, 'the packet went back to its pool once sent');
     assertConserved(engine);
   } finally {
     await stop();

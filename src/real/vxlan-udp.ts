@@ -23,9 +23,12 @@
  * VTEP encapsulates such a packet whole, and this app cuts its inner frame into the datagrams it
  * stands for, each the VXLAN header and one inner wire segment with its TCP checksum finished,
  * written one after another into a staging buffer that the batch's sendmmsg sends from (one GSO
- * send for the run). The packet is consumed and each datagram counts as a packet generated here,
- * then consumed when sent or dropped for the reason the socket gives. A packet with only a
- * partial checksum has it finished in place.
+ * send for the run). When the packet's pool sums in WebAssembly (a TAP's), only the headers are
+ * written there: each datagram goes out in two parts, its headers from the staging buffer and
+ * its payload straight from the packet (summed in place), and the packet stays in the batch until
+ * its last datagram is sent. The packet is consumed and each datagram counts as a packet
+ * generated here, then consumed when sent or dropped for the reason the socket gives. A packet
+ * with only a partial checksum has it finished in place.
  * Receive coalescing (GRO), when the apps behind the VTEP take offloaded packets and hand them
  * on as they are (a TAP port with offloads; rx-offload.ts walks the graph, once per graph version): consecutive datagrams from one sender
  * with the same VXLAN header whose inner frames are consecutive TCP segments of one flow become
@@ -117,6 +120,9 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
   readonly #stagingAddress: number;
   #stagingUsed = 0;
   readonly #segmenter: TsoSegmenter;
+  readonly #copier: ByteCopier;
+  /** 1 where the batch entry holds the packet a datagram's payload is sent from (consumed once that datagram is booked). */
+  readonly #sourceAt = new Uint8Array(UDP_BATCH);
   /** Receive coalescing (null with offloads off), and whether the graph behind the output takes its merged frames. */
   readonly #gro: TcpCoalescer | null;
   readonly #mergePool: PacketPool | null;
@@ -139,6 +145,7 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     this.#vtepMac = parseMac(conf.vtepMac);
     this.#endpoint = this.#open(conf);
     const copier = new ByteCopier(new Libc());
+    this.#copier = copier;
     // The staging buffer is WebAssembly memory, so the segments' TCP checksums are summed there fast.
     const stagingBytes = UDP_BATCH * this.#endpoint.maxDatagram;
     const stagingMemory = checksumMemory(stagingBytes, false);
@@ -437,6 +444,9 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     const staging = this.#staging;
     const remote = p.view.getUint32(p.off + 14 + 16);
     const count = seg.count;
+    // Each datagram is a packet made here.
+    this.generated += count;
+    if (p.pool.sum !== null) return this.#queueSegmentsInPlace(p, payload, n, remote);
     for (let i = 0; i < count; i++) {
       if (n === UDP_BATCH) {
         this.#flush(n);
@@ -449,13 +459,50 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       this.#stagingUsed = at + len;
       this.#batch[n++] = null;
     }
-    // Each datagram is a packet made here; the offloaded one is used up.
-    this.generated += count;
+    // The offloaded packet is used up.
     this.consume(p);
     return n;
   }
 
-  /** Sends the batch's `n` entries and books each: a packet is consumed or dropped, a staged datagram counted the same way. */
+  /**
+   * `#queueSegments` for a packet whose pool sums in WebAssembly (a TAP's): each datagram is
+   * sent in two parts, its headers from the staging buffer and its payload straight from the
+   * packet, whose sum the pool gives without a copy. The packet stays in the batch, with the
+   * last of its datagrams, until the flush that sends that one.
+   */
+  #queueSegmentsInPlace(p: Packet, payload: number, n: number, remote: number): number {
+    const seg = this.#segmenter;
+    const ep = this.#endpoint;
+    const b = p.buf;
+    const staging = this.#staging;
+    const sum = p.pool.sum!;
+    const memory = p.pool.memory;
+    const address = this.#copier.packetAddress(p);
+    const count = seg.count;
+    for (let i = 0; i < count; i++) {
+      if (n === UDP_BATCH) {
+        this.#flush(n);
+        n = 0;
+      }
+      const at = this.#stagingUsed;
+      for (let k = 0; k < VXLAN_LEN; k++) staging[at + k] = b[payload + k]!;
+      const start = seg.payloadStart(i);
+      const chunk = seg.payloadLength(i);
+      const headers = VXLAN_LEN + seg.emitHeaders(i, staging, at + VXLAN_LEN, this.#stagingView, sum(memory, p.base + start, chunk, 0));
+      ep.queueTwoAt(staging, this.#stagingAddress, at, headers, b, address, start, chunk, remote, this.#remotePort);
+      this.#stagingUsed = at + headers;
+      this.#batch[n++] = null;
+    }
+    this.#batch[n - 1] = p;
+    this.#sourceAt[n - 1] = 1;
+    return n;
+  }
+
+  /**
+   * Sends the batch's `n` entries and books each: a packet is consumed or dropped, a datagram
+   * made here counted the same way (and the packet it was cut from in place, held with its last
+   * datagram, consumed after it).
+   */
   #flush(n: number): void {
     if (n === 0) return;
     const ep = this.#endpoint;
@@ -468,11 +515,18 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       const outcome = ep.outcome(i);
       const sent = outcome === SEND_OK || outcome === SEND_QUEUED;
       const reason = outcome === SEND_RING_FULL ? 'tx-ring-full' : 'send-refused';
-      if (p !== null) {
+      if (p !== null && this.#sourceAt[i] === 0) {
         if (sent) this.consume(p);
         else this.drop(p, reason);
-      } else if (sent) this.consumed++;
+        continue;
+      }
+      // A datagram made here; the last one cut from a packet in place brings the packet with it, now used up.
+      if (sent) this.consumed++;
       else this.dropCounts[reason]++;
+      if (p !== null) {
+        this.#sourceAt[i] = 0;
+        this.consume(p);
+      }
     }
   }
 

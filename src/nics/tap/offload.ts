@@ -207,18 +207,57 @@ export class TsoSegmenter {
     return this.#hdrEnd - this.#off + Math.min(this.#gsoSize, this.#payloadEnd - start);
   }
 
+  /** Where segment `i`'s payload starts in the packet's `buf`. */
+  payloadStart(i: number): number {
+    return this.#hdrEnd + i * this.#gsoSize;
+  }
+
+  /** Payload bytes of segment `i`. */
+  payloadLength(i: number): number {
+    return Math.min(this.#gsoSize, this.#payloadEnd - this.payloadStart(i));
+  }
+
   /**
    * Writes segment `i` (0 <= i < count) at `dst[dstOff..]`; returns its length. `dstView`, a
    * DataView over the same bytes with the same offsets (a packet's `view` for its `buf`), lets
    * the TCP checksum read 32 bits at a time.
    */
   emit(i: number, dst: Uint8Array, dstOff: number, dstView: DataView): number {
-    const src = this.#src;
     const hdrBytes = this.#hdrEnd - this.#off;
-    const start = this.#hdrEnd + i * this.#gsoSize;
-    const chunk = Math.min(this.#gsoSize, this.#payloadEnd - start);
-    this.#bytes.copy(dst, dstOff, src, this.#off, hdrBytes);
-    this.#bytes.copy(dst, dstOff + hdrBytes, src, start, chunk);
+    const chunk = this.payloadLength(i);
+    this.#bytes.copy(dst, dstOff, this.#src, this.#off, hdrBytes);
+    this.#bytes.copy(dst, dstOff + hdrBytes, this.#src, this.payloadStart(i), chunk);
+    const pseudo = this.#patchHeaders(i, dst, dstOff, chunk);
+    const l4 = dstOff + (this.#l4 - this.#off);
+    const c = ~this.#sum(dstView, l4, this.#hdrEnd - this.#l4 + chunk, pseudo) & 0xffff;
+    dst[l4 + 16] = c >>> 8;
+    dst[l4 + 17] = c & 0xff;
+    return hdrBytes + chunk;
+  }
+
+  /**
+   * Writes only segment `i`'s headers at `dst[dstOff..]`, for a caller that sends the payload
+   * from the packet as it is (`payloadStart`, `payloadLength`) right behind them; `payloadSum`
+   * is that payload's folded ones'-complement sum. Returns the headers' length. (The TCP header
+   * is a whole number of 32-bit words, so the payload's sum adds to the header's as it is.)
+   */
+  emitHeaders(i: number, dst: Uint8Array, dstOff: number, dstView: DataView, payloadSum: number): number {
+    const hdrBytes = this.#hdrEnd - this.#off;
+    this.#bytes.copy(dst, dstOff, this.#src, this.#off, hdrBytes);
+    const pseudo = this.#patchHeaders(i, dst, dstOff, this.payloadLength(i));
+    const l4 = dstOff + (this.#l4 - this.#off);
+    const c = ~foldSum(this.#sum(dstView, l4, this.#hdrEnd - this.#l4, pseudo) + payloadSum) & 0xffff;
+    dst[l4 + 16] = c >>> 8;
+    dst[l4 + 17] = c & 0xff;
+    return hdrBytes;
+  }
+
+  /**
+   * Rewrites the copied headers at `dst[dstOff..]` for segment `i` of `chunk` payload bytes (IP
+   * length, id and header checksum, sequence number, flags) with the TCP checksum field zeroed;
+   * returns the pseudo-header sum to start the TCP checksum from.
+   */
+  #patchHeaders(i: number, dst: Uint8Array, dstOff: number, chunk: number): number {
     const l3 = dstOff + (this.#l3 - this.#off);
     const l4 = dstOff + (this.#l4 - this.#off);
     const tcpLen = this.#hdrEnd - this.#l4 + chunk;
@@ -255,9 +294,6 @@ export class TsoSegmenter {
     dst[l4 + 13] = flags;
     dst[l4 + 16] = 0;
     dst[l4 + 17] = 0;
-    const c = ~this.#sum(dstView, l4, tcpLen, pseudo) & 0xffff;
-    dst[l4 + 16] = c >>> 8;
-    dst[l4 + 17] = c & 0xff;
-    return hdrBytes + chunk;
+    return pseudo;
   }
 }
