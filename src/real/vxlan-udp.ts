@@ -424,7 +424,8 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
 
   /**
    * Cuts the encapsulated offloaded packet `p` (its UDP payload, the VXLAN header, starts at
-   * `payload`) into datagrams in the staging buffer and queues them behind the `n` entries of
+   * `payload`) into datagrams in the staging buffer (only their headers when `p`'s pool sums in
+   * WebAssembly, their payloads then sent from `p`) and queues them behind the `n` entries of
    * the batch, flushing whenever it fills; returns the entries now queued.
    */
   #queueSegments(p: Packet, payload: number, n: number): number {
@@ -444,9 +445,10 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
     const staging = this.#staging;
     const remote = p.view.getUint32(p.off + 14 + 16);
     const count = seg.count;
-    // Each datagram is a packet made here.
-    this.generated += count;
-    if (p.pool.sum !== null) return this.#queueSegmentsInPlace(p, payload, n, remote);
+    // A TAP's packets sum in WebAssembly: their payloads go out from where they are (see the design note).
+    const sum = p.pool.sum;
+    const memory = p.pool.memory;
+    const address = sum !== null ? this.#copier.packetAddress(p) : 0;
     for (let i = 0; i < count; i++) {
       if (n === UDP_BATCH) {
         this.#flush(n);
@@ -454,47 +456,27 @@ export class UdpUnderlay extends App<typeof UDP_UNDERLAY_DROPS, UdpUnderlayConf>
       }
       const at = this.#stagingUsed;
       for (let k = 0; k < VXLAN_LEN; k++) staging[at + k] = b[payload + k]!;
-      const len = VXLAN_LEN + seg.emit(i, staging, at + VXLAN_LEN, this.#stagingView);
-      ep.queueAt(staging, this.#stagingAddress, at, len, remote, this.#remotePort);
+      let len: number;
+      if (sum !== null) {
+        const start = seg.payloadStart(i);
+        const chunk = seg.payloadLength(i);
+        len = VXLAN_LEN + seg.emitHeaders(i, staging, at + VXLAN_LEN, this.#stagingView, sum(memory, p.base + start, chunk, 0));
+        ep.queueTwoAt(staging, this.#stagingAddress, at, len, b, address, start, chunk, remote, this.#remotePort);
+      } else {
+        len = VXLAN_LEN + seg.emit(i, staging, at + VXLAN_LEN, this.#stagingView);
+        ep.queueAt(staging, this.#stagingAddress, at, len, remote, this.#remotePort);
+      }
       this.#stagingUsed = at + len;
       this.#batch[n++] = null;
     }
-    // The offloaded packet is used up.
-    this.consume(p);
-    return n;
-  }
-
-  /**
-   * `#queueSegments` for a packet whose pool sums in WebAssembly (a TAP's): each datagram is
-   * sent in two parts, its headers from the staging buffer and its payload straight from the
-   * packet, whose sum the pool gives without a copy. The packet stays in the batch, with the
-   * last of its datagrams, until the flush that sends that one.
-   */
-  #queueSegmentsInPlace(p: Packet, payload: number, n: number, remote: number): number {
-    const seg = this.#segmenter;
-    const ep = this.#endpoint;
-    const b = p.buf;
-    const staging = this.#staging;
-    const sum = p.pool.sum!;
-    const memory = p.pool.memory;
-    const address = this.#copier.packetAddress(p);
-    const count = seg.count;
-    for (let i = 0; i < count; i++) {
-      if (n === UDP_BATCH) {
-        this.#flush(n);
-        n = 0;
-      }
-      const at = this.#stagingUsed;
-      for (let k = 0; k < VXLAN_LEN; k++) staging[at + k] = b[payload + k]!;
-      const start = seg.payloadStart(i);
-      const chunk = seg.payloadLength(i);
-      const headers = VXLAN_LEN + seg.emitHeaders(i, staging, at + VXLAN_LEN, this.#stagingView, sum(memory, p.base + start, chunk, 0));
-      ep.queueTwoAt(staging, this.#stagingAddress, at, headers, b, address, start, chunk, remote, this.#remotePort);
-      this.#stagingUsed = at + headers;
-      this.#batch[n++] = null;
+    // Each datagram is a packet made here. The offloaded one is used up: now, or, when its
+    // payloads are sent from it, with its last datagram (it stays in the batch until then).
+    this.generated += count;
+    if (sum === null) this.consume(p);
+    else {
+      this.#batch[n - 1] = p;
+      this.#sourceAt[n - 1] = 1;
     }
-    this.#batch[n - 1] = p;
-    this.#sourceAt[n - 1] = 1;
     return n;
   }
 
