@@ -16,7 +16,7 @@
  * Transmit: `push` writes a frame to the TAP itself, straight from the packet with its virtio-net
  * header in the headroom, whenever the TX ring is empty. Only when the kernel pushes back
  * (EAGAIN), or for TSO segments cut here, do frames go through the TX ring (a SharedArrayBuffer
- * ring, frame-ring.ts). Then the worker writes them, and is woken through an eventfd only when
+ * ring, ../sys/frame-ring.ts). Then the worker writes them, and is woken through an eventfd only when
  * it sleeps. Order holds because the direct path is taken only with an empty ring. Copies into
  * the ring use libc memcpy (../sys/copy.ts): V8 copies shared memory element by element.
  *
@@ -49,7 +49,7 @@ import { App, type AppContext } from '../../engine/app.js';
 import { DEFAULT_HEADROOM, type Packet, PacketPool } from '../../engine/packet.js';
 import { checksumMemory, MemoryChecksum } from '../../wire/checksum-wasm.js';
 import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
-import { FrameRing } from './frame-ring.js';
+import { FrameRing } from '../sys/frame-ring.js';
 import { TcpCoalescer } from './gro.js';
 import { completeChecksum, readVnetHeader, TsoSegmenter, VNET_HDR_LEN, writeVnetHeader } from './offload.js';
 import { OffloadFinisher, type FinishBooks } from './rx-offload.js';

@@ -15,7 +15,7 @@
  * TAP entry is armed (set by the engine before arming, cleared here when it fired).
  */
 import { workerData } from 'node:worker_threads';
-import { FrameRing, type FrameRingLayout } from './frame-ring.js';
+import { FrameRing, type FrameRingLayout } from '../sys/frame-ring.js';
 import { EAGAIN, EINTR, EIO, Libc } from '../sys/libc.js';
 import { TapWatch } from './tun.js';
 

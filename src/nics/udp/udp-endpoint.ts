@@ -2,7 +2,7 @@
  * UdpEndpoint: an IPv4 UDP socket for the engine thread, with no allocation per datagram.
  *
  * Receive: an I/O worker (udp-worker.ts) reads with recvmmsg straight into the slots of a
- * SharedArrayBuffer frame ring (../tap/frame-ring.ts); each slot keeps the sender's address and
+ * SharedArrayBuffer frame ring (../sys/frame-ring.ts); each slot keeps the sender's address and
  * port next to the datagram. The engine takes them with `readable` / `peek*` / `copyPayload` /
  * `release`, one memcpy into its own packet. The worker rings the engine loop's doorbell after
  * each batch. With `receiveCoalescing` (UDP_GRO) the kernel may hand over a run of one sender's
@@ -27,7 +27,7 @@ import { closeSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Packet } from '../../engine/packet.js';
 import { siblingModule, startWorker, terminateIfStuck } from '../../vm/worker.js';
-import { FrameRing } from '../tap/frame-ring.js';
+import { FrameRing } from '../sys/frame-ring.js';
 import { ByteCopier } from '../sys/copy.js';
 import { checksumMemory, MemoryChecksum, type OnesSum } from '../../wire/checksum-wasm.js';
 import { EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, Libc } from '../sys/libc.js';

@@ -19,7 +19,7 @@
  */
 import koffi from 'koffi';
 import { workerData } from 'node:worker_threads';
-import { FrameRing, type FrameRingLayout } from '../tap/frame-ring.js';
+import { FrameRing, type FrameRingLayout } from '../sys/frame-ring.js';
 import { EAGAIN, EINTR, Libc, POLLIN } from '../sys/libc.js';
 import { ENOBUFS, GRO_CMSG_SPACE, MmsgVector, MSG_DONTWAIT, MSG_TRUNC, POLLOUT, SOL_UDP, UDP_GRO, UdpSys } from './udp-sys.js';
 

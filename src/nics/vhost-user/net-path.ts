@@ -16,11 +16,11 @@
  * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
  * Nothing is allocated per frame.
  */
-import { FRAME_ROOM, type FrameRing } from '../virtio/frame-ring.js';
+import type { FrameRing } from '../sys/frame-ring.js';
 import { CHAIN_FAULTS, Chain, type DeviceQueue, RING_FAULTS } from '../virtio/virtqueue.js';
 import type { MappedMemory } from './memory.js';
 import { RX_RING, type Session, TX_RING } from './session.js';
-import { Stat, WORKER_DROP_NAMES, type WorkerDrop, copyBytes } from './shared.js';
+import { FRAME_ROOM, Stat, WORKER_DROP_NAMES, type WorkerDrop, copyBytes } from './shared.js';
 import type { Sys } from './sys.js';
 
 const MAX_MERGE = 64;
@@ -175,12 +175,12 @@ export class NetPath {
         q.pushUsed(chain.head, 0);
         continue;
       }
-      const at = ring.reserve();
-      if (at < 0) {
+      if (!ring.writable()) {
         stats[D_TO_ENGINE_FULL]!++;
         q.pushUsed(chain.head, 0);
         continue;
       }
+      const at = ring.nextSlotOffset();
       let skip = hdr;
       let w = at;
       for (let k = 0; k < chain.count; k++) {
@@ -198,7 +198,7 @@ export class NetPath {
           w += l;
         }
       }
-      ring.commit(frameLen);
+      ring.publish(frameLen);
       q.pushUsed(chain.head, 0);
       frames++;
       octets += frameLen;
@@ -213,7 +213,7 @@ export class NetPath {
   dropUndeliverable(): number {
     const ring = this.#fromEngine;
     let n = 0;
-    while (ring.peek() >= 0) {
+    while (ring.readable()) {
       ring.release();
       n++;
     }
@@ -223,7 +223,7 @@ export class NetPath {
 
   /** True when frames wait for the front-end. */
   rxWaiting(): boolean {
-    return this.#fromEngine.peek() >= 0;
+    return this.#fromEngine.readable();
   }
 
   /**
@@ -245,8 +245,8 @@ export class NetPath {
     let frames = 0;
     let octets = 0;
     for (; n < budget; n++) {
-      const at = ring.peek();
-      if (at < 0) break;
+      if (!ring.readable()) break;
+      const at = ring.peekOffset();
       const len = ring.peekLength();
       const need = hdr + len;
       let used = 0;

@@ -17,9 +17,9 @@
 import type { Worker } from 'node:worker_threads';
 import { App, type AppContext } from '../../engine/app.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
-import { FRAME_ROOM, FrameRing } from '../virtio/frame-ring.js';
+import { FrameRing } from '../sys/frame-ring.js';
 import { BACKEND_FEATURES, VIRTIO_NET_F_MRG_RXBUF, bit } from './protocol.js';
-import { CTL_SLOTS, Ctl, STATE_NAMES, STAT_SLOTS, Stat, type BackendState, WORKER_DROP_NAMES, type WorkerDrop } from './shared.js';
+import { CTL_SLOTS, Ctl, FRAME_ROOM, frameRingLayout, STATE_NAMES, STAT_SLOTS, Stat, type BackendState, WORKER_DROP_NAMES, type WorkerDrop } from './shared.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, Sys } from './sys.js';
 import type { WorkerData, WorkerEvent } from './worker.js';
 
@@ -71,8 +71,8 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
       throw new Error(`vhost-user port ${ctx.name}: conf.socket must name the Unix socket path to listen on`);
     }
     const slots = conf.ringSlots ?? 1024;
-    this.#toEngine = new FrameRing(slots);
-    this.#toGuest = new FrameRing(slots);
+    this.#toEngine = new FrameRing(frameRingLayout(slots));
+    this.#toGuest = new FrameRing(frameRingLayout(slots));
     const statsSab = new SharedArrayBuffer(8 * STAT_SLOTS);
     const ctlSab = new SharedArrayBuffer(4 * CTL_SLOTS);
     this.#stats = new Float64Array(statsSab);
@@ -84,6 +84,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
       socketPath: conf.socket,
       toEngine: this.#toEngine.sab,
       fromEngine: this.#toGuest.sab,
+      ringSlots: slots,
       stats: statsSab,
       control: ctlSab,
       wakeFd: this.#wakeFd,
@@ -160,9 +161,8 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     const ring = this.#toEngine;
     const src = ring.bytes;
     let n = 0;
-    while (n < PULL_BUDGET && !out.full()) {
-      const at = ring.peek();
-      if (at < 0) break;
+    while (n < PULL_BUDGET && !out.full() && ring.readable()) {
+      const at = ring.peekOffset();
       const p = this.alloc();
       if (p === null) break; // the pool counts it; the frame waits in the ring
       const len = ring.peekLength();
@@ -190,17 +190,17 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
         this.drop(p, 'too-big');
         continue;
       }
-      const at = ring.reserve();
-      if (at < 0) {
+      if (!ring.writable()) {
         this.drop(p, 'to-guest-ring-full');
         continue;
       }
+      const at = ring.nextSlotOffset();
       const len = p.len;
       const src = p.buf;
       const o = p.off;
       if (len <= 96) for (let i = 0; i < len; i++) dst[at + i] = src[o + i]!;
       else dst.set(src.subarray(o, o + len), at);
-      ring.commit(len);
+      ring.publish(len);
       this.framesOut++;
       this.consume(p);
       queued = true;

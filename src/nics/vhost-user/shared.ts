@@ -1,8 +1,18 @@
 /**
- * What the ring worker and the engine-side port share: a stats block (Float64Array over a
- * SharedArrayBuffer, written by the worker only), a control block (Int32Array: stop and sleeping
- * flags), and the names of the worker's counted drops.
+ * What the ring worker and the engine-side port share: two frame rings (../sys/frame-ring.ts, one
+ * each way, a frame per slot), a stats block (Float64Array over a SharedArrayBuffer, written by the
+ * worker only), a control block (Int32Array: stop and sleeping flags), and the names of the
+ * worker's counted drops.
  */
+import type { FrameRingLayout } from '../sys/frame-ring.js';
+
+/** The largest frame a frame-ring slot holds. */
+export const FRAME_ROOM = 2048;
+
+/** The layout of both frame rings: `slots` slots of FRAME_ROOM bytes. */
+export function frameRingLayout(slots: number): FrameRingLayout {
+  return { slots, slotSize: FRAME_ROOM };
+}
 
 /** Drops counted by the ring worker (frames that never reached the engine or the front-end). */
 export const WORKER_DROPS = {

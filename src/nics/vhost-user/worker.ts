@@ -17,17 +17,19 @@
  */
 import { fstatSync, rmSync } from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
-import { FrameRing } from '../virtio/frame-ring.js';
+import { FrameRing } from '../sys/frame-ring.js';
 import { NetPath } from './net-path.js';
 import { VHOST_USER_HEADER_SIZE, VHOST_USER_REPLY_FLAG, VHOST_USER_VERSION, headerProblem, readHeader, requestName, writeHeader } from './protocol.js';
 import { RX_RING, Session, TX_RING } from './session.js';
-import { Ctl, Stat } from './shared.js';
+import { Ctl, frameRingLayout, Stat } from './shared.js';
 import { EAGAIN, EINTR, MsgIo, POLLIN, Sys, SOCK_CLOEXEC, SOCK_NONBLOCK, listenUnix } from './sys.js';
 
 export interface WorkerData {
   readonly socketPath: string;
   readonly toEngine: SharedArrayBuffer;
   readonly fromEngine: SharedArrayBuffer;
+  /** Slots of each frame ring. */
+  readonly ringSlots: number;
   readonly stats: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
   readonly wakeFd: number;
@@ -61,7 +63,7 @@ class RingWorker {
     this.#io = new MsgIo(this.#sys);
     this.#stats = new Float64Array(data.stats);
     this.#ctl = new Int32Array(data.control);
-    this.#path = new NetPath(this.#sys, this.#stats, new FrameRing(data.toEngine), new FrameRing(data.fromEngine));
+    this.#path = new NetPath(this.#sys, this.#stats, new FrameRing(frameRingLayout(data.ringSlots), data.toEngine), new FrameRing(frameRingLayout(data.ringSlots), data.fromEngine));
     this.#idleRounds = data.idleRounds ?? 20000;
   }
 

@@ -1,6 +1,6 @@
 /**
  * A single-producer single-consumer ring of frames in a SharedArrayBuffer, between the engine
- * thread and a TAP I/O worker.
+ * thread and an I/O worker: a TAP's, a UDP socket's, or a vhost-user backend's.
  *
  * Design: `slots` fixed-size byte slots (a power of two) plus a small Int32 header. The producer
  * copies a frame into the slot at `head`, stores its length, then publishes it by storing
