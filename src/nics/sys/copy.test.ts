@@ -54,3 +54,32 @@ test('a packet address is the address of its bytes, across three pools taking tu
     }
   }
 });
+
+test('copies into and out of packets, short and long, and leaves the bytes around them alone', () => {
+  const copier = new ByteCopier(new Libc());
+  const shared = new Uint8Array(new SharedArrayBuffer(4096));
+  shared.set(pattern(4096, 11));
+  const pools = [new PacketPool({ count: 4, dataRoom: 2048 }), new PacketPool({ count: 4, dataRoom: 2048 })];
+  for (const pool of pools) {
+    for (const len of [60, 255, 256, 1514]) {
+      const p = pool.alloc()!;
+      p.buf.fill(0);
+      copier.intoPacket(p, shared, 100, len);
+      p.len = len;
+      assert.deepEqual(p.data(), shared.subarray(100, 100 + len), `${len} bytes in`);
+      assert.equal(p.buf[p.off - 1], 0, 'the byte before the data untouched');
+      assert.equal(p.buf[p.off + len], 0, 'the byte after the data untouched');
+      const out = new Uint8Array(new SharedArrayBuffer(4096));
+      copier.fromPacket(out, 7, p);
+      assert.deepEqual(out.subarray(7, 7 + len), shared.subarray(100, 100 + len), `${len} bytes out`);
+      assert.equal(out[6], 0);
+      assert.equal(out[7 + len], 0);
+      pool.free(p);
+    }
+  }
+  const p = pools[0]!.alloc()!;
+  assert.throws(() => copier.intoPacket(p, shared, 4000, 200), /out of bounds/);
+  assert.throws(() => copier.intoPacket(p, shared, 0, p.buf.length - p.off + 1), /out of bounds/);
+  p.len = 300;
+  assert.throws(() => copier.fromPacket(shared, 3900, p), /out of bounds/);
+});

@@ -53,21 +53,50 @@ export class ByteCopier {
       copyBytes(dst, dstOff, src, srcOff, len);
       return;
     }
-    let d: number;
-    if (dst === this.#lastDst) d = this.#lastDstAddress;
-    else {
-      d = this.#address(dst);
-      this.#lastDst = dst;
-      this.#lastDstAddress = d;
+    this.#libc.memcpy(this.#dstAddress(dst) + dstOff, this.#srcAddress(src) + srcOff, len);
+  }
+
+  #dstAddress(dst: Uint8Array): number {
+    if (dst === this.#lastDst) return this.#lastDstAddress;
+    const d = this.#address(dst);
+    this.#lastDst = dst;
+    this.#lastDstAddress = d;
+    return d;
+  }
+
+  #srcAddress(src: Uint8Array): number {
+    if (src === this.#lastSrc) return this.#lastSrcAddress;
+    const s = this.#address(src);
+    this.#lastSrc = src;
+    this.#lastSrcAddress = s;
+    return s;
+  }
+
+  /** Copies `len` bytes of `src` from `srcOff` into packet `p` at `p.off` (the packet's length is the caller's). */
+  intoPacket(p: Packet, src: Uint8Array, srcOff: number, len: number): void {
+    if (len <= 0) return;
+    if (srcOff < 0 || srcOff + len > src.length || p.off + len > p.buf.length) {
+      throw new RangeError(`byte copy out of bounds: ${len} bytes from ${srcOff}/${src.length} into a packet at ${p.off}/${p.buf.length}`);
     }
-    let s: number;
-    if (src === this.#lastSrc) s = this.#lastSrcAddress;
-    else {
-      s = this.#address(src);
-      this.#lastSrc = src;
-      this.#lastSrcAddress = s;
+    if (len < NATIVE_MIN) {
+      copyBytes(p.buf, p.off, src, srcOff, len);
+      return;
     }
-    this.#libc.memcpy(d + dstOff, s + srcOff, len);
+    this.#libc.memcpy(this.packetAddress(p) + p.off, this.#srcAddress(src) + srcOff, len);
+  }
+
+  /** Copies packet `p`'s `p.len` bytes into `dst` at `dstOff`. */
+  fromPacket(dst: Uint8Array, dstOff: number, p: Packet): void {
+    const len = p.len;
+    if (len <= 0) return;
+    if (dstOff < 0 || dstOff + len > dst.length || p.off + len > p.buf.length) {
+      throw new RangeError(`byte copy out of bounds: a packet's ${len} bytes at ${p.off}/${p.buf.length} to ${dstOff}/${dst.length}`);
+    }
+    if (len < NATIVE_MIN) {
+      copyBytes(dst, dstOff, p.buf, p.off, len);
+      return;
+    }
+    this.#libc.memcpy(this.#dstAddress(dst) + dstOff, this.packetAddress(p) + p.off, len);
   }
 
   /** Native address of `view[0]`, as a number (user-space addresses fit in 53 bits). */
