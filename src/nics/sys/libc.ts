@@ -66,6 +66,8 @@ export class Libc {
   readonly writeAt: (fd: number, src: number, n: number) => number;
   /** read() into a raw address: no view marshalled per call. */
   readonly readAt: (fd: number, dst: number, n: number) => number;
+  /** Gives the CPU to another runnable thread (a poll loop that waits on a consumer sharing its CPU). */
+  readonly schedYield: () => number;
   readonly epollCreate1: (flags: number) => number;
   /** epoll_ctl with one struct epoll_event (`EPOLL_EVENT_SIZE` bytes) in `event`. */
   readonly epollCtl: (epfd: number, op: number, fd: number, event: Uint8Array) => number;
@@ -96,6 +98,7 @@ export class Libc {
     this.memcpy = libc.func('void memcpy(intptr_t dst, intptr_t src, size_t n)');
     this.writeAt = libc.func('intptr_t write(int fd, intptr_t buf, size_t n)');
     this.readAt = libc.func('intptr_t read(int fd, intptr_t buf, size_t n)');
+    this.schedYield = libc.func('int sched_yield()');
     this.epollCreate1 = libc.func('int epoll_create1(int flags)');
     this.epollCtl = libc.func('int epoll_ctl(int epfd, int op, int fd, void *event)');
     this.epollWait = libc.func('int epoll_wait(int epfd, void *events, int max, int timeout)');

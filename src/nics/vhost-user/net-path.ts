@@ -6,7 +6,9 @@
  * Transmit: a chain is [virtio_net_hdr | frame], split across readable descriptors any way the
  * front-end likes; the header is skipped and the frame gathered into one frame-ring slot (one copy).
  * The chain goes back with length 0. We offer no offloads, so a header asking for a checksum or GSO
- * is a counted drop.
+ * is a counted drop. Backpressure: while the frame ring toward the engine is full, no chain is taken
+ * (`txBlocked`); the front-end finds its transmit ring full, as with any busy NIC, and nothing is
+ * dropped. The worker then yields its CPU, which it often shares with the engine.
  * Receive: a frame is scattered with a zeroed header into one chain, or with MRG_RXBUF into as many as
  * it needs (`num_buffers` says how many). With too few buffers posted the frame waits in its frame
  * ring for the front-end to post more (the chains taken so far are given back with `unpop`).
@@ -16,11 +18,12 @@
  * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
  * Nothing is allocated per frame.
  */
+import { ByteCopier } from '../sys/copy.js';
 import type { FrameRing } from '../sys/frame-ring.js';
 import { CHAIN_FAULTS, Chain, type DeviceQueue, RING_FAULTS } from '../virtio/virtqueue.js';
 import type { MappedMemory } from './memory.js';
 import { RX_RING, type Session, TX_RING } from './session.js';
-import { FRAME_ROOM, Stat, WORKER_DROP_NAMES, type WorkerDrop, copyBytes } from './shared.js';
+import { FRAME_ROOM, Stat, WORKER_DROP_NAMES, type WorkerDrop } from './shared.js';
 import type { Sys } from './sys.js';
 
 const MAX_MERGE = 64;
@@ -34,7 +37,6 @@ function dropIndex(name: WorkerDrop): number {
 const D_TX_RUNT = dropIndex('tx-runt');
 const D_TX_TOO_BIG = dropIndex('tx-too-big');
 const D_TX_OFFLOAD = dropIndex('tx-offload-not-negotiated');
-const D_TO_ENGINE_FULL = dropIndex('to-engine-ring-full');
 const D_RX_TOO_SMALL = dropIndex('rx-buffer-too-small');
 const D_RX_CHAIN = dropIndex('rx-chain-fault');
 const D_TX_CHAIN = dropIndex('tx-chain-fault');
@@ -43,10 +45,11 @@ const D_TX_DISABLED = dropIndex('tx-ring-disabled');
 
 export class NetPath {
   readonly #sys: Sys;
+  /** Guest memory <-> frame ring: the ring is shared memory, which V8 copies byte by byte; memcpy from 256 bytes. */
+  readonly #copier: ByteCopier;
   readonly #stats: Float64Array;
   readonly #toEngine: FrameRing;
   readonly #fromEngine: FrameRing;
-  readonly #fromEngineBuf: Buffer;
   readonly #txChain = new Chain(MAX_SEGMENTS);
   readonly #rxChains: Chain[] = [];
   readonly #scratch = Buffer.alloc(8);
@@ -57,18 +60,19 @@ export class NetPath {
   #txCall = -1;
   #rxCall = -1;
   #mem: MappedMemory | null = null;
-  #memBuf: Buffer | null = null;
   #hdrLen = 12;
   #mergeable = false;
   /** Set when the front-end broke a ring: the reason to close the connection. */
   fault: string | null = null;
+  /** The last `serviceTx` stopped because the frame ring toward the engine was full. */
+  txBlocked = false;
 
   constructor(sys: Sys, stats: Float64Array, toEngine: FrameRing, fromEngine: FrameRing) {
     this.#sys = sys;
+    this.#copier = new ByteCopier(sys);
     this.#stats = stats;
     this.#toEngine = toEngine;
     this.#fromEngine = fromEngine;
-    this.#fromEngineBuf = Buffer.from(fromEngine.bytes.buffer, fromEngine.bytes.byteOffset, fromEngine.bytes.byteLength);
     for (let i = 0; i < MAX_MERGE; i++) this.#rxChains.push(new Chain(MAX_SEGMENTS));
   }
 
@@ -83,10 +87,7 @@ export class NetPath {
     this.#txCall = tx?.callFd ?? -1;
     this.#rxCall = rx?.callFd ?? -1;
     const mem = session?.mapping?.memory ?? null;
-    if (mem !== this.#mem) {
-      this.#mem = mem;
-      this.#memBuf = mem === null ? null : Buffer.from(mem.bytes.buffer, mem.bytes.byteOffset, mem.bytes.byteLength);
-    }
+    this.#mem = mem;
     this.#hdrLen = session?.hdrLen ?? 12;
     this.#mergeable = session?.mergeable ?? false;
     this.fault = null;
@@ -125,9 +126,9 @@ export class NetPath {
     const q = this.#txq;
     if (q === null) return 0;
     const mem = this.#mem!;
-    const src = this.#memBuf!;
     const bytes = mem.bytes;
     const ring = this.#toEngine;
+    const copier = this.#copier;
     const dst = ring.bytes;
     const chain = this.#txChain;
     const hdr = this.#hdrLen;
@@ -135,7 +136,20 @@ export class NetPath {
     let n = 0;
     let frames = 0;
     let octets = 0;
+    let slotsFree = ring.slots - ring.queued;
+    this.txBlocked = false;
     for (; n < budget; n++) {
+      if (slotsFree === 0) {
+        // The engine may have freed slots since `slotsFree` was read: look once more before holding back.
+        slotsFree = ring.slots - ring.queued;
+        if (slotsFree === 0) {
+          if (q.pending() > 0) {
+            this.txBlocked = true;
+            stats[Stat.TxBackpressure]!++;
+          }
+          break;
+        }
+      }
       const r = q.pop(chain, 'read');
       if (r === 'empty') break;
       if (r === 'broken') {
@@ -175,11 +189,6 @@ export class NetPath {
         q.pushUsed(chain.head, 0);
         continue;
       }
-      if (!ring.writable()) {
-        stats[D_TO_ENGINE_FULL]!++;
-        q.pushUsed(chain.head, 0);
-        continue;
-      }
       const at = ring.nextSlotOffset();
       let skip = hdr;
       let w = at;
@@ -194,11 +203,12 @@ export class NetPath {
           skip -= s;
         }
         if (l > 0) {
-          copyBytes(src, a, dst, w, l);
+          copier.copy(dst, w, bytes, a, l);
           w += l;
         }
       }
       ring.publish(frameLen);
+      slotsFree--;
       q.pushUsed(chain.head, 0);
       frames++;
       octets += frameLen;
@@ -234,7 +244,8 @@ export class NetPath {
     const q = this.#rxq;
     if (q === null) return 0;
     const ring = this.#fromEngine;
-    const src = this.#fromEngineBuf;
+    const copier = this.#copier;
+    const src = ring.bytes;
     const mem = this.#mem!;
     const bytes = mem.bytes;
     const chains = this.#rxChains;
@@ -299,7 +310,7 @@ export class NetPath {
             bytes[a + j] = hdr === 12 && h === 10 ? used & 0xff : hdr === 12 && h === 11 ? used >>> 8 : 0;
             j++;
           }
-          if (j < l) copyBytes(src, fromFrame + j, bytes, a + j, l - j);
+          if (j < l) copier.copy(bytes, a + j, src, fromFrame + j, l - j);
           fromFrame += l;
           written += l;
           left -= l;

@@ -8,6 +8,7 @@ import { Engine, Graph } from '../../engine/engine.js';
 import { PacketPool } from '../../engine/packet.js';
 import { LearningBridge } from '../../bridges/learning-bridge.js';
 import { assertConserved } from '../../testing/conservation.js';
+import { RealLoop } from '../../real/loop.js';
 import { TestFrontend } from './frontend.js';
 import { VhostUserPort } from './port.js';
 import { Req, VIRTIO_NET_F_MRG_RXBUF, VHOST_USER_F_PROTOCOL_FEATURES, VIRTIO_F_VERSION_1, bit, encodeU64, encodeVringAddr, encodeVringState } from './protocol.js';
@@ -70,7 +71,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function setup(name: string, conf: Partial<{ mergeable: boolean; ringSlots: number }> = {}): { engine: Engine; port: VhostUserPort; station: Station; socket: string } {
+  function setup(name: string, conf: Partial<{ mergeable: boolean; ringSlots: number; doorbell: SharedArrayBuffer }> = {}): { engine: Engine; port: VhostUserPort; station: Station; socket: string } {
     const socket = join(dir, `${name}.sock`);
     const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
     const g = new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000, ...conf }).app('st', Station, {});
@@ -325,6 +326,68 @@ describe('VhostUserPort with a hand-written front-end', () => {
       const line = `front-end disconnected, leaving ${left} frames on its transmit ring`;
       await until(() => port.log.includes(line), `the log line "${line}"`, engine);
     } finally {
+      await port.close();
+    }
+  });
+
+  it('holds frames back on the transmit ring while its ring toward the engine is full, then delivers every one in order', async () => {
+    const { engine, port, station, socket } = setup('backpressure', { ringSlots: 4 });
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      const frames = Array.from({ length: 20 }, (_, i) => frame(1, 2, 60 + i, i));
+      for (const f of frames) assert.ok(fe.transmit(f));
+      fe.flush();
+      // The engine does not run: the worker fills the four slots and leaves the other 16 chains alone.
+      await until(() => port.stat(Stat.TxBackpressure) > 0, 'the worker to hold frames back');
+      assert.equal(port.stat(Stat.FramesFromGuest), 4);
+      assert.equal(port.toEngineQueued, 4);
+      let used = 0;
+      while (fe.txq!.pollUsed()) used++;
+      assert.equal(used, 4, 'the front-end got back only the chains that were taken');
+      await until(() => station.got.length === 20, 'all 20 frames at the station', engine);
+      assert.deepEqual(station.got, frames);
+      assert.equal(port.stat(Stat.FramesFromGuest), 20);
+      assert.deepEqual(Object.values(port.workerDrops()).filter((n) => n !== 0), [], 'nothing dropped');
+      engine.runBreaths(2);
+      assertConserved(engine);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
+  it('rings a sleeping engine loop\'s doorbell for frames from the front-end', async () => {
+    const doorbell = new SharedArrayBuffer(4);
+    const { engine, port, station, socket } = setup('doorbell', { doorbell });
+    // A loop that would otherwise sleep a minute: only the doorbell can get these frames through in time.
+    const loop = new RealLoop(engine, { doorbell, idleMs: 60_000 });
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    loop.start();
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      let sleeps = 0;
+      for (let i = 0; i < 3; i++) {
+        // Asleep again since the last frame (the count goes up as the loop goes to sleep).
+        await until(() => loop.sleeps > sleeps, 'the loop to sleep');
+        sleeps = loop.sleeps;
+        await sleep(20);
+        const f = frame(1, 2, 70, 0x40 + i);
+        assert.ok(fe.transmit(f));
+        fe.flush();
+        await until(() => station.got.length === i + 1, `frame ${i + 1} at the station`);
+        assert.deepEqual(station.got[i], f);
+      }
+      assert.ok(port.stat(Stat.EngineWakeups) >= 1, `the worker rang the doorbell (${port.stat(Stat.EngineWakeups)} times)`);
+    } finally {
+      await loop.stop();
+      fe.close();
       await port.close();
     }
   });

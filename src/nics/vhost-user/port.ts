@@ -17,6 +17,7 @@
 import type { Worker } from 'node:worker_threads';
 import { App, type AppContext } from '../../engine/app.js';
 import { siblingModule, startWorker } from '../../vm/worker.js';
+import { ByteCopier } from '../sys/copy.js';
 import { FrameRing } from '../sys/frame-ring.js';
 import { BACKEND_FEATURES, VIRTIO_NET_F_MRG_RXBUF, bit } from './protocol.js';
 import { CTL_SLOTS, Ctl, FRAME_ROOM, frameRingLayout, STATE_NAMES, STAT_SLOTS, Stat, type BackendState, WORKER_DROP_NAMES, type WorkerDrop } from './shared.js';
@@ -40,14 +41,22 @@ export interface VhostUserPortConf {
   readonly mergeable?: boolean;
   /** Rounds without work before the worker sleeps (default 20000, about a millisecond). */
   readonly idleRounds?: number;
+  /**
+   * The engine loop's doorbell (RealLoop's `doorbell`): word 0 is bumped when frames from the
+   * front-end arrive after `armWakeup()`, so a sleeping loop wakes for them.
+   */
+  readonly doorbell?: SharedArrayBuffer;
 }
 
 export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   readonly #sys = new Sys();
+  /** Frame-ring copies: shared memory, which V8 copies byte by byte, goes through memcpy from 256 bytes. */
+  readonly #copier = new ByteCopier(this.#sys);
   readonly #toEngine: FrameRing;
   readonly #toGuest: FrameRing;
   readonly #stats: Float64Array;
   readonly #ctl: Int32Array;
+  readonly #bell: Int32Array | null;
   readonly #wakeFd: number;
   readonly #scratch = Buffer.alloc(8);
   readonly #worker: Worker;
@@ -77,6 +86,10 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     const ctlSab = new SharedArrayBuffer(4 * CTL_SLOTS);
     this.#stats = new Float64Array(statsSab);
     this.#ctl = new Int32Array(ctlSab);
+    if (conf.doorbell !== undefined && !(conf.doorbell instanceof SharedArrayBuffer && conf.doorbell.byteLength >= 4)) {
+      throw new Error(`vhost-user port ${ctx.name}: conf.doorbell must be a SharedArrayBuffer of at least 4 bytes (a RealLoop's doorbell)`);
+    }
+    this.#bell = conf.doorbell === undefined ? null : new Int32Array(conf.doorbell, 0, 1);
     this.#wakeFd = this.#sys.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (this.#wakeFd < 0) throw new Error(`vhost-user port ${ctx.name}: eventfd failed (errno ${this.#sys.errno()})`);
     const features = conf.mergeable === false ? BACKEND_FEATURES & ~bit(VIRTIO_NET_F_MRG_RXBUF) : BACKEND_FEATURES;
@@ -88,6 +101,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
       stats: statsSab,
       control: ctlSab,
       wakeFd: this.#wakeFd,
+      ...(conf.doorbell === undefined ? {} : { doorbell: conf.doorbell }),
       features: `0x${features.toString(16)}`,
       ...(conf.idleRounds === undefined ? {} : { idleRounds: conf.idleRounds }),
     };
@@ -160,16 +174,14 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     if (out === undefined) return;
     const ring = this.#toEngine;
     const src = ring.bytes;
+    const copier = this.#copier;
     let n = 0;
     while (n < PULL_BUDGET && !out.full() && ring.readable()) {
       const at = ring.peekOffset();
       const p = this.alloc();
       if (p === null) break; // the pool counts it; the frame waits in the ring
       const len = ring.peekLength();
-      const dst = p.buf;
-      const o = p.off;
-      if (len <= 96) for (let i = 0; i < len; i++) dst[o + i] = src[at + i]!;
-      else dst.set(src.subarray(at, at + len), o);
+      copier.intoPacket(p, src, at, len);
       p.len = len;
       ring.release();
       out.transmit(p);
@@ -183,6 +195,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     if (input === undefined) return;
     const ring = this.#toGuest;
     const dst = ring.bytes;
+    const copier = this.#copier;
     let queued = false;
     while (!input.empty()) {
       const p = input.receive();
@@ -194,13 +207,8 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
         this.drop(p, 'to-guest-ring-full');
         continue;
       }
-      const at = ring.nextSlotOffset();
-      const len = p.len;
-      const src = p.buf;
-      const o = p.off;
-      if (len <= 96) for (let i = 0; i < len; i++) dst[at + i] = src[o + i]!;
-      else dst.set(src.subarray(o, o + len), at);
-      ring.publish(len);
+      copier.fromPacket(dst, ring.nextSlotOffset(), p);
+      ring.publish(p.len);
       this.framesOut++;
       this.consume(p);
       queued = true;
@@ -209,6 +217,20 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   }
 
   /** Asks the worker to close the connection and the socket and exit (see `close` to wait for it). */
+  /**
+   * Called by the engine loop before it sleeps: the worker rings the doorbell for the next frames
+   * it queues. Frames queued before the flag was set ring it here, so none wait for the loop's timeout.
+   */
+  armWakeup(): void {
+    const bell = this.#bell;
+    if (bell === null) return;
+    Atomics.store(this.#ctl, Ctl.EngineAsleep, 1);
+    if (this.#toEngine.readable() && Atomics.exchange(this.#ctl, Ctl.EngineAsleep, 0) !== 0) {
+      Atomics.add(bell, 0, 1);
+      Atomics.notify(bell, 0);
+    }
+  }
+
   override stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;

@@ -19,7 +19,6 @@ export const WORKER_DROPS = {
   'tx-runt': 'a transmitted chain shorter than the virtio_net_hdr plus an Ethernet header',
   'tx-too-big': 'a transmitted frame larger than a frame-ring slot',
   'tx-offload-not-negotiated': 'a virtio_net_hdr asking for checksum or GSO offload, which this backend never offers',
-  'to-engine-ring-full': 'the frame ring toward the engine was full',
   'rx-buffer-too-small': 'a receive chain too small for the frame (MRG_RXBUF not negotiated)',
   'rx-chain-fault': 'a receive chain the queue refused (wrong direction, too long)',
   'tx-chain-fault': 'a transmit chain the queue refused (wrong direction, too long)',
@@ -52,6 +51,13 @@ export const enum Stat {
    * leaves none: the worker takes them before it answers.
    */
   TxLeftAtDisconnect = 11,
+  /**
+   * Times the worker left frames on the front-end's transmit ring because the frame ring toward
+   * the engine was full (backpressure: the front-end sees a busy NIC and nothing is dropped).
+   */
+  TxBackpressure = 12,
+  /** Times the worker rang the engine loop's doorbell for frames that arrived while the loop slept. */
+  EngineWakeups = 13,
   /** First drop counter; drop i is at DropBase + i in WORKER_DROP_NAMES order. */
   DropBase = 16,
 }
@@ -61,17 +67,13 @@ export const enum Ctl {
   Stop = 0,
   /** 1 while the worker sleeps in poll(): the port then signals the wake eventfd after queueing a frame. */
   Sleeping = 1,
+  /**
+   * 1 while the engine loop sleeps (set by the port's `armWakeup`): the worker clears it and rings
+   * the loop's doorbell when it next queues frames toward the engine.
+   */
+  EngineAsleep = 2,
 }
 export const CTL_SLOTS = 4;
 
 export const STATE_NAMES = ['stopped', 'listening', 'connected', 'running'] as const;
 export type BackendState = (typeof STATE_NAMES)[number];
-
-/** Copies `len` bytes; a loop for short frames (no allocation, no native call), Buffer.copy beyond. */
-export function copyBytes(src: Buffer, srcOff: number, dst: Uint8Array, dstOff: number, len: number): void {
-  if (len <= 96) {
-    for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i]!;
-  } else {
-    src.copy(dst, dstOff, srcOff, srcOff + len);
-  }
-}

@@ -5,9 +5,11 @@
  *
  * Loop: with no connection, sleep in poll() on the listening socket. Connected but not running, sleep
  * in poll() on the connection. Running, busy-poll both rings (DPDK style), looking at the connection
- * every 64 rounds; after IDLE_ROUNDS rounds without work, ask the front-end for kicks (clear
- * NO_NOTIFY / move avail_event), re-check the rings, and sleep in poll() on the kick eventfds, the
- * connection and the wake eventfd (rung by the engine side when it queues a frame while we sleep).
+ * every 64 rounds. A round that moved nothing because the frame ring toward the engine is full
+ * yields the CPU (sched_yield). After IDLE_ROUNDS rounds without work, ask the front-end for kicks
+ * (clear NO_NOTIFY / move avail_event), re-check the rings, and sleep in poll() on the kick
+ * eventfds, the connection and the wake eventfd (rung by the engine side when it queues a frame
+ * while we sleep).
  *
  * Messages: the 12-byte header and the payload are read with recvmsg, collecting SCM_RIGHTS fds from
  * every read; a message that does not arrive whole within a second, a bad header, more fds than fit or
@@ -33,6 +35,8 @@ export interface WorkerData {
   readonly stats: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
   readonly wakeFd: number;
+  /** The engine loop's doorbell, rung when frames arrive while the loop sleeps (`Ctl.EngineAsleep`). */
+  readonly doorbell?: SharedArrayBuffer;
   readonly features?: string;
   readonly protocolFeatures?: string;
   readonly idleRounds?: number;
@@ -54,6 +58,7 @@ class RingWorker {
   readonly #buf = Buffer.alloc(VHOST_USER_HEADER_SIZE + 4096);
   readonly #scratch = Buffer.alloc(8);
   readonly #idleRounds: number;
+  readonly #bell: Int32Array | null;
   #listenFd = -1;
   #connFd = -1;
   #session: Session | null = null;
@@ -65,6 +70,7 @@ class RingWorker {
     this.#ctl = new Int32Array(data.control);
     this.#path = new NetPath(this.#sys, this.#stats, new FrameRing(frameRingLayout(data.ringSlots), data.toEngine), new FrameRing(frameRingLayout(data.ringSlots), data.fromEngine));
     this.#idleRounds = data.idleRounds ?? 20000;
+    this.#bell = data.doorbell === undefined ? null : new Int32Array(data.doorbell, 0, 1);
   }
 
   #post(e: WorkerEvent): void {
@@ -170,10 +176,12 @@ class RingWorker {
     const path = this.#path;
     let idle = 0;
     for (let round = 1; ; round++) {
-      const work = path.serviceTx(BUDGET) + path.serviceRx(BUDGET);
+      const taken = path.serviceTx(BUDGET);
+      if (taken > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
+      const work = taken + path.serviceRx(BUDGET);
       if (path.fault !== null) return this.#disconnect(path.fault);
-      if ((round & 63) === 0 || work === 0) {
-        if ((round & 63) === 0 && this.#stopping()) return;
+      if ((round & 63) === 0) {
+        if (this.#stopping()) return;
         if (this.#poll(this.#connFd, -1, -1, -1, 0) > 0) {
           this.#readMessages();
           if (this.#session?.running !== true) return;
@@ -183,10 +191,25 @@ class RingWorker {
         idle = 0;
         continue;
       }
+      // Nothing moved: another thread on this CPU (the engine, the front-end) may be what we wait for.
+      this.#sys.schedYield();
+      if (path.txBlocked) {
+        // Frames wait for the engine to take them: no sleep.
+        idle = 0;
+        continue;
+      }
       if (++idle < this.#idleRounds) continue;
       idle = 0;
       if (!this.#sleep()) return;
     }
+  }
+
+  /** Rings the engine loop's doorbell if the loop announced that it sleeps. */
+  #wakeEngine(bell: Int32Array): void {
+    if (Atomics.load(this.#ctl, Ctl.EngineAsleep) === 0 || Atomics.exchange(this.#ctl, Ctl.EngineAsleep, 0) === 0) return;
+    Atomics.add(bell, 0, 1);
+    Atomics.notify(bell, 0);
+    this.#stats[Stat.EngineWakeups]!++;
   }
 
   /** Sleeps until a kick, a message, a wake or 50 ms; false when the loop should re-check its state. */
@@ -271,7 +294,9 @@ class RingWorker {
 
   /** Takes what the front-end already made available on its transmit ring (bounded: 64 budgets). */
   #drainTx(): void {
-    for (let i = 0; i < 64 && this.#path.serviceTx(BUDGET) > 0; i++);
+    let taken = 0;
+    for (let i = 0, n = 1; i < 64 && n > 0; i++) taken += n = this.#path.serviceTx(BUDGET);
+    if (taken > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
   }
 
   /** Ends the connection: a reason is a protocol error (logged); null is the front-end leaving. */
