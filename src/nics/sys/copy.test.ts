@@ -83,3 +83,40 @@ test('copies into and out of packets, short and long, and leaves the bytes aroun
   p.len = 300;
   assert.throws(() => copier.fromPacket(shared, 3900, p), /out of bounds/);
 });
+
+test('short copies give the same bytes at every alignment of either end, in words or in bytes', () => {
+  const copier = new ByteCopier(new Libc());
+  const shared = new Uint8Array(new SharedArrayBuffer(1024));
+  const plain = new Uint8Array(new ArrayBuffer(1024));
+  const offsetView = new Uint8Array(plain.buffer, 3, 1000);
+  const pool = new PacketPool({ count: 2, dataRoom: 512 });
+  for (const [name, dst, src] of [['plain to shared', shared, plain], ['shared to a view 3 bytes in', offsetView, shared]] as const) {
+    for (let srcOff = 0; srcOff < 8; srcOff++) {
+      for (let dstOff = 0; dstOff < 8; dstOff++) {
+        for (const len of [1, 3, 15, 16, 17, 31, 64, 67, 255]) {
+          src.set(pattern(src.length, srcOff * 7 + len));
+          dst.fill(0xee);
+          copier.copy(dst, dstOff, src, srcOff, len);
+          assert.deepEqual(dst.subarray(dstOff, dstOff + len), src.subarray(srcOff, srcOff + len), `${name}: ${len} bytes from ${srcOff} to ${dstOff}`);
+          if (dstOff > 0) assert.equal(dst[dstOff - 1], 0xee);
+          assert.equal(dst[dstOff + len], 0xee);
+        }
+      }
+    }
+  }
+  const p = pool.alloc()!;
+  for (const off of [p.off, p.off + 1, p.off + 2, p.off + 4]) {
+    for (const len of [16, 61, 64]) {
+      p.off = off;
+      p.buf.fill(0);
+      copier.intoPacket(p, shared, 5, len);
+      assert.deepEqual(p.buf.subarray(off, off + len), shared.subarray(5, 5 + len));
+      assert.equal(p.buf[off + len], 0);
+      p.len = len;
+      const out = new Uint8Array(200);
+      copier.fromPacket(out, 4, p);
+      assert.deepEqual(out.subarray(4, 4 + len), shared.subarray(5, 5 + len));
+      assert.equal(out[4 + len], 0);
+    }
+  }
+});

@@ -1,11 +1,13 @@
 /**
- * Byte copies between a SharedArrayBuffer and ordinary memory at memcpy speed.
+ * Byte copies between a SharedArrayBuffer and ordinary memory at memcpy speed (and short ones at
+ * word speed).
  *
  * Why: V8 copies to or from shared memory (TypedArray.prototype.set, Buffer.copy) one element at
  * a time with relaxed atomics, about 25 times slower than memcpy: 110 µs for a 64 KB TSO packet
  * against 6 µs. The TAP rings are shared, so every frame crossing them paid that twice. Large
  * copies go through libc memcpy on raw addresses instead; short ones, where the foreign call
- * costs more than it saves, stay in a plain loop.
+ * costs more than it saves, stay in JS: 32-bit words when both ends are 4-byte aligned in their
+ * buffers (an Int32Array over each buffer, made once per view), bytes otherwise.
  *
  * Invariants: an ArrayBuffer's or SharedArrayBuffer's backing store never moves while the buffer
  * lives, so each view's address is looked up once, the first time it is copied (`view.buffer`
@@ -24,6 +26,27 @@ import type { Packet, PacketPool } from '../../engine/packet.js';
 
 /** Below this many bytes a JS loop beats the foreign call. */
 const NATIVE_MIN = 256;
+/**
+ * From this many bytes, a short copy whose two ends are 4-byte aligned in their buffers moves
+ * 32-bit words: 33-47 ns for 64 bytes against 144 ns a byte at a time (ordinary, shared and
+ * mapped memory alike, measured here). Loads and stores of the same words keep the byte order.
+ */
+const WORDS_MIN = 16;
+
+/** Copies `len` bytes as words from byte `s` of `sw`'s buffer to byte `d` of `dw`'s (both multiples of 4), the last 0-3 as bytes. */
+function copyAlignedWords(dw: Int32Array, d: number, sw: Int32Array, s: number, len: number, dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number): void {
+  let i = d >> 2;
+  let j = s >> 2;
+  const end = j + (len >> 2);
+  for (; j + 4 <= end; i += 4, j += 4) {
+    dw[i] = sw[j]!;
+    dw[i + 1] = sw[j + 1]!;
+    dw[i + 2] = sw[j + 2]!;
+    dw[i + 3] = sw[j + 3]!;
+  }
+  for (; j < end; i++, j++) dw[i] = sw[j]!;
+  for (let k = len & ~3; k < len; k++) dst[dstOff + k] = src[srcOff + k]!;
+}
 
 export class ByteCopier {
   readonly #libc: Libc;
@@ -33,6 +56,12 @@ export class ByteCopier {
   #lastDstAddress = 0;
   #lastSrc: Uint8Array | null = null;
   #lastSrcAddress = 0;
+  /** Each view's whole buffer as 32-bit words, for aligned short copies; the last one seen on each side first. */
+  readonly #wordViews = new WeakMap<Uint8Array, Int32Array>();
+  #lastDstWordsOf: Uint8Array | null = null;
+  #lastDstWords: Int32Array | null = null;
+  #lastSrcWordsOf: Uint8Array | null = null;
+  #lastSrcWords: Int32Array | null = null;
   /** Two pools and the native address of their backing memory, for `packetAddress`. */
   #poolA: PacketPool | null = null;
   #poolAAddress = 0;
@@ -50,10 +79,39 @@ export class ByteCopier {
       throw new RangeError(`byte copy out of bounds: ${len} bytes from ${srcOff}/${src.length} to ${dstOff}/${dst.length}`);
     }
     if (len < NATIVE_MIN) {
-      copyBytes(dst, dstOff, src, srcOff, len);
+      const d = dst.byteOffset + dstOff;
+      const s = src.byteOffset + srcOff;
+      if (len >= WORDS_MIN && ((d | s) & 3) === 0) copyAlignedWords(this.#dstWords(dst), d, this.#srcWords(src), s, len, dst, dstOff, src, srcOff);
+      else copyBytes(dst, dstOff, src, srcOff, len);
       return;
     }
     this.#libc.memcpy(this.#dstAddress(dst) + dstOff, this.#srcAddress(src) + srcOff, len);
+  }
+
+  #dstWords(dst: Uint8Array): Int32Array {
+    if (dst === this.#lastDstWordsOf) return this.#lastDstWords!;
+    const w = this.#wordsOf(dst);
+    this.#lastDstWordsOf = dst;
+    this.#lastDstWords = w;
+    return w;
+  }
+
+  #srcWords(src: Uint8Array): Int32Array {
+    if (src === this.#lastSrcWordsOf) return this.#lastSrcWords!;
+    const w = this.#wordsOf(src);
+    this.#lastSrcWordsOf = src;
+    this.#lastSrcWords = w;
+    return w;
+  }
+
+  #wordsOf(view: Uint8Array): Int32Array {
+    let w = this.#wordViews.get(view);
+    if (w === undefined) {
+      const buffer = view.buffer;
+      w = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+      this.#wordViews.set(view, w);
+    }
+    return w;
   }
 
   #dstAddress(dst: Uint8Array): number {
@@ -79,7 +137,10 @@ export class ByteCopier {
       throw new RangeError(`byte copy out of bounds: ${len} bytes from ${srcOff}/${src.length} into a packet at ${p.off}/${p.buf.length}`);
     }
     if (len < NATIVE_MIN) {
-      copyBytes(p.buf, p.off, src, srcOff, len);
+      const d = p.base + p.off;
+      const s = src.byteOffset + srcOff;
+      if (len >= WORDS_MIN && ((d | s) & 3) === 0) copyAlignedWords(p.pool.words, d, this.#srcWords(src), s, len, p.buf, p.off, src, srcOff);
+      else copyBytes(p.buf, p.off, src, srcOff, len);
       return;
     }
     this.#libc.memcpy(this.packetAddress(p) + p.off, this.#srcAddress(src) + srcOff, len);
@@ -93,7 +154,10 @@ export class ByteCopier {
       throw new RangeError(`byte copy out of bounds: a packet's ${len} bytes at ${p.off}/${p.buf.length} to ${dstOff}/${dst.length}`);
     }
     if (len < NATIVE_MIN) {
-      copyBytes(dst, dstOff, p.buf, p.off, len);
+      const d = dst.byteOffset + dstOff;
+      const s = p.base + p.off;
+      if (len >= WORDS_MIN && ((d | s) & 3) === 0) copyAlignedWords(this.#dstWords(dst), d, p.pool.words, s, len, dst, dstOff, p.buf, p.off);
+      else copyBytes(dst, dstOff, p.buf, p.off, len);
       return;
     }
     this.#libc.memcpy(this.#dstAddress(dst) + dstOff, this.packetAddress(p) + p.off, len);
