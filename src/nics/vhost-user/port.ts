@@ -217,6 +217,9 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   }
 
   /** Asks the worker to close the connection and the socket and exit (see `close` to wait for it). */
+  /** The ring worker polls and may share the engine loop's CPU: the loop yields while it spins (RealLoop). */
+  readonly spinYield = true;
+
   /**
    * Called by the engine loop before it sleeps: the worker rings the doorbell for the next frames
    * it queues. Frames queued before the flag was set ring it here, so none wait for the loop's timeout.
