@@ -23,6 +23,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadLabFile } from '../control/lab/load.js';
 import { LabRuntime } from '../control/lab/runtime.js';
 import { RealLoop } from '../real/loop.js';
+import type { VhostUserPort } from '../nics/vhost-user/port.js';
+import { Stat } from '../nics/vhost-user/shared.js';
 import { countOf } from './render.js';
 import type { UdpUnderlay } from '../real/vxlan-udp.js';
 import { isVtep, udpUnderlaySummary } from '../control/lab/kinds/vtep.js';
@@ -92,8 +94,15 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   const state: LabState = { pid: process.pid, lab: model.name, file, started: new Date().toISOString(), control: control.path, openflow: openflow.described };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
   out(`lab ${model.name} is up: ${countOf(Object.keys(model.nodes).length, 'node')}, ${countOf(model.links.length, 'link')}, ${countOf(openflow.channels.length, 'OpenFlow channel')} (pid ${process.pid}; stop with Ctrl-C or vnet lab down ${file})`);
+  const vhostUser: [string, VhostUserPort][] = [];
   for (const [name, node] of Object.entries(model.nodes)) {
     if (isVtep(node) && node.underlay.udp !== undefined) out(`${name}: ${udpUnderlaySummary(node, rt.engine.app<UdpUnderlay>(`${name}/udp`).port)}`);
+    if (node.kind === 'vhost-user') {
+      const port = rt.engine.app<VhostUserPort>(name);
+      vhostUser.push([name, port]);
+      await port.ready;
+      out(`${name}: vhost-user socket ${port.conf.socket} (a front-end connects with --vdev net_virtio_user0,path=${port.conf.socket})`);
+    }
   }
 
   const loop = new RealLoop(rt.engine, { idleMs: IDLE_MS, spinUs: 0, doorbell });
@@ -110,6 +119,11 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
   process.off('SIGTERM', stop);
   await Promise.all([control.close(), openflow.stop()]);
   rt.stop();
+  for (const [name, port] of vhostUser) {
+    await port.close();
+    const drops = Object.entries(port.workerDrops()).filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
+    out(`${name}: ${port.stat(Stat.FramesFromGuest)} frames from the front-end, ${port.stat(Stat.FramesToGuest)} to it, ${port.stat(Stat.Connections)} connections${drops.length > 0 ? `, drops: ${drops.join(', ')}` : ''}`);
+  }
   rmSync(statePath, { force: true });
   out(`lab ${model.name} is down`);
   return 0;

@@ -2,7 +2,8 @@
  * VhostUserPort: a vhost-user backend (device side) as one engine port. A front-end such as DPDK
  * virtio-user or QEMU connects to the Unix socket `socket`; frames it transmits leave the app on
  * `output.wire` and frames arriving on `input.wire` go to its receive ring, so the port can sit on a
- * learning bridge like any other (`graph.connect('vu.wire', 'br.p1')`).
+ * learning bridge like any other (`graph.connect('vu.wire', 'br.p1')`; `conf.port` renames `wire`).
+ * In a lab it is `kind: vhost-user` (control/lab/kinds/vhost-user.ts).
  *
  * Placement: the rings are served by a worker thread (worker.ts) that owns the socket, the front-end's
  * memory and the data path; this app trades frames with it through two SharedArrayBuffer frame rings
@@ -35,6 +36,8 @@ const PULL_BUDGET = 256;
 export interface VhostUserPortConf {
   /** Path of the Unix socket to listen on (a stale file there is replaced). */
   readonly socket: string;
+  /** Name of the engine port (default `wire`; a lab names it after the node's interface). */
+  readonly port?: string;
   /** Frames each frame ring holds (a power of two, default 1024). */
   readonly ringSlots?: number;
   /** Offer MRG_RXBUF (default true). */
@@ -57,6 +60,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   readonly #stats: Float64Array;
   readonly #ctl: Int32Array;
   readonly #bell: Int32Array | null;
+  readonly #port: string;
   readonly #wakeFd: number;
   readonly #scratch = Buffer.alloc(8);
   readonly #worker: Worker;
@@ -79,6 +83,8 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     if (conf === null || typeof conf !== 'object' || typeof conf.socket !== 'string' || conf.socket === '') {
       throw new Error(`vhost-user port ${ctx.name}: conf.socket must name the Unix socket path to listen on`);
     }
+    if (conf.port !== undefined && (typeof conf.port !== 'string' || conf.port === '')) throw new Error(`vhost-user port ${ctx.name}: conf.port must name the engine port`);
+    this.#port = conf.port ?? 'wire';
     const slots = conf.ringSlots ?? 1024;
     this.#toEngine = new FrameRing(frameRingLayout(slots));
     this.#toGuest = new FrameRing(frameRingLayout(slots));
@@ -140,7 +146,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   }
 
   override ports(): readonly string[] {
-    return ['wire'];
+    return [this.#port];
   }
 
   /** listening, connected (negotiating), running (both rings live) or stopped. */
@@ -170,7 +176,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   }
 
   override pull(): void {
-    const out = this.output.wire;
+    const out = this.output[this.#port];
     if (out === undefined) return;
     const ring = this.#toEngine;
     const src = ring.bytes;
@@ -191,7 +197,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   }
 
   override push(): void {
-    const input = this.input.wire;
+    const input = this.input[this.#port];
     if (input === undefined) return;
     const ring = this.#toGuest;
     const dst = ring.bytes;
@@ -216,7 +222,6 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     if (queued && Atomics.load(this.#ctl, Ctl.Sleeping) !== 0) this.#sys.signal(this.#wakeFd, this.#scratch);
   }
 
-  /** Asks the worker to close the connection and the socket and exit (see `close` to wait for it). */
   /** The ring worker polls and may share the engine loop's CPU: the loop yields while it spins (RealLoop). */
   readonly spinYield = true;
 
@@ -234,6 +239,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     }
   }
 
+  /** Asks the worker to close the connection and the socket and exit (see `close` to wait for it). */
   override stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;

@@ -10,8 +10,9 @@ import { vtepKind } from './vtep.js';
 import { sriovNicKind } from './sriov-nic.js';
 import { vmKind } from './vm.js';
 import { qemuKind } from './qemu.js';
+import { vhostUserKind } from './vhost-user.js';
 import type { NodeKind } from './kind.js';
 
-export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind, qemuKind];
+export const NODE_KINDS: readonly NodeKind<any>[] = [bridgeKind, hostKind, routerKind, natKind, portFilterKind, vtepKind, sriovNicKind, deviceKind, vmKind, openflowSwitchKind, qemuKind, vhostUserKind];
 
 export type { NodeKind } from './kind.js';
