@@ -45,7 +45,7 @@ const D_TX_DISABLED = dropIndex('tx-ring-disabled');
 
 export class NetPath {
   readonly #sys: Sys;
-  /** Guest memory <-> frame ring: the ring is shared memory, which V8 copies byte by byte; memcpy from 256 bytes. */
+  /** Guest memory <-> frame ring: the ring is shared memory, which V8 copies byte by byte (memcpy from 256 bytes, words below). */
   readonly #copier: ByteCopier;
   readonly #stats: Float64Array;
   readonly #toEngine: FrameRing;

@@ -360,6 +360,33 @@ describe('VhostUserPort with a hand-written front-end', () => {
     }
   });
 
+  it('drops a frame larger than the engine\'s packet buffers as too-big and delivers the next one', async () => {
+    const socket = join(dir, 'small-pool.sock');
+    const engine = new Engine({ pool: new PacketPool({ count: 64, dataRoom: 256 }) });
+    engine.configure(new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000 }).app('st', Station, {}).link('vu.wire -> st.input').link('st.output -> vu.wire'));
+    const port = engine.app<VhostUserPort>('vu');
+    const station = engine.app<Station>('st');
+    await port.ready;
+    const fe = new TestFrontend(socket);
+    try {
+      fe.negotiate();
+      fe.startRings();
+      await until(() => port.state === 'running', 'the rings to run');
+      const small = frame(1, 2, 60, 0x33);
+      assert.ok(fe.transmit(frame(1, 2, 1514, 0x44)));
+      assert.ok(fe.transmit(small));
+      fe.flush();
+      await until(() => station.got.length === 1, 'the small frame at the station', engine);
+      assert.deepEqual(station.got[0], small);
+      assert.equal(port.dropCounts['too-big'], 1);
+      engine.runBreaths(2);
+      assertConserved(engine);
+    } finally {
+      fe.close();
+      await port.close();
+    }
+  });
+
   it('rings a sleeping engine loop\'s doorbell for frames from the front-end', async () => {
     const doorbell = new SharedArrayBuffer(4);
     const { engine, port, station, socket } = setup('doorbell', { doorbell });

@@ -27,7 +27,7 @@ import type { WorkerData, WorkerEvent } from './worker.js';
 
 const PORT_DROPS = {
   'to-guest-ring-full': 'the frame ring toward the front-end was full (the worker is behind or the front-end posts no buffers)',
-  'too-big': 'a frame larger than a frame-ring slot',
+  'too-big': 'a frame larger than a frame-ring slot, or than the engine\'s packet buffers',
 } as const;
 
 export const LOG_LIMIT = 64;
@@ -53,7 +53,7 @@ export interface VhostUserPortConf {
 
 export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
   readonly #sys = new Sys();
-  /** Frame-ring copies: shared memory, which V8 copies byte by byte, goes through memcpy from 256 bytes. */
+  /** Frame-ring copies: shared memory, which V8 copies byte by byte (memcpy from 256 bytes, words below). */
   readonly #copier = new ByteCopier(this.#sys);
   readonly #toEngine: FrameRing;
   readonly #toGuest: FrameRing;
@@ -187,9 +187,14 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
       const p = this.alloc();
       if (p === null) break; // the pool counts it; the frame waits in the ring
       const len = ring.peekLength();
+      if (len > p.buf.length - p.off) {
+        ring.release();
+        this.drop(p, 'too-big');
+        continue;
+      }
       copier.intoPacket(p, src, at, len);
-      p.len = len;
       ring.release();
+      p.len = len;
       out.transmit(p);
       n++;
     }

@@ -5,8 +5,9 @@
  *
  * Loop: with no connection, sleep in poll() on the listening socket. Connected but not running, sleep
  * in poll() on the connection. Running, busy-poll both rings (DPDK style), looking at the connection
- * every 64 rounds. A round that moved nothing because the frame ring toward the engine is full
- * yields the CPU (sched_yield). After IDLE_ROUNDS rounds without work, ask the front-end for kicks
+ * every 64 rounds. A round that moved nothing yields the CPU (sched_yield): the worker may share
+ * it with the engine thread, which is what it waits for when the frame ring toward the engine is
+ * full (then it never sleeps). After IDLE_ROUNDS rounds without work, ask the front-end for kicks
  * (clear NO_NOTIFY / move avail_event), re-check the rings, and sleep in poll() on the kick
  * eventfds, the connection and the wake eventfd (rung by the engine side when it queues a frame
  * while we sleep).
