@@ -192,13 +192,15 @@ export function daemonClientCommand(path: string, argv: string[], out: (line: st
       else {
         const rows = r.result as PortRow[];
         // offloads: GSO packets taken whole, GSO packets cut into segments, and frames merged by GRO with the segments they held;
-        // for a tunnel's UDP socket: GSO sends, GRO runs, frames merged before the VTEP with their datagrams, kernel drops.
+        // for a tunnel's UDP socket: GSO sends, GRO runs, frames merged before the VTEP with their datagrams, kernel drops;
+        // for a vhost-user port: the backend's state, front-ends connected so far, rounds it held frames back.
         const offloads = (x: PortRow): string => {
           if (x.socket !== undefined) return `udp gso sends ${x.socket.gsoSends}, gro runs ${x.socket.groRuns}, merged ${x.socket.merged}/${x.socket.mergedDatagrams}, kernel drops ${x.socket.kernelDrops}`;
+          if (x.vhostUser !== undefined) return `vhost-user ${x.vhostUser.state}, ${x.vhostUser.connections} connections, backpressure ${x.vhostUser.backpressure}`;
           if (x.offloads === undefined) return '';
           return x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off';
         };
-        const where = (x: PortRow): string => x.ifname ?? (x.socket !== undefined ? `udp ${x.socket.local}` : '');
+        const where = (x: PortRow): string => x.ifname ?? (x.socket !== undefined ? `udp ${x.socket.local}` : x.vhostUser !== undefined ? x.vhostUser.socket : '');
         out(table(['port', 'interface', 'rx', 'tx', 'drops', 'offloads'], rows.map((x) => [x.port, where(x), x.rxPackets, x.txPackets, x.drops, offloads(x)])));
       }
       process.exitCode = 0;

@@ -18,6 +18,8 @@ import { RealClock } from '../engine/clock.js';
 import { PacketPool } from '../engine/packet.js';
 import { loadLabFile } from '../control/lab/load.js';
 import { TapPort } from '../nics/tap/tap-port.js';
+import { VhostUserPort } from '../nics/vhost-user/port.js';
+import { Stat } from '../nics/vhost-user/shared.js';
 import { UdpUnderlay } from './vxlan-udp.js';
 import { RealLoop } from './loop.js';
 import { readRealLabState, RealLab, realLabStatePath } from './real-lab.js';
@@ -62,6 +64,12 @@ export interface PortRow {
    * dropped on the socket (-1: unknown).
    */
   readonly socket?: { readonly local: string; readonly rxDatagrams: number; readonly txDatagrams: number; readonly gsoSends: number; readonly groRuns: number; readonly merged: number; readonly mergedDatagrams: number; readonly kernelDrops: number };
+  /**
+   * A vhost-user port: its socket path, the backend's state, front-ends connected so far, frames
+   * held back on the front-end's transmit ring because the engine was behind (rounds), and the
+   * ring worker's own drops.
+   */
+  readonly vhostUser?: { readonly socket: string; readonly state: string; readonly connections: number; readonly backpressure: number; readonly workerDrops: number };
 }
 
 interface LabEntry {
@@ -69,6 +77,16 @@ interface LabEntry {
   readonly graph: Graph;
   /** The OpenFlow channels of its switches (`listen`, `controller`), once started. */
   openflow: LabChannels | null;
+}
+
+function vhostUserCounters(port: VhostUserPort): NonNullable<PortRow['vhostUser']> {
+  return {
+    socket: port.conf.socket,
+    state: port.state,
+    connections: port.stat(Stat.Connections),
+    backpressure: port.stat(Stat.TxBackpressure),
+    workerDrops: Object.values(port.workerDrops()).reduce((a, b) => a + b, 0),
+  };
 }
 
 function socketCounters(udp: UdpUnderlay): NonNullable<PortRow['socket']> {
@@ -176,9 +194,10 @@ class Datapath {
           ...(app instanceof TapPort ? { ifname: app.ifname } : {}),
           rxPackets: out?.txPackets ?? 0,
           txPackets: inp?.rxPackets ?? 0,
-          drops: (out?.drops ?? 0) + (app instanceof TapPort || app instanceof UdpUnderlay ? app.totalDrops() : 0),
+          drops: (out?.drops ?? 0) + (app instanceof TapPort || app instanceof UdpUnderlay ? app.totalDrops() : 0) + (app instanceof VhostUserPort ? vhostUserCounters(app).workerDrops : 0),
           ...(app instanceof TapPort ? { offloads: tapOffloads(app) } : {}),
           ...(app instanceof UdpUnderlay ? { socket: socketCounters(app) } : {}),
+          ...(app instanceof VhostUserPort ? { vhostUser: vhostUserCounters(app) } : {}),
         });
       }
     }
