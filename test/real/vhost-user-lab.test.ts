@@ -62,29 +62,24 @@ topology:
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function until(cond: () => boolean, what: string, ms: number, pmd: Testpmd): Promise<void> {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; testpmd said:\n${pmd.output.slice(-3000)}\nbackend log:\n${port.log.join('\n')}`);
-      await sleep(20);
-    }
-  }
+  const backendLog = (): string => `backend log:\n${port.log.join('\n')}`;
+
 
   it('carries testpmd\'s frames (txonly) across the bridge, every one in the books', async () => {
     const pmd = new Testpmd({ vdev: `net_virtio_user0,path=${join(dir, 'dpdk1.sock')},queues=1`, forwardMode: 'txonly' });
     try {
       // testpmd takes seconds to start on a busy machine (it zeroes 512 MiB and waits for the link).
-      await until(() => port.stat(Stat.FramesFromGuest) >= 100_000, '100000 frames from testpmd', 90_000, pmd);
+      await pmd.until(() => port.stat(Stat.FramesFromGuest) >= 100_000, '100000 frames from testpmd', 90_000, backendLog);
     } finally {
       await pmd.stop();
     }
     const totals = pmd.totals();
     assert.ok(totals !== null, `testpmd printed its totals:\n${pmd.output.slice(-2000)}`);
-    await until(() => port.state === 'listening', 'the backend to see testpmd leave', 10_000, pmd);
+    await pmd.until(() => port.state === 'listening', 'the backend to see testpmd leave', 10_000, backendLog);
     const taken = port.stat(Stat.FramesFromGuest);
     assert.equal(taken + port.stat(Stat.TxLeftAtDisconnect), totals.txPackets, 'every frame testpmd sent was taken or left on its ring');
     // Everything taken crossed into the engine and reached the bridge's port.
-    await until(() => port.toEngineQueued === 0, 'the frame ring toward the engine to drain', 10_000, pmd);
+    await pmd.until(() => port.toEngineQueued === 0, 'the frame ring toward the engine to drain', 10_000, backendLog);
     await sleep(50);
     const bridge = rt.engine.app<LearningBridge>('br0');
     assert.equal(bridge.input.p2!.rxPackets, taken);
@@ -96,11 +91,11 @@ topology:
     const pmd = new Testpmd({ vdev: `net_virtio_user0,path=${join(dir, 'dpdk1.sock')},queues=1`, forwardMode: 'rxonly' });
     const before = port.stat(Stat.FramesToGuest);
     try {
-      await until(() => pmd.output.includes('Port statistics'), 'testpmd to start forwarding', 90_000, pmd);
+      await pmd.until(() => pmd.output.includes('Port statistics'), 'testpmd to start forwarding', 90_000, backendLog);
       // 10.0.0.2 does not exist: every ping starts with an ARP request the bridge floods to dpdk1.
       const session = rt.host('h1').ping('10.0.0.2', { count: 5, interval: 100_000_000, timeout: 100_000_000 });
-      await until(() => session.done, 'the pings to time out', 30_000, pmd);
-      await until(() => port.stat(Stat.FramesToGuest) - before >= 1, 'a frame delivered to testpmd', 10_000, pmd);
+      await pmd.until(() => session.done, 'the pings to time out', 30_000, backendLog);
+      await pmd.until(() => port.stat(Stat.FramesToGuest) - before >= 1, 'a frame delivered to testpmd', 10_000, backendLog);
       await sleep(1500);
     } finally {
       await pmd.stop();

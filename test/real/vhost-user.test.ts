@@ -86,19 +86,14 @@ describe('vhost-user backend with DPDK testpmd (virtio-user) as the front-end', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function until(cond: () => boolean, what: string, ms: number, pmd: Testpmd): Promise<void> {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; testpmd said:\n${pmd.output.slice(-3000)}\nbackend log:\n${port.log.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const backendLog = (): string => `backend log:\n${port.log.join('\n')}`;
+
 
   it('receives the 64-byte frames testpmd transmits (txonly), with the virtio_net_hdr stripped', async () => {
     const pmd = new Testpmd({ vdev: `net_virtio_user0,path=${socket},queues=1`, forwardMode: 'txonly' });
     try {
       // testpmd takes seconds to start on a busy machine (it zeroes 512 MiB and waits for the link).
-      await until(() => counter.received >= 10_000, '10000 frames from testpmd', 90_000, pmd);
+      await pmd.until(() => counter.received >= 10_000, '10000 frames from testpmd', 90_000, backendLog);
     } finally {
       await pmd.stop();
     }
@@ -110,12 +105,12 @@ describe('vhost-user backend with DPDK testpmd (virtio-user) as the front-end', 
     // its ring toward the engine is full, it never drops them) or, when testpmd closed the
     // connection without stopping its rings first, is counted as left on its transmit ring (at
     // most a ring, 256).
-    await until(() => port.state === 'listening', 'the backend to see testpmd leave', 10_000, pmd);
+    await pmd.until(() => port.state === 'listening', 'the backend to see testpmd leave', 10_000, backendLog);
     const taken = port.stat(Stat.FramesFromGuest);
     const left = port.stat(Stat.TxLeftAtDisconnect);
     assert.equal(taken + left, totals.txPackets, `taken ${taken} and left ${left} of ${totals.txPackets} sent; backend log: ${port.log.slice(-6).join("; ")}`);
     assert.ok(left <= 256);
-    await until(() => port.log.some((l) => l.startsWith('front-end disconnected')), 'the disconnect to be logged (a message from the worker, after the state flips)', 3_000, pmd);
+    await pmd.until(() => port.log.some((l) => l.startsWith('front-end disconnected')), 'the disconnect to be logged (a message from the worker, after the state flips)', 3_000, backendLog);
   });
 
   it('delivers frames vnet transmits to testpmd (rxonly), which counts every one', async () => {
@@ -123,18 +118,18 @@ describe('vhost-user backend with DPDK testpmd (virtio-user) as the front-end', 
     const frames = 20_000;
     const before = port.stat(Stat.FramesToGuest);
     try {
-      await until(() => port.state === 'running', 'testpmd to start its rings', 90_000, pmd);
+      await pmd.until(() => port.state === 'running', 'testpmd to start its rings', 90_000, backendLog);
       // testpmd flushes its receive queues when forwarding starts, so wait for its first periodic
       // statistics (printed once forwarding runs); then send at a rate its ring absorbs.
-      await until(() => pmd.output.includes('Port statistics'), 'testpmd to start forwarding', 90_000, pmd);
+      await pmd.until(() => pmd.output.includes('Port statistics'), 'testpmd to start forwarding', 90_000, backendLog);
       let left = frames;
       while (left > 0) {
         const n = Math.min(left, 256);
         counter.budget += n;
         left -= n;
-        await until(() => counter.budget === 0 && port.toGuestQueued === 0, 'the frames to leave', 30_000, pmd);
+        await pmd.until(() => counter.budget === 0 && port.toGuestQueued === 0, 'the frames to leave', 30_000, backendLog);
       }
-      await until(() => port.stat(Stat.FramesToGuest) - before === frames, 'every frame in testpmd\'s receive ring', 30_000, pmd);
+      await pmd.until(() => port.stat(Stat.FramesToGuest) - before === frames, 'every frame in testpmd\'s receive ring', 30_000, backendLog);
       await new Promise((r) => setTimeout(r, 500));
     } finally {
       await pmd.stop();

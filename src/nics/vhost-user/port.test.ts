@@ -71,9 +71,11 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function setup(name: string, conf: Partial<{ mergeable: boolean; ringSlots: number; doorbell: SharedArrayBuffer }> = {}): { engine: Engine; port: VhostUserPort; station: Station; socket: string } {
+  type PortOptions = Partial<{ mergeable: boolean; ringSlots: number; doorbell: SharedArrayBuffer }>;
+
+  function setup(name: string, conf: PortOptions = {}, pool = new PacketPool({ count: 4096 })): { engine: Engine; port: VhostUserPort; station: Station; socket: string } {
     const socket = join(dir, `${name}.sock`);
-    const engine = new Engine({ pool: new PacketPool({ count: 4096 }) });
+    const engine = new Engine({ pool });
     const g = new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000, ...conf }).app('st', Station, {});
     g.link('vu.wire -> st.input').link('st.output -> vu.wire');
     engine.configure(g);
@@ -88,8 +90,8 @@ describe('VhostUserPort with a hand-written front-end', () => {
   }
 
   /** A port with a front-end that negotiated and started both rings; closes both after `body`. */
-  async function withRunningFrontend(name: string, body: (r: Running) => Promise<void>): Promise<void> {
-    const { engine, port, station, socket } = setup(name);
+  async function withRunningFrontend(name: string, body: (r: Running) => Promise<void>, conf: PortOptions = {}, pool?: PacketPool): Promise<void> {
+    const { engine, port, station, socket } = setup(name, conf, pool);
     await port.ready;
     const fe = new TestFrontend(socket);
     try {
@@ -331,13 +333,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
   });
 
   it('holds frames back on the transmit ring while its ring toward the engine is full, then delivers every one in order', async () => {
-    const { engine, port, station, socket } = setup('backpressure', { ringSlots: 4 });
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('backpressure', async ({ engine, port, station, fe }) => {
       const frames = Array.from({ length: 20 }, (_, i) => frame(1, 2, 60 + i, i));
       for (const f of frames) assert.ok(fe.transmit(f));
       fe.flush();
@@ -354,24 +350,11 @@ describe('VhostUserPort with a hand-written front-end', () => {
       assert.deepEqual(Object.values(port.workerDrops()).filter((n) => n !== 0), [], 'nothing dropped');
       engine.runBreaths(2);
       assertConserved(engine);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    }, { ringSlots: 4 });
   });
 
   it('drops a frame larger than the engine\'s packet buffers as too-big and delivers the next one', async () => {
-    const socket = join(dir, 'small-pool.sock');
-    const engine = new Engine({ pool: new PacketPool({ count: 64, dataRoom: 256 }) });
-    engine.configure(new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000 }).app('st', Station, {}).link('vu.wire -> st.input').link('st.output -> vu.wire'));
-    const port = engine.app<VhostUserPort>('vu');
-    const station = engine.app<Station>('st');
-    await port.ready;
-    const fe = new TestFrontend(socket);
-    try {
-      fe.negotiate();
-      fe.startRings();
-      await until(() => port.state === 'running', 'the rings to run');
+    await withRunningFrontend('small-pool', async ({ engine, port, station, fe }) => {
       const small = frame(1, 2, 60, 0x33);
       assert.ok(fe.transmit(frame(1, 2, 1514, 0x44)));
       assert.ok(fe.transmit(small));
@@ -381,10 +364,7 @@ describe('VhostUserPort with a hand-written front-end', () => {
       assert.equal(port.dropCounts['too-big'], 1);
       engine.runBreaths(2);
       assertConserved(engine);
-    } finally {
-      fe.close();
-      await port.close();
-    }
+    }, {}, new PacketPool({ count: 64, dataRoom: 256 }));
   });
 
   it('rings a sleeping engine loop\'s doorbell for frames from the front-end', async () => {

@@ -66,6 +66,18 @@ export class Testpmd {
     rmSync(`/var/run/dpdk/${this.prefix}`, { recursive: true, force: true });
   }
 
+  /**
+   * Waits until `cond` holds, looking every 20 ms; after `ms` it throws naming `what`, with the
+   * tail of testpmd's output and `context()` (a backend's log, say).
+   */
+  async until(cond: () => boolean, what: string, ms: number, context: () => string = () => ''): Promise<void> {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; testpmd said:\n${this.output.slice(-3000)}\n${context()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** The totals of "Accumulated forward statistics for all ports" (after stop), or null. */
   totals(): { rxPackets: number; txPackets: number } | null {
     const at = this.output.lastIndexOf('Accumulated forward statistics for all ports');
