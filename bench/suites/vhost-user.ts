@@ -9,6 +9,9 @@
  *                             the daemon runs it (it sleeps when idle and the ring worker rings
  *                             its doorbell)
  *   vhost-user.txonly-1500B   the same with 1500-byte frames (both testpmds send 1500 bytes)
+ *   vhost-user.rxonly-64B     the other way: 64-byte frames from an engine Source through the
+ *                             backend to testpmd rxonly, as testpmd counts them, beside DPDK's
+ *                             net_vhost in txonly sending to the same kind of testpmd
  * Every frame counts once it reached the Sink: the ring worker holds frames back on the virtio
  * ring while its ring toward the engine is full, so nothing is dropped on the way. Root and
  * dpdk-testpmd required; otherwise one row with a note says why. The machine has 2 CPUs: testpmd's
@@ -18,7 +21,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sink } from '../../src/engine/basic.js';
+import { Sink, Source } from '../../src/engine/basic.js';
 import { RealClock } from '../../src/engine/clock.js';
 import { Engine, Graph } from '../../src/engine/engine.js';
 import { PacketPool } from '../../src/engine/packet.js';
@@ -29,6 +32,8 @@ import { RealLoop } from '../../src/real/loop.js';
 import { type BenchContext, type Row, type Suite, round } from '../lib.js';
 
 const START_TIMEOUT_MS = 90_000;
+
+type Direction = 'txonly' | 'rxonly';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
@@ -45,23 +50,59 @@ function median(xs: number[]): number {
   return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
 }
 
-/** DPDK's own vhost backend: Mpps received by a net_vhost rxonly testpmd (median of its samples). */
-async function dpdkBaseline(dir: string, seconds: number, length: number): Promise<{ mpps: number } | { reason: string }> {
+/**
+ * DPDK's own vhost backend, in Mpps (median of the receiver's samples): toward the backend, a
+ * virtio-user txonly testpmd sends to a net_vhost rxonly one; toward the front-end, a net_vhost
+ * txonly testpmd sends to a virtio-user rxonly one.
+ */
+async function dpdkBaseline(dir: string, seconds: number, length: number, direction: Direction): Promise<{ mpps: number } | { reason: string }> {
   const socket = join(dir, 'dpdk-vhost.sock');
-  const backend = new Testpmd({ vdev: `net_vhost0,iface=${socket},queues=1`, forwardMode: 'rxonly', lcores: '0@0,1@1' });
+  const toBackend = direction === 'txonly';
+  const backend = new Testpmd({ vdev: `net_vhost0,iface=${socket},queues=1`, forwardMode: toBackend ? 'rxonly' : 'txonly', lcores: '0@0,1@1', ...(toBackend ? {} : { txLength: length }) });
   let frontend: Testpmd | null = null;
   try {
     if (!(await waitFor(() => backend.output.includes('Port statistics'), START_TIMEOUT_MS))) return { reason: 'DPDK vhost backend did not start' };
-    frontend = new Testpmd({ vdev: `net_virtio_user0,path=${socket},queues=1`, forwardMode: 'txonly', lcores: '0@1,1@0', txLength: length });
-    if (!(await waitFor(() => backend.rxPpsSamples().some((x) => x > 0), START_TIMEOUT_MS))) return { reason: 'no traffic reached the DPDK vhost backend' };
-    const from = backend.rxPpsSamples().length;
+    frontend = new Testpmd({ vdev: `net_virtio_user0,path=${socket},queues=1`, forwardMode: toBackend ? 'txonly' : 'rxonly', lcores: '0@1,1@0', ...(toBackend ? { txLength: length } : {}) });
+    const receiver = toBackend ? backend : frontend;
+    if (!(await waitFor(() => receiver.rxPpsSamples().some((x) => x > 0), START_TIMEOUT_MS))) return { reason: `no traffic reached the DPDK ${toBackend ? 'vhost backend' : 'virtio-user front-end'}` };
+    const from = receiver.rxPpsSamples().length;
     await sleep(Math.max(3, seconds) * 1000);
-    const samples = backend.rxPpsSamples().slice(from).filter((x) => x > 0);
-    if (samples.length === 0) return { reason: 'no Rx-pps samples from the DPDK vhost backend' };
+    const samples = receiver.rxPpsSamples().slice(from).filter((x) => x > 0);
+    if (samples.length === 0) return { reason: 'no Rx-pps samples from the receiving testpmd' };
     return { mpps: median(samples) / 1e6 };
   } finally {
     await frontend?.stop();
     await backend.stop();
+  }
+}
+
+/** vnet's backend toward the front-end: an engine Source, run by a RealLoop, through the port to testpmd rxonly (its Rx-pps). */
+async function vnetToFrontendRate(dir: string, seconds: number, length: number): Promise<{ mpps: number; ringFull: number } | { reason: string }> {
+  const socket = join(dir, `vnet-vhost-rx-${length}.sock`);
+  const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 8192, dataRoom: length > 200 ? 2048 : 256 }) });
+  const loop = new RealLoop(engine);
+  const frame = new Uint8Array(length);
+  frame.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00]);
+  engine.configure(new Graph().app('src', Source, { frame, batch: 64 }).app('vu', VhostUserPort, { socket, ringSlots: 4096, doorbell: loop.doorbell }).link('src.output -> vu.wire'));
+  const port = engine.app<VhostUserPort>('vu');
+  await port.ready;
+  const pmd = new Testpmd({ vdev: `net_virtio_user0,path=${socket},queues=1`, forwardMode: 'rxonly', lcores: '0@1,1@0' });
+  try {
+    if (!(await waitFor(() => port.state === 'running', START_TIMEOUT_MS))) return { reason: `testpmd did not start its rings (backend: ${port.log.join('; ')})` };
+    loop.start();
+    if (!(await waitFor(() => pmd.rxPpsSamples().some((x) => x > 0), START_TIMEOUT_MS))) return { reason: 'no frames reached testpmd' };
+    const from = pmd.rxPpsSamples().length;
+    const full0 = port.dropCounts['to-guest-ring-full'];
+    const t0 = performance.now();
+    await sleep(Math.max(3, seconds) * 1000);
+    const s = (performance.now() - t0) / 1000;
+    const samples = pmd.rxPpsSamples().slice(from).filter((x) => x > 0);
+    if (samples.length === 0) return { reason: 'no Rx-pps samples from testpmd' };
+    return { mpps: median(samples) / 1e6, ringFull: (port.dropCounts['to-guest-ring-full'] - full0) / s };
+  } finally {
+    await loop.stop();
+    await pmd.stop();
+    await port.close();
   }
 }
 
@@ -97,16 +138,17 @@ export const vhostUserSuite: Suite = {
   name: 'vhost-user',
   async run(ctx: BenchContext): Promise<Row[]> {
     const lengths = [64, 1500].filter((n) => ctx.wants(`vhost-user.txonly-${n}B`));
-    if (lengths.length === 0) return [];
+    const toFrontend = ctx.wants('vhost-user.rxonly-64B');
+    if (lengths.length === 0 && !toFrontend) return [];
     const skip = testpmdUnavailableReason();
-    if (skip !== null) return [{ id: `vhost-user.txonly-${lengths[0]}B`, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${skip}` }];
+    if (skip !== null) return [{ id: lengths.length > 0 ? `vhost-user.txonly-${lengths[0]}B` : 'vhost-user.rxonly-64B', unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${skip}` }];
     const dir = mkdtempSync(join(tmpdir(), 'vnet-bench-vu-'));
     const rows: Row[] = [];
     try {
       for (const length of lengths) {
         const id = `vhost-user.txonly-${length}B`;
         ctx.progress(`${id}: DPDK net_vhost baseline`);
-        const base = await dpdkBaseline(dir, ctx.seconds, length);
+        const base = await dpdkBaseline(dir, ctx.seconds, length, 'txonly');
         ctx.progress(`${id}: vnet backend`);
         const vnet = await vnetRate(dir, ctx.seconds, length);
         if ('reason' in vnet) {
@@ -127,6 +169,30 @@ export const vhostUserSuite: Suite = {
             'mpps' in base ? undefined : `no DPDK baseline: ${base.reason}`,
           ].filter((x) => x !== undefined).join('; '),
         });
+      }
+      if (toFrontend) {
+        const id = 'vhost-user.rxonly-64B';
+        ctx.progress(`${id}: DPDK net_vhost baseline`);
+        const base = await dpdkBaseline(dir, ctx.seconds, 64, 'rxonly');
+        ctx.progress(`${id}: vnet backend`);
+        const vnet = await vnetToFrontendRate(dir, ctx.seconds, 64);
+        if ('reason' in vnet) rows.push({ id, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `failed: ${vnet.reason}` });
+        else {
+          const baseline = 'mpps' in base ? { name: 'dpdk-net_vhost', value: round(base.mpps) } : null;
+          rows.push({
+            id,
+            unit: 'Mpps',
+            value: round(vnet.mpps),
+            nsPerPacket: round(1e3 / vnet.mpps),
+            baseline,
+            ratio: baseline === null ? null : round(vnet.mpps / baseline.value),
+            note: [
+              '64-byte frames from an engine Source (RealLoop) through the backend to testpmd rxonly, as testpmd counted them',
+              `frames the port dropped for a full ring toward the front-end: ${Math.round(vnet.ringFull)}/s`,
+              'mpps' in base ? undefined : `no DPDK baseline: ${base.reason}`,
+            ].filter((x) => x !== undefined).join('; '),
+          });
+        }
       }
       return rows;
     } finally {

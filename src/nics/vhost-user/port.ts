@@ -208,6 +208,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     const dst = ring.bytes;
     const copier = this.#copier;
     let queued = false;
+    let yielded = false;
     while (!input.empty()) {
       const p = input.receive();
       if (p.len > FRAME_ROOM) {
@@ -215,8 +216,15 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
         continue;
       }
       if (!ring.writable()) {
-        this.drop(p, 'to-guest-ring-full');
-        continue;
+        // The ring worker may share this CPU: give it one turn to drain the ring before dropping.
+        if (!yielded) {
+          yielded = true;
+          this.#sys.schedYield();
+        }
+        if (!ring.writable()) {
+          this.drop(p, 'to-guest-ring-full');
+          continue;
+        }
       }
       copier.fromPacket(dst, ring.nextSlotOffset(), p);
       ring.publish(p.len);
