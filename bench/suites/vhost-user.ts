@@ -134,6 +134,24 @@ async function vnetRate(dir: string, seconds: number, length: number): Promise<{
   }
 }
 
+function failedRow(id: string, reason: string): Row {
+  return { id, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `failed: ${reason}` };
+}
+
+/** A row of vnet's rate beside DPDK's (or with why DPDK's is missing). */
+function rateRow(id: string, mpps: number, base: { mpps: number } | { reason: string }, notes: readonly string[]): Row {
+  const baseline = 'mpps' in base ? { name: 'dpdk-net_vhost', value: round(base.mpps) } : null;
+  return {
+    id,
+    unit: 'Mpps',
+    value: round(mpps),
+    nsPerPacket: round(1e3 / mpps),
+    baseline,
+    ratio: baseline === null ? null : round(mpps / baseline.value),
+    note: [...notes, ...('mpps' in base ? [] : [`no DPDK baseline: ${base.reason}`])].join('; '),
+  };
+}
+
 export const vhostUserSuite: Suite = {
   name: 'vhost-user',
   async run(ctx: BenchContext): Promise<Row[]> {
@@ -151,24 +169,14 @@ export const vhostUserSuite: Suite = {
         const base = await dpdkBaseline(dir, ctx.seconds, length, 'txonly');
         ctx.progress(`${id}: vnet backend`);
         const vnet = await vnetRate(dir, ctx.seconds, length);
-        if ('reason' in vnet) {
-          rows.push({ id, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `failed: ${vnet.reason}` });
-          continue;
-        }
-        const baseline = 'mpps' in base ? { name: 'dpdk-net_vhost', value: round(base.mpps) } : null;
-        rows.push({
-          id,
-          unit: 'Mpps',
-          value: round(vnet.mpps),
-          nsPerPacket: round(1e3 / vnet.mpps),
-          baseline,
-          ratio: baseline === null ? null : round(vnet.mpps / baseline.value),
-          note: [
-            `${length}-byte frames from testpmd txonly through the backend and the engine (RealLoop) to a Sink, ${((vnet.mpps * length * 8) / 1e3).toFixed(2)} Gbit/s`,
-            `doorbell wakeups ${Math.round(vnet.wakeups)}/s, backpressure rounds ${Math.round(vnet.backpressure)}/s`,
-            'mpps' in base ? undefined : `no DPDK baseline: ${base.reason}`,
-          ].filter((x) => x !== undefined).join('; '),
-        });
+        rows.push(
+          'reason' in vnet
+            ? failedRow(id, vnet.reason)
+            : rateRow(id, vnet.mpps, base, [
+                `${length}-byte frames from testpmd txonly through the backend and the engine (RealLoop) to a Sink, ${((vnet.mpps * length * 8) / 1e3).toFixed(2)} Gbit/s`,
+                `doorbell wakeups ${Math.round(vnet.wakeups)}/s, backpressure rounds ${Math.round(vnet.backpressure)}/s`,
+              ]),
+        );
       }
       if (toFrontend) {
         const id = 'vhost-user.rxonly-64B';
@@ -176,23 +184,14 @@ export const vhostUserSuite: Suite = {
         const base = await dpdkBaseline(dir, ctx.seconds, 64, 'rxonly');
         ctx.progress(`${id}: vnet backend`);
         const vnet = await vnetToFrontendRate(dir, ctx.seconds, 64);
-        if ('reason' in vnet) rows.push({ id, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `failed: ${vnet.reason}` });
-        else {
-          const baseline = 'mpps' in base ? { name: 'dpdk-net_vhost', value: round(base.mpps) } : null;
-          rows.push({
-            id,
-            unit: 'Mpps',
-            value: round(vnet.mpps),
-            nsPerPacket: round(1e3 / vnet.mpps),
-            baseline,
-            ratio: baseline === null ? null : round(vnet.mpps / baseline.value),
-            note: [
-              '64-byte frames from an engine Source (RealLoop) through the backend to testpmd rxonly, as testpmd counted them',
-              `frames the port dropped for a full ring toward the front-end: ${Math.round(vnet.ringFull)}/s`,
-              'mpps' in base ? undefined : `no DPDK baseline: ${base.reason}`,
-            ].filter((x) => x !== undefined).join('; '),
-          });
-        }
+        rows.push(
+          'reason' in vnet
+            ? failedRow(id, vnet.reason)
+            : rateRow(id, vnet.mpps, base, [
+                '64-byte frames from an engine Source (RealLoop) through the backend to testpmd rxonly, as testpmd counted them',
+                `frames the port dropped for a full ring toward the front-end: ${Math.round(vnet.ringFull)}/s`,
+              ]),
+        );
       }
       return rows;
     } finally {
