@@ -353,6 +353,23 @@ describe('VhostUserPort with a hand-written front-end', () => {
     }, { ringSlots: 4 });
   });
 
+  it('counts the frames still held back when the transmit ring stops while the engine is behind', async () => {
+    await withRunningFrontend('stop-behind', async ({ engine, port, station, fe }) => {
+      for (let i = 0; i < 20; i++) assert.ok(fe.transmit(frame(1, 2, 60, i)));
+      fe.flush();
+      await until(() => port.stat(Stat.TxBackpressure) > 0, 'the worker to hold frames back');
+      // The engine does not run while the request waits for its reply: the worker waits its half
+      // second for room, then reports the base after the four frames it took and counts the rest.
+      const stopped = Buffer.from(fe.request(Req.GET_VRING_BASE, encodeVringState(1, 0)));
+      assert.equal(stopped.readUInt32LE(4), 4);
+      assert.equal(port.stat(Stat.TxLeftAtDisconnect), 16);
+      assert.equal(port.stat(Stat.FramesFromGuest), 4);
+      await until(() => station.got.length === 4, 'the four frames taken', engine);
+      engine.runBreaths(2);
+      assertConserved(engine);
+    }, { ringSlots: 4 });
+  });
+
   it('drops a frame larger than the engine\'s packet buffers as too-big and delivers the next one', async () => {
     await withRunningFrontend('small-pool', async ({ engine, port, station, fe }) => {
       const small = frame(1, 2, 60, 0x33);

@@ -86,7 +86,7 @@ export class Session {
    * live one: the worker takes what the front-end already made available on it, so every frame
    * the front-end counted as sent is accounted for (delivered, or dropped with a reason).
    */
-  onRingStopping: ((index: number) => void) | null = null;
+  onRingStopping: ((index: number, how: 'disable' | 'stop') => void) | null = null;
 
   constructor(sys: Sys, options: SessionOptions) {
     this.#sys = sys;
@@ -216,7 +216,7 @@ export class Session {
         if (!d.ok) return { close: d.reason };
         const ring = this.#ring(name, d.value.index);
         if (typeof ring === 'string') return { close: ring };
-        if (ring.queue !== null) this.onRingStopping?.(ring.index);
+        if (ring.queue !== null) this.onRingStopping?.(ring.index, 'stop');
         this.#stop(ring);
         ring.started = false;
         this.#replaceFd(ring, 'kickFd', -1);
@@ -262,7 +262,7 @@ export class Session {
         const enable = d.value.num === 1;
         // DPDK's virtio-user disables its rings before GET_VRING_BASE when it stops: what it made
         // available while the ring was enabled is delivered first; later frames are discarded.
-        if (!enable && ring.enabled && ring.queue !== null) this.onRingStopping?.(ring.index);
+        if (!enable && ring.enabled && ring.queue !== null) this.onRingStopping?.(ring.index, 'disable');
         ring.enabled = enable;
         return this.#changed();
       }

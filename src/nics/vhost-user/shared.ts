@@ -48,7 +48,8 @@ export const enum Stat {
    * Frames the front-end had made available on its transmit ring but that nobody took, because
    * the connection closed first (a front-end killed mid-burst): its "sent" counter includes
    * them, vnet never received them. A front-end that stops the ring with GET_VRING_BASE first
-   * leaves none: the worker takes them before it answers.
+   * leaves none: the worker takes them before it answers, waiting up to half a second for an
+   * engine that is behind; what it still cannot take then is counted here too.
    */
   TxLeftAtDisconnect = 11,
   /**

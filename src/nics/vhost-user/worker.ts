@@ -47,6 +47,8 @@ export type WorkerEvent = { type: 'listening' } | { type: 'log'; text: string } 
 
 const BUDGET = 256;
 const MESSAGE_TIMEOUT_MS = 1000;
+/** How long a stopping transmit ring waits for the engine to make room for the frames held back. */
+const STOP_DRAIN_MS = 500;
 
 class RingWorker {
   readonly #sys = new Sys();
@@ -147,8 +149,8 @@ class RingWorker {
       this.#path.bind(this.#session);
       this.#setState();
     };
-    session.onRingStopping = (index) => {
-      if (index === TX_RING) this.#drainTx();
+    session.onRingStopping = (index, how) => {
+      if (index === TX_RING) this.#drainTx(how);
     };
     this.#session = session;
     this.#path.bind(session);
@@ -293,10 +295,30 @@ class RingWorker {
     return this.#io.send(this.#connFd, out, out.byteLength, []) === out.byteLength;
   }
 
-  /** Takes what the front-end already made available on its transmit ring (bounded: 64 budgets). */
-  #drainTx(): void {
+  /**
+   * Takes what the front-end already made available on its transmit ring (64 budgets at most).
+   * Before a ring is disabled or stopped (`stopping`), frames held back because the engine is
+   * behind are waited for, up to STOP_DRAIN_MS while the engine frees slots. Any still there
+   * when a ring stops are counted as left (`Stat.TxLeftAtDisconnect`); on a disabled ring they
+   * are discarded and counted later ('tx-ring-disabled'). So every frame the front-end sent is in
+   * the books.
+   */
+  #drainTx(stopping: 'disable' | 'stop' | null = null): void {
+    const path = this.#path;
+    const deadline = stopping !== null ? Date.now() + STOP_DRAIN_MS : 0;
     let taken = 0;
-    for (let i = 0, n = 1; i < 64 && n > 0; i++) taken += n = this.#path.serviceTx(BUDGET);
+    for (let i = 0; i < 64; i++) {
+      const n = path.serviceTx(BUDGET);
+      taken += n;
+      if (n > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
+      if (path.txBlocked && Date.now() < deadline) {
+        this.#sys.schedYield();
+        i--;
+        continue;
+      }
+      if (n === 0) break;
+    }
+    if (stopping === 'stop' && path.txBlocked) path.countTxLeft();
     if (taken > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
   }
 
