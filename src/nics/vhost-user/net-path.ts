@@ -1,17 +1,19 @@
 /**
- * The vhost-user net data path, run by the ring worker: frames from the front-end's transmit ring
- * (queue 1) into the frame ring toward the engine, and frames from the engine's frame ring into the
- * front-end's receive ring (queue 0).
+ * The vhost-user net data path: frames from the front-end's transmit ring (queue 1) into a
+ * FrameSink, and frames from a FrameSource into the front-end's receive ring (queue 0). In the
+ * thread placement the ring worker runs it between the virtio rings and the two frame rings
+ * (`FrameRingSink`, `FrameRingSource`); in the inline placement the engine thread runs it between
+ * the virtio rings and engine packets (inline.ts).
  *
  * Transmit: a chain is [virtio_net_hdr | frame], split across readable descriptors any way the
  * front-end likes; the header is skipped and the frame gathered into one frame-ring slot (one copy).
  * The chain goes back with length 0. We offer no offloads, so a header asking for a checksum or GSO
- * is a counted drop. Backpressure: while the frame ring toward the engine is full, no chain is taken
- * (`txBlocked`); the front-end finds its transmit ring full, as with any busy NIC, and nothing is
- * dropped. The worker then yields its CPU, which it often shares with the engine.
+ * is a counted drop. Backpressure: while the sink has no room, no chain is taken (`txBlocked`); the
+ * front-end finds its transmit ring full, as with any busy NIC, and nothing is dropped.
  * Receive: a frame is scattered with a zeroed header into one chain, or with MRG_RXBUF into as many as
- * it needs (`num_buffers` says how many). With too few buffers posted the frame waits in its frame
- * ring for the front-end to post more (the chains taken so far are given back with `unpop`).
+ * it needs (`num_buffers` says how many). With too few buffers posted the frame stays with its source
+ * (`rxStarved`; the chains taken so far are given back with `unpop`): a frame ring keeps it for the
+ * front-end's next buffers, the inline placement drops it.
  *
  * Faults: the queue (virtio's DeviceQueue) reports ring faults (the queue is broken) and chain faults (the chain was
  * returned unused). A broken queue or a descriptor outside the mapped memory ends the connection:
@@ -43,13 +45,82 @@ const D_TX_CHAIN = dropIndex('tx-chain-fault');
 const D_RX_NOT_RUNNING = dropIndex('rx-not-running');
 const D_TX_DISABLED = dropIndex('tx-ring-disabled');
 
+/** Where transmitted frames go. Each placement has one kind, so the calls stay monomorphic. */
+export interface FrameSink {
+  /** Frames it takes now without waiting; 0 holds the transmit ring back. */
+  room(): number;
+  /** The largest frame it takes. */
+  readonly maxFrame: number;
+  /** Claims room for the next frame, to be written at `bytes[at...]`; false when it has none after all. */
+  claim(): boolean;
+  readonly bytes: Uint8Array;
+  readonly at: number;
+  /** The claimed room holds a frame of `len` bytes: hand it on. */
+  commit(len: number): void;
+}
+
+/** Where frames for the front-end come from. */
+export interface FrameSource {
+  /** Makes the next frame current (`bytes[at, at + len)`); false when there is none. */
+  next(): boolean;
+  readonly bytes: Uint8Array;
+  readonly at: number;
+  readonly len: number;
+  /** Done with the current frame (delivered or dropped). */
+  release(): void;
+}
+
+/** The frame ring toward the engine, as a sink (the worker is its producer). */
+export class FrameRingSink implements FrameSink {
+  readonly #ring: FrameRing;
+  readonly bytes: Uint8Array;
+  readonly maxFrame = FRAME_ROOM;
+  at = 0;
+  constructor(ring: FrameRing) {
+    this.#ring = ring;
+    this.bytes = ring.bytes;
+  }
+  room(): number {
+    return this.#ring.slots - this.#ring.queued;
+  }
+  claim(): boolean {
+    this.at = this.#ring.nextSlotOffset();
+    return true;
+  }
+  commit(len: number): void {
+    this.#ring.publish(len);
+  }
+}
+
+/** The frame ring from the engine, as a source (the worker is its consumer). */
+export class FrameRingSource implements FrameSource {
+  readonly #ring: FrameRing;
+  readonly bytes: Uint8Array;
+  at = 0;
+  len = 0;
+  constructor(ring: FrameRing) {
+    this.#ring = ring;
+    this.bytes = ring.bytes;
+  }
+  next(): boolean {
+    const ring = this.#ring;
+    if (!ring.readable()) return false;
+    this.at = ring.peekOffset();
+    this.len = ring.peekLength();
+    return true;
+  }
+  release(): void {
+    this.#ring.release();
+  }
+}
+
 export class NetPath {
   readonly #sys: Sys;
   /** Guest memory <-> frame ring: the ring is shared memory, which V8 copies byte by byte (memcpy from 256 bytes, words below). */
   readonly #copier: ByteCopier;
   readonly #stats: Float64Array;
-  readonly #toEngine: FrameRing;
-  readonly #fromEngine: FrameRing;
+  readonly #sink: FrameSink;
+  readonly #source: FrameSource;
   readonly #txChain = new Chain(MAX_SEGMENTS);
   readonly #rxChains: Chain[] = [];
   readonly #scratch = Buffer.alloc(8);
@@ -64,15 +135,17 @@ export class NetPath {
   #mergeable = false;
   /** Set when the front-end broke a ring: the reason to close the connection. */
   fault: string | null = null;
-  /** The last `serviceTx` stopped because the frame ring toward the engine was full. */
+  /** The last `serviceTx` stopped because the sink had no room while frames waited. */
   txBlocked = false;
+  /** The last `serviceRx` stopped because the front-end had posted too few buffers for the current frame. */
+  rxStarved = false;
 
-  constructor(sys: Sys, stats: Float64Array, toEngine: FrameRing, fromEngine: FrameRing) {
+  constructor(sys: Sys, stats: Float64Array, sink: FrameSink, source: FrameSource) {
     this.#sys = sys;
     this.#copier = new ByteCopier(sys);
     this.#stats = stats;
-    this.#toEngine = toEngine;
-    this.#fromEngine = fromEngine;
+    this.#sink = sink;
+    this.#source = source;
     for (let i = 0; i < MAX_MERGE; i++) this.#rxChains.push(new Chain(MAX_SEGMENTS));
   }
 
@@ -127,21 +200,21 @@ export class NetPath {
     if (q === null) return 0;
     const mem = this.#mem!;
     const bytes = mem.bytes;
-    const ring = this.#toEngine;
+    const sink = this.#sink;
+    const maxFrame = sink.maxFrame;
     const copier = this.#copier;
-    const dst = ring.bytes;
     const chain = this.#txChain;
     const hdr = this.#hdrLen;
     const stats = this.#stats;
     let n = 0;
     let frames = 0;
     let octets = 0;
-    let slotsFree = ring.slots - ring.queued;
+    let slotsFree = sink.room();
     this.txBlocked = false;
     for (; n < budget; n++) {
       if (slotsFree === 0) {
-        // The engine may have freed slots since `slotsFree` was read: look once more before holding back.
-        slotsFree = ring.slots - ring.queued;
+        // The consumer may have made room since `slotsFree` was read: look once more before holding back.
+        slotsFree = sink.room();
         if (slotsFree === 0) {
           if (q.pending() > 0) {
             this.txBlocked = true;
@@ -175,7 +248,7 @@ export class NetPath {
         q.pushUsed(chain.head, 0);
         continue;
       }
-      if (frameLen > FRAME_ROOM) {
+      if (frameLen > maxFrame) {
         stats[D_TX_TOO_BIG]!++;
         q.pushUsed(chain.head, 0);
         continue;
@@ -189,9 +262,16 @@ export class NetPath {
         q.pushUsed(chain.head, 0);
         continue;
       }
-      const at = ring.nextSlotOffset();
+      if (!sink.claim()) {
+        // No packet after all (the engine's pool is empty): the chain waits on the ring.
+        q.unpop(1);
+        this.txBlocked = true;
+        stats[Stat.TxBackpressure]!++;
+        break;
+      }
+      const dst = sink.bytes;
       let skip = hdr;
-      let w = at;
+      let w = sink.at;
       for (let k = 0; k < chain.count; k++) {
         if (chain.writable[k] !== 0) break;
         let a = chain.addr[k]!;
@@ -207,7 +287,7 @@ export class NetPath {
           w += l;
         }
       }
-      ring.publish(frameLen);
+      sink.commit(frameLen);
       slotsFree--;
       q.pushUsed(chain.head, 0);
       frames++;
@@ -221,10 +301,10 @@ export class NetPath {
 
   /** Drops what waits for a receive ring that is not live (a NIC whose link is down). */
   dropUndeliverable(): number {
-    const ring = this.#fromEngine;
+    const source = this.#source;
     let n = 0;
-    while (ring.readable()) {
-      ring.release();
+    while (source.next()) {
+      source.release();
       n++;
     }
     this.#stats[D_RX_NOT_RUNNING]! += n;
@@ -233,7 +313,7 @@ export class NetPath {
 
   /** True when frames wait for the front-end. */
   rxWaiting(): boolean {
-    return this.#fromEngine.readable();
+    return this.#source.next();
   }
 
   /**
@@ -243,9 +323,8 @@ export class NetPath {
   serviceRx(budget: number): number {
     const q = this.#rxq;
     if (q === null) return 0;
-    const ring = this.#fromEngine;
+    const source = this.#source;
     const copier = this.#copier;
-    const src = ring.bytes;
     const mem = this.#mem!;
     const bytes = mem.bytes;
     const chains = this.#rxChains;
@@ -255,10 +334,12 @@ export class NetPath {
     let n = 0;
     let frames = 0;
     let octets = 0;
+    this.rxStarved = false;
     for (; n < budget; n++) {
-      if (!ring.readable()) break;
-      const at = ring.peekOffset();
-      const len = ring.peekLength();
+      if (!source.next()) break;
+      const src = source.bytes;
+      const at = source.at;
+      const len = source.len;
       const need = hdr + len;
       let used = 0;
       let room = 0;
@@ -285,12 +366,13 @@ export class NetPath {
       }
       if (outcome === 'wait') {
         q.unpop(used);
+        this.rxStarved = true;
         break;
       }
       if (outcome === 'fault' || room < need) {
         for (let i = 0; i < used; i++) q.pushUsed(chains[i]!.head, 0);
         stats[outcome === 'fault' ? D_RX_CHAIN : D_RX_TOO_SMALL]!++;
-        ring.release();
+        source.release();
         continue;
       }
       // Scatter: the header (zeros, then num_buffers) and the frame, segment by segment.
@@ -317,7 +399,7 @@ export class NetPath {
         }
         q.pushUsed(c.head, written);
       }
-      ring.release();
+      source.release();
       frames++;
       octets += len;
     }

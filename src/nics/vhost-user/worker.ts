@@ -12,20 +12,15 @@
  * eventfds, the connection and the wake eventfd (rung by the engine side when it queues a frame
  * while we sleep).
  *
- * Messages: the 12-byte header and the payload are read with recvmsg, collecting SCM_RIGHTS fds from
- * every read; a message that does not arrive whole within a second, a bad header, more fds than fit or
- * a session refusal closes the connection with the reason posted to the engine side as a log line.
- * End of stream (the front-end went away) closes the session quietly: memory unmapped, fds closed,
- * and the socket is listened on again for the next front-end.
+ * The socket, the messages and the session are the Connection's (connection.ts).
  */
-import { fstatSync, rmSync } from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
 import { FrameRing } from '../sys/frame-ring.js';
-import { NetPath } from './net-path.js';
-import { VHOST_USER_HEADER_SIZE, VHOST_USER_REPLY_FLAG, VHOST_USER_VERSION, headerProblem, readHeader, requestName, writeHeader } from './protocol.js';
-import { RX_RING, Session, TX_RING } from './session.js';
+import { Connection } from './connection.js';
+import { FrameRingSink, FrameRingSource, NetPath } from './net-path.js';
+import { RX_RING, TX_RING } from './session.js';
 import { Ctl, frameRingLayout, Stat } from './shared.js';
-import { EAGAIN, EINTR, MsgIo, POLLIN, Sys, SOCK_CLOEXEC, SOCK_NONBLOCK, listenUnix } from './sys.js';
+import { POLLIN, Sys } from './sys.js';
 
 export interface WorkerData {
   readonly socketPath: string;
@@ -46,32 +41,39 @@ export interface WorkerData {
 export type WorkerEvent = { type: 'listening' } | { type: 'log'; text: string } | { type: 'fatal'; text: string } | { type: 'exited' };
 
 const BUDGET = 256;
-const MESSAGE_TIMEOUT_MS = 1000;
 /** How long a stopping transmit ring waits for the engine to make room for the frames held back. */
 const STOP_DRAIN_MS = 500;
 
 class RingWorker {
   readonly #sys = new Sys();
-  readonly #io: MsgIo;
   readonly #data: WorkerData;
   readonly #stats: Float64Array;
   readonly #ctl: Int32Array;
   readonly #path: NetPath;
   readonly #pollFds = new Int32Array(12);
-  readonly #buf = Buffer.alloc(VHOST_USER_HEADER_SIZE + 4096);
+  readonly #conn: Connection;
   readonly #scratch = Buffer.alloc(8);
   readonly #idleRounds: number;
   readonly #bell: Int32Array | null;
-  #listenFd = -1;
-  #connFd = -1;
-  #session: Session | null = null;
 
   constructor(data: WorkerData) {
     this.#data = data;
-    this.#io = new MsgIo(this.#sys);
     this.#stats = new Float64Array(data.stats);
     this.#ctl = new Int32Array(data.control);
-    this.#path = new NetPath(this.#sys, this.#stats, new FrameRing(frameRingLayout(data.ringSlots), data.toEngine), new FrameRing(frameRingLayout(data.ringSlots), data.fromEngine));
+    const layout = frameRingLayout(data.ringSlots);
+    this.#path = new NetPath(this.#sys, this.#stats, new FrameRingSink(new FrameRing(layout, data.toEngine)), new FrameRingSource(new FrameRing(layout, data.fromEngine)));
+    this.#conn = new Connection(this.#sys, this.#stats, {
+      socketPath: data.socketPath,
+      ...(data.features === undefined ? {} : { features: BigInt(data.features) }),
+      ...(data.protocolFeatures === undefined ? {} : { protocolFeatures: BigInt(data.protocolFeatures) }),
+    }, {
+      log: (text) => this.#log(text),
+      ringsChanged: (session) => this.#path.bind(session),
+      ringStopping: (index, how) => {
+        if (index === TX_RING) this.#drainTx(how);
+      },
+      closing: () => this.#path.countTxLeft(),
+    });
     this.#idleRounds = data.idleRounds ?? 20000;
     this.#bell = data.doorbell === undefined ? null : new Int32Array(data.doorbell, 0, 1);
   }
@@ -88,26 +90,18 @@ class RingWorker {
     return Atomics.load(this.#ctl, Ctl.Stop) !== 0;
   }
 
-  #setState(): void {
-    this.#stats[Stat.State] = this.#connFd < 0 ? 1 : this.#session?.running ? 3 : 2;
-  }
-
   run(): void {
-    rmSync(this.#data.socketPath, { force: true });
-    this.#listenFd = listenUnix(this.#sys, this.#data.socketPath);
-    this.#setState();
+    const conn = this.#conn;
+    conn.listen();
     this.#post({ type: 'listening' });
     try {
       while (!this.#stopping()) {
-        if (this.#connFd < 0) this.#waitForFrontend();
-        else if (this.#session?.running !== true) this.#waitForMessages();
+        if (conn.connFd < 0) this.#waitForFrontend();
+        else if (!conn.running) this.#waitForMessages();
         else this.#serve();
       }
     } finally {
-      this.#disconnect(null);
-      this.#sys.close(this.#listenFd);
-      rmSync(this.#data.socketPath, { force: true });
-      this.#stats[Stat.State] = 0;
+      conn.close();
     }
   }
 
@@ -127,67 +121,43 @@ class RingWorker {
   }
 
   #waitForFrontend(): void {
-    this.#poll(this.#listenFd, this.#data.wakeFd, -1, -1, 100);
+    this.#poll(this.#conn.listenFd, this.#data.wakeFd, -1, -1, 100);
     if (this.#revents(1) !== 0) this.#sys.drain(this.#data.wakeFd, this.#scratch);
-    if (this.#revents(0) === 0) return;
-    const fd = this.#sys.accept4(this.#listenFd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
-    this.#connFd = fd;
-    this.#stats[Stat.Connections]!++;
-    const session = new Session(this.#sys, {
-      ...(this.#data.features === undefined ? {} : { features: BigInt(this.#data.features) }),
-      ...(this.#data.protocolFeatures === undefined ? {} : { protocolFeatures: BigInt(this.#data.protocolFeatures) }),
-      fileSize: (f) => {
-        try {
-          return fstatSync(f).size;
-        } catch {
-          return -1;
-        }
-      },
-    });
-    session.onRingsChanged = () => {
-      this.#path.bind(this.#session);
-      this.#setState();
-    };
-    session.onRingStopping = (index, how) => {
-      if (index === TX_RING) this.#drainTx(how);
-    };
-    this.#session = session;
-    this.#path.bind(session);
-    this.#setState();
-    this.#log('front-end connected');
+    if (this.#revents(0) !== 0) this.#conn.accept();
   }
 
   #waitForMessages(): void {
     // A transmit ring that is started but disabled is still emptied (its frames discarded), on
     // its kicks and every 100 ms.
-    const session = this.#session;
+    const conn = this.#conn;
+    const session = conn.session;
     const txKick = session !== null && session.anyStartedDisabled ? session.rings[TX_RING]!.kickFd : -1;
-    this.#poll(this.#connFd, this.#data.wakeFd, txKick, -1, 100);
+    this.#poll(conn.connFd, this.#data.wakeFd, txKick, -1, 100);
     if (this.#revents(1) !== 0) this.#sys.drain(this.#data.wakeFd, this.#scratch);
     if (txKick >= 0) {
       if (this.#revents(2) !== 0) this.#sys.drain(txKick, this.#scratch);
       this.#drainTx();
-      if (this.#path.fault !== null) return this.#disconnect(this.#path.fault);
+      if (this.#path.fault !== null) return conn.disconnect(this.#path.fault);
     }
     // Frames for a front-end that does not run: a NIC with its link down drops them.
     this.#path.dropUndeliverable();
-    if (this.#revents(0) !== 0) this.#readMessages();
+    if (this.#revents(0) !== 0) conn.readMessages();
   }
 
   #serve(): void {
     const path = this.#path;
+    const conn = this.#conn;
     let idle = 0;
     for (let round = 1; ; round++) {
       const taken = path.serviceTx(BUDGET);
       if (taken > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
       const work = taken + path.serviceRx(BUDGET);
-      if (path.fault !== null) return this.#disconnect(path.fault);
+      if (path.fault !== null) return conn.disconnect(path.fault);
       if ((round & 63) === 0) {
         if (this.#stopping()) return;
-        if (this.#poll(this.#connFd, -1, -1, -1, 0) > 0) {
-          this.#readMessages();
-          if (this.#session?.running !== true) return;
+        if (conn.readable(conn.connFd)) {
+          conn.readMessages();
+          if (!conn.running) return;
         }
       }
       if (work !== 0) {
@@ -226,9 +196,9 @@ class RingWorker {
     const rxWork = rx.enableNotify() && this.#path.rxWaiting();
     const pending = txWork || rxWork;
     if (!pending) {
-      const s = this.#session!;
+      const s = this.#conn.session!;
       this.#stats[Stat.Sleeps]!++;
-      this.#poll(this.#connFd, s.rings[TX_RING]!.kickFd, s.rings[RX_RING]!.kickFd, this.#data.wakeFd, 50);
+      this.#poll(this.#conn.connFd, s.rings[TX_RING]!.kickFd, s.rings[RX_RING]!.kickFd, this.#data.wakeFd, 50);
       for (let i = 1; i < 4; i++) if (this.#revents(i) !== 0) this.#sys.drain(this.#pollFds[2 * i]!, this.#scratch);
     }
     Atomics.store(this.#ctl, Ctl.Sleeping, 0);
@@ -236,63 +206,10 @@ class RingWorker {
     rx.disableNotify();
     if (this.#stopping()) return false;
     if (this.#revents(0) !== 0) {
-      this.#readMessages();
-      return this.#session?.running === true;
+      this.#conn.readMessages();
+      return this.#conn.running;
     }
     return true;
-  }
-
-  /** Reads and handles every complete message waiting on the connection. */
-  #readMessages(): void {
-    for (;;) {
-      if (this.#connFd < 0) return;
-      const n = this.#io.recv(this.#connFd, this.#buf, 0, VHOST_USER_HEADER_SIZE);
-      if (n === -EAGAIN || n === -EINTR) return;
-      if (n === 0) return this.#disconnect(null);
-      if (n < 0) return this.#disconnect(`recvmsg failed (errno ${-n})`);
-      if (n < VHOST_USER_HEADER_SIZE && !this.#readRest(n, VHOST_USER_HEADER_SIZE)) return this.#disconnect('a message header was cut short');
-      const h = readHeader(this.#buf);
-      const bad = headerProblem(h);
-      if (bad !== null) return this.#disconnect(bad);
-      if (h.size > 0 && !this.#readRest(VHOST_USER_HEADER_SIZE, VHOST_USER_HEADER_SIZE + h.size)) return this.#disconnect(`${requestName(h.request)}: payload cut short (expected ${h.size} bytes)`);
-      const fds = this.#io.fds.splice(0);
-      if (this.#io.truncated) {
-        this.#io.truncated = false;
-        for (const fd of fds) this.#sys.close(fd);
-        return this.#disconnect(`${requestName(h.request)}: more file descriptors than any message may carry`);
-      }
-      this.#stats[Stat.Messages]!++;
-      const session = this.#session!;
-      const payload = new Uint8Array(this.#buf.buffer, this.#buf.byteOffset + VHOST_USER_HEADER_SIZE, h.size);
-      const result = session.handle(h, payload, fds);
-      if ('close' in result) return this.#disconnect(result.close);
-      if (result.reply !== null && !this.#reply(h.request, result.reply)) return this.#disconnect(`${requestName(h.request)}: the reply could not be sent`);
-      this.#setState();
-    }
-  }
-
-  /** Reads until `#buf` holds `end` bytes (from `have`), waiting up to a second in total. */
-  #readRest(have: number, end: number): boolean {
-    const deadline = Date.now() + MESSAGE_TIMEOUT_MS;
-    while (have < end) {
-      const n = this.#io.recv(this.#connFd, this.#buf, have, end - have);
-      if (n > 0) {
-        have += n;
-        continue;
-      }
-      if (n === 0 || (n !== -EAGAIN && n !== -EINTR)) return false;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      this.#poll(this.#connFd, -1, -1, -1, left);
-    }
-    return true;
-  }
-
-  #reply(request: number, payload: Uint8Array): boolean {
-    const out = Buffer.alloc(VHOST_USER_HEADER_SIZE + payload.byteLength);
-    writeHeader(out, request, VHOST_USER_VERSION | VHOST_USER_REPLY_FLAG, payload.byteLength);
-    out.set(payload, VHOST_USER_HEADER_SIZE);
-    return this.#io.send(this.#connFd, out, out.byteLength, []) === out.byteLength;
   }
 
   /**
@@ -320,25 +237,6 @@ class RingWorker {
     }
     if (stopping === 'stop' && path.txBlocked) path.countTxLeft();
     if (taken > 0 && this.#bell !== null) this.#wakeEngine(this.#bell);
-  }
-
-  /** Ends the connection: a reason is a protocol error (logged); null is the front-end leaving. */
-  #disconnect(reason: string | null): void {
-    if (this.#connFd < 0) return;
-    const session = this.#session;
-    this.#session = null;
-    const left = this.#path.countTxLeft();
-    this.#path.bind(null);
-    session?.close();
-    for (const fd of this.#io.fds.splice(0)) this.#sys.close(fd);
-    this.#sys.close(this.#connFd);
-    this.#connFd = -1;
-    this.#stats[Stat.Disconnects]!++;
-    if (reason !== null) {
-      this.#stats[Stat.ProtocolErrors]!++;
-      this.#log(`connection closed: ${reason}`);
-    } else this.#log(left === 0 ? 'front-end disconnected' : `front-end disconnected, leaving ${left} frames on its transmit ring`);
-    this.#setState();
   }
 }
 
