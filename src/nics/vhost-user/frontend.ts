@@ -5,8 +5,9 @@
  *
  * It can speak the protocol correctly (`negotiate`, `startRings`, then `transmit`/`receive`) or be
  * told to send anything at all (`send` with raw payloads and fds), which is how the backend's
- * refusals are tested. Every call is synchronous: replies are awaited with poll() and a timeout, which
- * is fine in a test's main thread because the backend runs in its worker.
+ * refusals are tested. Every call is synchronous: replies are awaited with poll() and a timeout. A
+ * backend in another thread (the thread placement) answers meanwhile; one served by this thread's
+ * engine (the inline placement) needs `pump`, which the waits call between short polls.
  *
  * Memory layout: one region, guest-physical 0.. `size`, front-end virtual address FAKE_VA (the backend
  * must translate; the value is never dereferenced), file offset `mmapOffset` into the memfd.
@@ -29,6 +30,8 @@ export interface FrontendOptions {
   /** Offset of the region in the memfd (default 64 KiB, so the backend must honour mmap_offset). */
   readonly mmapOffset?: number;
   readonly queueSize?: number;
+  /** Runs a backend that lives on this thread while the front-end waits (e.g. `() => engine.runBreaths(64)`). */
+  readonly pump?: () => void;
 }
 
 export class TestFrontend {
@@ -53,8 +56,10 @@ export class TestFrontend {
   readonly #pending: { token: number; len: number }[] = [];
   readonly #buf = Buffer.alloc(VHOST_USER_HEADER_SIZE + 4096);
   #closed = false;
+  readonly #pump: (() => void) | null;
 
   constructor(socketPath: string, options: FrontendOptions = {}) {
+    this.#pump = options.pump ?? null;
     this.size = options.size ?? 4 * 1024 * 1024;
     this.mmapOffset = options.mmapOffset ?? 65536;
     this.queueSize = options.queueSize ?? 256;
@@ -104,11 +109,19 @@ export class TestFrontend {
       pfd[0] = this.fd;
       pfd[1] = POLLIN;
       const left = deadline - Date.now();
-      if (left <= 0 || this.sys.poll(pfd, 1, left) <= 0) throw new Error('front-end: timed out waiting for the backend');
+      if (left <= 0) throw new Error('front-end: timed out waiting for the backend');
+      if (this.#wait(pfd, left) <= 0) continue;
       const n = this.io.recv(this.fd, this.#buf, at + have, len - have);
       if (n === 0) throw new Error('front-end: the backend closed the connection');
       if (n > 0) have += n;
     }
+  }
+
+  /** poll() on `pfd` for up to `ms`, running the pump first and polling in 1 ms steps when there is one. */
+  #wait(pfd: Int32Array, ms: number): number {
+    if (this.#pump === null) return this.sys.poll(pfd, 1, ms);
+    this.#pump();
+    return this.sys.poll(pfd, 1, Math.min(ms, 1));
   }
 
   /** Sends and waits for the reply payload. */
@@ -133,7 +146,7 @@ export class TestFrontend {
       pfd[1] = POLLIN;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      if (this.sys.poll(pfd, 1, left) <= 0) return false;
+      if (this.#wait(pfd, left) <= 0) continue;
       const n = this.io.recv(this.fd, this.#buf, 0, this.#buf.byteLength);
       for (const fd of this.io.fds.splice(0)) this.sys.close(fd);
       if (n === 0) return true;

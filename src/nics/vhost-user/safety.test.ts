@@ -13,28 +13,33 @@ import { Stat } from './shared.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
 /**
  * Each case connects a front-end that misbehaves in one way; the backend must close that connection
  * with a logged reason naming the problem, and then serve the next front-end normally.
  */
-describe('a vhost-user backend facing a hostile front-end', () => {
+for (const placement of ['inline', 'thread'] as const) describe(`a vhost-user backend (${placement}) facing a hostile front-end`, () => {
   let dir = '';
   let engine: Engine;
   let port: VhostUserPort;
   let socket = '';
+  // Inline, the backend runs only when the engine breathes: the waits breathe it.
+  const pump = placement === 'inline' ? (): void => engine.runBreaths(64) : null;
+  const newFrontend = (): TestFrontend => new TestFrontend(socket, pump === null ? {} : { pump });
+
+  async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      pump?.();
+      await sleep(2);
+    }
+  }
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vnet-vu-safety-'));
     socket = join(dir, 'vu.sock');
     engine = new Engine({ pool: new PacketPool({ count: 1024 }) });
-    engine.configure(new Graph().app('vu', VhostUserPort, { socket, idleRounds: 2000 }).app('sink', Sink, {}).link('vu.wire -> sink.input'));
+    engine.configure(new Graph().app('vu', VhostUserPort, { socket, placement, idleRounds: 2000 }).app('sink', Sink, {}).link('vu.wire -> sink.input'));
     port = engine.app<VhostUserPort>('vu');
     await port.ready;
   });
@@ -47,7 +52,7 @@ describe('a vhost-user backend facing a hostile front-end', () => {
   async function expectClose(misbehave: (fe: TestFrontend) => void, reason: RegExp): Promise<void> {
     const errorsBefore = port.stat(Stat.ProtocolErrors);
     const logBefore = port.log.length;
-    const fe = new TestFrontend(socket);
+    const fe = newFrontend();
     try {
       misbehave(fe);
       assert.ok(fe.closedByBackend(), 'the backend closes the connection');
@@ -147,7 +152,7 @@ describe('a vhost-user backend facing a hostile front-end', () => {
   });
 
   it('still serves a well-behaved front-end after all that', async () => {
-    const fe = new TestFrontend(socket);
+    const fe = newFrontend();
     try {
       fe.negotiate();
       fe.startRings();

@@ -1,9 +1,11 @@
 /**
- * What the ring worker and the engine-side port share: two frame rings (../sys/frame-ring.ts, one
- * each way, a frame per slot), a stats block (Float64Array over a SharedArrayBuffer, written by the
- * worker only), a control block (Int32Array: stop and sleeping flags), and the names of the
- * worker's counted drops.
+ * What the backend's parts share: two frame rings of the thread placement (../sys/frame-ring.ts,
+ * one each way, a frame per slot), a stats block (Float64Array over a SharedArrayBuffer, written by
+ * whichever thread serves the rings), a control block of the thread placement (Int32Array: stop
+ * and sleeping flags), the names of the backend's counted drops, and what a placement needs from
+ * its engine app.
  */
+import type { Packet } from '../../engine/packet.js';
 import type { FrameRingLayout } from '../sys/frame-ring.js';
 
 /** The largest frame a frame-ring slot holds. */
@@ -78,3 +80,13 @@ export const CTL_SLOTS = 4;
 
 export const STATE_NAMES = ['stopped', 'listening', 'connected', 'running'] as const;
 export type BackendState = (typeof STATE_NAMES)[number];
+
+/** What a placement (inline.ts, thread.ts) needs from its engine app. */
+export interface PlacementHost {
+  /** A packet for a frame from the front-end (counted as generated), or null when the pool is empty. */
+  alloc(): Packet | null;
+  /** A packet handed to the front-end's side. */
+  consume(p: Packet): void;
+  drop(p: Packet, reason: 'to-guest-ring-full' | 'too-big'): void;
+  log(line: string): void;
+}
