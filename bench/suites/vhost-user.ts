@@ -25,7 +25,7 @@ import { Sink, Source } from '../../src/engine/basic.js';
 import { RealClock } from '../../src/engine/clock.js';
 import { Engine, Graph } from '../../src/engine/engine.js';
 import { PacketPool } from '../../src/engine/packet.js';
-import { VhostUserPort } from '../../src/nics/vhost-user/port.js';
+import { VhostUserPort, type VhostUserPlacement } from '../../src/nics/vhost-user/port.js';
 import { Stat } from '../../src/nics/vhost-user/shared.js';
 import { Testpmd, testpmdUnavailableReason } from '../../src/nics/vhost-user/testpmd.js';
 import { RealLoop } from '../../src/real/loop.js';
@@ -77,19 +77,20 @@ async function dpdkBaseline(dir: string, seconds: number, length: number, direct
 }
 
 /** vnet's backend toward the front-end: an engine Source, run by a RealLoop, through the port to testpmd rxonly (its Rx-pps). */
-async function vnetToFrontendRate(dir: string, seconds: number, length: number): Promise<{ mpps: number; ringFull: number } | { reason: string }> {
+async function vnetToFrontendRate(dir: string, seconds: number, length: number, placement: VhostUserPlacement): Promise<{ mpps: number; ringFull: number } | { reason: string }> {
   const socket = join(dir, `vnet-vhost-rx-${length}.sock`);
   const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 8192, dataRoom: length > 200 ? 2048 : 256 }) });
   const loop = new RealLoop(engine);
   const frame = new Uint8Array(length);
   frame.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00]);
-  engine.configure(new Graph().app('src', Source, { frame, batch: 64 }).app('vu', VhostUserPort, { socket, ringSlots: 4096, doorbell: loop.doorbell }).link('src.output -> vu.wire'));
+  engine.configure(new Graph().app('src', Source, { frame, batch: 64 }).app('vu', VhostUserPort, { socket, placement, ringSlots: 4096, doorbell: loop.doorbell }).link('src.output -> vu.wire'));
   const port = engine.app<VhostUserPort>('vu');
   await port.ready;
   const pmd = new Testpmd({ vdev: `net_virtio_user0,path=${socket},queues=1`, forwardMode: 'rxonly', lcores: '0@1,1@0' });
+  // The loop runs from the start: inline, it is what accepts testpmd and answers its messages.
+  loop.start();
   try {
     if (!(await waitFor(() => port.state === 'running', START_TIMEOUT_MS))) return { reason: `testpmd did not start its rings (backend: ${port.log.join('; ')})` };
-    loop.start();
     if (!(await waitFor(() => pmd.rxPpsSamples().some((x) => x > 0), START_TIMEOUT_MS))) return { reason: 'no frames reached testpmd' };
     const from = pmd.rxPpsSamples().length;
     const full0 = port.dropCounts['to-guest-ring-full'];
@@ -107,11 +108,11 @@ async function vnetToFrontendRate(dir: string, seconds: number, length: number):
 }
 
 /** vnet's backend: frames per second through the engine, run by a RealLoop, to a Sink. */
-async function vnetRate(dir: string, seconds: number, length: number): Promise<{ mpps: number; wakeups: number; backpressure: number } | { reason: string }> {
+async function vnetRate(dir: string, seconds: number, length: number, placement: VhostUserPlacement): Promise<{ mpps: number; wakeups: number; backpressure: number } | { reason: string }> {
   const socket = join(dir, `vnet-vhost-${length}.sock`);
   const engine = new Engine({ clock: new RealClock(), pool: new PacketPool({ count: 8192, dataRoom: length > 200 ? 2048 : 256 }) });
   const loop = new RealLoop(engine);
-  engine.configure(new Graph().app('vu', VhostUserPort, { socket, ringSlots: 4096, doorbell: loop.doorbell }).app('sink', Sink, {}).link('vu.wire -> sink.input'));
+  engine.configure(new Graph().app('vu', VhostUserPort, { socket, placement, ringSlots: 4096, doorbell: loop.doorbell }).app('sink', Sink, {}).link('vu.wire -> sink.input'));
   const port = engine.app<VhostUserPort>('vu');
   const sink = engine.app<Sink>('sink');
   await port.ready;
@@ -121,12 +122,14 @@ async function vnetRate(dir: string, seconds: number, length: number): Promise<{
     if (!(await waitFor(() => sink.consumed > 100_000, START_TIMEOUT_MS))) return { reason: `no traffic from testpmd reached vnet's Sink (backend: ${port.log.join('; ')})` };
     const ms = Math.max(3, seconds) * 1000;
     const c0 = sink.consumed;
-    const w0 = port.stat(Stat.EngineWakeups);
+    // The loop's wakeups for frames: rung by the ring worker (thread) or the waker (inline).
+    const wakeups = (): number => port.stat(Stat.EngineWakeups) + port.wakerRings;
+    const w0 = wakeups();
     const b0 = port.stat(Stat.TxBackpressure);
     const t0 = performance.now();
     await sleep(ms);
     const s = (performance.now() - t0) / 1000;
-    return { mpps: (sink.consumed - c0) / s / 1e6, wakeups: (port.stat(Stat.EngineWakeups) - w0) / s, backpressure: (port.stat(Stat.TxBackpressure) - b0) / s };
+    return { mpps: (sink.consumed - c0) / s / 1e6, wakeups: (wakeups() - w0) / s, backpressure: (port.stat(Stat.TxBackpressure) - b0) / s };
   } finally {
     await pmd.stop();
     await loop.stop();
@@ -152,44 +155,63 @@ function rateRow(id: string, mpps: number, base: { mpps: number } | { reason: st
   };
 }
 
+/** Row ids: the inline placement (the default) at each length and direction, and the thread placement at 64 bytes beside it. */
+const THREAD_SUFFIX = '-thread';
+
 export const vhostUserSuite: Suite = {
   name: 'vhost-user',
   async run(ctx: BenchContext): Promise<Row[]> {
-    const lengths = [64, 1500].filter((n) => ctx.wants(`vhost-user.txonly-${n}B`));
-    const toFrontend = ctx.wants('vhost-user.rxonly-64B');
-    if (lengths.length === 0 && !toFrontend) return [];
+    const txRuns: { length: number; placement: VhostUserPlacement; id: string }[] = [];
+    for (const length of [64, 1500]) {
+      for (const placement of length === 64 ? (['inline', 'thread'] as const) : (['inline'] as const)) {
+        const id = `vhost-user.txonly-${length}B${placement === 'thread' ? THREAD_SUFFIX : ''}`;
+        if (ctx.wants(id)) txRuns.push({ length, placement, id });
+      }
+    }
+    const rxRuns = (['inline', 'thread'] as const)
+      .map((placement) => ({ placement, id: `vhost-user.rxonly-64B${placement === 'thread' ? THREAD_SUFFIX : ''}` }))
+      .filter((r) => ctx.wants(r.id));
+    if (txRuns.length === 0 && rxRuns.length === 0) return [];
     const skip = testpmdUnavailableReason();
-    if (skip !== null) return [{ id: lengths.length > 0 ? `vhost-user.txonly-${lengths[0]}B` : 'vhost-user.rxonly-64B', unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${skip}` }];
+    if (skip !== null) return [{ id: (txRuns[0] ?? rxRuns[0])!.id, unit: 'Mpps', value: 0, nsPerPacket: null, baseline: null, ratio: null, note: `skipped: ${skip}` }];
     const dir = mkdtempSync(join(tmpdir(), 'vnet-bench-vu-'));
     const rows: Row[] = [];
-    try {
-      for (const length of lengths) {
-        const id = `vhost-user.txonly-${length}B`;
+    // One DPDK baseline per length and direction, shared by both placements.
+    const baselines = new Map<string, { mpps: number } | { reason: string }>();
+    const baseline = async (id: string, length: number, direction: Direction): Promise<{ mpps: number } | { reason: string }> => {
+      const key = `${direction}-${length}`;
+      let base = baselines.get(key);
+      if (base === undefined) {
         ctx.progress(`${id}: DPDK net_vhost baseline`);
-        const base = await dpdkBaseline(dir, ctx.seconds, length, 'txonly');
-        ctx.progress(`${id}: vnet backend`);
-        const vnet = await vnetRate(dir, ctx.seconds, length);
+        base = await dpdkBaseline(dir, ctx.seconds, length, direction);
+        baselines.set(key, base);
+      }
+      return base;
+    };
+    try {
+      for (const { length, placement, id } of txRuns) {
+        const base = await baseline(id, length, 'txonly');
+        ctx.progress(`${id}: vnet backend (${placement})`);
+        const vnet = await vnetRate(dir, ctx.seconds, length, placement);
         rows.push(
           'reason' in vnet
             ? failedRow(id, vnet.reason)
             : rateRow(id, vnet.mpps, base, [
-                `${length}-byte frames from testpmd txonly through the backend and the engine (RealLoop) to a Sink, ${((vnet.mpps * length * 8) / 1e3).toFixed(2)} Gbit/s`,
+                `${placement} placement: ${length}-byte frames from testpmd txonly through the backend and the engine (RealLoop) to a Sink, ${((vnet.mpps * length * 8) / 1e3).toFixed(2)} Gbit/s`,
                 `doorbell wakeups ${Math.round(vnet.wakeups)}/s, backpressure rounds ${Math.round(vnet.backpressure)}/s`,
               ]),
         );
       }
-      if (toFrontend) {
-        const id = 'vhost-user.rxonly-64B';
-        ctx.progress(`${id}: DPDK net_vhost baseline`);
-        const base = await dpdkBaseline(dir, ctx.seconds, 64, 'rxonly');
-        ctx.progress(`${id}: vnet backend`);
-        const vnet = await vnetToFrontendRate(dir, ctx.seconds, 64);
+      for (const { placement, id } of rxRuns) {
+        const base = await baseline(id, 64, 'rxonly');
+        ctx.progress(`${id}: vnet backend (${placement})`);
+        const vnet = await vnetToFrontendRate(dir, ctx.seconds, 64, placement);
         rows.push(
           'reason' in vnet
             ? failedRow(id, vnet.reason)
             : rateRow(id, vnet.mpps, base, [
-                '64-byte frames from an engine Source (RealLoop) through the backend to testpmd rxonly, as testpmd counted them',
-                `frames the port dropped for a full ring toward the front-end: ${Math.round(vnet.ringFull)}/s`,
+                `${placement} placement: 64-byte frames from an engine Source (RealLoop) through the backend to testpmd rxonly, as testpmd counted them`,
+                `frames the port dropped for no room toward the front-end: ${Math.round(vnet.ringFull)}/s`,
               ]),
         );
       }

@@ -48,6 +48,24 @@ function copyAlignedWords(dw: Int32Array, d: number, sw: Int32Array, s: number, 
   for (let k = len & ~3; k < len; k++) dst[dstOff + k] = src[srcOff + k]!;
 }
 
+/**
+ * A buffer with its word view and its offset in that view's buffer, made once, for hot loops
+ * that copy between the same buffers again and again (`ByteCopier.copyBetween`): then a short
+ * copy costs no lookup at all.
+ */
+export class WordBuffer {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+  /** `bytes.byteOffset`. */
+  readonly base: number;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    const buffer = bytes.buffer;
+    this.words = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+    this.base = bytes.byteOffset;
+  }
+}
+
 export class ByteCopier {
   readonly #libc: Libc;
   /** Native address of each view's first byte. */
@@ -86,6 +104,19 @@ export class ByteCopier {
       return;
     }
     this.#libc.memcpy(this.#dstAddress(dst) + dstOff, this.#srcAddress(src) + srcOff, len);
+  }
+
+  /** `copy` between two WordBuffers: a short aligned copy moves words with no lookup. */
+  copyBetween(dst: WordBuffer, dstOff: number, src: WordBuffer, srcOff: number, len: number): void {
+    if (len >= WORDS_MIN && len < NATIVE_MIN) {
+      const d = dst.base + dstOff;
+      const s = src.base + srcOff;
+      if (((d | s) & 3) === 0 && dstOff >= 0 && srcOff >= 0 && dstOff + len <= dst.bytes.length && srcOff + len <= src.bytes.length) {
+        copyAlignedWords(dst.words, d, src.words, s, len, dst.bytes, dstOff, src.bytes, srcOff);
+        return;
+      }
+    }
+    this.copy(dst.bytes, dstOff, src.bytes, srcOff, len);
   }
 
   #dstWords(dst: Uint8Array): Int32Array {

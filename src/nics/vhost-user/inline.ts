@@ -40,36 +40,26 @@ import { Connection } from './connection.js';
 import { type FrameSink, type FrameSource, NetPath } from './net-path.js';
 import { TX_RING } from './session.js';
 import type { PlacementHost } from './shared.js';
+import { WordBuffer } from '../sys/copy.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, type Sys } from './sys.js';
 import { WAKER_SLOTS, Waker, type WakerData } from './waker.js';
 
 /** How often (in pulls) the socket is polled while nothing rang. */
 const SOCKET_CHECK_EVERY = 64;
 
-/** One Uint8Array over each pool's whole backing memory, so copies see one view (and one native address) per pool. */
-class PoolBytes {
-  #pool: PacketPool | null = null;
-  #bytes: Uint8Array = new Uint8Array(0);
-  of(pool: PacketPool): Uint8Array {
-    if (pool !== this.#pool) {
-      this.#pool = pool;
-      this.#bytes = new Uint8Array(pool.backing);
-    }
-    return this.#bytes;
-  }
-}
-
 /** Transmitted frames into engine packets, out on the port's output link. */
 class PacketSink implements FrameSink {
   readonly #host: PlacementHost;
-  readonly #pools = new PoolBytes();
+  readonly buffer: WordBuffer;
+  readonly maxFrame: number;
   out: Link | null = null;
-  maxFrame = 0;
-  bytes: Uint8Array = new Uint8Array(0);
   at = 0;
   #packet: Packet | null = null;
-  constructor(host: PlacementHost) {
+  /** Frames go into packets of `pool` (the app's: `host.alloc` takes from it), as one buffer. */
+  constructor(host: PlacementHost, pool: PacketPool) {
     this.#host = host;
+    this.buffer = new WordBuffer(new Uint8Array(pool.backing));
+    this.maxFrame = pool.dataRoom;
   }
   room(): number {
     return this.out === null ? 0 : this.out.writable();
@@ -78,7 +68,6 @@ class PacketSink implements FrameSink {
     const p = this.#host.alloc();
     if (p === null) return false;
     this.#packet = p;
-    this.bytes = this.#pools.of(p.pool);
     this.at = p.base + p.off;
     return true;
   }
@@ -90,26 +79,41 @@ class PacketSink implements FrameSink {
   }
 }
 
-/** Packets from the port's input link, as frames for the front-end. */
+/**
+ * Packets from the port's input link, as frames for the front-end. Each pool's memory is one
+ * buffer (most packets come from the engine's pool; a TAP port's have their own).
+ */
 class LinkSource implements FrameSource {
   readonly #host: PlacementHost;
-  readonly #pools = new PoolBytes();
+  readonly #buffers = new Map<PacketPool, WordBuffer>();
+  #pool: PacketPool;
+  buffer: WordBuffer;
   input: Link | null = null;
   /** The packet whose frame is current (received from the link, not yet released). */
   held: Packet | null = null;
-  bytes: Uint8Array = new Uint8Array(0);
   at = 0;
   len = 0;
-  constructor(host: PlacementHost) {
+  constructor(host: PlacementHost, pool: PacketPool) {
     this.#host = host;
+    this.#pool = pool;
+    this.buffer = new WordBuffer(new Uint8Array(pool.backing));
+    this.#buffers.set(pool, this.buffer);
   }
   next(): boolean {
     if (this.held !== null) return true;
     const input = this.input;
     if (input === null || input.empty()) return false;
     const p = input.receive();
+    if (p.pool !== this.#pool) {
+      let b = this.#buffers.get(p.pool);
+      if (b === undefined) {
+        b = new WordBuffer(new Uint8Array(p.pool.backing));
+        this.#buffers.set(p.pool, b);
+      }
+      this.#pool = p.pool;
+      this.buffer = b;
+    }
     this.held = p;
-    this.bytes = this.#pools.of(p.pool);
     this.at = p.base + p.off;
     this.len = p.len;
     return true;
@@ -139,14 +143,13 @@ export class InlinePlacement {
   #pulls = 0;
   #stopped = false;
 
-  constructor(sys: Sys, host: PlacementHost, stats: Float64Array, options: { socketPath: string; features: bigint; budget: number; maxFrame: number; doorbell: SharedArrayBuffer | null }) {
+  constructor(sys: Sys, host: PlacementHost, stats: Float64Array, options: { socketPath: string; features: bigint; budget: number; pool: PacketPool; doorbell: SharedArrayBuffer | null }) {
     this.#sys = sys;
     this.#host = host;
     this.#stats = stats;
     this.#budget = options.budget;
-    this.#sink = new PacketSink(host);
-    this.#sink.maxFrame = options.maxFrame;
-    this.#source = new LinkSource(host);
+    this.#sink = new PacketSink(host, options.pool);
+    this.#source = new LinkSource(host, options.pool);
     this.#path = new NetPath(sys, stats, this.#sink, this.#source);
     this.#conn = new Connection(sys, stats, { socketPath: options.socketPath, features: options.features }, {
       log: (line) => host.log(line),

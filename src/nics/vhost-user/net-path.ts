@@ -20,7 +20,7 @@
  * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
  * Nothing is allocated per frame.
  */
-import { ByteCopier } from '../sys/copy.js';
+import { ByteCopier, WordBuffer } from '../sys/copy.js';
 import type { FrameRing } from '../sys/frame-ring.js';
 import { CHAIN_FAULTS, Chain, type DeviceQueue, RING_FAULTS } from '../virtio/virtqueue.js';
 import type { MappedMemory } from './memory.js';
@@ -51,9 +51,10 @@ export interface FrameSink {
   room(): number;
   /** The largest frame it takes. */
   readonly maxFrame: number;
-  /** Claims room for the next frame, to be written at `bytes[at...]`; false when it has none after all. */
+  /** Claims room for the next frame, to be written at `buffer.bytes[at...]`; false when it has none after all. */
   claim(): boolean;
-  readonly bytes: Uint8Array;
+  /** The memory frames are written to: one buffer for the sink's life. */
+  readonly buffer: WordBuffer;
   readonly at: number;
   /** The claimed room holds a frame of `len` bytes: hand it on. */
   commit(len: number): void;
@@ -61,9 +62,10 @@ export interface FrameSink {
 
 /** Where frames for the front-end come from. */
 export interface FrameSource {
-  /** Makes the next frame current (`bytes[at, at + len)`); false when there is none. */
+  /** Makes the next frame current (`buffer.bytes[at, at + len)`); false when there is none. */
   next(): boolean;
-  readonly bytes: Uint8Array;
+  /** The memory the current frame is in. */
+  readonly buffer: WordBuffer;
   readonly at: number;
   readonly len: number;
   /** Done with the current frame (delivered or dropped). */
@@ -73,12 +75,12 @@ export interface FrameSource {
 /** The frame ring toward the engine, as a sink (the worker is its producer). */
 export class FrameRingSink implements FrameSink {
   readonly #ring: FrameRing;
-  readonly bytes: Uint8Array;
+  readonly buffer: WordBuffer;
   readonly maxFrame = FRAME_ROOM;
   at = 0;
   constructor(ring: FrameRing) {
     this.#ring = ring;
-    this.bytes = ring.bytes;
+    this.buffer = new WordBuffer(ring.bytes);
   }
   room(): number {
     return this.#ring.slots - this.#ring.queued;
@@ -95,12 +97,12 @@ export class FrameRingSink implements FrameSink {
 /** The frame ring from the engine, as a source (the worker is its consumer). */
 export class FrameRingSource implements FrameSource {
   readonly #ring: FrameRing;
-  readonly bytes: Uint8Array;
+  readonly buffer: WordBuffer;
   at = 0;
   len = 0;
   constructor(ring: FrameRing) {
     this.#ring = ring;
-    this.bytes = ring.bytes;
+    this.buffer = new WordBuffer(ring.bytes);
   }
   next(): boolean {
     const ring = this.#ring;
@@ -131,6 +133,8 @@ export class NetPath {
   #txCall = -1;
   #rxCall = -1;
   #mem: MappedMemory | null = null;
+  /** The mapped memory as a WordBuffer, for the copies. */
+  #memBuffer: WordBuffer | null = null;
   #hdrLen = 12;
   #mergeable = false;
   /** Set when the front-end broke a ring: the reason to close the connection. */
@@ -161,6 +165,7 @@ export class NetPath {
     this.#rxCall = rx?.callFd ?? -1;
     const mem = session?.mapping?.memory ?? null;
     this.#mem = mem;
+    this.#memBuffer = mem === null ? null : new WordBuffer(mem.bytes);
     this.#hdrLen = session?.hdrLen ?? 12;
     this.#mergeable = session?.mergeable ?? false;
     this.fault = null;
@@ -200,7 +205,9 @@ export class NetPath {
     if (q === null) return 0;
     const mem = this.#mem!;
     const bytes = mem.bytes;
+    const guest = this.#memBuffer!;
     const sink = this.#sink;
+    const dst = sink.buffer;
     const maxFrame = sink.maxFrame;
     const copier = this.#copier;
     const chain = this.#txChain;
@@ -269,7 +276,6 @@ export class NetPath {
         stats[Stat.TxBackpressure]!++;
         break;
       }
-      const dst = sink.bytes;
       let skip = hdr;
       let w = sink.at;
       for (let k = 0; k < chain.count; k++) {
@@ -283,7 +289,7 @@ export class NetPath {
           skip -= s;
         }
         if (l > 0) {
-          copier.copy(dst, w, bytes, a, l);
+          copier.copyBetween(dst, w, guest, a, l);
           w += l;
         }
       }
@@ -327,6 +333,7 @@ export class NetPath {
     const copier = this.#copier;
     const mem = this.#mem!;
     const bytes = mem.bytes;
+    const guest = this.#memBuffer!;
     const chains = this.#rxChains;
     const hdr = this.#hdrLen;
     const mergeable = this.#mergeable;
@@ -337,7 +344,7 @@ export class NetPath {
     this.rxStarved = false;
     for (; n < budget; n++) {
       if (!source.next()) break;
-      const src = source.bytes;
+      const src = source.buffer;
       const at = source.at;
       const len = source.len;
       const need = hdr + len;
@@ -392,7 +399,7 @@ export class NetPath {
             bytes[a + j] = hdr === 12 && h === 10 ? used & 0xff : hdr === 12 && h === 11 ? used >>> 8 : 0;
             j++;
           }
-          if (j < l) copier.copy(bytes, a + j, src, fromFrame + j, l - j);
+          if (j < l) copier.copyBetween(guest, a + j, src, fromFrame + j, l - j);
           fromFrame += l;
           written += l;
           left -= l;

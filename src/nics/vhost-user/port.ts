@@ -103,7 +103,7 @@ export class VhostUserPort extends App<typeof PORT_DROPS, VhostUserPortConf> {
     const doorbell = conf.doorbell ?? null;
     try {
       if (placement === 'inline') {
-        this.#inline = new InlinePlacement(this.#sys, host, this.#stats, { socketPath: conf.socket, features, budget: PULL_BUDGET, maxFrame: this.pool.dataRoom, doorbell });
+        this.#inline = new InlinePlacement(this.#sys, host, this.#stats, { socketPath: conf.socket, features, budget: PULL_BUDGET, pool: this.pool, doorbell });
         this.ready = Promise.resolve();
       } else {
         const slots = conf.ringSlots ?? 1024;
