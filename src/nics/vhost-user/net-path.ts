@@ -393,6 +393,16 @@ export class NetPath {
           const a = c.addr[k]!;
           const l = c.len[k]! < left ? c.len[k]! : left;
           let j = 0;
+          if (hdr === 12 && fromFrame + hdr === at && l >= hdr && ((guest.base + a) & 3) === 0) {
+            // The whole header in the first segment, word-aligned (the usual case): three word
+            // stores, num_buffers in the high half of the third (little-endian, as GuestMemory).
+            const w = (guest.base + a) >> 2;
+            const words = guest.words;
+            words[w] = 0;
+            words[w + 1] = 0;
+            words[w + 2] = used << 16;
+            j = hdr;
+          }
           // Header bytes (positions before the frame) are zeros, except num_buffers at 10..11.
           while (j < l && fromFrame + j < at) {
             const h = fromFrame + j - (at - hdr);
