@@ -196,7 +196,7 @@ export function daemonClientCommand(path: string, argv: string[], out: (line: st
         // for a vhost-user port: the backend's state, front-ends connected so far, rounds it held frames back.
         const offloads = (x: PortRow): string => {
           if (x.socket !== undefined) return `udp gso sends ${x.socket.gsoSends}, gro runs ${x.socket.groRuns}, merged ${x.socket.merged}/${x.socket.mergedDatagrams}, kernel drops ${x.socket.kernelDrops}`;
-          if (x.vhostUser !== undefined) return `vhost-user ${x.vhostUser.state}, ${x.vhostUser.connections} connections, backpressure ${x.vhostUser.backpressure}`;
+          if (x.vhostUser !== undefined) return `vhost-user (${x.vhostUser.placement}) ${x.vhostUser.state}, ${x.vhostUser.connections} connections, backpressure ${x.vhostUser.backpressure}`;
           if (x.offloads === undefined) return '';
           return x.offloads.on ? `gso ${x.offloads.rxGsoPackets}, tso cut ${x.offloads.txSegmented}, gro ${x.offloads.txCoalesced}/${x.offloads.txCoalescedSegments}` : 'off';
         };

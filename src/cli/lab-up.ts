@@ -101,7 +101,7 @@ async function runLab(model: ReturnType<typeof loadLabFile>, file: string, state
       const port = rt.engine.app<VhostUserPort>(name);
       vhostUser.push([name, port]);
       await port.ready;
-      out(`${name}: vhost-user socket ${port.conf.socket} (a front-end connects with --vdev net_virtio_user0,path=${port.conf.socket})`);
+      out(`${name}: vhost-user socket ${port.conf.socket}, rings served ${port.placement === 'inline' ? 'by the engine thread' : 'by a ring worker thread'} (a front-end connects with --vdev net_virtio_user0,path=${port.conf.socket})`);
     }
   }
 

@@ -65,11 +65,11 @@ export interface PortRow {
    */
   readonly socket?: { readonly local: string; readonly rxDatagrams: number; readonly txDatagrams: number; readonly gsoSends: number; readonly groRuns: number; readonly merged: number; readonly mergedDatagrams: number; readonly kernelDrops: number };
   /**
-   * A vhost-user port: its socket path, the backend's state, front-ends connected so far, frames
-   * held back on the front-end's transmit ring because the engine was behind (rounds), and the
-   * ring worker's own drops.
+   * A vhost-user port: its socket path, who serves its rings (inline or thread), the backend's
+   * state, front-ends connected so far, frames held back on the front-end's transmit ring because
+   * the engine was behind (rounds), and the backend's own drops.
    */
-  readonly vhostUser?: { readonly socket: string; readonly state: string; readonly connections: number; readonly backpressure: number; readonly workerDrops: number };
+  readonly vhostUser?: { readonly socket: string; readonly placement: string; readonly state: string; readonly connections: number; readonly backpressure: number; readonly workerDrops: number };
 }
 
 interface LabEntry {
@@ -82,6 +82,7 @@ interface LabEntry {
 function vhostUserCounters(port: VhostUserPort): NonNullable<PortRow['vhostUser']> {
   return {
     socket: port.conf.socket,
+    placement: port.placement,
     state: port.state,
     connections: port.stat(Stat.Connections),
     backpressure: port.stat(Stat.TxBackpressure),

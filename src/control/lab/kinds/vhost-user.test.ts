@@ -26,11 +26,12 @@ function problems(text: string): string[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('a vhost-user node takes a socket, one interface (eth0 unless named) and mergeable', () => {
+test('a vhost-user node takes a socket, one interface (eth0 unless named), mergeable and a placement', () => {
   const m = parseLab(lab('      kind: vhost-user\n      socket: run/dpdk1.sock'), 'vu.yml');
-  assert.deepEqual(m.nodes.dpdk1 as VhostUserNodeModel, { kind: 'vhost-user', socket: 'run/dpdk1.sock', iface: 'eth0', mergeable: true });
-  const named = parseLab(lab('      kind: vhost-user\n      socket: /tmp/x.sock\n      interfaces: { port0: null }\n      mergeable: false', 'dpdk1:port0'), 'vu.yml');
-  assert.deepEqual(named.nodes.dpdk1 as VhostUserNodeModel, { kind: 'vhost-user', socket: '/tmp/x.sock', iface: 'port0', mergeable: false });
+  assert.deepEqual(m.nodes.dpdk1 as VhostUserNodeModel, { kind: 'vhost-user', socket: 'run/dpdk1.sock', iface: 'eth0', mergeable: true, placement: 'inline' });
+  const named = parseLab(lab('      kind: vhost-user\n      socket: /tmp/x.sock\n      interfaces: { port0: null }\n      mergeable: false\n      placement: thread', 'dpdk1:port0'), 'vu.yml');
+  assert.deepEqual(named.nodes.dpdk1 as VhostUserNodeModel, { kind: 'vhost-user', socket: '/tmp/x.sock', iface: 'port0', mergeable: false, placement: 'thread' });
+  assert.ok(problems(lab('      kind: vhost-user\n      socket: s\n      placement: vmm')).includes('topology.nodes.dpdk1.placement: must be inline or thread'));
 });
 
 test('a vhost-user node without a socket, with two interfaces, interface settings or a link to another interface is refused, naming the field', () => {
@@ -59,10 +60,13 @@ test('a front-end on a lab\'s vhost-user socket resolves an emulated host\'s MAC
     const socket = join(dir, 'dpdk1.sock');
     assert.ok(existsSync(socket), 'the socket path is relative to the lab file');
     loop.start();
-    fe = new TestFrontend(socket);
+    // The backend is served by this thread's engine (inline): the front-end's blocking requests
+    // breathe it while they wait, and the loop, woken after, arms itself for the running rings.
+    fe = new TestFrontend(socket, { pump: () => rt.engine.runBreaths(64) });
     fe.negotiate();
     fe.startRings();
     fe.postReceive(16);
+    loop.wake();
     const until = async (cond: () => boolean, what: string): Promise<void> => {
       const end = Date.now() + 5000;
       while (!cond()) {

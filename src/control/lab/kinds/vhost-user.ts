@@ -8,6 +8,7 @@
  *     socket: /tmp/vnet-dpdk1.sock   # relative to the lab file, or absolute
  *     interfaces: { eth0: null }     # optional: the one interface, eth0 by default
  *     mergeable: true                # optional: offer MRG_RXBUF (default true)
+ *     placement: inline              # optional: who serves the rings, inline (default) or thread
  *
  * The node app is a `VhostUserPort` (nics/vhost-user/port.ts) whose engine port is the
  * interface's name. Its socket is created when the lab comes up and removed when it goes down. It
@@ -16,7 +17,7 @@
  */
 import { isAbsolute, resolve, dirname } from 'node:path';
 import type { Graph } from '../../../engine/engine.js';
-import { VhostUserPort, type VhostUserPortConf } from '../../../nics/vhost-user/port.js';
+import { VhostUserPort, type VhostUserPlacement, type VhostUserPortConf } from '../../../nics/vhost-user/port.js';
 import type { Endpoint, LabModel, NodeModel } from '../model.js';
 import type { Path, Validator } from '../validator.js';
 import type { BuildEnv, NodeKind } from './kind.js';
@@ -26,6 +27,7 @@ export interface VhostUserNodeModel extends NodeModel {
   readonly socket: string;
   readonly iface: string;
   readonly mergeable: boolean;
+  readonly placement: VhostUserPlacement;
 }
 
 export const vhostUserKind: NodeKind<VhostUserNodeModel> = {
@@ -41,6 +43,7 @@ export const vhostUserKind: NodeKind<VhostUserNodeModel> = {
       additionalProperties: { type: 'null' },
     },
     mergeable: { type: 'boolean', description: 'offer VIRTIO_NET_F_MRG_RXBUF (default true)' },
+    placement: { enum: ['inline', 'thread'], description: 'who serves the virtio rings: the engine thread (inline, default) or a ring worker thread' },
   },
   parse(v: Validator, node: Record<string, unknown>, path: Path): VhostUserNodeModel {
     const socket = node.socket === undefined ? (v.fail([...path, 'socket'], 'a vhost-user node needs socket: PATH', true), undefined) : v.string(node.socket, [...path, 'socket']);
@@ -55,7 +58,9 @@ export const vhostUserKind: NodeKind<VhostUserNodeModel> = {
       if (cfg !== undefined && cfg !== null) v.fail([...path, 'interfaces', iface], 'takes no settings (the front-end owns its MAC and addresses): write null');
     }
     const mergeable = node.mergeable === undefined ? true : v.bool(node.mergeable, [...path, 'mergeable']) ?? true;
-    return { kind: 'vhost-user', socket: socket ?? '', iface, mergeable };
+    const placement = node.placement === undefined ? 'inline' : node.placement;
+    if (placement !== 'inline' && placement !== 'thread') v.fail([...path, 'placement'], 'must be inline or thread');
+    return { kind: 'vhost-user', socket: socket ?? '', iface, mergeable, placement: placement === 'thread' ? 'thread' : 'inline' };
   },
   checkLinks(v: Validator, name: string, model: VhostUserNodeModel, links: readonly { readonly endpoint: Endpoint; readonly path: Path }[], path: Path): void {
     for (const { endpoint, path: lp } of links) {
@@ -75,6 +80,7 @@ export const vhostUserKind: NodeKind<VhostUserNodeModel> = {
       socket: isAbsolute(node.socket) ? node.socket : resolve(dirname(lab.file), node.socket),
       port: node.iface,
       mergeable: node.mergeable,
+      placement: node.placement,
       ...(env.doorbell !== undefined ? { doorbell: env.doorbell } : {}),
     };
     graph.app(name, VhostUserPort, conf);
