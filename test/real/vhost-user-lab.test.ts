@@ -83,8 +83,11 @@ topology:
     await sleep(50);
     const bridge = rt.engine.app<LearningBridge>('br0');
     assert.equal(bridge.input.p2!.rxPackets, taken);
-    assert.deepEqual(Object.entries(port.workerDrops()).filter(([, n]) => n !== 0), [], 'the worker dropped nothing');
+    assert.deepEqual(Object.entries(port.workerDrops()).filter(([, n]) => n !== 0), [], 'the backend dropped nothing');
     assertConserved(rt.engine);
+    // The idle loop slept while testpmd started: its connection and messages came in through the waker.
+    assert.equal(port.placement, 'inline');
+    assert.ok(port.wakerRings > 0, `the waker rang the sleeping loop (${port.wakerRings} times)`);
   });
 
   it('delivers the host\'s flooded ARP requests to testpmd (rxonly), which counts every one', async () => {

@@ -288,20 +288,25 @@ export class InlinePlacement {
     if (how === 'stop' && path.txBlocked) path.countTxLeft();
   }
 
-  /** Closes the connection and the socket and stops the waker. */
+  /** Closes the connection and the socket and stops the waker (its eventfd is closed once it has left). */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#conn.close();
     Atomics.store(this.#ctl, Waker.Stop, 1);
     Atomics.notify(this.#ctl, Waker.Armed);
-    if (this.#wakeFd >= 0) this.#sys.signal(this.#wakeFd, this.#scratch);
+    if (this.#wakeFd >= 0) {
+      this.#sys.signal(this.#wakeFd, this.#scratch);
+      const fd = this.#wakeFd;
+      void this.#wakerExited.then(() => this.#sys.close(fd));
+    }
     if (this.#waker !== null) terminateIfStuck(this.#waker);
   }
 
+  /** Stops, and waits until the waker has left and its eventfd is closed. */
   async close(): Promise<void> {
     this.stop();
+    // The fd's close, registered on the same promise by stop(), runs before this continuation.
     await this.#wakerExited;
-    if (this.#wakeFd >= 0) this.#sys.close(this.#wakeFd);
   }
 }
