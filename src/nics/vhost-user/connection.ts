@@ -1,8 +1,10 @@
 /**
  * The socket side of a vhost-user backend: the listening socket, the one connection at a time, and
  * its Session. Both placements drive it: the ring worker from its own thread (worker.ts), the
- * inline placement from the engine thread (inline.ts). It never blocks, except that a message
- * split across reads waits up to a second for its rest.
+ * inline placement from the engine thread (inline.ts). It never blocks: a message that arrives in
+ * pieces is kept until its rest comes, and `expire()` closes the connection when the rest has not
+ * come within MESSAGE_TIMEOUT_MS of its first byte (so a front-end that stops mid-message cannot
+ * stall the thread that serves the rings, which inline is the engine's).
  *
  * Messages: the 12-byte header and the payload are read with recvmsg, collecting SCM_RIGHTS fds from
  * every read; a message that does not arrive whole within a second, a bad header, more fds than fit or
@@ -43,6 +45,10 @@ export class Connection {
   readonly #hooks: ConnectionHooks;
   readonly #buf = Buffer.alloc(VHOST_USER_HEADER_SIZE + 4096);
   readonly #pollFd = new Int32Array(2);
+  /** Bytes of the message being read that are in `#buf` (0 between messages). */
+  #have = 0;
+  /** When the message being read must be whole (Date.now() milliseconds; 0 between messages). */
+  #deadline = 0;
   listenFd = -1;
   connFd = -1;
   session: Session | null = null;
@@ -111,19 +117,41 @@ export class Connection {
     return true;
   }
 
-  /** Reads and handles every complete message waiting on the connection. */
+  /** True while a message has arrived in part: call `expire()` now and then. */
+  get partial(): boolean {
+    return this.#have > 0;
+  }
+
+  /** Closes the connection when a message that arrived in part has not come whole in time. */
+  expire(now = Date.now()): void {
+    if (this.#have === 0 || now <= this.#deadline) return;
+    if (this.#have < VHOST_USER_HEADER_SIZE) return this.disconnect('a message header was cut short');
+    const h = readHeader(this.#buf);
+    this.disconnect(`${requestName(h.request)}: payload cut short (expected ${h.size} bytes)`);
+  }
+
+  /**
+   * Reads what waits on the connection and handles every message that is whole; a message that
+   * has arrived in part stays in the buffer for the next call.
+   */
   readMessages(): void {
     for (;;) {
       if (this.connFd < 0) return;
-      const n = this.#io.recv(this.connFd, this.#buf, 0, VHOST_USER_HEADER_SIZE);
-      if (n === -EAGAIN || n === -EINTR) return;
-      if (n === 0) return this.disconnect(null);
-      if (n < 0) return this.disconnect(`recvmsg failed (errno ${-n})`);
-      if (n < VHOST_USER_HEADER_SIZE && !this.#readRest(n, VHOST_USER_HEADER_SIZE)) return this.disconnect('a message header was cut short');
+      if (this.#have < VHOST_USER_HEADER_SIZE) {
+        const n = this.#read(VHOST_USER_HEADER_SIZE);
+        if (n <= 0) return;
+        if (this.#have < VHOST_USER_HEADER_SIZE) return;
+      }
       const h = readHeader(this.#buf);
       const bad = headerProblem(h);
       if (bad !== null) return this.disconnect(bad);
-      if (h.size > 0 && !this.#readRest(VHOST_USER_HEADER_SIZE, VHOST_USER_HEADER_SIZE + h.size)) return this.disconnect(`${requestName(h.request)}: payload cut short (expected ${h.size} bytes)`);
+      const end = VHOST_USER_HEADER_SIZE + h.size;
+      if (this.#have < end) {
+        const n = this.#read(end);
+        if (n <= 0 || this.#have < end) return;
+      }
+      this.#have = 0;
+      this.#deadline = 0;
       const fds = this.#io.fds.splice(0);
       if (this.#io.truncated) {
         this.#io.truncated = false;
@@ -140,24 +168,24 @@ export class Connection {
     }
   }
 
-  /** Reads until `#buf` holds `end` bytes (from `have`), waiting up to a second in total. */
-  #readRest(have: number, end: number): boolean {
-    const deadline = Date.now() + MESSAGE_TIMEOUT_MS;
-    const f = this.#pollFd;
-    while (have < end) {
-      const n = this.#io.recv(this.connFd, this.#buf, have, end - have);
-      if (n > 0) {
-        have += n;
-        continue;
-      }
-      if (n === 0 || (n !== -EAGAIN && n !== -EINTR)) return false;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      f[0] = this.connFd;
-      f[1] = POLLIN;
-      this.#sys.poll(f, 1, left);
+  /**
+   * One recvmsg of the current message's bytes up to `end`: bytes read, 0 when nothing was
+   * waiting, -1 when the connection ended (closed here).
+   */
+  #read(end: number): number {
+    const n = this.#io.recv(this.connFd, this.#buf, this.#have, end - this.#have);
+    if (n === -EAGAIN || n === -EINTR) return 0;
+    if (n === 0) {
+      this.disconnect(null);
+      return -1;
     }
-    return true;
+    if (n < 0) {
+      this.disconnect(`recvmsg failed (errno ${-n})`);
+      return -1;
+    }
+    if (this.#have === 0) this.#deadline = Date.now() + MESSAGE_TIMEOUT_MS;
+    this.#have += n;
+    return n;
   }
 
   #reply(request: number, payload: Uint8Array): boolean {
@@ -178,6 +206,8 @@ export class Connection {
     for (const fd of this.#io.fds.splice(0)) this.#sys.close(fd);
     this.#sys.close(this.connFd);
     this.connFd = -1;
+    this.#have = 0;
+    this.#deadline = 0;
     this.#stats[Stat.Disconnects]!++;
     if (reason !== null) {
       this.#stats[Stat.ProtocolErrors]!++;

@@ -21,8 +21,8 @@
  *
  * Rhythm: `pull` serves the transmit ring (up to `budget` chains), `push` the receive ring. The
  * socket is polled (no wait) every SOCKET_CHECK_EVERY pulls and on the first pull after the waker
- * rang; messages and a new front-end are handled there, on the engine thread. A message split
- * across reads blocks the engine until its rest arrives (a second at most).
+ * rang; messages and a new front-end are handled there, on the engine thread. A message that
+ * arrives in pieces is kept until its rest comes (Connection), never waited for.
  *
  * Where it differs from the thread placement:
  * - backpressure comes from the engine itself: while the port's output link is full or the packet
@@ -215,6 +215,8 @@ export class InlinePlacement {
       Atomics.store(this.#ctl, Waker.Rang, 0);
       this.#checkSocket();
     }
+    // A message that came in part: its rest is read as it comes, and its time runs out here.
+    if (this.#conn.partial) this.#conn.expire();
     const path = this.#path;
     if (path.txQueue === null) return 0;
     this.#sink.out = out;

@@ -80,6 +80,24 @@ for (const placement of ['inline', 'thread'] as const) describe(`a vhost-user ba
     await expectClose((fe) => fe.send(Req.SET_FEATURES, new Uint8Array(4), [], VHOST_USER_VERSION, 8), /SET_FEATURES: payload cut short/);
   });
 
+  it('goes on serving while a message is cut short, and closes when its second is up', async () => {
+    const errorsBefore = port.stat(Stat.ProtocolErrors);
+    const fe = newFrontend();
+    try {
+      fe.send(Req.SET_FEATURES, new Uint8Array(4), [], VHOST_USER_VERSION, 8);
+      // Inline, a backend that waited for the rest would stall this breath a second and close the
+      // connection in it; it reads what came and returns.
+      if (placement === 'inline') engine.runBreaths(64);
+      else await sleep(50);
+      assert.equal(port.stat(Stat.ProtocolErrors), errorsBefore, 'not closed yet');
+      assert.equal(port.state, 'connected');
+      await until(() => port.stat(Stat.ProtocolErrors) === errorsBefore + 1, 'the close after a second');
+      assert.ok(port.log.some((l) => /SET_FEATURES: payload cut short \(expected 8 bytes\)/.test(l)), port.log.join('\n'));
+    } finally {
+      fe.close();
+    }
+  });
+
   it('closes on a request it does not know', async () => {
     await expectClose((fe) => fe.send(99), /request 99: not supported/);
   });

@@ -142,6 +142,7 @@ class RingWorker {
     // Frames for a front-end that does not run: a NIC with its link down drops them.
     this.#path.dropUndeliverable();
     if (this.#revents(0) !== 0) conn.readMessages();
+    conn.expire();
   }
 
   #serve(): void {
@@ -155,10 +156,9 @@ class RingWorker {
       if (path.fault !== null) return conn.disconnect(path.fault);
       if ((round & 63) === 0) {
         if (this.#stopping()) return;
-        if (conn.readable(conn.connFd)) {
-          conn.readMessages();
-          if (!conn.running) return;
-        }
+        if (conn.readable(conn.connFd)) conn.readMessages();
+        conn.expire();
+        if (!conn.running) return;
       }
       if (work !== 0) {
         idle = 0;
@@ -205,11 +205,9 @@ class RingWorker {
     tx.disableNotify();
     rx.disableNotify();
     if (this.#stopping()) return false;
-    if (this.#revents(0) !== 0) {
-      this.#conn.readMessages();
-      return this.#conn.running;
-    }
-    return true;
+    if (this.#revents(0) !== 0) this.#conn.readMessages();
+    this.#conn.expire();
+    return this.#conn.running;
   }
 
   /**
