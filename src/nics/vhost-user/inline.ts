@@ -207,9 +207,11 @@ export class InlinePlacement {
     } else if (conn.readable(conn.connFd)) conn.readMessages();
   }
 
-  /** Serves the transmit ring into `out`; returns frames moved to the engine. */
+  /** Serves the transmit ring into `out`; returns the chains taken (delivered or dropped). */
   pull(out: Link | null): number {
     if (this.#stopped) return 0;
+    // Before the socket: a stopping ring handled there drains into this pull's link.
+    this.#sink.out = out;
     if (this.#armed) this.#disarm();
     if ((++this.#pulls & (SOCKET_CHECK_EVERY - 1)) === 0 || Atomics.load(this.#ctl, Waker.Rang) !== 0) {
       Atomics.store(this.#ctl, Waker.Rang, 0);
@@ -219,7 +221,6 @@ export class InlinePlacement {
     if (this.#conn.partial) this.#conn.expire();
     const path = this.#path;
     if (path.txQueue === null) return 0;
-    this.#sink.out = out;
     const taken = path.serviceTx(this.#budget);
     if (path.fault !== null) this.#conn.disconnect(path.fault);
     return taken;
@@ -252,8 +253,8 @@ export class InlinePlacement {
 
   /**
    * The engine loop is about to sleep: ask the front-end for transmit kicks and hand the waker the
-   * fds to watch. Frames that slipped in meanwhile ring the doorbell at once (through the waker's
-   * poll of the kick, which the front-end did not send: so here, directly).
+   * fds to watch. Frames made available before the kicks were asked for bring no kick: the ring
+   * is looked at once more, and if it has some the doorbell is rung here instead.
    */
   armWakeup(bell: Int32Array): void {
     if (this.#waker === null || this.#stopped) return;

@@ -16,15 +16,15 @@ export function frameRingLayout(slots: number): FrameRingLayout {
   return { slots, slotSize: FRAME_ROOM };
 }
 
-/** Drops counted by the ring worker (frames that never reached the engine or the front-end). */
+/** Drops counted on the backend's side of the port, by the ring worker or inline (frames that never reached the engine or the front-end). */
 export const WORKER_DROPS = {
   'tx-runt': 'a transmitted chain shorter than the virtio_net_hdr plus an Ethernet header',
-  'tx-too-big': 'a transmitted frame larger than a frame-ring slot',
+  'tx-too-big': 'a transmitted frame larger than a frame-ring slot (thread placement) or the engine\'s packet buffers (inline)',
   'tx-offload-not-negotiated': 'a virtio_net_hdr asking for checksum or GSO offload, which this backend never offers',
   'rx-buffer-too-small': 'a receive chain too small for the frame (MRG_RXBUF not negotiated)',
   'rx-chain-fault': 'a receive chain the queue refused (wrong direction, too long)',
   'tx-chain-fault': 'a transmit chain the queue refused (wrong direction, too long)',
-  'rx-not-running': 'a frame for the front-end while its receive ring is not live (dropped after a wait)',
+  'rx-not-running': 'a frame for the front-end while its receive ring is not live',
   'tx-ring-disabled': 'a frame on a transmit ring that is started but disabled: taken and discarded, as the spec asks',
 } as const;
 export type WorkerDrop = keyof typeof WORKER_DROPS;
