@@ -85,7 +85,8 @@ class PacketSink implements FrameSink {
  */
 class LinkSource implements FrameSource {
   readonly #host: PlacementHost;
-  readonly #buffers = new Map<PacketPool, WordBuffer>();
+  /** Weak: a pool that goes away with its app (a reconfigured TAP port's) is not kept alive here. */
+  readonly #buffers = new WeakMap<PacketPool, WordBuffer>();
   #pool: PacketPool;
   buffer: WordBuffer;
   input: Link | null = null;
