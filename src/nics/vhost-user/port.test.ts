@@ -19,6 +19,8 @@ class Station extends App<Record<string, never>, unknown> {
   readonly got: Uint8Array[] = [];
   /** While set, what arrives stays in the input link (a consumer that is behind). */
   hold = false;
+  /** When set, frames are sent in packets of this pool instead of the engine's (as a TAP port's are). */
+  ownPool: PacketPool | null = null;
   readonly #queue: Uint8Array[] = [];
   constructor(ctx: AppContext, conf: unknown) {
     super(ctx, conf, {});
@@ -29,7 +31,12 @@ class Station extends App<Record<string, never>, unknown> {
   override pull(): void {
     const out = this.output.output;
     while (out !== undefined && this.#queue.length > 0) {
-      const p = this.alloc();
+      let p;
+      if (this.ownPool === null) p = this.alloc();
+      else {
+        p = this.ownPool.alloc();
+        if (p !== null) this.generated++;
+      }
       if (p === null) return;
       p.setData(this.#queue.shift()!);
       out.transmit(p);
@@ -188,6 +195,31 @@ for (const placement of ['inline', 'thread'] as const) describe(`VhostUserPort (
       assert.equal(got.length, 1);
       assert.equal(got[0]!.numBuffers, 2);
       assert.deepEqual(new Uint8Array(got[0]!.frame), jumbo);
+    });
+  });
+
+  it('delivers frames from packets of other pools (a TAP port\'s), one after the other', async () => {
+    await withRunningFrontend('pools', async ({ engine, station, fe }) => {
+      fe.postReceive(8);
+      const a = frame(2, 1, 90, 0x71);
+      const b = frame(2, 1, 1400, 0x72);
+      const c = frame(2, 1, 70, 0x73);
+      station.send(a);
+      engine.runBreaths(2);
+      // A pool with other headroom and buffer sizes, so the frames sit elsewhere in its memory.
+      station.ownPool = new PacketPool({ count: 8, headroom: 40, dataRoom: 9000 });
+      station.send(b);
+      engine.runBreaths(2);
+      station.ownPool = null;
+      station.send(c);
+      let got: { frame: Uint8Array; numBuffers: number }[] = [];
+      await until(() => {
+        got = got.concat(fe.receive());
+        return got.length === 3;
+      }, 'three frames at the front-end', engine);
+      assert.deepEqual(got.map((g) => g.frame), [a, b, c]);
+      engine.runBreaths(2);
+      assertConserved(engine);
     });
   });
 
