@@ -106,6 +106,31 @@ for (const placement of ['inline', 'thread'] as const) describe(`a vhost-user ba
     await expectClose((fe) => fe.send(Req.SET_FEATURES, encodeU64(1n << 0n)), /include bits never offered/);
   });
 
+  it('closes on SET_VRING_ENABLE before any protocol features were negotiated', async () => {
+    await expectClose((fe) => {
+      fe.send(Req.SET_OWNER);
+      fe.send(Req.SET_VRING_ENABLE, encodeVringState(0, 1));
+    }, /SET_VRING_ENABLE: sent without VHOST_USER_F_PROTOCOL_FEATURES negotiated/);
+  });
+
+  it('takes SET_VRING_ENABLE after SET_PROTOCOL_FEATURES and before SET_FEATURES, the order QEMU sends them in', async () => {
+    const errorsBefore = port.stat(Stat.ProtocolErrors);
+    const fe = newFrontend();
+    try {
+      fe.send(Req.SET_OWNER);
+      fe.request(Req.GET_FEATURES);
+      const protocol = Buffer.from(fe.request(Req.GET_PROTOCOL_FEATURES)).readBigUInt64LE(0);
+      fe.send(Req.SET_PROTOCOL_FEATURES, encodeU64(protocol));
+      for (let i = 0; i < 2; i++) fe.send(Req.SET_VRING_ENABLE, encodeVringState(i, 0));
+      // A reply after them: the connection is still open and nothing was refused.
+      assert.ok(fe.request(Req.GET_FEATURES).byteLength === 8);
+      assert.equal(port.stat(Stat.ProtocolErrors), errorsBefore);
+    } finally {
+      fe.close();
+    }
+    await until(() => port.state === 'listening', 'the backend to listen again');
+  });
+
   it('closes on a queue index beyond its one queue pair', async () => {
     await expectClose((fe) => fe.send(Req.SET_VRING_NUM, encodeVringState(5, 256)), /queue index 5/);
   });

@@ -70,6 +70,8 @@ export class Session {
   features = 0n;
   protocolFeatures = 0n;
   featuresSet = false;
+  /** SET_PROTOCOL_FEATURES was received (legal only because GET_FEATURES offered VHOST_USER_F_PROTOCOL_FEATURES). */
+  protocolFeaturesSet = false;
   owner = false;
   status = 0;
   mapping: MemoryMapping | null = null;
@@ -148,7 +150,7 @@ export class Session {
         this.featuresSet = true;
         this.mergeable = hasBit(d.value, VIRTIO_NET_F_MRG_RXBUF);
         this.hdrLen = this.mergeable || hasBit(d.value, VIRTIO_F_VERSION_1) ? 12 : 10;
-        if (!hasBit(d.value, VHOST_USER_F_PROTOCOL_FEATURES)) for (const r of this.rings) r.enabled = true;
+        if (!this.#protocolNegotiated()) for (const r of this.rings) r.enabled = true;
         return this.#changed();
       }
       case Req.SET_OWNER:
@@ -164,6 +166,7 @@ export class Session {
         if (!d.ok) return { close: d.reason };
         if ((d.value & ~this.offeredProtocol) !== 0n) return { close: `${name}: protocol features 0x${d.value.toString(16)} include bits never offered (offered 0x${this.offeredProtocol.toString(16)})` };
         this.protocolFeatures = d.value;
+        this.protocolFeaturesSet = true;
         return { reply: null };
       }
       case Req.GET_QUEUE_NUM:
@@ -255,7 +258,7 @@ export class Session {
       case Req.SET_VRING_ENABLE: {
         const d = decodeVringState(name, payload);
         if (!d.ok) return { close: d.reason };
-        if (!hasBit(this.features, VHOST_USER_F_PROTOCOL_FEATURES)) return { close: `${name}: sent without VHOST_USER_F_PROTOCOL_FEATURES negotiated` };
+        if (!this.#protocolNegotiated()) return { close: `${name}: sent without VHOST_USER_F_PROTOCOL_FEATURES negotiated` };
         const ring = this.#ring(name, d.value.index);
         if (typeof ring === 'string') return { close: ring };
         if (d.value.num > 1) return { close: `${name}: queue ${ring.index} state ${d.value.num}, expected 0 or 1` };
@@ -269,6 +272,16 @@ export class Session {
       default:
         return { close: `${name}: not supported by this backend (its feature was never offered)` };
     }
+  }
+
+  /**
+   * VHOST_USER_F_PROTOCOL_FEATURES counts as negotiated once the front-end has set the protocol
+   * features, or acked the bit in SET_FEATURES. QEMU sends SET_VRING_ENABLE between the two (at
+   * device start-up, before SET_FEATURES), as the spec allows: the protocol features are
+   * negotiated with their own messages once the backend offered the bit.
+   */
+  #protocolNegotiated(): boolean {
+    return this.protocolFeaturesSet || hasBit(this.features, VHOST_USER_F_PROTOCOL_FEATURES);
   }
 
   #replaceFd(ring: Vring, which: 'kickFd' | 'callFd' | 'errFd', fd: number): void {
