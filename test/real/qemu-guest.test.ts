@@ -11,7 +11,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,41 +21,7 @@ import { RealLoop } from '../../src/real/loop.js';
 import { conservation } from '../../src/testing/conservation.js';
 import type { Packet } from '../../src/engine/packet.js';
 import { repoRoot } from '../../src/testing/paths.js';
-
-const GUEST_CACHE = join(tmpdir(), 'vnet-qemu-guest-cache');
-
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function run(argv: string[], timeoutMs: number): { ok: boolean; output: string } {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim() };
-}
-
-/** Installs QEMU and busybox if missing; returns why not, or null. */
-function ensureTools(): string | null {
-  const missing = [have('qemu-system-x86_64') ? null : 'qemu-system-x86', have('busybox') ? null : 'busybox-static'].filter((x): x is string => x !== null);
-  if (missing.length === 0) return null;
-  const install = ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing];
-  if (!run(install, 300_000).ok) {
-    run(['apt-get', 'update', '-qq'], 300_000);
-    const again = run(install, 300_000);
-    if (!again.ok) return `cannot install ${missing.join(' ')}: ${again.output.split('\n').slice(-2).join(' ')}`;
-  }
-  return null;
-}
-
-/** Builds kernel + initramfs into `out`; returns why not, or null. */
-function buildGuest(out: string): string | null {
-  const script = join(repoRoot(), 'test', 'real', 'qemu', 'build-guest.sh');
-  let r = run(['sh', script, out, GUEST_CACHE], 300_000);
-  if (!r.ok && /apt-get|apt/.test(r.output)) {
-    run(['apt-get', 'update', '-qq'], 300_000);
-    r = run(['sh', script, out, GUEST_CACHE], 300_000);
-  }
-  return r.ok ? null : `cannot build the guest: ${r.output}`;
-}
+import { buildGuest, ensureTools } from '../../src/testing/qemu-guest.js';
 
 const skip = process.getuid?.() !== 0 ? 'not root (QEMU, busybox and the kernel package are installed with apt)' : ensureTools();
 if (skip !== null) console.log(`skipping the QEMU guest test: ${skip}`);
