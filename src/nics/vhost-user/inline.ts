@@ -129,7 +129,6 @@ class LinkSource implements FrameSource {
 export class InlinePlacement {
   readonly #sys: Sys;
   readonly #host: PlacementHost;
-  readonly #stats: Float64Array;
   readonly #conn: Connection;
   readonly #path: NetPath;
   readonly #sink: PacketSink;
@@ -147,7 +146,6 @@ export class InlinePlacement {
   constructor(sys: Sys, host: PlacementHost, stats: Float64Array, options: { socketPath: string; features: bigint; budget: number; pool: PacketPool; doorbell: SharedArrayBuffer | null }) {
     this.#sys = sys;
     this.#host = host;
-    this.#stats = stats;
     this.#budget = options.budget;
     this.#sink = new PacketSink(host, options.pool);
     this.#source = new LinkSource(host, options.pool);

@@ -6,7 +6,8 @@
  * the virtio rings and engine packets (inline.ts).
  *
  * Transmit: a chain is [virtio_net_hdr | frame], split across readable descriptors any way the
- * front-end likes; the header is skipped and the frame gathered into one frame-ring slot (one copy).
+ * front-end likes; the header is skipped and the frame gathered into the sink's room (a frame-ring
+ * slot or a packet: one copy).
  * The chain goes back with length 0. We offer no offloads, so a header asking for a checksum or GSO
  * is a counted drop. Backpressure: while the sink has no room, no chain is taken (`txBlocked`); the
  * front-end finds its transmit ring full, as with any busy NIC, and nothing is dropped.
@@ -17,7 +18,7 @@
  *
  * Faults: the queue (virtio's DeviceQueue) reports ring faults (the queue is broken) and chain faults (the chain was
  * returned unused). A broken queue or a descriptor outside the mapped memory ends the connection:
- * `fault` is set and the worker closes it with that reason. Other chain faults are counted drops.
+ * `fault` is set and the placement closes it with that reason. Other chain faults are counted drops.
  * Nothing is allocated per frame.
  */
 import { ByteCopier, WordBuffer } from '../sys/copy.js';
@@ -118,7 +119,7 @@ export class FrameRingSource implements FrameSource {
 
 export class NetPath {
   readonly #sys: Sys;
-  /** Guest memory <-> frame ring: the ring is shared memory, which V8 copies byte by byte (memcpy from 256 bytes, words below). */
+  /** Guest memory <-> sink and source: memcpy from 256 bytes, 32-bit words below (V8 copies shared and mapped memory a byte at a time). */
   readonly #copier: ByteCopier;
   readonly #stats: Float64Array;
   readonly #sink: FrameSink;
@@ -317,7 +318,7 @@ export class NetPath {
     return n;
   }
 
-  /** True when frames wait for the front-end. */
+  /** True when frames wait for the front-end (the first becomes the source's current frame). */
   rxWaiting(): boolean {
     return this.#source.next();
   }

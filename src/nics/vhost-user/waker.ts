@@ -22,8 +22,9 @@ export const enum Waker {
   Rang = 3,
   /** Times the waker rang the doorbell (a counter, for tests and stats). */
   Rings = 4,
+  /** The fds to watch: the listening socket or the connection, then the transmit kick (-1: none). */
   Fd0 = 5,
-  FdCount = 3,
+  FdCount = 2,
 }
 export const WAKER_SLOTS = 8;
 const POLLNVAL = 0x20;
